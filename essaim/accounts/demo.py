@@ -1,0 +1,74 @@
+"""The demo accounts, one per role (fictitious people, published password)."""
+
+from essaim.accounts.models import Role, User
+from essaim.accounts.services import membership_grant
+from essaim.actors.models import Collective, Organisation, OrganisationKind
+from essaim.calls.models import Programme
+from essaim.core.demo import DEMO_PASSWORD
+
+# Fictitious organisations the demo needs for roles the reference file has no facts for.
+PROJECT_HOLDER_ORG = "Épicerie coopérative du Marais poitevin"
+COMPANY_ORG = "Atelier Boréal (entreprise engagée)"
+
+
+def load(ctx) -> None:
+    programme = Programme.objects.get(slug="french-impact-territoires")
+    avise = programme.expert_partner
+    collective = Collective.objects.filter(perimeter__slug="region-nouvelle-aquitaine").first()
+    financer = Organisation.objects.filter(name="Bpifrance").first() or Organisation.objects.create(
+        name="Bpifrance", kind=OrganisationKind.FINANCER
+    )
+    holder, _ = Organisation.objects.get_or_create(
+        name=PROJECT_HOLDER_ORG,
+        defaults={
+            "kind": OrganisationKind.COOPERATIVE,
+            "is_ess": True,
+            "is_fictitious": True,
+            "description": "Supermarché coopératif en création (organisation fictive de démonstration).",
+        },
+    )
+    company, _ = Organisation.objects.get_or_create(
+        name=COMPANY_ORG,
+        defaults={"kind": OrganisationKind.COMPANY, "is_fictitious": True},
+    )
+    accounts = [
+        ("admin@demo.essaim.fr", "Camille", "Martin", Role.PROGRAMME_ADMIN, {"programme": programme}),
+        ("instructeur@demo.essaim.fr", "Lucas", "Bernard", Role.INSTRUCTOR, {"programme": programme}),
+        (
+            "expert@demo.essaim.fr",
+            "Inès",
+            "Petit",
+            Role.EXPERT,
+            {"organisation": avise, "programme": programme},
+        ),
+        (
+            "porteur@demo.essaim.fr",
+            "Hugo",
+            "Durand",
+            Role.TERRITORY_LEAD,
+            {"collective": collective, "programme": programme},
+        ),
+        ("projet@demo.essaim.fr", "Léa", "Moreau", Role.PROJECT_HOLDER, {"organisation": holder}),
+        ("financeur@demo.essaim.fr", "Nathan", "Laurent", Role.FINANCER, {"organisation": financer}),
+        (
+            "guichet@demo.essaim.fr",
+            "Chloé",
+            "Simon",
+            Role.SINGLE_WINDOW_OFFICER,
+            {"programme": programme},
+        ),
+        ("entreprise@demo.essaim.fr", "Louis", "Michel", Role.COMPANY, {"organisation": company}),
+    ]
+    for email, first, last, role, scope in accounts:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email, DEMO_PASSWORD, first_name=first, last_name=last
+            )
+        if role == Role.TERRITORY_LEAD and collective is None:
+            continue
+        membership_grant(user=None, member=user, role=role, **scope)
+    admin = User.objects.get(email="admin@demo.essaim.fr")
+    if not admin.is_staff:
+        admin.is_staff = admin.is_superuser = True
+        admin.save(update_fields=["is_staff", "is_superuser"])

@@ -1,0 +1,37 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from essaim.accounts import services
+from essaim.accounts.forms import ApiTokenForm
+from essaim.accounts.models import ApiToken, Membership
+
+
+def dashboard(request):
+    memberships = (
+        Membership.objects.active()
+        .filter(user=request.user)
+        .select_related("programme", "collective", "organisation")
+    )
+    return render(request, "accounts/dashboard.html", {"memberships": memberships})
+
+
+def api_tokens(request):
+    new_key = None
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _token, new_key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    return render(
+        request, "accounts/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key}
+    )
+
+
+@require_POST
+def api_token_revoke(request, pk: int):
+    token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=pk)
+    services.api_token_revoke(user=request.user, token=token)
+    messages.success(request, _("Le jeton %(prefix)s… est révoqué.") % {"prefix": token.prefix})
+    return redirect("accounts:api_tokens")

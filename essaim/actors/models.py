@@ -1,0 +1,192 @@
+"""Organisations, the people attached to them, partnerships, and the collectives that carry a
+territory."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from essaim.actors.validators import validate_siren, validate_siret
+
+
+class OrganisationKind(models.TextChoices):
+    LOCAL_AUTHORITY = "local_authority", _("collectivité territoriale")
+    ASSOCIATION = "association", _("association")
+    COOPERATIVE = "cooperative", _("coopérative (SCOP, SCIC)")
+    COMPANY = "company", _("entreprise")
+    NETWORK = "network", _("réseau")
+    FINANCER = "financer", _("financeur")
+    PUBLIC_BODY = "public_body", _("organisme public")
+    SUPPORT = "support", _("structure d'accompagnement")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("nom"), max_length=255)
+    acronym = models.CharField(_("sigle"), max_length=50, blank=True)
+    siren = models.CharField(
+        _("SIREN"), max_length=9, blank=True, db_index=True, validators=[validate_siren]
+    )
+    siret = models.CharField(
+        _("SIRET"), max_length=14, blank=True, validators=[validate_siret]
+    )
+    legal_category = models.CharField(
+        _("catégorie juridique (code INSEE)"), max_length=4, blank=True
+    )
+    kind = models.CharField(_("type"), max_length=32, choices=OrganisationKind.choices)
+    is_ess = models.BooleanField(_("membre de l'ESS"), default=False)
+    esus_approved = models.BooleanField(_("agrément ESUS"), default=False)
+    commune = models.ForeignKey(
+        "geo.Commune",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("commune"),
+    )
+    website = models.URLField(_("site web"), blank=True)
+    description = models.TextField(_("présentation"), blank=True)
+    is_fictitious = models.BooleanField(
+        _("fictive (démo)"), default=False, help_text=_("donnée inventée pour la démonstration")
+    )
+    # Lower-case, accent-free copy of name, acronym and description for the SQLite search fallback.
+    search_text = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("actors:organisation_detail", args=[self.pk])
+
+
+class Person(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="people", verbose_name=_("organisation")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    first_name = models.CharField(_("prénom"), max_length=150)
+    last_name = models.CharField(_("nom"), max_length=150)
+    job_title = models.CharField(_("fonction"), max_length=200, blank=True)
+    email = models.EmailField(_("adresse électronique"), blank=True)
+    is_public = models.BooleanField(_("visible publiquement"), default=False)
+
+    class Meta:
+        verbose_name = _("personne")
+        verbose_name_plural = _("personnes")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class PartnershipKind(models.TextChoices):
+    MEMBER_OF = "member_of", _("membre de")
+    FUNDS = "funds", _("finance")
+    SUPPORTS = "supports", _("accompagne")
+    COOPERATES = "cooperates", _("coopère avec")
+    SUBSIDIARY_OF = "subsidiary_of", _("filiale de")
+
+
+class Partnership(models.Model):
+    """A typed, dated edge between two organisations."""
+
+    source = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="partnerships_out"
+    )
+    target = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="partnerships_in"
+    )
+    kind = models.CharField(_("nature"), max_length=32, choices=PartnershipKind.choices)
+    started_on = models.DateField(_("début"), null=True, blank=True)
+    ended_on = models.DateField(_("fin"), null=True, blank=True)
+    description = models.CharField(_("précision"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("partenariat")
+        verbose_name_plural = _("partenariats")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("target")), name="partnership_not_self"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(started_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="partnership_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.get_kind_display()} {self.target}"
+
+
+class Collective(models.Model):
+    """The organisations that carry a territory (collectif porteur)."""
+
+    name = models.CharField(_("nom"), max_length=255)
+    perimeter = models.ForeignKey(
+        "geo.Perimeter",
+        on_delete=models.PROTECT,
+        related_name="collectives",
+        verbose_name=_("périmètre"),
+    )
+    description = models.TextField(_("présentation"), blank=True)
+    organisations = models.ManyToManyField(
+        Organisation, through="CollectiveMember", related_name="collectives"
+    )
+    is_fictitious = models.BooleanField(_("fictif (démo)"), default=False)
+
+    class Meta:
+        verbose_name = _("collectif porteur")
+        verbose_name_plural = _("collectifs porteurs")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CollectiveRole(models.TextChoices):
+    LEAD = "lead", _("chef de file")
+    MEMBER = "member", _("membre")
+    SUPPORTER = "supporter", _("soutien")
+
+
+class CollectiveMember(models.Model):
+    collective = models.ForeignKey(Collective, on_delete=models.CASCADE, related_name="members")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="collective_memberships"
+    )
+    role = models.CharField(
+        _("rôle"), max_length=16, choices=CollectiveRole.choices, default=CollectiveRole.MEMBER
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("membre d'un collectif")
+        verbose_name_plural = _("membres des collectifs")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collective", "organisation"], name="collective_member_once"
+            ),
+            models.UniqueConstraint(
+                fields=["collective"],
+                condition=models.Q(role="lead"),
+                name="collective_one_lead",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"

@@ -1,0 +1,126 @@
+"""The ``essaim`` command: ``demo``, ``serve``, ``worker`` and every Django management command."""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+
+def _setup(mode: str | None = None) -> None:
+    if mode:
+        os.environ["ESSAIM_MODE"] = mode
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "essaim.settings")
+    import django
+
+    django.setup()
+
+
+def demo(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="essaim demo", description="Run the French Impact demo.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--no-serve", action="store_true", help="create and load the database, then stop"
+    )
+    parser.add_argument("--no-worker", action="store_true", help="do not start a task worker")
+    args = parser.parse_args(argv)
+
+    started = time.monotonic()
+    _setup("demo")
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from essaim.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    load_demo(stdout=sys.stdout)
+
+    url = f"http://{args.host}:{args.port}/"
+    print(f"\nEssaim demo ready in {time.monotonic() - started:.1f} s: {url}")
+    print("Demo accounts (fictitious people):")
+    for email, role in DEMO_ACCOUNTS:
+        print(f"  {email:32} {role}")
+    print(f"password: {DEMO_PASSWORD}")
+    if args.no_serve:
+        return 0
+
+    worker = None
+    if not args.no_worker:
+        worker = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "essaim.cli", "worker"],
+            env={**os.environ, "ESSAIM_MODE": "demo"},
+        )
+    try:
+        call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    finally:
+        if worker is not None:
+            worker.terminate()
+    return 0
+
+
+def serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="essaim serve", description="Run the production server.")
+    parser.add_argument("--bind", default=os.environ.get("ESSAIM_BIND", "127.0.0.1:8000"))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    parser.add_argument("--no-collectstatic", action="store_true")
+    args = parser.parse_args(argv)
+    _setup()
+    if not args.no_collectstatic:
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+    os.execvp(  # noqa: S606
+        sys.executable,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "essaim.wsgi:application",
+            "--bind",
+            args.bind,
+            "--workers",
+            str(args.workers),
+            "--access-logfile",
+            "-",
+        ],
+    )
+    return 0  # pragma: no cover - execvp does not return
+
+
+def worker(argv: list[str]) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    call_command("db_worker", *argv)
+    return 0
+
+
+DEVELOPER_COMMANDS = {"makemigrations", "makemessages", "compilemessages", "check", "help"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = {"demo": demo, "serve": serve, "worker": worker}
+    if argv and argv[0] in commands:
+        return commands[argv[0]](argv[1:])
+    if not argv or argv[0] in {"-h", "--help"}:
+        print("usage: essaim {demo,serve,worker,<django command>} [options]")
+        print("  demo     create the SQLite demo database, load the French Impact data, serve it")
+        print("  serve    run the production server (gunicorn, settings from the environment)")
+        print("  worker   run the background task worker")
+        print("Any other command is a Django management command (migrate, createsuperuser, ...).")
+        return 0
+    if argv[0] in DEVELOPER_COMMANDS and not os.environ.get("SECRET_KEY"):
+        # Code-only commands need no production secret: run them with the demo's settings.
+        os.environ.setdefault("ESSAIM_MODE", "demo")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "essaim.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["essaim", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""The French Impact demo data set: real facts from ``demo_data/french-impact-2019.yaml``, and
+fictitious people and figures (marked as such).
+
+Each app contributes a ``demo.py`` with ``load(ctx)``; they run in the flow's order, inside one
+transaction, and only when the recorded data set version differs, so a second ``essaim demo``
+start skips loading. Loaders must be idempotent all the same (get-or-create by natural keys).
+"""
+
+import hashlib
+import importlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+DEMO_PASSWORD = "essaim-demo-2019"  # noqa: S105 - the demo's published password
+DEMO_ACCOUNTS = [
+    ("admin@demo.essaim.fr", "administrateur du programme"),
+    ("instructeur@demo.essaim.fr", "instructeur"),
+    ("expert@demo.essaim.fr", "expert (partenaire Avise)"),
+    ("porteur@demo.essaim.fr", "référent du collectif Nouvelle-Aquitaine"),
+    ("projet@demo.essaim.fr", "porteur de projet"),
+    ("financeur@demo.essaim.fr", "financeur"),
+    ("guichet@demo.essaim.fr", "agent du guichet unique"),
+    ("entreprise@demo.essaim.fr", "entreprise engagée"),
+]
+REFERENCE_FILE = Path(__file__).parent / "demo_data" / "french-impact-2019.yaml"
+
+# The apps whose demo.py contributes, in the order of the programme's flow.
+LOADERS = [
+    "essaim.geo.demo",
+    "essaim.actors.demo",
+    "essaim.calls.demo",
+    "essaim.accounts.demo",
+]
+
+
+@dataclass
+class DemoContext:
+    reference: dict[str, Any]
+    stdout: Any = None
+    objects: dict[str, Any] = field(default_factory=dict)
+
+    def say(self, message: str) -> None:
+        if self.stdout is not None:
+            self.stdout.write(message + "\n")
+            self.stdout.flush()
+
+
+def dataset_version() -> str:
+    """Changes whenever the reference file or a loader changes."""
+    digest = hashlib.sha256(REFERENCE_FILE.read_bytes())
+    for name in LOADERS:
+        module = importlib.import_module(name)
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def load_demo(stdout=None, force: bool = False) -> bool:
+    """Load the demo data set; return False when the same version is already loaded."""
+    from essaim.core.models import DemoDataset
+
+    version = dataset_version()
+    current = DemoDataset.objects.filter(name="french-impact").first()
+    if current and current.version == version and not force:
+        if stdout is not None:
+            stdout.write(f"Demo data already loaded (version {version}).\n")
+        return False
+    ctx = DemoContext(reference=yaml.safe_load(REFERENCE_FILE.read_text()), stdout=stdout)
+    for name in LOADERS:
+        started = time.monotonic()
+        module = importlib.import_module(name)
+        with transaction.atomic():
+            module.load(ctx)
+        ctx.say(f"  {name.split('.')[1]:<14} {time.monotonic() - started:5.1f} s")
+    DemoDataset.objects.update_or_create(name="french-impact", defaults={"version": version})
+    return True

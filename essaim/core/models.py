@@ -1,0 +1,75 @@
+"""What every step shares: the append-only history of changes and transitions."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class HistoryQuerySet(models.QuerySet):
+    def for_object(self, obj: models.Model) -> "HistoryQuerySet":
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        ).select_related("actor")
+
+    def update(self, **kwargs):  # noqa: ARG002 - append-only
+        raise TypeError("The history is append-only.")
+
+    def delete(self):
+        raise TypeError("The history is append-only.")
+
+
+class HistoryEvent(models.Model):
+    """One change or transition of one object: who, when, what, from, to, why.
+
+    Rows are only ever added (by ``essaim.core.services.history_record``, in the same transaction
+    as the change they describe); updating or deleting one raises.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.RESTRICT)
+    object_id = models.CharField(max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur"),
+        help_text=_("vide pour une action du système"),
+    )
+    at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=64)
+    from_state = models.CharField(_("état de départ"), max_length=64, blank=True)
+    to_state = models.CharField(_("état d'arrivée"), max_length=64, blank=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+    payload = models.JSONField(_("détails"), default=dict, blank=True)
+
+    objects = HistoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("événement d'historique")
+        verbose_name_plural = _("historique")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.from_state}→{self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The history is append-only.")
+
+
+class DemoDataset(models.Model):
+    """Records which demo data set version is loaded, so that a second demo run skips loading."""
+
+    name = models.CharField(max_length=64, unique=True)
+    version = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.version}"

@@ -1,0 +1,48 @@
+from typing import Any
+
+from django.db import models
+
+from essaim.core.models import HistoryEvent
+
+
+def history_record(
+    *,
+    obj: models.Model,
+    user,
+    action: str,
+    from_state: str = "",
+    to_state: str = "",
+    comment: str = "",
+    payload: dict[str, Any] | None = None,
+) -> HistoryEvent:
+    """Append one row to ``obj``'s history. Call it inside the transaction that makes the change."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return HistoryEvent.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        actor=user if user is not None and user.is_authenticated else None,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        payload=payload or {},
+    )
+
+
+def changed_fields(instance: models.Model, data: dict[str, Any]) -> dict[str, list[Any]]:
+    """The fields of ``data`` whose value differs on ``instance``, as {field: [old, new]} (JSON)."""
+    changes = {}
+    for field, new in data.items():
+        old = getattr(instance, field)
+        if old != new:
+            changes[field] = [_jsonable(old), _jsonable(new)]
+    return changes
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)

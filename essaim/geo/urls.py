@@ -1,0 +1,8 @@
+from django.urls import path
+
+from essaim.geo import views
+
+app_name = "geo"
+urlpatterns = [
+    path("perimetres/<slug:slug>/", views.perimeter_detail, name="perimeter_detail"),
+]

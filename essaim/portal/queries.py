@@ -1,0 +1,30 @@
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from essaim.actors.models import Organisation
+from essaim.calls.models import Programme
+from essaim.geo.models import Perimeter
+
+# The seed's six axes; issue "support plans" makes them programme data.
+SUPPORT_AXES = [
+    _("Co-construire un plan stratégique de développement territorial de l'innovation sociale et environnementale"),
+    _("Soutenir le financement : l'amorçage et le changement d'échelle"),
+    _("Lever les freins réglementaires à l'innovation"),
+    _("Renforcer les synergies territoriales et diffuser une culture de la coopération"),
+    _("Promouvoir la mesure et l'évaluation de l'impact"),
+    _("Créer des synergies avec les entreprises engagées et les réseaux entrepreneuriaux"),
+]
+
+
+def home_context() -> dict:
+    """What the home page shows: the programme and a few figures. A fixed number of queries."""
+    programme = Programme.objects.select_related("owner", "expert_partner").first()
+    figures = Organisation.objects.aggregate(
+        organisations=Count("pk"),
+    )
+    return {
+        "programme": programme,
+        "organisation_count": figures["organisations"],
+        "support_axes": SUPPORT_AXES,
+        "perimeter_count": Perimeter.objects.filter(collectives__isnull=False).distinct().count(),
+    }

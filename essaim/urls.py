@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from essaim.api.urls import api
+from essaim.core.views import healthz
+
+
+
+def public(urls):
+    """Mark every view of an included URL set as public (LoginRequiredMiddleware opt-out).
+    The API does its own authentication and answers 401 in JSON, never a login redirect."""
+    patterns = urls[0]
+    for pattern in patterns:
+        if hasattr(pattern, "callback"):
+            pattern.callback.login_required = False
+        else:
+            public((pattern.url_patterns,))
+    return urls
+
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", public(api.urls)),
+    path("admin/", admin.site.urls),
+    path("comptes/", include("essaim.accounts.urls")),
+    path("geo/", include("essaim.geo.urls")),
+    path("annuaire/", include("essaim.actors.urls")),
+    path("", include("essaim.portal.urls")),
+]
+
+if settings.DEBUG:  # pragma: no cover - local development only
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
