@@ -53,7 +53,9 @@ def demo(argv: list[str]) -> int:
             env={**os.environ, "ESSAIM_MODE": "demo"},
         )
     try:
-        call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+        call_command(
+            "runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True
+        )
     finally:
         if worker is not None:
             worker.terminate()

@@ -7,7 +7,6 @@ from essaim.api.urls import api
 from essaim.core.views import healthz
 
 
-
 def public(urls):
     """Mark every view of an included URL set as public (LoginRequiredMiddleware opt-out).
     The API does its own authentication and answers 401 in JSON, never a login redirect."""
@@ -28,6 +27,14 @@ urlpatterns = [
     path("comptes/", include("essaim.accounts.urls")),
     path("geo/", include("essaim.geo.urls")),
     path("annuaire/", include("essaim.actors.urls")),
+    path("appels/", include("essaim.calls.urls")),
+    path("candidatures/", include("essaim.applications.urls")),
+    path("avis/", include("essaim.reviews.urls")),
+    path("labels/", include("essaim.labels.urls")),
+    path("accompagnement/", include("essaim.support.urls")),
+    path("projets/", include("essaim.projects.urls")),
+    path("financement/", include("essaim.financing.urls")),
+    path("guichet-unique/", include("essaim.regulatory.urls")),
     path("", include("essaim.portal.urls")),
 ]
 
@@ -35,4 +42,3 @@ if settings.DEBUG:  # pragma: no cover - local development only
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-

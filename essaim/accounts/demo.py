@@ -32,8 +32,20 @@ def load(ctx) -> None:
         defaults={"kind": OrganisationKind.COMPANY, "is_fictitious": True},
     )
     accounts = [
-        ("admin@demo.essaim.fr", "Camille", "Martin", Role.PROGRAMME_ADMIN, {"programme": programme}),
-        ("instructeur@demo.essaim.fr", "Lucas", "Bernard", Role.INSTRUCTOR, {"programme": programme}),
+        (
+            "admin@demo.essaim.fr",
+            "Camille",
+            "Martin",
+            Role.PROGRAMME_ADMIN,
+            {"programme": programme},
+        ),
+        (
+            "instructeur@demo.essaim.fr",
+            "Lucas",
+            "Bernard",
+            Role.INSTRUCTOR,
+            {"programme": programme},
+        ),
         (
             "expert@demo.essaim.fr",
             "Inès",
@@ -49,7 +61,13 @@ def load(ctx) -> None:
             {"collective": collective, "programme": programme},
         ),
         ("projet@demo.essaim.fr", "Léa", "Moreau", Role.PROJECT_HOLDER, {"organisation": holder}),
-        ("financeur@demo.essaim.fr", "Nathan", "Laurent", Role.FINANCER, {"organisation": financer}),
+        (
+            "financeur@demo.essaim.fr",
+            "Nathan",
+            "Laurent",
+            Role.FINANCER,
+            {"organisation": financer},
+        ),
         (
             "guichet@demo.essaim.fr",
             "Chloé",
@@ -62,9 +80,7 @@ def load(ctx) -> None:
     for email, first, last, role, scope in accounts:
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(
-                email, DEMO_PASSWORD, first_name=first, last_name=last
-            )
+            user = User.objects.create_user(email, DEMO_PASSWORD, first_name=first, last_name=last)
         if role == Role.TERRITORY_LEAD and collective is None:
             continue
         membership_grant(user=None, member=user, role=role, **scope)

@@ -10,7 +10,9 @@ from essaim.core.services import history_record
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str = "", ttl_days: int | None = None) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, user: User, name: str = "", ttl_days: int | None = None
+) -> tuple[ApiToken, str]:
     """Create a token for ``user``; return it with its raw key, which is never stored."""
     raw, key_hash = ApiToken.new_key()
     days = settings.API_TOKEN_TTL_DAYS if ttl_days is None else ttl_days
@@ -21,7 +23,9 @@ def api_token_create(*, user: User, name: str = "", ttl_days: int | None = None)
         key_hash=key_hash,
         expires_at=timezone.now() + timedelta(days=days),
     )
-    history_record(obj=user, user=user, action="api_token_created", payload={"prefix": token.prefix})
+    history_record(
+        obj=user, user=user, action="api_token_created", payload={"prefix": token.prefix}
+    )
     return token, raw
 
 

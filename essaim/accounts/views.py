@@ -21,7 +21,9 @@ def api_tokens(request):
     new_key = None
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _token, new_key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        _token, new_key = services.api_token_create(
+            user=request.user, name=form.cleaned_data["name"]
+        )
         form = ApiTokenForm()
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
     return render(

@@ -26,9 +26,7 @@ class Organisation(models.Model):
     siren = models.CharField(
         _("SIREN"), max_length=9, blank=True, db_index=True, validators=[validate_siren]
     )
-    siret = models.CharField(
-        _("SIRET"), max_length=14, blank=True, validators=[validate_siret]
-    )
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
     legal_category = models.CharField(
         _("catégorie juridique (code INSEE)"), max_length=4, blank=True
     )
@@ -67,7 +65,10 @@ class Organisation(models.Model):
 
 class Person(models.Model):
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="people", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="people",
+        verbose_name=_("organisation"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -6,7 +6,9 @@ from essaim.actors.models import Organisation
 
 @login_not_required
 def directory(request):
-    return render(request, "actors/directory.html", {"organisations": Organisation.objects.all()[:50]})
+    return render(
+        request, "actors/directory.html", {"organisations": Organisation.objects.all()[:50]}
+    )
 
 
 @login_not_required

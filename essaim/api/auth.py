@@ -38,7 +38,9 @@ class BearerOrSession(AuthBase):
         if header:
             scheme, _sep, raw = header.partition(" ")
             if scheme.lower() != "bearer" or not raw.strip():
-                raise AuthenticationError(401, _("En-tête Authorization attendu : « Bearer <jeton> »."))
+                raise AuthenticationError(
+                    401, _("En-tête Authorization attendu : « Bearer <jeton> ».")
+                )
             user = ApiToken.objects.get_user_for(raw.strip())
             if user is None:
                 raise AuthenticationError(401, _("Jeton d'API inconnu, expiré ou révoqué."))

@@ -22,9 +22,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
             for err in exc.errors
         ]
         summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-        return api.create_response(
-            request, {"detail": summary, "errors": errors}, status=422
-        )
+        return api.create_response(request, {"detail": summary, "errors": errors}, status=422)
 
     @api.exception_handler(DjangoValidationError)
     def on_django_validation_error(request, exc: DjangoValidationError):
@@ -51,8 +49,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def on_auth_error(request, exc: AuthenticationError):
-        message = str(exc.message) if exc.message and exc.message != "Unauthorized" else _(
-            "Authentification requise."
+        message = (
+            str(exc.message)
+            if exc.message and exc.message != "Unauthorized"
+            else _("Authentification requise.")
         )
         return api.create_response(request, {"detail": message}, status=exc.status_code)
 

@@ -21,13 +21,25 @@ install_error_handlers(api)
 
 
 def _mount() -> None:
-    from essaim.actors.api import router as actors_router
+    from importlib import import_module
+
     from essaim.api.auth import router as auth_router
-    from essaim.geo.api import router as geo_router
 
     api.add_router("/auth", auth_router)
-    api.add_router("/geo", geo_router)
-    api.add_router("/organisations", actors_router)
+    # Each app's api.py holds one router with its own paths (e.g. "/labels", "/calls").
+    for app in (
+        "geo",
+        "actors",
+        "calls",
+        "applications",
+        "reviews",
+        "labels",
+        "support",
+        "projects",
+        "financing",
+        "regulatory",
+    ):
+        api.add_router("", import_module(f"essaim.{app}.api").router)
 
 
 _mount()

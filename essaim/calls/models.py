@@ -35,3 +35,195 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CallKind(models.TextChoices):
+    PERMANENT_AMI = "permanent_ami", _("appel à manifestation d'intérêt permanent")
+    CALL_FOR_PROJECTS = "call_for_projects", _("appel à projets")
+
+
+class CallStatus(models.TextChoices):
+    DRAFT = "draft", _("en préparation")
+    OPEN = "open", _("ouvert")
+    CLOSED = "closed", _("clos")
+    ARCHIVED = "archived", _("archivé")
+
+
+class CallPurpose(models.TextChoices):
+    """What an application to the call leads to: a territory label, or (the single window's
+    France Expérimentation) a regulatory derogation."""
+
+    LABEL = "label", _("labellisation de territoires")
+    EXPERIMENTATION = "experimentation", _("expérimentation réglementaire")
+
+
+class Call(models.Model):
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="calls", verbose_name=_("programme")
+    )
+    title = models.CharField(_("titre"), max_length=255)
+    slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
+    kind = models.CharField(_("type"), max_length=32, choices=CallKind.choices)
+    purpose = models.CharField(
+        _("finalité"), max_length=32, choices=CallPurpose.choices, default=CallPurpose.LABEL
+    )
+    status = models.CharField(
+        _("état"), max_length=16, choices=CallStatus.choices, default=CallStatus.DRAFT
+    )
+    description = models.TextField(_("présentation"), blank=True)
+    opens_on = models.DateField(_("ouverture"), null=True, blank=True)
+    closes_on = models.DateField(
+        _("clôture"), null=True, blank=True, help_text=_("vide pour un appel permanent")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appel")
+        verbose_name_plural = _("appels")
+        ordering = ["-opens_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_on__isnull=True)
+                | models.Q(opens_on__isnull=True)
+                | models.Q(closes_on__gte=models.F("opens_on")),
+                name="call_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CutOff(models.Model):
+    """A permanent call's cut-off: applications submitted by this date go to ``wave``."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="cutoffs")
+    date = models.DateField(_("date limite"))
+    wave = models.ForeignKey(
+        "calls.Wave",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cutoffs",
+        verbose_name=_("vague"),
+    )
+
+    class Meta:
+        verbose_name = _("date limite")
+        verbose_name_plural = _("dates limites")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["call", "date"], name="cutoff_once")]
+
+    def __str__(self) -> str:
+        return f"{self.call} — {self.date:%d/%m/%Y}"
+
+
+class FormVersion(models.Model):
+    """One published (or draft) version of a call's application form. ``schema`` is the form as
+    data (sections and fields), validated by ``essaim.calls.formschema`` on save through the
+    services. Applications keep the version they answered."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="form_versions")
+    number = models.PositiveIntegerField(_("version"))
+    schema = models.JSONField(_("définition"), default=dict)
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("version de formulaire")
+        verbose_name_plural = _("versions de formulaire")
+        ordering = ["call", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "number"], name="form_version_number_once"),
+            models.UniqueConstraint(
+                fields=["call"],
+                condition=models.Q(published_at__isnull=True),
+                name="form_version_one_draft",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call} v{self.number}"
+
+
+class ScoringGrid(models.Model):
+    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="grid")
+    scale_min = models.PositiveSmallIntegerField(_("note minimale"), default=0)
+    scale_max = models.PositiveSmallIntegerField(_("note maximale"), default=4)
+    scale_labels = models.JSONField(
+        _("signification des notes"),
+        default=dict,
+        blank=True,
+        help_text=_('{"0": "absent", "1": "insuffisant", …}'),
+    )
+    comment_required_below = models.PositiveSmallIntegerField(
+        _("commentaire obligatoire sous la note"), null=True, blank=True
+    )
+    disagreement_threshold = models.PositiveSmallIntegerField(
+        _("écart signalant un désaccord"), default=2
+    )
+
+    class Meta:
+        verbose_name = _("grille de notation")
+        verbose_name_plural = _("grilles de notation")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scale_max__gt=models.F("scale_min")), name="grid_scale_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call} — grille"
+
+
+class Criterion(models.Model):
+    grid = models.ForeignKey(ScoringGrid, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("critère"), max_length=255)
+    help_text = models.TextField(_("aide"), blank=True)
+    weight = models.DecimalField(_("poids"), max_digits=5, decimal_places=2, default=1)
+
+    class Meta:
+        verbose_name = _("critère")
+        verbose_name_plural = _("critères")
+        ordering = ["grid", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weight__gt=0), name="criterion_weight_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WaveStatus(models.TextChoices):
+    PLANNED = "planned", _("prévue")
+    DECIDED = "decided", _("décidée")
+    PUBLISHED = "published", _("publiée")
+
+
+class Wave(models.Model):
+    """A batch of decisions taken by a committee and announced together."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="waves")
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    title = models.CharField(_("titre"), max_length=255, blank=True)
+    committee_on = models.DateField(_("date du comité"), null=True, blank=True)
+    announced_on = models.DateField(_("date d'annonce"), null=True, blank=True)
+    announced_at = models.CharField(_("lieu d'annonce"), max_length=100, blank=True)
+    status = models.CharField(
+        _("état"), max_length=16, choices=WaveStatus.choices, default=WaveStatus.PLANNED
+    )
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vague")
+        verbose_name_plural = _("vagues")
+        ordering = ["programme", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="wave_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.title or _("Vague %(number)s") % {"number": self.number}

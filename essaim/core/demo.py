@@ -35,6 +35,13 @@ LOADERS = [
     "essaim.actors.demo",
     "essaim.calls.demo",
     "essaim.accounts.demo",
+    "essaim.applications.demo",
+    "essaim.reviews.demo",
+    "essaim.labels.demo",
+    "essaim.support.demo",
+    "essaim.projects.demo",
+    "essaim.financing.demo",
+    "essaim.regulatory.demo",
 ]
 
 

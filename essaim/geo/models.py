@@ -62,7 +62,10 @@ class Commune(models.Model):
     insee = models.CharField(_("code INSEE"), max_length=5, unique=True)
     name = models.CharField(_("nom"), max_length=200)
     departement = models.ForeignKey(
-        Departement, on_delete=models.PROTECT, related_name="communes", verbose_name=_("département")
+        Departement,
+        on_delete=models.PROTECT,
+        related_name="communes",
+        verbose_name=_("département"),
     )
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="communes", verbose_name=_("région")
@@ -130,7 +133,9 @@ class PerimeterUnit(models.Model):
         verbose_name = _("unité d'un périmètre")
         verbose_name_plural = _("unités des périmètres")
         constraints = [
-            models.UniqueConstraint(fields=["perimeter", "kind", "code"], name="perimeter_unit_once")
+            models.UniqueConstraint(
+                fields=["perimeter", "kind", "code"], name="perimeter_unit_once"
+            )
         ]
 
     def __str__(self) -> str:

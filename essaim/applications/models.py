@@ -1,0 +1,208 @@
+"""Applications (candidatures): a territory's answer to a call, carried by a collective and built
+on challenges (défis)."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from essaim.applications.workflow import Status
+
+
+class Application(models.Model):
+    call = models.ForeignKey(
+        "calls.Call", on_delete=models.PROTECT, related_name="applications", verbose_name=_("appel")
+    )
+    form_version = models.ForeignKey(
+        "calls.FormVersion",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("version du formulaire"),
+    )
+    reference = models.CharField(_("numéro"), max_length=20, unique=True)
+    title = models.CharField(_("titre"), max_length=255)
+    perimeter = models.ForeignKey(
+        "geo.Perimeter",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("territoire"),
+    )
+    collective = models.ForeignKey(
+        "actors.Collective",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("collectif porteur"),
+    )
+    status = models.CharField(
+        _("état"), max_length=32, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    answers = models.JSONField(_("réponses"), default=dict, blank=True)
+    summary = models.TextField(_("résumé"), blank=True)
+    cutoff = models.ForeignKey(
+        "calls.CutOff",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("date limite"),
+    )
+    wave = models.ForeignKey(
+        "calls.Wave",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("vague"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_applications",
+        verbose_name=_("instructeur chargé"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="created_applications",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("déposée le"), null=True, blank=True)
+    # What was sent at the last submission, to show instructors what changed since.
+    submitted_snapshot = models.JSONField(default=dict, blank=True, editable=False)
+    is_fictitious = models.BooleanField(_("fictive (démo)"), default=False)
+
+    class Meta:
+        verbose_name = _("candidature")
+        verbose_name_plural = _("candidatures")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["call", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("applications:detail", args=[self.pk])
+
+
+class Challenge(models.Model):
+    """A défi of the application, with its lines of work (axes de travail)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="challenges"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("défi"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    lines = models.JSONField(
+        _("axes de travail"), default=list, blank=True, help_text=_("une liste de textes courts")
+    )
+
+    class Meta:
+        verbose_name = _("défi")
+        verbose_name_plural = _("défis")
+        ordering = ["application", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ApplicationPerson(models.Model):
+    """A person of the collective on this application: who may edit, who may submit."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="people")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="application_roles",
+    )
+    email = models.EmailField(_("adresse électronique"))
+    is_lead = models.BooleanField(_("référent"), default=False)
+    can_edit = models.BooleanField(_("peut modifier"), default=True)
+    is_signatory = models.BooleanField(_("signataire"), default=False)
+    invited_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("personne du collectif")
+        verbose_name_plural = _("personnes du collectif")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "email"], name="application_person_once"
+            ),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(is_lead=True),
+                name="application_one_lead_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Message(models.Model):
+    """The thread between the collective and the instructors (never shows reviews)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("message"))
+    attachment = models.FileField(
+        _("pièce jointe"), upload_to="applications/messages/%Y/", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.author} — {self.created_at:%Y-%m-%d}"
+
+
+class Attachment(models.Model):
+    """A file answering a form field of kind ``file``."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    field_key = models.CharField(max_length=100)
+    file = models.FileField(upload_to="applications/files/%Y/")
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class PrivateNote(models.Model):
+    """An instructor's note on an application, never shown to the applicants."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="private_notes"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("note"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("note privée")
+        verbose_name_plural = _("notes privées")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.body[:50]

@@ -1,0 +1,3 @@
+"""financing"""
+
+from django.db import models  # noqa: F401

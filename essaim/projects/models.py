@@ -1,0 +1,3 @@
+"""projects"""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,3 @@
+"""regulatory"""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,2 @@
+app_name = "regulatory"
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""support"""
+
+from django.db import models  # noqa: F401
