@@ -24,7 +24,9 @@ def load(ctx) -> None:
             "kind": OrganisationKind.COOPERATIVE,
             "is_ess": True,
             "is_fictitious": True,
-            "description": "Supermarché coopératif en création (organisation fictive de démonstration).",
+            "description": (
+                "Supermarché coopératif en création (organisation fictive de démonstration)."
+            ),
         },
     )
     company, _ = Organisation.objects.get_or_create(

@@ -6,7 +6,8 @@ import secrets
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -143,10 +144,14 @@ class Membership(models.Model):
                     )
                 ),
             ),
+            # Nullable scopes compared through COALESCE, which SQLite and PostgreSQL both index.
             models.UniqueConstraint(
-                fields=["user", "role", "programme", "collective", "organisation"],
+                "user",
+                "role",
+                Coalesce("programme", Value(0)),
+                Coalesce("collective", Value(0)),
+                Coalesce("organisation", Value(0)),
                 condition=Q(ended_at__isnull=True),
-                nulls_distinct=False,
                 name="membership_unique_active",
             ),
         ]

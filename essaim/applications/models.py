@@ -6,7 +6,31 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from essaim.accounts.models import Role
+from essaim.accounts.queries import scope_ids
 from essaim.applications.workflow import Status
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ApplicationQuerySet":
+        """Programme staff see their programmes' applications; a collective's people see their
+        collective's; an expert sees those they were asked to review; nobody else sees any."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        staff_programmes = scope_ids(user, [Role.PROGRAMME_ADMIN, Role.INSTRUCTOR], "programme")
+        collectives = scope_ids(user, [Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER], "collective")
+        query = models.Q(people__user=user)
+        if staff_programmes:
+            query |= models.Q(call__programme_id__in=staff_programmes)
+        if collectives:
+            query |= models.Q(collective_id__in=collectives)
+        if scope_ids(user, Role.EXPERT, "organisation"):
+            query |= models.Q(review_requests__expert=user) & ~models.Q(
+                review_requests__status="cancelled"
+            )
+        return self.filter(pk__in=self.filter(query).values("pk"))
 
 
 class Application(models.Model):
@@ -73,6 +97,8 @@ class Application(models.Model):
     # What was sent at the last submission, to show instructors what changed since.
     submitted_snapshot = models.JSONField(default=dict, blank=True, editable=False)
     is_fictitious = models.BooleanField(_("fictive (démo)"), default=False)
+
+    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("candidature")

@@ -8,7 +8,8 @@ from essaim.geo.models import Perimeter
 # The seed's six axes; issue "support plans" makes them programme data.
 SUPPORT_AXES = [
     _(
-        "Co-construire un plan stratégique de développement territorial de l'innovation sociale et environnementale"
+        "Co-construire un plan stratégique de développement territorial "
+        "de l'innovation sociale et environnementale"
     ),
     _("Soutenir le financement : l'amorçage et le changement d'échelle"),
     _("Lever les freins réglementaires à l'innovation"),

@@ -1,0 +1,116 @@
+"""Every write on applications. Transitions obey the one table in ``workflow.py``."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from essaim.accounts.models import Role
+from essaim.accounts.queries import has_role, scope_ids
+from essaim.applications import workflow
+from essaim.applications.completeness import missing_items
+from essaim.applications.models import Application
+from essaim.core.services import history_record
+
+
+def _is_staff_of(user, application: Application, roles) -> bool:
+    if user.is_superuser:
+        return True
+    return application.call.programme_id in scope_ids(user, roles, "programme")
+
+
+def can_act_as(user, application: Application, actor: str) -> bool:
+    """Whether ``user`` may take transitions reserved to ``actor`` on ``application``."""
+    if user is None or not user.is_authenticated:
+        return False
+    if actor == workflow.Actor.INSTRUCTOR:
+        return _is_staff_of(user, application, [Role.INSTRUCTOR, Role.PROGRAMME_ADMIN])
+    if actor == workflow.Actor.COMMITTEE:
+        return _is_staff_of(user, application, [Role.PROGRAMME_ADMIN])
+    person = next((p for p in application.people.all() if p.user_id == user.pk), None)
+    is_lead = application.collective_id in scope_ids(user, Role.TERRITORY_LEAD, "collective")
+    if actor == workflow.Actor.SIGNATORY:
+        return is_lead or bool(person and (person.is_signatory or person.is_lead))
+    if actor == workflow.Actor.APPLICANT:
+        return is_lead or bool(person and (person.can_edit or person.is_lead))
+    return False
+
+
+def allowed_transitions(application: Application, user) -> list[workflow.Transition]:
+    """The transitions ``user`` may take now; what pages and API offer as actions."""
+    return [
+        t
+        for t in workflow.transitions_from(application.status)
+        if t.actor != workflow.Actor.COMMITTEE and can_act_as(user, application, t.actor)
+    ]
+
+
+def snapshot(application: Application) -> dict:
+    """What an applicant sent, to show instructors what changed between two submissions."""
+    return {
+        "title": application.title,
+        "summary": application.summary,
+        "perimeter": application.perimeter_id,
+        "answers": application.answers,
+        "challenges": [
+            {"title": c.title, "description": c.description, "lines": c.lines}
+            for c in application.challenges.all()
+        ],
+        "organisations": sorted(
+            [m.organisation_id, m.role] for m in application.collective.members.all()
+        ),
+    }
+
+
+@transaction.atomic
+def application_transition(
+    *, application: Application, user, name: str, comment: str = "", wave=None
+) -> Application:
+    """Take transition ``name``. Guarantees: the row is locked, the current state allows it, the
+    user holds the right role, a required comment is there, decisions happen only inside a wave,
+    and the history gets one row — or nothing is written and an error says why."""
+    transition = workflow.BY_NAME.get(name)
+    if transition is None:
+        raise ValidationError({"transition": _("Action inconnue : « %(name)s ».") % {"name": name}})
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status not in transition.source:
+        raise ValidationError(
+            {
+                "status": _(
+                    "Impossible de faire « %(action)s » : la candidature est « %(status)s »."
+                )
+                % {"action": transition.label, "status": locked.get_status_display()}
+            },
+            code="stale_state",
+        )
+    if not can_act_as(user, locked, transition.actor):
+        raise PermissionDenied(_("Vous n'avez pas le droit de faire cette action."))
+    if transition.comment_required and not comment.strip():
+        raise ValidationError({"comment": _("Un commentaire est obligatoire pour cette action.")})
+    if transition.actor == workflow.Actor.COMMITTEE:
+        if wave is None or locked.wave_id != wave.pk:
+            raise ValidationError(
+                {"wave": _("Une décision se prend uniquement dans la vague de la candidature.")}
+            )
+    if name in {"submit", "resubmit"}:
+        missing = missing_items(locked)
+        if missing:
+            raise ValidationError({item.field: item.message for item in missing}, code="incomplete")
+        locked.submitted_at = timezone.now()
+        locked.submitted_snapshot = snapshot(locked)
+    from_state = locked.status
+    locked.status = transition.target
+    locked.save()
+    history_record(
+        obj=locked,
+        user=user,
+        action=name,
+        from_state=from_state,
+        to_state=transition.target,
+        comment=comment,
+        payload={"wave": wave.pk} if wave is not None else {},
+    )
+    return locked
+
+
+__all__ = ["allowed_transitions", "application_transition", "can_act_as", "has_role"]
