@@ -212,6 +212,8 @@ WHITENOISE_AUTOREFRESH = MODE != "production"
 # --- Mail -----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("ESSAIM_FROM_EMAIL", "Essaim <ne-pas-repondre@essaim.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The public address of this instance, for links in e-mails and certificates (no trailing slash).
+ESSAIM_BASE_URL = os.environ.get("ESSAIM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 if os.environ.get("EMAIL_URL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["EMAIL_URL_HOST"]
