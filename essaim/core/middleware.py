@@ -1,0 +1,29 @@
+"""Request-wide behaviour shared by every page."""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+
+class LanguageMiddleware:
+    """French by default, whatever the browser's ``Accept-Language`` says; another language only
+    when the user chose it with the switch in the header (the cookie ``set_language`` sets).
+
+    Django's ``LocaleMiddleware`` would follow the browser and show English to most visitors of a
+    French public service; this one ignores the header on purpose.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if language not in self.supported:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response
