@@ -1,5 +1,7 @@
 """The demo accounts, one per role (fictitious people, published password)."""
 
+from django.contrib.auth.hashers import make_password
+
 from essaim.accounts.models import Role, User
 from essaim.accounts.services import membership_grant
 from essaim.actors.models import Collective, Organisation, OrganisationKind
@@ -79,10 +81,14 @@ def load(ctx) -> None:
         ),
         ("entreprise@demo.essaim.fr", "Louis", "Michel", Role.COMPANY, {"organisation": company}),
     ]
+    password_hash = None  # hashing is deliberately slow: do it once for all the accounts
     for email, first, last, role, scope in accounts:
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(email, DEMO_PASSWORD, first_name=first, last_name=last)
+            password_hash = password_hash or make_password(DEMO_PASSWORD)
+            user = User.objects.create(
+                email=email, first_name=first, last_name=last, password=password_hash
+            )
         if role == Role.TERRITORY_LEAD and collective is None:
             continue
         membership_grant(user=None, member=user, role=role, **scope)
