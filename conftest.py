@@ -1,11 +1,38 @@
+"""Fixtures shared by every app's tests.
+
+``ESSAIM_MODE=test`` and ``DJANGO_ALLOW_ASYNC_UNSAFE`` are set by ``essaim.core.pytest_plugin``
+(loaded from ``addopts``), before pytest-django reads the settings.
+
+Browser tests: ask for ``page`` (a fresh French-speaking Chromium tab per test) and
+``live_server``; ``assert_accessible(page)`` runs axe-core; ``login(page, live_server, email,
+password)`` signs in through the login page. Tests using ``page`` get the ``browser`` marker, so
+``pytest -m "not browser"`` runs the rest.
+"""
+
 import os
+import re
+from pathlib import Path
 
-os.environ["ESSAIM_MODE"] = "test"
-# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
-# around it are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+import pytest
 
-import pytest  # noqa: E402
+CHROMIUM = Path(os.environ.get("ESSAIM_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# axe-core impacts that fail a test; "moderate" and "minor" ones are reported by axe only.
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(autouse=True)
@@ -18,3 +45,87 @@ def user(db):
     from essaim.accounts.tests.factories import UserFactory
 
     return UserFactory()
+
+
+# --- Browser tests ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium per test process. Playwright's own browser download does not
+    work on these machines, so a missing ``/usr/bin/chromium`` is an error, never a skip."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Browser tests need Debian's Chromium at {CHROMIUM} "
+            "(apt-get install -y chromium fonts-dejavu-core; .ci/run installs it).",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+    except Exception as exc:
+        playwright.stop()
+        pytest.fail(f"Could not start {CHROMIUM}: {exc}", pytrace=False)
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def page(browser):
+    """A new browser context per test (no shared cookies), in French, 1280 px wide."""
+    context = browser.new_context(
+        locale="fr-FR",
+        viewport={"width": 1280, "height": 900},
+        timezone_id="Europe/Paris",
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _axe_violations(page) -> list[dict]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+
+
+@pytest.fixture
+def assert_accessible():
+    """``assert_accessible(page)``: fail listing every serious or critical axe-core violation."""
+
+    def check(page) -> None:
+        violations = _axe_violations(page)
+        if violations:
+            lines = [f"{len(violations)} accessibility violation(s) on {page.url}:"]
+            for violation in violations:
+                targets = [", ".join(node["target"]) for node in violation["nodes"][:5]]
+                lines.append(
+                    f"- [{violation['impact']}] {violation['id']}: {violation['help']} "
+                    f"({violation['helpUrl']}) on {targets}"
+                )
+            pytest.fail("\n".join(lines), pytrace=False)
+
+    return check
+
+
+@pytest.fixture
+def login():
+    """``login(page, live_server, email, password)``: sign in through the login page and wait
+    for "Mon espace"."""
+
+    def sign_in(page, live_server, email: str, password: str) -> None:
+        page.goto(f"{live_server.url}/comptes/connexion/")
+        form = page.locator("main form")
+        form.get_by_label("Adresse électronique").fill(email)
+        form.get_by_label("Mot de passe").fill(password)
+        form.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url(re.compile(r"/comptes/$"))
+
+    return sign_in
