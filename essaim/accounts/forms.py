@@ -18,6 +18,10 @@ class LoginForm(DsfrMixin, AuthenticationForm):
         field.widget.input_type = "email"
         field.widget.attrs["autocomplete"] = "email"
 
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case: "Camille@Exemple.fr" signs in as camille@exemple.fr.
+        return self.cleaned_data["username"].strip().lower()
+
 
 class ResetForm(DsfrMixin, PasswordResetForm):
     pass

@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
@@ -43,7 +43,7 @@ class BearerOrSession(AuthBase):
                 )
             user = ApiToken.objects.get_user_for(raw.strip())
             if user is None:
-                raise AuthenticationError(401, _("Jeton d'API inconnu, expiré ou révoqué."))
+                raise AuthenticationError(401, _refusal(raw.strip()))
             request.user = user
             return user
         user = getattr(request, "user", None)
@@ -58,6 +58,26 @@ class BearerOrSession(AuthBase):
             request.user = AnonymousUser()
             return request.user
         return None
+
+
+def _refusal(raw: str) -> str:
+    """Why a bearer token is refused, so that a client knows whether to ask for a new one."""
+    from django.utils import formats, timezone
+
+    from essaim.accounts.models import _hash_token
+
+    token = ApiToken.objects.filter(key_hash=_hash_token(raw)).select_related("user").first()
+    if token is None:
+        return _("Jeton d'API inconnu : vérifiez l'en-tête Authorization.")
+    if token.revoked_at is not None:
+        return _("Ce jeton d'API a été révoqué le %(date)s.") % {
+            "date": formats.date_format(timezone.localtime(token.revoked_at), "SHORT_DATE_FORMAT")
+        }
+    if token.expires_at <= timezone.now():
+        return _("Ce jeton d'API a expiré le %(date)s ; demandez-en un nouveau.") % {
+            "date": formats.date_format(timezone.localtime(token.expires_at), "SHORT_DATE_FORMAT")
+        }
+    return _("Le compte de ce jeton d'API est désactivé.")
 
 
 router = Router(tags=["auth"])
@@ -88,9 +108,11 @@ class Message(Schema):
 def token_create(request, payload: TokenIn):
     user = authenticate(request, email=payload.email.lower(), password=payload.password)
     if user is None:
-        return 401, {"detail": _("Adresse électronique ou mot de passe incorrect.")}
+        return Status(401, {"detail": _("Adresse électronique ou mot de passe incorrect.")})
     token, raw = api_token_create(user=user, name=payload.name)
-    return 201, {"token": raw, "prefix": token.prefix, "expires_at": token.expires_at.isoformat()}
+    return Status(
+        201, {"token": raw, "prefix": token.prefix, "expires_at": token.expires_at.isoformat()}
+    )
 
 
 @router.delete(
@@ -108,4 +130,48 @@ def token_revoke(request):
         token = ApiToken.objects.filter(key_hash=_hash_token(raw)).first()
         if token is not None:
             api_token_revoke(user=request.user, token=token)
-    return 204, None
+    return Status(204, None)
+
+
+class RoleOut(Schema):
+    role: str
+    label: str
+    programme_id: int | None
+    collective_id: int | None
+    organisation_id: int | None
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    first_name: str
+    last_name: str
+    roles: list[RoleOut]
+
+
+@router.get(
+    "/me",
+    response=MeOut,
+    auth=BearerOrSession(),
+    summary="The calling user and their roles",
+)
+def me(request):
+    from essaim.accounts.models import Membership
+
+    memberships = Membership.objects.active().filter(user=request.user).order_by("role", "pk")
+    return {
+        "id": request.user.pk,
+        "email": request.user.email,
+        "first_name": request.user.first_name,
+        "last_name": request.user.last_name,
+        "roles": [
+            {
+                "role": m.role,
+                "label": str(m.get_role_display()),
+                "programme_id": m.programme_id,
+                "collective_id": m.collective_id,
+                "organisation_id": m.organisation_id,
+            }
+            for m in memberships
+        ],
+    }
