@@ -14,6 +14,8 @@ class Region(models.Model):
     name = models.CharField(_("nom"), max_length=100)
     chef_lieu = models.CharField(_("chef-lieu (code INSEE)"), max_length=5, blank=True)
     zone = models.CharField(_("zone"), max_length=8, blank=True)
+    population = models.PositiveIntegerField(_("population municipale"), null=True, blank=True)
+    search_name = models.CharField(max_length=200, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("région")
@@ -32,6 +34,8 @@ class Departement(models.Model):
     )
     chef_lieu = models.CharField(_("chef-lieu (code INSEE)"), max_length=5, blank=True)
     zone = models.CharField(_("zone"), max_length=8, blank=True)
+    population = models.PositiveIntegerField(_("population municipale"), null=True, blank=True)
+    search_name = models.CharField(max_length=200, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("département")
@@ -48,6 +52,8 @@ class Epci(models.Model):
     kind = models.CharField(_("nature juridique"), max_length=8, blank=True)
     financing_mode = models.CharField(_("mode de financement"), max_length=8, blank=True)
     population = models.PositiveIntegerField(_("population municipale"), null=True, blank=True)
+    # The name folded to lower-case ASCII words (see ``reference.fold``), for accent-blind search.
+    search_name = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("EPCI")
@@ -81,6 +87,7 @@ class Commune(models.Model):
     siren = models.CharField(_("SIREN"), max_length=9, blank=True)
     population = models.PositiveIntegerField(_("population municipale"), null=True, blank=True)
     postal_codes = models.JSONField(_("codes postaux"), default=list, blank=True)
+    search_name = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("commune")
@@ -98,6 +105,12 @@ class UnitKind(models.TextChoices):
     COMMUNE = "commune", _("commune")
 
 
+class PerimeterQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PerimeterQuerySet":
+        # Perimeters describe public territories: everyone may read them.
+        return self.all()
+
+
 class Perimeter(models.Model):
     """A territory made of official units, e.g. "Vallée de la Marne" or a whole région."""
 
@@ -108,6 +121,8 @@ class Perimeter(models.Model):
     commune_count = models.PositiveIntegerField(_("nombre de communes"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PerimeterQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("périmètre")
@@ -145,11 +160,27 @@ class PerimeterUnit(models.Model):
 class PerimeterCommune(models.Model):
     """Materialised containment: commune ∈ perimeter. Written only by ``perimeter_rebuild``."""
 
-    perimeter = models.ForeignKey(Perimeter, on_delete=models.CASCADE, related_name="+")
-    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+")
+    perimeter = models.ForeignKey(Perimeter, on_delete=models.CASCADE, related_name="commune_links")
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="perimeter_links")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["perimeter", "commune"], name="perimeter_commune_once")
         ]
         indexes = [models.Index(fields=["commune", "perimeter"])]
+
+
+class ReferenceLoad(models.Model):
+    """Which reference snapshot was last loaded (so that the demo can skip an unchanged one)."""
+
+    name = models.CharField(max_length=50, unique=True)
+    version = models.CharField(max_length=100)
+    checksum = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("chargement du référentiel")
+        verbose_name_plural = _("chargements du référentiel")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"
