@@ -1,9 +1,12 @@
 """Decisions taken inside a wave, the labels they grant, and their verifiable certificates."""
 
+import datetime
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,6 +46,25 @@ class LabelStatus(models.TextChoices):
     REVOKED = "revoked", _("révoqué")
 
 
+class LabelState(models.TextChoices):
+    """What the public verification says: a valid label may have expired since."""
+
+    VALID = "valid", _("valide")
+    EXPIRED = "expired", _("expiré")
+    REVOKED = "revoked", _("révoqué")
+
+
+class LabelQuerySet(models.QuerySet):
+    def public(self) -> "LabelQuerySet":
+        """Labels anyone may see: those of published waves (valid, expired or revoked)."""
+        return self.filter(wave__status="published")
+
+    def valid_on(self, day: datetime.date) -> "LabelQuerySet":
+        return self.filter(status=LabelStatus.VALID).filter(
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day)
+        )
+
+
 class Label(models.Model):
     application = models.OneToOneField(
         "applications.Application", on_delete=models.PROTECT, related_name="label"
@@ -64,6 +86,8 @@ class Label(models.Model):
     revocation_reason = models.TextField(_("motif de révocation"), blank=True)
     certificate = models.FileField(_("attestation"), upload_to="labels/certificates/", blank=True)
 
+    objects = LabelQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("label")
         verbose_name_plural = _("labels")
@@ -78,3 +102,30 @@ class Label(models.Model):
 
     def __str__(self) -> str:
         return f"{self.perimeter} ({self.wave})"
+
+    def state_on(self, day: datetime.date) -> str:
+        if self.status == LabelStatus.REVOKED:
+            return LabelState.REVOKED
+        if self.valid_until is not None and self.valid_until < day:
+            return LabelState.EXPIRED
+        return LabelState.VALID
+
+    @property
+    def state(self) -> str:
+        return self.state_on(timezone.localdate())
+
+    def get_state_display(self) -> str:
+        return LabelState(self.state).label
+
+    def get_absolute_url(self) -> str:
+        return reverse("territories:detail", args=[self.perimeter.slug])
+
+    def get_certificate_url(self) -> str:
+        return reverse("labels:certificate", args=[self.pk])
+
+    def get_verification_url(self) -> str:
+        return reverse("labels:verify", args=[self.verification_code])
+
+    @property
+    def verification_full_url(self) -> str:
+        return settings.ESSAIM_BASE_URL + self.get_verification_url()

@@ -1,0 +1,528 @@
+"""Every write on waves, decisions and labels.
+
+A wave gathers proposed applications; its committee's decisions are recorded as one batch; the
+wave is published on (or after) its announcement date, which grants the labels, opens the support
+plans, tells every applicant and makes the labels public. Every change goes to the history.
+"""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from essaim.accounts.models import Membership, Role
+from essaim.accounts.queries import scope_ids
+from essaim.applications.models import Application, ApplicationPerson
+from essaim.applications.services import application_transition
+from essaim.applications.workflow import Status
+from essaim.calls.models import Programme, Wave, WaveStatus
+from essaim.core.notifications import notify
+from essaim.core.services import changed_fields, history_record
+from essaim.labels.models import Decision, Label, LabelStatus, Outcome
+
+DEFAULT_VALIDITY_YEARS = 3
+
+
+def validity_years() -> int:
+    """How long a label is valid, in years (``ESSAIM_LABEL_VALIDITY_YEARS``, default 3)."""
+    return int(getattr(settings, "ESSAIM_LABEL_VALIDITY_YEARS", DEFAULT_VALIDITY_YEARS))
+
+
+def is_programme_admin(user, programme_id: int) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return programme_id in scope_ids(user, Role.PROGRAMME_ADMIN, "programme")
+
+
+def _require_admin(user, programme_id: int) -> None:
+    if not is_programme_admin(user, programme_id):
+        raise PermissionDenied(_("Seuls les administrateurs du programme peuvent faire cela."))
+
+
+def _add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _application_name(application: Application) -> str:
+    return f"{application.reference} — {application.title}"
+
+
+def _application_url(application: Application) -> str:
+    try:
+        return application.get_absolute_url()
+    except NoReverseMatch:  # the applications pages are not mounted (yet)
+        return ""
+
+
+# --- Waves ---------------------------------------------------------------------------------------
+
+WAVE_FIELDS = ("number", "title", "committee_on", "announced_on", "announced_at")
+
+
+def _check_wave_dates(committee_on, announced_on) -> None:
+    if committee_on and announced_on and announced_on < committee_on:
+        raise ValidationError(
+            {"announced_on": _("La date d'annonce doit suivre la date du comité.")}
+        )
+
+
+@transaction.atomic
+def wave_create(
+    *,
+    programme: Programme,
+    user,
+    number: int | None = None,
+    title: str = "",
+    committee_on: datetime.date | None = None,
+    announced_on: datetime.date | None = None,
+    announced_at: str = "",
+) -> Wave:
+    """Create a planned wave (numbered after the programme's last one unless ``number`` is
+    given). Guarantees: admin only, a number used once per programme, dates in order."""
+    _require_admin(user, programme.pk)
+    _check_wave_dates(committee_on, announced_on)
+    if number is None:
+        last = Wave.objects.filter(programme=programme).order_by("-number").first()
+        number = (last.number + 1) if last else 1
+    if Wave.objects.filter(programme=programme, number=number).exists():
+        raise ValidationError(
+            {"number": _("La vague n° %(number)s existe déjà.") % {"number": number}}
+        )
+    wave = Wave.objects.create(
+        programme=programme,
+        number=number,
+        title=title,
+        committee_on=committee_on,
+        announced_on=announced_on,
+        announced_at=announced_at,
+    )
+    history_record(obj=wave, user=user, action="wave_create", to_state=wave.status)
+    return wave
+
+
+@transaction.atomic
+def wave_update(*, wave: Wave, user, **data) -> Wave:
+    """Change a wave's number, title, dates or place. A published wave keeps its dates."""
+    _require_admin(user, wave.programme_id)
+    unknown = set(data) - set(WAVE_FIELDS)
+    if unknown:
+        raise ValidationError({field: _("Champ inconnu.") for field in unknown})
+    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    if wave.status == WaveStatus.PUBLISHED:
+        raise ValidationError({"__all__": _("Une vague publiée ne se modifie plus.")})
+    _check_wave_dates(
+        data.get("committee_on", wave.committee_on), data.get("announced_on", wave.announced_on)
+    )
+    number = data.get("number", wave.number)
+    if (
+        Wave.objects.filter(programme_id=wave.programme_id, number=number)
+        .exclude(pk=wave.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {"number": _("La vague n° %(number)s existe déjà.") % {"number": number}}
+        )
+    changes = changed_fields(wave, data)
+    if changes:
+        for field, value in data.items():
+            setattr(wave, field, value)
+        wave.save()
+        history_record(obj=wave, user=user, action="wave_update", payload={"changes": changes})
+    return wave
+
+
+@transaction.atomic
+def wave_add_applications(*, wave: Wave, applications: Iterable[Application], user) -> int:
+    """Put proposed applications of the wave's programme into this planned wave. Guarantees:
+    every application is proposed, of the programme and in no other wave — or nothing changes and
+    the error names the application. Returns how many joined."""
+    _require_admin(user, wave.programme_id)
+    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    if wave.status != WaveStatus.PLANNED:
+        raise ValidationError(
+            {"wave": _("On n'ajoute des candidatures qu'à une vague prévue, pas décidée.")}
+        )
+    ids = [a.pk for a in applications]
+    locked = list(
+        Application.objects.select_for_update()
+        .filter(pk__in=ids)
+        .select_related("call")
+        .order_by("pk")
+    )
+    errors = {}
+    for application in locked:
+        key = f"application-{application.pk}"
+        name = _application_name(application)
+        if application.call.programme_id != wave.programme_id:
+            errors[key] = _("« %(name)s » relève d'un autre programme.") % {"name": name}
+        elif application.status != Status.PROPOSED:
+            errors[key] = _("« %(name)s » n'est pas proposée au comité (%(status)s).") % {
+                "name": name,
+                "status": application.get_status_display(),
+            }
+        elif application.wave_id not in (None, wave.pk):
+            errors[key] = _("« %(name)s » est déjà dans la vague %(wave)s.") % {
+                "name": name,
+                "wave": application.wave,
+            }
+    if errors:
+        raise ValidationError(errors)
+    added = 0
+    for application in locked:
+        if application.wave_id == wave.pk:
+            continue
+        application.wave = wave
+        application.save(update_fields=["wave", "updated_at"])
+        history_record(obj=application, user=user, action="wave_add", payload={"wave": wave.pk})
+        added += 1
+    if added:
+        history_record(
+            obj=wave, user=user, action="wave_add_applications", payload={"applications": ids}
+        )
+    return added
+
+
+@transaction.atomic
+def wave_remove_application(*, wave: Wave, application: Application, user) -> None:
+    """Take an undecided application out of a planned wave (e.g. added by mistake)."""
+    _require_admin(user, wave.programme_id)
+    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if wave.status != WaveStatus.PLANNED or application.wave_id != wave.pk:
+        raise ValidationError({"wave": _("Cette candidature ne peut plus quitter la vague.")})
+    if Decision.objects.filter(application=application).exists():
+        raise ValidationError({"wave": _("Cette candidature a déjà une décision.")})
+    application.wave = None
+    application.save(update_fields=["wave", "updated_at"])
+    history_record(obj=application, user=user, action="wave_remove", payload={"wave": wave.pk})
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    application_id: int
+    outcome: str
+    motivation: str
+
+
+@transaction.atomic
+def wave_decide(*, wave: Wave, decisions: Sequence[DecisionInput], user) -> list[Decision]:
+    """Record the committee's decisions for applications of ``wave``, as one batch.
+
+    Guarantees: admin of the programme only; every decision has an outcome and a motivation;
+    exactly one decision per application even when two admins decide at once (the wave row is
+    locked, then each application row by ``application_transition``): the later batch is refused
+    whole with a message naming the application already decided. The wave becomes "decided" when
+    all its applications have a decision.
+    """
+    _require_admin(user, wave.programme_id)
+    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    if wave.status == WaveStatus.PUBLISHED:
+        raise ValidationError({"wave": _("La vague est publiée : ses décisions sont closes.")})
+    if not decisions:
+        raise ValidationError({"decisions": _("Aucune décision à enregistrer.")})
+    ids = [d.application_id for d in decisions]
+    applications = Application.objects.in_bulk(ids)
+    already = {
+        d.application_id: d
+        for d in Decision.objects.filter(application_id__in=ids).select_related("decided_by")
+    }
+    errors: dict[str, str] = {}
+    seen = set()
+    for item in decisions:
+        key = f"application-{item.application_id}"
+        application = applications.get(item.application_id)
+        if application is None:
+            errors[key] = _("Candidature n° %(id)s introuvable.") % {"id": item.application_id}
+            continue
+        name = _application_name(application)
+        if item.application_id in seen:
+            errors[key] = _("« %(name)s » figure deux fois.") % {"name": name}
+        seen.add(item.application_id)
+        if application.wave_id != wave.pk:
+            errors[key] = _(
+                "« %(name)s » n'est pas dans cette vague : une décision se prend uniquement "
+                "dans la vague de la candidature."
+            ) % {"name": name}
+        elif item.application_id in already:
+            previous = already[item.application_id]
+            errors[key] = _(
+                "« %(name)s » a déjà une décision (%(outcome)s), enregistrée par %(who)s le "
+                "%(when)s. Rechargez la page."
+            ) % {
+                "name": name,
+                "outcome": previous.get_outcome_display(),
+                "who": previous.decided_by,
+                "when": date_format(timezone.localtime(previous.decided_at), "DATETIME_FORMAT"),
+            }
+        elif item.outcome not in Outcome.values:
+            errors[key] = _("« %(name)s » : choisissez « labellisée » ou « non labellisée ».") % {
+                "name": name
+            }
+        elif not item.motivation.strip():
+            errors[key] = _("« %(name)s » : la motivation est obligatoire.") % {"name": name}
+    if errors:
+        raise ValidationError(errors)
+    recorded = []
+    for item in decisions:
+        application = applications[item.application_id]
+        try:
+            application_transition(
+                application=application,
+                user=user,
+                name="label" if item.outcome == Outcome.LABELLED else "not_label",
+                comment=item.motivation.strip(),
+                wave=wave,
+            )
+            # A savepoint, so that a duplicate raises a clear error instead of breaking the
+            # surrounding transaction on PostgreSQL.
+            with transaction.atomic():
+                decision = Decision.objects.create(
+                    application=application,
+                    wave=wave,
+                    outcome=item.outcome,
+                    motivation=item.motivation.strip(),
+                    decided_by=user,
+                )
+        except ValidationError as exc:
+            messages = "; ".join(exc.messages)
+            raise ValidationError(
+                {
+                    f"application-{application.pk}": _("« %(name)s » : %(error)s")
+                    % {"name": _application_name(application), "error": messages}
+                }
+            ) from exc
+        except IntegrityError as exc:
+            raise ValidationError(
+                {
+                    f"application-{application.pk}": _(
+                        "« %(name)s » a déjà une décision. Rechargez la page."
+                    )
+                    % {"name": _application_name(application)}
+                }
+            ) from exc
+        history_record(
+            obj=decision,
+            user=user,
+            action="decide",
+            to_state=decision.outcome,
+            comment=decision.motivation,
+            payload={"wave": wave.pk, "application": application.pk},
+        )
+        recorded.append(decision)
+    undecided = (
+        Application.objects.filter(wave=wave, decision__isnull=True)
+        .exclude(status=Status.WITHDRAWN)
+        .exists()
+    )
+    if not undecided and wave.status != WaveStatus.DECIDED:
+        wave.status = WaveStatus.DECIDED
+        wave.save(update_fields=["status"])
+        history_record(
+            obj=wave,
+            user=user,
+            action="wave_decided",
+            from_state=WaveStatus.PLANNED,
+            to_state=WaveStatus.DECIDED,
+        )
+    history_record(
+        obj=wave,
+        user=user,
+        action="wave_decide",
+        payload={"decisions": [[d.application_id, d.outcome] for d in recorded]},
+    )
+    return recorded
+
+
+def _applicants_by_application(application_ids: list[int]) -> dict[int, set]:
+    """The people to tell about each application: its people with an account and the
+    collective's lead and members. Two queries."""
+    from essaim.accounts.models import User
+
+    users: dict[int, set] = {pk: set() for pk in application_ids}
+    people = ApplicationPerson.objects.filter(
+        application_id__in=application_ids, user__isnull=False
+    ).select_related("user")
+    for person in people:
+        users[person.application_id].add(person.user)
+    collectives = dict(
+        Application.objects.filter(pk__in=application_ids).values_list("pk", "collective_id")
+    )
+    memberships = (
+        Membership.objects.active()
+        .filter(
+            collective_id__in=set(collectives.values()),
+            role__in=[Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER],
+        )
+        .select_related("user")
+    )
+    by_collective: dict[int, set[User]] = {}
+    for membership in memberships:
+        by_collective.setdefault(membership.collective_id, set()).add(membership.user)
+    for app_id, collective_id in collectives.items():
+        users[app_id] |= by_collective.get(collective_id, set())
+    return users
+
+
+@transaction.atomic
+def wave_publish(*, wave: Wave, user, today: datetime.date | None = None) -> list[Label]:
+    """Publish a decided wave on or after its announcement date. Guarantees: every application of
+    the wave has a decision; each labelled one gets its label (and support plan); every applicant
+    is told the outcome; the wave and its labels become public. Nothing happens twice."""
+    _require_admin(user, wave.programme_id)
+    today = today or timezone.localdate()
+    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    if wave.status == WaveStatus.PUBLISHED:
+        raise ValidationError({"wave": _("La vague est déjà publiée.")})
+    if wave.announced_on is None:
+        raise ValidationError({"announced_on": _("Fixez d'abord la date d'annonce de la vague.")})
+    if today < wave.announced_on:
+        raise ValidationError(
+            {
+                "announced_on": _(
+                    "La vague ne peut être publiée qu'à partir de sa date d'annonce, le %(date)s."
+                )
+                % {"date": date_format(wave.announced_on, "DATE_FORMAT")}
+            }
+        )
+    undecided = list(
+        Application.objects.filter(wave=wave, decision__isnull=True).exclude(
+            status=Status.WITHDRAWN
+        )
+    )
+    if undecided or wave.status != WaveStatus.DECIDED:
+        names = ", ".join(a.reference for a in undecided[:10])
+        raise ValidationError(
+            {
+                "wave": _(
+                    "Toutes les candidatures de la vague doivent avoir une décision avant la "
+                    "publication (sans décision : %(names)s)."
+                )
+                % {"names": names or "—"}
+            }
+        )
+    decisions = list(
+        Decision.objects.filter(wave=wave)
+        .select_related("application__perimeter", "application__call")
+        .order_by("pk")
+    )
+    labels = [
+        label_grant(decision=d, user=user, granted_on=wave.announced_on)
+        for d in decisions
+        if d.outcome == Outcome.LABELLED
+    ]
+    label_by_app = {label.application_id: label for label in labels}
+    recipients = _applicants_by_application([d.application_id for d in decisions])
+    for decision in decisions:
+        application = decision.application
+        label = label_by_app.get(application.pk)
+        title = _("Décision sur votre candidature « %(title)s » : %(outcome)s") % {
+            "title": application.title,
+            "outcome": decision.get_outcome_display(),
+        }
+        notify(
+            users=recipients[application.pk],
+            title=title,
+            body=_("Motivation du comité : %(motivation)s") % {"motivation": decision.motivation},
+            url=label.get_absolute_url() if label else _application_url(application),
+        )
+    wave.status = WaveStatus.PUBLISHED
+    wave.published_at = timezone.now()
+    wave.save(update_fields=["status", "published_at"])
+    history_record(
+        obj=wave,
+        user=user,
+        action="wave_publish",
+        from_state=WaveStatus.DECIDED,
+        to_state=WaveStatus.PUBLISHED,
+        payload={"labels": [label.pk for label in labels]},
+    )
+    return labels
+
+
+# --- Labels --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def label_grant(*, decision: Decision, user, granted_on: datetime.date | None = None) -> Label:
+    """Grant the label a "labelled" decision calls for, valid ``validity_years()`` years, and
+    open the territory's support plan. Idempotent: a second call returns the same label."""
+    from essaim.support.services import support_plan_open
+
+    _require_admin(user, decision.wave.programme_id)
+    if decision.outcome != Outcome.LABELLED:
+        raise ValidationError({"outcome": _("Cette décision n'accorde pas le label.")})
+    existing = Label.objects.filter(application_id=decision.application_id).first()
+    if existing is not None:
+        return existing
+    application = decision.application
+    granted_on = granted_on or timezone.localdate()
+    programme_id = decision.wave.programme_id
+    if Label.objects.filter(
+        programme_id=programme_id, perimeter_id=application.perimeter_id, status=LabelStatus.VALID
+    ).exists():
+        raise ValidationError(
+            {
+                "perimeter": _("« %(territory)s » a déjà un label valide de ce programme.")
+                % {"territory": application.perimeter}
+            }
+        )
+    label = Label.objects.create(
+        application=application,
+        programme_id=programme_id,
+        perimeter_id=application.perimeter_id,
+        wave_id=decision.wave_id,
+        granted_on=granted_on,
+        valid_until=_add_years(granted_on, validity_years()),
+    )
+    history_record(
+        obj=label,
+        user=user,
+        action="label_grant",
+        to_state=label.status,
+        payload={"decision": decision.pk, "valid_until": label.valid_until.isoformat()},
+    )
+    support_plan_open(label=label, user=user)
+    return label
+
+
+@transaction.atomic
+def label_revoke(*, label: Label, user, reason: str) -> Label:
+    """Revoke a valid label with a motivation, which the public verification then shows."""
+    _require_admin(user, label.programme_id)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Le motif de révocation est obligatoire.")})
+    label = Label.objects.select_for_update().get(pk=label.pk)
+    if label.status == LabelStatus.REVOKED:
+        raise ValidationError({"reason": _("Ce label est déjà révoqué.")})
+    label.status = LabelStatus.REVOKED
+    label.revoked_at = timezone.now()
+    label.revocation_reason = reason.strip()
+    label.save(update_fields=["status", "revoked_at", "revocation_reason"])
+    history_record(
+        obj=label,
+        user=user,
+        action="label_revoke",
+        from_state=LabelStatus.VALID,
+        to_state=LabelStatus.REVOKED,
+        comment=label.revocation_reason,
+    )
+    recipients = _applicants_by_application([label.application_id])[label.application_id]
+    notify(
+        users=recipients,
+        title=_("Le label de « %(territory)s » est révoqué") % {"territory": label.perimeter},
+        body=_("Motif : %(reason)s") % {"reason": label.revocation_reason},
+        url=label.get_verification_url(),
+    )
+    return label
