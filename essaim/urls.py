@@ -32,6 +32,7 @@ urlpatterns = [
     path("candidatures/", include("essaim.applications.urls")),
     path("avis/", include("essaim.reviews.urls")),
     path("labels/", include("essaim.labels.urls")),
+    path("territoires/", include("essaim.labels.public_urls")),
     path("accompagnement/", include("essaim.support.urls")),
     path("projets/", include("essaim.projects.urls")),
     path("financement/", include("essaim.financing.urls")),
