@@ -152,6 +152,8 @@ class ApplicationPerson(models.Model):
     is_signatory = models.BooleanField(_("signataire"), default=False)
     invited_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # The secret of the invitation link; cleared once the invitation is accepted.
+    invitation_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         verbose_name = _("personne du collectif")
@@ -179,6 +181,11 @@ class Message(models.Model):
     body = models.TextField(_("message"))
     attachment = models.FileField(
         _("pièce jointe"), upload_to="applications/messages/%Y/", blank=True
+    )
+    attachment_name = models.CharField(_("nom du fichier"), max_length=255, blank=True)
+    attachment_size = models.PositiveIntegerField(null=True, blank=True)
+    from_staff = models.BooleanField(
+        _("de l'équipe du programme"), default=False, help_text=_("sinon, du collectif")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
