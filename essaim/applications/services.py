@@ -92,10 +92,14 @@ def application_transition(
             raise ValidationError(
                 {"wave": _("Une décision se prend uniquement dans la vague de la candidature.")}
             )
+    payload = {"wave": wave.pk} if wave is not None else {}
     if name in {"submit", "resubmit"}:
         missing = missing_items(locked)
         if missing:
             raise ValidationError({item.field: item.message for item in missing}, code="incomplete")
+        if locked.submitted_snapshot:
+            # Kept so that instructors see what changed since the previous submission.
+            payload["previous_snapshot"] = locked.submitted_snapshot
         locked.submitted_at = timezone.now()
         locked.submitted_snapshot = snapshot(locked)
     from_state = locked.status
@@ -108,7 +112,7 @@ def application_transition(
         from_state=from_state,
         to_state=transition.target,
         comment=comment,
-        payload={"wave": wave.pk} if wave is not None else {},
+        payload=payload,
     )
     return locked
 
