@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "essaim.core.middleware.CspNonceMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 

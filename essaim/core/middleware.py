@@ -1,6 +1,7 @@
 """Request-wide behaviour shared by every page."""
 
 from django.conf import settings
+from django.middleware.csp import get_nonce
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -27,3 +28,17 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class CspNonceMiddleware:
+    """Expose Django's CSP nonce as ``request.csp_nonce`` (what templates, django-dsfr's
+    ``dsfr_js`` included, write as ``nonce="{{ request.csp_nonce }}"``). Django itself keeps it
+    in ``request._csp_nonce`` and the ``csp_nonce`` context variable only. Place it after
+    ``ContentSecurityPolicyMiddleware``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.csp_nonce = get_nonce(request) or ""
+        return self.get_response(request)
