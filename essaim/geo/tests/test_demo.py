@@ -1,0 +1,50 @@
+"""The demo's territory definitions match the reference YAML and the shipped geography."""
+
+import pytest
+import yaml
+from django.utils.text import slugify
+
+from essaim.core.demo import REFERENCE_FILE
+from essaim.geo.demo import TERRITORIES, labelled_names
+from essaim.geo.reference import SNAPSHOT_PATH, snapshot_read
+
+
+@pytest.fixture(scope="module")
+def names():
+    return labelled_names(yaml.safe_load(REFERENCE_FILE.read_text()))
+
+
+def test_every_labelled_territory_of_waves_1_and_2_has_a_definition(names):
+    assert len(names) == 27
+    assert sorted(TERRITORIES) == sorted(names)
+    slugs = {slugify(name) for name in names}
+    assert len(slugs) == 27
+    assert {"region-nouvelle-aquitaine", "region-normandie", "mayotte"} <= slugs
+
+
+def test_every_unit_named_in_the_definitions_exists_in_the_shipped_snapshot():
+    snapshot = snapshot_read(SNAPSHOT_PATH)
+    epci_names = {row[1] for row in snapshot["epci"]}
+    ept_names = {row[1] for row in snapshot["ept"]}
+    regions = {row[0] for row in snapshot["regions"]}
+    departements = {row[0] for row in snapshot["departements"]}
+    communes = {row[0] for row in snapshot["communes"]}
+    for name, territory in TERRITORIES.items():
+        assert set(territory.epci) <= epci_names, name
+        assert set(territory.ept) <= ept_names, name
+        assert set(territory.regions) <= regions, name
+        assert set(territory.departements) <= departements, name
+        assert set(territory.communes) <= communes, name
+        assert (
+            territory.regions
+            or territory.departements
+            or territory.epci
+            or (territory.ept or territory.communes)
+        ), name
+
+
+def test_region_perimeters_use_the_official_region_codes():
+    assert TERRITORIES["Région Nouvelle-Aquitaine"].regions == ["75"]
+    assert TERRITORIES["Région Normandie"].regions == ["28"]
+    assert TERRITORIES["Région Bretagne"].regions == ["53"]
+    assert TERRITORIES["Mayotte"].departements == ["976"]
