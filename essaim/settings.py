@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks_db",
     "dsfr",
+    "widget_tweaks",  # django-dsfr's field templates (checkboxes) load its tags
     "essaim.core",
     "essaim.accounts",
     "essaim.geo",
