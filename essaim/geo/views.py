@@ -1,10 +1,101 @@
-from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import get_object_or_404, render
+"""Public geography pages: a perimeter's page and the official-unit search used by pickers."""
 
-from essaim.geo.models import Perimeter
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from essaim.core.models import HistoryEvent
+from essaim.geo.models import Perimeter, UnitKind
+from essaim.geo.queries import communes_of, units_search, units_with_names
+
+COMMUNES_PER_PAGE = 50
+SEARCH_LIMIT = 10  # per kind
 
 
 @login_not_required
+@require_GET
 def perimeter_detail(request, slug: str):
-    perimeter = get_object_or_404(Perimeter, slug=slug)
-    return render(request, "geo/perimeter_detail.html", {"perimeter": perimeter})
+    """A perimeter: its official units, population, number of communes, a page of its communes
+    and the collectives and labels that use it. A bounded number of queries whatever its size."""
+    perimeter = get_object_or_404(Perimeter.objects.visible_to(request.user), slug=slug)
+    paginator = Paginator(communes_of(perimeter).select_related("epci"), COMMUNES_PER_PAGE)
+    paginator.count = perimeter.commune_count  # materialised: saves a COUNT over the communes
+    page_obj = paginator.get_page(request.GET.get("page"))
+    units = units_with_names(perimeter)
+    history = None
+    if request.user.has_perm("geo.manage_perimeters"):
+        history = list(HistoryEvent.objects.for_object(perimeter).select_related("actor"))
+    return render(
+        request,
+        "geo/perimeter_detail.html",
+        {
+            "perimeter": perimeter,
+            "included_units": [u for u in units if not u["excluded"]],
+            "excluded_units": [u for u in units if u["excluded"]],
+            "page_obj": page_obj,
+            "communes": page_obj.object_list,
+            "collectives": list(perimeter.collectives.order_by("name")),
+            "labels": list(
+                perimeter.labels.filter(status="valid")
+                .select_related("programme", "wave")
+                .order_by("granted_on")
+            ),
+            "history": history,
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def unit_search(request):
+    """Search official units for territory pickers (public, read-only).
+
+    ``GET /geo/recherche?q=<text>&kinds=region,departement,epci,commune``
+
+    - ``q``: part of a name (accents, case and hyphens ignored) or the start of a code (INSEE
+      code of a commune or département, SIREN of an EPCI); under 2 characters, nothing is found.
+    - ``kinds``: the comma-separated kinds to search (default: all four); at most 10 results
+      per kind, best first (exact name, then names starting with ``q``, then by population).
+
+    Answers an HTML fragment (``geo/_unit_results.html``): a list of buttons carrying
+    ``data-geo-unit-kind``, ``data-geo-unit-code`` and ``data-geo-unit-name``. With
+    ``Accept: application/json`` it answers ``{"results": [{"kind", "kind_label", "code",
+    "name", "context"}]}``.
+
+    Use in a form with htmx and the vendored ``geo/unit-picker.js``::
+
+        <div data-geo-picker>
+          <input type="search" name="q" autocomplete="off"
+                 hx-get="{% url 'geo:unit_search' %}?kinds=epci,commune"
+                 hx-trigger="input changed delay:300ms" hx-target="next [data-geo-results]">
+          <div data-geo-results aria-live="polite"></div>
+          <input type="hidden" name="unit_kind" data-geo-picker-kind>
+          <input type="hidden" name="unit_code" data-geo-picker-code>
+        </div>
+        <script src="{% static 'geo/unit-picker.js' %}" nonce="{{ request.csp_nonce }}"></script>
+
+    Clicking a result fills the hidden inputs and puts the unit's name in the search box.
+    """
+    q = request.GET.get("q", "").strip()[:100]
+    raw_kinds = [k.strip() for k in request.GET.get("kinds", "").split(",") if k.strip()]
+    unknown = [k for k in raw_kinds if k not in UnitKind.values]
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if unknown:
+        message = _("kinds : type d'unité inconnu « %(kind)s » (attendu : %(expected)s).") % {
+            "kind": unknown[0],
+            "expected": ", ".join(UnitKind.values),
+        }
+        if wants_json:
+            return JsonResponse(
+                {"detail": message, "errors": [{"field": "kinds", "message": message}]},
+                status=400,
+            )
+        return HttpResponseBadRequest(message)
+    kinds = raw_kinds or list(UnitKind.values)
+    hits = units_search(q, kinds, limit=SEARCH_LIMIT) if len(q) >= 2 else []
+    if wants_json:
+        return JsonResponse({"results": [hit.as_dict() for hit in hits]})
+    return render(request, "geo/_unit_results.html", {"hits": hits, "query": q})
