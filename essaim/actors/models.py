@@ -2,10 +2,13 @@
 territory."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from essaim.actors.legal_categories import legal_category_label, validate_legal_category
 from essaim.actors.validators import validate_siren, validate_siret
 
 
@@ -20,6 +23,40 @@ class OrganisationKind(models.TextChoices):
     SUPPORT = "support", _("structure d'accompagnement")
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "OrganisationQuerySet":  # noqa: ARG002 - a public directory
+        """Every organisation is public (the directory); people and history are not."""
+        return self
+
+    def search(self, query: str) -> "OrganisationQuerySet":
+        """Full-text search, best matches first: PostgreSQL's text search when the database is
+        PostgreSQL, a plain accent-free word match on SQLite (see ``essaim.actors.search``)."""
+        from essaim.actors.search import search
+
+        return search(self, query)
+
+    def filter_directory(
+        self,
+        *,
+        region: str = "",
+        kind: str = "",
+        ess: bool | None = None,
+        esus: bool | None = None,
+    ) -> "OrganisationQuerySet":
+        """The directory's filters; empty values filter nothing. ``region`` is an INSEE code,
+        matched through the organisation's commune."""
+        queryset = self
+        if region:
+            queryset = queryset.filter(commune__region__code=region)
+        if kind:
+            queryset = queryset.filter(kind=kind)
+        if ess is not None:
+            queryset = queryset.filter(is_ess=ess)
+        if esus is not None:
+            queryset = queryset.filter(esus_approved=esus)
+        return queryset
+
+
 class Organisation(models.Model):
     name = models.CharField(_("nom"), max_length=255)
     acronym = models.CharField(_("sigle"), max_length=50, blank=True)
@@ -28,7 +65,10 @@ class Organisation(models.Model):
     )
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
     legal_category = models.CharField(
-        _("catégorie juridique (code INSEE)"), max_length=4, blank=True
+        _("catégorie juridique (code INSEE)"),
+        max_length=4,
+        blank=True,
+        validators=[validate_legal_category],
     )
     kind = models.CharField(_("type"), max_length=32, choices=OrganisationKind.choices)
     is_ess = models.BooleanField(_("membre de l'ESS"), default=False)
@@ -46,10 +86,16 @@ class Organisation(models.Model):
     is_fictitious = models.BooleanField(
         _("fictive (démo)"), default=False, help_text=_("donnée inventée pour la démonstration")
     )
-    # Lower-case, accent-free copy of name, acronym and description for the SQLite search fallback.
+    # Written by essaim.actors.search.organisation_index (services, demo loader), never save():
+    # a lower-case, accent-free copy of name, acronym, SIREN/SIRET, commune and description for
+    # the SQLite fallback, and the weighted tsvector PostgreSQL searches (GIN index, migration
+    # 0002, PostgreSQL only).
     search_text = models.TextField(editable=False, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisation")
@@ -58,6 +104,39 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Invariants a form or a service must hold before saving (named by field)."""
+        super().clean()
+        if self.siren and self.siret and not self.siret.startswith(self.siren):
+            raise ValidationError(
+                {
+                    "siret": _(
+                        "Le SIRET « %(siret)s » ne commence pas par le SIREN « %(siren)s » : "
+                        "les 9 premiers chiffres d'un SIRET sont le SIREN de l'organisation."
+                    )
+                    % {"siret": self.siret, "siren": self.siren}
+                }
+            )
+        if self.siret:
+            duplicate = Organisation.objects.filter(siret=self.siret).exclude(pk=self.pk).first()
+            if duplicate is not None:
+                raise ValidationError(
+                    {
+                        "siret": _(
+                            "Le SIRET « %(siret)s » est déjà celui de l'organisation « %(name)s »."
+                        )
+                        % {"siret": self.siret, "name": duplicate.name}
+                    }
+                )
+
+    @property
+    def legal_category_label(self) -> str:
+        return legal_category_label(self.legal_category)
+
+    @property
+    def region(self):
+        return self.commune.region if self.commune_id else None
 
     def get_absolute_url(self) -> str:
         return reverse("actors:organisation_detail", args=[self.pk])

@@ -1,17 +1,188 @@
-from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import get_object_or_404, render
+"""Pages of the directory: the public list and organisation pages, and the forms that create and
+edit organisations (through the services)."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from essaim.actors import services
+from essaim.actors.forms import DirectoryFilterForm, OrganisationForm, PartnershipForm, PersonForm
 from essaim.actors.models import Organisation
+from essaim.actors.rules import (
+    can_create_organisation,
+    can_edit_organisation,
+    can_view_organisation_history,
+)
+from essaim.core.models import HistoryEvent
+from essaim.geo.models import Region
+
+PAGE_SIZE = 20
+RESULTS_ID = "directory-results"
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields (unknown fields on the form)."""
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
 
 
 @login_not_required
 def directory(request):
-    return render(
-        request, "actors/directory.html", {"organisations": Organisation.objects.all()[:50]}
+    """The public directory: search, filters, pagination. An htmx request aimed at the results
+    gets only the results; without JavaScript the same URL renders the whole page."""
+    form = DirectoryFilterForm(request.GET or None, regions=list(Region.objects.order_by("name")))
+    organisations = Organisation.objects.visible_to(request.user).select_related("commune__region")
+    query = ""
+    if form.is_bound and form.is_valid():
+        query = form.cleaned_data["q"]
+        organisations = organisations.filter_directory(**form.filters()).search(query)
+    paginator = Paginator(organisations, PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj.pages_list = list(
+        paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1)
     )
+    context = {
+        "form": form,
+        "page_obj": page_obj,
+        "organisations": page_obj.object_list,
+        "query": query,
+        "results_id": RESULTS_ID,
+        "can_create": can_create_organisation(request.user),
+    }
+    if request.htmx and request.htmx.target == RESULTS_ID:
+        return render(request, "actors/_directory_results.html", context)
+    return render(request, "actors/directory.html", context)
 
 
 @login_not_required
 def organisation_detail(request, pk: int):
-    organisation = get_object_or_404(Organisation, pk=pk)
-    return render(request, "actors/organisation_detail.html", {"organisation": organisation})
+    organisation = get_object_or_404(
+        Organisation.objects.visible_to(request.user).select_related("commune__region"), pk=pk
+    )
+    can_edit = can_edit_organisation(request.user, organisation)
+    people = organisation.people.all()
+    if not can_edit:
+        people = people.filter(is_public=True)
+    partnerships_out = organisation.partnerships_out.select_related("target").order_by(
+        "started_on", "pk"
+    )
+    partnerships_in = organisation.partnerships_in.select_related("source").order_by(
+        "started_on", "pk"
+    )
+    memberships = organisation.collective_memberships.select_related(
+        "collective__perimeter"
+    ).order_by("collective__name")
+    history = None
+    if can_view_organisation_history(request.user, organisation):
+        history = _history_rows(
+            HistoryEvent.objects.for_object(organisation).order_by("-at", "-pk")
+        )
+    return render(
+        request,
+        "actors/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "people": people,
+            "partnerships_out": partnerships_out,
+            "partnerships_in": partnerships_in,
+            "memberships": memberships,
+            "history": history,
+            "can_edit": can_edit,
+        },
+    )
+
+
+def _history_rows(events) -> list[dict]:
+    """Events with their changed fields named as people know them (verbose names)."""
+    rows = []
+    for event in events:
+        changes = []
+        for field, (old, new) in (event.payload.get("changes") or {}).items():
+            try:
+                label = Organisation._meta.get_field(field).verbose_name
+            except FieldDoesNotExist:
+                label = field
+            changes.append({"label": label, "old": old, "new": new})
+        rows.append({"event": event, "changes": changes})
+    return rows
+
+
+def organisation_create(request):
+    if not can_create_organisation(request.user):
+        raise PermissionDenied(_("Seule l'équipe du programme peut créer une organisation."))
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(user=request.user, data=form.service_data())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Organisation créée."))
+            return redirect(organisation)
+    return render(request, "actors/organisation_form.html", {"form": form, "organisation": None})
+
+
+def organisation_update(request, pk: int):
+    organisation = get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk)
+    if not can_edit_organisation(request.user, organisation):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier cette organisation."))
+    # The form works on its own copy: the page keeps showing the saved name on error.
+    form = OrganisationForm(
+        request.POST or None, instance=Organisation.objects.get(pk=organisation.pk)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(
+                user=request.user, organisation=organisation, data=form.service_data()
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Organisation mise à jour."))
+            return redirect(organisation)
+    return render(
+        request, "actors/organisation_form.html", {"form": form, "organisation": organisation}
+    )
+
+
+def person_add(request, pk: int):
+    organisation = get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk)
+    if not can_edit_organisation(request.user, organisation):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier cette organisation."))
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_add(user=request.user, organisation=organisation, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Personne ajoutée."))
+            return redirect(organisation)
+    return render(
+        request,
+        "actors/related_form.html",
+        {"form": form, "organisation": organisation, "title": _("Ajouter une personne")},
+    )
+
+
+def partnership_add(request, pk: int):
+    organisation = get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk)
+    if not can_edit_organisation(request.user, organisation):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier cette organisation."))
+    form = PartnershipForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partnership_add(user=request.user, **form.service_data())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Partenariat ajouté."))
+            return redirect(organisation)
+    return render(
+        request,
+        "actors/related_form.html",
+        {"form": form, "organisation": organisation, "title": _("Déclarer un partenariat")},
+    )

@@ -1,0 +1,187 @@
+"""Every write on organisations, their people and partnerships. Each service checks permission,
+validates (errors named by field, in French), writes, refreshes the search columns and records
+history, in one transaction."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from essaim.actors.models import Organisation, Partnership, PartnershipKind, Person
+from essaim.actors.rules import can_create_organisation, can_edit_organisation
+from essaim.actors.search import organisation_index
+from essaim.core.services import changed_fields, history_record
+
+# The fields a person may set through the forms, the API and the services.
+ORGANISATION_FIELDS = (
+    "name",
+    "acronym",
+    "siren",
+    "siret",
+    "legal_category",
+    "kind",
+    "is_ess",
+    "esus_approved",
+    "commune",
+    "website",
+    "description",
+    "is_fictitious",
+)
+
+
+def _clean_identifiers(data: dict[str, Any]) -> dict[str, Any]:
+    """People type "200 053 759": keep the digits' spacing out, and take the SIREN from the SIRET
+    when only the SIRET is given."""
+    data = dict(data)
+    for field in ("siren", "siret"):
+        if isinstance(data.get(field), str):
+            data[field] = "".join(data[field].split())
+    if data.get("siret") and not data.get("siren") and len(data["siret"]) == 14:
+        data["siren"] = data["siret"][:9]
+    return data
+
+
+def _check_fields(data: dict[str, Any]) -> None:
+    unknown = sorted(set(data) - set(ORGANISATION_FIELDS))
+    if unknown:
+        raise ValidationError(
+            {
+                field: _("Champ inconnu ou non modifiable : « %(field)s ».") % {"field": field}
+                for field in unknown
+            }
+        )
+
+
+@transaction.atomic
+def organisation_create(*, user, data: dict[str, Any]) -> Organisation:
+    """Create an organisation. Only programme admins may. Guarantees: valid SIREN/SIRET (check
+    digit, SIRET starting with the SIREN, unused SIRET), a known legal category, the search
+    columns filled, one "created" history row — or a ValidationError naming the fields."""
+    if not can_create_organisation(user):
+        raise PermissionDenied(_("Seule l'équipe du programme peut créer une organisation."))
+    _check_fields(data)
+    organisation = Organisation(**_clean_identifiers(data))
+    organisation.full_clean()
+    organisation.save()
+    organisation_index([organisation])
+    history_record(
+        obj=organisation,
+        user=user,
+        action="organisation_created",
+        payload={"name": organisation.name},
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, user, organisation: Organisation, data: dict[str, Any]) -> Organisation:
+    """Change some fields of ``organisation``. Programme admins and the organisation's own
+    members may. Guarantees the same validation as creation; the history row lists every changed
+    field with its old and new value; nothing changed, nothing written."""
+    if not can_edit_organisation(user, organisation):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier cette organisation."))
+    _check_fields(data)
+    data = _clean_identifiers(data)
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    changes = changed_fields(locked, data)
+    if not changes:
+        return locked
+    for field, value in data.items():
+        setattr(locked, field, value)
+    locked.full_clean()
+    locked.save()
+    organisation_index([locked])
+    history_record(
+        obj=locked,
+        user=user,
+        action="organisation_updated",
+        payload={"changes": changes},
+    )
+    return locked
+
+
+@transaction.atomic
+def person_add(
+    *,
+    user,
+    organisation: Organisation,
+    first_name: str,
+    last_name: str,
+    job_title: str = "",
+    email: str = "",
+    is_public: bool = False,
+    account=None,
+) -> Person:
+    """Attach a person to ``organisation`` (programme admins or its own members). A person is
+    private unless ``is_public``: the public page shows only public people."""
+    if not can_edit_organisation(user, organisation):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier cette organisation."))
+    person = Person(
+        organisation=organisation,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        job_title=job_title.strip(),
+        email=email.strip().lower(),
+        is_public=is_public,
+        user=account,
+    )
+    person.full_clean()
+    person.save()
+    history_record(
+        obj=organisation,
+        user=user,
+        action="person_added",
+        payload={"person": person.pk, "name": str(person), "is_public": is_public},
+    )
+    return person
+
+
+@transaction.atomic
+def partnership_add(
+    *,
+    user,
+    source: Organisation,
+    target: Organisation,
+    kind: str,
+    started_on: date | None = None,
+    ended_on: date | None = None,
+    description: str = "",
+) -> Partnership:
+    """Declare "``source`` <kind> ``target``" (e.g. France Active Normandie is a member of France
+    Active). Who may edit either organisation may declare it. Both organisations' histories get
+    a row."""
+    if not (can_edit_organisation(user, source) or can_edit_organisation(user, target)):
+        raise PermissionDenied(_("Vous ne pouvez modifier aucune de ces deux organisations."))
+    if source.pk == target.pk:
+        raise ValidationError(
+            {"target": _("Une organisation ne peut pas être partenaire d'elle-même.")}
+        )
+    if kind not in PartnershipKind.values:
+        raise ValidationError(
+            {"kind": _("Nature de partenariat inconnue : « %(kind)s ».") % {"kind": kind}}
+        )
+    if started_on and ended_on and ended_on < started_on:
+        raise ValidationError({"ended_on": _("La date de fin précède la date de début.")})
+    partnership = Partnership(
+        source=source,
+        target=target,
+        kind=kind,
+        started_on=started_on,
+        ended_on=ended_on,
+        description=description.strip(),
+    )
+    partnership.full_clean()
+    partnership.save()
+    payload = {
+        "partnership": partnership.pk,
+        "source": source.pk,
+        "target": target.pk,
+        "kind": kind,
+        "started_on": started_on.isoformat() if started_on else None,
+        "ended_on": ended_on.isoformat() if ended_on else None,
+    }
+    for organisation in (source, target):
+        history_record(obj=organisation, user=user, action="partnership_added", payload=payload)
+    return partnership
