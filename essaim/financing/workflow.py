@@ -1,0 +1,86 @@
+"""The financing request workflow: one table of states and allowed transitions.
+
+received → in_review → granted (with an amount) | declined (with a reason) ; granted → disbursed.
+The holder may withdraw a request that is still open. Pages and API ask
+``essaim.financing.services.request_allowed_transitions``; the service
+``financing_request_transition`` performs a transition only if this table allows it.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RequestStatus(models.TextChoices):
+    RECEIVED = "received", _("reçue")
+    IN_REVIEW = "in_review", _("en instruction")
+    GRANTED = "granted", _("accordée")
+    DECLINED = "declined", _("refusée")
+    DISBURSED = "disbursed", _("versée")
+    WITHDRAWN = "withdrawn", _("retirée")
+
+
+OPEN_STATES = frozenset({RequestStatus.RECEIVED, RequestStatus.IN_REVIEW})
+
+
+class Actor(models.TextChoices):
+    FINANCER = "financer", _("financeur de l'outil")
+    HOLDER = "holder", _("porteur du projet")
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    source: tuple[str, ...]
+    target: str
+    actor: str
+    label: str
+    comment_required: bool = False
+    amount_required: bool = False
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        "start_review",
+        (RequestStatus.RECEIVED,),
+        RequestStatus.IN_REVIEW,
+        Actor.FINANCER,
+        _("Instruire"),
+    ),
+    Transition(
+        "grant",
+        (RequestStatus.IN_REVIEW,),
+        RequestStatus.GRANTED,
+        Actor.FINANCER,
+        _("Accorder"),
+        amount_required=True,
+    ),
+    Transition(
+        "decline",
+        (RequestStatus.RECEIVED, RequestStatus.IN_REVIEW),
+        RequestStatus.DECLINED,
+        Actor.FINANCER,
+        _("Refuser"),
+        comment_required=True,
+    ),
+    Transition(
+        "disburse",
+        (RequestStatus.GRANTED,),
+        RequestStatus.DISBURSED,
+        Actor.FINANCER,
+        _("Marquer comme versée"),
+    ),
+    Transition(
+        "withdraw",
+        (RequestStatus.RECEIVED, RequestStatus.IN_REVIEW),
+        RequestStatus.WITHDRAWN,
+        Actor.HOLDER,
+        _("Retirer la demande"),
+    ),
+)
+BY_NAME = {t.name: t for t in TRANSITIONS}
+
+
+def transitions_from(status: str) -> list[Transition]:
+    return [t for t in TRANSITIONS if status in t.source]

@@ -1,0 +1,192 @@
+"""Every write on projects and their needs. Each service checks permission, validates, writes and
+records history in one transaction."""
+
+import unicodedata
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from essaim.accounts.models import Role
+from essaim.accounts.queries import scope_ids
+from essaim.core.services import changed_fields, history_record
+from essaim.projects.models import Need, NeedKind, NeedStatus, Project
+
+EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "perimeter",
+    "collective",
+    "challenge",
+    "domains",
+    "publics",
+    "methods",
+    "stage",
+    "founded_year",
+    "yearly_budget",
+    "jobs",
+    "website",
+    "is_published",
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII words, for the accent-blind search fallback."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(ascii_text.lower().split())
+
+
+def is_programme_staff(user) -> bool:
+    return bool(
+        user.is_superuser or scope_ids(user, [Role.PROGRAMME_ADMIN, Role.INSTRUCTOR], "programme")
+    )
+
+
+def can_hold(user, *, holder_id: int | None, collective_id: int | None) -> bool:
+    """Whether ``user`` may write a project of organisation ``holder_id`` in ``collective_id``:
+    a project holder of the organisation, a person of the collective, or programme staff."""
+    if user is None or not user.is_authenticated:
+        return False
+    if is_programme_staff(user):
+        return True
+    if holder_id and holder_id in scope_ids(user, Role.PROJECT_HOLDER, "organisation"):
+        return True
+    collectives = scope_ids(user, [Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER], "collective")
+    return bool(collective_id and collective_id in collectives)
+
+
+def can_edit(user, project: Project) -> bool:
+    return can_hold(user, holder_id=project.holder_id, collective_id=project.collective_id)
+
+
+def _validate(project: Project) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        project.full_clean(exclude=["search_text"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    year = timezone.localdate().year
+    if project.founded_year and project.founded_year > year:
+        errors.setdefault("founded_year", []).append(
+            _("L'année de création %(value)s est dans le futur (au plus %(limit)s).")
+            % {"value": project.founded_year, "limit": year}
+        )
+    if project.collective_id and project.perimeter_id is None:
+        project.perimeter_id = project.collective.perimeter_id
+    if (
+        project.collective_id
+        and project.perimeter_id
+        and project.collective.perimeter_id != project.perimeter_id
+    ):
+        errors.setdefault("collective", []).append(
+            _("Ce collectif porte un autre territoire que celui du projet.")
+        )
+    if project.challenge_id:
+        application = project.challenge.application
+        if project.collective_id and application.collective_id != project.collective_id:
+            errors.setdefault("challenge", []).append(
+                _("Ce défi appartient à la candidature d'un autre territoire.")
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply(project: Project, data: dict[str, Any]) -> None:
+    for name, value in data.items():
+        if name not in EDITABLE_FIELDS:
+            raise ValidationError({name: _("Ce champ ne peut pas être modifié ici.")})
+        setattr(project, name, value)
+    project.search_text = fold(f"{project.title} {project.summary}")
+
+
+@transaction.atomic
+def project_create(*, user, holder, data: dict[str, Any], communes=()) -> Project:
+    """Create a project for organisation ``holder``. Guarantees: the user may act for the holder
+    or the project's territory, every field is valid (errors name the field), the communes are
+    set, and the history gets a "created" row."""
+    collective = data.get("collective")
+    if not can_hold(user, holder_id=holder.pk, collective_id=collective.pk if collective else None):
+        raise PermissionDenied(_("Vous ne pouvez pas créer de projet pour cette structure."))
+    project = Project(holder=holder, created_by=user)
+    _apply(project, data)
+    _validate(project)
+    project.save()
+    if communes:
+        project.communes.set(communes)
+    history_record(obj=project, user=user, action="created", payload={"title": project.title})
+    return project
+
+
+@transaction.atomic
+def project_update(*, user, project: Project, data: dict[str, Any], communes=None) -> Project:
+    """Change a project. Only the people who may edit it; the history records what changed."""
+    if not can_edit(user, project):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier ce projet."))
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    changes = changed_fields(project, {k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    _apply(project, data)
+    if not can_edit(user, project):
+        raise PermissionDenied(_("Vous ne pouvez pas rattacher ce projet à ce territoire."))
+    _validate(project)
+    project.save()
+    if communes is not None:
+        before = set(project.communes.values_list("pk", flat=True))
+        after = {c.pk for c in communes}
+        if before != after:
+            project.communes.set(communes)
+            changes["communes"] = [sorted(before), sorted(after)]
+    if changes:
+        history_record(obj=project, user=user, action="updated", payload={"changes": changes})
+    return project
+
+
+@transaction.atomic
+def need_add(*, user, project: Project, kind: str, purpose: str, amount: int | None = None) -> Need:
+    """Add a need. A financing need must state a positive amount."""
+    if not can_edit(user, project):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier ce projet."))
+    errors = {}
+    if kind not in NeedKind.values:
+        errors["kind"] = _("Nature de besoin inconnue : « %(value)s ».") % {"value": kind}
+    if kind == NeedKind.FINANCING and (amount is None or amount <= 0):
+        errors["amount"] = _("Un besoin de financement doit indiquer un montant positif.")
+    if not (purpose or "").strip():
+        errors["purpose"] = _("Décrivez l'objet du besoin.")
+    if errors:
+        raise ValidationError(errors)
+    need = Need.objects.create(
+        project=project,
+        kind=kind,
+        purpose=purpose.strip(),
+        amount=amount if kind == NeedKind.FINANCING else amount,
+    )
+    history_record(
+        obj=project,
+        user=user,
+        action="need_added",
+        payload={"need": need.pk, "kind": kind, "amount": amount, "purpose": need.purpose},
+    )
+    return need
+
+
+@transaction.atomic
+def need_set_status(*, user, need: Need, status: str) -> Need:
+    if not can_edit(user, need.project):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier ce projet."))
+    if status not in NeedStatus.values:
+        raise ValidationError({"status": _("État inconnu : « %(value)s ».") % {"value": status}})
+    previous = need.status
+    need.status = status
+    need.save(update_fields=["status"])
+    history_record(
+        obj=need.project,
+        user=user,
+        action="need_status",
+        from_state=previous,
+        to_state=status,
+        payload={"need": need.pk},
+    )
+    return need
