@@ -8,10 +8,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from essaim.financing.matching import compile_instruments, project_facts, rank
 from essaim.financing.models import AlertSubscription, Instrument
 from essaim.projects.models import Need, NeedKind, NeedStatus, Project
+
+INTRO = gettext_lazy("Des outils de financement nouveaux ou modifiés correspondent à vos projets :")
 
 
 def _first_needs(project_ids) -> dict[int, Need]:
@@ -75,9 +78,7 @@ def send_digests(*, now=None) -> int:
                 [
                     _("Bonjour,"),
                     "",
-                    _(
-                        "Des outils de financement nouveaux ou modifiés correspondent à vos projets :"
-                    ),
+                    str(INTRO),
                     "",
                     *[f"- {line}" for line in lines],
                     "",
