@@ -1,3 +1,519 @@
-"""regulatory"""
+"""The regulatory single window: tickets (saisines) from the web and from plain e-mail, their
+thread, attachments and quarantined mail; experimentation requests; the public knowledge base."""
 
-from django.db import models  # noqa: F401
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from essaim.regulatory.workflow import (
+    ExperimentationState,
+    Outcome,
+    OutOfScopeReason,
+    TicketState,
+)
+
+
+class RuleLevel(models.TextChoices):
+    EU_LAW = "eu_law", _("droit de l'Union européenne")
+    LAW = "law", _("loi")
+    DECREE = "decree", _("décret")
+    ORDER = "order", _("arrêté")
+    CIRCULAR = "circular", _("circulaire")
+    LOCAL_RULE = "local_rule", _("règle locale")
+
+
+class Theme(models.TextChoices):
+    FOOD = "food", _("alimentation et agriculture")
+    HEALTH = "health", _("santé et médico-social")
+    EMPLOYMENT = "employment", _("emploi et insertion")
+    HOUSING = "housing", _("logement et urbanisme")
+    MOBILITY = "mobility", _("mobilité")
+    ENVIRONMENT = "environment", _("environnement et déchets")
+    FINANCE = "finance", _("financement et fiscalité")
+    LEGAL_FORM = "legal_form", _("statuts et commande publique")
+    OTHER = "other", _("autre")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("basse")
+    NORMAL = "normal", _("normale")
+    HIGH = "high", _("haute")
+    URGENT = "urgent", _("urgente")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("formulaire en ligne")
+    EMAIL = "email", _("courriel")
+    API = "api", _("API")
+
+
+class TicketQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "TicketQuerySet":
+        """Officers see the tickets of their programmes; an author sees their own; a project
+        holder also sees the tickets of their organisations."""
+        from essaim.accounts.models import Role
+        from essaim.accounts.queries import scope_ids
+
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        programmes = scope_ids(user, [Role.SINGLE_WINDOW_OFFICER], "programme")
+        organisations = scope_ids(user, [Role.PROJECT_HOLDER], "organisation")
+        return self.filter(
+            Q(programme_id__in=programmes) | Q(author=user) | Q(organisation_id__in=organisations)
+        )
+
+    def overdue(self, now=None) -> "TicketQuerySet":
+        now = now or timezone.now()
+        return self.exclude(state=TicketState.CLOSED).filter(
+            Q(first_answered_at__isnull=True, first_answer_due_at__lt=now)
+            | Q(outcome_due_at__lt=now)
+        )
+
+
+class Ticket(models.Model):
+    """A regulatory blocker sent to the single window."""
+
+    programme = models.ForeignKey(
+        "calls.Programme",
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        verbose_name=_("programme"),
+    )
+    number = models.CharField(_("numéro"), max_length=32, unique=True)
+    title = models.CharField(_("objet"), max_length=255)
+    wants_to_do = models.TextField(_("ce que le projet veut faire"), blank=True)
+    blocked_by = models.TextField(_("ce qui bloque"), blank=True)
+    rules_text = models.TextField(_("règles en cause"), blank=True)
+    # The projects app had no Project model when this app was written: the project's name is
+    # kept as text (a foreign key can replace it once projects.Project exists).
+    project_title = models.CharField(_("projet"), max_length=255, blank=True)
+    organisation = models.ForeignKey(
+        "actors.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("organisation"),
+    )
+    perimeter = models.ForeignKey(
+        "geo.Perimeter",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("territoire"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("auteur"),
+    )
+    author_email = models.EmailField(_("adresse de l'auteur"), max_length=320, blank=True)
+    author_name = models.CharField(_("nom de l'auteur"), max_length=255, blank=True)
+    channel = models.CharField(_("canal"), max_length=8, choices=Channel.choices)
+    state = models.CharField(
+        _("état"), max_length=16, choices=TicketState.choices, default=TicketState.NEW
+    )
+    outcome = models.CharField(_("issue"), max_length=32, choices=Outcome.choices, blank=True)
+    out_of_scope_reason = models.CharField(
+        _("motif du hors champ"), max_length=32, choices=OutOfScopeReason.choices, blank=True
+    )
+    outcome_reason = models.TextField(_("précisions sur l'issue"), blank=True)
+    category = models.CharField(_("thème"), max_length=16, choices=Theme.choices, blank=True)
+    administration = models.ForeignKey(
+        "actors.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="routed_tickets",
+        verbose_name=_("administration compétente"),
+    )
+    priority = models.CharField(
+        _("priorité"), max_length=8, choices=Priority.choices, default=Priority.NORMAL
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+        verbose_name=_("agent chargé"),
+    )
+    publish_consent = models.BooleanField(
+        _("accord pour une publication anonymisée"), default=False
+    )
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    received_at = models.DateTimeField(_("reçue le"), default=timezone.now, db_index=True)
+    first_answered_at = models.DateTimeField(_("première réponse le"), null=True, blank=True)
+    outcome_at = models.DateTimeField(_("issue le"), null=True, blank=True)
+    first_answer_due_at = models.DateTimeField(_("première réponse attendue le"), null=True)
+    outcome_due_at = models.DateTimeField(_("issue attendue le"), null=True)
+    last_reminder_at = models.DateTimeField(_("dernière relance"), null=True, blank=True)
+    is_fictitious = models.BooleanField(_("fictive (démo)"), default=False)
+    search_text = models.TextField(editable=False, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("saisine")
+        verbose_name_plural = _("saisines")
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["programme", "state"])]
+        constraints = [
+            models.CheckConstraint(
+                name="ticket_closed_has_outcome",
+                condition=~Q(state="closed") | ~Q(outcome=""),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} — {self.title}"
+
+    @property
+    def subject_tag(self) -> str:
+        return f"[{self.number}]"
+
+    @property
+    def reply_address(self) -> str:
+        return self.author.email if self.author_id else self.author_email
+
+    def is_overdue(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.state == TicketState.CLOSED:
+            return False
+        if self.first_answered_at is None and self.first_answer_due_at:
+            if self.first_answer_due_at < now:
+                return True
+        return bool(self.outcome_due_at and self.outcome_due_at < now)
+
+
+class TicketSequence(models.Model):
+    """The last ticket number given in a year (row-locked when a ticket is numbered)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class RuleReference(models.Model):
+    """A structured reference to a rule a ticket involves."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="rules")
+    level = models.CharField(_("niveau"), max_length=16, choices=RuleLevel.choices)
+    text = models.CharField(
+        _("texte"),
+        max_length=255,
+        help_text=_("code, décret, arrêté ou circulaire, p. ex. « Code rural »"),
+    )
+    article = models.CharField(_("article"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("référence réglementaire")
+        verbose_name_plural = _("références réglementaires")
+
+    def __str__(self) -> str:
+        return f"{self.text}, {self.article}" if self.article else self.text
+
+
+class Direction(models.TextChoices):
+    INBOUND = "in", _("reçu")
+    OUTBOUND = "out", _("envoyé")
+
+
+class MessageKind(models.TextChoices):
+    MESSAGE = "message", _("message")
+    ACKNOWLEDGEMENT = "ack", _("accusé de réception")
+    ANSWER = "answer", _("réponse du guichet")
+
+
+class TicketMessage(models.Model):
+    """One message of a ticket's thread, received (web or mail) or sent by the single window."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(_("sens"), max_length=3, choices=Direction.choices)
+    kind = models.CharField(
+        _("nature"), max_length=8, choices=MessageKind.choices, default=MessageKind.MESSAGE
+    )
+    channel = models.CharField(_("canal"), max_length=8, choices=Channel.choices)
+    message_id = models.CharField(max_length=500, null=True, blank=True, unique=True)
+    in_reply_to = models.CharField(max_length=500, blank=True)
+    references = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur"),
+    )
+    from_email = models.CharField(_("de"), max_length=320, blank=True)
+    to_email = models.TextField(_("à"), blank=True)
+    subject = models.CharField(_("objet"), max_length=998, blank=True)
+    body = models.TextField(_("texte"), blank=True)
+    raw = models.BinaryField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    send_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("message d'une saisine")
+        verbose_name_plural = _("messages des saisines")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.subject or str(self.pk)
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"regulatory/tickets/{instance.ticket_id}/{filename}"
+
+
+class TicketAttachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        TicketMessage,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    file = models.FileField(_("fichier"), upload_to=attachment_path, max_length=500)
+    filename = models.CharField(_("nom"), max_length=255)
+    content_type = models.CharField(max_length=255, blank=True)
+    size = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class QuarantineStatus(models.TextChoices):
+    PENDING = "pending", _("à traiter")
+    REPROCESSED = "reprocessed", _("retraité")
+
+
+class QuarantinedMail(models.Model):
+    """A message the importer could not turn into a ticket message, kept whole (raw bytes) with
+    the reason, so that no mail is ever lost."""
+
+    raw = models.BinaryField(editable=False)
+    sha256 = models.CharField(max_length=64, unique=True)
+    source = models.CharField(_("provenance"), max_length=500, blank=True)
+    reason = models.TextField(_("motif"))
+    status = models.CharField(
+        _("état"),
+        max_length=12,
+        choices=QuarantineStatus.choices,
+        default=QuarantineStatus.PENDING,
+    )
+    received_at = models.DateTimeField(_("reçu le"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_message = models.ForeignKey(
+        TicketMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("courriel en quarantaine")
+        verbose_name_plural = _("courriels en quarantaine")
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source or self.sha256[:12]}: {self.reason[:60]}"
+
+    @property
+    def preview(self) -> str:
+        return bytes(self.raw[:2000]).decode("utf-8", errors="replace")
+
+
+class PendingTicket(models.Model):
+    """A web ticket from someone without an account, kept until they confirm their address."""
+
+    token = models.CharField(max_length=64, unique=True)
+    email = models.EmailField(max_length=320)
+    data = models.JSONField(default=dict)
+    attachment = models.FileField(upload_to="regulatory/pending/", blank=True, max_length=500)
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_ticket = models.OneToOneField(
+        Ticket, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class ImapCursor(models.Model):
+    """The last UID read in one IMAP folder (reset when the folder's UIDVALIDITY changes)."""
+
+    mailbox = models.CharField(max_length=500, unique=True)
+    uidvalidity = models.BigIntegerField(default=0)
+    last_uid = models.BigIntegerField(default=0)
+    polled_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.mailbox} ({self.last_uid})"
+
+
+class ExperimentationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ExperimentationQuerySet":
+        from essaim.accounts.models import Role
+        from essaim.accounts.queries import scope_ids
+
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        programmes = scope_ids(
+            user, [Role.SINGLE_WINDOW_OFFICER, Role.PROGRAMME_ADMIN], "programme"
+        )
+        organisations = scope_ids(user, [Role.PROJECT_HOLDER], "organisation")
+        return self.filter(
+            Q(call__programme_id__in=programmes)
+            | Q(applicant=user)
+            | Q(organisation_id__in=organisations)
+        )
+
+
+class ExperimentationRequest(models.Model):
+    """A request for a time-limited derogation, in a call for projects of purpose
+    "experimentation" (France Expérimentation)."""
+
+    call = models.ForeignKey(
+        "calls.Call",
+        on_delete=models.PROTECT,
+        related_name="experimentation_requests",
+        verbose_name=_("appel"),
+    )
+    ticket = models.OneToOneField(
+        Ticket,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="experimentation_request",
+        verbose_name=_("saisine d'origine"),
+    )
+    number = models.CharField(_("numéro"), max_length=32, unique=True)
+    title = models.CharField(_("titre"), max_length=255)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="experimentation_requests",
+        verbose_name=_("demandeur"),
+    )
+    applicant_email = models.EmailField(max_length=320, blank=True)
+    organisation = models.ForeignKey(
+        "actors.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="experimentation_requests",
+        verbose_name=_("organisation"),
+    )
+    project_title = models.CharField(_("projet"), max_length=255, blank=True)
+    derogation_asked = models.TextField(_("dérogation demandée"))
+    rule_text = models.TextField(_("règle en cause"))
+    rule_level = models.CharField(_("niveau de la règle"), max_length=16, choices=RuleLevel.choices)
+    perimeter = models.ForeignKey(
+        "geo.Perimeter",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="experimentation_requests",
+        verbose_name=_("territoire"),
+    )
+    duration_months = models.PositiveSmallIntegerField(_("durée demandée (mois)"))
+    evaluation_plan = models.TextField(_("plan d'évaluation"))
+    state = models.CharField(
+        _("état"),
+        max_length=16,
+        choices=ExperimentationState.choices,
+        default=ExperimentationState.SUBMITTED,
+    )
+    refusal_reason = models.TextField(_("motif du refus"), blank=True)
+    granted_from = models.DateField(_("dérogation du"), null=True, blank=True)
+    granted_until = models.DateField(_("dérogation jusqu'au"), null=True, blank=True)
+    granted_perimeter = models.ForeignKey(
+        "geo.Perimeter",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("territoire de la dérogation"),
+    )
+    evaluation_dates = models.JSONField(_("dates d'évaluation"), default=list, blank=True)
+    evaluation_summary = models.TextField(_("bilan de l'évaluation"), blank=True)
+    submitted_at = models.DateTimeField(_("déposée le"), default=timezone.now)
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    is_fictitious = models.BooleanField(_("fictive (démo)"), default=False)
+
+    objects = ExperimentationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande d'expérimentation")
+        verbose_name_plural = _("demandes d'expérimentation")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="experimentation_duration_positive", condition=Q(duration_months__gt=0)
+            ),
+            models.CheckConstraint(
+                name="experimentation_granted_dates",
+                condition=Q(granted_from__isnull=True)
+                | Q(granted_until__isnull=True)
+                | Q(granted_until__gt=models.F("granted_from")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} — {self.title}"
+
+
+class KnowledgeArticle(models.Model):
+    """A published, anonymised question and answer. Only these fields are ever shown to the
+    public: nothing is read from the ticket at display time."""
+
+    ticket = models.OneToOneField(
+        Ticket,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="article",
+        verbose_name=_("saisine d'origine"),
+    )
+    slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
+    question = models.TextField(_("question"))
+    answer = models.TextField(_("réponse"))
+    title = models.CharField(_("titre"), max_length=255)
+    theme = models.CharField(_("thème"), max_length=16, choices=Theme.choices)
+    rule_level = models.CharField(
+        _("niveau de la règle"), max_length=16, choices=RuleLevel.choices, blank=True
+    )
+    rule_reference = models.CharField(_("règle"), max_length=255, blank=True)
+    outcome = models.CharField(_("issue"), max_length=32, choices=Outcome.choices, blank=True)
+    is_published = models.BooleanField(_("publiée"), default=False)
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+    is_fictitious = models.BooleanField(_("fictive (démo)"), default=False)
+    search_text = models.TextField(editable=False, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("réponse publiée")
+        verbose_name_plural = _("base de connaissances")
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,26 @@
+"""``essaim tickets remind``: service-level reminders for overdue tickets."""
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Single window tickets: send the reminders of overdue tickets."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        remind = sub.add_parser("remind", help="remind officers of overdue tickets (once a day)")
+        remind.add_argument(
+            "--schedule",
+            action="store_true",
+            help="also queue the periodic reminder task (it re-schedules itself)",
+        )
+
+    def handle(self, *args, **options):
+        from essaim.regulatory.services import ticket_reminders_send
+
+        count = ticket_reminders_send()
+        self.stdout.write(f"{count} saisine(s) en retard relancée(s).")
+        if options["schedule"]:
+            from essaim.regulatory.tasks import ticket_reminders_periodic
+
+            ticket_reminders_periodic.enqueue()

@@ -1,0 +1,166 @@
+"""The two workflows of the single window, each one table of states and allowed transitions.
+
+Pages and API ask ``services.ticket_actions(ticket, user)`` /
+``services.experimentation_actions(request, user)``; the services perform a transition only if
+its table allows it, and record it in the history in the same transaction.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TicketState(models.TextChoices):
+    NEW = "new", _("nouvelle")
+    TRIAGED = "triaged", _("qualifiée")
+    ROUTED = "routed", _("transmise à l'administration")
+    IN_PROGRESS = "in_progress", _("en cours")
+    ANSWERED = "answered", _("répondue")
+    CLOSED = "closed", _("close")
+
+
+OPEN_TICKET_STATES = (
+    TicketState.NEW,
+    TicketState.TRIAGED,
+    TicketState.ROUTED,
+    TicketState.IN_PROGRESS,
+    TicketState.ANSWERED,
+)
+
+
+class Outcome(models.TextChoices):
+    CLARIFIED = "clarified", _("clarifiée : faisable sans dérogation")
+    WORKAROUND = "workaround", _("solution de contournement trouvée")
+    EXPERIMENTATION = "experimentation", _("demande d'expérimentation déposée")
+    LEGAL_CHANGE = "legal_change", _("évolution du droit proposée")
+    OUT_OF_SCOPE = "out_of_scope", _("hors champ")
+    WITHDRAWN = "withdrawn", _("retirée")
+
+
+# Outcomes that count as "resolved" in the public figures.
+RESOLVED_OUTCOMES = (
+    Outcome.CLARIFIED,
+    Outcome.WORKAROUND,
+    Outcome.EXPERIMENTATION,
+    Outcome.LEGAL_CHANGE,
+)
+
+
+class OutOfScopeReason(models.TextChoices):
+    EU_LAW = "eu_law", _("droit de l'Union européenne")
+    INDEPENDENT_REGULATOR = "independent_regulator", _("règle d'une autorité indépendante")
+    LOCAL_RULE = "local_rule", _("règle propre à une collectivité")
+    OTHER = "other", _("autre motif")
+
+
+class Actor(models.TextChoices):
+    OFFICER = "officer", _("agent du guichet unique")
+    AUTHOR = "author", _("auteur de la saisine")
+    SYSTEM = "system", _("système (nouveau message)")
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    source: tuple[str, ...]
+    target: str
+    actor: str
+    label: str
+    comment_required: bool = False
+
+
+S = TicketState
+TICKET_TRANSITIONS: tuple[Transition, ...] = (
+    Transition("triage", (S.NEW, S.TRIAGED), S.TRIAGED, Actor.OFFICER, _("Qualifier")),
+    Transition(
+        "route",
+        (S.NEW, S.TRIAGED, S.ROUTED, S.IN_PROGRESS),
+        S.ROUTED,
+        Actor.OFFICER,
+        _("Transmettre"),
+    ),
+    Transition(
+        "start", (S.TRIAGED, S.ROUTED), S.IN_PROGRESS, Actor.OFFICER, _("Prendre en charge")
+    ),
+    Transition(
+        "answer",
+        (S.NEW, S.TRIAGED, S.ROUTED, S.IN_PROGRESS, S.ANSWERED),
+        S.ANSWERED,
+        Actor.OFFICER,
+        _("Répondre"),
+        comment_required=True,
+    ),
+    Transition(
+        "close",
+        (S.TRIAGED, S.ROUTED, S.IN_PROGRESS, S.ANSWERED),
+        S.CLOSED,
+        Actor.OFFICER,
+        _("Clore avec une issue"),
+    ),
+    Transition(
+        "to_experimentation",
+        (S.TRIAGED, S.ROUTED, S.IN_PROGRESS, S.ANSWERED),
+        S.CLOSED,
+        Actor.OFFICER,
+        _("Transformer en demande d'expérimentation"),
+    ),
+    Transition(
+        "withdraw", tuple(OPEN_TICKET_STATES), S.CLOSED, Actor.AUTHOR, _("Retirer la saisine")
+    ),
+    Transition(
+        "reopen",
+        (S.ANSWERED, S.CLOSED),
+        S.IN_PROGRESS,
+        Actor.OFFICER,
+        _("Rouvrir"),
+        comment_required=True,
+    ),
+    # A new message from the author reopens an answered or closed ticket.
+    Transition("reopen_on_message", (S.ANSWERED, S.CLOSED), S.IN_PROGRESS, Actor.SYSTEM, ""),
+)
+TICKET_BY_NAME = {t.name: t for t in TICKET_TRANSITIONS}
+
+
+class ExperimentationState(models.TextChoices):
+    SUBMITTED = "submitted", _("déposée")
+    IN_REVIEW = "in_review", _("en instruction")
+    GRANTED = "granted", _("accordée (dérogation temporaire)")
+    REFUSED = "refused", _("refusée")
+    EVALUATED = "evaluated", _("évaluée")
+    GENERALISED = "generalised", _("généralisée")
+    ABANDONED = "abandoned", _("abandonnée")
+
+
+E = ExperimentationState
+EXPERIMENTATION_TRANSITIONS: tuple[Transition, ...] = (
+    Transition("review", (E.SUBMITTED,), E.IN_REVIEW, Actor.OFFICER, _("Instruire")),
+    Transition("grant", (E.IN_REVIEW,), E.GRANTED, Actor.OFFICER, _("Accorder la dérogation")),
+    Transition(
+        "refuse",
+        (E.SUBMITTED, E.IN_REVIEW),
+        E.REFUSED,
+        Actor.OFFICER,
+        _("Refuser"),
+        comment_required=True,
+    ),
+    Transition(
+        "evaluate",
+        (E.GRANTED,),
+        E.EVALUATED,
+        Actor.OFFICER,
+        _("Enregistrer l'évaluation"),
+        comment_required=True,
+    ),
+    Transition("generalise", (E.EVALUATED,), E.GENERALISED, Actor.OFFICER, _("Généraliser")),
+    Transition("abandon", (E.EVALUATED,), E.ABANDONED, Actor.OFFICER, _("Abandonner"), True),
+)
+EXPERIMENTATION_BY_NAME = {t.name: t for t in EXPERIMENTATION_TRANSITIONS}
+
+
+def ticket_transitions_from(state: str) -> list[Transition]:
+    return [t for t in TICKET_TRANSITIONS if state in t.source]
+
+
+def experimentation_transitions_from(state: str) -> list[Transition]:
+    return [t for t in EXPERIMENTATION_TRANSITIONS if state in t.source]
