@@ -10,6 +10,7 @@ from essaim.accounts.queries import has_role, scope_ids
 from essaim.applications import workflow
 from essaim.applications.completeness import missing_items
 from essaim.applications.models import Application
+from essaim.applications.notices import after_transition
 from essaim.core.services import history_record
 
 
@@ -96,12 +97,19 @@ def application_transition(
     if name in {"submit", "resubmit"}:
         missing = missing_items(locked)
         if missing:
-            raise ValidationError({item.field: item.message for item in missing}, code="incomplete")
+            grouped: dict[str, list[str]] = {}
+            for item in missing:
+                grouped.setdefault(item.field, []).append(item.message)
+            raise ValidationError(grouped, code="incomplete")
         if locked.submitted_snapshot:
             # Kept so that instructors see what changed since the previous submission.
             payload["previous_snapshot"] = locked.submitted_snapshot
         locked.submitted_at = timezone.now()
         locked.submitted_snapshot = snapshot(locked)
+        if locked.cutoff_id is None:
+            from essaim.calls.services import current_cutoff
+
+            locked.cutoff = current_cutoff(locked.call)
     from_state = locked.status
     locked.status = transition.target
     locked.save()
@@ -114,6 +122,7 @@ def application_transition(
         comment=comment,
         payload=payload,
     )
+    after_transition(application=locked, user=user, name=name, comment=comment)
     return locked
 
 

@@ -1,0 +1,58 @@
+"""Who hears about what happens to an application (in-app notification and e-mail via
+``essaim.core.notifications.notify``). Called inside the transaction of the change."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from essaim.accounts.models import Membership, Role
+from essaim.core.notifications import notify
+
+
+def applicant_users(application) -> list:
+    """The collective's people who accepted their invitation on this application."""
+    return [p.user for p in application.people.select_related("user") if p.user_id]
+
+
+def staff_users(application) -> list:
+    """The assigned instructor, or else the programme's instructors and admins."""
+    if application.assignee_id:
+        return [application.assignee]
+    return [
+        m.user
+        for m in Membership.objects.active()
+        .filter(
+            programme_id=application.call.programme_id,
+            role__in=[Role.INSTRUCTOR, Role.PROGRAMME_ADMIN],
+        )
+        .select_related("user")
+    ]
+
+
+def after_transition(*, application, user, name: str, comment: str = "") -> None:
+    url = reverse("applications:detail", args=[application.pk])
+    params = {"reference": application.reference, "title": application.title}
+    if name in {"submit", "resubmit"}:
+        notify(
+            users=applicant_users(application),
+            title=_("Accusé de réception : candidature %(reference)s déposée") % params,
+            body=_(
+                "Votre candidature « %(title)s » (%(reference)s) a bien été déposée. Le récépissé "
+                "PDF est téléchargeable depuis la page de la candidature."
+            )
+            % params,
+            url=url,
+        )
+        notify(
+            users=staff_users(application),
+            title=_("Candidature %(reference)s déposée") % params,
+            body=_("« %(title)s » attend l'instruction.") % params,
+            url=url,
+            email=False,
+        )
+    elif name == "request_changes":
+        notify(
+            users=applicant_users(application),
+            title=_("Compléments demandés sur la candidature %(reference)s") % params,
+            body=comment,
+            url=url,
+        )

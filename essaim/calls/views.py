@@ -1,0 +1,331 @@
+"""Calls: the public call pages, and the programme admin's configuration (call, cut-offs, form
+versions, scoring grid)."""
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from essaim.accounts.models import Role
+from essaim.accounts.queries import scope_ids
+from essaim.calls import services
+from essaim.calls.formengine import FormEngine
+from essaim.calls.formschema import schema_errors
+from essaim.calls.models import Call, CallKind, CallStatus, CutOff, Programme, Wave
+from essaim.core.forms import EssaimForm, EssaimModelForm
+
+
+def _admin_programmes(user) -> set[int]:
+    if user.is_authenticated and user.is_superuser:
+        return set(Programme.objects.values_list("pk", flat=True))
+    return scope_ids(user, Role.PROGRAMME_ADMIN, "programme")
+
+
+def _visible_calls(user):
+    """Open, closed and archived calls for everyone; drafts for their programme's admins."""
+    admin = _admin_programmes(user) if user.is_authenticated else set()
+    from django.db.models import Q
+
+    return Call.objects.filter(~Q(status=CallStatus.DRAFT) | Q(programme_id__in=admin))
+
+
+def _admin_call(request, slug: str) -> Call:
+    call = get_object_or_404(_visible_calls(request.user).select_related("programme"), slug=slug)
+    if not services.is_programme_admin(request.user, call.programme_id):
+        raise PermissionDenied
+    return call
+
+
+class CallForm(EssaimModelForm):
+    class Meta:
+        model = Call
+        fields = [
+            "programme",
+            "title",
+            "slug",
+            "kind",
+            "purpose",
+            "description",
+            "opens_on",
+            "closes_on",
+        ]
+        widgets = {
+            "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, programmes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = Programme.objects.filter(pk__in=programmes or [])
+
+
+class CutOffForm(EssaimForm):
+    date = forms.DateField(
+        label=gettext_lazy("Date limite"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    wave = forms.ModelChoiceField(
+        label=gettext_lazy("Vague"), queryset=Wave.objects.none(), required=False
+    )
+
+
+class SchemaForm(EssaimForm):
+    schema = forms.CharField(
+        label=gettext_lazy("Définition du formulaire (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 30, "class": "essaim-code", "spellcheck": "false"}),
+    )
+
+
+@login_not_required
+def call_list(request):
+    calls = _visible_calls(request.user).select_related("programme").order_by("-opens_on")
+    return render(
+        request,
+        "calls/call_list.html",
+        {"calls": calls, "can_create": bool(_admin_programmes(request.user))},
+    )
+
+
+@login_not_required
+def call_detail(request, slug: str):
+    call = get_object_or_404(_visible_calls(request.user).select_related("programme"), slug=slug)
+    grid = getattr(call, "grid", None)
+    return render(
+        request,
+        "calls/call_detail.html",
+        {
+            "call": call,
+            "cutoffs": call.cutoffs.select_related("wave"),
+            "criteria": grid.criteria.all() if grid else [],
+            "grid": grid,
+            "form_version": services.published_form(call),
+            "is_admin": services.is_programme_admin(request.user, call.programme_id),
+        },
+    )
+
+
+def call_create(request):
+    programmes = _admin_programmes(request.user)
+    if not programmes:
+        raise PermissionDenied
+    form = CallForm(
+        request.POST or None, programmes=programmes, initial={"kind": CallKind.PERMANENT_AMI}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "programme"}
+        try:
+            call = services.call_create(
+                user=request.user, programme=form.cleaned_data["programme"], **data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Appel créé (en préparation)."))
+            return redirect("calls:manage", slug=call.slug)
+    return render(request, "calls/call_form.html", {"form": form})
+
+
+def call_manage(request, slug: str):
+    call = _admin_call(request, slug)
+    form = CallForm(request.POST or None, instance=call, programmes=[call.programme_id])
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "programme"}
+        call.refresh_from_db()
+        try:
+            services.call_update(user=request.user, call=call, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Appel enregistré."))
+            return redirect("calls:manage", slug=call.slug)
+    cutoff_form = CutOffForm()
+    cutoff_form.fields["wave"].queryset = Wave.objects.filter(programme=call.programme)
+    return render(
+        request,
+        "calls/call_manage.html",
+        {
+            "call": call,
+            "form": form,
+            "cutoffs": call.cutoffs.select_related("wave"),
+            "cutoff_form": cutoff_form,
+            "moves": [CallStatus(s) for s in services.CALL_STATUS_MOVES[CallStatus(call.status)]],
+            "published": services.published_form(call),
+            "draft": services.draft_form(call),
+        },
+    )
+
+
+@require_POST
+def call_status(request, slug: str):
+    call = _admin_call(request, slug)
+    try:
+        services.call_set_status(
+            user=request.user, call=call, status=request.POST.get("status", "")
+        )
+    except (ValidationError, ValueError) as exc:
+        for message in getattr(exc, "messages", [str(exc)]):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("État de l'appel modifié."))
+    return redirect("calls:manage", slug=call.slug)
+
+
+@require_POST
+def cutoff_add(request, slug: str):
+    call = _admin_call(request, slug)
+    form = CutOffForm(request.POST)
+    form.fields["wave"].queryset = Wave.objects.filter(programme=call.programme)
+    if form.is_valid():
+        try:
+            services.cutoff_add(user=request.user, call=call, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("calls:manage", slug=call.slug)
+
+
+@require_POST
+def cutoff_remove(request, slug: str, pk: int):
+    call = _admin_call(request, slug)
+    cutoff = get_object_or_404(CutOff, call=call, pk=pk)
+    try:
+        services.cutoff_remove(user=request.user, cutoff=cutoff)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("calls:manage", slug=call.slug)
+
+
+def form_edit(request, slug: str):
+    """The JSON editor of the draft version: validate (errors with their path), preview, save,
+    and publish after seeing which drafts the change affects."""
+    call = _admin_call(request, slug)
+    draft = services.draft_form(call)
+    published = services.published_form(call)
+    base = draft or published
+    initial = json.dumps(base.schema if base else {"sections": []}, ensure_ascii=False, indent=2)
+    form = SchemaForm(request.POST or None, initial={"schema": initial})
+    schema, problems = None, []
+    if request.method == "POST" and form.is_valid():
+        try:
+            schema = json.loads(form.cleaned_data["schema"])
+        except json.JSONDecodeError as exc:
+            problems = [
+                _("JSON invalide ligne %(line)s, colonne %(col)s : %(msg)s.")
+                % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg}
+            ]
+        else:
+            problems = [str(e) for e in schema_errors(schema)]
+        if not problems and request.POST.get("action") == "save":
+            draft = services.formversion_save(user=request.user, call=call, schema=schema)
+            messages.success(
+                request, _("Brouillon de la version %(n)s enregistré.") % {"n": draft.number}
+            )
+            return redirect("calls:form_edit", slug=call.slug)
+    preview_schema = (
+        schema if schema is not None and not problems else (base.schema if base else None)
+    )
+    preview = FormEngine(preview_schema).build_form({}) if preview_schema else None
+    return render(
+        request,
+        "calls/form_edit.html",
+        {
+            "call": call,
+            "form": form,
+            "problems": problems,
+            "draft": draft,
+            "published": published,
+            "preview": preview.layout() if preview else [],
+            "affected": services.affected_drafts(draft) if draft else [],
+        },
+    )
+
+
+@require_POST
+def form_publish(request, slug: str):
+    call = _admin_call(request, slug)
+    draft = services.draft_form(call)
+    if draft is None:
+        messages.error(request, _("Aucun brouillon à publier."))
+    else:
+        try:
+            version = services.formversion_publish(user=request.user, version=draft)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Version %(n)s publiée.") % {"n": version.number})
+    return redirect("calls:form_edit", slug=call.slug)
+
+
+def grid_edit(request, slug: str):
+    call = _admin_call(request, slug)
+    grid = getattr(call, "grid", None)
+    criteria = list(grid.criteria.all()) if grid else []
+    errors: dict = {}
+    if request.method == "POST":
+        post = request.POST
+        try:
+            scale_min, scale_max = int(post.get("scale_min", 0)), int(post.get("scale_max", 4))
+            below = (
+                int(post["comment_required_below"]) if post.get("comment_required_below") else None
+            )
+            threshold = int(post.get("disagreement_threshold", 2))
+        except ValueError:
+            errors["scale"] = _("Les notes sont des nombres entiers.")
+        else:
+            items = []
+            for index in range(int(post.get("criteria_count", 0)) + 1):
+                title = post.get(f"criteria-{index}-title", "").strip()
+                if not title and not post.get(f"criteria-{index}-id"):
+                    continue
+                if post.get(f"criteria-{index}-delete"):
+                    continue
+                items.append(
+                    {
+                        "id": int(post.get(f"criteria-{index}-id") or 0) or None,
+                        "title": title,
+                        "help_text": post.get(f"criteria-{index}-help", ""),
+                        "weight": post.get(f"criteria-{index}-weight", "1").replace(",", ".")
+                        or "0",
+                    }
+                )
+            labels = {str(n): post.get(f"label-{n}", "") for n in range(scale_min, scale_max + 1)}
+            try:
+                services.grid_save(
+                    user=request.user,
+                    call=call,
+                    scale_min=scale_min,
+                    scale_max=scale_max,
+                    scale_labels=labels,
+                    comment_required_below=below,
+                    disagreement_threshold=threshold,
+                    criteria=items,
+                )
+            except (ValidationError, ValueError) as exc:
+                errors = getattr(exc, "message_dict", {"criteria": [str(exc)]})
+            else:
+                messages.success(request, _("Grille enregistrée."))
+                return redirect("calls:grid_edit", slug=call.slug)
+    scale = range(grid.scale_min, grid.scale_max + 1) if grid else range(0, 5)
+    return render(
+        request,
+        "calls/grid_edit.html",
+        {
+            "call": call,
+            "grid": grid,
+            "criteria": criteria,
+            "scale": [(n, (grid.scale_labels if grid else {}).get(str(n), "")) for n in scale],
+            "errors": errors,
+            "criteria_count": len(criteria),
+        },
+    )
