@@ -88,6 +88,19 @@ class OrganisationDetailOut(OrganisationOut):
     partnerships: list[PartnershipOut]
     collectives: list[CollectiveOut]
 
+    # The view puts the related rows it selected (public people only, …) on these attributes.
+    @staticmethod
+    def resolve_people(obj) -> list:
+        return obj.api_people
+
+    @staticmethod
+    def resolve_partnerships(obj) -> list:
+        return obj.api_partnerships
+
+    @staticmethod
+    def resolve_collectives(obj) -> list:
+        return obj.api_collectives
+
 
 @router.get(
     "/organisations",
@@ -150,13 +163,10 @@ def organisation_detail(request, organisation_id: int):
         }
         for m in organisation.collective_memberships.select_related("collective__perimeter")
     ]
-    return {
-        **OrganisationOut.model_validate(organisation).model_dump(),
-        "description": organisation.description,
-        "people": [PersonOut.model_validate(p).model_dump() for p in people],
-        "partnerships": partnerships,
-        "collectives": collectives,
-    }
+    organisation.api_people = list(people)
+    organisation.api_partnerships = partnerships
+    organisation.api_collectives = collectives
+    return organisation
 
 
 def _partnership(partnership, direction: str, other: Organisation) -> dict:
