@@ -20,6 +20,30 @@ class Recommendation(models.TextChoices):
     NOT_LABEL = "not_label", _("ne pas labelliser")
 
 
+class ReviewRequestQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ReviewRequestQuerySet":
+        """Programme staff see the requests on their programmes' applications; an expert sees
+        the requests addressed to them (cancelled ones excepted); nobody else sees any —
+        applicants never do."""
+        from essaim.accounts.models import Role
+        from essaim.accounts.queries import has_role, scope_ids
+
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        query = models.Q(pk__in=[])
+        staff_programmes = scope_ids(user, [Role.PROGRAMME_ADMIN, Role.INSTRUCTOR], "programme")
+        if staff_programmes:
+            query |= models.Q(application__call__programme_id__in=staff_programmes)
+        if has_role(user, Role.EXPERT):
+            query |= models.Q(expert=user) & ~models.Q(status=ReviewStatus.CANCELLED)
+        return self.filter(query)
+
+    def open(self) -> "ReviewRequestQuerySet":
+        return self.filter(status__in=[ReviewStatus.REQUESTED, ReviewStatus.ACCEPTED])
+
+
 class ReviewRequest(models.Model):
     application = models.ForeignKey(
         "applications.Application", on_delete=models.CASCADE, related_name="review_requests"
@@ -45,7 +69,9 @@ class ReviewRequest(models.Model):
     )
     comment = models.TextField(_("avis général"), blank=True)
     submitted_at = models.DateTimeField(_("rendu le"), null=True, blank=True)
-    last_reminder_at = models.DateTimeField(null=True, blank=True)
+    last_reminder_at = models.DateTimeField(_("dernière relance"), null=True, blank=True)
+
+    objects = ReviewRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("demande d'avis")
@@ -61,6 +87,19 @@ class ReviewRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} — {self.expert}"
+
+    @property
+    def content_open(self) -> bool:
+        """Whether the expert may read the application (after declaring no conflict)."""
+        return self.status in {ReviewStatus.ACCEPTED, ReviewStatus.SUBMITTED}
+
+    def is_overdue(self, today=None) -> bool:
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return self.status in {ReviewStatus.REQUESTED, ReviewStatus.ACCEPTED} and (
+            self.deadline < today
+        )
 
 
 class CriterionMark(models.Model):

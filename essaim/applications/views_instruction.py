@@ -1,0 +1,594 @@
+"""The instructors' pages: the queue of their programmes' applications (filters, search, sort,
+pagination, bulk actions) and the instruction page of one application (its content, what
+changed since the last submission, private notes, expert requests, consolidation, actions).
+
+Mounted by ``essaim.reviews.urls``. Anyone without a staff role on a programme gets a 403;
+an application outside the user's programmes is a 404.
+"""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from essaim.accounts.models import Membership, Role, User
+from essaim.accounts.queries import scope_ids
+from essaim.applications import workflow
+from essaim.applications.models import Application, PrivateNote
+from essaim.applications.services import allowed_transitions, application_transition
+from essaim.applications.workflow import Status
+from essaim.calls.models import CutOff
+from essaim.core.forms import EssaimForm
+from essaim.core.models import HistoryEvent
+from essaim.geo.models import PerimeterCommune, PerimeterUnit, Region, UnitKind
+from essaim.reviews import services
+from essaim.reviews.consolidation import consolidate
+from essaim.reviews.forms import ReviewRequestForm, apply_errors
+from essaim.reviews.instruction import application_content, changes_since_last_submission
+from essaim.reviews.models import ReviewRequest, ReviewStatus
+
+PAGE_SIZE = 25
+STAFF_ROLES = [Role.INSTRUCTOR, Role.PROGRAMME_ADMIN]
+SORTS = {
+    "reference": "reference",
+    "title": "title",
+    "territory": "perimeter__name",
+    "status": "status",
+    "submitted": "submitted_at",
+    "assignee": "assignee__last_name",
+    "reviews": "reviews_submitted",
+    "score": None,  # computed: sorted in Python on the consolidation
+}
+
+
+def staff_programmes(user) -> set[int] | None:
+    """The programmes ``user`` instructs; ``None`` for a superuser (all). 403 for others."""
+    if user.is_superuser:
+        return None
+    programmes = scope_ids(user, STAFF_ROLES, "programme")
+    if not programmes:
+        raise PermissionDenied(_("Cette page est réservée à l'équipe du programme."))
+    return programmes
+
+
+def instruction_queryset(user):
+    """The applications an instructor works on: their programmes' submitted ones (no drafts)."""
+    programmes = staff_programmes(user)
+    queryset = Application.objects.exclude(status=Status.DRAFT)
+    if programmes is not None:
+        queryset = queryset.filter(call__programme_id__in=programmes)
+    return queryset
+
+
+def staff_users(programmes: set[int] | None):
+    memberships = Membership.objects.active().filter(role__in=STAFF_ROLES)
+    if programmes is not None:
+        memberships = memberships.filter(programme_id__in=programmes)
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by(
+        "last_name", "first_name", "email"
+    )
+
+
+class QueueFilterForm(EssaimForm):
+    q = forms.CharField(
+        label=gettext_lazy("Rechercher"),
+        help_text=gettext_lazy("numéro, titre ou territoire"),
+        required=False,
+    )
+    status = forms.ChoiceField(label=gettext_lazy("État"), required=False)
+    cutoff = forms.ChoiceField(label=gettext_lazy("Date limite de dépôt"), required=False)
+    region = forms.ChoiceField(label=gettext_lazy("Région"), required=False)
+    assignee = forms.ChoiceField(label=gettext_lazy("Instructeur chargé"), required=False)
+    disagreement = forms.BooleanField(
+        label=gettext_lazy("Désaccord entre experts seulement"), required=False
+    )
+    score_min = forms.IntegerField(
+        label=gettext_lazy("Note globale minimale (sur 100)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+    )
+    score_max = forms.IntegerField(
+        label=gettext_lazy("Note globale maximale (sur 100)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+    )
+
+    def __init__(self, *args, programmes, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        every = [("", _("Toutes"))]
+        self.fields["status"].choices = [("", _("Tous"))] + [
+            c for c in Status.choices if c[0] != Status.DRAFT
+        ]
+        cutoffs = CutOff.objects.select_related("call")
+        if programmes is not None:
+            cutoffs = cutoffs.filter(call__programme_id__in=programmes)
+        self.fields["cutoff"].choices = every + [
+            (str(c.pk), f"{c.date:%d/%m/%Y} — {c.call.title}") for c in cutoffs
+        ]
+        self.fields["region"].choices = every + [
+            (r.code, r.name) for r in Region.objects.order_by("name")
+        ]
+        self.fields["assignee"].choices = [
+            ("", _("Tous")),
+            ("me", _("Moi")),
+            ("none", _("Personne")),
+        ] + [(str(u.pk), str(u)) for u in staff_users(programmes) if u.pk != user.pk]
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("score_min"), data.get("score_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("score_max", _("La note maximale doit être supérieure à la minimale."))
+        return data
+
+
+def _filter(queryset, data: dict, user):
+    if data.get("q"):
+        term = data["q"].strip()
+        queryset = queryset.filter(
+            Q(reference__icontains=term)
+            | Q(title__icontains=term)
+            | Q(perimeter__name__icontains=term)
+        )
+    if data.get("status"):
+        queryset = queryset.filter(status=data["status"])
+    if data.get("cutoff"):
+        queryset = queryset.filter(cutoff_id=data["cutoff"])
+    if data.get("region"):
+        code = data["region"]
+        queryset = queryset.filter(
+            Exists(
+                PerimeterUnit.objects.filter(
+                    perimeter=OuterRef("perimeter"),
+                    kind=UnitKind.REGION,
+                    code=code,
+                    excluded=False,
+                )
+            )
+            | Exists(
+                PerimeterCommune.objects.filter(
+                    perimeter=OuterRef("perimeter"), commune__region__code=code
+                )
+            )
+        )
+    assignee = data.get("assignee")
+    if assignee == "me":
+        queryset = queryset.filter(assignee=user)
+    elif assignee == "none":
+        queryset = queryset.filter(assignee__isnull=True)
+    elif assignee:
+        queryset = queryset.filter(assignee_id=assignee)
+    return queryset
+
+
+def _score_filter(consolidations: dict, data: dict) -> set[int]:
+    low, high = data.get("score_min"), data.get("score_max")
+    keep = set()
+    for application_id, item in consolidations.items():
+        if data.get("disagreement") and not item.disagreement:
+            continue
+        if (low is not None or high is not None) and item.total is None:
+            continue
+        if low is not None and item.total < low:
+            continue
+        if high is not None and item.total > high:
+            continue
+        keep.add(application_id)
+    return keep
+
+
+def queue(request):
+    programmes = staff_programmes(request.user)
+    form = QueueFilterForm(request.GET or None, programmes=programmes, user=request.user)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    queryset = _filter(instruction_queryset(request.user), data, request.user)
+    sort = request.GET.get("tri", "-submitted")
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        sort, key = "-submitted", "submitted"
+    descending = sort.startswith("-")
+    needs_scores = key == "score" or any(
+        data.get(f) not in (None, "", False) for f in ("disagreement", "score_min", "score_max")
+    )
+    queryset = queryset.select_related("perimeter", "assignee", "cutoff", "call").annotate(
+        reviews_submitted=Count(
+            "review_requests", filter=Q(review_requests__status=ReviewStatus.SUBMITTED)
+        ),
+        reviews_open=Count(
+            "review_requests",
+            filter=Q(review_requests__status__in=[ReviewStatus.REQUESTED, ReviewStatus.ACCEPTED]),
+        ),
+    )
+    if needs_scores:
+        # Scores are computed (weighted, normalised): consolidate every candidate in a bounded
+        # number of queries, filter and sort the ids, then load one page of rows.
+        consolidations = consolidate(queryset.order_by())
+        ids = _score_filter(consolidations, data)
+        if key == "score":
+            ordered = sorted(
+                ids,
+                key=lambda pk: (consolidations[pk].total is None, consolidations[pk].total or 0),
+            )
+            scored = [pk for pk in ordered if consolidations[pk].total is not None]
+            if descending:
+                scored.reverse()
+            ordered = scored + [pk for pk in ordered if consolidations[pk].total is None]
+        else:
+            field = SORTS[key]
+            ordered = list(
+                queryset.filter(pk__in=ids)
+                .order_by(f"-{field}" if descending else field, "pk")
+                .values_list("pk", flat=True)
+            )
+        page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = queryset.in_bulk(list(page.object_list))
+        applications = [rows[pk] for pk in page.object_list]
+    else:
+        field = SORTS[key]
+        ordered_qs = queryset.order_by(f"-{field}" if descending else field, "pk")
+        page = Paginator(ordered_qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        applications = list(page.object_list)
+        consolidations = consolidate(applications)
+    rows = [(a, consolidations.get(a.pk)) for a in applications]
+    params = {k: v for k, v in request.GET.items() if k not in {"page", "tri"} and v}
+    columns = [
+        ("reference", _("Numéro")),
+        ("title", _("Candidature")),
+        ("territory", _("Territoire")),
+        ("status", _("État")),
+        ("submitted", _("Déposée le")),
+        ("assignee", _("Instructeur")),
+        ("reviews", _("Avis rendus")),
+        ("score", _("Note /100")),
+    ]
+    headers = []
+    for column, label in columns:
+        next_sort = column if sort != column else f"-{column}"
+        headers.append(
+            {
+                "label": label,
+                "url": "?" + urlencode({**params, "tri": next_sort}),
+                "active": key == column,
+                "descending": descending,
+            }
+        )
+    return render(
+        request,
+        "applications/instruction/queue.html",
+        {
+            "form": form,
+            "rows": rows,
+            "page": page,
+            "headers": headers,
+            "query_string": urlencode({**params, "tri": sort}),
+            "bulk_form": BulkForm(programmes=programmes),
+            "total": page.paginator.count,
+        },
+    )
+
+
+# --- Bulk actions ----------------------------------------------------------------------------
+
+
+class BulkForm(EssaimForm):
+    ACTIONS = [
+        ("assign_me", gettext_lazy("M'attribuer")),
+        ("assign", gettext_lazy("Attribuer à un instructeur")),
+        ("start_review", gettext_lazy("Passer en instruction")),
+        ("request_review", gettext_lazy("Demander un avis d'expert")),
+    ]
+    action = forms.ChoiceField(label=gettext_lazy("Action"), choices=ACTIONS)
+    assignee = forms.ModelChoiceField(
+        label=gettext_lazy("Instructeur (pour « attribuer »)"), queryset=None, required=False
+    )
+    experts = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Experts (pour « demander un avis »)"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    deadline = forms.DateField(
+        label=gettext_lazy("Date limite de l'avis"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff_users(programmes)
+        experts = Membership.objects.active().filter(role=Role.EXPERT)
+        if programmes is not None:
+            from essaim.calls.models import Programme
+
+            partners = Programme.objects.filter(pk__in=programmes).values("expert_partner_id")
+            experts = experts.filter(
+                Q(programme_id__in=programmes) | Q(organisation_id__in=partners)
+            )
+        self.fields["experts"].queryset = User.objects.filter(
+            is_active=True, pk__in=experts.values("user_id")
+        ).order_by("last_name", "first_name")
+        self.fields["experts"].label_from_instance = lambda u: f"{u} ({u.email})"
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == "assign" and not data.get("assignee"):
+            self.add_error("assignee", _("Choisissez l'instructeur à qui attribuer."))
+        if action == "request_review":
+            if not data.get("experts"):
+                self.add_error("experts", _("Choisissez au moins un expert."))
+            if not data.get("deadline"):
+                self.add_error("deadline", _("Indiquez la date limite de l'avis."))
+        return data
+
+
+class _Rollback(Exception):
+    pass
+
+
+@require_POST
+def bulk_action(request):
+    """Apply one action to the selected applications: everything or nothing, with a message per
+    application that could not take it."""
+    programmes = staff_programmes(request.user)
+    form = BulkForm(request.POST, programmes=programmes)
+    back = "{}?{}".format(
+        request.path.rsplit("actions-groupees/", 1)[0], request.POST.get("retour", "")
+    )
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    if not ids:
+        messages.error(request, _("Cochez au moins une candidature."))
+        return redirect(back)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label} : {error}" if label else error)
+        return redirect(back)
+    applications = list(
+        instruction_queryset(request.user).filter(pk__in=ids).select_related("call", "perimeter")
+    )
+    if len(applications) != len(set(ids)):
+        raise Http404(_("Candidature introuvable parmi celles que vous instruisez."))
+    data = form.cleaned_data
+    action = data["action"]
+    errors = []
+    try:
+        with transaction.atomic():
+            for application in applications:
+                try:
+                    if action == "assign_me":
+                        services.application_assign(
+                            application=application, user=request.user, assignee=request.user
+                        )
+                    elif action == "assign":
+                        services.application_assign(
+                            application=application, user=request.user, assignee=data["assignee"]
+                        )
+                    elif action == "start_review":
+                        application_transition(
+                            application=application, user=request.user, name="start_review"
+                        )
+                    elif action == "request_review":
+                        services.review_request_create(
+                            application=application,
+                            user=request.user,
+                            experts=data["experts"],
+                            deadline=data["deadline"],
+                        )
+                except ValidationError as error:
+                    errors.append(f"{application.reference} : {' '.join(error.messages)}")
+                except PermissionDenied as error:
+                    errors.append(f"{application.reference} : {error}")
+            if errors:
+                raise _Rollback
+    except _Rollback:
+        messages.error(
+            request,
+            _("Rien n'a été fait : %(count)s candidature(s) ne peuvent pas recevoir cette action.")
+            % {"count": len(errors)},
+        )
+        for error in errors:
+            messages.error(request, error)
+        return redirect(back)
+    messages.success(
+        request,
+        _("« %(action)s » fait pour %(count)s candidature(s).")
+        % {"action": dict(BulkForm.ACTIONS)[action], "count": len(applications)},
+    )
+    return redirect(back)
+
+
+# --- One application -------------------------------------------------------------------------
+
+
+def _get_application(request, pk: int) -> Application:
+    return get_object_or_404(
+        instruction_queryset(request.user).select_related(
+            "call__programme",
+            "call__grid",
+            "perimeter",
+            "collective",
+            "assignee",
+            "cutoff",
+            "form_version",
+            "wave",
+        ),
+        pk=pk,
+    )
+
+
+class TransitionForm(EssaimForm):
+    comment = forms.CharField(
+        label=gettext_lazy("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class NoteForm(EssaimForm):
+    body = forms.CharField(
+        label=gettext_lazy("Nouvelle note privée"),
+        help_text=gettext_lazy("visible de l'équipe du programme seulement"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AssignForm(EssaimForm):
+    assignee = forms.ModelChoiceField(
+        label=gettext_lazy("Instructeur chargé"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, programme_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff_users({programme_id})
+        self.fields["assignee"].empty_label = _("— personne —")
+
+
+def instruction_detail(request, pk: int, *, forms_override=None, status=200):
+    application = _get_application(request, pk)
+    forms_override = forms_override or {}
+    transitions = [
+        t
+        for t in allowed_transitions(application, request.user)
+        if t.actor == workflow.Actor.INSTRUCTOR
+    ]
+    reviews = list(
+        ReviewRequest.objects.filter(application=application)
+        .select_related("expert", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+    consolidation = consolidate([application])[application.pk]
+    context = {
+        "application": application,
+        "content": application_content(application),
+        "changes": changes_since_last_submission(application),
+        "transitions": [
+            (t, forms_override.get(t.name) or TransitionForm(prefix=t.name)) for t in transitions
+        ],
+        "reviews": reviews,
+        "can_request_review": application.status in services.REQUESTABLE_STATES,
+        "review_form": forms_override.get("review")
+        or ReviewRequestForm(
+            experts=services.eligible_experts(application.call.programme).exclude(
+                pk__in=[r.expert_id for r in reviews if r.status != ReviewStatus.CANCELLED]
+            )
+        ),
+        "consolidation": consolidation,
+        "grid": getattr(application.call, "grid", None),
+        "notes": PrivateNote.objects.filter(application=application).select_related("author"),
+        "note_form": forms_override.get("note") or NoteForm(),
+        "assign_form": AssignForm(
+            programme_id=application.call.programme_id,
+            initial={"assignee": application.assignee_id},
+        ),
+        "history": HistoryEvent.objects.for_object(application).order_by("-at", "-pk")[:50],
+        "today": timezone.localdate(),
+    }
+    return render(request, "applications/instruction/detail.html", context, status=status)
+
+
+@require_POST
+def instruction_transition(request, pk: int, name: str):
+    application = _get_application(request, pk)
+    transition = workflow.BY_NAME.get(name)
+    if transition is None or transition.actor != workflow.Actor.INSTRUCTOR:
+        raise Http404(_("Action inconnue : « %(name)s ».") % {"name": name})
+    form = TransitionForm(request.POST, prefix=name)
+    if form.is_valid():
+        try:
+            application_transition(
+                application=application,
+                user=request.user,
+                name=name,
+                comment=form.cleaned_data["comment"],
+            )
+            messages.success(request, _("« %(action)s » : fait.") % {"action": transition.label})
+            return redirect("reviews:instruction_detail", pk=application.pk)
+        except ValidationError as error:
+            apply_errors(form, error)
+    return instruction_detail(request, pk, forms_override={name: form}, status=422)
+
+
+@require_POST
+def note_create(request, pk: int):
+    application = _get_application(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.private_note_create(
+                application=application, user=request.user, body=form.cleaned_data["body"]
+            )
+            messages.success(request, _("Note enregistrée."))
+            return redirect("reviews:instruction_detail", pk=application.pk)
+        except ValidationError as error:
+            apply_errors(form, error)
+    return instruction_detail(request, pk, forms_override={"note": form}, status=422)
+
+
+@require_POST
+def assign(request, pk: int):
+    application = _get_application(request, pk)
+    form = AssignForm(request.POST, programme_id=application.call.programme_id)
+    if form.is_valid():
+        try:
+            services.application_assign(
+                application=application, user=request.user, assignee=form.cleaned_data["assignee"]
+            )
+            messages.success(request, _("Attribution enregistrée."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Instructeur inconnu."))
+    return redirect("reviews:instruction_detail", pk=application.pk)
+
+
+@require_POST
+def review_request(request, pk: int):
+    application = _get_application(request, pk)
+    form = ReviewRequestForm(
+        request.POST, experts=services.eligible_experts(application.call.programme)
+    )
+    if form.is_valid():
+        try:
+            created = services.review_request_create(
+                application=application,
+                user=request.user,
+                experts=form.cleaned_data["experts"],
+                deadline=form.cleaned_data["deadline"],
+            )
+            messages.success(
+                request, _("%(count)s demande(s) d'avis envoyée(s).") % {"count": len(created)}
+            )
+            return redirect("reviews:instruction_detail", pk=application.pk)
+        except ValidationError as error:
+            apply_errors(form, error)
+    return instruction_detail(request, pk, forms_override={"review": form}, status=422)
+
+
+@require_POST
+def review_cancel(request, pk: int):
+    review = get_object_or_404(
+        ReviewRequest.objects.filter(
+            application__in=instruction_queryset(request.user)
+        ).select_related("application"),
+        pk=pk,
+    )
+    try:
+        services.review_cancel(
+            review=review, user=request.user, comment=request.POST.get("comment", "")
+        )
+        messages.success(request, _("Demande d'avis annulée."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("reviews:instruction_detail", pk=review.application_id)

@@ -1,0 +1,154 @@
+"""Reads for the instruction pages: an application's content rendered read-only, and what
+changed between two submissions."""
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from essaim.core.models import HistoryEvent
+
+logger = logging.getLogger(__name__)
+
+
+def answer_sections(application) -> list[dict]:
+    """The answers as sections of {label, text} (blocks for repeatable ones), through the form
+    engine of ``essaim.calls`` when the form version has a schema; else a plain list."""
+    schema = application.form_version.schema or {}
+    answers = application.answers or {}
+    if schema.get("sections"):
+        try:
+            from essaim.calls.formengine import FormEngine
+
+            return FormEngine(schema).readonly(answers)
+        except Exception:  # a broken schema must not hide the answers: list them plainly
+            logger.exception("Cannot render the answers of application %s", application.pk)
+    if not answers:
+        return []
+    return [
+        {
+            "key": "answers",
+            "title": _("Réponses"),
+            "items": [
+                {"label": key, "kind": "text", "text": _plain(value)}
+                for key, value in answers.items()
+            ],
+        }
+    ]
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} : {_plain(v)}" for k, v in value.items())
+    if isinstance(value, bool):
+        return _("Oui") if value else _("Non")
+    return "" if value is None else str(value)
+
+
+def application_content(application) -> dict:
+    """Everything the applicant sent, for a read-only page (instructors, accepted experts)."""
+    return {
+        "application": application,
+        "members": list(
+            application.collective.members.select_related("organisation").order_by("position", "pk")
+        ),
+        "challenges": list(application.challenges.all()),
+        "sections": answer_sections(application),
+        "attachments": list(application.attachments.all()),
+    }
+
+
+@dataclass(frozen=True)
+class Change:
+    path: str
+    label: str
+    before: str
+    after: str
+
+    @property
+    def kind(self) -> str:
+        if not self.before:
+            return "added"
+        if not self.after:
+            return "removed"
+        return "changed"
+
+
+TOP_LABELS = {
+    "title": gettext_lazy("Titre"),
+    "summary": gettext_lazy("Résumé"),
+    "perimeter": gettext_lazy("Territoire"),
+    "answers": gettext_lazy("Réponses"),
+    "challenges": gettext_lazy("Défis"),
+    "organisations": gettext_lazy("Collectif"),
+}
+TOP_ORDER = list(TOP_LABELS)
+
+
+def _order(path: str) -> tuple[int, str]:
+    head = path.split(".")[0]
+    return (TOP_ORDER.index(head) if head in TOP_ORDER else len(TOP_ORDER), path)
+
+
+def _flatten(value: Any, prefix: str, out: dict[str, str]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _flatten(item, f"{prefix}.{key}" if prefix else str(key), out)
+    elif isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        for index, item in enumerate(value):
+            _flatten(item, f"{prefix}.{index + 1}", out)
+    else:
+        out[prefix] = _plain(value)
+
+
+def _label(path: str) -> str:
+    head, _sep, rest = path.partition(".")
+    top = str(TOP_LABELS.get(head, head))
+    return f"{top} › {rest.replace('.', ' › ')}" if rest else top
+
+
+def snapshot_diff(before: dict, after: dict) -> list[Change]:
+    """Every leaf that differs between two snapshots (see ``applications.services.snapshot``)."""
+    old, new = {}, {}
+    _flatten(before or {}, "", old)
+    _flatten(after or {}, "", new)
+    changes = []
+    for path in sorted(set(old) | set(new), key=_order):
+        if old.get(path, "") != new.get(path, ""):
+            changes.append(Change(path, _label(path), old.get(path, ""), new.get(path, "")))
+    return changes
+
+
+def changes_since_last_submission(application) -> dict | None:
+    """What changed since the previous submission: after a resubmission, between the snapshot
+    it replaced (kept in its history row) and the current one; while changes are requested,
+    between the last submission and the draft as it stands. ``None`` when there is nothing to
+    compare."""
+    from essaim.applications.services import snapshot
+    from essaim.applications.workflow import Status
+
+    if application.status == Status.CHANGES_REQUESTED and application.submitted_snapshot:
+        return {
+            "pending": True,
+            "changes": snapshot_diff(application.submitted_snapshot, snapshot(application)),
+            "at": None,
+        }
+    event = (
+        HistoryEvent.objects.for_object(application)
+        .filter(action="resubmit")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if event is None or "previous_snapshot" not in (event.payload or {}):
+        return None
+    return {
+        "pending": False,
+        "changes": snapshot_diff(
+            event.payload["previous_snapshot"], application.submitted_snapshot
+        ),
+        "at": event.at,
+    }

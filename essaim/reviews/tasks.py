@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.tasks import task
+
+
+@task()
+def send_review_reminders() -> dict[str, int]:
+    """Remind experts of opinions due soon or overdue (idempotent per day)."""
+    from essaim.reviews.services import review_reminders_send
+
+    return review_reminders_send(days_before=reminder_days_before())
+
+
+def reminder_days_before() -> int:
+    return int(getattr(settings, "ESSAIM_REVIEW_REMINDER_DAYS_BEFORE", 3))

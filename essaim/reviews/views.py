@@ -1,0 +1,132 @@
+"""The expert's pages: "Mes demandes d'avis", the conflict-of-interest declaration, the opinion.
+
+A request is fetched among the caller's own (``expert=user``): any other is a 404. Until the
+expert declares no conflict, the page shows the territory's name and the deadline only.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from essaim.reviews import services
+from essaim.reviews.forms import ConflictForm, OpinionForm, apply_errors
+from essaim.reviews.instruction import application_content
+from essaim.reviews.models import ReviewRequest, ReviewStatus
+
+
+def _own_requests(user):
+    return ReviewRequest.objects.visible_to(user).filter(expert=user)
+
+
+def my_requests(request):
+    requests = _own_requests(request.user).select_related("application__perimeter")
+    status = request.GET.get("etat", "")
+    if status in ReviewStatus.values:
+        requests = requests.filter(status=status)
+    page = Paginator(requests.order_by("deadline", "pk"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reviews/my_requests.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": [s for s in ReviewStatus.choices if s[0] != ReviewStatus.CANCELLED],
+        },
+    )
+
+
+def _get_own(request, pk: int) -> ReviewRequest:
+    return get_object_or_404(
+        _own_requests(request.user).select_related(
+            "application__perimeter", "application__call__grid", "requested_by"
+        ),
+        pk=pk,
+    )
+
+
+def request_detail(request, pk: int, *, conflict_form=None, opinion_form=None, status=200):
+    review = _get_own(request, pk)
+    context = {"review": review, "today_overdue": review.is_overdue()}
+    if review.status == ReviewStatus.REQUESTED:
+        context["conflict_form"] = conflict_form or ConflictForm()
+    if review.content_open:
+        application = review.application
+        context["content"] = application_content(application)
+        grid = getattr(application.call, "grid", None)
+        context["grid"] = grid
+        if grid is not None:
+            context["scale"] = [
+                (m, (grid.scale_labels or {}).get(str(m), ""))
+                for m in range(grid.scale_min, grid.scale_max + 1)
+            ]
+            if review.status == ReviewStatus.ACCEPTED:
+                context["opinion_form"] = opinion_form or OpinionForm(grid=grid, review=review)
+            else:
+                context["marks"] = review.marks.select_related("criterion").order_by(
+                    "criterion__position", "criterion__pk"
+                )
+    return render(request, "reviews/request_detail.html", context, status=status)
+
+
+@require_POST
+def request_conflict(request, pk: int):
+    review = _get_own(request, pk)
+    form = ConflictForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["has_conflict"]:
+                services.review_declare_conflict(
+                    review=review, user=request.user, details=form.cleaned_data["details"]
+                )
+                messages.info(
+                    request,
+                    _("Conflit d'intérêts enregistré : l'équipe du programme est prévenue."),
+                )
+            else:
+                services.review_declare_no_conflict(review=review, user=request.user)
+                messages.success(
+                    request, _("Déclaration enregistrée : la candidature vous est ouverte.")
+                )
+            return redirect("reviews:request_detail", pk=review.pk)
+        except ValidationError as error:
+            apply_errors(form, error)
+    return request_detail(request, pk, conflict_form=form, status=422)
+
+
+@require_POST
+def request_opinion(request, pk: int):
+    review = _get_own(request, pk)
+    grid = getattr(review.application.call, "grid", None)
+    if grid is None or not review.content_open:
+        # Before the declaration (or without a grid) there is no opinion to write.
+        return request_detail(request, pk, status=409)
+    form = OpinionForm(request.POST, grid=grid)
+    final = request.POST.get("action") == "submit"
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if final:
+                services.review_submit(
+                    review=review,
+                    user=request.user,
+                    marks=form.marks(),
+                    recommendation=data["recommendation"],
+                    comment=data["comment"],
+                )
+                messages.success(request, _("Votre avis est rendu. Merci !"))
+            else:
+                services.review_save_draft(
+                    review=review,
+                    user=request.user,
+                    marks=form.marks(),
+                    recommendation=data["recommendation"],
+                    comment=data["comment"],
+                )
+                messages.success(request, _("Brouillon enregistré."))
+            return redirect("reviews:request_detail", pk=review.pk)
+        except ValidationError as error:
+            apply_errors(form, error)
+    return request_detail(request, pk, opinion_form=form, status=422)
