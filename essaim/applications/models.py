@@ -14,7 +14,8 @@ from essaim.applications.workflow import Status
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ApplicationQuerySet":
         """Programme staff see their programmes' applications; a collective's people see their
-        collective's; an expert sees those they were asked to review; nobody else sees any."""
+        collective's; an expert sees those they were asked to review, once they declared no conflict
+        of interest; nobody else sees any."""
         if user is None or not user.is_authenticated:
             return self.none()
         if user.is_superuser:
@@ -27,8 +28,10 @@ class ApplicationQuerySet(models.QuerySet):
         if collectives:
             query |= models.Q(collective_id__in=collectives)
         if scope_ids(user, Role.EXPERT, "organisation"):
-            query |= models.Q(review_requests__expert=user) & ~models.Q(
-                review_requests__status="cancelled"
+            # Only once the expert declared no conflict of interest (the conflict gate).
+            query |= models.Q(
+                review_requests__expert=user,
+                review_requests__status__in=["accepted", "submitted"],
             )
         return self.filter(pk__in=self.filter(query).values("pk"))
 
