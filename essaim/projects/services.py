@@ -190,3 +190,14 @@ def need_set_status(*, user, need: Need, status: str) -> Need:
         payload={"need": need.pk},
     )
     return need
+
+
+def can_create_any(user) -> bool:
+    """Whether ``user`` may create a project at all (holder, territory person or staff)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(
+        is_programme_staff(user)
+        or scope_ids(user, Role.PROJECT_HOLDER, "organisation")
+        or scope_ids(user, [Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER], "collective")
+    )

@@ -1,0 +1,326 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from essaim.accounts.models import Role
+from essaim.accounts.queries import scope_ids
+from essaim.actors.models import Collective
+from essaim.core.models import HistoryEvent
+from essaim.financing import services
+from essaim.financing.forms import BandFormSet, InstrumentForm, RequestForm, TransitionForm
+from essaim.financing.matching import AMOUNT_BANDS, find_gaps, match_project
+from essaim.financing.models import AlertSubscription, FinancingRequest, Instrument
+from essaim.projects.models import Project, Stage
+from essaim.projects.services import can_edit as can_edit_project
+from essaim.projects.services import is_programme_staff
+
+TERRITORY_ROLES = [Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER]
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+# --- Instruments --------------------------------------------------------------------------------
+
+
+@login_not_required
+def instrument_list(request):
+    instruments = (
+        Instrument.objects.visible_to(request.user)
+        .select_related("provider")
+        .prefetch_related("bands")
+        .order_by("name")
+    )
+    editable = set(Instrument.objects.editable_by(request.user).values_list("pk", flat=True))
+    return render(
+        request,
+        "financing/instrument_list.html",
+        {"instruments": instruments, "editable": editable},
+    )
+
+
+def _instrument(request, pk: int) -> Instrument:
+    return get_object_or_404(
+        Instrument.objects.visible_to(request.user).select_related("provider"), pk=pk
+    )
+
+
+@login_not_required
+def instrument_detail(request, pk: int):
+    instrument = _instrument(request, pk)
+    can_edit = services.can_edit_instrument(request.user, instrument)
+    return render(
+        request,
+        "financing/instrument_detail.html",
+        {
+            "instrument": instrument,
+            "bands": instrument.bands.all(),
+            "can_edit": can_edit,
+            "history": HistoryEvent.objects.for_object(instrument) if can_edit else None,
+        },
+    )
+
+
+def instrument_edit(request, pk: int):
+    instrument = _instrument(request, pk)
+    if not services.can_edit_instrument(request.user, instrument):
+        raise PermissionDenied(_("Vous ne pouvez modifier que les outils de votre structure."))
+    fresh = Instrument.objects.get(pk=instrument.pk)
+    initial_bands = [
+        {"stage": b.stage, "min_amount": b.min_amount, "max_amount": b.max_amount}
+        for b in fresh.bands.all()
+    ]
+    form = InstrumentForm(request.POST or None, instance=fresh)
+    bands = BandFormSet(request.POST or None, initial=initial_bands, prefix="bands")
+    if request.method == "POST" and form.is_valid() and bands.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in services.INSTRUMENT_FIELDS}
+        m2m = {k: form.cleaned_data[k] for k in services.INSTRUMENT_M2M}
+        band_rows = [
+            {"stage": b["stage"], "min_amount": b["min_amount"], "max_amount": b["max_amount"]}
+            for b in bands.cleaned_data
+            if b
+            and not b.get("DELETE")
+            and (b.get("stage") or b.get("min_amount") is not None or b.get("max_amount"))
+        ]
+        try:
+            services.instrument_update(
+                user=request.user,
+                instrument=instrument,
+                data=data,
+                bands=band_rows,
+                m2m=m2m,
+            )
+            messages.success(request, _("Outil enregistré."))
+            return redirect(instrument)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+    return render(
+        request,
+        "financing/instrument_form.html",
+        {"form": form, "bands": bands, "instrument": instrument},
+    )
+
+
+# --- Matches and requests -----------------------------------------------------------------------
+
+
+@login_not_required
+def matches(request, project_pk: int):
+    project = get_object_or_404(
+        Project.objects.visible_to(request.user).select_related("holder", "perimeter"),
+        pk=project_pk,
+    )
+    needs = list(project.needs.filter(kind="financing").order_by("pk"))
+    need = None
+    if request.GET.get("need", "").isdigit():
+        need = next((n for n in needs if n.pk == int(request.GET["need"])), None)
+    result = match_project(project, need)
+    if need is None and result.facts.need_id:
+        need = next((n for n in needs if n.pk == result.facts.need_id), None)
+    return render(
+        request,
+        "financing/matches.html",
+        {
+            "project": project,
+            "needs": needs,
+            "need": need,
+            "result": result,
+            "can_request": can_edit_project(request.user, project),
+        },
+    )
+
+
+def request_create(request, project_pk: int, instrument_pk: int):
+    project = get_object_or_404(Project.objects.visible_to(request.user), pk=project_pk)
+    instrument = get_object_or_404(
+        Instrument.objects.published().select_related("provider"), pk=instrument_pk
+    )
+    if not can_edit_project(request.user, project):
+        raise PermissionDenied(_("Vous ne pouvez pas envoyer de demande pour ce projet."))
+    initial = {}
+    first = project.needs.filter(kind="financing", status="open").order_by("pk").first()
+    if first:
+        initial = {"need": first.pk, "amount": first.amount, "purpose": first.purpose}
+    form = RequestForm(
+        request.POST or None, request.FILES or None, project=project, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = services.financing_request_send(
+                user=request.user,
+                project=project,
+                instrument=instrument,
+                amount=form.cleaned_data["amount"],
+                purpose=form.cleaned_data["purpose"],
+                need=form.cleaned_data["need"],
+                documents=form.cleaned_data["documents"],
+            )
+            messages.success(request, _("Demande envoyée."))
+            return redirect(sent)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+    return render(
+        request,
+        "financing/request_form.html",
+        {"form": form, "project": project, "instrument": instrument},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def request_list(request):
+    qs = FinancingRequest.objects.visible_to(request.user)
+    status = request.GET.get("status", "")
+    listed = qs.select_related("project", "project__perimeter", "instrument").order_by(
+        "-sent_at", "-pk"
+    )
+    if status:
+        listed = listed.filter(status=status)
+    return render(
+        request,
+        "financing/request_list.html",
+        {
+            "requests": listed[:200],
+            "totals": services.request_totals(qs),
+            "status": status,
+            "statuses": FinancingRequest._meta.get_field("status").choices,
+        },
+    )
+
+
+def _request(request, pk: int) -> FinancingRequest:
+    return get_object_or_404(
+        FinancingRequest.objects.visible_to(request.user).select_related(
+            "project", "instrument", "instrument__provider", "need"
+        ),
+        pk=pk,
+    )
+
+
+def request_detail(request, pk: int):
+    req = _request(request, pk)
+    return render(
+        request,
+        "financing/request_detail.html",
+        {
+            "req": req,
+            "actions": services.request_allowed_transitions(req, request.user),
+            "form": TransitionForm(),
+            "documents": req.documents.all(),
+            "history": HistoryEvent.objects.for_object(req),
+        },
+    )
+
+
+@require_POST
+def request_transition(request, pk: int):
+    req = _request(request, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.financing_request_transition(
+                user=request.user,
+                request=req,
+                name=form.cleaned_data["name"],
+                comment=form.cleaned_data["comment"],
+                amount=form.cleaned_data["amount"],
+            )
+            messages.success(request, _("Demande mise à jour."))
+            return redirect(req)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+    return render(
+        request,
+        "financing/request_detail.html",
+        {
+            "req": req,
+            "actions": services.request_allowed_transitions(req, request.user),
+            "form": form,
+            "documents": req.documents.all(),
+            "history": HistoryEvent.objects.for_object(req),
+        },
+        status=422,
+    )
+
+
+# --- Programme view: gaps -----------------------------------------------------------------------
+
+
+def gaps(request):
+    """Needs no open instrument can meet, per territory, stage and amount (programme staff and,
+    for their own territory, its people)."""
+    collectives = scope_ids(
+        request.user, [Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER], "collective"
+    )
+    if is_programme_staff(request.user):
+        projects = None
+    elif collectives:
+        projects = Project.objects.filter(collective_id__in=collectives)
+    else:
+        raise PermissionDenied(_("Réservé à l'équipe du programme et aux territoires."))
+    report = find_gaps(project_queryset=projects)
+    rows = report.by_territory()
+    stages = list(Stage)
+    for row in rows:
+        row["stage_cells"] = [row["stages"].get(stage.value, [0, 0]) for stage in stages]
+        row["band_cells"] = [row["bands"].get(i, [0, 0]) for i in range(len(AMOUNT_BANDS))]
+    return render(
+        request,
+        "financing/gaps.html",
+        {
+            "report": report,
+            "rows": rows,
+            "stages": stages,
+            "amount_bands": [label for _low, _high, label in AMOUNT_BANDS],
+            "gaps": report.gaps[:300],
+        },
+    )
+
+
+# --- Alerts -------------------------------------------------------------------------------------
+
+
+def alerts(request):
+    subscriptions = AlertSubscription.objects.filter(user=request.user).select_related(
+        "project", "collective"
+    )
+    collectives = Collective.objects.filter(
+        pk__in=scope_ids(request.user, [Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER], "collective")
+    )
+    return render(
+        request,
+        "financing/alerts.html",
+        {"subscriptions": subscriptions, "collectives": collectives},
+    )
+
+
+@require_POST
+def alert_subscribe(request):
+    project = collective = None
+    if request.POST.get("project", "").isdigit():
+        project = get_object_or_404(
+            Project.objects.visible_to(request.user), pk=int(request.POST["project"])
+        )
+    elif request.POST.get("collective", "").isdigit():
+        collective = get_object_or_404(Collective, pk=int(request.POST["collective"]))
+    try:
+        services.alert_subscribe(user=request.user, project=project, collective=collective)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("financing:alerts")
+    messages.success(
+        request, _("Alerte enregistrée : vous recevrez un récapitulatif par courriel.")
+    )
+    return redirect("financing:alerts")
+
+
+@require_POST
+def alert_unsubscribe(request, pk: int):
+    subscription = get_object_or_404(AlertSubscription.objects.filter(user=request.user), pk=pk)
+    services.alert_unsubscribe(user=request.user, subscription=subscription)
+    messages.success(request, _("Alerte supprimée."))
+    return redirect("financing:alerts")

@@ -1,0 +1,81 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from essaim.core.forms import EssaimForm, EssaimModelForm
+from essaim.geo.models import Perimeter, Region
+from essaim.projects.models import Domain, NeedKind, Project, Stage
+
+
+class DirectoryForm(EssaimForm):
+    q = forms.CharField(label=_("Rechercher"), required=False, max_length=200)
+    territory = forms.ModelChoiceField(
+        label=_("Territoire"),
+        queryset=Perimeter.objects.filter(projects__isnull=False).distinct().order_by("name"),
+        required=False,
+        to_field_name="slug",
+    )
+    region = forms.ModelChoiceField(
+        label=_("Région"),
+        queryset=Region.objects.order_by("name"),
+        required=False,
+        to_field_name="code",
+    )
+    stage = forms.ChoiceField(
+        label=_("Stade"), choices=[("", _("Tous"))] + Stage.choices, required=False
+    )
+    domain = forms.ChoiceField(
+        label=_("Domaine"), choices=[("", _("Tous"))] + Domain.choices, required=False
+    )
+    need = forms.ChoiceField(
+        label=_("Besoin ouvert"), choices=[("", _("Tous"))] + NeedKind.choices, required=False
+    )
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "q": data["q"],
+            "territory": data["territory"].slug if data["territory"] else "",
+            "region": data["region"].code if data["region"] else "",
+            "stage": data["stage"],
+            "domain": data["domain"],
+            "need": data["need"],
+        }
+
+
+class ProjectForm(EssaimModelForm):
+    class Meta:
+        model = Project
+        fields = [
+            "title",
+            "summary",
+            "holder",
+            "perimeter",
+            "collective",
+            "challenge",
+            "stage",
+            "domains",
+            "publics",
+            "methods",
+            "founded_year",
+            "yearly_budget",
+            "jobs",
+            "website",
+            "is_published",
+        ]
+
+    def __init__(self, *args, holders=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if holders is not None:
+            self.fields["holder"].queryset = holders
+        if self.instance.pk:
+            self.fields["holder"].disabled = True
+
+
+class NeedForm(EssaimForm):
+    kind = forms.ChoiceField(label=_("Nature"), choices=NeedKind.choices)
+    amount = forms.IntegerField(
+        label=_("Montant (€)"), required=False, min_value=1, help_text=_("pour un financement")
+    )
+    purpose = forms.CharField(label=_("Objet"), max_length=500)

@@ -1,0 +1,152 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from essaim.accounts.models import Role
+from essaim.accounts.queries import scope_ids
+from essaim.actors.models import Organisation
+from essaim.core.models import HistoryEvent
+from essaim.projects import queries, services
+from essaim.projects.forms import DirectoryForm, NeedForm, ProjectForm
+from essaim.projects.models import Project
+
+PAGE_SIZE = 20
+
+
+@login_not_required
+def directory(request):
+    form = DirectoryForm(request.GET or None)
+    qs = queries.directory(Project.objects.visible_to(request.user), **form.filters())
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "projects/directory.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": services.can_create_any(request.user),
+        },
+    )
+
+
+def _project(request, pk: int) -> Project:
+    return get_object_or_404(
+        Project.objects.visible_to(request.user).select_related(
+            "holder", "perimeter", "collective", "challenge"
+        ),
+        pk=pk,
+    )
+
+
+@login_not_required
+def detail(request, pk: int):
+    project = _project(request, pk)
+    can_edit = services.can_edit(request.user, project)
+    context = {
+        "project": project,
+        "needs": list(project.needs.all()),
+        "communes": list(project.communes.order_by("name")[:50]),
+        "can_edit": can_edit,
+        "need_form": NeedForm() if can_edit else None,
+    }
+    if can_edit:
+        from essaim.financing.models import FinancingRequest
+
+        context["history"] = HistoryEvent.objects.for_object(project)
+        context["requests"] = (
+            FinancingRequest.objects.visible_to(request.user)
+            .filter(project=project)
+            .select_related("instrument")
+        )
+    return render(request, "projects/detail.html", context)
+
+
+def _holders(user):
+    if services.is_programme_staff(user):
+        return Organisation.objects.order_by("name")
+    from django.db.models import Q
+
+    collectives = scope_ids(user, [Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER], "collective")
+    return (
+        Organisation.objects.filter(
+            Q(pk__in=scope_ids(user, Role.PROJECT_HOLDER, "organisation"))
+            | Q(collective_memberships__collective_id__in=collectives)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def _save(request, form, project=None):
+    data = {k: v for k, v in form.cleaned_data.items() if k != "holder"}
+    try:
+        if project is None:
+            return services.project_create(
+                user=request.user, holder=form.cleaned_data["holder"], data=data
+            )
+        return services.project_update(user=request.user, project=project, data=data)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    return None
+
+
+def create(request):
+    if not services.can_create_any(request.user):
+        raise PermissionDenied(_("Vous ne pouvez pas créer de projet."))
+    form = ProjectForm(request.POST or None, holders=_holders(request.user))
+    if request.method == "POST" and form.is_valid():
+        project = _save(request, form)
+        if project is not None:
+            messages.success(request, _("Projet créé."))
+            return redirect(project)
+    return render(request, "projects/form.html", {"form": form, "project": None})
+
+
+def edit(request, pk: int):
+    project = _project(request, pk)
+    if not services.can_edit(request.user, project):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier ce projet."))
+    form = ProjectForm(request.POST or None, instance=Project.objects.get(pk=project.pk))
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, project)
+        if saved is not None:
+            messages.success(request, _("Projet enregistré."))
+            return redirect(saved)
+    return render(request, "projects/form.html", {"form": form, "project": project})
+
+
+@require_POST
+def need_add(request, pk: int):
+    project = _project(request, pk)
+    if not services.can_edit(request.user, project):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier ce projet."))
+    form = NeedForm(request.POST)
+    if form.is_valid():
+        try:
+            services.need_add(user=request.user, project=project, **form.cleaned_data)
+            messages.success(request, _("Besoin ajouté."))
+            return redirect(project)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+    return render(
+        request,
+        "projects/detail.html",
+        {
+            "project": project,
+            "needs": list(project.needs.all()),
+            "communes": list(project.communes.order_by("name")[:50]),
+            "can_edit": True,
+            "need_form": form,
+            "history": HistoryEvent.objects.for_object(project),
+        },
+        status=422,
+    )
