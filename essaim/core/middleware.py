@@ -40,5 +40,7 @@ class CspNonceMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.csp_nonce = get_nonce(request) or ""
+        # The nonce is lazy and falsy until first read: never test its truth here.
+        nonce = get_nonce(request)
+        request.csp_nonce = "" if nonce is None else nonce
         return self.get_response(request)

@@ -1,0 +1,78 @@
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+
+def _essaim(*args: str, env: dict | None = None, timeout: int = 60):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("ESSAIM_", "DJANGO_"))}
+    clean.pop("DATABASE_URL", None)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "essaim.cli", *args],
+        env={**clean, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_help():
+    result = _essaim("--help")
+    assert result.returncode == 0
+    assert "usage: essaim {demo,serve,worker,<django command>}" in result.stdout
+    for command in ("demo", "serve", "worker"):
+        assert f"  {command} " in result.stdout
+
+
+def test_unknown_command_is_an_error(tmp_path):
+    result = _essaim("pollinate", env={"ESSAIM_MODE": "demo", "ESSAIM_VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "Unknown command: 'pollinate'" in result.stderr
+
+
+def test_demo_option_errors_are_reported():
+    result = _essaim("demo", "--port", "not-a-port")
+    assert result.returncode == 2
+    assert "--port: invalid int value" in result.stderr
+
+
+def _count(db, table: str) -> int:
+    with sqlite3.connect(db) as connection:
+        return connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608
+
+
+TABLES = [
+    "accounts_user",
+    "accounts_membership",
+    "actors_organisation",
+    "actors_collective",
+    "geo_perimeter",
+    "calls_programme",
+]
+
+
+@pytest.mark.slow
+def test_demo_twice_loads_once(tmp_path):
+    """The first run creates and loads the database; the second reuses it, says so, and adds
+    nothing. (Slow: the first run loads the whole of France.)"""
+    db = tmp_path / "demo.sqlite3"
+    env = {"ESSAIM_SQLITE_PATH": str(db), "ESSAIM_VAR_DIR": str(tmp_path / "var")}
+
+    first = _essaim("demo", "--no-serve", env=env, timeout=600)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "password: essaim-demo-2019" in first.stdout.splitlines()
+    assert "admin@demo.essaim.fr" in first.stdout
+    assert re.search(r"Essaim demo ready in [\d.]+ s: http://127\.0\.0\.1:8000/", first.stdout)
+    counts = {table: _count(db, table) for table in TABLES}
+    assert counts["accounts_user"] >= 8
+    assert all(counts.values()), counts
+
+    second = _essaim("demo", "--no-serve", env=env, timeout=600)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert "Demo data already loaded" in second.stdout
+    assert {table: _count(db, table) for table in TABLES} == counts
