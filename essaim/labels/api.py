@@ -1,3 +1,140 @@
-from ninja import Router
+"""Public API of waves and labels: ``GET /waves``, ``GET /labels?wave=N``,
+``GET /labels/verify/{code}``. Only published waves' labels are shown."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from essaim.calls.models import Wave, WaveStatus
+from essaim.labels.models import Label
+from essaim.labels.queries import public_labels
 
 router = Router(tags=["labels"])
+
+
+class WaveOut(Schema):
+    id: int
+    programme: str
+    number: int
+    title: str
+    committee_on: datetime.date | None
+    announced_on: datetime.date | None
+    announced_at: str
+    status: str
+    published_at: datetime.datetime | None
+    label_count: int
+
+
+class LabelOut(Schema):
+    id: int
+    territory: str
+    territory_slug: str
+    perimeter_id: int
+    programme: str
+    wave: int
+    granted_on: datetime.date
+    valid_until: datetime.date | None
+    status: str
+    state: str
+    revoked_at: datetime.datetime | None
+    revocation_reason: str
+    verification_code: str
+    verification_url: str
+    certificate_url: str | None
+    url: str
+
+
+class VerificationOut(Schema):
+    code: str
+    state: str
+    message: str
+    label: LabelOut
+
+
+def _label_out(label: Label) -> dict:
+    base = settings.ESSAIM_BASE_URL
+    return {
+        "id": label.pk,
+        "territory": label.perimeter.name,
+        "territory_slug": label.perimeter.slug,
+        "perimeter_id": label.perimeter_id,
+        "programme": label.programme.name,
+        "wave": label.wave.number,
+        "granted_on": label.granted_on,
+        "valid_until": label.valid_until,
+        "status": label.status,
+        "state": label.state,
+        "revoked_at": label.revoked_at,
+        "revocation_reason": label.revocation_reason,
+        "verification_code": label.verification_code,
+        "verification_url": label.verification_full_url,
+        "certificate_url": base + label.get_certificate_url() if label.status == "valid" else None,
+        "url": base + label.get_absolute_url(),
+    }
+
+
+@router.get("/waves", response=list[WaveOut], summary="Waves (all planned and published)")
+@paginate(PageNumberPagination)
+def wave_list(request):
+    """Every wave with its dates, place, status and number of labels granted (published waves
+    only count labels)."""
+    waves = (
+        Wave.objects.select_related("programme")
+        .annotate(label_count=Count("labels", filter=Q(status=WaveStatus.PUBLISHED), distinct=True))
+        .order_by("programme__name", "number")
+    )
+    return [
+        {
+            "id": w.pk,
+            "programme": w.programme.name,
+            "number": w.number,
+            "title": str(w),
+            "committee_on": w.committee_on,
+            "announced_on": w.announced_on,
+            "announced_at": w.announced_at,
+            "status": w.status,
+            "published_at": w.published_at,
+            "label_count": w.label_count,
+        }
+        for w in waves
+    ]
+
+
+@router.get("/labels", response=list[LabelOut], summary="Labels of published waves")
+@paginate(PageNumberPagination)
+def label_list(request, wave: int | None = None):
+    """The labels of published waves, optionally of wave number ``wave``; each with its
+    territory, verification code, certificate URL and public territory page."""
+    return [_label_out(label) for label in public_labels(wave_number=wave)]
+
+
+@router.get(
+    "/labels/verify/{code}",
+    response=VerificationOut,
+    summary="Verify a label certificate's code",
+)
+def label_verify(request, code: str):
+    """``state`` is ``valid``, ``expired`` or ``revoked``; an unknown code is a 404."""
+    label = (
+        Label.objects.public()
+        .select_related("perimeter", "wave", "programme")
+        .filter(verification_code=code)
+        .first()
+    )
+    if label is None:
+        raise Http404(
+            _("Code « %(code)s » introuvable (not found) : aucun label ne le porte.")
+            % {"code": code}
+        )
+    state = label.state
+    messages = {
+        "valid": _("Label valide."),
+        "expired": _("Label expiré."),
+        "revoked": _("Label révoqué : %(reason)s") % {"reason": label.revocation_reason},
+    }
+    return {"code": code, "state": state, "message": messages[state], "label": _label_out(label)}

@@ -1,2 +1,120 @@
+"""Demo decisions and labels: runs after the applications' and reviews' demos.
+
+For every demo application already decided (labelled / not labelled, with its wave, as the
+applications demo leaves them): the committee's Decision (fictitious motivation) and, for the
+labelled ones, the Label granted on the wave's announcement date (20 in wave 1, 7 in wave 2), with
+its support plan opened. The 2019 labels carry no end date (the reference names none; a 3-year
+validity would show them all expired today); labels granted through ``wave_publish`` get
+``ESSAIM_LABEL_VALIDITY_YEARS``. Waves 1 and 2 are published on their announcement date; a few
+proposed applications join the planned wave 3 so that the committee view has content.
+Certificates are made on first request, not here. Idempotent and a handful of queries.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from essaim.accounts.models import User
+from essaim.applications.models import Application
+from essaim.applications.workflow import Status
+from essaim.calls.models import Wave, WaveStatus
+from essaim.labels.models import Decision, Label, LabelStatus, Outcome
+
+ADMIN_EMAIL = "admin@demo.essaim.fr"
+MOTIVATIONS = {
+    Outcome.LABELLED: (
+        "(fictif) Collectif solide et diversifié, stratégie ambitieuse répondant aux défis du "
+        "territoire, gouvernance claire."
+    ),
+    Outcome.NOT_LABELLED: (
+        "(fictif) Écosystème encore en construction : le comité encourage le collectif à "
+        "consolider sa gouvernance et à candidater de nouveau."
+    ),
+}
+WAVE_3_SIZE = 4
+
+
+def _noon(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
 def load(ctx) -> None:
-    pass
+    admin = User.objects.filter(email=ADMIN_EMAIL).first()
+    programme = ctx.objects.get("programme")
+    if admin is None or programme is None:
+        ctx.say("    labels: no programme or admin account, nothing to do")
+        return
+    waves = {w.number: w for w in Wave.objects.filter(programme=programme)}
+    decided = list(
+        Application.objects.filter(
+            call__programme=programme,
+            status__in=[Status.LABELLED, Status.NOT_LABELLED],
+            wave__isnull=False,
+        ).select_related("wave")
+    )
+    existing = set(
+        Decision.objects.filter(application__in=decided).values_list("application_id", flat=True)
+    )
+    Decision.objects.bulk_create(
+        [
+            Decision(
+                application=a,
+                wave=a.wave,
+                outcome=a.status,
+                motivation=MOTIVATIONS[a.status],
+                decided_by=admin,
+            )
+            for a in decided
+            if a.pk not in existing
+        ]
+    )
+    labelled = [a for a in decided if a.status == Status.LABELLED]
+    have_label = set(
+        Label.objects.filter(application__in=labelled).values_list("application_id", flat=True)
+    )
+    new_labels = Label.objects.bulk_create(
+        [
+            Label(
+                application=a,
+                programme=programme,
+                perimeter_id=a.perimeter_id,
+                wave=a.wave,
+                granted_on=a.wave.announced_on,
+                valid_until=None,
+                status=LabelStatus.VALID,
+            )
+            for a in labelled
+            if a.pk not in have_label and a.wave.announced_on
+        ]
+    )
+    from essaim.support.services import support_plan_open
+
+    for label in Label.objects.filter(programme=programme).select_related("perimeter", "wave"):
+        support_plan_open(label=label, user=admin)
+
+    for number in (1, 2):
+        wave = waves.get(number)
+        if wave and wave.announced_on and wave.status != WaveStatus.PUBLISHED:
+            wave.status = WaveStatus.PUBLISHED
+            wave.published_at = _noon(wave.announced_on)
+            wave.save(update_fields=["status", "published_at"])
+
+    planned = waves.get(3)
+    joined = 0
+    if planned is not None and planned.status == WaveStatus.PLANNED:
+        already = Application.objects.filter(wave=planned).count()
+        free = list(
+            Application.objects.filter(
+                call__programme=programme, status=Status.PROPOSED, wave__isnull=True
+            )
+            .order_by("reference")
+            .values_list("pk", flat=True)[: max(0, WAVE_3_SIZE - already)]
+        )
+        joined = Application.objects.filter(pk__in=free).update(wave=planned)
+    counts = {
+        n: Label.objects.filter(wave=w).count() for n, w in sorted(waves.items()) if n in (1, 2)
+    }
+    ctx.say(
+        f"    labels: {len(decided)} decisions, {len(new_labels)} new labels "
+        f"(by wave: {counts}), {joined} applications joined wave 3"
+    )

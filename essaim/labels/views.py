@@ -1,15 +1,337 @@
+"""Pages: the programme admin's waves and committee view, label revocation, certificates and
+their public verification, and the public pages of labelled territories."""
+
+import json
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from essaim.actors.models import CollectiveMember
+from essaim.applications.models import Challenge
+from essaim.calls.models import Programme, WaveStatus
+from essaim.core.models import HistoryEvent
+from essaim.labels import certificates, queries, services
+from essaim.labels.forms import (
+    AddApplicationsForm,
+    DecisionBatchForm,
+    RevokeForm,
+    TerritoryFilterForm,
+    VerifyForm,
+    WaveForm,
+)
+from essaim.labels.models import Label, LabelState, LabelStatus
+
+# --- Programme admin: waves ----------------------------------------------------------------------
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404
+def _require_staff(user) -> None:
+    programmes = queries.staff_programme_ids(user)
+    if programmes is not None and not programmes:
+        raise PermissionDenied(_("Cette page est réservée à l'équipe du programme."))
 
 
-verify_form = login_not_required(_todo)
-verify = login_not_required(_todo)
-certificate = login_not_required(_todo)
-territory_list = login_not_required(_todo)
-territory_detail = login_not_required(_todo)
-label_revoke = wave_list = wave_create = wave_committee = wave_edit = _todo
-wave_add = wave_decide = wave_publish = _todo
+def _require_admin(user, programme_id: int) -> None:
+    if not services.is_programme_admin(user, programme_id):
+        raise PermissionDenied(_("Seuls les administrateurs du programme peuvent faire cela."))
+
+
+def _admin_programmes(user):
+    ids = queries.admin_programme_ids(user)
+    programmes = Programme.objects.order_by("name")
+    return programmes if ids is None else programmes.filter(pk__in=ids)
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's errors on the form: on the named field if the form has it, else on top."""
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def wave_list(request):
+    _require_staff(request.user)
+    waves = list(queries.wave_list(request.user))
+    admin_ids = queries.admin_programme_ids(request.user)
+    return render(
+        request,
+        "labels/wave_list.html",
+        {
+            "waves": waves,
+            "can_create": admin_ids is None or bool(admin_ids),
+        },
+    )
+
+
+def wave_create(request):
+    programmes = list(_admin_programmes(request.user))
+    if not programmes:
+        raise PermissionDenied(_("Seuls les administrateurs du programme peuvent créer une vague."))
+    form = WaveForm(request.POST or None, programmes=programmes)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            wave = services.wave_create(
+                programme=data["programme"],
+                user=request.user,
+                number=data["number"],
+                title=data["title"],
+                committee_on=data["committee_on"],
+                announced_on=data["announced_on"],
+                announced_at=data["announced_at"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("La vague %(wave)s est créée.") % {"wave": wave})
+            return redirect("labels:wave_committee", pk=wave.pk)
+    return render(request, "labels/wave_form.html", {"form": form, "wave": None})
+
+
+def wave_edit(request, pk: int):
+    wave = get_object_or_404(queries.waves_visible_to(request.user), pk=pk)
+    _require_admin(request.user, wave.programme_id)
+    form = WaveForm(request.POST or None, instance=wave)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in services.WAVE_FIELDS}
+        if data["number"] is None:
+            data["number"] = wave.number
+        try:
+            wave = services.wave_update(
+                wave=queries.waves_visible_to(request.user).get(pk=pk), user=request.user, **data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("La vague est modifiée."))
+            return redirect("labels:wave_committee", pk=wave.pk)
+    return render(request, "labels/wave_form.html", {"form": form, "wave": wave})
+
+
+def _committee_context(request, wave, *, decision_form=None, add_form=None) -> dict:
+    rows = queries.committee_rows(wave)
+    is_admin = services.is_programme_admin(request.user, wave.programme_id)
+    undecided = [r.application for r in rows if r.decision is None]
+    can_decide = is_admin and wave.status != WaveStatus.PUBLISHED and bool(undecided)
+    if decision_form is None and can_decide:
+        decision_form = DecisionBatchForm(applications=undecided)
+    addable = queries.addable_applications(wave)
+    can_add = is_admin and wave.status == WaveStatus.PLANNED
+    if add_form is None and can_add:
+        add_form = AddApplicationsForm(queryset=addable)
+    today = timezone.localdate()
+    return {
+        "wave": wave,
+        "rows": rows,
+        "is_admin": is_admin,
+        "decision_form": decision_form if can_decide else None,
+        "add_form": add_form if can_add and addable.exists() else None,
+        "can_publish": is_admin and wave.status == WaveStatus.DECIDED,
+        "publish_too_early": bool(wave.announced_on and today < wave.announced_on),
+        "history": HistoryEvent.objects.for_object(wave).order_by("-at", "-pk")[:20],
+    }
+
+
+def wave_committee(request, pk: int):
+    wave = get_object_or_404(queries.waves_visible_to(request.user), pk=pk)
+    return render(request, "labels/wave_committee.html", _committee_context(request, wave))
+
+
+@require_POST
+def wave_add(request, pk: int):
+    wave = get_object_or_404(queries.waves_visible_to(request.user), pk=pk)
+    _require_admin(request.user, wave.programme_id)
+    form = AddApplicationsForm(request.POST, queryset=queries.addable_applications(wave))
+    if form.is_valid():
+        try:
+            added = services.wave_add_applications(
+                wave=wave, applications=form.cleaned_data["applications"], user=request.user
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(count)s candidature(s) ajoutée(s) à la vague.") % {"count": added},
+            )
+            return redirect("labels:wave_committee", pk=wave.pk)
+    context = _committee_context(request, wave, add_form=form)
+    return render(request, "labels/wave_committee.html", context, status=422)
+
+
+@require_POST
+def wave_decide(request, pk: int):
+    wave = get_object_or_404(queries.waves_visible_to(request.user), pk=pk)
+    _require_admin(request.user, wave.programme_id)
+    undecided = [r.application for r in queries.committee_rows(wave) if r.decision is None]
+    form = DecisionBatchForm(request.POST, applications=undecided)
+    if form.is_valid():
+        try:
+            recorded = services.wave_decide(
+                wave=wave, decisions=form.decisions(), user=request.user
+            )
+        except ValidationError as exc:
+            for key, errors in exc.message_dict.items():
+                field = key.replace("application-", "outcome-")
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("%(count)s décision(s) enregistrée(s).") % {"count": len(recorded)},
+            )
+            return redirect("labels:wave_committee", pk=wave.pk)
+    context = _committee_context(request, wave, decision_form=form)
+    return render(request, "labels/wave_committee.html", context, status=422)
+
+
+@require_POST
+def wave_publish(request, pk: int):
+    wave = get_object_or_404(queries.waves_visible_to(request.user), pk=pk)
+    _require_admin(request.user, wave.programme_id)
+    try:
+        labels = services.wave_publish(wave=wave, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("La vague est publiée : %(count)s label(s) attribué(s), candidats prévenus.")
+            % {"count": len(labels)},
+        )
+    return redirect("labels:wave_committee", pk=wave.pk)
+
+
+def label_revoke(request, pk: int):
+    label = get_object_or_404(queries.labels_visible_to(request.user), pk=pk)
+    _require_admin(request.user, label.programme_id)
+    form = RevokeForm(request.POST or None)
+    if label.status == LabelStatus.REVOKED:
+        messages.info(request, _("Ce label est déjà révoqué."))
+        return redirect("labels:wave_committee", pk=label.wave_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.label_revoke(
+                label=label, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Le label de %(t)s est révoqué.") % {"t": label.perimeter})
+            return redirect("labels:wave_committee", pk=label.wave_id)
+    return render(
+        request,
+        "labels/label_revoke.html",
+        {"form": form, "label": label, "history": HistoryEvent.objects.for_object(label)},
+    )
+
+
+# --- Public: certificates and verification -------------------------------------------------------
+
+
+@login_not_required
+def certificate(request, pk: int):
+    label = get_object_or_404(
+        Label.objects.public().select_related("perimeter", "wave", "programme__owner"),
+        pk=pk,
+        status=LabelStatus.VALID,
+    )
+    stored = certificates.certificate_file(label)
+    return FileResponse(
+        stored.open("rb"),
+        content_type="application/pdf",
+        filename=f"attestation-{label.perimeter.slug}.pdf",
+    )
+
+
+@login_not_required
+def verify_form(request):
+    form = VerifyForm(request.GET or None)
+    if request.GET and form.is_valid():
+        return redirect("labels:verify", code=form.cleaned_data["code"])
+    return render(request, "labels/verify.html", {"form": form, "searched": False})
+
+
+@login_not_required
+def verify(request, code: str):
+    label = (
+        Label.objects.public()
+        .select_related("perimeter", "wave", "programme")
+        .filter(verification_code=code)
+        .first()
+    )
+    context = {
+        "form": VerifyForm(initial={"code": code}),
+        "searched": True,
+        "code": code,
+        "label": label,
+        "state": label.state if label else None,
+        "States": LabelState,
+    }
+    return render(request, "labels/verify.html", context, status=200 if label else 404)
+
+
+# --- Public: labelled territories ----------------------------------------------------------------
+
+
+@login_not_required
+def territory_list(request):
+    waves = list(queries.public_waves())
+    regions = list(queries.regions_with_labels())
+    form = TerritoryFilterForm(request.GET or None, waves=waves, regions=regions)
+    wave_number, region_code = None, ""
+    if form.is_bound and form.is_valid():
+        wave_number = form.cleaned_data["vague"]
+        region_code = form.cleaned_data["region"]
+    labels = list(queries.public_labels(wave_number=wave_number, region_code=region_code))
+    perimeter_ids = {label.perimeter_id for label in labels}
+    regions_by_perimeter = queries.regions_of(perimeter_ids)
+    counts = queries.departement_counts(perimeter_ids)
+    for label in labels:
+        label.region_names = regions_by_perimeter.get(label.perimeter_id, [])
+    return render(
+        request,
+        "labels/territory_list.html",
+        {
+            "form": form,
+            "labels": labels,
+            "map_data": json.dumps(counts, sort_keys=True),
+            "departement_count": len(counts),
+            "territory_count": len(perimeter_ids),
+        },
+    )
+
+
+@login_not_required
+def territory_detail(request, slug: str):
+    label = queries.territory_label(slug)
+    if label is None:
+        raise Http404(
+            _("Aucun territoire labellisé n'a l'identifiant « %(slug)s ».") % {"slug": slug}
+        )
+    application = label.application
+    members = (
+        CollectiveMember.objects.filter(collective_id=application.collective_id)
+        .select_related("organisation")
+        .order_by("position", "pk")
+    )
+    challenges = Challenge.objects.filter(application=application).order_by("position", "pk")
+    regions = queries.regions_of([label.perimeter_id]).get(label.perimeter_id, [])
+    return render(
+        request,
+        "labels/territory_detail.html",
+        {
+            "label": label,
+            "territory": label.perimeter,
+            "collective": application.collective,
+            "members": members,
+            "challenges": challenges,
+            "regions": regions,
+            "verify_url": reverse("labels:verify", args=[label.verification_code]),
+        },
+    )

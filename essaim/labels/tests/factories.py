@@ -164,8 +164,9 @@ def with_communes(perimeter: Perimeter, insee_codes: list[str], region_code="75"
         PerimeterCommune.objects.get_or_create(perimeter=perimeter, commune=commune)
 
 
-def labelled(application: Application, user, granted_on=None) -> Label:
-    """A decided, labelled application with its label (as a published wave would leave it)."""
+def labelled(application: Application, user, granted_on=None, valid_until=None) -> Label:
+    """A decided, labelled application with its label (as a published wave would leave it),
+    valid without end date unless ``valid_until`` is given."""
     granted_on = granted_on or application.wave.announced_on
     Decision.objects.create(
         application=application,
@@ -181,5 +182,5 @@ def labelled(application: Application, user, granted_on=None) -> Label:
         perimeter=application.perimeter,
         wave=application.wave,
         granted_on=granted_on,
-        valid_until=granted_on.replace(year=granted_on.year + 3),
+        valid_until=valid_until,
     )

@@ -1,0 +1,195 @@
+"""Reads for the wave pages (scoped to the user) and the public pages (a fixed number of queries
+whatever the number of labels)."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+
+from essaim.accounts.models import Role
+from essaim.accounts.queries import scope_ids
+from essaim.applications.models import Application
+from essaim.applications.workflow import Status
+from essaim.calls.models import Wave, WaveStatus
+from essaim.geo.models import PerimeterCommune, Region
+from essaim.labels.models import Label
+
+STAFF_ROLES = [Role.PROGRAMME_ADMIN, Role.INSTRUCTOR]
+
+
+def staff_programme_ids(user) -> set[int] | None:
+    """The programmes whose waves ``user`` may see (None: all, for a superuser)."""
+    if user is None or not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return None
+    return scope_ids(user, STAFF_ROLES, "programme")
+
+
+def admin_programme_ids(user) -> set[int] | None:
+    if user is None or not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return None
+    return scope_ids(user, Role.PROGRAMME_ADMIN, "programme")
+
+
+def waves_visible_to(user) -> QuerySet[Wave]:
+    """Waves of the programmes where ``user`` is staff (admin or instructor)."""
+    programmes = staff_programme_ids(user)
+    waves = Wave.objects.select_related("programme")
+    return waves if programmes is None else waves.filter(programme_id__in=programmes)
+
+
+def labels_visible_to(user) -> QuerySet[Label]:
+    programmes = staff_programme_ids(user)
+    labels = Label.objects.select_related("perimeter", "wave", "programme")
+    return labels if programmes is None else labels.filter(programme_id__in=programmes)
+
+
+def wave_list(user) -> QuerySet[Wave]:
+    return (
+        waves_visible_to(user)
+        .annotate(
+            application_count=Count("applications", distinct=True),
+            decision_count=Count("decisions", distinct=True),
+            label_count=Count("labels", distinct=True),
+        )
+        .order_by("programme__name", "-number")
+    )
+
+
+@dataclass
+class CommitteeRow:
+    application: Application
+    consolidation: object | None
+    score: float | None
+    decision: object | None
+    label: Label | None
+
+
+def _score(consolidation) -> float | None:
+    if consolidation is None:
+        return None
+    for attribute in ("weighted_total", "total"):
+        value = getattr(consolidation, attribute, None)
+        if value is not None:
+            return float(value)
+    return None
+
+
+def consolidate(applications) -> dict:
+    """``essaim.reviews.consolidation.consolidate``; no scores while that module is missing."""
+    try:
+        from essaim.reviews.consolidation import consolidate as reviews_consolidate
+    except ImportError:  # pragma: no cover - the reviews work had not landed
+        return {}
+    return reviews_consolidate(applications)
+
+
+def committee_rows(wave: Wave) -> list[CommitteeRow]:
+    """The wave's applications, best consolidated score first (no score last)."""
+    applications = list(
+        Application.objects.filter(wave=wave)
+        .exclude(status=Status.WITHDRAWN)
+        .select_related("perimeter", "collective", "decision__decided_by", "label", "call")
+        .order_by("reference")
+    )
+    consolidations = consolidate(applications)
+    rows = []
+    for application in applications:
+        consolidation = consolidations.get(application.pk)
+        rows.append(
+            CommitteeRow(
+                application=application,
+                consolidation=consolidation,
+                score=_score(consolidation),
+                decision=getattr(application, "decision", None),
+                label=getattr(application, "label", None),
+            )
+        )
+    rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.application.reference))
+    return rows
+
+
+def addable_applications(wave: Wave) -> QuerySet[Application]:
+    """Proposed applications of the wave's programme that are in no wave yet."""
+    return (
+        Application.objects.filter(
+            call__programme_id=wave.programme_id, status=Status.PROPOSED, wave__isnull=True
+        )
+        .select_related("perimeter")
+        .order_by("reference")
+    )
+
+
+# --- Public --------------------------------------------------------------------------------------
+
+
+def public_waves() -> QuerySet[Wave]:
+    return Wave.objects.filter(status=WaveStatus.PUBLISHED).order_by("number")
+
+
+def public_labels(*, wave_number: int | None = None, region_code: str = "") -> QuerySet[Label]:
+    labels = (
+        Label.objects.public()
+        .select_related("perimeter", "wave", "programme")
+        .order_by("wave__number", "perimeter__name")
+    )
+    if wave_number:
+        labels = labels.filter(wave__number=wave_number)
+    if region_code:
+        labels = labels.filter(
+            perimeter_id__in=PerimeterCommune.objects.filter(
+                commune__region__code=region_code
+            ).values("perimeter_id")
+        )
+    return labels
+
+
+def regions_of(perimeter_ids) -> dict[int, list[str]]:
+    """{perimeter id: names of the régions it touches}, in one query."""
+    rows = (
+        PerimeterCommune.objects.filter(perimeter_id__in=list(perimeter_ids))
+        .values_list("perimeter_id", "commune__region__name")
+        .distinct()
+        .order_by("perimeter_id", "commune__region__name")
+    )
+    result: dict[int, list[str]] = defaultdict(list)
+    for perimeter_id, name in rows:
+        result[perimeter_id].append(name)
+    return result
+
+
+def departement_counts(perimeter_ids) -> dict[str, int]:
+    """{département code: number of the given territories touching it}, one aggregated query."""
+    rows = (
+        PerimeterCommune.objects.filter(perimeter_id__in=list(perimeter_ids))
+        .values("commune__departement__code")
+        .annotate(territories=Count("perimeter_id", distinct=True))
+        .order_by("commune__departement__code")
+    )
+    return {row["commune__departement__code"]: row["territories"] for row in rows}
+
+
+def regions_with_labels() -> QuerySet[Region]:
+    """Régions touched by at least one public label (for the filter)."""
+    perimeters = Label.objects.public().values("perimeter_id")
+    return Region.objects.filter(
+        pk__in=PerimeterCommune.objects.filter(perimeter_id__in=perimeters).values(
+            "commune__region_id"
+        )
+    ).order_by("name")
+
+
+def territory_label(slug: str) -> Label | None:
+    """The public label of the territory with ``slug``: its valid one, else its latest."""
+    return (
+        Label.objects.public()
+        .filter(perimeter__slug=slug)
+        .select_related(
+            "perimeter", "wave", "programme", "application__collective", "application__call"
+        )
+        .order_by("-status", "-granted_on")  # "valid" sorts before "revoked" when descending
+        .first()
+    )
