@@ -1,3 +1,248 @@
-from ninja import Router
+"""Applications in the API, scoped to the caller (``visible_to``); the same services, table and
+permissions as the pages."""
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import Field
+
+from essaim.api.auth import BearerOrSession
+from essaim.applications import applying
+from essaim.applications.completeness import missing_items
+from essaim.applications.models import Application
+from essaim.applications.services import allowed_transitions, application_transition, can_act_as
+from essaim.applications.workflow import BY_NAME, Actor
+from essaim.calls.models import Call
+from essaim.geo.models import Perimeter
 
 router = Router(tags=["applications"])
+
+
+class ChallengeOut(Schema):
+    title: str
+    description: str
+    lines: list[str]
+
+
+class MemberOut(Schema):
+    organisation: str
+    organisation_id: int
+    role: str
+
+
+class ApplicationOut(Schema):
+    id: int
+    reference: str
+    title: str
+    call_id: int
+    status: str
+    perimeter: str
+    perimeter_slug: str
+    collective: str
+    wave: int | None
+    submitted_at: datetime | None
+    updated_at: datetime
+    is_fictitious: bool
+    url: str
+
+
+class ApplicationDetailOut(ApplicationOut):
+    summary: str
+    form_version: int
+    answers: dict
+    members: list[MemberOut]
+    challenges: list[ChallengeOut]
+    missing: list[dict]
+    transitions: list[str]
+
+
+class ApplicationIn(Schema):
+    call_id: int
+    title: str = Field(min_length=1, max_length=255)
+    perimeter_slug: str
+
+
+class AnswersIn(Schema):
+    title: str | None = Field(default=None, max_length=255)
+    summary: str | None = None
+    answers: dict = Field(default_factory=dict)
+
+
+class TransitionIn(Schema):
+    comment: str = ""
+
+
+def _out(application: Application) -> dict:
+    return {
+        "id": application.pk,
+        "reference": application.reference,
+        "title": application.title,
+        "call_id": application.call_id,
+        "status": application.status,
+        "perimeter": application.perimeter.name,
+        "perimeter_slug": application.perimeter.slug,
+        "collective": application.collective.name,
+        "wave": application.wave.number if application.wave_id else None,
+        "submitted_at": application.submitted_at,
+        "updated_at": application.updated_at,
+        "is_fictitious": application.is_fictitious,
+        "url": application.get_absolute_url(),
+    }
+
+
+def _detail(application: Application, user) -> dict:
+    is_staff = can_act_as(user, application, Actor.INSTRUCTOR)
+    return {
+        **_out(application),
+        "summary": application.summary,
+        "form_version": application.form_version.number,
+        "answers": application.answers,
+        "members": [
+            {
+                "organisation": m.organisation.name,
+                "organisation_id": m.organisation_id,
+                "role": m.role,
+            }
+            for m in application.collective.members.select_related("organisation")
+        ],
+        "challenges": [
+            {"title": c.title, "description": c.description, "lines": c.lines}
+            for c in application.challenges.all()
+        ],
+        "missing": [
+            {"field": m.field, "message": m.message}
+            for m in (
+                missing_items(application)
+                if application.status in applying.EDITABLE_STATES or is_staff
+                else []
+            )
+        ],
+        "transitions": [t.name for t in allowed_transitions(application, user)],
+    }
+
+
+def _get(request, application_id: int) -> Application:
+    application = (
+        Application.objects.visible_to(request.user)
+        .select_related("perimeter", "collective", "wave", "form_version", "call")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        raise Http404(_("Candidature %(id)s introuvable.") % {"id": application_id})
+    return application
+
+
+@router.get(
+    "/applications",
+    response=list[ApplicationOut],
+    auth=BearerOrSession(),
+    summary="Applications the caller may see",
+)
+@paginate(PageNumberPagination, page_size=50)
+def application_list(
+    request, status: str | None = None, call_id: int | None = None, wave: int | None = None
+):
+    applications = (
+        Application.objects.visible_to(request.user)
+        .select_related("perimeter", "collective", "wave")
+        .order_by("-updated_at", "pk")
+    )
+    if status:
+        applications = applications.filter(status=status)
+    if call_id:
+        applications = applications.filter(call_id=call_id)
+    if wave:
+        applications = applications.filter(wave__number=wave)
+    return [_out(a) for a in applications]
+
+
+@router.get(
+    "/applications/{application_id}",
+    response=ApplicationDetailOut,
+    auth=BearerOrSession(),
+    summary="One application",
+)
+def application_detail(request, application_id: int):
+    return _detail(_get(request, application_id), request.user)
+
+
+@router.post(
+    "/applications",
+    response={201: ApplicationDetailOut},
+    auth=BearerOrSession(),
+    summary="Start a draft",
+)
+def application_create(request, payload: ApplicationIn):
+    call = Call.objects.filter(pk=payload.call_id).first()
+    if call is None:
+        raise ValidationError({"call_id": _("Appel %(id)s introuvable.") % {"id": payload.call_id}})
+    perimeter = Perimeter.objects.filter(slug=payload.perimeter_slug).first()
+    if perimeter is None:
+        raise ValidationError(
+            {
+                "perimeter_slug": _("Territoire « %(slug)s » introuvable.")
+                % {"slug": payload.perimeter_slug}
+            }
+        )
+    application = applying.application_create(
+        user=request.user, call=call, perimeter=perimeter, title=payload.title
+    )
+    return 201, _detail(application, request.user)
+
+
+@router.patch(
+    "/applications/{application_id}",
+    response=ApplicationDetailOut,
+    auth=BearerOrSession(),
+    summary="Change the title, summary and answers (validated by the form engine)",
+)
+def application_patch(request, application_id: int, payload: AnswersIn):
+    application = _get(request, application_id)
+    result = applying.application_save_answers(
+        user=request.user, application=application, data=payload.answers
+    )
+    if result.errors:
+        # Valid answers are saved all the same; the errors name the field paths.
+        raise ValidationError(
+            {f"answers.{path}": message for path, message in result.errors.items()}
+        )
+    if payload.title is not None or payload.summary is not None:
+        applying.application_update(
+            user=request.user,
+            application=application,
+            title=payload.title if payload.title is not None else application.title,
+            summary=payload.summary if payload.summary is not None else application.summary,
+        )
+    return _detail(_get(request, application_id), request.user)
+
+
+@router.post(
+    "/applications/{application_id}/transitions/{name}",
+    response={200: ApplicationDetailOut, 409: dict},
+    auth=BearerOrSession(),
+    summary="Take a workflow action (same table and permissions as the pages)",
+)
+def application_transition_api(request, application_id: int, name: str, payload: TransitionIn):
+    application = _get(request, application_id)
+    if name not in BY_NAME:
+        raise Http404(_("Action inconnue : « %(name)s ».") % {"name": name})
+    try:
+        application = application_transition(
+            application=application, user=request.user, name=name, comment=payload.comment
+        )
+    except ValidationError as exc:
+        if (
+            getattr(exc, "error_dict", None)
+            and "status" in exc.error_dict
+            and len(exc.error_dict) == 1
+        ):
+            return 409, {"detail": " ".join(exc.message_dict["status"])}
+        raise
+    except PermissionDenied:
+        raise
+    return 200, _detail(_get(request, application.pk), request.user)
