@@ -1,0 +1,1 @@
+from essaim.financing.tests.world import world  # noqa: F401
