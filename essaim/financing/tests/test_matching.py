@@ -21,6 +21,7 @@ from essaim.financing.matching import (
 )
 
 TODAY = datetime.date(2026, 6, 1)
+FAMILIES = ["association", "cooperative", "company"]
 CTX = Context(today=TODAY)
 
 
