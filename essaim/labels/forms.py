@@ -32,8 +32,8 @@ class WaveForm(EssaimModelForm):
             del self.fields["programme"]
         else:
             self.fields["programme"].queryset = programmes
-            if programmes is not None and len(programmes) == 1:
-                self.fields["programme"].initial = programmes[0]
+            if programmes is not None and programmes.count() == 1:
+                self.fields["programme"].initial = programmes.first()
                 self.fields["programme"].widget = forms.HiddenInput()
 
     def clean(self):

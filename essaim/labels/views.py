@@ -69,8 +69,8 @@ def wave_list(request):
 
 
 def wave_create(request):
-    programmes = list(_admin_programmes(request.user))
-    if not programmes:
+    programmes = _admin_programmes(request.user)
+    if not programmes.exists():
         raise PermissionDenied(_("Seuls les administrateurs du programme peuvent créer une vague."))
     form = WaveForm(request.POST or None, programmes=programmes)
     if request.method == "POST" and form.is_valid():
@@ -168,8 +168,15 @@ def wave_add(request, pk: int):
 def wave_decide(request, pk: int):
     wave = get_object_or_404(queries.waves_visible_to(request.user), pk=pk)
     _require_admin(request.user, wave.programme_id)
-    undecided = [r.application for r in queries.committee_rows(wave) if r.decision is None]
-    form = DecisionBatchForm(request.POST, applications=undecided)
+    # Also the applications decided since the page was opened (by another admin), so that the
+    # service names them in its refusal instead of silently ignoring them.
+    rows = queries.committee_rows(wave)
+    posted = [
+        r.application
+        for r in rows
+        if r.decision is None or request.POST.get(f"outcome-{r.application.pk}")
+    ]
+    form = DecisionBatchForm(request.POST, applications=posted)
     if form.is_valid():
         try:
             recorded = services.wave_decide(
