@@ -14,15 +14,6 @@ class ApplicationCreateForm(EssaimForm):
         required=False,
         help_text=_("Choisissez un périmètre déjà défini…"),
     )
-    unit = forms.CharField(
-        label=_("…ou une unité officielle"),
-        required=False,
-        help_text=_(
-            "Tapez le nom d'une commune, d'un EPCI, d'un département ou d'une région et choisissez "
-            "dans la liste, ou saisissez « type:code » (par exemple region:75, epci:200046977)."
-        ),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "list": "unit-suggestions"}),
-    )
     collective = forms.ModelChoiceField(
         label=_("Collectif porteur"),
         queryset=None,
@@ -39,7 +30,10 @@ class ApplicationCreateForm(EssaimForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("perimeter") and not data.get("unit"):
+        # The unit comes from geo's picker (hidden inputs unit_kind and unit_code).
+        data["unit_kind"] = str(self.data.get("unit_kind", "")).strip()
+        data["unit_code"] = str(self.data.get("unit_code", "")).strip()
+        if not data.get("perimeter") and not data.get("unit_code"):
             self.add_error("perimeter", _("Choisissez un territoire ou une unité officielle."))
         return data
 
@@ -48,14 +42,12 @@ class ApplicationCreateForm(EssaimForm):
 
         if self.cleaned_data.get("perimeter"):
             return self.cleaned_data["perimeter"]
-        kind, sep, code = self.cleaned_data["unit"].strip().partition(":")
-        if not sep or kind not in UnitKind.values:
+        kind, code = self.cleaned_data["unit_kind"], self.cleaned_data["unit_code"]
+        if kind not in UnitKind.values:
             from django.core.exceptions import ValidationError
 
-            raise ValidationError(
-                {"unit": _("Choisissez une unité dans la liste, ou écrivez « type:code ».")}
-            )
-        return perimeter_for_unit(kind=kind, code=code.strip())
+            raise ValidationError({"perimeter": _("Choisissez une unité dans la liste.")})
+        return perimeter_for_unit(kind=kind, code=code)
 
 
 class ApplicationMetaForm(EssaimForm):
