@@ -161,6 +161,9 @@ class Person(models.Model):
     job_title = models.CharField(_("fonction"), max_length=200, blank=True)
     email = models.EmailField(_("adresse électronique"), blank=True)
     is_public = models.BooleanField(_("visible publiquement"), default=False)
+    is_fictitious = models.BooleanField(
+        _("fictive (démo)"), default=False, help_text=_("personne inventée pour la démonstration")
+    )
 
     class Meta:
         verbose_name = _("personne")
