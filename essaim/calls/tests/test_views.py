@@ -1,0 +1,119 @@
+import json
+
+import pytest
+
+from essaim.accounts.models import Membership, Role
+from essaim.accounts.tests.factories import UserFactory
+from essaim.calls.models import CallStatus, FormVersion
+from essaim.calls.tests.factories import SCHEMA, CallFactory, CriterionFactory, FormVersionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup():
+    version = FormVersionFactory()
+    call = version.call
+    admin = UserFactory()
+    Membership.objects.create(user=admin, role=Role.PROGRAMME_ADMIN, programme=call.programme)
+    other_admin = UserFactory()
+    Membership.objects.create(
+        user=other_admin, role=Role.PROGRAMME_ADMIN, programme=CallFactory().programme
+    )
+    instructor = UserFactory()
+    Membership.objects.create(user=instructor, role=Role.INSTRUCTOR, programme=call.programme)
+    return call, admin, other_admin, instructor
+
+
+def test_public_call_page_and_list(client, setup):
+    call = setup[0]
+    CriterionFactory(grid__call=call, title="Un périmètre qui a du sens")
+    response = client.get(f"/appels/{call.slug}/")
+    assert response.status_code == 200
+    assert "Un périmètre qui a du sens" in response.text
+    assert "Candidater" in response.text
+    assert call.title in client.get("/appels/").text
+    draft = CallFactory(status=CallStatus.DRAFT)
+    assert client.get(f"/appels/{draft.slug}/").status_code == 404
+
+
+@pytest.mark.parametrize("page", ["gestion/", "formulaire/", "grille/"])
+def test_admin_pages_permission_matrix(client, setup, page):
+    call, admin, other_admin, instructor = setup
+    url = f"/appels/{call.slug}/{page}"
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    for user in (other_admin, instructor):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+    client.force_login(admin)
+    assert client.get(url).status_code == 200
+
+
+def test_form_editor_checks_saves_and_publishes(client, setup):
+    call, admin, other_admin, _i = setup
+    url = f"/appels/{call.slug}/formulaire/"
+    client.force_login(other_admin)
+    assert client.post(url, {"schema": json.dumps(SCHEMA), "action": "save"}).status_code == 403
+    assert FormVersion.objects.filter(call=call).count() == 1
+    client.force_login(admin)
+    bad = json.loads(json.dumps(SCHEMA))
+    bad["sections"][0]["fields"][0]["max_length"] = "vingt"
+    response = client.post(url, {"schema": json.dumps(bad), "action": "save"})
+    assert response.status_code == 200
+    assert "sections[0].fields[0].max_length" in response.text
+    assert "vingt" in response.text  # what was typed is kept
+    assert "ligne 1" in client.post(url, {"schema": "{oops", "action": "check"}).text
+    assert FormVersion.objects.filter(call=call).count() == 1
+    changed = json.loads(json.dumps(SCHEMA))
+    changed["sections"][0]["title"] = "Nouveau titre"
+    response = client.post(url, {"schema": json.dumps(changed), "action": "save"})
+    assert response.status_code == 302
+    draft = FormVersion.objects.get(call=call, published_at__isnull=True)
+    assert "Nouveau titre" in client.get(url).text  # preview of the draft
+    client.post(f"/appels/{call.slug}/formulaire/publier/")
+    draft.refresh_from_db()
+    assert draft.published_at is not None and draft.number == 2
+
+
+def test_call_create_and_status_pages(client, setup):
+    call, admin, _o, instructor = setup
+    client.force_login(instructor)
+    assert client.get("/appels/nouveau/").status_code == 403
+    client.force_login(admin)
+    response = client.post(
+        "/appels/nouveau/",
+        {
+            "programme": call.programme_id,
+            "title": "Appel 2027",
+            "slug": "appel-2027",
+            "kind": "call_for_projects",
+            "purpose": "label",
+        },
+    )
+    assert response.status_code == 302
+    response = client.post("/appels/appel-2027/etat/", {"status": "open"}, follow=True)
+    assert "Publiez le formulaire" in response.text
+    client.post(f"/appels/{call.slug}/etat/", {"status": "closed"})
+    call.refresh_from_db()
+    assert call.status == CallStatus.CLOSED
+
+
+def test_grid_editor(client, setup):
+    call, admin, *_rest = setup
+    client.force_login(admin)
+    response = client.post(
+        f"/appels/{call.slug}/grille/",
+        {
+            "scale_min": "0",
+            "scale_max": "4",
+            "label-0": "absent",
+            "comment_required_below": "2",
+            "disagreement_threshold": "2",
+            "criteria_count": "0",
+            "criteria-0-title": "Gouvernance",
+            "criteria-0-weight": "1,5",
+        },
+    )
+    assert response.status_code == 302
+    assert call.grid.criteria.get().weight == 1.5
+    assert call.grid.scale_labels == {"0": "absent"}
