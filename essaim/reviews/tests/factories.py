@@ -170,7 +170,7 @@ def submitted_review(application: Application, marks: list[int], **kwargs) -> Re
         application=application,
         status=ReviewStatus.SUBMITTED,
         recommendation=kwargs.pop("recommendation", "label"),
-        comment="Avis",
+        comment=kwargs.pop("comment", "Avis"),
         submitted_at=timezone.now(),
         **kwargs,
     )
@@ -180,3 +180,16 @@ def submitted_review(application: Application, marks: list[int], **kwargs) -> Re
         for c, m in zip(criteria, marks, strict=True)
     )
     return review
+
+
+def with_collective(application: Application) -> None:
+    """A lead and a member organisation, so that the application is complete."""
+    from essaim.actors.models import CollectiveMember
+
+    for position, role in enumerate(["lead", "member"]):
+        CollectiveMember.objects.create(
+            collective=application.collective,
+            organisation=OrganisationFactory(),
+            role=role,
+            position=position,
+        )
