@@ -232,8 +232,11 @@ def messages_from_path(path: str | Path) -> Iterator[tuple[str, bytes]]:
     data = path.read_bytes()
     if data.startswith(b"From "):
         box = mailbox.mbox(path, factory=None, create=False)
-        for index, key in enumerate(box.keys()):
-            yield f"mbox:{path}:{index}", box.get_bytes(key)
+        try:
+            for index, key in enumerate(box.keys()):
+                yield f"mbox:{path}:{index}", box.get_bytes(key)
+        finally:
+            box.close()
         return
     yield f"file:{path}", data
 

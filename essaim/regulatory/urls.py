@@ -1,2 +1,26 @@
+from django.urls import path
+
+from essaim.regulatory import views
+
 app_name = "regulatory"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("saisir/", views.ticket_new, name="ticket_new"),
+    path("confirmer/<str:token>/", views.ticket_confirm, name="ticket_confirm"),
+    path("base-de-connaissances/", views.knowledge_base, name="knowledge_base"),
+    path("base-de-connaissances/<slug:slug>/", views.article_detail, name="article_detail"),
+    path("mes-saisines/", views.my_tickets, name="my_tickets"),
+    path("saisines/", views.queue, name="queue"),
+    path("saisines/<int:pk>/", views.ticket_detail, name="ticket_detail"),
+    path("saisines/<int:pk>/<str:name>/", views.ticket_action, name="ticket_action"),
+    path("quarantaine/", views.quarantine_list, name="quarantine_list"),
+    path("quarantaine/<int:pk>/", views.quarantine_detail, name="quarantine_detail"),
+    path("experimentations/", views.experimentation_list, name="experimentation_list"),
+    path("experimentations/nouvelle/", views.experimentation_new, name="experimentation_new"),
+    path("experimentations/<int:pk>/", views.experimentation_detail, name="experimentation_detail"),
+    path(
+        "experimentations/<int:pk>/<str:name>/",
+        views.experimentation_action,
+        name="experimentation_action",
+    ),
+]

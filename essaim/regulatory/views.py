@@ -1,0 +1,511 @@
+"""Pages of the single window: public form, knowledge base and figures; officers' queue, ticket
+page and quarantine; project holders' tickets; experimentation requests. Every write goes
+through ``services``; every read through ``queries`` or ``visible_to``."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from essaim.accounts.models import Role
+from essaim.accounts.queries import scope_ids
+from essaim.calls.models import Programme
+from essaim.core.models import HistoryEvent
+from essaim.regulatory import forms, inbound, queries, services
+from essaim.regulatory.models import (
+    ExperimentationRequest,
+    KnowledgeArticle,
+    QuarantinedMail,
+    QuarantineStatus,
+    Theme,
+    Ticket,
+)
+
+PAGE_SIZE = 50
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _officer_programmes(user) -> set[int]:
+    if user.is_superuser:
+        return set(Programme.objects.values_list("pk", flat=True))
+    return scope_ids(user, [Role.SINGLE_WINDOW_OFFICER], "programme")
+
+
+def _require_officer(user) -> set[int]:
+    programmes = _officer_programmes(user)
+    if not programmes:
+        raise PermissionDenied(_("Réservé aux agents du guichet unique."))
+    return programmes
+
+
+def _default_programme() -> Programme:
+    programme = Programme.objects.exclude(single_window_email="").order_by("pk").first()
+    if programme is None:
+        raise Http404(_("Aucun programme n'a de guichet unique."))
+    return programme
+
+
+# --- Public -------------------------------------------------------------------------------------
+
+
+@login_not_required
+def home(request):
+    programme = Programme.objects.exclude(single_window_email="").order_by("pk").first()
+    return render(
+        request,
+        "regulatory/home.html",
+        {
+            "programme": programme,
+            "figures": queries.public_figures(),
+            "latest": queries.published_articles()[:5],
+            "is_officer": services.is_officer(request.user),
+        },
+    )
+
+
+@login_not_required
+def knowledge_base(request):
+    q = request.GET.get("q", "").strip()
+    theme = request.GET.get("theme", "")
+    rule = request.GET.get("rule", "").strip()
+    if theme not in Theme.values:
+        theme = ""
+    articles = queries.published_articles(q=q, theme=theme, rule=rule)
+    page = Paginator(articles, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "regulatory/knowledge_base.html",
+        {
+            "page": page,
+            "q": q,
+            "theme": theme,
+            "rule": rule,
+            "themes": Theme.choices,
+            "figures": queries.public_figures(),
+        },
+    )
+
+
+@login_not_required
+def article_detail(request, slug: str):
+    article = get_object_or_404(KnowledgeArticle.objects.filter(is_published=True), slug=slug)
+    return render(request, "regulatory/article_detail.html", {"article": article})
+
+
+@login_not_required
+def ticket_new(request):
+    """Signed-in people open a ticket at once; others confirm their address first (the form's
+    content waits in a pending ticket, nothing is lost)."""
+    anonymous = not request.user.is_authenticated
+    programme = _default_programme()
+    form = forms.TicketForm(request.POST or None, request.FILES or None, anonymous=anonymous)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {
+            "title": data["title"],
+            "project_title": data["project_title"],
+            "wants_to_do": data["wants_to_do"],
+            "blocked_by": data["blocked_by"],
+            "rules_text": data["rules_text"],
+            "rules": form.rules(),
+            "publish_consent": data["publish_consent"],
+        }
+        try:
+            if anonymous:
+                services.pending_ticket_create(
+                    email=data["email"],
+                    data={
+                        **fields,
+                        "programme": programme.pk,
+                        "perimeter": data["perimeter"].pk if data["perimeter"] else None,
+                    },
+                    attachment=data.get("attachment"),
+                    idempotency_key=data["idempotency_key"],
+                )
+                return render(request, "regulatory/ticket_pending.html", {"email": data["email"]})
+            ticket = services.ticket_create(
+                user=request.user,
+                programme=programme,
+                perimeter=data["perimeter"],
+                idempotency_key=data["idempotency_key"],
+                attachments=[data["attachment"]] if data.get("attachment") else [],
+                **fields,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Votre saisine %(number)s est enregistrée ; un accusé de réception vous est "
+                    "envoyé par courriel."
+                )
+                % {"number": ticket.number},
+            )
+            return redirect("regulatory:ticket_detail", pk=ticket.pk)
+    return render(
+        request,
+        "regulatory/ticket_form.html",
+        {"form": form, "programme": programme, "anonymous": anonymous},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_not_required
+def ticket_confirm(request, token: str):
+    try:
+        ticket = services.pending_ticket_confirm(token=token)
+    except ValidationError as error:
+        return render(
+            request, "regulatory/ticket_confirm.html", {"error": error.messages[0]}, status=404
+        )
+    return render(request, "regulatory/ticket_confirm.html", {"ticket": ticket})
+
+
+# --- Signed in ----------------------------------------------------------------------------------
+
+
+def my_tickets(request):
+    organisations = scope_ids(request.user, [Role.PROJECT_HOLDER], "organisation")
+    tickets = Ticket.objects.filter(
+        Q(author=request.user) | Q(organisation_id__in=organisations)
+    ).select_related("perimeter")
+    requests = ExperimentationRequest.objects.visible_to(request.user).select_related("call")
+    return render(
+        request,
+        "regulatory/my_tickets.html",
+        {"tickets": tickets, "experimentations": requests},
+    )
+
+
+def queue(request):
+    programmes = _require_officer(request.user)
+    form = forms.QueueFilterForm(request.GET or None, programme_ids=programmes)
+    filters = form.cleaned_data if form.is_valid() else {}
+    tickets = queries.tickets_for(request.user, filters=filters, q=filters.get("q", ""))
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "regulatory/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "params": params.urlencode(),
+            "quarantined": QuarantinedMail.objects.filter(status=QuarantineStatus.PENDING).count(),
+        },
+    )
+
+
+ACTIONS = {
+    "triage": forms.TriageForm,
+    "route": forms.RouteForm,
+    "start": forms.CommentForm,
+    "answer": forms.AnswerForm,
+    "close": forms.CloseForm,
+    "reopen": forms.ReopenForm,
+    "withdraw": forms.CommentForm,
+    "message": forms.MessageForm,
+    "to_experimentation": forms.ExperimentationFieldsForm,
+    "publish": forms.PublishForm,
+}
+
+
+def _action_forms(ticket, user, bound=None) -> dict:
+    names = [t.name for t in services.ticket_actions(ticket, user)]
+    if services.is_author(user, ticket):
+        names.append("message")
+    if (
+        services.is_officer_for(user, ticket.programme_id)
+        and ticket.publish_consent
+        and ticket.state == "closed"
+        and ticket.outcome != "withdrawn"
+    ):
+        names.append("publish")
+    labels = {t.name: t.label for t in services.ticket_actions(ticket, user)}
+    labels["message"] = _("Ajouter un message")
+    labels["publish"] = _("Publier dans la base de connaissances")
+    result = []
+    for name in names:
+        form = bound[1] if bound is not None and bound[0] == name else _make_form(name, ticket)
+        result.append({"name": name, "label": labels[name], "form": form})
+    return result
+
+
+def _make_form(name, ticket, data=None, files=None):
+    cls = ACTIONS[name]
+    kwargs = {}
+    if name == "route":
+        kwargs["ticket"] = ticket
+        kwargs["initial"] = {
+            "administration": ticket.administration_id,
+            "assignee": ticket.assignee_id,
+        }
+    elif name == "triage":
+        kwargs["initial"] = {"category": ticket.category, "priority": ticket.priority}
+    elif name == "to_experimentation":
+        kwargs["programme_id"] = ticket.programme_id
+        rule = ticket.rules.first()
+        kwargs["initial"] = {
+            "rule_text": str(rule) if rule else ticket.rules_text,
+            "rule_level": rule.level if rule else "",
+            "derogation_asked": ticket.blocked_by,
+        }
+    elif name == "publish":
+        article = getattr(ticket, "article", None)
+        if article is not None:
+            kwargs["initial"] = {
+                f: getattr(article, f)
+                for f in ("title", "question", "answer", "theme", "rule_level", "rule_reference")
+            }
+        else:
+            kwargs["initial"] = services.article_draft(ticket)
+    return cls(data, files, prefix=name, **kwargs)
+
+
+def _ticket(request, pk):
+    return get_object_or_404(
+        Ticket.objects.visible_to(request.user).select_related(
+            "programme", "organisation", "perimeter", "administration", "assignee", "author"
+        ),
+        pk=pk,
+    )
+
+
+def ticket_detail(request, pk: int, bound=None, status=200):
+    ticket = _ticket(request, pk)
+    is_officer = services.is_officer_for(request.user, ticket.programme_id)
+    thread = ticket.messages.select_related("author").prefetch_related("attachments")
+    return render(
+        request,
+        "regulatory/ticket_detail.html",
+        {
+            "ticket": ticket,
+            "thread": thread,
+            "attachments": ticket.attachments.filter(message__isnull=True),
+            "rules": ticket.rules.all(),
+            "action_forms": _action_forms(ticket, request.user, bound),
+            "is_officer": is_officer,
+            "history": HistoryEvent.objects.for_object(ticket) if is_officer else None,
+            "experimentation": ExperimentationRequest.objects.filter(ticket=ticket).first(),
+            "article": KnowledgeArticle.objects.filter(ticket=ticket).first(),
+            "overdue": ticket.is_overdue(),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def ticket_action(request, pk: int, name: str):
+    ticket = _ticket(request, pk)
+    if name not in ACTIONS:
+        raise Http404(name)
+    form = _make_form(name, ticket, request.POST, request.FILES)
+    if not form.is_valid():
+        return ticket_detail(request, pk, bound=(name, form), status=400)
+    data = form.cleaned_data
+    user = request.user
+    upload = [data["attachment"]] if data.get("attachment") else []
+    try:
+        if name == "triage":
+            services.ticket_triage(
+                ticket=ticket,
+                user=user,
+                category=data["category"],
+                priority=data["priority"],
+                comment=data["comment"],
+            )
+        elif name == "route":
+            services.ticket_route(
+                ticket=ticket,
+                user=user,
+                administration=data["administration"],
+                assignee=data["assignee"],
+                comment=data["comment"],
+            )
+        elif name == "start":
+            services.ticket_start(ticket=ticket, user=user)
+        elif name == "answer":
+            services.ticket_answer(ticket=ticket, user=user, body=data["body"], attachments=upload)
+        elif name == "close":
+            services.ticket_close(
+                ticket=ticket,
+                user=user,
+                outcome=data["outcome"],
+                reason=data["reason"],
+                out_of_scope_reason=data["out_of_scope_reason"],
+            )
+        elif name == "reopen":
+            services.ticket_reopen(ticket=ticket, user=user, comment=data["comment"])
+        elif name == "withdraw":
+            services.ticket_withdraw(ticket=ticket, user=user, comment=data["comment"])
+        elif name == "message":
+            services.ticket_message_receive(
+                ticket=ticket, user=user, body=data["body"], attachments=upload
+            )
+        elif name == "to_experimentation":
+            request_obj = services.ticket_to_experimentation(
+                ticket=ticket,
+                user=user,
+                call=data["call"],
+                derogation_asked=data["derogation_asked"],
+                rule_text=data["rule_text"],
+                rule_level=data["rule_level"],
+                duration_months=data["duration_months"],
+                evaluation_plan=data["evaluation_plan"],
+            )
+            messages.success(
+                request,
+                _("Demande d'expérimentation %(number)s créée.") % {"number": request_obj.number},
+            )
+            return redirect("regulatory:experimentation_detail", pk=request_obj.pk)
+        elif name == "publish":
+            article = services.article_publish(ticket=ticket, user=user, **data)
+            messages.success(request, _("Réponse publiée dans la base de connaissances."))
+            return redirect("regulatory:article_detail", slug=article.slug)
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return ticket_detail(request, pk, bound=(name, form), status=400)
+    messages.success(request, _("C'est fait."))
+    return redirect("regulatory:ticket_detail", pk=ticket.pk)
+
+
+# --- Quarantine ---------------------------------------------------------------------------------
+
+
+def quarantine_list(request):
+    _require_officer(request.user)
+    items = QuarantinedMail.objects.defer("raw").order_by("status", "-received_at")
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "regulatory/quarantine_list.html", {"page": page})
+
+
+def quarantine_detail(request, pk: int):
+    _require_officer(request.user)
+    item = get_object_or_404(QuarantinedMail, pk=pk)
+    form = forms.ReprocessForm(request.POST or None)
+    result = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = inbound.quarantine_reprocess(
+                item=item, user=request.user, sender=form.cleaned_data["sender"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+            status = 400
+        else:
+            if result.status == inbound.QUARANTINED:
+                messages.warning(
+                    request,
+                    _("Toujours inutilisable : %(reason)s") % {"reason": result.quarantine.reason},
+                )
+                return redirect("regulatory:quarantine_detail", pk=result.quarantine.pk)
+            messages.success(
+                request,
+                _("Message retraité : saisine %(number)s.") % {"number": result.ticket.number},
+            )
+            return redirect("regulatory:ticket_detail", pk=result.ticket.pk)
+    return render(
+        request, "regulatory/quarantine_detail.html", {"item": item, "form": form}, status=status
+    )
+
+
+# --- Experimentation requests -------------------------------------------------------------------
+
+
+def experimentation_list(request):
+    requests = ExperimentationRequest.objects.visible_to(request.user).select_related(
+        "call", "perimeter", "organisation"
+    )
+    state = request.GET.get("state", "")
+    if state:
+        requests = requests.filter(state=state)
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "regulatory/experimentation_list.html", {"page": page})
+
+
+def experimentation_new(request):
+    form = forms.ExperimentationNewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        organisation_ids = sorted(scope_ids(request.user, [Role.PROJECT_HOLDER], "organisation"))
+        from essaim.actors.models import Organisation
+
+        try:
+            obj = services.experimentation_submit(
+                user=request.user,
+                organisation=Organisation.objects.filter(pk__in=organisation_ids[:1]).first(),
+                **data,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect("regulatory:experimentation_detail", pk=obj.pk)
+    return render(
+        request,
+        "regulatory/experimentation_form.html",
+        {"form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def experimentation_detail(request, pk: int, bound=None, status=200):
+    obj = get_object_or_404(
+        ExperimentationRequest.objects.visible_to(request.user).select_related(
+            "call", "ticket", "perimeter", "granted_perimeter", "organisation"
+        ),
+        pk=pk,
+    )
+    actions = services.experimentation_actions(obj, request.user)
+    form = bound or forms.ExperimentationActionForm(initial={"granted_perimeter": obj.perimeter_id})
+    is_officer = services.is_officer_for(request.user, obj.call.programme_id)
+    return render(
+        request,
+        "regulatory/experimentation_detail.html",
+        {
+            "obj": obj,
+            "actions": actions,
+            "form": form,
+            "history": HistoryEvent.objects.for_object(obj) if is_officer else None,
+        },
+        status=status,
+    )
+
+
+@require_POST
+def experimentation_action(request, pk: int, name: str):
+    obj = get_object_or_404(ExperimentationRequest.objects.visible_to(request.user), pk=pk)
+    form = forms.ExperimentationActionForm(request.POST)
+    if not form.is_valid():
+        return experimentation_detail(request, pk, bound=form, status=400)
+    data = form.cleaned_data
+    try:
+        services.experimentation_transition(
+            request=obj,
+            user=request.user,
+            name=name,
+            comment=data["comment"],
+            granted_from=data["granted_from"],
+            granted_until=data["granted_until"],
+            granted_perimeter=data["granted_perimeter"],
+            evaluation_dates=[data["evaluation_date_1"], data["evaluation_date_2"]],
+        )
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return experimentation_detail(request, pk, bound=form, status=400)
+    messages.success(request, _("C'est fait."))
+    return redirect("regulatory:experimentation_detail", pk=pk)
