@@ -125,20 +125,22 @@ class Membership(models.Model):
         verbose_name = _("rôle d'un utilisateur")
         verbose_name_plural = _("rôles des utilisateurs")
         constraints = [
+            # Sorted: a set's order changes from one process to the next (string hashing), which
+            # would make makemigrations see a new constraint every other run.
             models.CheckConstraint(
                 name="membership_scope_matches_role",
                 condition=(
                     Q(
-                        role__in=[r.value for r in PROGRAMME_ROLES],
+                        role__in=sorted(r.value for r in PROGRAMME_ROLES),
                         programme__isnull=False,
                         collective__isnull=True,
                     )
                     | Q(
-                        role__in=[r.value for r in COLLECTIVE_ROLES],
+                        role__in=sorted(r.value for r in COLLECTIVE_ROLES),
                         collective__isnull=False,
                     )
                     | Q(
-                        role__in=[r.value for r in ORGANISATION_ROLES],
+                        role__in=sorted(r.value for r in ORGANISATION_ROLES),
                         organisation__isnull=False,
                         collective__isnull=True,
                     )
