@@ -11,7 +11,7 @@ import unicodedata
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, Value
+from django.db.models import Case, F, FloatField, Value, When
 
 SEARCH_CONFIG = "french_unaccent"
 WORD = re.compile(r"[^\W_]+")
@@ -79,4 +79,25 @@ def search(queryset, query: str):
         )
     for term in terms:
         queryset = queryset.filter(search_text__contains=term)
-    return queryset
+    # A crude relevance: ``search_text`` starts with the name, so names starting with the query
+    # come first.
+    return queryset.annotate(
+        rank=Case(
+            When(search_text__startswith=" ".join(terms), then=Value(1.0)),
+            default=Value(0.5),
+            output_field=FloatField(),
+        )
+    ).order_by("-rank", "name", "pk")
+
+
+def organisation_reindex_all(batch_size: int = 500) -> int:
+    """Refresh the search columns of every organisation (after a bulk import that bypassed the
+    services, or a change of the search configuration). Returns how many were refreshed."""
+    from essaim.actors.models import Organisation
+
+    count = 0
+    queryset = Organisation.objects.select_related("commune").order_by("pk")
+    for organisation in queryset.iterator(chunk_size=batch_size):
+        organisation_index([organisation])
+        count += 1
+    return count

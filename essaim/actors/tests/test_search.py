@@ -1,6 +1,8 @@
 """``Organisation.objects.search``: the SQLite fallback and, when the suite runs on PostgreSQL,
 the text search (ranking, accents, stemming, prefixes)."""
 
+import io
+
 import pytest
 from django.db import connection
 
@@ -121,3 +123,20 @@ def test_postgres_uses_the_french_unaccent_configuration():
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'actors_organisation_search_gin'"
         )
         assert "gin (search_vector)" in cursor.fetchone()[0]
+
+
+def test_names_starting_with_the_query_come_first():
+    OrganisationFactory(name="France Active")
+    OrganisationFactory(name="Active Normandie")
+    assert names(Organisation.objects.search("active")) == ["Active Normandie", "France Active"]
+
+
+def test_reindex_command_fills_rows_written_in_bulk():
+    from django.core.management import call_command
+
+    Organisation.objects.bulk_create([Organisation(name="Écossolies", kind="network")])
+    assert not Organisation.objects.search("ecossolies").exists()
+    out = io.StringIO()
+    call_command("actors_reindex", stdout=out)
+    assert "1 organisations indexed" in out.getvalue()
+    assert names(Organisation.objects.search("ecossolies")) == ["Écossolies"]
