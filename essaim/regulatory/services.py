@@ -915,6 +915,7 @@ def article_publish(
     agreed. Refuses text that still holds an e-mail address or a phone number."""
     if not is_officer_for(user, ticket.programme_id):
         raise PermissionDenied(_("Vous n'avez pas le droit de faire cette action."))
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     errors = {}
     if not ticket.publish_consent:
         errors["publish_consent"] = _("L'auteur n'a pas accepté la publication.")
