@@ -9,7 +9,7 @@ Slugs are ``slugify(name)``; other apps rely on e.g. ``region-nouvelle-aquitaine
 
 from dataclasses import dataclass, field
 
-from essaim.geo.models import Epci, Region
+from essaim.geo.models import Departement, Epci, Region
 from essaim.geo.reference import ept_communes
 from essaim.geo.services import (
     Unit,
@@ -187,9 +187,13 @@ def _resolve(territory: Territory, sirens: dict[str, str]) -> tuple[list[Unit], 
         for code in territory.regions:
             units.append(Unit("region", code))
             described.append(f"région {names.get(code, code)} ({code})")
-    for code in territory.departements:
-        units.append(Unit("departement", code))
-        described.append(f"département {code}")
+    if territory.departements:
+        names = dict(
+            Departement.objects.filter(code__in=territory.departements).values_list("code", "name")
+        )
+        for code in territory.departements:
+            units.append(Unit("departement", code))
+            described.append(f"département {names.get(code, code)} ({code})")
     for name in territory.epci:
         if name not in sirens:
             raise LookupError(f"EPCI {name!r} is not in the loaded geography")
