@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 from essaim.accounts import services
 from essaim.accounts.forms import ApiTokenForm
 from essaim.accounts.models import ApiToken, Membership
+from essaim.core.navigation import role_shortcuts
 
 
 def dashboard(request):
@@ -14,7 +15,15 @@ def dashboard(request):
         .filter(user=request.user)
         .select_related("programme", "collective", "organisation")
     )
-    return render(request, "accounts/dashboard.html", {"memberships": memberships})
+    memberships = list(memberships)
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {
+            "memberships": memberships,
+            "shortcuts": role_shortcuts(m.role for m in memberships),
+        },
+    )
 
 
 def api_tokens(request):

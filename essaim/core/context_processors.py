@@ -1,8 +1,10 @@
 from django.conf import settings
 
+from essaim.core.navigation import public_sections
+
 
 def essaim(request):
-    context = {"ESSAIM_DEMO": settings.DEMO}
+    context = {"ESSAIM_DEMO": settings.DEMO, "nav_items": public_sections(request)}
     if settings.DEMO:
         from essaim.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 

@@ -134,6 +134,18 @@ class TestDashboard:
         assert "Administrateur du programme" in content
         assert "French Impact" in content
 
+    def test_shortcuts_follow_the_roles(self, client):
+        membership = MembershipFactory(role=Role.INSTRUCTOR, programme=_programme())
+        client.force_login(membership.user)
+        content = client.get(DASHBOARD_URL).content.decode()
+        assert f'href="{reverse("reviews:queue")}">Instruction des candidatures' in content
+        assert "Mes demandes d'avis" not in content
+
+    def test_no_shortcuts_without_a_role(self, client):
+        client.force_login(UserFactory())
+        content = client.get(DASHBOARD_URL).content.decode()
+        assert 'id="shortcuts"' not in content
+
     def test_ended_roles_are_not_listed(self, client):
         from django.utils import timezone
 

@@ -1,0 +1,83 @@
+"""The site's navigation: public sections in the header, and per-role shortcuts on "Mon espace".
+
+Links are URL names resolved at request time; a name that does not resolve (a step not built
+yet) is left out, so the menus never point to a missing page.
+"""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from essaim.accounts.models import Role
+
+# (label, URL name, the URL namespace that marks the entry as the current page)
+PUBLIC_SECTIONS = [
+    (_("Territoires labellisés"), "territories:list", "territories"),
+    (_("Projets"), "projects:directory", "projects"),
+    (_("Guichet unique"), "regulatory:home", "regulatory"),
+]
+
+ROLE_SHORTCUTS = {
+    Role.PROGRAMME_ADMIN: [
+        (_("Appels et formulaires"), "calls:list"),
+        (_("Instruction des candidatures"), "reviews:queue"),
+        (_("Vagues et décisions"), "labels:wave_list"),
+        (_("Administration technique (rôles)"), "admin:index"),
+    ],
+    Role.INSTRUCTOR: [
+        (_("Instruction des candidatures"), "reviews:queue"),
+        (_("Vagues et décisions"), "labels:wave_list"),
+    ],
+    Role.EXPERT: [(_("Mes demandes d'avis"), "reviews:my_requests")],
+    Role.TERRITORY_LEAD: [
+        (_("Mes candidatures"), "applications:mine"),
+        (_("Appels ouverts"), "calls:list"),
+    ],
+    Role.TERRITORY_MEMBER: [(_("Mes candidatures"), "applications:mine")],
+    Role.PROJECT_HOLDER: [
+        (_("Projets"), "projects:directory"),
+        (_("Mes saisines du guichet unique"), "regulatory:my_tickets"),
+    ],
+    Role.FINANCER: [
+        (_("Outils de financement"), "financing:instrument_list"),
+        (_("Demandes de financement"), "financing:request_list"),
+        (_("Besoins sans outil"), "financing:gaps"),
+    ],
+    Role.COMPANY: [
+        (_("Projets et leurs besoins"), "projects:directory"),
+        (_("Annuaire des organisations"), "actors:directory"),
+    ],
+    Role.SINGLE_WINDOW_OFFICER: [
+        (_("Saisines"), "regulatory:queue"),
+        (_("Quarantaine du courrier"), "regulatory:quarantine_list"),
+        (_("Demandes d'expérimentation"), "regulatory:experimentation_list"),
+    ],
+}
+
+
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def public_sections(request) -> list[dict]:
+    current = getattr(getattr(request, "resolver_match", None), "namespace", "")
+    items = []
+    for label, name, namespace in PUBLIC_SECTIONS:
+        url = _url(name)
+        if url:
+            items.append({"label": label, "url": url, "current": current == namespace})
+    return items
+
+
+def role_shortcuts(roles) -> list[dict]:
+    """The shortcuts of the given roles, in role order, without duplicates."""
+    seen, items = set(), []
+    for role in roles:
+        for label, name in ROLE_SHORTCUTS.get(role, []):
+            url = _url(name)
+            if url and url not in seen:
+                seen.add(url)
+                items.append({"label": label, "url": url})
+    return items
