@@ -403,3 +403,22 @@ def test_partnership_dates_must_be_ordered(client, organisation):
     )
     assert response.status_code == 200
     assert "ended_on" in response.context["form"].errors
+
+
+def test_directory_in_english(client, settings):
+    OrganisationFactory(name="France Active")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    content = client.get(DIRECTORY, {"q": "france"}).content.decode()
+    assert "Directory of organisations" in content
+    assert "1 organisation found" in content
+
+
+def test_siret_error_in_english(client, admin, settings):
+    client.force_login(admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(
+        reverse("actors:organisation_create"), {**VALID, "siret": "20005375900012"}
+    )
+    assert response.context["form"].errors["siret"] == [
+        "The SIRET “20005375900012” is invalid: its check digit (Luhn) does not match."
+    ]
