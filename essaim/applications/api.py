@@ -3,10 +3,10 @@ permissions as the pages."""
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
@@ -192,7 +192,7 @@ def application_create(request, payload: ApplicationIn):
     application = applying.application_create(
         user=request.user, call=call, perimeter=perimeter, title=payload.title
     )
-    return 201, _detail(application, request.user)
+    return Status(201, _detail(application, request.user))
 
 
 @router.patch(
@@ -241,8 +241,6 @@ def application_transition_api(request, application_id: int, name: str, payload:
             and "status" in exc.error_dict
             and len(exc.error_dict) == 1
         ):
-            return 409, {"detail": " ".join(exc.message_dict["status"])}
+            return Status(409, {"detail": " ".join(exc.message_dict["status"])})
         raise
-    except PermissionDenied:
-        raise
-    return 200, _detail(_get(request, application.pk), request.user)
+    return Status(200, _detail(_get(request, application.pk), request.user))
