@@ -71,14 +71,14 @@ class DecisionBatchForm(EssaimForm):
         super().__init__(*args, **kwargs)
         self.applications = list(applications)
         for application in self.applications:
-            name = f"{application.reference} — {application.title}"
+            # The fieldset's legend names the application; labels stay short.
             self.fields[f"outcome-{application.pk}"] = forms.ChoiceField(
-                label=_("Décision pour « %(name)s »") % {"name": name},
+                label=_("Décision"),
                 choices=OUTCOME_CHOICES,
                 required=False,
             )
             self.fields[f"motivation-{application.pk}"] = forms.CharField(
-                label=_("Motivation pour « %(name)s »") % {"name": name},
+                label=_("Motivation"),
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
             )

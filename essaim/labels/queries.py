@@ -11,7 +11,7 @@ from essaim.accounts.queries import scope_ids
 from essaim.applications.models import Application
 from essaim.applications.workflow import Status
 from essaim.calls.models import Wave, WaveStatus
-from essaim.geo.models import PerimeterCommune, Region
+from essaim.geo.models import Departement, PerimeterCommune, Region
 from essaim.labels.models import Label
 
 STAFF_ROLES = [Role.PROGRAMME_ADMIN, Role.INSTRUCTOR]
@@ -170,6 +170,10 @@ def departement_counts(perimeter_ids) -> dict[str, int]:
         .order_by("commune__departement__code")
     )
     return {row["commune__departement__code"]: row["territories"] for row in rows}
+
+
+def departement_codes() -> list[str]:
+    return list(Departement.objects.order_by("code").values_list("code", flat=True))
 
 
 def regions_with_labels() -> QuerySet[Region]:

@@ -299,6 +299,9 @@ def territory_list(request):
     perimeter_ids = {label.perimeter_id for label in labels}
     regions_by_perimeter = queries.regions_of(perimeter_ids)
     counts = queries.departement_counts(perimeter_ids)
+    # Every département appears (0 where no territory), so that the map's colour scale starts at
+    # "none" rather than at the smallest count.
+    map_data = dict.fromkeys(queries.departement_codes(), 0) | counts
     for label in labels:
         label.region_names = regions_by_perimeter.get(label.perimeter_id, [])
     return render(
@@ -307,7 +310,8 @@ def territory_list(request):
         {
             "form": form,
             "labels": labels,
-            "map_data": json.dumps(counts, sort_keys=True),
+            "map_data": json.dumps(map_data, sort_keys=True),
+            "map_date": max((w.published_at for w in waves if w.published_at), default=None),
             "departement_count": len(counts),
             "territory_count": len(perimeter_ids),
         },

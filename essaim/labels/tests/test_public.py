@@ -123,12 +123,16 @@ def test_verify_form_redirects_to_the_code(client, label):
 
 
 def test_territory_list_shows_table_and_map_data(client, label):
+    from essaim.geo.models import Departement, Region
+
+    Departement.objects.create(code="29", name="Finistère", region=Region.objects.get(code="11"))
     response = client.get(reverse("territories:list"))
     assert response.status_code == 200
     assert "Vallée de la Marne" in response.text
     assert "Région 11" in response.text
     data = re.search(r'<map-chart data="([^"]*)"', response.text).group(1)
-    assert data == "{&quot;51&quot;: 1, &quot;77&quot;: 1}"
+    # Every département is there, 0 where no labelled territory is.
+    assert data == "{&quot;29&quot;: 0, &quot;51&quot;: 1, &quot;77&quot;: 1}"
     assert "MapChart.js" in response.text
 
 
