@@ -230,26 +230,19 @@ def load(ctx) -> None:
     new_rows = [r for r in rows if r[0] not in existing]
     collectives = {}
     fictitious_orgs = []
-    for ref, _name, perimeter, collective_name, _s, _w, _c, is_fict in new_rows:
-        collectives[ref] = _collective(perimeter, collective_name, is_fict)
+    known = ctx.objects.get("collectives") or {}  # actors' collectives, by territory name
+    for ref, name, perimeter, collective_name, _s, _w, _c, is_fict in new_rows:
+        collectives[ref] = known.get(name) or _collective(perimeter, collective_name, is_fict)
     # The seed's Nouvelle-Aquitaine collective: six organisations, the Région leading.
     na_row = next((r for r in rows if r[2].slug == NA_SLUG), None)
     if na_row is not None:
         na_collective = collectives.get(na_row[0]) or _collective(na_row[2], na_row[3], False)
         collectives[na_row[0]] = na_collective
-        na_collective.name = "Collectif porteur Nouvelle-Aquitaine"
-        na_collective.save(update_fields=["name"])
-        present = set(na_collective.members.values_list("organisation_id", flat=True))
-        for position, (org_name, acronym, kind, role) in enumerate(NA_MEMBERS, start=1):
-            organisation = _organisation(org_name, acronym, kind)
-            if organisation.pk not in present:
-                if role == CollectiveRole.LEAD:
-                    na_collective.members.filter(role=CollectiveRole.LEAD).update(
-                        role=CollectiveRole.MEMBER
-                    )
+        if not na_collective.members.exists():  # actors' loader normally fills it
+            for position, (org_name, acronym, kind, role) in enumerate(NA_MEMBERS, start=1):
                 CollectiveMember.objects.create(
                     collective=na_collective,
-                    organisation=organisation,
+                    organisation=_organisation(org_name, acronym, kind),
                     role=role,
                     position=position,
                 )
