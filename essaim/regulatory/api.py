@@ -4,7 +4,7 @@ public knowledge base. Thin: validation and orchestration only, the services do 
 from datetime import date, datetime
 
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from essaim.api.auth import BearerOrSession
@@ -206,7 +206,7 @@ def ticket_create(request, payload: TicketIn):
     )
     if existed and not Ticket.objects.visible_to(request.user).filter(pk=ticket.pk).exists():
         raise Http404("Clé d'idempotence déjà utilisée.")
-    return (200 if existed else 201), _ticket_detail(ticket, request.user)
+    return Status(200 if existed else 201, _ticket_detail(ticket, request.user))
 
 
 def _ticket_detail(ticket: Ticket, user) -> dict:
