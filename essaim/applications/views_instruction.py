@@ -430,6 +430,14 @@ def _get_application(request, pk: int) -> Application:
     )
 
 
+ACTION_LABELS = {
+    **{t.name: t.label for t in workflow.TRANSITIONS},
+    "create": gettext_lazy("Création"),
+    "assign": gettext_lazy("Attribution"),
+    "review_requested": gettext_lazy("Avis demandé"),
+}
+
+
 class TransitionForm(EssaimForm):
     comment = forms.CharField(
         label=gettext_lazy("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -492,7 +500,10 @@ def instruction_detail(request, pk: int, *, forms_override=None, status=200):
             programme_id=application.call.programme_id,
             initial={"assignee": application.assignee_id},
         ),
-        "history": HistoryEvent.objects.for_object(application).order_by("-at", "-pk")[:50],
+        "history": [
+            (event, ACTION_LABELS.get(event.action, event.action))
+            for event in HistoryEvent.objects.for_object(application).order_by("-at", "-pk")[:50]
+        ],
         "today": timezone.localdate(),
     }
     return render(request, "applications/instruction/detail.html", context, status=status)

@@ -380,3 +380,16 @@ def test_applicant_never_sees_reviews(client, call):
     assert (
         client.get(reverse("reviews:instruction_detail", args=[application.pk])).status_code == 403
     )
+
+
+def test_instruction_page_query_budget(client, call, instructor, django_assert_max_num_queries):
+    application = ApplicationFactory(call=call)
+    with_challenge(application)
+    for _ in range(8):
+        submitted_review(application, [3, 2, 4])
+    for _ in range(5):
+        PrivateNote.objects.create(application=application, author=instructor, body="note")
+    client.force_login(instructor)
+    with django_assert_max_num_queries(40):
+        response = client.get(reverse("reviews:instruction_detail", args=[application.pk]))
+    assert response.status_code == 200
