@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -38,6 +38,8 @@ OK, PARTLY, NO = 2, 1, 0
 STATUS_CODES = {OK: "eligible", PARTLY: "partly", NO: "not_eligible"}
 ESS_BY_LAW = frozenset({"association", "cooperative", "mutual", "foundation"})
 MONEY_LESS = frozenset({"orientation", "guarantee"})
+EQUITY_ONLY = frozenset({"equity"})
+STAGE_VALUES = tuple(Stage.values)
 
 
 def euros(amount: int | float | None) -> str:
@@ -59,7 +61,7 @@ def _stage_list(codes: Iterable[str]) -> str:
 # --- Compiled records ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class InstrumentTerms:
     id: int
     name: str
@@ -86,13 +88,29 @@ class InstrumentTerms:
     opens_on: datetime.date | None
     closes_on: datetime.date | None
     published: bool = True
+    # Derived once, at construction (see __post_init__).
+    stages: frozenset[str] | None = field(init=False, default=None, compare=False)
+    tickets: dict = field(init=False, default=None, compare=False)
+    equity_only: bool = field(init=False, default=False, compare=False)
+    brings_money: bool = field(init=False, default=True, compare=False)
+    sort_label: str = field(init=False, default="", compare=False)
 
-    @property
-    def stages(self) -> frozenset[str] | None:
-        """The stages the instrument names, or None when it finances every stage."""
+    def __post_init__(self) -> None:
+        # The stages the instrument names, or None when it finances every stage.
         if not self.bands or any(stage == "" for stage, _lo, _hi in self.bands):
-            return None
-        return frozenset(stage for stage, _lo, _hi in self.bands)
+            self.stages = None
+        else:
+            self.stages = frozenset(stage for stage, _lo, _hi in self.bands)
+        tickets = {stage: (low, high) for stage, low, high in self.bands if stage}
+        generic = next(((low, high) for stage, low, high in self.bands if stage == ""), None)
+        fallback = generic if generic is not None else self.envelope()
+        for stage in STAGE_VALUES:
+            if stage not in tickets:
+                tickets[stage] = fallback
+        self.tickets = tickets
+        self.equity_only = bool(self.kinds) and self.kinds <= EQUITY_ONLY
+        self.brings_money = bool(self.kinds - MONEY_LESS)
+        self.sort_label = self.label.lower()
 
     def band_for(self, stage: str) -> tuple[int | None, int | None] | None:
         generic = None
@@ -112,8 +130,12 @@ class InstrumentTerms:
         return low, high
 
     def ticket_for(self, stage: str) -> tuple[int | None, int | None]:
-        band = self.band_for(stage)
-        return band if band is not None else self.envelope()
+        """The band for ``stage``: its own, else the all-stages one, else the envelope."""
+        found = self.tickets.get(stage)
+        if found is None:
+            band = self.band_for(stage)
+            return band if band is not None else self.envelope()
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,10 +168,11 @@ class Context:
 
 
 class Rule:
-    """One eligibility rule. ``check`` returns (status, params); the message for that status is
-    ``messages[status] % params``. ``key(facts)`` names what of the project the verdict depends
-    on, so that masks can be computed once per distinct key. ``gap_full`` rules must be fully
-    met (not "partly") for an instrument to count as meeting a need in the gaps view."""
+    """One eligibility rule. ``check`` returns the verdict alone (OK, PARTLY or NO), cheaply;
+    ``explain`` returns the parameters of the verdict's message (``messages[status] % params``),
+    only when someone reads it. ``key(facts)`` names what of the project the verdict depends on,
+    so that masks can be computed once per distinct key. ``gap_full`` rules must be fully met
+    (not "partly") for an instrument to count as meeting a need in the gaps view."""
 
     code = ""
     title = _("règle")
@@ -158,8 +181,11 @@ class Rule:
     gap_full = False
     messages: dict[int, str] = {}
 
-    def check(self, inst: InstrumentTerms, p: ProjectFacts, ctx: Context) -> tuple[int, dict]:
+    def check(self, inst: InstrumentTerms, p: ProjectFacts, ctx: Context) -> int:
         raise NotImplementedError
+
+    def explain(self, inst: InstrumentTerms, p: ProjectFacts, ctx: Context, status: int) -> dict:
+        return {}
 
     def key(self, p: ProjectFacts):
         return None
@@ -174,7 +200,7 @@ class Rule:
         if found is None:
             found = 0
             for position, inst in enumerate(index.instruments):
-                if self.covers(self.check(inst, p, index.ctx)[0]):
+                if self.covers(self.check(inst, p, index.ctx)):
                     found |= 1 << position
             cache[key] = found
         return found
@@ -190,12 +216,21 @@ class OpenRule(Rule):
 
     def check(self, inst, p, ctx):
         if not inst.published:
-            return NO, {"why": str(_("outil non publié"))}
+            return NO
         if inst.opens_on and ctx.today < inst.opens_on:
-            return NO, {"why": str(_("ouvre le %(date)s")) % {"date": inst.opens_on.isoformat()}}
+            return NO
         if inst.closes_on and ctx.today > inst.closes_on:
-            return NO, {"why": str(_("clos le %(date)s")) % {"date": inst.closes_on.isoformat()}}
-        return OK, {}
+            return NO
+        return OK
+
+    def explain(self, inst, p, ctx, status):
+        if status == OK:
+            return {}
+        if not inst.published:
+            return {"why": str(_("outil non publié"))}
+        if inst.opens_on and ctx.today < inst.opens_on:
+            return {"why": str(_("ouvre le %(date)s")) % {"date": inst.opens_on.isoformat()}}
+        return {"why": str(_("clos le %(date)s")) % {"date": inst.closes_on.isoformat()}}
 
 
 class StageRule(Rule):
@@ -211,11 +246,13 @@ class StageRule(Rule):
 
     def check(self, inst, p, ctx):
         stages = inst.stages
+        return OK if stages is None or p.stage in stages else NO
+
+    def explain(self, inst, p, ctx, status):
         params = {"stage": _stage_label(p.stage)}
-        if stages is None or p.stage in stages:
-            return OK, params
-        params["stages"] = _stage_list(stages)
-        return NO, params
+        if status == NO:
+            params["stages"] = _stage_list(inst.stages)
+        return params
 
 
 class TicketRule(Rule):
@@ -232,16 +269,26 @@ class TicketRule(Rule):
     }
 
     def check(self, inst, p, ctx):
-        if p.amount is None:
-            return OK, {"amount": str(_("(aucun montant)")), "band": _band_text(None, None)}
+        amount = p.amount
+        if amount is None:
+            return OK
         low, high = inst.ticket_for(p.stage)
-        params = {"amount": euros(p.amount), "min": euros(low), "max": euros(high)}
-        if low is not None and p.amount < low:
-            return NO, params
-        if high is not None and p.amount > high:
-            return PARTLY, params
-        params["band"] = _band_text(low, high)
-        return OK, params
+        if low is not None and amount < low:
+            return NO
+        if high is not None and amount > high:
+            return PARTLY
+        return OK
+
+    def explain(self, inst, p, ctx, status):
+        if p.amount is None:
+            return {"amount": str(_("(aucun montant)")), "band": _band_text(None, None)}
+        low, high = inst.ticket_for(p.stage)
+        return {
+            "amount": euros(p.amount),
+            "min": euros(low),
+            "max": euros(high),
+            "band": _band_text(low, high),
+        }
 
     def mask(self, index, p):
         if p.amount is None:
@@ -277,17 +324,18 @@ class LegalFormRule(Rule):
         return (p.families, p.legal_category)
 
     def check(self, inst, p, ctx):
-        params = {"form": p.legal_label}
         if not inst.families and not inst.categories:
-            return OK, params
+            return OK
         if (inst.families & p.families) or (p.legal_category in inst.categories):
-            return OK, params
+            return OK
+        if not p.families and not p.legal_category:
+            return PARTLY
+        return NO
+
+    def explain(self, inst, p, ctx, status):
         allowed = [str(LegalFamily(f).label) for f in sorted(inst.families)]
         allowed += sorted(inst.categories)
-        params["allowed"] = ", ".join(allowed)
-        if not p.families and not p.legal_category:
-            return PARTLY, params
-        return NO, params
+        return {"form": p.legal_label, "allowed": ", ".join(allowed)}
 
 
 class EquityRule(Rule):
@@ -305,11 +353,20 @@ class EquityRule(Rule):
         return p.families
 
     def check(self, inst, p, ctx):
-        params = {"kinds": ", ".join(sorted(inst.kinds))}
-        only_equity = bool(inst.kinds) and inst.kinds <= {"equity"}
-        if only_equity and "association" in p.families and not (p.families - {"association"}):
-            return NO, params
-        return OK, params
+        if inst.equity_only and "association" in p.families and len(p.families) == 1:
+            return NO
+        return OK
+
+    def explain(self, inst, p, ctx, status):
+        return {"kinds": _kinds_text(inst.kinds)}
+
+
+def _kinds_text(kinds) -> str:
+    from essaim.financing.models import InstrumentKind
+
+    return ", ".join(
+        str(InstrumentKind(k).label) if k in InstrumentKind.values else k for k in sorted(kinds)
+    )
 
 
 class EssRule(Rule):
@@ -325,10 +382,17 @@ class EssRule(Rule):
 
     def check(self, inst, p, ctx):
         if inst.requires_esus and not p.esus:
-            return NO, {"why": str(_("exige l'agrément ESUS, que la structure n'a pas"))}
+            return NO
         if inst.requires_ess and not p.is_ess:
-            return NO, {"why": str(_("réservé aux structures de l'ESS"))}
-        return OK, {}
+            return NO
+        return OK
+
+    def explain(self, inst, p, ctx, status):
+        if status == OK:
+            return {}
+        if inst.requires_esus and not p.esus:
+            return {"why": str(_("exige l'agrément ESUS, que la structure n'a pas"))}
+        return {"why": str(_("réservé aux structures de l'ESS"))}
 
 
 class AgeRule(Rule):
@@ -345,21 +409,25 @@ class AgeRule(Rule):
 
     def check(self, inst, p, ctx):
         if inst.min_age is None and inst.max_age is None:
-            return OK, {"age": _years(p.age)}
+            return OK
+        if p.age is None:
+            return PARTLY
+        if inst.min_age is not None and p.age < inst.min_age:
+            return NO
+        if inst.max_age is not None and p.age > inst.max_age:
+            return NO
+        return OK
+
+    def explain(self, inst, p, ctx, status):
         if inst.min_age is not None and inst.max_age is not None:
             limits = str(_("%(min)s à %(max)s ans")) % {"min": inst.min_age, "max": inst.max_age}
         elif inst.min_age is not None:
             limits = str(_("%(min)s ans ou plus")) % {"min": inst.min_age}
-        else:
+        elif inst.max_age is not None:
             limits = str(_("%(max)s ans ou moins")) % {"max": inst.max_age}
-        params = {"age": _years(p.age), "limits": limits}
-        if p.age is None:
-            return PARTLY, params
-        if inst.min_age is not None and p.age < inst.min_age:
-            return NO, params
-        if inst.max_age is not None and p.age > inst.max_age:
-            return NO, params
-        return OK, params
+        else:
+            limits = ""
+        return {"age": _years(p.age), "limits": limits}
 
 
 def _years(age: int | None) -> str:
@@ -379,11 +447,13 @@ class BudgetRule(Rule):
 
     def check(self, inst, p, ctx):
         if inst.max_budget is None:
-            return OK, {}
-        params = {"max": euros(inst.max_budget), "budget": euros(p.budget)}
+            return OK
         if p.budget is None:
-            return PARTLY, params
-        return (OK if p.budget <= inst.max_budget else NO), params
+            return PARTLY
+        return OK if p.budget <= inst.max_budget else NO
+
+    def explain(self, inst, p, ctx, status):
+        return {"max": euros(inst.max_budget), "budget": euros(p.budget)}
 
     def mask(self, index, p):
         if p.budget is None:
@@ -402,13 +472,22 @@ class PerimeterRule(Rule):
     }
 
     def check(self, inst, p, ctx):
-        if (inst.excluded_regions & p.regions) or (inst.excluded_perimeters & p.perimeters):
-            return NO, {"why": str(_("exclut le territoire du projet"))}
+        if (inst.excluded_regions and inst.excluded_regions & p.regions) or (
+            inst.excluded_perimeters and inst.excluded_perimeters & p.perimeters
+        ):
+            return NO
         if inst.national or (inst.regions & p.regions) or (inst.perimeters & p.perimeters):
-            return OK, {}
+            return OK
         if not p.regions and not p.perimeters:
-            return PARTLY, {}
-        return NO, {"why": str(_("ne couvre pas le territoire du projet"))}
+            return PARTLY
+        return NO
+
+    def explain(self, inst, p, ctx, status):
+        if status != NO:
+            return {}
+        if (inst.excluded_regions & p.regions) or (inst.excluded_perimeters & p.perimeters):
+            return {"why": str(_("exclut le territoire du projet"))}
+        return {"why": str(_("ne couvre pas le territoire du projet"))}
 
     def mask(self, index, p):
         if not p.regions and not p.perimeters:
@@ -439,14 +518,14 @@ class MoneyRule(Rule):
         return p.amount is None
 
     def check(self, inst, p, ctx):
-        kinds = ", ".join(sorted(inst.kinds))
-        if p.amount is None or (inst.kinds - MONEY_LESS):
-            return OK, {"kinds": kinds}
+        return OK if p.amount is None or inst.brings_money else PARTLY
+
+    def explain(self, inst, p, ctx, status):
+        if status == OK:
+            return {"kinds": _kinds_text(inst.kinds)}
         if "guarantee" in inst.kinds:
-            why = _("garantit un prêt bancaire sans apporter lui-même les fonds")
-        else:
-            why = _("oriente vers les bons interlocuteurs sans apporter de fonds")
-        return PARTLY, {"why": str(why)}
+            return {"why": str(_("garantit un prêt bancaire sans apporter lui-même les fonds"))}
+        return {"why": str(_("oriente vers les bons interlocuteurs sans apporter de fonds"))}
 
 
 class StageFocusRule(Rule):
@@ -464,8 +543,10 @@ class StageFocusRule(Rule):
 
     def check(self, inst, p, ctx):
         stages = inst.stages
-        params = {"stage": _stage_label(p.stage)}
-        return (OK if stages is not None and p.stage in stages else PARTLY), params
+        return OK if stages is not None and p.stage in stages else PARTLY
+
+    def explain(self, inst, p, ctx, status):
+        return {"stage": _stage_label(p.stage)}
 
 
 class ThemeRule(Rule):
@@ -482,10 +563,11 @@ class ThemeRule(Rule):
         return p.domains
 
     def check(self, inst, p, ctx):
-        if not inst.themes or (inst.themes & p.domains):
-            return OK, {}
+        return OK if not inst.themes or (inst.themes & p.domains) else PARTLY
+
+    def explain(self, inst, p, ctx, status):
         names = [str(Domain(t).label) for t in sorted(inst.themes) if t in Domain.values]
-        return PARTLY, {"themes": ", ".join(names)}
+        return {"themes": ", ".join(names)}
 
 
 class ShareRule(Rule):
@@ -499,9 +581,10 @@ class ShareRule(Rule):
     }
 
     def check(self, inst, p, ctx):
-        if inst.share is None or inst.share >= 1:
-            return OK, {}
-        return PARTLY, {"share": f"{inst.share * 100:.0f}"}
+        return OK if inst.share is None or inst.share >= 1 else PARTLY
+
+    def explain(self, inst, p, ctx, status):
+        return {"share": f"{inst.share * 100:.0f}" if inst.share is not None else "100"}
 
 
 RULES: tuple[Rule, ...] = (
@@ -526,28 +609,56 @@ TOTAL_WEIGHT = sum(rule.weight for rule in RULES)
 # --- Explained matching -------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class RuleResult:
-    rule: Rule
-    status: int
-    params: dict
+    """One rule's verdict on one instrument, with its message (built only when read)."""
+
+    __slots__ = ("ctx", "facts", "inst", "rule", "status")
+
+    def __init__(self, rule: Rule, status: int, inst, facts, ctx) -> None:
+        self.rule = rule
+        self.status = status
+        self.inst = inst
+        self.facts = facts
+        self.ctx = ctx
 
     @property
     def verdict(self) -> str:
         return STATUS_CODES[self.status]
 
     @property
+    def params(self) -> dict:
+        return self.rule.explain(self.inst, self.facts, self.ctx, self.status)
+
+    @property
     def message(self) -> str:
-        template = self.rule.messages.get(self.status, "")
-        return str(template) % self.params if self.params else str(template).replace("%%", "%")
+        template = str(self.rule.messages.get(self.status, ""))
+        params = self.params
+        return template % params if params else template.replace("%%", "%")
 
 
-@dataclass(slots=True)
 class InstrumentMatch:
-    instrument: InstrumentTerms
-    score: int
-    eligible: bool
-    results: list[RuleResult]
+    """An instrument's verdicts for one project: score (0-100), eligibility, and per rule why."""
+
+    __slots__ = ("ctx", "facts", "failure_count", "instrument", "score", "statuses")
+
+    def __init__(self, instrument, score, failure_count, statuses, facts, ctx) -> None:
+        self.instrument = instrument
+        self.score = score
+        self.failure_count = failure_count
+        self.statuses = statuses
+        self.facts = facts
+        self.ctx = ctx
+
+    @property
+    def eligible(self) -> bool:
+        return not self.failure_count
+
+    @property
+    def results(self) -> list[RuleResult]:
+        return [
+            RuleResult(rule, status, self.instrument, self.facts, self.ctx)
+            for rule, status in zip(RULES, self.statuses, strict=True)
+        ]
 
     @property
     def failures(self) -> list[RuleResult]:
@@ -566,18 +677,20 @@ class MatchResult:
     excluded: list[InstrumentMatch] = field(default_factory=list)
 
 
+_SCALE = 100 / (2 * TOTAL_WEIGHT)
+_CHECKS = tuple(rule.check for rule in RULES)
+_WEIGHTS = tuple(rule.weight for rule in RULES)
+_HARD_POSITIONS = tuple(i for i, rule in enumerate(RULES) if rule.hard)
+
+
 def evaluate(inst: InstrumentTerms, facts: ProjectFacts, ctx: Context) -> InstrumentMatch:
-    results = []
-    points = 0.0
-    eligible = True
-    for rule in RULES:
-        status, params = rule.check(inst, facts, ctx)
-        results.append(RuleResult(rule, status, params))
-        points += rule.weight * status
-        if rule.hard and status == NO:
-            eligible = False
-    score = round(100 * points / (2 * TOTAL_WEIGHT))
-    return InstrumentMatch(inst, score, eligible, results)
+    statuses = [check(inst, facts, ctx) for check in _CHECKS]
+    failures = 0
+    for position in _HARD_POSITIONS:
+        if not statuses[position]:
+            failures += 1
+    points = sum(map(operator.mul, _WEIGHTS, statuses))
+    return InstrumentMatch(inst, round(points * _SCALE), failures, statuses, facts, ctx)
 
 
 def rank(instruments: Sequence[InstrumentTerms], facts: ProjectFacts, today=None) -> MatchResult:
@@ -585,12 +698,13 @@ def rank(instruments: Sequence[InstrumentTerms], facts: ProjectFacts, today=None
     then by name and id), the excluded ones by number of blocking rules (fewest first)."""
     ctx = Context(today=today or timezone.localdate())
     result = MatchResult(facts=facts)
+    ranked, excluded = result.ranked, result.excluded
     for inst in instruments:
         match = evaluate(inst, facts, ctx)
-        (result.ranked if match.eligible else result.excluded).append(match)
-    result.ranked.sort(key=lambda m: (-m.score, m.instrument.label.lower(), m.instrument.id))
-    result.excluded.sort(
-        key=lambda m: (len(m.failures), -m.score, m.instrument.label.lower(), m.instrument.id)
+        (excluded if match.failure_count else ranked).append(match)
+    ranked.sort(key=lambda m: (-m.score, m.instrument.sort_label, m.instrument.id))
+    excluded.sort(
+        key=lambda m: (m.failure_count, -m.score, m.instrument.sort_label, m.instrument.id)
     )
     return result
 
@@ -608,28 +722,55 @@ def match_project(project, need=None, *, instruments=None, today=None) -> MatchR
         )
     facts = project_facts([project.pk], needs={project.pk: need})[0]
     if instruments is None:
-        instruments = compile_instruments()
+        instruments = published_instruments()
     return rank(instruments, facts, today=today)
 
 
 # --- Compilation from the database --------------------------------------------------------------
 
 
+INSTRUMENT_COLUMNS = (
+    "pk",
+    "name",
+    "short_name",
+    "provider__name",
+    "provider_id",
+    "kinds",
+    "share_of_costs_max",
+    "legal_families",
+    "legal_categories",
+    "requires_ess",
+    "requires_esus",
+    "min_age_years",
+    "max_age_years",
+    "max_yearly_budget",
+    "is_national",
+    "themes",
+    "opens_on",
+    "closes_on",
+    "is_published",
+)
+
+
 def compile_instruments(queryset=None) -> list[InstrumentTerms]:
-    """Published instruments (or ``queryset``) as plain records, in six queries."""
+    """Published instruments (or ``queryset``) as plain records, in six queries of plain values
+    (no model instances)."""
     from essaim.financing.models import Instrument, TicketBand
 
     if queryset is None:
         queryset = Instrument.objects.published()
-    rows = list(
-        queryset.order_by("pk")
-        .select_related("provider")
-        .prefetch_related(
-            Prefetch("bands", queryset=TicketBand.objects.order_by("pk")),
-        )
-    )
-    ids = [row.pk for row in rows]
+    rows = list(queryset.order_by("pk").values_list(*INSTRUMENT_COLUMNS))
+    ids = [row[0] for row in rows]
+    bands: dict[int, list] = defaultdict(list)
     m2m: dict[str, dict[int, set[int]]] = {}
+    if ids:
+        ids_query = queryset.values("pk")
+        for instrument_id, stage, low, high in (
+            TicketBand.objects.filter(instrument_id__in=ids_query)
+            .order_by("pk")
+            .values_list("instrument_id", "stage", "min_amount", "max_amount")
+        ):
+            bands[instrument_id].append((stage, low, high))
     for name, target in (
         ("regions", "region_id"),
         ("perimeters", "perimeter_id"),
@@ -640,40 +781,83 @@ def compile_instruments(queryset=None) -> list[InstrumentTerms]:
         found: dict[int, set[int]] = defaultdict(set)
         if ids:
             for instrument_id, target_id in through.objects.filter(
-                instrument_id__in=ids
+                instrument_id__in=queryset.values("pk")
             ).values_list("instrument_id", target):
                 found[instrument_id].add(target_id)
         m2m[name] = found
-    return [_terms_of(row, m2m) for row in rows]
+    empty: frozenset = frozenset()
+    return [
+        InstrumentTerms(
+            id=pk,
+            name=name,
+            label=short_name or name,
+            provider=provider,
+            provider_id=provider_id,
+            kinds=frozenset(kinds),
+            bands=tuple(bands.get(pk, ())),
+            share=float(share) if share is not None else None,
+            families=frozenset(families),
+            categories=frozenset(categories.split()) if categories else empty,
+            requires_ess=requires_ess,
+            requires_esus=requires_esus,
+            min_age=min_age,
+            max_age=max_age,
+            max_budget=max_budget,
+            national=national,
+            regions=frozenset(m2m["regions"].get(pk, empty)),
+            perimeters=frozenset(m2m["perimeters"].get(pk, empty)),
+            excluded_regions=frozenset(m2m["excluded_regions"].get(pk, empty)),
+            excluded_perimeters=frozenset(m2m["excluded_perimeters"].get(pk, empty)),
+            themes=frozenset(themes),
+            opens_on=opens_on,
+            closes_on=closes_on,
+            published=published,
+        )
+        for (
+            pk,
+            name,
+            short_name,
+            provider,
+            provider_id,
+            kinds,
+            share,
+            families,
+            categories,
+            requires_ess,
+            requires_esus,
+            min_age,
+            max_age,
+            max_budget,
+            national,
+            themes,
+            opens_on,
+            closes_on,
+            published,
+        ) in rows
+    ]
 
 
-def _terms_of(row, m2m) -> InstrumentTerms:
-    return InstrumentTerms(
-        id=row.pk,
-        name=row.name,
-        label=row.label,
-        provider=row.provider.name,
-        provider_id=row.provider_id,
-        kinds=frozenset(row.kinds),
-        bands=tuple((b.stage, b.min_amount, b.max_amount) for b in row.bands.all()),
-        share=float(row.share_of_costs_max) if row.share_of_costs_max is not None else None,
-        families=frozenset(row.legal_families),
-        categories=row.legal_category_codes,
-        requires_ess=row.requires_ess,
-        requires_esus=row.requires_esus,
-        min_age=row.min_age_years,
-        max_age=row.max_age_years,
-        max_budget=row.max_yearly_budget,
-        national=row.is_national,
-        regions=frozenset(m2m["regions"].get(row.pk, ())),
-        perimeters=frozenset(m2m["perimeters"].get(row.pk, ())),
-        excluded_regions=frozenset(m2m["excluded_regions"].get(row.pk, ())),
-        excluded_perimeters=frozenset(m2m["excluded_perimeters"].get(row.pk, ())),
-        themes=frozenset(row.themes),
-        opens_on=row.opens_on,
-        closes_on=row.closes_on,
-        published=row.is_published,
+_CACHE: dict = {}
+
+
+def published_instruments() -> list[InstrumentTerms]:
+    """The compiled published instruments, reused while nothing changed: one cheap query checks
+    the number of instruments and bands and the latest change (every service that changes
+    terms, bands or perimeters saves the instrument, which moves ``updated_at``)."""
+    from django.db.models import Count, Max
+
+    from essaim.financing.models import Instrument
+
+    stamp = Instrument.objects.aggregate(
+        n=Count("pk", distinct=True), last=Max("updated_at"), bands=Count("bands")
     )
+    key = (stamp["n"], stamp["last"], stamp["bands"])
+    cached = _CACHE.get("published")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    compiled = compile_instruments()
+    _CACHE["published"] = (key, compiled)
+    return compiled
 
 
 def terms_snapshot(instrument) -> dict:
@@ -758,9 +942,11 @@ def project_facts(
         )
     commune_perimeters: dict[int, set[int]] = defaultdict(set)
     if named and communes:
-        for perimeter_id, commune_id in PerimeterCommune.objects.filter(
-            perimeter_id__in=named
-        ).values_list("perimeter_id", "commune_id"):
+        containment = PerimeterCommune.objects.filter(perimeter_id__in=named)
+        served = set().union(*communes.values())
+        if len(served) <= 500:  # one project or a few: only their communes
+            containment = containment.filter(commune_id__in=served)
+        for perimeter_id, commune_id in containment.values_list("perimeter_id", "commune_id"):
             commune_perimeters[commune_id].add(perimeter_id)
     facts = []
     needs = needs or {}
@@ -1028,6 +1214,5 @@ def covered_by_rules(
     masks are tested against)."""
     ctx = Context(today=today or timezone.localdate())
     return any(
-        all(rule.covers(rule.check(inst, facts, ctx)[0]) for rule in GAP_RULES)
-        for inst in instruments
+        all(rule.covers(rule.check(inst, facts, ctx)) for rule in GAP_RULES) for inst in instruments
     )

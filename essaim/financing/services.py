@@ -251,11 +251,12 @@ def financing_request_send(
         errors["instrument"] = _("Cet outil n'est pas publié.")
     else:
         terms = compile_instruments(Instrument.objects.filter(pk=instrument.pk))[0]
-        status, params = RULES_BY_CODE["open"].check(
-            terms, None, Context(today=timezone.localdate())
-        )
+        rule, ctx = RULES_BY_CODE["open"], Context(today=timezone.localdate())
+        status = rule.check(terms, None, ctx)
         if status == NO:
-            errors["instrument"] = _("Cet outil est %(why)s.") % params
+            errors["instrument"] = _("Cet outil est %(why)s.") % rule.explain(
+                terms, None, ctx, status
+            )
     if amount is None or amount <= 0:
         errors["amount"] = _("Le montant demandé doit être positif.")
     else:

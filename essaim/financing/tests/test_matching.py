@@ -81,8 +81,8 @@ def verdict(code, inst, project):
     from essaim.financing.matching import RuleResult
 
     rule = RULES_BY_CODE[code]
-    status, params = rule.check(inst, project, CTX)
-    return status, RuleResult(rule, status, params).message
+    status = rule.check(inst, project, CTX)
+    return status, RuleResult(rule, status, inst, project, CTX).message
 
 
 # --- Each rule: eligible, not eligible, partly, and the message -------------------------------
@@ -235,7 +235,7 @@ def verdict(code, inst, project):
             PARTLY,
             "oriente vers les bons interlocuteurs sans apporter de fonds",
         ),
-        ("money", terms(kinds=frozenset({"loan"})), facts(), OK, "apporte des fonds (loan)"),
+        ("money", terms(kinds=frozenset({"loan"})), facts(), OK, "apporte des fonds (prêt)"),
         ("stage_focus", terms(bands=(("seed", None, None),)), facts(), OK, None),
         (
             "stage_focus",
