@@ -123,3 +123,22 @@ def test_openapi_documents_the_filters(client):
     schema = client.get("/api/v1/openapi.json").json()
     parameters = {p["name"] for p in schema["paths"]["/api/v1/organisations"]["get"]["parameters"]}
     assert {"q", "region", "kind", "ess", "esus", "page"} <= parameters
+
+
+def test_bearer_token_sees_what_its_user_sees_in_the_pages(client):
+    from essaim.accounts.services import api_token_create
+
+    organisation = OrganisationFactory()
+    PersonFactory(organisation=organisation, first_name="Bob", is_public=False)
+    member = MembershipFactory(role=Role.COMPANY, organisation=organisation, programme=None).user
+    stranger = MembershipFactory(
+        role=Role.COMPANY, organisation=OrganisationFactory(), programme=None
+    ).user
+    for user, expected in ((member, ["Bob"]), (stranger, [])):
+        _token, raw = api_token_create(user=user)
+        response = client.get(
+            f"{LIST}/{organisation.pk}", headers={"Authorization": f"Bearer {raw}"}
+        )
+        assert [p["first_name"] for p in response.json()["people"]] == expected
+    response = client.get(LIST, headers={"Authorization": "Bearer wrong"})
+    assert response.status_code == 401

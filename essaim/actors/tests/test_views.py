@@ -422,3 +422,20 @@ def test_siret_error_in_english(client, admin, settings):
     assert response.context["form"].errors["siret"] == [
         "The SIRET “20005375900012” is invalid: its check digit (Luhn) does not match."
     ]
+
+
+def test_organisation_page_query_budget(client, admin, django_assert_max_num_queries):
+    organisation = OrganisationFactory(commune=commune())
+    for _ in range(30):
+        PartnershipFactory(source=organisation)
+        PartnershipFactory(target=organisation)
+        PersonFactory(organisation=organisation, is_public=True)
+        CollectiveMemberFactory(organisation=organisation)
+    organisation_update(user=admin, organisation=organisation, data={"acronym": "X"})
+    with django_assert_max_num_queries(6):
+        response = client.get(detail(organisation))
+    assert response.content.decode().count("membre de") >= 60
+    client.force_login(admin)
+    with django_assert_max_num_queries(10):
+        response = client.get(detail(organisation))
+    assert 'id="organisation-history"' in response.content.decode()
