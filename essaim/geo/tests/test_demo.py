@@ -48,3 +48,35 @@ def test_region_perimeters_use_the_official_region_codes():
     assert TERRITORIES["Région Normandie"].regions == ["28"]
     assert TERRITORIES["Région Bretagne"].regions == ["53"]
     assert TERRITORIES["Mayotte"].departements == ["976"]
+
+
+@pytest.mark.django_db
+def test_demo_builds_the_27_perimeters_over_all_of_france_and_is_idempotent(names):
+    from essaim.core.demo import DemoContext
+    from essaim.core.models import HistoryEvent
+    from essaim.geo import demo
+    from essaim.geo.models import Commune, Perimeter
+    from essaim.geo.queries import communes_of, perimeters_containing
+
+    ctx = DemoContext(reference=yaml.safe_load(REFERENCE_FILE.read_text()))
+    demo.load(ctx)
+
+    perimeters = ctx.objects["perimeters"]
+    assert sorted(perimeters) == sorted(names)
+    assert all(p.commune_count > 0 and p.population for p in perimeters.values())
+    region = perimeters["Région Nouvelle-Aquitaine"]
+    assert region.slug == "region-nouvelle-aquitaine"
+    assert region.commune_count == Commune.objects.filter(region__code="75").count()
+    assert [p.slug for p in perimeters_containing("79191")] == ["region-nouvelle-aquitaine"]
+    assert sorted(communes_of(perimeters["Est Ensemble"]).values_list("insee", flat=True)) == [
+        "93006", "93008", "93010", "93045", "93048", "93053", "93055", "93061", "93063",
+    ]  # fmt: skip
+    assert list(communes_of(perimeters["Roubaix"]).values_list("name", flat=True)) == ["Roubaix"]
+    assert perimeters["Mayotte"].commune_count == 17
+    assert "Approximation" in perimeters["Vallée de la Marne"].description
+    assert "SIREN 200040715" in perimeters["Grenoble Alpes Métropole"].description
+
+    events = HistoryEvent.objects.count()
+    demo.load(ctx)
+    assert Perimeter.objects.count() == 27
+    assert HistoryEvent.objects.count() == events

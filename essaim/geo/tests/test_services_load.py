@@ -143,3 +143,22 @@ def test_shipped_snapshot_has_the_expected_shape():
     assert all(row[4] == "" or row[4] in epci for row in communes.values())
     ept = {row[1]: row for row in snapshot["ept"]}
     assert "93048" in ept["Est Ensemble"][2]  # Montreuil
+
+
+def test_geo_load_command_loads_a_snapshot_file(tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from essaim.geo.reference import snapshot_write
+
+    path = tmp_path / "tiny.json.gz"
+    snapshot_write(tiny_snapshot(), path)
+    out = StringIO()
+    call_command("geo_load", "--path", str(path), stdout=out)
+    call_command("geo_load", "--path", str(path), stdout=out)
+
+    first, second = out.getvalue().splitlines()
+    assert "communes: +7 ~0" in first
+    assert "communes: +0 ~0" in second
+    assert Commune.objects.count() == 7
