@@ -15,17 +15,18 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 DEMO_PASSWORD = "essaim-demo-2019"  # noqa: S105 - the demo's published password
 DEMO_ACCOUNTS = [
-    ("admin@demo.essaim.fr", "administrateur du programme"),
-    ("instructeur@demo.essaim.fr", "instructeur"),
-    ("expert@demo.essaim.fr", "expert (partenaire Avise)"),
-    ("porteur@demo.essaim.fr", "référent du collectif Nouvelle-Aquitaine"),
-    ("projet@demo.essaim.fr", "porteur de projet"),
-    ("financeur@demo.essaim.fr", "financeur"),
-    ("guichet@demo.essaim.fr", "agent du guichet unique"),
-    ("entreprise@demo.essaim.fr", "entreprise engagée"),
+    ("admin@demo.essaim.fr", _("administrateur du programme")),
+    ("instructeur@demo.essaim.fr", _("instructeur")),
+    ("expert@demo.essaim.fr", _("expert (partenaire Avise)")),
+    ("porteur@demo.essaim.fr", _("référent du collectif Nouvelle-Aquitaine")),
+    ("projet@demo.essaim.fr", _("porteur de projet")),
+    ("financeur@demo.essaim.fr", _("financeur")),
+    ("guichet@demo.essaim.fr", _("agent du guichet unique")),
+    ("entreprise@demo.essaim.fr", _("entreprise engagée")),
 ]
 REFERENCE_FILE = Path(__file__).parent / "demo_data" / "french-impact-2019.yaml"
 
