@@ -871,7 +871,7 @@ def terms_snapshot(instrument) -> dict:
             for b in instrument.bands.all()
         ],
         "share_of_costs_max": (
-            str(instrument.share_of_costs_max)
+            float(instrument.share_of_costs_max)
             if instrument.share_of_costs_max is not None
             else None
         ),
