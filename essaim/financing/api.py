@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from essaim.api.auth import BearerOrSession
@@ -357,7 +357,7 @@ def request_create(request, payload: RequestIn):
         purpose=payload.purpose,
         need=need,
     )
-    return 201, request_out(_request(request, created.pk), request.user)
+    return Status(201, request_out(_request(request, created.pk), request.user))
 
 
 class TransitionIn(Schema):

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from essaim.api.auth import BearerOrSession
@@ -207,7 +207,7 @@ def project_create(request, payload: ProjectIn):
                 raise ValidationError(
                     {f"needs[{position}].{k}": v for k, v in exc.message_dict.items()}
                 ) from exc
-    return 201, project_out(_visible(request, project.pk))
+    return Status(201, project_out(_visible(request, project.pk)))
 
 
 # --- Matches --------------------------------------------------------------------------------
