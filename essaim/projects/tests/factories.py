@@ -2,6 +2,7 @@ import factory
 
 from essaim.actors.tests.factories import OrganisationFactory
 from essaim.projects.models import Need, NeedKind, Project, Stage
+from essaim.projects.services import fold
 
 
 class ProjectFactory(factory.django.DjangoModelFactory):
@@ -14,7 +15,7 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     stage = Stage.SEED
     founded_year = 2025
     yearly_budget = 60_000
-    search_text = factory.LazyAttribute(lambda o: f"{o.title} {o.summary}".lower())
+    search_text = factory.LazyAttribute(lambda o: fold(f"{o.title} {o.summary}"))
 
 
 class NeedFactory(factory.django.DjangoModelFactory):
