@@ -1,0 +1,226 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from essaim.core.models import HistoryEvent
+from essaim.financing import services
+from essaim.financing.models import AlertSubscription, FinancingRequest
+
+
+def client_for(user=None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def send(world):
+    return services.financing_request_send(
+        user=world.holder,
+        project=world.supermarket,
+        instrument=world.instruments["FISO #2"],
+        amount=40_000,
+        purpose="Local",
+        need=world.need,
+    )
+
+
+def test_public_catalogue_and_instrument_page(world):
+    html = client_for().get("/financement/outils/").content.decode()
+    assert "NovESS" in html and "modifier" not in html
+    fiso = world.instruments["FISO #2"]
+    page = client_for().get(f"/financement/outils/{fiso.pk}/")
+    assert page.status_code == 200
+    assert "Historique" not in page.content.decode()
+    assert "modifier" in client_for(world.financer).get("/financement/outils/").content.decode()
+
+
+def test_matches_page_explains(world):
+    html = client_for().get(f"/financement/projets/{world.supermarket.pk}/").content.decode()
+    assert html.index("FISO #2") < html.index("Garantie France Active")
+    assert "NovESS : le besoin de 40 000 € est inférieur à son minimum de 100 000 €" in html
+    assert "Demander à" not in html  # anonymous: no request button
+    assert (
+        "Demander à FISO #2"
+        in client_for(world.holder)
+        .get(f"/financement/projets/{world.supermarket.pk}/")
+        .content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [(None, 302), ("holder", 403), ("other_financer", 403), ("financer", 302)]
+)
+def test_instrument_edit_page_matrix(world, who, status):
+    fiso = world.instruments["FISO #2"]
+    form = {
+        "short_name": "FISO #2",
+        "kinds": ["recoverable_advance"],
+        "share_of_costs_max": "0.5",
+        "legal_families": ["association"],
+        "is_national": "on",
+        "conditions": "Conditions mises à jour",
+        "is_published": "on",
+        "bands-TOTAL_FORMS": "1",
+        "bands-INITIAL_FORMS": "1",
+        "bands-0-stage": "seed",
+        "bands-0-min_amount": "30000",
+        "bands-0-max_amount": "",
+    }
+    response = client_for(getattr(world, who) if who else None).post(
+        f"/financement/outils/{fiso.pk}/modifier/", form
+    )
+    assert response.status_code == status
+    fiso.refresh_from_db()
+    assert (fiso.conditions == "Conditions mises à jour") == (who == "financer")
+    assert HistoryEvent.objects.for_object(fiso).exists() == (who == "financer")
+
+
+def test_instrument_edit_page_refuses_band_min_over_max(world):
+    fiso = world.instruments["FISO #2"]
+    response = client_for(world.financer).post(
+        f"/financement/outils/{fiso.pk}/modifier/",
+        {
+            "kinds": ["recoverable_advance"],
+            "is_published": "on",
+            "bands-TOTAL_FORMS": "1",
+            "bands-INITIAL_FORMS": "0",
+            "bands-0-stage": "seed",
+            "bands-0-min_amount": "50000",
+            "bands-0-max_amount": "30000",
+        },
+    )
+    assert response.status_code == 200
+    assert "Le minimum (50000 €) dépasse le maximum (30000 €)." in response.content.decode()
+    assert list(fiso.bands.values_list("min_amount", flat=True)) == [30_000]
+
+
+def test_request_page_sends_with_documents(world):
+    url = f"/financement/projets/{world.supermarket.pk}/demande/{world.instruments['FISO #2'].pk}/"
+    assert client_for(world.other_holder).get(url).status_code == 403
+    assert client_for().get(url).status_code == 302
+    response = client_for(world.holder).post(
+        url,
+        {
+            "need": world.need.pk,
+            "amount": 40000,
+            "purpose": "Local",
+            "documents": [SimpleUploadedFile("budget.pdf", b"%PDF-1.4 fictif")],
+        },
+    )
+    assert response.status_code == 302
+    request = FinancingRequest.objects.get()
+    assert request.documents.get().original_name == "budget.pdf"
+
+
+def test_request_page_above_maximum_keeps_the_input(world):
+    url = (
+        f"/financement/projets/{world.supermarket.pk}/demande/"
+        f"{world.instruments['Apport associatif France Active'].pk}/"
+    )
+    response = client_for(world.holder).post(url, {"amount": 40000, "purpose": "Mon objet"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "dépasse le maximum de 30 000 €" in html
+    assert "Mon objet" in html
+    assert not FinancingRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("holder", 403), ("other_financer", 404), ("financer", 302)]
+)
+def test_transition_page_matrix(world, who, status):
+    request = send(world)
+    response = client_for(getattr(world, who)).post(
+        f"/financement/demandes/{request.pk}/action/", {"name": "start_review"}
+    )
+    assert response.status_code == status
+    request.refresh_from_db()
+    assert (request.status == "in_review") == (status == 302)
+
+
+def test_pipeline_pages(world):
+    request = send(world)
+    financer = client_for(world.financer)
+    detail = financer.get(f"/financement/demandes/{request.pk}/").content.decode()
+    assert 'id="action-start_review"' in detail
+    financer.post(f"/financement/demandes/{request.pk}/action/", {"name": "start_review"})
+    response = financer.post(f"/financement/demandes/{request.pk}/action/", {"name": "grant"})
+    assert response.status_code == 422
+    assert "Indiquez le montant accordé." in response.content.decode()
+    financer.post(
+        f"/financement/demandes/{request.pk}/action/", {"name": "grant", "amount": "30000"}
+    )
+    holder_view = client_for(world.holder).get(f"/projets/{world.supermarket.pk}/")
+    assert "accordée (30 000 €)" in holder_view.content.decode().replace("\u202f", " ").replace(
+        "\xa0", " "
+    )
+    listing = client_for(world.holder).get("/financement/demandes/")
+    assert listing.context["totals"]["instrument"][0]["granted"] == 30_000
+
+
+def test_request_list_query_budget_with_many_rows(world, django_assert_max_num_queries):
+    fiso = world.instruments["FISO #2"]
+    FinancingRequest.objects.bulk_create(
+        [
+            FinancingRequest(
+                project=world.supermarket,
+                instrument=fiso,
+                amount=1000 + i,
+                purpose="x",
+                sent_by=world.holder,
+                terms={},
+            )
+            for i in range(400)
+        ]
+    )
+    client = client_for(world.financer)
+    client.get("/financement/demandes/")  # warm the session
+    with django_assert_max_num_queries(12):
+        response = client.get("/financement/demandes/")
+    assert response.status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get("/api/v1/financing-requests").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [(None, 302), ("holder", 403), ("financer", 403), ("staff", 200)]
+)
+def test_gaps_page_matrix(world, who, status):
+    response = client_for(getattr(world, who) if who else None).get("/financement/manques/")
+    assert response.status_code == status
+    if status == 200:
+        html = response.content.decode()
+        assert "Conciergerie lyonnaise" in html
+        assert "Lyon Métropole" in html
+
+
+def test_gaps_page_for_a_territory_shows_its_own(world):
+    html = client_for(world.other_lead).get("/financement/manques/").content.decode()
+    assert "Conciergerie lyonnaise" in html
+    assert (
+        "Conciergerie lyonnaise"
+        not in client_for(world.lead).get("/financement/manques/").content.decode()
+    )
+
+
+def test_alert_pages(world):
+    client = client_for(world.holder)
+    response = client.post("/financement/alertes/suivre/", {"project": world.supermarket.pk})
+    assert response.status_code == 302
+    subscription = AlertSubscription.objects.get(user=world.holder)
+    assert (
+        client_for(world.other_holder)
+        .post(f"/financement/alertes/{subscription.pk}/supprimer/")
+        .status_code
+        == 404
+    )
+    assert (
+        client_for(world.other_holder)
+        .post("/financement/alertes/suivre/", {"project": world.supermarket.pk})
+        .status_code
+        == 403
+    )
+    assert AlertSubscription.objects.count() == 1
+    client.post(f"/financement/alertes/{subscription.pk}/supprimer/")
+    assert not AlertSubscription.objects.exists()
