@@ -197,3 +197,11 @@ def test_territory_page(client, label):
     ):
         assert expected in text, expected
     assert client.get(reverse("territories:detail", args=["inconnu"])).status_code == 404
+
+
+def test_pages_in_english(client, label, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = client.get(reverse("territories:list")).text
+    assert "Labelled territories" in text and "1 labelled territory." in text
+    text = client.get(reverse("labels:verify", args=[label.verification_code])).text
+    assert "Valid label" in text
