@@ -270,7 +270,17 @@ def form_publish(request, slug: str):
 def grid_edit(request, slug: str):
     call = _admin_call(request, slug)
     grid = getattr(call, "grid", None)
-    criteria = list(grid.criteria.all()) if grid else []
+    criteria = [
+        {"pk": c.pk, "title": c.title, "help_text": c.help_text, "weight": c.weight}
+        for c in (grid.criteria.all() if grid else [])
+    ]
+    scale_values = {
+        "scale_min": grid.scale_min if grid else 0,
+        "scale_max": grid.scale_max if grid else 4,
+        "comment_required_below": grid.comment_required_below if grid else None,
+        "disagreement_threshold": grid.disagreement_threshold if grid else 2,
+    }
+    labels_shown = dict(grid.scale_labels) if grid else {}
     errors: dict = {}
     if request.method == "POST":
         post = request.POST
@@ -313,18 +323,28 @@ def grid_edit(request, slug: str):
                 )
             except (ValidationError, ValueError) as exc:
                 errors = getattr(exc, "message_dict", {"criteria": [str(exc)]})
+                # Show what was typed, not what is stored.
+                criteria = [{**item, "pk": item["id"]} for item in items]
+                scale_values = {
+                    "scale_min": scale_min,
+                    "scale_max": scale_max,
+                    "comment_required_below": below,
+                    "disagreement_threshold": threshold,
+                }
+                labels_shown = labels
             else:
                 messages.success(request, _("Grille enregistrée."))
                 return redirect("calls:grid_edit", slug=call.slug)
-    scale = range(grid.scale_min, grid.scale_max + 1) if grid else range(0, 5)
+    low, high = scale_values["scale_min"], scale_values["scale_max"]
+    scale = range(low, max(high, low) + 1)
     return render(
         request,
         "calls/grid_edit.html",
         {
             "call": call,
-            "grid": grid,
+            "grid": scale_values,
             "criteria": criteria,
-            "scale": [(n, (grid.scale_labels if grid else {}).get(str(n), "")) for n in scale],
+            "scale": [(n, labels_shown.get(str(n), "")) for n in scale],
             "errors": errors,
             "criteria_count": len(criteria),
         },

@@ -117,3 +117,26 @@ def test_grid_editor(client, setup):
     assert response.status_code == 302
     assert call.grid.criteria.get().weight == 1.5
     assert call.grid.scale_labels == {"0": "absent"}
+
+
+def test_grid_editor_keeps_what_was_typed_on_error(client, setup):
+    call, admin, *_rest = setup
+    CriterionFactory(grid__call=call, title="Existant")
+    client.force_login(admin)
+    response = client.post(
+        f"/appels/{call.slug}/grille/",
+        {
+            "scale_min": "0",
+            "scale_max": "4",
+            "label-1": "insuffisant (tapé)",
+            "disagreement_threshold": "2",
+            "criteria_count": "1",
+            "criteria-0-id": str(call.grid.criteria.get().pk),
+            "criteria-0-title": "Renommé",
+            "criteria-0-weight": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "criteria.0.weight" in response.text
+    assert "Renommé" in response.text and "insuffisant (tapé)" in response.text
+    assert call.grid.criteria.get().title == "Existant"
