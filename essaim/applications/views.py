@@ -618,6 +618,11 @@ def attachment_download(request, pk: int, attachment_pk: int):
 
 def message_attachment(request, pk: int, message_pk: int):
     application = _get(request, pk)
+    if not (
+        applying.applicant_role(request.user, application).is_applicant
+        or can_act_as(request.user, application, Actor.INSTRUCTOR)
+    ):
+        raise Http404  # the thread is between the collective and the programme team only
     message = get_object_or_404(Message, application=application, pk=message_pk)
     if not message.attachment:
         raise Http404

@@ -212,3 +212,37 @@ def test_mine_lists_only_my_applications(client, people, django_assert_max_num_q
     assert response.text.count("/candidatures/") >= 31
     client.force_login(users["other"])
     assert application.title not in client.get("/candidatures/").text
+
+
+def test_detail_query_budget_with_many_messages(client, people, django_assert_max_num_queries):
+    application, users = people
+    complete(application)
+    instructor = staff(application.call.programme)
+    Message.objects.bulk_create(
+        Message(
+            application=application, author=instructor if n % 2 else users["lead"], body=f"m{n}"
+        )
+        for n in range(40)
+    )
+    client.force_login(users["lead"])
+    with django_assert_max_num_queries(30):
+        response = client.get(f"/candidatures/{application.pk}/")
+    assert response.text.count("m3") >= 1
+
+
+def test_message_attachment_only_for_the_thread(client, people):
+    from essaim.applications import applying
+
+    application, users = people
+    message = applying.message_post(
+        user=users["lead"],
+        application=application,
+        body="Pièce",
+        attachment=SimpleUploadedFile("note.pdf", b"%PDF-1.4 x"),
+    )
+    url = f"/candidatures/{application.pk}/messages/{message.pk}/piece/"
+    client.force_login(users["reader"])
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    client.force_login(users["other"])
+    assert client.get(url).status_code == 404
