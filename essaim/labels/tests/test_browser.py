@@ -60,6 +60,7 @@ def test_decide_publish_then_the_public_verifies_the_certificate(
     login(page, live_server, "comite@example.test", "secret-password")
     page.goto(f"{live_server.url}/labels/vagues/{wave.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Vague 1")
+    assert_accessible(page)
     fieldset = page.locator("fieldset", has_text=application.reference)
     fieldset.get_by_label("Décision").select_option("labelled")
     fieldset.get_by_label("Motivation").fill("Collectif solide, stratégie ambitieuse.")

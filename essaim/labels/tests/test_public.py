@@ -205,3 +205,20 @@ def test_pages_in_english(client, label, settings):
     assert "Labelled territories" in text and "1 labelled territory." in text
     text = client.get(reverse("labels:verify", args=[label.verification_code])).text
     assert "Valid label" in text
+
+
+def test_territory_page_query_budget(client, label, django_assert_max_num_queries):
+    from essaim.actors.models import CollectiveMember
+    from essaim.applications.models import Challenge
+    from essaim.labels.tests.factories import OrganisationFactory
+
+    for n in range(30):
+        CollectiveMember.objects.create(
+            collective=label.application.collective,
+            organisation=OrganisationFactory(),
+            position=n + 2,
+        )
+        Challenge.objects.create(application=label.application, title=f"Défi {n}", lines=["a"])
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("territories:detail", args=[label.perimeter.slug]))
+    assert response.text.count("Défi ") >= 30
