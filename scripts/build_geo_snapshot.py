@@ -141,9 +141,10 @@ def build(package_dir: Path, version: str, year: int) -> dict:
 
 def write(snapshot: dict, path: Path) -> None:
     raw = json.dumps(snapshot, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    with open(path, "wb") as out, gzip.GzipFile(
-        filename="", mode="wb", fileobj=out, compresslevel=9, mtime=0
-    ) as gz:
+    with (
+        open(path, "wb") as out,
+        gzip.GzipFile(filename="", mode="wb", fileobj=out, compresslevel=9, mtime=0) as gz,
+    ):
         gz.write(raw)
 
 
