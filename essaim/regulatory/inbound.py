@@ -104,12 +104,15 @@ def _thread_target(parsed: mailparse.ParsedMail) -> Ticket | None:
 
 
 @transaction.atomic
-def _ingest(parsed: mailparse.ParsedMail, raw: bytes) -> IngestResult:
-    existing = (
-        TicketMessage.objects.filter(message_id=parsed.message_id).select_related("ticket").first()
-    )
-    if existing is not None:
-        return IngestResult(DUPLICATE, ticket=existing.ticket, message=existing)
+def _ingest(parsed: mailparse.ParsedMail, raw: bytes, checked_id: str = "") -> IngestResult:
+    if parsed.message_id != checked_id:
+        existing = (
+            TicketMessage.objects.filter(message_id=parsed.message_id)
+            .select_related("ticket")
+            .first()
+        )
+        if existing is not None:
+            return IngestResult(DUPLICATE, ticket=existing.ticket, message=existing)
     attachments = [(a.filename, a.content_type, a.content) for a in parsed.attachments]
     common = {
         "body": parsed.body,
@@ -151,7 +154,9 @@ def _ingest(parsed: mailparse.ParsedMail, raw: bytes) -> IngestResult:
         received_at=received_at,
         acknowledge=False,
     )
-    message = services.ticket_message_receive(ticket=ticket, created_at=received_at, **common)
+    message = services.ticket_message_receive(
+        ticket=ticket, created_at=received_at, record=False, **common
+    )
     services.acknowledge_ticket(ticket=ticket, reply_to=message)
     return IngestResult(CREATED, ticket=ticket, message=message)
 
@@ -160,12 +165,16 @@ def mail_ingest(raw: bytes, *, source: str = "") -> IngestResult:
     """Turn one message into a ticket message or a quarantined mail. Never raises for a bad
     message, and never loses one."""
     raw = bytes(raw)
+    quick_id = mailparse.quick_message_id(raw)
+    known = TicketMessage.objects.filter(message_id=quick_id).select_related("ticket").first()
+    if known is not None:
+        return IngestResult(DUPLICATE, ticket=known.ticket, message=known)
     try:
         parsed = mailparse.parse(raw)
     except mailparse.UnusableMail as exc:
         return _quarantine(raw, source, exc.reason)
     try:
-        result = _ingest(parsed, raw)
+        result = _ingest(parsed, raw, quick_id)
     except mailparse.UnusableMail as exc:
         return _quarantine(raw, source, exc.reason)
     except IntegrityError:
@@ -174,15 +183,20 @@ def mail_ingest(raw: bytes, *, source: str = "") -> IngestResult:
         if existing is not None:
             return IngestResult(DUPLICATE, ticket=existing.ticket, message=existing)
         return _quarantine(raw, source, "Conflit à l'enregistrement ; à retraiter.")
-    except (ValidationError, ValueError, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong, the mail is kept
+        logger.exception("Could not store mail from %s", source)
         return _quarantine(raw, source, f"Enregistrement impossible : {exc}")
-    QuarantinedMail.objects.filter(
-        sha256=hashlib.sha256(raw).hexdigest(), status=QuarantineStatus.PENDING
-    ).update(
-        status=QuarantineStatus.REPROCESSED,
-        resolved_at=timezone.now(),
-        resolved_message=result.message,
-    )
+    if (
+        result.status != DUPLICATE
+        and QuarantinedMail.objects.filter(status=QuarantineStatus.PENDING).exists()
+    ):
+        QuarantinedMail.objects.filter(
+            sha256=hashlib.sha256(raw).hexdigest(), status=QuarantineStatus.PENDING
+        ).update(
+            status=QuarantineStatus.REPROCESSED,
+            resolved_at=timezone.now(),
+            resolved_message=result.message,
+        )
     return result
 
 
@@ -241,11 +255,28 @@ def messages_from_path(path: str | Path) -> Iterator[tuple[str, bytes]]:
     yield f"file:{path}", data
 
 
+BATCH = 100
+
+
 def mail_import(paths: Iterable[str | Path]) -> ImportReport:
+    """Import files; messages are written in batches of ``BATCH`` per transaction (each one in
+    its own savepoint, so one failing message never takes the others down)."""
     report = ImportReport()
+    batch: list[tuple[str, bytes]] = []
+
+    def flush():
+        with transaction.atomic():
+            for source, raw in batch:
+                report.add(mail_ingest(raw, source=source))
+        batch.clear()
+
     for path in paths:
-        for source, raw in messages_from_path(path):
-            report.add(mail_ingest(raw, source=source))
+        for item in messages_from_path(path):
+            batch.append(item)
+            if len(batch) >= BATCH:
+                flush()
+    if batch:
+        flush()
     return report
 
 

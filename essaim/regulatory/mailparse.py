@@ -9,8 +9,8 @@ quarantine).
 import hashlib
 import re
 from dataclasses import dataclass, field
-from email import message_from_bytes, policy
-from email.header import decode_header, make_header
+from email import message_from_bytes
+from email.header import Header, decode_header
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from html.parser import HTMLParser
 
@@ -54,6 +54,24 @@ class ParsedMail:
     def thread_ids(self) -> list[str]:
         ids = [self.in_reply_to] if self.in_reply_to else []
         return ids + [r for r in reversed(self.references) if r not in ids]
+
+
+HEADER_END = re.compile(rb"\r?\n\r?\n")
+MESSAGE_ID_LINE = re.compile(
+    rb"^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE
+)
+
+
+def quick_message_id(raw: bytes) -> str:
+    """The Message-ID :func:`parse` would give, read from the header block without parsing the
+    message: lets a re-import recognise a known message cheaply."""
+    end = HEADER_END.search(raw)
+    found = MESSAGE_ID_LINE.search(raw[: end.start()] if end else raw)
+    if found:
+        ids = _ids(found.group(1).decode("latin-1"))
+        if ids:
+            return ids[0]
+    return raw_message_id(raw)
 
 
 def clean_text(text: str) -> str:
@@ -119,28 +137,45 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+def _unescape(text: str) -> str:
+    """8-bit header bytes arrive as surrogate escapes: read them as UTF-8 (or replace them)."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _decode_words(value) -> str:
+    """A header value with RFC 2047 encoded words, whatever their charset (unknown or broken
+    charsets are read as UTF-8 with replacement characters)."""
+    text = value if isinstance(value, str) else str(value)
+    if "=?" not in text and not isinstance(value, Header):
+        return _unescape(text)
+    try:
+        parts = decode_header(value)
+    except Exception:  # noqa: BLE001 - keep the undecoded text
+        return _unescape(text)
+    out = []
+    for part, charset in parts:
+        if isinstance(part, str):
+            out.append(_unescape(part))
+            continue
+        try:
+            out.append(part.decode(charset or "ascii", "replace"))
+        except (LookupError, ValueError):
+            out.append(part.decode("utf-8", "replace"))
+    return "".join(out)
+
+
 def _header(message, name: str) -> str:
     """A header as text, whatever its encoding; '' when absent or unreadable."""
     try:
         value = message.get(name)
     except Exception:  # noqa: BLE001 - a malformed header must not stop the import
         value = None
-        for key, raw_value in message._headers:  # the raw (name, value) pairs
-            if key.lower() == name.lower():
-                value = raw_value
-                break
     if value is None:
         return ""
-    try:
-        text = str(value)
-    except Exception:  # noqa: BLE001
-        text = ""
-    if "=?" in text:
-        try:
-            text = str(make_header(decode_header(text)))
-        except Exception:  # noqa: BLE001, S110 - keep the undecoded words
-            pass
-    return clean_text(" ".join(text.split()))
+    return clean_text(" ".join(_decode_words(value).split()))
 
 
 def _decode_part(part) -> str:
@@ -170,7 +205,7 @@ def _filename(part, index: int) -> str:
     except Exception:  # noqa: BLE001
         name = None
     if name:
-        name = str(make_header(decode_header(name))) if "=?" in name else name
+        name = _decode_words(name)
     name = clean_text(name or "").replace("/", "_").replace("\\", "_").strip(". ")
     if not name:
         subtype = "bin"
@@ -243,7 +278,9 @@ def parse(raw: bytes) -> ParsedMail:
 
 
 def _parse(raw: bytes) -> ParsedMail:
-    message = message_from_bytes(raw, policy=policy.default)
+    # compat32 keeps headers as raw text (decoded here on demand): several times faster than
+    # the default policy's header objects, and it never refuses a malformed header.
+    message = message_from_bytes(raw)
     sender = _header(message, "From")
     name, address = parseaddr(sender)
     address = address.strip().lower()

@@ -30,8 +30,10 @@ def uses_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def ticket_parts(ticket) -> list[tuple[str, str]]:
-    rules = " ".join(str(rule) for rule in ticket.rules.all()) if ticket.pk else ""
+def ticket_parts(ticket, rules=None) -> list[tuple[str, str]]:
+    if rules is None:
+        rules = ticket.rules.all() if ticket.pk else []
+    rules = " ".join(str(rule) for rule in rules)
     return [
         (f"{ticket.number} {ticket.title}", "A"),
         (f"{ticket.rules_text} {rules}", "B"),

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -109,11 +110,12 @@ def experimentation_calls():
 
 def _next_number(prefix: str, year: int) -> str:
     key = year if prefix == "SAISINE" else 10_000 + year
-    TicketSequence.objects.get_or_create(year=key)
-    sequence = TicketSequence.objects.select_for_update().get(year=key)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{prefix}-{year}-{sequence.last:04d}"
+    # UPDATE first: it takes the row lock, so two transactions never get the same number.
+    if not TicketSequence.objects.filter(year=key).update(last=F("last") + 1):
+        TicketSequence.objects.get_or_create(year=key)
+        TicketSequence.objects.filter(year=key).update(last=F("last") + 1)
+    last = TicketSequence.objects.filter(year=key).values_list("last", flat=True).get()
+    return f"{prefix}-{year}-{last:04d}"
 
 
 def _stale(ticket: Ticket, transition: workflow.Transition) -> ValidationError:
@@ -233,7 +235,8 @@ def acknowledgement_text(ticket: Ticket) -> str:
     }
 
 
-def _rules(ticket: Ticket, rules) -> None:
+def _rules(ticket: Ticket, rules) -> list[RuleReference]:
+    """Validated, unsaved rule references."""
     rows = []
     for index, rule in enumerate(rules or ()):
         level = rule.get("level") or ""
@@ -249,13 +252,12 @@ def _rules(ticket: Ticket, rules) -> None:
             )
         rows.append(
             RuleReference(
-                ticket=ticket,
                 level=level,
                 text=text[:255],
                 article=(rule.get("article") or "").strip()[:100],
             )
         )
-    RuleReference.objects.bulk_create(rows)
+    return rows
 
 
 @transaction.atomic
@@ -330,18 +332,27 @@ def ticket_create(
         outcome_due_at=received_at + timedelta(days=OUTCOME_DAYS),
         is_fictitious=is_fictitious,
     )
-    try:
-        with transaction.atomic():
-            ticket.save()
-    except IntegrityError:
-        if idempotency_key:
+    rule_rows = _rules(ticket, rules)
+    ticket.search_text = search.normalise(
+        " ".join(text for text, _w in search.ticket_parts(ticket, rule_rows))
+    )
+    if idempotency_key:
+        try:
+            with transaction.atomic():
+                ticket.save()
+        except IntegrityError:
             existing = Ticket.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
                 return existing
-        raise
-    _rules(ticket, rules)
+            raise
+    else:
+        ticket.save()
+    for rule in rule_rows:
+        rule.ticket = ticket
+    RuleReference.objects.bulk_create(rule_rows)
     _save_attachments(ticket, None, attachments)
-    search.index([ticket])
+    if search.uses_postgres():
+        search.index([ticket])
     history_record(
         obj=ticket,
         user=author,
@@ -383,6 +394,7 @@ def ticket_message_receive(
     raw: bytes | None = None,
     attachments=(),
     created_at=None,
+    record: bool = True,
 ) -> TicketMessage:
     """Add a message from the author (web or e-mail) to the thread. An answered or closed ticket
     is reopened (history row ``reopen_on_message``)."""
@@ -421,7 +433,7 @@ def ticket_message_receive(
             fields=("outcome", "out_of_scope_reason", "outcome_at"),
         )
         ticket.state = locked.state
-    elif channel == Channel.EMAIL or channel == Channel.WEB:
+    elif record:
         history_record(
             obj=ticket, user=message.author, action="message", payload={"message": message.pk}
         )
