@@ -84,5 +84,9 @@ def load_demo(stdout=None, force: bool = False) -> bool:
         with transaction.atomic():
             module.load(ctx)
         ctx.say(f"  {name.split('.')[1]:<14} {time.monotonic() - started:5.1f} s")
+    # Loaders write organisations in bulk; index them all once for the directory search.
+    from essaim.actors.search import organisation_reindex_all
+
+    organisation_reindex_all()
     DemoDataset.objects.update_or_create(name="french-impact", defaults={"version": version})
     return True
