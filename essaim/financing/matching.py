@@ -238,7 +238,7 @@ class StageRule(Rule):
     title = _("stade du projet")
     messages = {
         OK: _("finance le stade %(stage)s"),
-        NO: _("ne finance que les stades suivants : %(stages)s ; le projet est au stade %(stage)s"),
+        NO: _("ne finance que %(stages)s ; le projet est au stade %(stage)s"),
     }
 
     def key(self, p):
@@ -251,7 +251,11 @@ class StageRule(Rule):
     def explain(self, inst, p, ctx, status):
         params = {"stage": _stage_label(p.stage)}
         if status == NO:
-            params["stages"] = _stage_list(inst.stages)
+            stages = _stage_list(inst.stages)
+            if len(inst.stages) == 1:
+                params["stages"] = str(_("le stade %(stage)s")) % {"stage": stages}
+            else:
+                params["stages"] = str(_("les stades %(stages)s")) % {"stages": stages}
         return params
 
 

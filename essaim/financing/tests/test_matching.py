@@ -112,7 +112,7 @@ def verdict(code, inst, project):
             terms(bands=(("development", 1, 2), ("scale_up", 3, 4))),
             facts(),
             NO,
-            "ne finance que les stades suivants : développement, changement d'échelle ; "
+            "ne finance que les stades développement, changement d'échelle ; "
             "le projet est au stade amorçage",
         ),
         (
@@ -390,7 +390,7 @@ def test_supermarket_ranks_a_seed_stage_instrument_for_associations_first(world)
     assert first.instrument.stages == frozenset({"seed"})
     novess = next(m for m in result.excluded if m.instrument.label == "NovESS")
     assert novess.reasons == [
-        "NovESS : ne finance que les stades suivants : développement, changement d'échelle ; "
+        "NovESS : ne finance que les stades développement, changement d'échelle ; "
         "le projet est au stade amorçage",
         "NovESS : le besoin de 40 000 € est inférieur à son minimum de 100 000 €",
     ]
@@ -440,3 +440,8 @@ def test_compile_instruments_query_count(world, django_assert_num_queries):
     with django_assert_num_queries(6):
         compiled = compile_instruments()
     assert len(compiled) == 8
+
+
+def test_single_stage_message():
+    _status, message = verdict("stage", terms(bands=(("emergence", None, 20_000),)), facts())
+    assert message == "ne finance que le stade émergence ; le projet est au stade amorçage"
