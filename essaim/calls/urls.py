@@ -12,6 +12,7 @@ urlpatterns = [
     path("<slug:slug>/dates-limites/", views.cutoff_add, name="cutoff_add"),
     path("<slug:slug>/dates-limites/<int:pk>/retirer/", views.cutoff_remove, name="cutoff_remove"),
     path("<slug:slug>/formulaire/", views.form_edit, name="form_edit"),
+    path("<slug:slug>/formulaire/apercu/", views.form_preview, name="form_preview"),
     path("<slug:slug>/formulaire/publier/", views.form_publish, name="form_publish"),
     path("<slug:slug>/grille/", views.grid_edit, name="grid_edit"),
 ]

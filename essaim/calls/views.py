@@ -251,6 +251,29 @@ def form_edit(request, slug: str):
 
 
 @require_POST
+def form_preview(request, slug: str):
+    """htmx: the live preview of the schema being typed, or its errors (path and problem)."""
+    call = _admin_call(request, slug)
+    problems, layout = [], []
+    try:
+        schema = json.loads(request.POST.get("schema", ""))
+    except json.JSONDecodeError as exc:
+        problems = [
+            _("JSON invalide ligne %(line)s, colonne %(col)s : %(msg)s.")
+            % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg}
+        ]
+    else:
+        problems = [str(e) for e in schema_errors(schema)]
+        if not problems:
+            layout = FormEngine(schema).build_form({}).layout()
+    return render(
+        request,
+        "calls/includes/form_preview.html",
+        {"call": call, "problems": problems, "preview": layout},
+    )
+
+
+@require_POST
 def form_publish(request, slug: str):
     call = _admin_call(request, slug)
     draft = services.draft_form(call)

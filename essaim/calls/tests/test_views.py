@@ -140,3 +140,17 @@ def test_grid_editor_keeps_what_was_typed_on_error(client, setup):
     assert "criteria.0.weight" in response.text
     assert "Renommé" in response.text and "insuffisant (tapé)" in response.text
     assert call.grid.criteria.get().title == "Existant"
+
+
+def test_live_preview(client, setup):
+    call, admin, other_admin, _i = setup
+    url = f"/appels/{call.slug}/formulaire/apercu/"
+    client.force_login(other_admin)
+    assert client.post(url, {"schema": json.dumps(SCHEMA)}).status_code == 403
+    client.force_login(admin)
+    response = client.post(url, {"schema": json.dumps(SCHEMA)})
+    assert response.status_code == 200 and "Accroche" in response.text
+    assert "ligne 1" in client.post(url, {"schema": "{"}).text
+    bad = json.loads(json.dumps(SCHEMA))
+    bad["sections"][0]["fields"][0]["kind"] = "essay"
+    assert "sections[0].fields[0].kind" in client.post(url, {"schema": json.dumps(bad)}).text

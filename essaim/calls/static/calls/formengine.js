@@ -30,8 +30,10 @@
     });
   }
   function init() {
-    document.querySelectorAll("form[data-engine]").forEach(function (form) {
+    document.querySelectorAll("[data-engine]").forEach(function (form) {
       update(form);
+      if (form.dataset.engineReady) return;
+      form.dataset.engineReady = "1";
       form.addEventListener("input", function () { update(form); });
       form.addEventListener("change", function () { update(form); });
     });
