@@ -1,0 +1,37 @@
+import pytest
+from django.urls import reverse
+
+from essaim.accounts.models import Role
+from essaim.core.navigation import ROLE_SHORTCUTS, role_shortcuts
+
+pytestmark = pytest.mark.django_db
+
+
+def test_header_links_the_public_sections(client):
+    content = client.get(reverse("portal:home")).content.decode()
+    for name in ("territories:list", "projects:directory", "regulatory:home"):
+        assert f'href="{reverse(name)}"' in content
+
+
+def test_the_current_section_is_marked(client):
+    content = client.get(reverse("actors:directory")).content.decode()
+    directory_link = content.split(f'href="{reverse("actors:directory")}"', 1)[1][:40]
+    assert 'aria-current="page"' in directory_link
+
+
+def test_every_role_has_shortcuts_that_resolve():
+    for role in Role:
+        shortcuts = role_shortcuts([role])
+        assert len(shortcuts) == len(ROLE_SHORTCUTS[role]), role
+
+
+def test_shortcuts_of_several_roles_are_not_repeated():
+    shortcuts = role_shortcuts([Role.PROGRAMME_ADMIN, Role.INSTRUCTOR])
+    urls = [item["url"] for item in shortcuts]
+    assert len(urls) == len(set(urls))
+    assert reverse("reviews:queue") in urls
+
+
+def test_a_shortcut_to_a_page_not_built_is_left_out(monkeypatch):
+    monkeypatch.setitem(ROLE_SHORTCUTS, Role.EXPERT, [("Nulle part", "nowhere:page")])
+    assert role_shortcuts([Role.EXPERT]) == []
