@@ -1,0 +1,49 @@
+"""The financing journey in Debian's Chromium: a holder views the matches of the cooperative
+supermarket, sends a request to the first instrument, the financer reviews and grants it, and
+the totals show the granted amount; axe-core checks the key pages."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "secret-password"  # noqa: S105 - UserFactory's test password
+
+
+def test_matches_request_grant_totals(world, page, live_server, login, assert_accessible):
+    project = world.supermarket
+    login(page, live_server, world.holder.email, PASSWORD)
+    page.goto(f"{live_server.url}/financement/projets/{project.pk}/")
+    ranked = page.locator("#ranked-matches > li")
+    expect(ranked.first).to_contain_text("FISO #2")
+    expect(page.locator("#excluded-matches")).to_contain_text(
+        "NovESS : le besoin de 40 000 € est inférieur à son minimum de 100 000 €"
+    )
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Demander à FISO #2").click()
+    expect(page.get_by_label("Montant demandé (€)")).to_have_value("40000")
+    page.get_by_role("button", name="Envoyer la demande").click()
+    expect(page).to_have_url(re.compile(r"/financement/demandes/\d+/$"))
+    expect(page.locator("#request-status")).to_have_text("reçue")
+    request_url = page.url
+
+    page.context.clear_cookies()
+    login(page, live_server, world.financer.email, PASSWORD)
+    page.goto(request_url)
+    page.get_by_role("button", name="Instruire").click()
+    expect(page.locator("#request-status")).to_have_text("en instruction")
+    page.locator("#amount-grant").fill("35000")
+    page.get_by_role("button", name="Accorder").click()
+    expect(page.locator("#request-status")).to_have_text("accordée")
+
+    page.goto(f"{live_server.url}/financement/demandes/")
+    expect(page.locator("#totals-instrument")).to_contain_text("35")
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    login(page, live_server, world.holder.email, PASSWORD)
+    page.goto(f"{live_server.url}/projets/{project.pk}/")
+    expect(page.locator("#project-requests")).to_contain_text("accordée")
