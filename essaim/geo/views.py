@@ -1,18 +1,41 @@
 """Public geography pages: a perimeter's page and the official-unit search used by pickers."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from essaim.core.models import HistoryEvent
+from essaim.geo.forms import PerimeterForm, units_to_text
 from essaim.geo.models import Perimeter, UnitKind
 from essaim.geo.queries import communes_of, units_search, units_with_names
+from essaim.geo.services import perimeter_create, perimeter_update
+
+PERIMETERS_PER_PAGE = 50
 
 COMMUNES_PER_PAGE = 50
 SEARCH_LIMIT = 10  # per kind
+
+
+@login_not_required
+@require_GET
+def perimeter_list(request):
+    """Every perimeter, with its population and number of communes (two queries a page)."""
+    queryset = Perimeter.objects.visible_to(request.user).order_by("name")
+    page_obj = Paginator(queryset, PERIMETERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "geo/perimeter_list.html",
+        {
+            "page_obj": page_obj,
+            "perimeters": page_obj.object_list,
+            "can_manage": request.user.has_perm("geo.manage_perimeters"),
+        },
+    )
 
 
 @login_not_required
@@ -44,8 +67,70 @@ def perimeter_detail(request, slug: str):
                 .order_by("granted_on")
             ),
             "history": history,
+            "can_manage": history is not None,
         },
     )
+
+
+def _check_can_manage(request) -> None:
+    if not request.user.has_perm("geo.manage_perimeters"):
+        raise PermissionDenied(_("Seule l'équipe du programme peut modifier les périmètres."))
+
+
+def _copy_errors(form: PerimeterForm, error: ValidationError) -> None:
+    for field, field_errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else "name", field_errors)
+
+
+@require_http_methods(["GET", "POST"])
+def perimeter_create_view(request):
+    """The programme team builds a perimeter from official units (picked with the unit search)."""
+    _check_can_manage(request)
+    form = PerimeterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            perimeter = perimeter_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                units=form.cleaned_data["units"],
+            )
+        except ValidationError as error:
+            _copy_errors(form, error)
+        else:
+            messages.success(request, _("Périmètre créé."))
+            return redirect("geo:perimeter_detail", slug=perimeter.slug)
+    return render(request, "geo/perimeter_form.html", {"form": form, "perimeter": None})
+
+
+@require_http_methods(["GET", "POST"])
+def perimeter_update_view(request, slug: str):
+    _check_can_manage(request)
+    perimeter = get_object_or_404(Perimeter.objects.visible_to(request.user), slug=slug)
+    initial = {
+        "name": perimeter.name,
+        "description": perimeter.description,
+        "units": units_to_text(units_with_names(perimeter)),
+    }
+    form = PerimeterForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = perimeter_update(
+                user=request.user,
+                perimeter=perimeter,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                units=form.cleaned_data["units"],
+            )
+        except ValidationError as error:
+            _copy_errors(form, error)
+        else:
+            if changed:
+                messages.success(request, _("Périmètre mis à jour."))
+            else:
+                messages.info(request, _("Aucune modification."))
+            return redirect("geo:perimeter_detail", slug=perimeter.slug)
+    return render(request, "geo/perimeter_form.html", {"form": form, "perimeter": perimeter})
 
 
 @login_not_required
@@ -70,7 +155,7 @@ def unit_search(request):
         <div data-geo-picker>
           <input type="search" name="q" autocomplete="off"
                  hx-get="{% url 'geo:unit_search' %}?kinds=epci,commune"
-                 hx-trigger="input changed delay:300ms" hx-target="next [data-geo-results]">
+                 hx-trigger="input delay:300ms, search" hx-target="next [data-geo-results]">
           <div data-geo-results aria-live="polite"></div>
           <input type="hidden" name="unit_kind" data-geo-picker-kind>
           <input type="hidden" name="unit_code" data-geo-picker-code>
