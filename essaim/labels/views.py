@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from essaim.actors.models import CollectiveMember
@@ -27,6 +28,25 @@ from essaim.labels.forms import (
     WaveForm,
 )
 from essaim.labels.models import Label, LabelState, LabelStatus
+
+HISTORY_ACTIONS = {
+    "wave_create": _lazy("vague créée"),
+    "wave_update": _lazy("vague modifiée"),
+    "wave_add_applications": _lazy("candidatures ajoutées"),
+    "wave_decide": _lazy("décisions enregistrées"),
+    "wave_decided": _lazy("toutes les décisions prises"),
+    "wave_publish": _lazy("vague publiée"),
+    "label_grant": _lazy("label attribué"),
+    "label_revoke": _lazy("label révoqué"),
+}
+
+
+def _history(obj, limit: int = 20) -> list:
+    events = list(HistoryEvent.objects.for_object(obj).order_by("-at", "-pk")[:limit])
+    for event in events:
+        event.action_label = HISTORY_ACTIONS.get(event.action, event.action)
+    return events
+
 
 # --- Programme admin: waves ----------------------------------------------------------------------
 
@@ -133,7 +153,7 @@ def _committee_context(request, wave, *, decision_form=None, add_form=None) -> d
         "add_form": add_form if can_add and addable.exists() else None,
         "can_publish": is_admin and wave.status == WaveStatus.DECIDED,
         "publish_too_early": bool(wave.announced_on and today < wave.announced_on),
-        "history": HistoryEvent.objects.for_object(wave).order_by("-at", "-pk")[:20],
+        "history": _history(wave),
     }
 
 
@@ -234,7 +254,7 @@ def label_revoke(request, pk: int):
     return render(
         request,
         "labels/label_revoke.html",
-        {"form": form, "label": label, "history": HistoryEvent.objects.for_object(label)},
+        {"form": form, "label": label, "history": _history(label)},
     )
 
 
