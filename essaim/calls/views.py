@@ -77,7 +77,7 @@ class CutOffForm(EssaimForm):
 class SchemaForm(EssaimForm):
     schema = forms.CharField(
         label=gettext_lazy("Définition du formulaire (JSON)"),
-        widget=forms.Textarea(attrs={"rows": 30, "class": "essaim-code", "spellcheck": "false"}),
+        widget=forms.Textarea(attrs={"rows": 30, "class": "fr-input", "spellcheck": "false"}),
     )
 
 
