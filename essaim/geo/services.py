@@ -434,12 +434,13 @@ def perimeter_update(
     return True
 
 
+@transaction.atomic
 def perimeter_rebuild(*, perimeter: Perimeter) -> None:
     """Recompute ``perimeter``'s materialised communes, ``commune_count`` and ``population``.
 
     Set-based: one DELETE, one INSERT … SELECT (union of the included units minus the excluded
-    ones, resolved by joins on the unit codes) and one UPDATE, whatever the size. Internal: the
-    caller (a service) holds the transaction and records the history.
+    ones, resolved by joins on the unit codes) and one UPDATE, whatever the size, in one
+    transaction. Internal: the calling service checks permissions and records the history.
     """
     tables = {
         "pc": PerimeterCommune._meta.db_table,
