@@ -623,11 +623,45 @@ class AnswerField(forms.Field):
         kind = self.spec["kind"]
         if kind == "organisation" and isinstance(value, dict):
             return value.get("siret", "")
-        if kind == "territory" and isinstance(value, dict):
-            return f"{value.get('kind')}:{value.get('code')}"
         if kind == "yes_no" and isinstance(value, bool):
             return "oui" if value else "non"
         return value
+
+
+class TerritoryPicker(forms.Widget):
+    """geo's official-unit picker (``/geo/recherche`` + ``geo/unit-picker.js``): a search box and
+    two hidden inputs ``<name>__kind`` and ``<name>__code``; the answer is "kind:code"."""
+
+    template_name = "calls/widgets/territory.html"
+
+    def __init__(self, kinds, attrs=None):
+        super().__init__(attrs)
+        self.kinds = kinds
+
+    def get_context(self, name, value, attrs):
+        from django.urls import reverse
+
+        context = super().get_context(name, value, attrs)
+        unit = value if isinstance(value, dict) else {}
+        context["widget"].update(
+            {
+                "search_url": reverse("geo:unit_search"),
+                "kinds": ",".join(self.kinds),
+                "kind": unit.get("kind", ""),
+                "code": unit.get("code", ""),
+                "display": unit.get("name", ""),
+            }
+        )
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        kind, code = data.get(f"{name}__kind", ""), data.get(f"{name}__code", "")
+        if code:
+            return f"{kind}:{code}" if kind else code
+        return data.get(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return f"{name}__code" not in data and name not in data
 
 
 def _widget_for(spec: dict):
@@ -670,7 +704,7 @@ def _widget_for(spec: dict):
     if kind == "organisation":
         return forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
     if kind == "territory":
-        return forms.TextInput(attrs={"autocomplete": "off", "data-territory": "1"})
+        return TerritoryPicker(spec.get("unit_kinds") or list(UNIT_KINDS))
     raise ValueError(kind)
 
 
@@ -694,8 +728,8 @@ def _help_for(spec: dict) -> str:
     if kind == "territory":
         kinds = spec.get("unit_kinds") or list(UNIT_KINDS)
         parts.append(
-            _("Code officiel (INSEE, ou SIREN d'un EPCI), préfixé du type si besoin : %(kinds)s.")
-            % {"kinds": ", ".join(f"{k}:…" for k in kinds)}
+            _("Tapez un nom ou un code officiel et choisissez dans la liste (%(kinds)s).")
+            % {"kinds": ", ".join(kinds)}
         )
     if kind == "multiple_choice" and "max_count" in spec:
         parts.append(_("%(max)s choix au plus.") % {"max": spec["max_count"]})

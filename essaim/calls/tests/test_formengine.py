@@ -209,3 +209,22 @@ def test_readonly_renders_every_kind_as_text():
     assert items["defis"]["blocks"][0]["items"][0]["text"] == "Un"
     hidden = copy.deepcopy(answers) | {"ptce": False}
     assert "ptce_name" not in {i["path"] for i in engine.readonly(hidden)[0]["items"]}
+
+
+def test_territory_picker_in_the_page_form(db):
+    from essaim.geo.models import Region
+
+    Region.objects.create(code="75", name="Nouvelle-Aquitaine")
+    form = engine.build_form(
+        {"unit": {"kind": "region", "code": "75", "name": "Nouvelle-Aquitaine"}}
+    )
+    html = form["unit"].as_field_group()
+    assert "data-geo-picker" in html and "/geo/recherche" in html
+    assert 'value="Nouvelle-Aquitaine"' in html and 'name="unit__code"' in html
+    data = QueryDict(mutable=True)
+    data.update({"q": "Nouvelle", "unit__kind": "region", "unit__code": "75"})
+    result = engine.merge_form(engine.build_form({}, data=data), {})
+    assert result.answers["unit"]["name"] == "Nouvelle-Aquitaine"
+    data.update({"unit__kind": "commune", "unit__code": "79191"})
+    result = engine.merge_form(engine.build_form({}, data=data), {})
+    assert "introuvable" in result.errors["unit"]
