@@ -224,3 +224,34 @@ def test_alert_pages(world):
     assert AlertSubscription.objects.count() == 1
     client.post(f"/financement/alertes/{subscription.pk}/supprimer/")
     assert not AlertSubscription.objects.exists()
+
+
+def test_rules_permissions(world):
+    fiso = world.instruments["FISO #2"]
+    assert world.financer.has_perm("financing.change_instrument", fiso)
+    assert not world.other_financer.has_perm("financing.change_instrument", fiso)
+    assert world.holder.has_perm("projects.change_project", world.supermarket)
+    assert not world.other_holder.has_perm("projects.change_project", world.supermarket)
+
+
+def test_matches_page_query_budget_with_many_instruments(world, django_assert_max_num_queries):
+    from essaim.financing.models import Instrument, TicketBand
+
+    provider = world.bpifrance
+    created = Instrument.objects.bulk_create(
+        [
+            Instrument(provider=provider, name=f"Outil {i}", kinds=["grant"], is_national=True)
+            for i in range(80)
+        ]
+    )
+    TicketBand.objects.bulk_create(
+        [TicketBand(instrument=i, stage="seed", min_amount=1000, max_amount=90000) for i in created]
+    )
+    client = client_for(world.holder)
+    url = f"/financement/projets/{world.supermarket.pk}/"
+    with django_assert_max_num_queries(25):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["result"].ranked) + len(response.context["result"].excluded) == 88
+    with django_assert_max_num_queries(20):
+        assert client.get(f"/api/v1/projects/{world.supermarket.pk}/matches").status_code == 200
