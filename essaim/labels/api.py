@@ -58,6 +58,7 @@ class VerificationOut(Schema):
 
 def _label_out(label: Label) -> dict:
     base = settings.ESSAIM_BASE_URL
+    state = label.state
     return {
         "id": label.pk,
         "territory": label.perimeter.name,
@@ -68,12 +69,12 @@ def _label_out(label: Label) -> dict:
         "granted_on": label.granted_on,
         "valid_until": label.valid_until,
         "status": label.status,
-        "state": label.state,
+        "state": state,
         "revoked_at": label.revoked_at,
         "revocation_reason": label.revocation_reason,
         "verification_code": label.verification_code,
         "verification_url": label.verification_full_url,
-        "certificate_url": base + label.get_certificate_url() if label.status == "valid" else None,
+        "certificate_url": base + label.get_certificate_url() if state == "valid" else None,
         "url": base + label.get_absolute_url(),
     }
 

@@ -264,9 +264,10 @@ def label_revoke(request, pk: int):
 @login_not_required
 def certificate(request, pk: int):
     label = get_object_or_404(
-        Label.objects.public().select_related("perimeter", "wave", "programme__owner"),
+        Label.objects.public()
+        .valid_on(timezone.localdate())
+        .select_related("perimeter", "wave", "programme__owner"),
         pk=pk,
-        status=LabelStatus.VALID,
     )
     stored = certificates.certificate_file(label)
     return FileResponse(

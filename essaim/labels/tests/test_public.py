@@ -70,6 +70,11 @@ def test_certificate_download_is_made_once_and_stored(client, label):
     assert label.certificate.name == name
 
 
+def test_certificate_of_expired_label_is_not_served(client, label):
+    Label.objects.filter(pk=label.pk).update(valid_until=datetime.date(2020, 1, 1))
+    assert client.get(reverse("labels:certificate", args=[label.pk])).status_code == 404
+
+
 def test_certificate_of_revoked_or_unpublished_label_is_not_served(client, label):
     admin = programme_admin(label.programme)
     services.label_revoke(label=label, user=admin, reason="Collectif dissous.")
