@@ -1,0 +1,37 @@
+"""Readable labels for the history of tickets and experimentation requests."""
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from essaim.regulatory.workflow import (
+    EXPERIMENTATION_TRANSITIONS,
+    TICKET_TRANSITIONS,
+    ExperimentationState,
+    TicketState,
+)
+
+register = template.Library()
+
+ACTIONS = {
+    **{t.name: t.label for t in TICKET_TRANSITIONS if t.label},
+    **{t.name: t.label for t in EXPERIMENTATION_TRANSITIONS},
+    "create": _("Réception"),
+    "submit": _("Dépôt"),
+    "message": _("Nouveau message"),
+    "reopen_on_message": _("Réouverture par un nouveau message"),
+    "reminder": _("Relance (délai dépassé)"),
+    "publish": _("Publication dans la base de connaissances"),
+    "publish_update": _("Mise à jour de la réponse publiée"),
+    "unpublish": _("Retrait de la base de connaissances"),
+}
+STATES = {**dict(TicketState.choices), **dict(ExperimentationState.choices)}
+
+
+@register.filter
+def action_label(code: str) -> str:
+    return ACTIONS.get(code, code)
+
+
+@register.filter
+def state_label(code: str) -> str:
+    return STATES.get(code, code)
