@@ -11,7 +11,7 @@ def geography(db):
 
 
 @pytest.fixture
-def admin_user(db):
+def programme_admin(db):
     return _staff(Role.PROGRAMME_ADMIN)
 
 

@@ -142,8 +142,8 @@ def test_reads_are_public_and_the_same_for_everyone(client, nouvelle_aquitaine, 
     assert bad_token.status_code == 401
 
 
-def test_writes_are_not_exposed(client, nouvelle_aquitaine, admin_user):
-    client.force_login(admin_user)
+def test_writes_are_not_exposed(client, nouvelle_aquitaine, programme_admin):
+    client.force_login(programme_admin)
     response = client.post(f"{API}/geo/perimeters", {}, content_type="application/json")
     assert response.status_code == 405
     assert Perimeter.objects.count() == 1

@@ -22,9 +22,9 @@ def test_public_perimeter_page_is_accessible(page, live_server, geography, asser
 
 
 def test_staff_build_a_perimeter_with_the_unit_picker(
-    page, live_server, geography, admin_user, login, assert_accessible
+    page, live_server, geography, programme_admin, login, assert_accessible
 ):
-    login(page, live_server, admin_user.email, "secret-password")
+    login(page, live_server, programme_admin.email, "secret-password")
     page.goto(f"{live_server.url}/geo/nouveau-perimetre/")
     assert_accessible(page)
 

@@ -15,9 +15,9 @@ def insee_codes(perimeter):
     return sorted(communes_of(perimeter).values_list("insee", flat=True))
 
 
-def test_region_perimeter_has_all_its_communes_population_and_count(geography, admin_user):
+def test_region_perimeter_has_all_its_communes_population_and_count(geography, programme_admin):
     perimeter = perimeter_create(
-        user=admin_user, name="Région Nouvelle-Aquitaine", units=[Unit("region", "75")]
+        user=programme_admin, name="Région Nouvelle-Aquitaine", units=[Unit("region", "75")]
     )
 
     assert perimeter.slug == "region-nouvelle-aquitaine"
@@ -26,7 +26,7 @@ def test_region_perimeter_has_all_its_communes_population_and_count(geography, a
     assert perimeter.population == 7221 + 59854 + 10140 + 10289 + 89916
     event = HistoryEvent.objects.for_object(perimeter).get()
     assert event.action == "perimeter.created"
-    assert event.actor == admin_user
+    assert event.actor == programme_admin
     assert event.payload["units"] == [{"kind": "region", "code": "75", "excluded": False}]
 
 
@@ -68,11 +68,13 @@ def test_rebuild_touches_only_its_own_perimeter(geography):
     assert PerimeterCommune.objects.count() == 5
 
 
-def test_update_records_old_and_new_units(geography, admin_user):
-    perimeter = perimeter_create(user=admin_user, name="Poitou", units=[Unit("departement", "86")])
+def test_update_records_old_and_new_units(geography, programme_admin):
+    perimeter = perimeter_create(
+        user=programme_admin, name="Poitou", units=[Unit("departement", "86")]
+    )
 
     changed = perimeter_update(
-        user=admin_user,
+        user=programme_admin,
         perimeter=perimeter,
         name="Poitou élargi",
         units=[Unit("departement", "86"), Unit("departement", "79")],

@@ -51,8 +51,8 @@ def test_perimeter_page_is_public_and_hides_history_from_non_staff(client, regio
     assert "Historique" not in response.content.decode()
 
 
-def test_programme_staff_see_the_history(client, region_75, admin_user):
-    client.force_login(admin_user)
+def test_programme_staff_see_the_history(client, region_75, programme_admin):
+    client.force_login(programme_admin)
     html = client.get(page(region_75)).content.decode()
     assert 'id="perimeter-history"' in html
     assert "création" in html

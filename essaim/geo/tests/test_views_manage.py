@@ -18,13 +18,13 @@ def poitou(geography):
     return perimeter_create(user=None, name="Poitou", units=[Unit("departement", "86")])
 
 
-def test_list_is_public_and_offers_creation_to_staff_only(client, poitou, admin_user, user):
+def test_list_is_public_and_offers_creation_to_staff_only(client, poitou, programme_admin, user):
     html = client.get(reverse("geo:perimeter_list")).content.decode()
     assert "Poitou" in html
     assert CREATE not in html
     client.force_login(user)
     assert CREATE not in client.get(reverse("geo:perimeter_list")).content.decode()
-    client.force_login(admin_user)
+    client.force_login(programme_admin)
     assert CREATE in client.get(reverse("geo:perimeter_list")).content.decode()
 
 
@@ -59,8 +59,8 @@ def test_anonymous_is_sent_to_the_login_page(client, poitou):
     assert Perimeter.objects.count() == 1
 
 
-def test_staff_create_a_perimeter_from_unit_lines(client, geography, admin_user):
-    client.force_login(admin_user)
+def test_staff_create_a_perimeter_from_unit_lines(client, geography, programme_admin):
+    client.force_login(programme_admin)
     assert client.get(CREATE).status_code == 200
 
     response = client.post(
@@ -76,7 +76,7 @@ def test_staff_create_a_perimeter_from_unit_lines(client, geography, admin_user)
     assert response.status_code == 302
     assert response["Location"] == reverse("geo:perimeter_detail", args=[perimeter.slug])
     assert sorted(communes_of(perimeter).values_list("insee", flat=True)) == ["79081", "79202"]
-    assert HistoryEvent.objects.for_object(perimeter).get().actor == admin_user
+    assert HistoryEvent.objects.for_object(perimeter).get().actor == programme_admin
 
 
 @pytest.mark.parametrize(
@@ -88,8 +88,10 @@ def test_staff_create_a_perimeter_from_unit_lines(client, geography, admin_user)
         ("", "Ce champ est obligatoire"),
     ],
 )
-def test_bad_units_are_explained_and_the_input_kept(client, geography, admin_user, units, message):
-    client.force_login(admin_user)
+def test_bad_units_are_explained_and_the_input_kept(
+    client, geography, programme_admin, units, message
+):
+    client.force_login(programme_admin)
     response = client.post(CREATE, {"name": "Essai", "units": units})
 
     assert response.status_code == 200
@@ -99,16 +101,16 @@ def test_bad_units_are_explained_and_the_input_kept(client, geography, admin_use
     assert not Perimeter.objects.exists()
 
 
-def test_duplicate_name_is_explained(client, poitou, admin_user):
-    client.force_login(admin_user)
+def test_duplicate_name_is_explained(client, poitou, programme_admin):
+    client.force_login(programme_admin)
     response = client.post(CREATE, {"name": "Poitou", "units": "region 75"})
     assert response.status_code == 200
     assert "identifiant « poitou »" in response.content.decode()
     assert Perimeter.objects.count() == 1
 
 
-def test_staff_edit_units_and_the_change_is_in_the_history(client, poitou, admin_user):
-    client.force_login(admin_user)
+def test_staff_edit_units_and_the_change_is_in_the_history(client, poitou, programme_admin):
+    client.force_login(programme_admin)
     update = reverse("geo:perimeter_update", args=[poitou.slug])
     form_html = client.get(update).content.decode()
     assert "departement 86 — Vienne" in form_html
@@ -121,7 +123,7 @@ def test_staff_edit_units_and_the_change_is_in_the_history(client, poitou, admin
     poitou.refresh_from_db()
     assert poitou.commune_count == 4
     event = HistoryEvent.objects.for_object(poitou).filter(action="perimeter.updated").get()
-    assert event.actor == admin_user
+    assert event.actor == programme_admin
     assert event.payload["commune_count"] == [2, 4]
     page = client.get(reverse("geo:perimeter_detail", args=[poitou.slug])).content.decode()
     assert "Périmètre mis à jour." in page
