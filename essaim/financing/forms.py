@@ -94,3 +94,13 @@ class TransitionForm(EssaimForm):
         label=_("Commentaire ou motif"), required=False, widget=forms.Textarea
     )
     amount = forms.IntegerField(label=_("Montant accordé (€)"), required=False, min_value=1)
+
+
+class InstrumentCreateForm(InstrumentForm):
+    class Meta(InstrumentForm.Meta):
+        fields = ["provider", "name", *InstrumentForm.Meta.fields]
+
+    def __init__(self, *args, providers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if providers is not None:
+            self.fields["provider"].queryset = providers

@@ -5,6 +5,7 @@ from essaim.financing import views
 app_name = "financing"
 urlpatterns = [
     path("outils/", views.instrument_list, name="instrument_list"),
+    path("outils/nouveau/", views.instrument_create, name="instrument_create"),
     path("outils/<int:pk>/", views.instrument_detail, name="instrument_detail"),
     path("outils/<int:pk>/modifier/", views.instrument_edit, name="instrument_edit"),
     path("projets/<int:project_pk>/", views.matches, name="matches"),

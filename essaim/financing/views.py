@@ -10,7 +10,13 @@ from essaim.accounts.queries import scope_ids
 from essaim.actors.models import Collective
 from essaim.core.models import HistoryEvent
 from essaim.financing import services
-from essaim.financing.forms import BandFormSet, InstrumentForm, RequestForm, TransitionForm
+from essaim.financing.forms import (
+    BandFormSet,
+    InstrumentCreateForm,
+    InstrumentForm,
+    RequestForm,
+    TransitionForm,
+)
 from essaim.financing.matching import AMOUNT_BANDS, find_gaps, match_project
 from essaim.financing.models import AlertSubscription, FinancingRequest, Instrument
 from essaim.projects.models import Project, Stage
@@ -40,7 +46,11 @@ def instrument_list(request):
     return render(
         request,
         "financing/instrument_list.html",
-        {"instruments": instruments, "editable": editable},
+        {
+            "instruments": instruments,
+            "editable": editable,
+            "can_create": request.user.is_authenticated and _providers(request.user).exists(),
+        },
     )
 
 
@@ -80,13 +90,7 @@ def instrument_edit(request, pk: int):
     if request.method == "POST" and form.is_valid() and bands.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k in services.INSTRUMENT_FIELDS}
         m2m = {k: form.cleaned_data[k] for k in services.INSTRUMENT_M2M}
-        band_rows = [
-            {"stage": b["stage"], "min_amount": b["min_amount"], "max_amount": b["max_amount"]}
-            for b in bands.cleaned_data
-            if b
-            and not b.get("DELETE")
-            and (b.get("stage") or b.get("min_amount") is not None or b.get("max_amount"))
-        ]
+        band_rows = _band_rows(bands)
         try:
             services.instrument_update(
                 user=request.user,
@@ -103,6 +107,54 @@ def instrument_edit(request, pk: int):
         request,
         "financing/instrument_form.html",
         {"form": form, "bands": bands, "instrument": instrument},
+    )
+
+
+def _providers(user):
+    from essaim.actors.models import Organisation
+
+    if user.is_superuser or scope_ids(user, Role.PROGRAMME_ADMIN, "programme"):
+        return Organisation.objects.order_by("name")
+    return Organisation.objects.filter(
+        pk__in=scope_ids(user, Role.FINANCER, "organisation")
+    ).order_by("name")
+
+
+def _band_rows(bands) -> list[dict]:
+    return [
+        {"stage": b["stage"], "min_amount": b["min_amount"], "max_amount": b["max_amount"]}
+        for b in bands.cleaned_data
+        if b
+        and not b.get("DELETE")
+        and (b.get("stage") or b.get("min_amount") is not None or b.get("max_amount"))
+    ]
+
+
+def instrument_create(request):
+    providers = _providers(request.user)
+    if not providers.exists():
+        raise PermissionDenied(_("Réservé aux financeurs."))
+    form = InstrumentCreateForm(request.POST or None, providers=providers)
+    bands = BandFormSet(request.POST or None, prefix="bands")
+    if request.method == "POST" and form.is_valid() and bands.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in services.INSTRUMENT_FIELDS}
+        m2m = {k: form.cleaned_data[k] for k in services.INSTRUMENT_M2M}
+        try:
+            instrument = services.instrument_create(
+                user=request.user,
+                provider=form.cleaned_data["provider"],
+                data=data,
+                bands=_band_rows(bands),
+                m2m=m2m,
+            )
+            messages.success(request, _("Outil créé."))
+            return redirect(instrument)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+    return render(
+        request,
+        "financing/instrument_form.html",
+        {"form": form, "bands": bands, "instrument": None},
     )
 
 

@@ -255,3 +255,49 @@ def test_matches_page_query_budget_with_many_instruments(world, django_assert_ma
     assert len(response.context["result"].ranked) + len(response.context["result"].excluded) == 88
     with django_assert_max_num_queries(20):
         assert client.get(f"/api/v1/projects/{world.supermarket.pk}/matches").status_code == 200
+
+
+@pytest.mark.parametrize(("who", "status"), [(None, 302), ("holder", 403), ("financer", 302)])
+def test_instrument_create_page(world, who, status):
+    from essaim.financing.models import Instrument
+
+    form = {
+        "provider": world.bpifrance.pk,
+        "name": "Prêt d'amorçage (fictif)",
+        "kinds": ["loan"],
+        "is_national": "on",
+        "is_published": "on",
+        "bands-TOTAL_FORMS": "1",
+        "bands-INITIAL_FORMS": "0",
+        "bands-0-stage": "seed",
+        "bands-0-min_amount": "10000",
+        "bands-0-max_amount": "50000",
+    }
+    response = client_for(getattr(world, who) if who else None).post(
+        "/financement/outils/nouveau/", form
+    )
+    assert response.status_code == status
+    created = Instrument.objects.filter(name="Prêt d'amorçage (fictif)").first()
+    assert (created is not None) == (who == "financer")
+    if created:
+        assert list(created.bands.values_list("stage", "min_amount", "max_amount")) == [
+            ("seed", 10000, 50000)
+        ]
+        assert HistoryEvent.objects.for_object(created).get().action == "created"
+
+
+def test_financer_cannot_create_for_another_provider(world):
+    from essaim.financing.models import Instrument
+
+    response = client_for(world.financer).post(
+        "/financement/outils/nouveau/",
+        {
+            "provider": world.france_active.pk,
+            "name": "Intrus",
+            "kinds": ["loan"],
+            "bands-TOTAL_FORMS": "0",
+            "bands-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200  # the form refuses the provider
+    assert not Instrument.objects.filter(name="Intrus").exists()
