@@ -184,3 +184,13 @@ def test_transitions_obey_the_table_and_the_roles(client, setup):
     )
     application.refresh_from_db()
     assert application.status == Status.CHANGES_REQUESTED
+
+
+def test_list_query_budget(client, setup, django_assert_max_num_queries):
+    application, lead, *_rest = setup
+    for _ in range(40):
+        lead_of(ApplicationFactory(form_version=application.form_version), user=lead)
+    headers = auth(lead)
+    with django_assert_max_num_queries(10):
+        response = client.get("/api/v1/applications", headers=headers)
+    assert response.json()["count"] == 41
