@@ -59,11 +59,16 @@ class DemoContext:
 
 
 def dataset_version() -> str:
-    """Changes whenever the reference file or a loader changes."""
+    """Changes whenever the reference file, a loader or a shipped data file changes."""
     digest = hashlib.sha256(REFERENCE_FILE.read_bytes())
     for name in LOADERS:
         module = importlib.import_module(name)
         digest.update(Path(module.__file__).read_bytes())
+    package = Path(__file__).resolve().parent.parent
+    data_files = [*package.glob("*/demo_data/**/*"), *package.glob("geo/data/*.json.gz")]
+    for path in sorted(p for p in data_files if p.is_file()):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
