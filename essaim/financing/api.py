@@ -165,6 +165,35 @@ class InstrumentPatch(Schema):
     url: str | None = None
     is_published: bool | None = None
     bands: list[BandIn] | None = None
+    regions: list[str] | None = Field(None, description="INSEE codes of régions")
+    perimeters: list[str] | None = Field(None, description="perimeter slugs")
+    excluded_regions: list[str] | None = Field(None, description="INSEE codes of régions")
+    excluded_perimeters: list[str] | None = Field(None, description="perimeter slugs")
+
+
+def _resolve_places(data: dict) -> dict:
+    """Région codes and perimeter slugs → objects; unknown ones are refused by name."""
+    from essaim.geo.models import Perimeter, Region
+
+    m2m = {}
+    errors = {}
+    for name, model, key in (
+        ("regions", Region, "code"),
+        ("excluded_regions", Region, "code"),
+        ("perimeters", Perimeter, "slug"),
+        ("excluded_perimeters", Perimeter, "slug"),
+    ):
+        if name not in data:
+            continue
+        wanted = data.pop(name) or []
+        found = list(model.objects.filter(**{f"{key}__in": wanted}))
+        missing = sorted(set(wanted) - {getattr(obj, key) for obj in found})
+        if missing:
+            errors[name] = _("Inconnus : %(values)s.") % {"values": ", ".join(missing)}
+        m2m[name] = found
+    if errors:
+        raise ValidationError(errors)
+    return m2m
 
 
 @router.patch(
@@ -193,7 +222,10 @@ def instrument_update(request, instrument_id: int, payload: InstrumentPatch):
             }
             for b in bands
         ]
-    services.instrument_update(user=request.user, instrument=instrument, data=data, bands=bands)
+    m2m = _resolve_places(data)
+    services.instrument_update(
+        user=request.user, instrument=instrument, data=data, bands=bands, m2m=m2m
+    )
     return instrument_out(_instrument(request, instrument_id))
 
 

@@ -218,3 +218,34 @@ def test_gaps_matrix(world, who, status):
     assert response.status_code == status
     if status == 200:
         assert [g["need_id"] for g in response.json()["gaps"]] == [world.big_need.pk]
+
+
+def test_instrument_patch_perimeters(world):
+    from essaim.financing.matching import match_project
+
+    fiso = world.instruments["FISO #2"]
+    client = client_for(world.financer)
+    response = post(
+        client,
+        f"{API}/instruments/{fiso.pk}",
+        {"is_national": False, "regions": ["84"], "excluded_perimeters": ["nowhere"]},
+        method="patch",
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "excluded_perimeters", "message": "Inconnus : nowhere."}
+    ]
+    fiso.refresh_from_db()
+    assert fiso.is_national
+    response = post(
+        client,
+        f"{API}/instruments/{fiso.pk}",
+        {"is_national": False, "regions": ["84"]},
+        method="patch",
+    )
+    assert response.status_code == 200
+    assert response.json()["regions"] == ["84"]
+    fiso_match = next(
+        m for m in match_project(world.supermarket).excluded if m.instrument.label == "FISO #2"
+    )
+    assert fiso_match.reasons == ["FISO #2 : ne couvre pas le territoire du projet"]
