@@ -301,3 +301,27 @@ def test_financer_cannot_create_for_another_provider(world):
     )
     assert response.status_code == 200  # the form refuses the provider
     assert not Instrument.objects.filter(name="Intrus").exists()
+
+
+def test_gaps_page_query_budget_at_ten_times_the_demo(world, django_assert_max_num_queries):
+    from essaim.projects.models import Need, Project
+    from essaim.projects.tests.factories import ProjectFactory
+
+    projects = ProjectFactory.build_batch(
+        2000, holder=world.other_org, perimeter=world.other_collective.perimeter, stage="spreading"
+    )
+    for position, project in enumerate(projects):
+        project.title = f"Essaimage {position:04d}"
+    Project.objects.bulk_create(projects)
+    Need.objects.bulk_create(
+        [
+            Need(project=p, kind="financing", amount=3_000_000, purpose="Essaimer")
+            for p in Project.objects.filter(title__startswith="Essaimage ")
+        ]
+    )
+    client = client_for(world.staff)
+    with django_assert_max_num_queries(20):
+        response = client.get("/financement/manques/")
+    assert response.status_code == 200
+    assert response.context["report"].needs_checked == 2002
+    assert len(response.context["report"].gaps) == 2001
