@@ -275,11 +275,18 @@ def load(ctx) -> None:
     ]
     officer = User.objects.get(email="guichet@demo.essaim.fr")
     holder = User.objects.filter(email="projet@demo.essaim.fr").first()
+    from essaim.projects.models import Project
+
+    holder_project = (
+        Project.objects.editable_by(holder).order_by("pk").first() if holder is not None else None
+    )
     perimeters = list(Perimeter.objects.filter(slug__in=PERIMETERS).order_by("slug"))
     perimeters = perimeters or list(Perimeter.objects.order_by("pk")[:10])
 
     mail_tickets = _import_mail(ctx, programme, officer, administrations)
-    web = _web_tickets(programme, officer, holder, administrations, perimeters, call)
+    web = _web_tickets(
+        programme, officer, holder, holder_project, administrations, perimeters, call
+    )
     ctx.objects["regulatory_call"] = call
     received = Ticket.objects.filter(programme=programme).count()
     ctx.say(
@@ -342,7 +349,9 @@ def _close(ticket, officer, outcome, when, reason="") -> None:
     Ticket.objects.filter(pk=ticket.pk).update(outcome_at=when)
 
 
-def _web_tickets(programme, officer, holder, administrations, perimeters, call) -> int:
+def _web_tickets(
+    programme, officer, holder, holder_project, administrations, perimeters, call
+) -> int:
     made = 0
     start = date(2019, 3, 1)
     plan = [("closed", s, o) for s, o in CLOSED] + [(state, None, None) for state in OPEN]
@@ -369,7 +378,8 @@ def _web_tickets(programme, officer, holder, administrations, perimeters, call) 
             wants_to_do=f"{s.wants} (saisine fictive)",
             blocked_by=s.blocked,
             rules=[{"level": s.level, "text": s.rule, "article": s.article}],
-            project_title=PROJECTS[index % len(PROJECTS)],
+            project=holder_project if by_holder else None,
+            project_title="" if by_holder and holder_project else PROJECTS[index % len(PROJECTS)],
             perimeter=perimeters[index % len(perimeters)] if perimeters else None,
             author_email=f"{first.lower()}.{last.lower().replace(' ', '')}@porteurs.demo.essaim.fr",
             author_name=f"{first} {last}",

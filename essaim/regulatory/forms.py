@@ -37,6 +37,12 @@ class TicketForm(EssaimForm):
         help_text=_("Nous vous enverrons un lien pour la confirmer avant d'ouvrir la saisine."),
     )
     title = forms.CharField(label=_("Objet"), max_length=255)
+    project = forms.ModelChoiceField(
+        label=_("Votre projet"),
+        queryset=Perimeter.objects.none(),
+        required=False,
+        help_text=_("si votre projet a sa page sur la plateforme"),
+    )
     project_title = forms.CharField(label=_("Nom du projet"), max_length=255, required=False)
     wants_to_do = forms.CharField(
         label=_("Ce que le projet veut faire"), widget=forms.Textarea(attrs={"rows": 4})
@@ -67,8 +73,19 @@ class TicketForm(EssaimForm):
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, anonymous: bool = False, **kwargs):
+    def __init__(self, *args, anonymous: bool = False, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from essaim.projects.models import Project
+
+        projects = (
+            Project.objects.none()
+            if anonymous or user is None
+            else Project.objects.editable_by(user).order_by("title")
+        )
+        if anonymous or not projects.exists():
+            del self.fields["project"]
+        else:
+            self.fields["project"].queryset = projects
         if not anonymous:
             del self.fields["email"]
         if not self.is_bound:

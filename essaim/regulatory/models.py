@@ -89,9 +89,17 @@ class Ticket(models.Model):
     wants_to_do = models.TextField(_("ce que le projet veut faire"), blank=True)
     blocked_by = models.TextField(_("ce qui bloque"), blank=True)
     rules_text = models.TextField(_("règles en cause"), blank=True)
-    # The projects app had no Project model when this app was written: the project's name is
-    # kept as text (a foreign key can replace it once projects.Project exists).
-    project_title = models.CharField(_("projet"), max_length=255, blank=True)
+    # The project when it has a page on the platform; its name as text otherwise (e-mail
+    # tickets, people without an account).
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("projet"),
+    )
+    project_title = models.CharField(_("nom du projet"), max_length=255, blank=True)
     organisation = models.ForeignKey(
         "actors.Organisation",
         on_delete=models.SET_NULL,
@@ -423,7 +431,15 @@ class ExperimentationRequest(models.Model):
         related_name="experimentation_requests",
         verbose_name=_("organisation"),
     )
-    project_title = models.CharField(_("projet"), max_length=255, blank=True)
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="experimentation_requests",
+        verbose_name=_("projet"),
+    )
+    project_title = models.CharField(_("nom du projet"), max_length=255, blank=True)
     derogation_asked = models.TextField(_("dérogation demandée"))
     rule_text = models.TextField(_("règle en cause"))
     rule_level = models.CharField(_("niveau de la règle"), max_length=16, choices=RuleLevel.choices)

@@ -271,6 +271,7 @@ def ticket_create(
     rules_text: str = "",
     rules=(),
     project_title: str = "",
+    project=None,
     organisation=None,
     perimeter=None,
     author_email: str = "",
@@ -302,6 +303,14 @@ def ticket_create(
             }
         )
     author = user if user is not None and user.is_authenticated else None
+    if project is not None:
+        from essaim.projects.models import Project
+
+        if author is None or not Project.objects.editable_by(author).filter(pk=project.pk).exists():
+            raise ValidationError({"project": _("Vous ne portez pas ce projet.")})
+        project_title = project_title or project.title
+        organisation = organisation or project.holder
+        perimeter = perimeter or project.perimeter
     if author is None and not author_email:
         raise ValidationError({"author_email": _("Une adresse électronique est nécessaire.")})
     if organisation is None and author is not None:
@@ -318,6 +327,7 @@ def ticket_create(
         wants_to_do=wants_to_do,
         blocked_by=blocked_by,
         rules_text=rules_text,
+        project=project,
         project_title=project_title[:255],
         organisation=organisation,
         perimeter=perimeter,
@@ -653,6 +663,7 @@ def experimentation_submit(
     perimeter=None,
     organisation=None,
     project_title: str = "",
+    project=None,
     ticket: Ticket | None = None,
     is_fictitious: bool = False,
 ) -> ExperimentationRequest:
@@ -680,6 +691,7 @@ def experimentation_submit(
         applicant=(ticket.author if ticket else user),
         applicant_email=(ticket.reply_address if ticket else user.email),
         organisation=organisation,
+        project=project,
         project_title=project_title[:255],
         derogation_asked=derogation_asked,
         rule_text=rule_text,
@@ -730,6 +742,7 @@ def ticket_to_experimentation(
         evaluation_plan=evaluation_plan,
         perimeter=perimeter or locked.perimeter,
         organisation=locked.organisation,
+        project=locked.project,
         project_title=locked.project_title,
         ticket=locked,
         is_fictitious=locked.is_fictitious,

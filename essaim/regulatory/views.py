@@ -110,7 +110,9 @@ def ticket_new(request):
     content waits in a pending ticket, nothing is lost)."""
     anonymous = not request.user.is_authenticated
     programme = _default_programme()
-    form = forms.TicketForm(request.POST or None, request.FILES or None, anonymous=anonymous)
+    form = forms.TicketForm(
+        request.POST or None, request.FILES or None, anonymous=anonymous, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = {
@@ -138,6 +140,7 @@ def ticket_new(request):
             ticket = services.ticket_create(
                 user=request.user,
                 programme=programme,
+                project=data.get("project"),
                 perimeter=data["perimeter"],
                 idempotency_key=data["idempotency_key"],
                 attachments=[data["attachment"]] if data.get("attachment") else [],
@@ -279,7 +282,13 @@ def _make_form(name, ticket, data=None, files=None):
 def _ticket(request, pk):
     return get_object_or_404(
         Ticket.objects.visible_to(request.user).select_related(
-            "programme", "organisation", "perimeter", "administration", "assignee", "author"
+            "programme",
+            "organisation",
+            "perimeter",
+            "administration",
+            "assignee",
+            "author",
+            "project",
         ),
         pk=pk,
     )

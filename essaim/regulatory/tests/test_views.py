@@ -348,3 +348,27 @@ def test_holder_files_an_experimentation_request(client, programme, people):
     assert response.status_code == 400
     assert "Union européenne" in response.content.decode()
     assert ExperimentationRequest.objects.count() == 0
+
+
+def test_holder_links_the_ticket_to_their_own_project_only(client, programme):
+    from essaim.projects.tests.factories import ProjectFactory
+
+    organisation = OrganisationFactory()
+    author = holder(organisation)
+    mine = ProjectFactory(holder=organisation, title="Épicerie du bourg")
+    theirs = ProjectFactory(title="Projet d'un autre")
+    client.force_login(author)
+    data = {
+        "title": "Vrac",
+        "wants_to_do": "Vendre en vrac",
+        "blocked_by": "Étiquetage",
+        "idempotency_key": "p-1",
+    }
+    response = client.post(reverse("regulatory:ticket_new"), {**data, "project": theirs.pk})
+    assert response.status_code == 400
+    assert Ticket.objects.count() == 0
+    client.post(reverse("regulatory:ticket_new"), {**data, "project": mine.pk})
+    t = Ticket.objects.get()
+    assert (t.project, t.project_title, t.organisation) == (mine, "Épicerie du bourg", organisation)
+    page = client.get(reverse("regulatory:ticket_detail", args=[t.pk])).content.decode()
+    assert reverse("projects:detail", args=[mine.pk]) in page
