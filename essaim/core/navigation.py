@@ -21,18 +21,24 @@ ROLE_SHORTCUTS = {
         (_("Appels et formulaires"), "calls:list"),
         (_("Instruction des candidatures"), "reviews:queue"),
         (_("Vagues et décisions"), "labels:wave_list"),
+        (_("Plans d'accompagnement"), "support:programme"),
         (_("Administration technique (rôles)"), "admin:index"),
     ],
     Role.INSTRUCTOR: [
         (_("Instruction des candidatures"), "reviews:queue"),
         (_("Vagues et décisions"), "labels:wave_list"),
+        (_("Plans d'accompagnement"), "support:programme"),
     ],
     Role.EXPERT: [(_("Mes demandes d'avis"), "reviews:my_requests")],
     Role.TERRITORY_LEAD: [
         (_("Mes candidatures"), "applications:mine"),
+        (_("Mon plan d'accompagnement"), "support:mine"),
         (_("Appels ouverts"), "calls:list"),
     ],
-    Role.TERRITORY_MEMBER: [(_("Mes candidatures"), "applications:mine")],
+    Role.TERRITORY_MEMBER: [
+        (_("Mes candidatures"), "applications:mine"),
+        (_("Mon plan d'accompagnement"), "support:mine"),
+    ],
     Role.PROJECT_HOLDER: [
         (_("Projets"), "projects:directory"),
         (_("Mes saisines du guichet unique"), "regulatory:my_tickets"),
