@@ -3,10 +3,13 @@ names live in the ``reviews`` namespace)."""
 
 from django.urls import path
 
+from essaim.applications import views_exports
 from essaim.applications import views_instruction as views
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("exports/", views_exports.exports_page, name="exports"),
+    path("exports/<int:pk>.<str:fmt>", views_exports.export, name="export"),
     path("actions-groupees/", views.bulk_action, name="bulk_action"),
     path("<int:pk>/", views.instruction_detail, name="instruction_detail"),
     path(
