@@ -1,9 +1,7 @@
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from essaim.actors.models import Organisation
 from essaim.calls.models import Programme
-from essaim.geo.models import Perimeter
 
 # The seed's six axes; issue "support plans" makes them programme data.
 SUPPORT_AXES = [
@@ -20,14 +18,16 @@ SUPPORT_AXES = [
 
 
 def home_context() -> dict:
-    """What the home page shows: the programme and a few figures. A fixed number of queries."""
+    """What the home page shows: the programme and a few public figures. A fixed number of
+    queries, whatever the volume."""
+    from essaim.calls.models import Wave, WaveStatus
+    from essaim.labels.models import Label, LabelStatus
+
     programme = Programme.objects.select_related("owner", "expert_partner").first()
-    figures = Organisation.objects.aggregate(
-        organisations=Count("pk"),
-    )
     return {
         "programme": programme,
-        "organisation_count": figures["organisations"],
         "support_axes": SUPPORT_AXES,
-        "perimeter_count": Perimeter.objects.filter(collectives__isnull=False).distinct().count(),
+        "label_count": Label.objects.public().filter(status=LabelStatus.VALID).count(),
+        "wave_count": Wave.objects.filter(status=WaveStatus.PUBLISHED).count(),
+        "organisation_count": Organisation.objects.count(),
     }
