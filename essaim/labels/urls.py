@@ -13,6 +13,7 @@ urlpatterns = [
     path("vagues/<int:pk>/", views.wave_committee, name="wave_committee"),
     path("vagues/<int:pk>/modifier/", views.wave_edit, name="wave_edit"),
     path("vagues/<int:pk>/ajouter/", views.wave_add, name="wave_add"),
+    path("vagues/<int:pk>/retirer/<int:application_pk>/", views.wave_remove, name="wave_remove"),
     path("vagues/<int:pk>/decider/", views.wave_decide, name="wave_decide"),
     path("vagues/<int:pk>/publier/", views.wave_publish, name="wave_publish"),
 ]

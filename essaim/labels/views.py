@@ -152,6 +152,7 @@ def _committee_context(request, wave, *, decision_form=None, add_form=None) -> d
         "decision_form": decision_form if can_decide else None,
         "add_form": add_form if can_add and addable.exists() else None,
         "can_publish": is_admin and wave.status == WaveStatus.DECIDED,
+        "can_remove": can_add,
         "publish_too_early": bool(wave.announced_on and today < wave.announced_on),
         "history": _history(wave),
     }
@@ -182,6 +183,24 @@ def wave_add(request, pk: int):
             return redirect("labels:wave_committee", pk=wave.pk)
     context = _committee_context(request, wave, add_form=form)
     return render(request, "labels/wave_committee.html", context, status=422)
+
+
+@require_POST
+def wave_remove(request, pk: int, application_pk: int):
+    wave = get_object_or_404(queries.waves_visible_to(request.user), pk=pk)
+    _require_admin(request.user, wave.programme_id)
+    application = get_object_or_404(wave.applications.all(), pk=application_pk)
+    try:
+        services.wave_remove_application(wave=wave, application=application, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("« %(ref)s » ne fait plus partie de la vague.") % {"ref": application.reference},
+        )
+    return redirect("labels:wave_committee", pk=wave.pk)
 
 
 @require_POST

@@ -305,3 +305,25 @@ def test_superuser_without_membership(client, wave, apps):
     boss = UserFactory(is_superuser=True)
     login(client, boss)
     assert client.get(reverse("labels:wave_committee", args=[wave.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("anonymous", 302), ("lead", 404), ("other_admin", 404), ("instructor", 403), ("admin", 302)],
+)
+def test_remove_from_wave_matrix(client, people, wave, apps, who, expected):
+    if who != "anonymous":
+        login(client, people[who])
+    response = client.post(reverse("labels:wave_remove", args=[wave.pk, apps[0].pk]))
+    assert response.status_code == expected
+    apps[0].refresh_from_db()
+    assert (apps[0].wave is None) == (who == "admin")
+
+
+def test_decided_application_cannot_leave_the_wave(client, people, wave, apps):
+    login(client, people["admin"])
+    client.post(reverse("labels:wave_decide", args=[wave.pk]), decide_payload(apps[:1]))
+    response = client.post(reverse("labels:wave_remove", args=[wave.pk, apps[0].pk]), follow=True)
+    assert "Cette candidature a déjà une décision." in response.text
+    apps[0].refresh_from_db()
+    assert apps[0].wave == wave
