@@ -372,3 +372,44 @@ def test_holder_links_the_ticket_to_their_own_project_only(client, programme):
     assert (t.project, t.project_title, t.organisation) == (mine, "Épicerie du bourg", organisation)
     page = client.get(reverse("regulatory:ticket_detail", args=[t.pk])).content.decode()
     assert reverse("projects:detail", args=[mine.pk]) in page
+
+
+def test_public_knowledge_base_query_budget(
+    client, programme, people, django_assert_max_num_queries
+):
+    guichet = people["officer"]
+    for n in range(40):
+        t = ticket(programme, publish_consent=True, title=f"Question {n}")
+        services.ticket_triage(ticket=t, user=guichet, category="food", priority="low")
+        services.ticket_close(ticket=t, user=guichet, outcome=Outcome.CLARIFIED, reason="ok")
+        services.article_publish(
+            ticket=t, user=guichet, title=f"Réponse {n}", question="Q ?", answer="R.", theme="food"
+        )
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("regulatory:knowledge_base"))
+    assert response.status_code == 200
+    assert "40 réponses" in response.content.decode()
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("regulatory:home")).status_code == 200
+
+
+def test_experimentation_list_query_budget(
+    client, programme, people, django_assert_max_num_queries
+):
+    call = ExperimentationCallFactory(programme=programme)
+    for n in range(30):
+        services.experimentation_submit(
+            user=people["author"],
+            call=call,
+            title=f"Demande {n}",
+            derogation_asked="x",
+            rule_text="Décret",
+            rule_level="decree",
+            duration_months=12,
+            evaluation_plan="x",
+        )
+    client.force_login(people["officer"])
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("regulatory:experimentation_list"))
+    assert response.status_code == 200
+    assert "Demande 29" in response.content.decode()
