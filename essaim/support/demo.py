@@ -128,9 +128,14 @@ def _generic_plans(plans, axes, user, today) -> None:
             code, title, status, start, due, planned, committed, spent, reason = row
             if code not in axes:
                 continue
-            # Not every territory is at the same point: shift some statuses and dates.
+            # Not every territory is at the same point: shift some statuses, dates and budgets.
             if (index + number) % 4 == 0 and status == "planned":
                 status = "in_progress"
+            if status == "blocked" and index % 3:
+                status, reason = "in_progress", ""
+            if status == "in_progress" and index % 5 == 1:
+                status = "done"
+            scale = Decimal(4 + index % 5) / 4
             actions.append(
                 Action(
                     plan=plan,
@@ -140,9 +145,9 @@ def _generic_plans(plans, axes, user, today) -> None:
                     lead_organisation_id=lead_org.organisation_id if lead_org else None,
                     starts_on=_day(today, start + index),
                     due_on=_day(today, due + index),
-                    budget_planned=Decimal(planned),
-                    budget_committed=Decimal(committed),
-                    budget_spent=Decimal(spent),
+                    budget_planned=Decimal(planned) * scale,
+                    budget_committed=Decimal(committed) * scale,
+                    budget_spent=Decimal(spent) * scale,
                     status=status,
                     status_reason=reason,
                     done_on=_day(today, due + index) if status == "done" else None,
@@ -155,6 +160,16 @@ def _generic_plans(plans, axes, user, today) -> None:
                 plan=plan,
                 title="Bilan à un an du plan (fictif)",
                 due_on=_day(today, 45 + index),
+                is_fictitious=True,
+            )
+        )
+        meetings.append(
+            Meeting(
+                plan=plan,
+                title="Comité de pilotage semestriel (fictif)",
+                held_on=_day(today, 10 + index * 3),
+                agenda="(fictif) Bilan des actions ; budget engagé ; suite du plan.",
+                created_by=user,
                 is_fictitious=True,
             )
         )
