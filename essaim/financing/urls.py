@@ -16,6 +16,11 @@ urlpatterns = [
     ),
     path("demandes/", views.request_list, name="request_list"),
     path("demandes/<int:pk>/", views.request_detail, name="request_detail"),
+    path(
+        "demandes/<int:pk>/documents/<int:document_pk>/",
+        views.request_document,
+        name="request_document",
+    ),
     path("demandes/<int:pk>/action/", views.request_transition, name="request_transition"),
     path("manques/", views.gaps, name="gaps"),
     path("alertes/", views.alerts, name="alerts"),

@@ -268,6 +268,17 @@ def request_detail(request, pk: int):
     )
 
 
+def request_document(request, pk: int, document_pk: int):
+    """A document of a request, to the people who see the request (404 for anyone else)."""
+    from django.http import FileResponse
+
+    req = _request(request, pk)
+    document = get_object_or_404(req.documents.all(), pk=document_pk)
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.original_name
+    )
+
+
 @require_POST
 def request_transition(request, pk: int):
     req = _request(request, pk)

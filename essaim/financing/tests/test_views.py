@@ -110,7 +110,14 @@ def test_request_page_sends_with_documents(world):
     )
     assert response.status_code == 302
     request = FinancingRequest.objects.get()
-    assert request.documents.get().original_name == "budget.pdf"
+    document = request.documents.get()
+    assert document.original_name == "budget.pdf"
+    url = f"/financement/demandes/{request.pk}/documents/{document.pk}/"
+    download = client_for(world.financer).get(url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 fictif"
+    assert client_for(world.other_financer).get(url).status_code == 404
+    assert client_for(world.other_holder).get(url).status_code == 404
 
 
 def test_request_page_above_maximum_keeps_the_input(world):
