@@ -27,6 +27,8 @@ def demo(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     started = time.monotonic()
+    # Links in e-mails, certificates and API answers point at this very server.
+    os.environ.setdefault("ESSAIM_BASE_URL", f"http://{args.host}:{args.port}")
     _setup("demo")
     from django.conf import settings
     from django.core.management import call_command

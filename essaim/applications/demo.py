@@ -34,7 +34,8 @@ NA_MEMBERS = [
         CollectiveRole.MEMBER,
     ),
     ("ATIS", "ATIS", OrganisationKind.SUPPORT, CollectiveRole.MEMBER),
-    ("France Active", "", OrganisationKind.FINANCER, CollectiveRole.MEMBER),
+    # The seed's "France Active" of the Nouvelle-Aquitaine collective is its regional association.
+    ("France Active Nouvelle-Aquitaine", "", OrganisationKind.ASSOCIATION, CollectiveRole.MEMBER),
     ("Ellyx", "", OrganisationKind.COOPERATIVE, CollectiveRole.MEMBER),
     (
         "Chambre de métiers et de l'artisanat des Deux-Sèvres",
