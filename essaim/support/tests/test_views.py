@@ -278,3 +278,11 @@ def test_plan_page_query_budget(client, world, django_assert_max_num_queries):
     assert response.content.decode().count('id="action-') == 150
     with django_assert_max_num_queries(12):
         assert client.get(reverse("support:timeline", args=[world.plan.pk])).status_code == 200
+
+
+def test_plan_page_in_english(client, world, settings):
+    ActionFactory(plan=world.plan, status="blocked", status_reason="Waiting")
+    client.force_login(world.lead)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("support:plan", args=[world.plan.pk])).text
+    assert "Support plan" in html and "Add an action" in html and "blocked" in html
