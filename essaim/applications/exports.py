@@ -40,14 +40,16 @@ from essaim.calls.formengine import FormEngine, condition_holds, is_empty
 from essaim.calls.models import Call, FormVersion
 from essaim.geo.models import PerimeterCommune
 from essaim.reviews.consolidation import consolidate
-from essaim.reviews.models import CriterionMark, Recommendation, ReviewStatus
+from essaim.reviews.models import CriterionMark, Recommendation, ReviewRequest, ReviewStatus
 
 CHUNK = 2000
 CSV_DELIMITER = ";"  # what French spreadsheets expect; the BOM tells them it is UTF-8
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-STATUS_LABELS = dict(Status.choices)
-ROLE_LABELS = dict(CollectiveRole.choices)
-RECOMMENDATION_LABELS = dict(Recommendation.choices)
+FORMULA_CHARS = frozenset("=+-@\t\r")
+
+
+def _labels(choices) -> dict[str, str]:
+    """The choices' labels translated once per export (not once per row)."""
+    return {value: str(label) for value, label in choices}
 
 
 class _Row(NamedTuple):
@@ -60,52 +62,111 @@ class _Row(NamedTuple):
 # --- Columns of the form ---------------------------------------------------------------------
 
 
+TEXT_KINDS = {"short_text", "long_text", "email", "url"}
+SCALAR_KINDS = {"choice", "yes_no", "number", "date", "multiple_choice"}
+MEMO_SIZE = 10_000
+
+
+def answer_formatter(engine: FormEngine, spec: dict):
+    """A function giving one answer of ``spec`` as text, as ``FormEngine.display`` does (it is
+    called for every kind but plain text), remembering the texts of repeated scalar answers
+    (choices, yes/no, numbers, dates): a hundred thousand rows mostly repeat the same ones."""
+    kind = spec["kind"]
+    if kind in TEXT_KINDS:
+        return lambda value: "" if value is None or value == "" else str(value)
+    if kind == "repeat":
+        return _repeat_formatter(engine, spec)
+    if kind not in SCALAR_KINDS:
+        return lambda value: engine.display(spec, value)
+    memo: dict = {}
+
+    def formatter(value):
+        key = tuple(value) if isinstance(value, list) else value
+        try:
+            return memo[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unexpected unhashable value
+            return engine.display(spec, value)
+        if len(memo) > MEMO_SIZE:
+            memo.clear()
+        text = memo[key] = engine.display(spec, value)
+        return text
+
+    return formatter
+
+
+def _repeat_formatter(engine: FormEngine, spec: dict):
+    """A repeatable block's blocks one after the other in one cell:
+    "Défi 1 : Titre : … ; Budget : … | Défi 2 : …"."""
+    subs = [
+        (sub["key"], sub["label"], sub.get("show_if"), answer_formatter(engine, sub))
+        for sub in spec.get("fields", [])
+    ]
+    item_label = spec.get("item_label") or spec["label"]
+
+    def formatter(value):
+        if not isinstance(value, list):
+            return ""
+        blocks = []
+        for index, block in enumerate(value, start=1):
+            block = block if isinstance(block, dict) else {}
+            parts = [
+                f"{label} : {text(block[key])}"
+                for key, label, show_if, text in subs
+                if not is_empty(block.get(key)) and condition_holds(show_if, block)
+            ]
+            blocks.append(f"{item_label} {index} : {' ; '.join(parts)}")
+        return " | ".join(blocks)
+
+    return formatter
+
+
 class FormColumns:
     """The form's fields as columns: those of the newest version first, then the fields only
     older versions had (an application keeps the version it answered)."""
 
     def __init__(self, call: Call):
         versions = list(FormVersion.objects.filter(call=call).order_by("-number", "-pk"))
-        self.engines = {v.pk: FormEngine(v.schema) for v in versions}
+        engines = {v.pk: FormEngine(v.schema) for v in versions}
         self.keys: list[str] = []
         self.labels: list[str] = []
         for version in versions:
-            for key, spec in self.engines[version.pk].fields.items():
+            for key, spec in engines[version.pk].fields.items():
                 if key not in self.keys:
                     self.keys.append(key)
                     self.labels.append(spec.get("label") or key)
+        # Per version, per column: (key, show_if, formatter), or None where the version lacks it.
+        self.plans = {
+            pk: [
+                (
+                    key,
+                    engine.fields[key].get("show_if"),
+                    answer_formatter(engine, engine.fields[key]),
+                )
+                if key in engine.fields
+                else None
+                for key in self.keys
+            ]
+            for pk, engine in engines.items()
+        }
 
     def texts(self, form_version_id: int, answers: dict) -> list[str]:
-        engine = self.engines.get(form_version_id)
-        answers = answers if isinstance(answers, dict) else {}
-        if engine is None:
+        plan = self.plans.get(form_version_id)
+        if plan is None:
             return [""] * len(self.keys)
+        answers = answers if isinstance(answers, dict) else {}
         cells = []
-        for key in self.keys:
-            spec = engine.fields.get(key)
-            if spec is None or not condition_holds(spec.get("show_if"), answers):
+        for item in plan:
+            if item is None:
+                cells.append("")
+                continue
+            key, show_if, text = item
+            if show_if and not condition_holds(show_if, answers):
                 cells.append("")
             else:
-                cells.append(answer_text(engine, spec, answers.get(key)))
+                cells.append(text(answers.get(key)))
         return cells
-
-
-def answer_text(engine: FormEngine, spec: dict, value) -> str:
-    """One answer as text, a repeatable block as its blocks one after the other."""
-    if spec["kind"] != "repeat":
-        return engine.display(spec, value)
-    if not isinstance(value, list):
-        return ""
-    blocks = []
-    for index, block in enumerate(value, start=1):
-        block = block if isinstance(block, dict) else {}
-        parts = [
-            f"{sub['label']} : {engine.display(sub, block.get(sub['key']))}"
-            for sub in spec.get("fields", [])
-            if condition_holds(sub.get("show_if"), block) and not is_empty(block.get(sub["key"]))
-        ]
-        blocks.append(f"{spec.get('item_label') or spec['label']} {index} : {' ; '.join(parts)}")
-    return " | ".join(blocks)
 
 
 # --- Rows ------------------------------------------------------------------------------------
@@ -115,15 +176,22 @@ def _batches(iterable: Iterable, size: int = CHUNK) -> Iterator[tuple]:
     return itertools.batched(iterable, size)
 
 
-def _datetime(value) -> str:
+def _datetime(value, zone) -> str:
+    """``AAAA-MM-JJ HH:MM`` in the site's time zone."""
     if value is None:
         return ""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return value.astimezone(zone).isoformat(" ", "minutes")[:16]
 
 
-def _regions(perimeter_ids) -> dict[int, str]:
+def _in_range(applications, first: str, last: str):
+    """The applications of a batch (rows ordered by reference) as a subquery: cheaper to build
+    and send than an ``IN`` list of thousands of ids."""
+    return applications.order_by().filter(reference__gte=first, reference__lte=last)
+
+
+def _regions(batch_applications) -> dict[int, str]:
     rows = (
-        PerimeterCommune.objects.filter(perimeter_id__in=set(perimeter_ids))
+        PerimeterCommune.objects.filter(perimeter__in=batch_applications.values("perimeter_id"))
         .values_list("perimeter_id", "commune__region__name")
         .distinct()
         .order_by("perimeter_id", "commune__region__name")
@@ -134,11 +202,21 @@ def _regions(perimeter_ids) -> dict[int, str]:
     return {pk: ", ".join(values) for pk, values in names.items()}
 
 
-def _leads(collective_ids) -> dict[int, str]:
+def _leads(batch_applications) -> dict[int, str]:
     return dict(
         CollectiveMember.objects.filter(
-            collective_id__in=set(collective_ids), role=CollectiveRole.LEAD
+            collective__in=batch_applications.values("collective_id"), role=CollectiveRole.LEAD
         ).values_list("collective_id", "organisation__name")
+    )
+
+
+def _reviewed(batch_applications) -> set[int]:
+    return set(
+        ReviewRequest.objects.filter(
+            application__in=batch_applications.values("pk"), status=ReviewStatus.SUBMITTED
+        )
+        .values_list("application_id", flat=True)
+        .distinct()
     )
 
 
@@ -164,6 +242,8 @@ def application_rows(call: Call, applications) -> Iterator[list]:
     """The header, then one row per application of ``applications`` (a queryset of ``call``'s
     applications). Numbers stay numbers (the XLSX keeps them); everything else is text."""
     columns = FormColumns(call)
+    statuses = _labels(Status.choices)
+    zone = timezone.get_current_timezone()
     yield [
         _("Numéro"),
         _("Titre"),
@@ -181,9 +261,12 @@ def application_rows(call: Call, applications) -> Iterator[list]:
     ]
     rows = applications.order_by("reference").values_list(*APPLICATION_FIELDS)
     for batch in _batches(rows.iterator(chunk_size=CHUNK)):
-        regions = _regions(row[4] for row in batch)
-        leads = _leads(row[6] for row in batch)
-        scores = consolidate([_Row(row[0], row[1]) for row in batch])
+        in_batch = _in_range(applications, batch[0][2], batch[-1][2])
+        regions = _regions(in_batch)
+        leads = _leads(in_batch)
+        # Consolidate only the applications that have opinions (the others have no score).
+        reviewed = _reviewed(in_batch)
+        scores = consolidate([_Row(row[0], row[1]) for row in batch if row[0] in reviewed])
         for (
             pk,
             _call_id,
@@ -208,10 +291,10 @@ def application_rows(call: Call, applications) -> Iterator[list]:
                 regions.get(perimeter_id, ""),
                 collective,
                 leads.get(collective_id, ""),
-                str(STATUS_LABELS.get(status, status)),
+                statuses.get(status, status),
                 cutoff.isoformat() if cutoff else "",
                 wave if wave is not None else "",
-                _datetime(submitted_at),
+                _datetime(submitted_at, zone),
                 score.review_count if score else 0,
                 score.total if score and score.total is not None else "",
                 *columns.texts(version_id, answers),
@@ -238,11 +321,16 @@ def member_rows(applications) -> Iterator[list]:
         _("SIRET"),
         _("Rôle"),
     ]
+    roles = _labels(CollectiveRole.choices)
     rows = applications.order_by("reference").values_list("reference", "collective_id")
     for batch in _batches(rows.iterator(chunk_size=CHUNK)):
         members: dict[int, list[tuple]] = defaultdict(list)
         for collective_id, collective, name, siret, role in (
-            CollectiveMember.objects.filter(collective_id__in={c for _r, c in batch})
+            CollectiveMember.objects.filter(
+                collective__in=_in_range(applications, batch[0][0], batch[-1][0]).values(
+                    "collective_id"
+                )
+            )
             .order_by("collective_id", "position", "pk")
             .values_list(
                 "collective_id",
@@ -255,11 +343,13 @@ def member_rows(applications) -> Iterator[list]:
             members[collective_id].append((collective, name, siret, role))
         for reference, collective_id in batch:
             for collective, name, siret, role in members.get(collective_id, []):
-                yield [reference, collective, name, siret, str(ROLE_LABELS.get(role, role))]
+                yield [reference, collective, name, siret, roles.get(role, role)]
 
 
 def mark_rows(applications) -> Iterator[list]:
     """One row per submitted opinion × criterion (staff only: experts' marks)."""
+    recommendations = _labels(Recommendation.choices)
+    zone = timezone.get_current_timezone()
     yield [
         _("Numéro"),
         _("Expert"),
@@ -296,8 +386,8 @@ def mark_rows(applications) -> Iterator[list]:
             reference,
             f"{first} {last}".strip(),
             email,
-            _datetime(at),
-            str(RECOMMENDATION_LABELS.get(recommendation, recommendation)),
+            _datetime(at, zone),
+            recommendations.get(recommendation, recommendation),
             criterion,
             float(weight),
             mark,
@@ -318,10 +408,12 @@ def sheets(call: Call, applications) -> list[tuple[str, Iterator[list]]]:
 # --- CSV ---------------------------------------------------------------------------------------
 
 
-def _csv_cell(value) -> str | int | float:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+def _safe(row: list) -> list:
+    """Text starting like a formula gets an apostrophe (CSV injection)."""
+    return [
+        "'" + value if value.__class__ is str and value and value[0] in FORMULA_CHARS else value
+        for value in row
+    ]
 
 
 def csv_chunks(rows: Iterator[list], *, bom: bool = True) -> Iterator[bytes]:
@@ -337,7 +429,7 @@ def csv_chunks(rows: Iterator[list], *, bom: bool = True) -> Iterator[bytes]:
     buffer.seek(0)
     buffer.truncate()
     for batch in _batches(rows, 500):
-        writer.writerows([[_csv_cell(v) for v in row] for row in batch])
+        writer.writerows([_safe(row) for row in batch])
         yield encoder.encode(buffer.getvalue())
         buffer.seek(0)
         buffer.truncate()
