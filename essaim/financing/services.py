@@ -59,6 +59,9 @@ INSTRUMENT_FIELDS = (
 )
 INSTRUMENT_M2M = ("regions", "perimeters", "excluded_regions", "excluded_perimeters")
 MAX_DOCUMENT_SIZE = 10 * 1024 * 1024
+DOCUMENT_EXTENSIONS = frozenset(
+    {"pdf", "odt", "ods", "doc", "docx", "xls", "xlsx", "csv", "png", "jpg", "jpeg"}
+)
 
 
 # --- Instruments --------------------------------------------------------------------------------
@@ -270,7 +273,12 @@ def financing_request_send(
         errors["purpose"] = _("Décrivez l'objet de la demande.")
     documents = list(documents)
     for position, document in enumerate(documents):
-        if document.size > MAX_DOCUMENT_SIZE:
+        extension = document.name.rsplit(".", 1)[-1].lower() if "." in document.name else ""
+        if extension not in DOCUMENT_EXTENSIONS:
+            errors[f"documents[{position}]"] = _(
+                "Le document « %(name)s » n'est pas d'un type accepté (%(types)s)."
+            ) % {"name": document.name, "types": ", ".join(sorted(DOCUMENT_EXTENSIONS))}
+        elif document.size > MAX_DOCUMENT_SIZE:
             errors[f"documents[{position}]"] = _(
                 "Le document « %(name)s » dépasse %(limit)s Mo."
             ) % {"name": document.name, "limit": MAX_DOCUMENT_SIZE // (1024 * 1024)}

@@ -297,3 +297,20 @@ def test_alert_subscription_permissions(world):
 
 def test_instrument_count_unchanged(world):
     assert Instrument.objects.count() == 8
+
+
+def test_documents_of_an_unknown_type_are_refused(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with pytest.raises(ValidationError) as caught:
+        services.financing_request_send(
+            user=world.holder,
+            project=world.supermarket,
+            instrument=world.instruments["FISO #2"],
+            amount=40_000,
+            purpose="Local",
+            documents=[SimpleUploadedFile("virus.exe", b"MZ")],
+        )
+    assert list(caught.value.message_dict) == ["documents[0]"]
+    assert "virus.exe" in caught.value.message_dict["documents[0]"][0]
+    assert not FinancingRequest.objects.exists()
