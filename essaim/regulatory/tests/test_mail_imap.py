@@ -47,3 +47,45 @@ def test_poll_reads_new_messages_once(db, dovecot):
     report = mail_poll(config)
     assert report.counts["threaded"] == 1
     assert Ticket.objects.count() == 2
+
+
+def test_poll_command_reads_the_mailbox_and_reports_bad_credentials(db, dovecot, capsys):
+    import pytest
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    programme = ProgrammeFactory()
+    dovecot.deliver(_mail(7, programme.single_window_email), "7.eml")
+    args = ["mail", "poll", "--host", "127.0.0.1", "--port", str(dovecot.port), "--no-ssl"]
+
+    call_command(*args, "--user", dovecot.user, "--password", dovecot.password)
+    assert "1 nouvelle(s) saisine(s)" in capsys.readouterr().out
+    with pytest.raises(CommandError):
+        call_command(*args, "--user", dovecot.user, "--password", "wrong")
+    assert Ticket.objects.count() == 1
+
+
+def test_periodic_poll_without_configuration_does_nothing(db, monkeypatch):
+    from essaim.regulatory.tasks import mail_poll_periodic
+
+    monkeypatch.delenv("ESSAIM_IMAP_HOST", raising=False)
+    result = mail_poll_periodic.enqueue()
+    assert result.return_value == "IMAP not configured"
+
+
+def test_periodic_poll_reads_the_configured_mailbox(db, dovecot, monkeypatch):
+    from essaim.regulatory.tasks import mail_poll_periodic
+
+    programme = ProgrammeFactory()
+    dovecot.deliver(_mail(8, programme.single_window_email), "8.eml")
+    for key, value in {
+        "HOST": "127.0.0.1",
+        "PORT": str(dovecot.port),
+        "USER": dovecot.user,
+        "PASSWORD": dovecot.password,
+        "SSL": "0",
+    }.items():
+        monkeypatch.setenv(f"ESSAIM_IMAP_{key}", value)
+    result = mail_poll_periodic.enqueue()
+    assert "1 nouvelle(s) saisine(s)" in result.return_value
+    assert Ticket.objects.filter(programme=programme).count() == 1

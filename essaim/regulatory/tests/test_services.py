@@ -411,3 +411,22 @@ def test_knowledge_base_search_is_accent_insensitive(programme, guichet):
     assert list(queries.published_articles(rule="L. 5132")) == [article]
     assert list(queries.published_articles(theme="food")) == []
     assert list(KnowledgeArticle.objects.all()) == [article]
+
+
+def test_a_failed_send_is_recorded_on_the_message(
+    programme, guichet, settings, django_capture_on_commit_callbacks
+):
+    from essaim.regulatory.tests.conftest import free_port
+
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},
+        }
+    }
+    t = ticket(programme)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = services.ticket_answer(ticket=t, user=guichet, body="Réponse")
+    answer.refresh_from_db()
+    assert answer.sent_at is None
+    assert answer.send_error
