@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -392,6 +392,18 @@ def ticket_action(request, pk: int, name: str):
     return redirect("regulatory:ticket_detail", pk=ticket.pk)
 
 
+def attachment_download(request, pk: int, attachment_pk: int):
+    """An attachment of a ticket the user may see (always as a download, never rendered)."""
+    ticket = _ticket(request, pk)
+    attachment = get_object_or_404(ticket.attachments.all(), pk=attachment_pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type="application/octet-stream",
+    )
+
+
 # --- Quarantine ---------------------------------------------------------------------------------
 
 
@@ -400,6 +412,15 @@ def quarantine_list(request):
     items = QuarantinedMail.objects.defer("raw").order_by("status", "-received_at")
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "regulatory/quarantine_list.html", {"page": page})
+
+
+def quarantine_raw(request, pk: int):
+    """The quarantined message exactly as received, as an .eml file."""
+    _require_officer(request.user)
+    item = get_object_or_404(QuarantinedMail, pk=pk)
+    response = HttpResponse(bytes(item.raw), content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="quarantaine-{item.pk}.eml"'
+    return response
 
 
 def quarantine_detail(request, pk: int):

@@ -413,3 +413,55 @@ def test_experimentation_list_query_budget(
         response = client.get(reverse("regulatory:experimentation_list"))
     assert response.status_code == 200
     assert "Demande 29" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", 302),
+        ("holder", 404),
+        ("other_officer", 404),
+        ("author", 200),
+        ("officer", 200),
+    ],
+)
+def test_attachment_download_matrix(client, programme, people, who, expected):
+    t = ticket(programme, user=people["author"], attachments=[("plan.pdf", "", b"%PDF plan")])
+    attachment = t.attachments.get()
+    url = reverse("regulatory:attachment_download", args=[t.pk, attachment.pk])
+    response = _client(client, people[who]).get(url)
+    assert response.status_code == expected
+    if expected == 200:
+        assert b"".join(response.streaming_content) == b"%PDF plan"
+        assert "attachment" in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize(("who", "expected"), [("holder", 403), ("officer", 200)])
+def test_quarantine_raw_download(client, programme, people, who, expected):
+    item = inbound.mail_ingest(b"\x00 not a mail", source="test").quarantine
+    response = _client(client, people[who]).get(
+        reverse("regulatory:quarantine_raw", args=[item.pk])
+    )
+    assert response.status_code == expected
+    if expected == 200:
+        assert response.content == b"\x00 not a mail"
+
+
+def test_anonymous_attachment_waits_with_the_pending_ticket(client, programme):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {
+        "email": "visiteur@example.test",
+        "title": "Habitat partagé",
+        "wants_to_do": "Colocation",
+        "blocked_by": "Bail",
+        "idempotency_key": "anon-att",
+        "attachment": SimpleUploadedFile("bail.txt", b"projet de bail"),
+    }
+    client.post(reverse("regulatory:ticket_new"), data)
+    pending = PendingTicket.objects.get()
+    client.get(reverse("regulatory:ticket_confirm", args=[pending.token]))
+    attachment = Ticket.objects.get().attachments.get()
+    assert attachment.filename.startswith("bail")
+    with attachment.file.open("rb") as handle:
+        assert handle.read() == b"projet de bail"
