@@ -193,7 +193,7 @@ def queue(request):
     programmes = staff_programmes(request.user)
     form = QueueFilterForm(request.GET or None, programmes=programmes, user=request.user)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    queryset = _filter(instruction_queryset(request.user), data, request.user)
+    candidates = _filter(instruction_queryset(request.user), data, request.user)
     sort = request.GET.get("tri", "-submitted")
     key = sort.lstrip("-")
     if key not in SORTS:
@@ -202,7 +202,7 @@ def queue(request):
     needs_scores = key == "score" or any(
         data.get(f) not in (None, "", False) for f in ("disagreement", "score_min", "score_max")
     )
-    queryset = queryset.select_related("perimeter", "assignee", "cutoff", "call").annotate(
+    queryset = candidates.select_related("perimeter", "assignee", "cutoff", "call").annotate(
         reviews_submitted=Count(
             "review_requests", filter=Q(review_requests__status=ReviewStatus.SUBMITTED)
         ),
@@ -214,7 +214,7 @@ def queue(request):
     if needs_scores:
         # Scores are computed (weighted, normalised): consolidate every candidate in a bounded
         # number of queries, filter and sort the ids, then load one page of rows.
-        consolidations = consolidate(queryset.order_by())
+        consolidations = consolidate(candidates.order_by())
         ids = _score_filter(consolidations, data)
         if key == "score":
             ordered = sorted(

@@ -26,6 +26,7 @@ class CriterionConsolidation:
     mean: float | None = None
     spread: int | None = None
     disagreement: bool = False
+    count: int = 0
 
 
 @dataclass
@@ -44,29 +45,30 @@ class Consolidation:
         return any(c.disagreement for c in self.criteria)
 
 
-def _ids_and_calls(applications) -> dict[int, int]:
-    """{application id: call id}, with one query only when given bare ids."""
+def _ids_and_calls(applications) -> tuple[dict[int, int], object]:
+    """({application id: call id}, what to filter marks with: a subquery for a queryset, so
+    that a long list of ids never becomes a long list of SQL parameters)."""
     from essaim.applications.models import Application
 
-    items = list(applications) if not hasattr(applications, "values_list") else None
-    if items is None:  # a queryset
-        return dict(applications.values_list("pk", "call_id"))
-    objects = [a for a in items if hasattr(a, "call_id")]
+    if hasattr(applications, "values_list"):  # a queryset: one query
+        calls = dict(applications.values_list("pk", "call_id"))
+        return calls, applications.order_by().values("pk")
+    items = list(applications)
+    result = {a.pk: a.call_id for a in items if hasattr(a, "call_id")}
     ids = [a for a in items if not hasattr(a, "call_id")]
-    result = {a.pk: a.call_id for a in objects}
     if ids:
         result.update(Application.objects.filter(pk__in=ids).values_list("pk", "call_id"))
-    return result
+    return result, list(result)
 
 
 def consolidate(applications: Iterable) -> dict[int, Consolidation]:
     """Consolidate the submitted opinions of ``applications`` (Application objects, ids or a
     queryset). Every application gets an entry, with ``review_count == 0`` and no total when no
     opinion was given. ``disagreement`` is set on a criterion whose spread (max − min) reaches
-    the grid's ``disagreement_threshold``."""
+    the grid's ``disagreement_threshold`` (with at least two marks)."""
     from essaim.calls.models import Criterion
 
-    calls = _ids_and_calls(applications)
+    calls, selection = _ids_and_calls(applications)
     if not calls:
         return {}
     criteria_by_call: dict[int, list[Criterion]] = defaultdict(list)
@@ -77,11 +79,14 @@ def consolidate(applications: Iterable) -> dict[int, Consolidation]:
     ):
         criteria_by_call[criterion.grid.call_id].append(criterion)
 
-    marks: dict[int, dict[int, list[tuple[int, str]]]] = defaultdict(lambda: defaultdict(list))
-    reviews: dict[int, dict[int, str]] = defaultdict(dict)
-    rows = CriterionMark.objects.filter(
-        review__application_id__in=list(calls), review__status=ReviewStatus.SUBMITTED
-    ).values_list(
+    # stats[application][criterion] = [count, sum, min, max, marks, comments]
+    stats: dict[int, dict[int, list]] = defaultdict(dict)
+    reviews: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    submitted = CriterionMark.objects.filter(
+        review__application_id__in=selection, review__status=ReviewStatus.SUBMITTED
+    )
+    seen_reviews: dict[int, dict[int, str]] = defaultdict(dict)
+    rows = submitted.values_list(
         "review__application_id",
         "review_id",
         "review__recommendation",
@@ -90,9 +95,19 @@ def consolidate(applications: Iterable) -> dict[int, Consolidation]:
         "comment",
     )
     for application_id, review_id, recommendation, criterion_id, mark, comment in rows:
-        marks[application_id][criterion_id].append((mark, comment))
-        reviews[application_id][review_id] = recommendation
-
+        entry = stats[application_id].get(criterion_id)
+        if entry is None:
+            entry = stats[application_id][criterion_id] = [0, 0, mark, mark, [], []]
+        entry[0] += 1
+        entry[1] += mark
+        entry[2], entry[3] = min(entry[2], mark), max(entry[3], mark)
+        entry[4].append(mark)
+        if comment:
+            entry[5].append(comment)
+        seen_reviews[application_id][review_id] = recommendation
+    for application_id, by_review in seen_reviews.items():
+        for recommendation in by_review.values():
+            reviews[application_id][recommendation] += 1
     result = {}
     for application_id, call_id in calls.items():
         criteria = criteria_by_call.get(call_id, [])
@@ -101,28 +116,21 @@ def consolidate(applications: Iterable) -> dict[int, Consolidation]:
         if grid is not None:
             item.scale_min, item.scale_max = grid.scale_min, grid.scale_max
             item.disagreement_threshold = grid.disagreement_threshold
-        item.review_count = len(reviews.get(application_id, {}))
-        for recommendation in reviews.get(application_id, {}).values():
-            if recommendation:
-                item.recommendations[recommendation] = (
-                    item.recommendations.get(recommendation, 0) + 1
-                )
+        given = reviews.get(application_id, {})
+        item.review_count = sum(given.values())
+        item.recommendations = {r: n for r, n in given.items() if r}
         weighted, weights = 0.0, 0.0
         for criterion in criteria:
-            given = marks.get(application_id, {}).get(criterion.pk, [])
             entry = CriterionConsolidation(
-                criterion_id=criterion.pk,
-                title=criterion.title,
-                weight=criterion.weight,
-                marks=[m for m, _c in given],
-                comments=[c for _m, c in given if c],
+                criterion_id=criterion.pk, title=criterion.title, weight=criterion.weight
             )
-            if entry.marks:
-                entry.mean = sum(entry.marks) / len(entry.marks)
-                entry.spread = max(entry.marks) - min(entry.marks)
-                entry.disagreement = (
-                    len(entry.marks) > 1 and entry.spread >= grid.disagreement_threshold
-                )
+            found = stats.get(application_id, {}).get(criterion.pk)
+            if found:
+                count, total, low, high, entry.marks, entry.comments = found
+                entry.count = count
+                entry.mean = total / count
+                entry.spread = high - low
+                entry.disagreement = count > 1 and entry.spread >= grid.disagreement_threshold
                 span = grid.scale_max - grid.scale_min
                 weighted += float(criterion.weight) * (entry.mean - grid.scale_min) / span
                 weights += float(criterion.weight)
