@@ -51,3 +51,11 @@ def test_scripts_carry_the_csp_nonce(client):
     response = client.get(reverse("portal:home"))
     nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
     assert f'<script src="/static/core/htmx.min.js" nonce="{nonce}">' in response.content.decode()
+
+
+def test_the_language_of_a_request_does_not_stay_active_afterwards(client, settings):
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert client.get(reverse("portal:home"))["Content-Language"] == "en"
+    assert translation.get_language() == "fr"
