@@ -96,7 +96,17 @@ def support_plan_open(*, label, user) -> SupportPlan:
     plan and writes nothing. The plan shows its programme's axes (``SupportAxis``), which are
     programme data: a plan opened before the axes are loaded gets them as soon as they exist.
 
-    Called by ``essaim.labels.services.label_grant`` (which checked the granter's rights)."""
+    Called by ``essaim.labels.services.label_grant`` when a label is granted: only the
+    programme's admins (who grant labels) open plans."""
+    if not (
+        user is not None
+        and user.is_authenticated
+        and (
+            user.is_superuser
+            or label.programme_id in scope_ids(user, Role.PROGRAMME_ADMIN, "programme")
+        )
+    ):
+        raise PermissionDenied(_("Seuls les administrateurs du programme ouvrent les plans."))
     plan, created = SupportPlan.objects.get_or_create(
         label=label, defaults={"opened_at": timezone.now()}
     )

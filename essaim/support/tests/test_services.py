@@ -41,6 +41,17 @@ def test_support_plan_open_is_idempotent(world):
     assert HistoryEvent.objects.for_object(world.plan).count() == events == 1
 
 
+@pytest.mark.parametrize("who", ["lead", "instructor", "other_programme_admin", "expert"])
+def test_only_programme_admins_open_plans(world, who):
+    SupportPlan.objects.filter(pk=world.plan.pk).delete()
+    with pytest.raises(PermissionDenied):
+        services.support_plan_open(label=world.plan.label, user=getattr(world, who))
+    assert (
+        not SupportPlan.objects.exists()
+        or not SupportPlan.objects.filter(label=world.plan.label).exists()
+    )
+
+
 def test_label_grant_opens_the_plan(world):
     application = ApplicationFactory(wave=WaveFactory(programme=world.programme, number=9))
     decision = Decision.objects.create(
