@@ -465,3 +465,18 @@ def test_anonymous_attachment_waits_with_the_pending_ticket(client, programme):
     assert attachment.filename.startswith("bail")
     with attachment.file.open("rb") as handle:
         assert handle.read() == b"projet de bail"
+
+
+def test_admin_pages_are_read_only(client, programme):
+    from essaim.accounts.tests.factories import UserFactory
+
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    t = ticket(programme)
+    client.force_login(admin_user)
+    assert client.get("/admin/regulatory/ticket/").status_code == 200
+    assert client.get(f"/admin/regulatory/ticket/{t.pk}/change/").status_code == 200
+    assert client.get("/admin/regulatory/ticket/add/").status_code == 403
+    assert (
+        client.post(f"/admin/regulatory/ticket/{t.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
+    assert Ticket.objects.filter(pk=t.pk).exists()
