@@ -438,6 +438,9 @@ ACTION_LABELS = {
 }
 
 
+STATE_LABELS = dict(Status.choices)
+
+
 class TransitionForm(EssaimForm):
     comment = forms.CharField(
         label=gettext_lazy("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -463,6 +466,15 @@ class AssignForm(EssaimForm):
         self.fields["assignee"].empty_label = _("— personne —")
 
 
+def _labelled(form: "TransitionForm", transition) -> "TransitionForm":
+    form.fields["comment"].label = (
+        _("Motivation (obligatoire) — %(action)s")
+        if transition.comment_required
+        else _("Commentaire (facultatif) — %(action)s")
+    ) % {"action": transition.label}
+    return form
+
+
 def instruction_detail(request, pk: int, *, forms_override=None, status=200):
     application = _get_application(request, pk)
     forms_override = forms_override or {}
@@ -477,21 +489,23 @@ def instruction_detail(request, pk: int, *, forms_override=None, status=200):
         .order_by("requested_at", "pk")
     )
     consolidation = consolidate([application])[application.pk]
+    review_form = forms_override.get("review") or ReviewRequestForm(
+        experts=services.eligible_experts(application.call.programme).exclude(
+            pk__in=[r.expert_id for r in reviews if r.status != ReviewStatus.CANCELLED]
+        )
+    )
     context = {
         "application": application,
         "content": application_content(application),
         "changes": changes_since_last_submission(application),
         "transitions": [
-            (t, forms_override.get(t.name) or TransitionForm(prefix=t.name)) for t in transitions
+            (t, _labelled(forms_override.get(t.name) or TransitionForm(prefix=t.name), t))
+            for t in transitions
         ],
         "reviews": reviews,
         "can_request_review": application.status in services.REQUESTABLE_STATES,
-        "review_form": forms_override.get("review")
-        or ReviewRequestForm(
-            experts=services.eligible_experts(application.call.programme).exclude(
-                pk__in=[r.expert_id for r in reviews if r.status != ReviewStatus.CANCELLED]
-            )
-        ),
+        "experts_available": bool(review_form.fields["experts"].queryset),
+        "review_form": review_form,
         "consolidation": consolidation,
         "grid": getattr(application.call, "grid", None),
         "notes": PrivateNote.objects.filter(application=application).select_related("author"),
@@ -501,7 +515,12 @@ def instruction_detail(request, pk: int, *, forms_override=None, status=200):
             initial={"assignee": application.assignee_id},
         ),
         "history": [
-            (event, ACTION_LABELS.get(event.action, event.action))
+            (
+                event,
+                ACTION_LABELS.get(event.action, event.action),
+                STATE_LABELS.get(event.from_state, event.from_state),
+                STATE_LABELS.get(event.to_state, event.to_state),
+            )
             for event in HistoryEvent.objects.for_object(application).order_by("-at", "-pk")[:50]
         ],
         "today": timezone.localdate(),
