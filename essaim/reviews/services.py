@@ -5,7 +5,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -156,9 +156,20 @@ def review_request_create(
         )
     created = []
     for expert in experts:
-        review = ReviewRequest.objects.create(
-            application=application, expert=expert, requested_by=user, deadline=deadline
-        )
+        try:
+            with transaction.atomic():  # a savepoint: two instructors asking the same expert
+                review = ReviewRequest.objects.create(
+                    application=application, expert=expert, requested_by=user, deadline=deadline
+                )
+        except IntegrityError as error:
+            raise ValidationError(
+                {
+                    "experts": _(
+                        "Un avis est déjà demandé à %(names)s sur la candidature %(reference)s."
+                    )
+                    % {"names": expert, "reference": application.reference}
+                }
+            ) from error
         history_record(
             obj=review,
             user=user,

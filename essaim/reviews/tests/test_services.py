@@ -309,3 +309,19 @@ def test_submitted_opinion_cannot_be_cancelled():
     review = ReviewRequestFactory(status=ReviewStatus.SUBMITTED)
     with pytest.raises(ValidationError):
         services.review_cancel(review=review, user=staff(review.application.call.programme))
+
+
+def test_a_concurrent_duplicate_request_is_a_clear_error(monkeypatch):
+    application = ApplicationFactory()
+    programme = application.call.programme
+    instructor, reviewer = staff(programme), expert(programme)
+    # The other instructor's request lands between our check and our insert.
+    ReviewRequestFactory(application=application, expert=reviewer)
+    monkeypatch.setattr(
+        ReviewRequest.objects, "filter", lambda *a, **k: ReviewRequest.objects.none()
+    )
+    with pytest.raises(ValidationError) as error:
+        services.review_request_create(
+            application=application, user=instructor, experts=[reviewer], deadline=SOON
+        )
+    assert "déjà demandé" in error.value.message_dict["experts"][0]
