@@ -393,3 +393,24 @@ def test_instruction_page_query_budget(client, call, instructor, django_assert_m
     with django_assert_max_num_queries(40):
         response = client.get(reverse("reviews:instruction_detail", args=[application.pk]))
     assert response.status_code == 200
+
+
+def test_queue_filters_by_cutoff_and_by_region_through_communes(client, call, instructor):
+    import datetime as dt
+
+    from essaim.calls.models import CutOff
+    from essaim.geo.models import Commune, Departement, PerimeterCommune
+
+    first_cutoff = CutOff.objects.create(call=call, date=dt.date(2018, 10, 22))
+    second_cutoff = CutOff.objects.create(call=call, date=dt.date(2019, 6, 30))
+    early = ApplicationFactory(call=call, cutoff=first_cutoff)
+    late = ApplicationFactory(call=call, cutoff=second_cutoff)
+    region = Region.objects.create(code="84", name="Auvergne-Rhône-Alpes")
+    departement = Departement.objects.create(code="26", name="Drôme", region=region)
+    commune = Commune.objects.create(
+        insee="26281", name="Romans-sur-Isère", departement=departement, region=region
+    )
+    PerimeterCommune.objects.create(perimeter=late.perimeter, commune=commune)
+    client.force_login(instructor)
+    assert refs(client.get(QUEUE, {"cutoff": first_cutoff.pk})) == {early.reference}
+    assert refs(client.get(QUEUE, {"region": "84"})) == {late.reference}
