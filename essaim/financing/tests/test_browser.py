@@ -47,3 +47,33 @@ def test_matches_request_grant_totals(world, page, live_server, login, assert_ac
     login(page, live_server, world.holder.email, PASSWORD)
     page.goto(f"{live_server.url}/projets/{project.pk}/")
     expect(page.locator("#project-requests")).to_contain_text("accordée")
+
+
+def test_holder_creates_a_project_adds_a_need_and_sees_matches(
+    world, page, live_server, login, assert_accessible
+):
+    login(page, live_server, world.holder.email, PASSWORD)
+    page.goto(f"{live_server.url}/projets/nouveau/")
+    form = page.locator("#project-form")
+    form.get_by_label("Titre").fill("Épicerie vrac itinérante")
+    form.get_by_label("Résumé").fill("Une épicerie en vrac qui passe dans les villages.")
+    form.get_by_label("Structure porteuse").select_option(label=world.epicerie.name)
+    form.get_by_label("Stade").select_option("seed")
+    form.locator("label[for=id_domains_0]").click()  # the DSFR label covers the box
+    expect(form.get_by_label("alimentation et consommation")).to_be_checked()
+    assert_accessible(page)
+    form.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Épicerie vrac itinérante")
+
+    need_form = page.locator("#need-form")
+    need_form.get_by_label("Nature").select_option("financing")
+    need_form.get_by_label("Montant (€)").fill("45000")
+    need_form.get_by_label("Objet").fill("Camion aménagé")
+    need_form.get_by_role("button", name="Ajouter le besoin").click()
+    expect(page.locator("#project-needs")).to_contain_text("45")
+
+    page.get_by_role("link", name="Voir les financements possibles").click()
+    expect(page.locator("#ranked-matches > li").first).to_contain_text("FISO #2")
+    expect(page.locator("#excluded-matches")).to_contain_text(
+        "NovESS : le besoin de 45 000 € est inférieur à son minimum de 100 000 €"
+    )
