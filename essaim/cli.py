@@ -94,9 +94,17 @@ def serve(argv: list[str]) -> int:
 
 
 def worker(argv: list[str]) -> int:
+    """The task worker, with the scheduler of periodic jobs (reminders, digests, mail polling)
+    unless ``--no-scheduler``; other options go to django-tasks-db's ``db_worker``."""
     _setup()
     from django.core.management import call_command
 
+    from essaim.core.schedule import start_scheduler
+
+    if "--no-scheduler" in argv:
+        argv = [a for a in argv if a != "--no-scheduler"]
+    else:
+        start_scheduler()
     call_command("db_worker", *argv)
     return 0
 

@@ -95,3 +95,13 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PeriodicRun(models.Model):
+    """When each periodic job (``essaim.core.schedule.PERIODIC``) was last enqueued."""
+
+    name = models.CharField(max_length=64, unique=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
