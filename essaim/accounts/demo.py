@@ -23,7 +23,9 @@ def load(ctx) -> None:
     holder, _ = Organisation.objects.get_or_create(
         name=PROJECT_HOLDER_ORG,
         defaults={
-            "kind": OrganisationKind.COOPERATIVE,
+            # An association (INSEE 9220) running a cooperative grocery project.
+            "kind": OrganisationKind.ASSOCIATION,
+            "legal_category": "9220",
             "is_ess": True,
             "is_fictitious": True,
             "description": (

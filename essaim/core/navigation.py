@@ -13,6 +13,7 @@ from essaim.accounts.models import Role
 PUBLIC_SECTIONS = [
     (_("Territoires labellisés"), "territories:list", "territories"),
     (_("Projets"), "projects:directory", "projects"),
+    (_("Financement"), "financing:instrument_list", "financing"),
     (_("Guichet unique"), "regulatory:home", "regulatory"),
 ]
 
@@ -22,6 +23,7 @@ ROLE_SHORTCUTS = {
         (_("Instruction des candidatures"), "reviews:queue"),
         (_("Vagues et décisions"), "labels:wave_list"),
         (_("Plans d'accompagnement"), "support:programme"),
+        (_("Besoins sans outil de financement"), "financing:gaps"),
         (_("Administration technique (rôles)"), "admin:index"),
     ],
     Role.INSTRUCTOR: [
@@ -41,6 +43,7 @@ ROLE_SHORTCUTS = {
     ],
     Role.PROJECT_HOLDER: [
         (_("Projets"), "projects:directory"),
+        (_("Demandes de financement"), "financing:request_list"),
         (_("Mes saisines du guichet unique"), "regulatory:my_tickets"),
     ],
     Role.FINANCER: [
