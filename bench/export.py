@@ -282,7 +282,6 @@ def measure(mode: str, trace: bool) -> dict:
             if first is None:
                 first = time.perf_counter()
             size += len(piece)
-        response.close()
     total = time.perf_counter() - started
     peak_traced = tracemalloc.get_traced_memory()[1] / 1024 / 1024 if trace else None
     return {

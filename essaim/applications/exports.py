@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -172,8 +173,12 @@ class FormColumns:
 # --- Rows ------------------------------------------------------------------------------------
 
 
-def _batches(iterable: Iterable, size: int = CHUNK) -> Iterator[tuple]:
-    return itertools.batched(iterable, size)
+def _batches(iterable: Iterable, size: int | None = None) -> Iterator[tuple]:
+    return itertools.batched(iterable, size or CHUNK)
+
+
+def _chunk() -> int:
+    return CHUNK
 
 
 def _datetime(value, zone) -> str:
@@ -183,41 +188,33 @@ def _datetime(value, zone) -> str:
     return value.astimezone(zone).isoformat(" ", "minutes")[:16]
 
 
-def _in_range(applications, first: str, last: str):
-    """The applications of a batch (rows ordered by reference) as a subquery: cheaper to build
-    and send than an ``IN`` list of thousands of ids."""
-    return applications.order_by().filter(reference__gte=first, reference__lte=last)
+class _Regions:
+    """The régions of each territory, asked once per territory (many applications share one),
+    for the territories of a batch not seen yet; the memory is bounded."""
 
+    LIMIT = 50_000
 
-def _regions(batch_applications) -> dict[int, str]:
-    rows = (
-        PerimeterCommune.objects.filter(perimeter__in=batch_applications.values("perimeter_id"))
-        .values_list("perimeter_id", "commune__region__name")
-        .distinct()
-        .order_by("perimeter_id", "commune__region__name")
-    )
-    names: dict[int, list[str]] = defaultdict(list)
-    for perimeter_id, name in rows:
-        names[perimeter_id].append(name)
-    return {pk: ", ".join(values) for pk, values in names.items()}
+    def __init__(self):
+        self.names: dict[int, str] = {}
 
-
-def _leads(batch_applications) -> dict[int, str]:
-    return dict(
-        CollectiveMember.objects.filter(
-            collective__in=batch_applications.values("collective_id"), role=CollectiveRole.LEAD
-        ).values_list("collective_id", "organisation__name")
-    )
-
-
-def _reviewed(batch_applications) -> set[int]:
-    return set(
-        ReviewRequest.objects.filter(
-            application__in=batch_applications.values("pk"), status=ReviewStatus.SUBMITTED
+    def fetch(self, perimeter_ids) -> dict[int, str]:
+        missing = {pk for pk in perimeter_ids if pk not in self.names}
+        if not missing:
+            return self.names
+        if len(self.names) + len(missing) > self.LIMIT:
+            self.names.clear()
+        rows = (
+            PerimeterCommune.objects.filter(perimeter_id__in=missing)
+            .values_list("perimeter_id", "commune__region__name")
+            .distinct()
+            .order_by("perimeter_id", "commune__region__name")
         )
-        .values_list("application_id", flat=True)
-        .distinct()
-    )
+        found: dict[int, list[str]] = defaultdict(list)
+        for perimeter_id, name in rows:
+            found[perimeter_id].append(name)
+        for pk in missing:
+            self.names[pk] = ", ".join(found.get(pk, []))
+        return self.names
 
 
 APPLICATION_FIELDS = (
@@ -227,7 +224,6 @@ APPLICATION_FIELDS = (
     "title",
     "perimeter_id",
     "perimeter__name",
-    "collective_id",
     "collective__name",
     "status",
     "cutoff__date",
@@ -235,6 +231,8 @@ APPLICATION_FIELDS = (
     "submitted_at",
     "form_version_id",
     "answers",
+    "lead_name",
+    "has_reviews",
 )
 
 
@@ -259,14 +257,29 @@ def application_rows(call: Call, applications) -> Iterator[list]:
         _("Note consolidée /100"),
         *columns.labels,
     ]
-    rows = applications.order_by("reference").values_list(*APPLICATION_FIELDS)
-    for batch in _batches(rows.iterator(chunk_size=CHUNK)):
-        in_batch = _in_range(applications, batch[0][2], batch[-1][2])
-        regions = _regions(in_batch)
-        leads = _leads(in_batch)
+    # The lead organisation and whether opinions exist come with each row (correlated
+    # subqueries on indexed foreign keys): one streamed query, no per-row round trip.
+    rows = (
+        applications.order_by("reference")
+        .annotate(
+            lead_name=Subquery(
+                CollectiveMember.objects.filter(
+                    collective=OuterRef("collective_id"), role=CollectiveRole.LEAD
+                ).values("organisation__name")[:1]
+            ),
+            has_reviews=Exists(
+                ReviewRequest.objects.filter(
+                    application=OuterRef("pk"), status=ReviewStatus.SUBMITTED
+                )
+            ),
+        )
+        .values_list(*APPLICATION_FIELDS)
+    )
+    region_names = _Regions()
+    for batch in _batches(rows.iterator(chunk_size=_chunk())):
+        regions = region_names.fetch({row[4] for row in batch})
         # Consolidate only the applications that have opinions (the others have no score).
-        reviewed = _reviewed(in_batch)
-        scores = consolidate([_Row(row[0], row[1]) for row in batch if row[0] in reviewed])
+        scores = consolidate([_Row(row[0], row[1]) for row in batch if row[-1]])
         for (
             pk,
             _call_id,
@@ -274,7 +287,6 @@ def application_rows(call: Call, applications) -> Iterator[list]:
             title,
             perimeter_id,
             perimeter,
-            collective_id,
             collective,
             status,
             cutoff,
@@ -282,6 +294,8 @@ def application_rows(call: Call, applications) -> Iterator[list]:
             submitted_at,
             version_id,
             answers,
+            lead,
+            _has_reviews,
         ) in batch:
             score = scores.get(pk)
             yield [
@@ -290,7 +304,7 @@ def application_rows(call: Call, applications) -> Iterator[list]:
                 perimeter,
                 regions.get(perimeter_id, ""),
                 collective,
-                leads.get(collective_id, ""),
+                lead or "",
                 statuses.get(status, status),
                 cutoff.isoformat() if cutoff else "",
                 wave if wave is not None else "",
@@ -308,12 +322,14 @@ def challenge_rows(applications) -> Iterator[list]:
         .order_by("application__reference", "position", "pk")
         .values_list("application__reference", "position", "title", "description", "lines")
     )
-    for reference, position, title, description, lines in rows.iterator(chunk_size=CHUNK):
+    for reference, position, title, description, lines in rows.iterator(chunk_size=_chunk()):
         lines = lines if isinstance(lines, list) else []
         yield [reference, position + 1, title, description, " ; ".join(str(x) for x in lines)]
 
 
 def member_rows(applications) -> Iterator[list]:
+    """One row per organisation of each application's collective: one streamed query joining
+    the (filtered) applications to their collective's members."""
     yield [
         _("Numéro"),
         _("Collectif porteur"),
@@ -322,28 +338,19 @@ def member_rows(applications) -> Iterator[list]:
         _("Rôle"),
     ]
     roles = _labels(CollectiveRole.choices)
-    rows = applications.order_by("reference").values_list("reference", "collective_id")
-    for batch in _batches(rows.iterator(chunk_size=CHUNK)):
-        members: dict[int, list[tuple]] = defaultdict(list)
-        for collective_id, collective, name, siret, role in (
-            CollectiveMember.objects.filter(
-                collective__in=_in_range(applications, batch[0][0], batch[-1][0]).values(
-                    "collective_id"
-                )
-            )
-            .order_by("collective_id", "position", "pk")
-            .values_list(
-                "collective_id",
-                "collective__name",
-                "organisation__name",
-                "organisation__siret",
-                "role",
-            )
-        ):
-            members[collective_id].append((collective, name, siret, role))
-        for reference, collective_id in batch:
-            for collective, name, siret, role in members.get(collective_id, []):
-                yield [reference, collective, name, siret, roles.get(role, role)]
+    rows = (
+        applications.filter(collective__members__isnull=False)
+        .order_by("reference", "collective__members__position", "collective__members__pk")
+        .values_list(
+            "reference",
+            "collective__name",
+            "collective__members__organisation__name",
+            "collective__members__organisation__siret",
+            "collective__members__role",
+        )
+    )
+    for reference, collective, name, siret, role in rows.iterator(chunk_size=_chunk()):
+        yield [reference, collective, name, siret, roles.get(role, role)]
 
 
 def mark_rows(applications) -> Iterator[list]:
@@ -380,7 +387,7 @@ def mark_rows(applications) -> Iterator[list]:
             "comment",
         )
     )
-    for row in rows.iterator(chunk_size=CHUNK):
+    for row in rows.iterator(chunk_size=_chunk()):
         reference, first, last, email, at, recommendation, criterion, weight, mark, comment = row
         yield [
             reference,

@@ -224,7 +224,6 @@ def test_xlsx_has_the_four_sheets(client, world):
     assert response.status_code == 200
     assert isinstance(response, FileResponse)
     workbook = _xlsx(b"".join(response.streaming_content))
-    response.close()
     assert list(workbook) == ["candidatures", "defis", "membres", "notes"]
     rows = workbook["candidatures"]
     assert [r[0] for r in rows[1:]] == ["E-0001", "E-0002"]
@@ -248,7 +247,6 @@ def test_export_carries_the_queue_filters(client, world):
 def _ok(response):
     assert response.status_code == 200
     assert b"".join(response.streaming_content)
-    response.close()
 
 
 @pytest.mark.parametrize("fmt", ["csv", "zip", "xlsx"])
@@ -322,3 +320,27 @@ def test_query_count_does_not_grow_with_the_applications(
     _add(version, 100, 50)
     assert Application.objects.filter(call=world["call"]).count() == 61
     assert count() == small
+
+
+def test_rows_are_the_same_when_read_in_many_small_batches(client, world, monkeypatch):
+    from essaim.applications import exports
+    from essaim.geo.models import Commune, Departement, PerimeterCommune, Region
+
+    region = Region.objects.create(code="75", name="Nouvelle-Aquitaine")
+    departement = Departement.objects.create(code="79", name="Deux-Sèvres", region=region)
+    niort = Commune.objects.create(
+        insee="79191", name="Niort", departement=departement, region=region
+    )
+    PerimeterCommune.objects.create(perimeter=world["applications"][1].perimeter, commune=niort)
+    _add(world["applications"][0].form_version, 10, 5)
+    client.force_login(world["instructor"])
+    whole = _csv(client.get(_url(world["call"], "csv")))
+    monkeypatch.setattr(exports, "CHUNK", 2)
+    assert _csv(client.get(_url(world["call"], "csv"))) == whole
+    assert len(whole) == 8
+    assert whole[2][3] == "Nouvelle-Aquitaine"
+    assert [r[5] for r in whole[1:]] == [f"Chef {i}" for i in (1, 2, 10, 11, 12, 13, 14)]
+    archive = zipfile.ZipFile(
+        io.BytesIO(b"".join(client.get(_url(world["call"], "zip")).streaming_content))
+    )
+    assert len(archive.read("membres.csv").decode("utf-8-sig").splitlines()) == 15
