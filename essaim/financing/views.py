@@ -18,7 +18,12 @@ from essaim.financing.forms import (
     TransitionForm,
 )
 from essaim.financing.matching import AMOUNT_BANDS, find_gaps, match_project
-from essaim.financing.models import AlertSubscription, FinancingRequest, Instrument
+from essaim.financing.models import (
+    AlertSubscription,
+    FinancingRequest,
+    Instrument,
+    InstrumentKind,
+)
 from essaim.projects.models import Project, Stage
 from essaim.projects.services import can_edit as can_edit_project
 from essaim.projects.services import is_programme_staff
@@ -253,6 +258,20 @@ def _request(request, pk: int) -> FinancingRequest:
     )
 
 
+def _terms_display(terms: dict) -> dict:
+    """The terms frozen into a request, with the kinds' and stages' names (not their codes)."""
+    kinds = dict(InstrumentKind.choices)
+    stages = dict(Stage.choices)
+    return {
+        "kinds": [str(kinds.get(code, code)) for code in terms.get("kinds", [])],
+        "bands": [
+            {**band, "stage": str(stages.get(band.get("stage"), ""))}
+            for band in terms.get("bands", [])
+        ],
+        "conditions": terms.get("conditions", ""),
+    }
+
+
 def request_detail(request, pk: int):
     req = _request(request, pk)
     return render(
@@ -260,6 +279,7 @@ def request_detail(request, pk: int):
         "financing/request_detail.html",
         {
             "req": req,
+            "terms": _terms_display(req.terms),
             "actions": services.request_allowed_transitions(req, request.user),
             "form": TransitionForm(),
             "documents": req.documents.all(),
@@ -301,6 +321,7 @@ def request_transition(request, pk: int):
         "financing/request_detail.html",
         {
             "req": req,
+            "terms": _terms_display(req.terms),
             "actions": services.request_allowed_transitions(req, request.user),
             "form": form,
             "documents": req.documents.all(),
