@@ -198,6 +198,10 @@ def test_label_plan_action_project_matches_request_grant_totals(
     expect(row).to_contain_text("reçue")
     assert_accessible(page)
     row.get_by_role("link").click()
+    # The terms the request was sent under, in words (not codes).
+    terms = page.locator("#request-terms")
+    expect(terms).to_contain_text("avance remboursable, prêt à taux zéro")
+    expect(terms).to_contain_text(re.compile(r"Tranche amorçage : 30\s000\s€ – —"))
     page.get_by_role("button", name="Instruire").click()
     expect(page.locator("#request-status")).to_have_text("en instruction")
     page.locator("#amount-grant").fill("35000")
