@@ -309,6 +309,11 @@ def main() -> int:
     parser.add_argument("--measure", choices=["baseline", "csv", "zip", "xlsx"])
     parser.add_argument("--workdir")
     parser.add_argument("--trace", action="store_true")
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="generate into DIR and keep it; reuse the database already there (same --count)",
+    )
     args = parser.parse_args()
 
     if args.measure:
@@ -317,11 +322,18 @@ def main() -> int:
         return 0
 
     with tempfile.TemporaryDirectory(prefix="essaim-bench-export-") as name:
-        workdir = Path(name)
+        workdir = Path(args.keep or name)
+        workdir.mkdir(parents=True, exist_ok=True)
+        reuse = (workdir / "bench.sqlite3").exists()
         setup_django(workdir)
-        started = time.perf_counter()
-        generate(args.count)
-        print(f"Generated {args.count:,} applications in {time.perf_counter() - started:.1f} s")
+        if reuse:
+            from essaim.applications.models import Application
+
+            print(f"Reusing {Application.objects.count():,} applications in {workdir}")
+        else:
+            started = time.perf_counter()
+            generate(args.count)
+            print(f"Generated {args.count:,} applications in {time.perf_counter() - started:.1f} s")
         print(f"Load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
         base = run_child(workdir, "baseline")

@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from essaim.actors.models import CollectiveMember, CollectiveRole
 from essaim.applications.models import Challenge
 from essaim.applications.workflow import Status
-from essaim.calls.formengine import FormEngine, condition_holds, is_empty
+from essaim.calls.formengine import FormEngine, condition_holds
 from essaim.calls.models import Call, FormVersion
 from essaim.geo.models import PerimeterCommune
 from essaim.reviews.consolidation import consolidate
@@ -112,11 +112,14 @@ def _repeat_formatter(engine: FormEngine, spec: dict):
         blocks = []
         for index, block in enumerate(value, start=1):
             block = block if isinstance(block, dict) else {}
-            parts = [
-                f"{label} : {text(block[key])}"
-                for key, label, show_if, text in subs
-                if not is_empty(block.get(key)) and condition_holds(show_if, block)
-            ]
+            parts = []
+            for key, label, show_if, text in subs:
+                answer = block.get(key)
+                if answer is None or answer == "" or answer == [] or answer == {}:
+                    continue
+                if show_if and not condition_holds(show_if, block):
+                    continue
+                parts.append(f"{label} : {text(answer)}")
             blocks.append(f"{item_label} {index} : {' ; '.join(parts)}")
         return " | ".join(blocks)
 
