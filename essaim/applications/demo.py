@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 from django.utils.text import slugify
 
 from essaim.accounts.models import Role, User
@@ -284,7 +285,12 @@ def load(ctx) -> None:
         cutoff = cutoffs.get(wave) if wave else (cutoffs[3] if status != Status.DRAFT else None)
         submitted = None
         if status not in {Status.DRAFT, Status.WITHDRAWN}:
-            submitted = _at((cutoff.date if cutoff else date(2026, 11, 2)) - timedelta(days=5))
+            if wave in (1, 2):
+                submitted = _at(cutoff.date - timedelta(days=5))
+            else:
+                # Open applications were sent recently, whatever their (future) cut-off, and
+                # leave room for the later demo steps, which are spaced 15 days apart.
+                submitted = _at(timezone.localdate() - timedelta(days=60))
         applications.append(
             Application(
                 call=call,
