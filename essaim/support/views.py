@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from essaim.core.models import HistoryEvent
@@ -24,10 +25,38 @@ from essaim.support.models import (
     Action,
     MeetingDecision,
     Milestone,
+    PlanStatus,
     SupportPlan,
 )
 
 PLAN_RELATED = ("label__perimeter", "label__programme", "label__wave", "label__application")
+
+# What the history rows say, in words (the codes stay in the data).
+HISTORY_ACTIONS = {
+    "support_plan_open": gettext_lazy("plan ouvert"),
+    "action_create": gettext_lazy("action créée"),
+    "action_update": gettext_lazy("action modifiée"),
+    "action_start": gettext_lazy("action démarrée"),
+    "action_complete": gettext_lazy("action réalisée"),
+    "action_block": gettext_lazy("blocage signalé"),
+    "action_unblock": gettext_lazy("action débloquée"),
+    "action_drop": gettext_lazy("action abandonnée"),
+    "action_reopen": gettext_lazy("action rouverte"),
+    "milestone_create": gettext_lazy("jalon ajouté"),
+    "milestone_reach": gettext_lazy("jalon atteint"),
+    "meeting_create": gettext_lazy("réunion ajoutée"),
+}
+HISTORY_STATES = {**dict(PlanStatus.choices), **dict(workflow.ActionStatus.choices)}
+
+
+def _history(obj, limit: int | None = None) -> list:
+    events = HistoryEvent.objects.for_object(obj).select_related("actor")
+    events = list(events[:limit] if limit else events)
+    for event in events:
+        event.action_label = HISTORY_ACTIONS.get(event.action, event.action)
+        event.from_label = HISTORY_STATES.get(event.from_state, event.from_state)
+        event.to_label = HISTORY_STATES.get(event.to_state, event.to_state)
+    return events
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -132,7 +161,7 @@ def plan_detail(request, pk: int):
             "can_edit": can_edit,
             "milestone_form": MilestoneForm() if can_edit else None,
             "axes": [section["axis"] for section in sections],
-            "history": HistoryEvent.objects.for_object(plan).select_related("actor")[:50],
+            "history": _history(plan, 50),
         },
     )
 
@@ -236,7 +265,7 @@ def action_detail(request, pk: int, transition_form=None, comment_form=None, sta
             "comment_form": comment_form or (CommentForm() if can_edit else None),
             "milestones": action.milestones.order_by("due_on"),
             "can_edit": can_edit,
-            "history": HistoryEvent.objects.for_object(action).select_related("actor"),
+            "history": _history(action),
         },
         status=status,
     )

@@ -67,7 +67,9 @@ def test_label_opens_plan_lead_adds_and_completes_an_action(
     expect(page.locator("#action-status")).to_contain_text("en cours")
     page.get_by_role("button", name="Marquer comme réalisée").click()
     expect(page.locator("#action-status")).to_contain_text("réalisée")
-    expect(page.locator("#historique + ol")).to_contain_text("in_progress → done")
+    expect(page.locator("#historique + ol")).to_contain_text(
+        "action réalisée (en cours → réalisée)"
+    )
 
     page.get_by_role("link", name=plan.label.perimeter.name).first.click()
     expect(page.locator("#plan-progress")).to_contain_text("1 / 1 actions réalisées (100 %)")
