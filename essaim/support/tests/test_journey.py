@@ -135,6 +135,9 @@ def test_label_plan_action_project_matches_request_grant_totals(
     expect(page.locator("#action-status")).to_contain_text("en cours")
     page.get_by_role("button", name="Marquer comme réalisée").click()
     expect(page.locator("#action-status")).to_contain_text("réalisée")
+    expect(page.locator("#historique + ol")).to_contain_text(
+        "action réalisée (en cours → réalisée)"
+    )
 
     page.get_by_role("link", name=territory).first.click()
     expect(page.locator("#plan-progress")).to_contain_text("1 / 1 actions réalisées (100 %)")
