@@ -4,17 +4,29 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from essaim.accounts.models import Role
 from essaim.accounts.queries import scope_ids
 from essaim.actors.models import Organisation
-from essaim.core.models import HistoryEvent
 from essaim.projects import queries, services
 from essaim.projects.forms import DirectoryForm, NeedForm, ProjectForm
-from essaim.projects.models import Project
+from essaim.projects.models import NeedStatus, Project
 
 PAGE_SIZE = 20
+
+
+HISTORY_ACTIONS = {
+    "created": gettext_lazy("projet créé"),
+    "updated": gettext_lazy("projet modifié"),
+    "need_added": gettext_lazy("besoin ajouté"),
+    "need_status": gettext_lazy("état d'un besoin changé"),
+}
+
+
+def _history(project) -> list:
+    return queries.history_rows(project, HISTORY_ACTIONS, dict(NeedStatus.choices))
 
 
 @login_not_required
@@ -59,7 +71,9 @@ def detail(request, pk: int):
     if can_edit:
         from essaim.financing.models import FinancingRequest
 
-        context["history"] = HistoryEvent.objects.for_object(project)
+        context["history"] = queries.history_rows(
+            project, HISTORY_ACTIONS, dict(NeedStatus.choices)
+        )
         context["requests"] = (
             FinancingRequest.objects.visible_to(request.user)
             .filter(project=project)
@@ -146,7 +160,7 @@ def need_add(request, pk: int):
             "communes": list(project.communes.order_by("name")[:50]),
             "can_edit": True,
             "need_form": form,
-            "history": HistoryEvent.objects.for_object(project),
+            "history": _history(project),
         },
         status=422,
     )
