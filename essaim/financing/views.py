@@ -3,12 +3,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from essaim.accounts.models import Role
 from essaim.accounts.queries import scope_ids
 from essaim.actors.models import Collective
-from essaim.core.models import HistoryEvent
 from essaim.financing import services
 from essaim.financing.forms import (
     BandFormSet,
@@ -24,7 +24,9 @@ from essaim.financing.models import (
     Instrument,
     InstrumentKind,
 )
+from essaim.financing.workflow import RequestStatus
 from essaim.projects.models import Project, Stage
+from essaim.projects.queries import history_rows
 from essaim.projects.services import can_edit as can_edit_project
 from essaim.projects.services import is_programme_staff
 
@@ -76,7 +78,7 @@ def instrument_detail(request, pk: int):
             "instrument": instrument,
             "bands": instrument.bands.all(),
             "can_edit": can_edit,
-            "history": HistoryEvent.objects.for_object(instrument) if can_edit else None,
+            "history": _history(instrument) if can_edit else None,
         },
     )
 
@@ -258,6 +260,22 @@ def _request(request, pk: int) -> FinancingRequest:
     )
 
 
+HISTORY_ACTIONS = {
+    "created": gettext_lazy("créé"),
+    "updated": gettext_lazy("modifié"),
+    "sent": gettext_lazy("demande envoyée"),
+    "start_review": gettext_lazy("mise en instruction"),
+    "grant": gettext_lazy("demande accordée"),
+    "decline": gettext_lazy("demande refusée"),
+    "disburse": gettext_lazy("fonds versés"),
+    "withdraw": gettext_lazy("demande retirée"),
+}
+
+
+def _history(obj) -> list:
+    return history_rows(obj, HISTORY_ACTIONS, dict(RequestStatus.choices))
+
+
 def _terms_display(terms: dict) -> dict:
     """The terms frozen into a request, with the kinds' and stages' names (not their codes)."""
     kinds = dict(InstrumentKind.choices)
@@ -283,7 +301,7 @@ def request_detail(request, pk: int):
             "actions": services.request_allowed_transitions(req, request.user),
             "form": TransitionForm(),
             "documents": req.documents.all(),
-            "history": HistoryEvent.objects.for_object(req),
+            "history": _history(req),
         },
     )
 
@@ -325,7 +343,7 @@ def request_transition(request, pk: int):
             "actions": services.request_allowed_transitions(req, request.user),
             "form": form,
             "documents": req.documents.all(),
-            "history": HistoryEvent.objects.for_object(req),
+            "history": _history(req),
         },
         status=422,
     )
