@@ -172,6 +172,7 @@ def test_label_plan_action_project_matches_request_grant_totals(
     need_form.get_by_label("Objet").fill("Aménagement du local et premier stock")
     need_form.get_by_role("button", name="Ajouter le besoin").click()
     expect(page.locator("#project-needs")).to_contain_text("40")
+    expect(page.locator("main .essaim-history")).to_contain_text("besoin ajouté")
     project_url = page.url
 
     page.get_by_role("link", name="Voir les financements possibles").click()
@@ -211,6 +212,9 @@ def test_label_plan_action_project_matches_request_grant_totals(
     page.get_by_role("button", name="Accorder").click()
     expect(page.locator("#request-status")).to_have_text("accordée")
     expect(page.locator("#granted-amount")).to_contain_text("35")
+    expect(page.locator("main .essaim-history")).to_contain_text(
+        "demande accordée (en instruction → accordée)"
+    )
 
     page.get_by_role("link", name="Demandes de financement").last.click()
     expect(row).to_contain_text("accordée")
