@@ -48,10 +48,15 @@ def exports_page(request):
     if programmes is not None:
         calls = calls.filter(programme_id__in=programmes)
     query = urlencode({k: v for k, v in request.GET.items() if k in FILTER_KEYS and v})
+    active = []
+    for key, value in filters.items():
+        field = form.fields[key]
+        choices = {str(k): v for k, v in getattr(field, "choices", [])}
+        active.append(f"{field.label} : {choices.get(str(value), value)}")
     return render(
         request,
         "applications/instruction/exports.html",
-        {"calls": calls, "query": query, "form": form, "filters": filters},
+        {"calls": calls, "query": query, "filters": active},
     )
 
 

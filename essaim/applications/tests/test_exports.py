@@ -241,6 +241,7 @@ def test_export_carries_the_queue_filters(client, world):
     page = client.get("/avis/instruction/exports/?status=in_review&tri=title")
     assert page.status_code == 200
     assert f"{world['call'].pk}.csv?status=in_review" in page.text
+    assert "État : en instruction" in page.text
     assert "tri=" not in page.text.split('id="export-calls"')[1]
 
 
