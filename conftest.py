@@ -71,8 +71,11 @@ def browser():
             "(apt-get install -y chromium fonts-dejavu-core; .ci/run installs it).",
             pytrace=False,
         )
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # A loaded 2-core CI machine can take more than Playwright's default 5 s to serve a page:
+    # wait longer for the expected state (never sleep).
+    expect.set_options(timeout=15_000)
     playwright = sync_playwright().start()
     try:
         browser = playwright.chromium.launch(
@@ -94,7 +97,7 @@ def page(browser):
         viewport={"width": 1280, "height": 900},
         timezone_id="Europe/Paris",
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
     context.close()
