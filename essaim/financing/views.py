@@ -298,6 +298,9 @@ def request_detail(request, pk: int):
         {
             "req": req,
             "terms": _terms_display(req.terms),
+            "project_visible": Project.objects.visible_to(request.user)
+            .filter(pk=req.project_id)
+            .exists(),
             "actions": services.request_allowed_transitions(req, request.user),
             "form": TransitionForm(),
             "documents": req.documents.all(),
@@ -340,6 +343,9 @@ def request_transition(request, pk: int):
         {
             "req": req,
             "terms": _terms_display(req.terms),
+            "project_visible": Project.objects.visible_to(request.user)
+            .filter(pk=req.project_id)
+            .exists(),
             "actions": services.request_allowed_transitions(req, request.user),
             "form": form,
             "documents": req.documents.all(),

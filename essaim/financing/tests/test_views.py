@@ -332,3 +332,15 @@ def test_gaps_page_query_budget_at_ten_times_the_demo(world, django_assert_max_n
     assert response.status_code == 200
     assert response.context["report"].needs_checked == 2002
     assert len(response.context["report"].gaps) == 2001
+
+
+def test_request_page_links_to_the_project_only_for_those_who_see_it(world):
+    req = send(world)
+    link = f'href="/projets/{world.supermarket.pk}/" id="request-project"'
+    assert link in client_for(world.holder).get(req.get_absolute_url()).content.decode()
+    assert link in client_for(world.financer).get(req.get_absolute_url()).content.decode()
+    type(world.supermarket).objects.filter(pk=world.supermarket.pk).update(is_published=False)
+    assert link in client_for(world.holder).get(req.get_absolute_url()).content.decode()
+    html = client_for(world.financer).get(req.get_absolute_url()).content.decode()
+    assert world.supermarket.title in html  # still named in the heading
+    assert link not in html
