@@ -231,7 +231,8 @@ def test_label_plan_action_project_matches_request_grant_totals(
     expect(holder_row).to_contain_text(re.compile(r"accordée \(35\s000\s€\)"))
     holder_row.get_by_role("link").click()
     expect(page.locator("#request-status")).to_have_text("accordée")
-    page.goto(project_url)
+    page.locator("#request-project").click()
+    expect(page).to_have_url(project_url)
     expect(page.locator("#project-requests")).to_contain_text("accordée")
 
 
