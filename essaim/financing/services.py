@@ -252,6 +252,11 @@ def financing_request_send(
         errors["need"] = _("Ce besoin n'est pas un besoin de financement de ce projet.")
     if not instrument.is_published:
         errors["instrument"] = _("Cet outil n'est pas publié.")
+    elif set(instrument.kinds or ()) == {"orientation"}:
+        errors["instrument"] = _(
+            "« %(instrument)s » oriente sans financer : prenez contact avec lui, sans demande "
+            "de financement."
+        ) % {"instrument": instrument.label}
     else:
         terms = compile_instruments(Instrument.objects.filter(pk=instrument.pk))[0]
         rule, ctx = RULES_BY_CODE["open"], Context(today=timezone.localdate())

@@ -13,6 +13,7 @@ STATUS_CODES = {OK: "eligible", PARTLY: "partly", NO: "not_eligible"}
 ESS_BY_LAW = frozenset({"association", "cooperative", "mutual", "foundation"})
 MONEY_LESS = frozenset({"orientation", "guarantee"})
 EQUITY_ONLY = frozenset({"equity"})
+ORIENTATION_ONLY = frozenset({"orientation"})
 STAGE_VALUES = tuple(Stage.values)
 
 
@@ -67,6 +68,7 @@ class InstrumentTerms:
     tickets: dict = field(init=False, default=None, compare=False)
     equity_only: bool = field(init=False, default=False, compare=False)
     brings_money: bool = field(init=False, default=True, compare=False)
+    takes_requests: bool = field(init=False, default=True, compare=False)
     sort_label: str = field(init=False, default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -84,6 +86,8 @@ class InstrumentTerms:
         self.tickets = tickets
         self.equity_only = bool(self.kinds) and self.kinds <= EQUITY_ONLY
         self.brings_money = bool(self.kinds - MONEY_LESS)
+        # An orientation-only instrument (HubESS) advises: one contacts it, one does not apply.
+        self.takes_requests = not self.kinds or self.kinds != ORIENTATION_ONLY
         self.sort_label = self.label.lower()
 
     def band_for(self, stage: str) -> tuple[int | None, int | None] | None:

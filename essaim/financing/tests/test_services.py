@@ -110,6 +110,18 @@ def test_request_above_the_maximum_is_refused_naming_amount_and_limit(world):
     assert not FinancingRequest.objects.exists()
 
 
+def test_no_financing_request_to_an_orientation_only_instrument(world):
+    with pytest.raises(ValidationError) as caught:
+        send(world, instrument="HubESS", amount=10_000)
+    assert caught.value.message_dict == {
+        "instrument": [
+            "« HubESS » oriente sans financer : prenez contact avec lui, sans demande "
+            "de financement."
+        ]
+    }
+    assert not FinancingRequest.objects.exists()
+
+
 def test_request_to_a_closed_instrument_is_refused(world):
     import datetime
 
