@@ -6,25 +6,13 @@ Both columns are written by :func:`organisation_index` — called by the service
 loader, never by ``save()`` or signals.
 """
 
-import re
-import unicodedata
-
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Case, F, FloatField, Value, When
 
+from essaim.core.text import normalise, words
+
 SEARCH_CONFIG = "french_unaccent"
-WORD = re.compile(r"[^\W_]+")
-
-
-def normalise(text: str) -> str:
-    """Lower-case, accent-free text: "Économie Sociale" → "economie sociale"."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
-def words(query: str) -> list[str]:
-    return WORD.findall(normalise(query))
 
 
 def uses_postgres() -> bool:

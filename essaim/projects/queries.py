@@ -3,7 +3,8 @@
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 
-from essaim.actors.search import SEARCH_CONFIG, words
+from essaim.actors.search import SEARCH_CONFIG
+from essaim.core.text import words
 from essaim.projects.fields import code_filter
 from essaim.projects.models import NeedStatus, Project
 

@@ -1,7 +1,6 @@
 """Every write on projects and their needs. Each service checks permission, validates, writes and
 records history in one transaction."""
 
-import unicodedata
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from essaim.accounts.models import Role
 from essaim.accounts.queries import scope_ids
 from essaim.core.services import changed_fields, history_record
+from essaim.core.text import normalise
 from essaim.projects.models import Need, NeedKind, NeedStatus, Project
 
 EDITABLE_FIELDS = (
@@ -34,9 +34,7 @@ EDITABLE_FIELDS = (
 
 def fold(text: str) -> str:
     """Lower-case ASCII words, for the accent-blind search fallback."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(ascii_text.lower().split())
+    return " ".join(normalise(text).split())
 
 
 def is_programme_staff(user) -> bool:
