@@ -5,10 +5,11 @@ Pages and API ask ``allowed_transitions(application, user)``; the services in
 in the history in the same transaction.
 """
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from essaim.core import workflow as core_workflow
+from essaim.core.workflow import Transition
 
 
 class Status(models.TextChoices):
@@ -39,16 +40,6 @@ class Actor(models.TextChoices):
     SIGNATORY = "signatory", _("signataire du collectif")
     INSTRUCTOR = "instructor", _("instructeur")
     COMMITTEE = "committee", _("comité (dans une vague)")
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    source: tuple[str, ...]
-    target: str
-    actor: str
-    label: str
-    comment_required: bool = False
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -107,8 +98,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         comment_required=True,
     ),
 )
-BY_NAME = {t.name: t for t in TRANSITIONS}
+BY_NAME = core_workflow.by_name(TRANSITIONS)
 
 
 def transitions_from(status: str) -> list[Transition]:
-    return [t for t in TRANSITIONS if status in t.source]
+    return core_workflow.transitions_from(TRANSITIONS, status)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from essaim.core import workflow as core_workflow
+
 
 class RequestStatus(models.TextChoices):
     RECEIVED = "received", _("reçue")
@@ -30,13 +32,7 @@ class Actor(models.TextChoices):
 
 
 @dataclass(frozen=True)
-class Transition:
-    name: str
-    source: tuple[str, ...]
-    target: str
-    actor: str
-    label: str
-    comment_required: bool = False
+class Transition(core_workflow.Transition):
     amount_required: bool = False
 
 
@@ -79,8 +75,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         _("Retirer la demande"),
     ),
 )
-BY_NAME = {t.name: t for t in TRANSITIONS}
+BY_NAME = core_workflow.by_name(TRANSITIONS)
 
 
 def transitions_from(status: str) -> list[Transition]:
-    return [t for t in TRANSITIONS if status in t.source]
+    return core_workflow.transitions_from(TRANSITIONS, status)

@@ -5,10 +5,11 @@ Pages and API ask ``services.ticket_actions(ticket, user)`` /
 its table allows it, and record it in the history in the same transaction.
 """
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from essaim.core import workflow as core_workflow
+from essaim.core.workflow import Transition
 
 
 class TicketState(models.TextChoices):
@@ -60,16 +61,6 @@ class Actor(models.TextChoices):
     SYSTEM = "system", _("système (nouveau message)")
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    source: tuple[str, ...]
-    target: str
-    actor: str
-    label: str
-    comment_required: bool = False
-
-
 S = TicketState
 TICKET_TRANSITIONS: tuple[Transition, ...] = (
     Transition("triage", (S.NEW, S.TRIAGED), S.TRIAGED, Actor.OFFICER, _("Qualifier")),
@@ -119,7 +110,7 @@ TICKET_TRANSITIONS: tuple[Transition, ...] = (
     # A new message from the author reopens an answered or closed ticket.
     Transition("reopen_on_message", (S.ANSWERED, S.CLOSED), S.IN_PROGRESS, Actor.SYSTEM, ""),
 )
-TICKET_BY_NAME = {t.name: t for t in TICKET_TRANSITIONS}
+TICKET_BY_NAME = core_workflow.by_name(TICKET_TRANSITIONS)
 
 
 class ExperimentationState(models.TextChoices):
@@ -155,12 +146,12 @@ EXPERIMENTATION_TRANSITIONS: tuple[Transition, ...] = (
     Transition("generalise", (E.EVALUATED,), E.GENERALISED, Actor.OFFICER, _("Généraliser")),
     Transition("abandon", (E.EVALUATED,), E.ABANDONED, Actor.OFFICER, _("Abandonner"), True),
 )
-EXPERIMENTATION_BY_NAME = {t.name: t for t in EXPERIMENTATION_TRANSITIONS}
+EXPERIMENTATION_BY_NAME = core_workflow.by_name(EXPERIMENTATION_TRANSITIONS)
 
 
 def ticket_transitions_from(state: str) -> list[Transition]:
-    return [t for t in TICKET_TRANSITIONS if state in t.source]
+    return core_workflow.transitions_from(TICKET_TRANSITIONS, state)
 
 
 def experimentation_transitions_from(state: str) -> list[Transition]:
-    return [t for t in EXPERIMENTATION_TRANSITIONS if state in t.source]
+    return core_workflow.transitions_from(EXPERIMENTATION_TRANSITIONS, state)

@@ -6,10 +6,10 @@ An instructor may cancel a request while it is ``requested`` or ``accepted``. Ev
 taken by a service in ``essaim.reviews.services`` and recorded in the history.
 """
 
-from dataclasses import dataclass
-
 from django.utils.translation import gettext_lazy as _
 
+from essaim.core import workflow as core_workflow
+from essaim.core.workflow import Transition
 from essaim.reviews.models import ReviewStatus
 
 
@@ -18,13 +18,8 @@ class ReviewActor:
     INSTRUCTOR = "instructor"  # programme staff of the application's programme
 
 
-@dataclass(frozen=True)
-class ReviewTransition:
-    name: str
-    source: tuple[str, ...]
-    target: str
-    actor: str
-    label: str
+# The shared record (``comment_required`` stays False: no review transition needs a comment).
+ReviewTransition = Transition
 
 
 TRANSITIONS: tuple[ReviewTransition, ...] = (
@@ -57,7 +52,7 @@ TRANSITIONS: tuple[ReviewTransition, ...] = (
         _("Annuler la demande"),
     ),
 )
-BY_NAME = {t.name: t for t in TRANSITIONS}
+BY_NAME = core_workflow.by_name(TRANSITIONS)
 
 # States in which the expert still owes something (reminders go out for these).
 OPEN_STATES = (ReviewStatus.REQUESTED, ReviewStatus.ACCEPTED)
@@ -66,4 +61,4 @@ CONTENT_OPEN_STATES = (ReviewStatus.ACCEPTED, ReviewStatus.SUBMITTED)
 
 
 def transitions_from(status: str) -> list[ReviewTransition]:
-    return [t for t in TRANSITIONS if status in t.source]
+    return core_workflow.transitions_from(TRANSITIONS, status)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from essaim.core import workflow as core_workflow
+
 
 class ActionStatus(models.TextChoices):
     PLANNED = "planned", _("prévue")
@@ -65,8 +67,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         _("Rouvrir"),
     ),
 )
-BY_NAME = {t.name: t for t in TRANSITIONS}
+BY_NAME = core_workflow.by_name(TRANSITIONS)
 
 
 def transitions_from(status: str) -> list[Transition]:
-    return [t for t in TRANSITIONS if status in t.source]
+    return core_workflow.transitions_from(TRANSITIONS, status)
