@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 
 def _setup(mode: str | None = None) -> None:
@@ -68,10 +69,21 @@ def serve(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="essaim serve", description="Run the production server.")
     parser.add_argument("--bind", default=os.environ.get("ESSAIM_BIND", "127.0.0.1:8000"))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
-    parser.add_argument("--no-collectstatic", action="store_true")
+    collect = parser.add_mutually_exclusive_group()
+    collect.add_argument(
+        "--collectstatic", action="store_true", help="collect static files before starting"
+    )
+    collect.add_argument(
+        "--no-collectstatic", action="store_true", help="never collect static files"
+    )
     args = parser.parse_args(argv)
     _setup()
-    if not args.no_collectstatic:
+    from django.conf import settings
+
+    # Collecting (and compressing) ~10,000 DSFR files takes minutes: do it once per release,
+    # and here only when asked or when nothing was ever collected.
+    never_collected = not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists()
+    if args.collectstatic or (never_collected and not args.no_collectstatic):
         from django.core.management import call_command
 
         call_command("collectstatic", interactive=False, verbosity=0)
