@@ -19,6 +19,15 @@ def test_the_current_section_is_marked(client):
     assert 'aria-current="page"' in directory_link
 
 
+def test_home_is_current_only_on_the_portal_home(client):
+    """Other apps name a view "home" too (the single window's): only the portal's marks Home."""
+    on_home = client.get(reverse("portal:home")).content.decode()
+    on_single_window = client.get(reverse("regulatory:home")).content.decode()
+    marked = 'aria-current="page">Accueil'
+    assert marked in on_home
+    assert marked not in on_single_window
+
+
 def test_every_role_has_shortcuts_that_resolve():
     for role in Role:
         shortcuts = role_shortcuts([role])
