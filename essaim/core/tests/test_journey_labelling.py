@@ -261,8 +261,12 @@ def test_from_application_to_a_verified_label(page, live_server, login, assert_a
     chart = page.locator("map-chart")
     expect(chart).to_be_visible()
     assert '"79": 1' in chart.get_attribute("data")
-    page.get_by_role("tab", name="Tableau").click()
-    table.get_by_role("link", name=TERRITORY).click()
+    # Back to the list (table tab by default): a click during the DSFR tab transition could be
+    # lost on a loaded machine.
+    page.goto(f"{live_server.url}/territoires/")
+    link = page.locator("#territory-table").get_by_role("link", name=TERRITORY)
+    expect(link).to_be_visible()
+    link.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TERRITORY)
     expect(page.locator("#collective-members")).to_contain_text("Tiers-lieu (test)")
     expect(page.get_by_text("Se nourrir localement")).to_be_visible()
