@@ -12,6 +12,7 @@ from essaim.applications.services import application_transition
 from essaim.applications.tests.factories import ApplicationFactory, PersonFactory, complete, lead_of
 from essaim.applications.workflow import Status
 from essaim.core.models import HistoryEvent
+from essaim.core.testing import blocked_on_lock
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -19,13 +20,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="row-lock concurrency needs PostgreSQL"
     ),
 ]
-
-
-def _blocked_on_lock(pid: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
-        row = cursor.fetchone()
-    return bool(row) and row[0] == "Lock"
 
 
 def test_two_signatories_submitting_at_once_submit_once():
@@ -67,10 +61,10 @@ def test_two_signatories_submitting_at_once_submit_once():
         thread.start()
     try:
         for _ in range(2000):
-            if (second_pid and _blocked_on_lock(second_pid[0])) or "second" in outcomes:
+            if (second_pid and blocked_on_lock(second_pid[0])) or "second" in outcomes:
                 break
             threading.Event().wait(0.01)
-        assert second_pid and _blocked_on_lock(second_pid[0]), outcomes
+        assert second_pid and blocked_on_lock(second_pid[0]), outcomes
     finally:
         let_first_commit.set()
         for thread in threads:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 
 from essaim.applications.workflow import Status
+from essaim.core.testing import blocked_on_lock
 from essaim.labels import services
 from essaim.labels.models import Decision, Outcome
 from essaim.labels.services import DecisionInput
@@ -23,13 +24,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="row-lock concurrency needs PostgreSQL"
     ),
 ]
-
-
-def _blocked_on_lock(pid: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
-        row = cursor.fetchone()
-    return bool(row) and row[0] == "Lock"
 
 
 def test_two_admins_deciding_at_once_record_exactly_one_decision():
@@ -84,12 +78,12 @@ def test_two_admins_deciding_at_once_record_exactly_one_decision():
     try:
         # Wait (bounded) until the second connection is blocked on the first one's lock.
         for _ in range(2000):
-            if second_pid and _blocked_on_lock(second_pid[0]):
+            if second_pid and blocked_on_lock(second_pid[0]):
                 break
             if "second" in outcomes:
                 break
             threading.Event().wait(0.01)
-        assert second_pid and _blocked_on_lock(second_pid[0]), outcomes
+        assert second_pid and blocked_on_lock(second_pid[0]), outcomes
     finally:
         let_first_commit.set()
         for thread in threads:
