@@ -4,7 +4,12 @@ and API tokens."""
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+    _user_has_perm,
+)
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
@@ -61,6 +66,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
+
+    def has_perm(self, perm, obj=None) -> bool:
+        """Ask the backends, without Django's blanket yes for superusers: what a superuser may
+        do is decided by ``essaim.accounts.permissions`` like everything else (they are staff of
+        every programme, but never act as an expert or a territory's member). Model-level
+        permissions (``obj=None``, the Django admin) still come from ``ModelBackend``, which grants
+        superusers all of them."""
+        if not self.is_active:
+            return False
+        if obj is None and self.is_superuser:
+            return True
+        return _user_has_perm(self, perm, obj)
 
 
 class Role(models.TextChoices):

@@ -1,29 +1,27 @@
-"""Role predicates shared by every app's rules (django-rules)."""
+"""Role predicates (django-rules) over the one vocabulary of ``essaim.accounts.permissions``.
+
+These answer "does ``user`` hold this role anywhere?" — enough for a menu entry or a list page
+that is then narrowed by a scope. A decision about one object goes through the object's app's
+``rules.py``, which asks the vocabulary about that object's programme, collective or
+organisation."""
 
 import rules
 
-from essaim.accounts.models import Role
-from essaim.accounts.queries import has_role
+from essaim.accounts import permissions
 
 
-def role_predicate(*roles: Role) -> rules.Predicate:
-    name = "has_role:" + ",".join(roles)
-
-    @rules.predicate(name=name)
-    def predicate(user) -> bool:
-        return has_role(user, roles)
-
-    return predicate
+def _predicate(name: str, test) -> rules.Predicate:
+    return rules.predicate(lambda user: test(user), name=name)
 
 
-is_programme_admin = role_predicate(Role.PROGRAMME_ADMIN)
-is_instructor = role_predicate(Role.INSTRUCTOR)
-is_programme_staff = role_predicate(Role.PROGRAMME_ADMIN, Role.INSTRUCTOR)
-is_expert = role_predicate(Role.EXPERT)
-is_territory_person = role_predicate(Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER)
-is_project_holder = role_predicate(Role.PROJECT_HOLDER)
-is_financer = role_predicate(Role.FINANCER)
-is_company = role_predicate(Role.COMPANY)
-is_single_window_officer = role_predicate(Role.SINGLE_WINDOW_OFFICER)
+is_superuser = _predicate("is_superuser", permissions.is_superuser)
+is_programme_admin = _predicate("is_programme_admin", permissions.is_programme_admin)
+is_programme_staff = _predicate("is_programme_staff", permissions.is_programme_staff)
+is_window_officer = _predicate("is_window_officer", permissions.is_window_officer)
+is_expert = _predicate("is_expert", permissions.is_expert)
+is_territory_person = _predicate("is_territory_person", permissions.is_territory_person)
+is_project_holder = _predicate("is_project_holder", permissions.is_project_holder)
+is_financer = _predicate("is_financer", permissions.is_financer)
+is_company = _predicate("is_company", permissions.is_company_member)
 
 rules.add_perm("accounts.manage_api_tokens", rules.is_authenticated)
