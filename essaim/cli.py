@@ -43,8 +43,9 @@ def demo(argv: list[str]) -> int:
     url = f"http://{args.host}:{args.port}/"
     print(f"\nEssaim demo ready in {time.monotonic() - started:.1f} s: {url}")
     print("Demo accounts (fictitious people):")
+    width = max(len(email) for email, _role in DEMO_ACCOUNTS)
     for email, role in DEMO_ACCOUNTS:
-        print(f"  {email:32} {role}")
+        print(f"  {email:{width}} {role}")
     print(f"password: {DEMO_PASSWORD}")
     if args.no_serve:
         return 0

@@ -1,6 +1,11 @@
-"""The demo accounts, one per role (fictitious people, published password)."""
+"""The demo accounts, one per role (fictitious people, published password).
 
-from django.contrib.auth.hashers import make_password
+``load_regional`` adds the staff of the second, fictitious programme — its admin, instructor and
+single-window officer, whose roles are scoped to that programme only — and, for each of its
+collectives, a fictitious referent who carries the application (no password: not a demo login).
+"""
+
+from django.contrib.auth.hashers import is_password_usable, make_password
 
 from essaim.accounts.models import Role, User
 from essaim.accounts.services import membership_grant
@@ -98,3 +103,77 @@ def load(ctx) -> None:
     if not admin.is_staff:
         admin.is_staff = admin.is_superuser = True
         admin.save(update_fields=["is_staff", "is_superuser"])
+
+
+# The fictitious regional programme's staff: (e-mail, first name, last name, role).
+REGIONAL_STAFF = [
+    ("admin-region@demo.essaim.fr", "Aurélie", "Dufour (fictive)", Role.PROGRAMME_ADMIN),
+    ("instructeur-region@demo.essaim.fr", "Karim", "Benali (fictif)", Role.INSTRUCTOR),
+    ("guichet-region@demo.essaim.fr", "Manon", "Lefèvre (fictive)", Role.SINGLE_WINDOW_OFFICER),
+]
+# The referent of each regional collective (keyed by territory), lead of its collective.
+REGIONAL_REFERENTS = {
+    "Creuse": ("elise.chabrol@collectifs-na.example", "Élise", "Chabrol (fictive)"),
+    "Landes": ("thibault.lacoste@collectifs-na.example", "Thibault", "Lacoste (fictif)"),
+    "Grand Angoulême": ("sarah.mercier@collectifs-na.example", "Sarah", "Mercier (fictive)"),
+    "Limoges Métropole": ("antoine.delage@collectifs-na.example", "Antoine", "Delage (fictif)"),
+    "Pau Béarn Pyrénées": ("maialen.etchart@collectifs-na.example", "Maialen", "Etchart (fictive)"),
+    "Agglomération de La Rochelle": (
+        "bruno.guillon@collectifs-na.example",
+        "Bruno",
+        "Guillon (fictif)",
+    ),
+}
+
+
+def load_regional(ctx) -> None:
+    """The regional staff (demo password) and the collectives' referents (no password), with
+    their memberships: idempotent (users by e-mail, ``membership_grant`` grants once)."""
+    from essaim.calls.demo import REGIONAL_SLUG
+
+    regional = ctx.objects.get("regional") or {}
+    programme = regional.get("programme") or Programme.objects.get(slug=REGIONAL_SLUG)
+    collectives = ctx.objects.get("regional_collectives") or {
+        c.perimeter.name: c
+        for c in Collective.objects.filter(
+            perimeter__name__in=list(REGIONAL_REFERENTS), is_fictitious=True
+        ).select_related("perimeter")
+    }
+    emails = [row[0] for row in REGIONAL_STAFF] + [r[0] for r in REGIONAL_REFERENTS.values()]
+    users = {u.email: u for u in User.objects.filter(email__in=emails)}
+    # The same published password as the French Impact accounts: reuse admin@'s hash (hashing is
+    # deliberately slow), or hash once for the three accounts.
+    password_hash = (
+        User.objects.filter(email="admin@demo.essaim.fr").values_list("password", flat=True).first()
+    )
+    if not is_password_usable(password_hash):
+        password_hash = None
+    staff = {}
+    for email, first, last, role in REGIONAL_STAFF:
+        user = users.get(email)
+        if user is None:
+            password_hash = password_hash or make_password(DEMO_PASSWORD)
+            user = User.objects.create(
+                email=email, first_name=first, last_name=last, password=password_hash
+            )
+        membership_grant(user=None, member=user, role=role, programme=programme)
+        staff[role] = user
+    referents = {}
+    for territory, (email, first, last) in REGIONAL_REFERENTS.items():
+        collective = collectives.get(territory)
+        if collective is None:
+            continue
+        user = users.get(email)
+        if user is None:
+            user = User.objects.create(
+                email=email, first_name=first, last_name=last, password=make_password(None)
+            )
+        membership_grant(user=None, member=user, role=Role.TERRITORY_LEAD, collective=collective)
+        referents[territory] = user
+    regional.update(
+        admin=staff[Role.PROGRAMME_ADMIN],
+        instructor=staff[Role.INSTRUCTOR],
+        officer=staff[Role.SINGLE_WINDOW_OFFICER],
+        referents=referents,
+    )
+    ctx.objects["regional"] = regional

@@ -8,6 +8,10 @@ official geography). The people are fictitious, flagged so, and not public.
 
 Idempotent: organisations are keyed by name, collectives by perimeter, members by (collective,
 organisation), partnerships by (source, target, kind), people by (organisation, name).
+
+``load_regional`` adds the second, fictitious programme's actors: its owner (a fictitious regional
+agency) and one fictitious collective per territory of ``essaim.geo.demo.REGIONAL_TERRITORIES``,
+each with two or three fictitious organisations, all marked "(fictif)" and ``is_fictitious``.
 """
 
 from dataclasses import dataclass, field
@@ -529,3 +533,145 @@ def load(ctx) -> None:
     ctx.objects["organisations"] = organisations
     ctx.objects["collectives"] = collectives
     ctx.say(f"  actors: {len(organisations)} organisations, {len(collectives)} collectifs porteurs")
+
+
+# --- The fictitious regional programme ------------------------------------------------------------
+
+REGIONAL_OWNER = Org(
+    "Agence régionale de l'innovation sociale Nouvelle-Aquitaine (fictive)",
+    K.PUBLIC_BODY,
+    commune=BORDEAUX,
+    description="Organisation fictive de démonstration : elle porte le programme fictif "
+    "« Innovation sociale en Nouvelle-Aquitaine », un appel à projets régional inventé pour "
+    "montrer deux programmes sur la même instance.",
+)
+
+
+@dataclass
+class RegionalCollective:
+    name: str
+    head_office: tuple[str, str]  # (INSEE code, name) of the lead's commune
+    lead: tuple[str, str]  # (name, kind)
+    members: list[tuple[str, str]]
+    focus: str
+
+
+# Keyed by the territory names of ``essaim.geo.demo.REGIONAL_TERRITORIES``.
+REGIONAL_COLLECTIVES = {
+    "Creuse": RegionalCollective(
+        "Collectif Creuse solidaire (fictif)",
+        ("23096", "Guéret"),
+        ("Association Creuse en transition (fictive)", K.ASSOCIATION),
+        [
+            ("Coopérative des tiers-lieux creusois (fictive)", K.COOPERATIVE),
+            ("Recyclerie de la Marche (association fictive)", K.ASSOCIATION),
+        ],
+        "tiers-lieux ruraux, réemploi et mobilité",
+    ),
+    "Landes": RegionalCollective(
+        "Collectif Landes solidaires (fictif)",
+        ("40192", "Mont-de-Marsan"),
+        ("Association Landes solidaires (fictive)", K.ASSOCIATION),
+        [("Forêt et insertion landaises (coopérative fictive)", K.COOPERATIVE)],
+        "insertion par les métiers de la forêt",
+    ),
+    "Grand Angoulême": RegionalCollective(
+        "Collectif Angoumois coopératif (fictif)",
+        ("16015", "Angoulême"),
+        ("Association Angoumois coopératif (fictive)", K.ASSOCIATION),
+        [("Atelier solidaire de Charente (association fictive)", K.ASSOCIATION)],
+        "image, culture et emploi des jeunes",
+    ),
+    "Limoges Métropole": RegionalCollective(
+        "Collectif Limousin innovation sociale (fictif)",
+        ("87085", "Limoges"),
+        ("Association Limousin innovation sociale (fictive)", K.ASSOCIATION),
+        [("Coopérative alimentaire limougeaude (fictive)", K.COOPERATIVE)],
+        "réemploi et alimentation durable",
+    ),
+    "Pau Béarn Pyrénées": RegionalCollective(
+        "Collectif Béarn en commun (fictif)",
+        ("64445", "Pau"),
+        ("Association Béarn en commun (fictive)", K.ASSOCIATION),
+        [("Coopérative des mobilités béarnaises (fictive)", K.COOPERATIVE)],
+        "mobilités solidaires et habitat",
+    ),
+    "Agglomération de La Rochelle": RegionalCollective(
+        "Collectif Rochelais solidaires (fictif)",
+        ("17300", "La Rochelle"),
+        ("Association Rochelais solidaires (fictive)", K.ASSOCIATION),
+        [("Atelier vélo de l'Aunis (association fictive)", K.ASSOCIATION)],
+        "transition écologique du littoral",
+    ),
+}
+
+
+def load_regional(ctx) -> None:
+    """The fictitious regional programme's owner and collectives (idempotent: organisations by
+    name, collectives by perimeter, members by collective and organisation)."""
+    perimeters = ctx.objects.get("regional_perimeters") or {
+        p.name: p for p in Perimeter.objects.filter(name__in=list(REGIONAL_COLLECTIVES))
+    }
+    wanted = {c.head_office for c in REGIONAL_COLLECTIVES.values()} | {REGIONAL_OWNER.commune}
+    communes = {
+        c.insee: c
+        for c in Commune.objects.filter(insee__in=[code for code, _name in wanted])
+        if c.name == dict(wanted)[c.insee]
+    }
+    organisations = []
+
+    def organisation(name: str, kind: str, commune_code: str, description: str) -> Organisation:
+        found, _created = Organisation.objects.update_or_create(
+            name=name,
+            defaults={
+                "kind": kind,
+                "is_ess": kind != K.PUBLIC_BODY,
+                "legal_category": "9220" if kind == K.ASSOCIATION else "",
+                "commune": communes.get(commune_code),
+                "description": description,
+                "is_fictitious": True,
+            },
+        )
+        organisations.append(found)
+        return found
+
+    owner = organisation(
+        REGIONAL_OWNER.name,
+        REGIONAL_OWNER.kind,
+        REGIONAL_OWNER.commune[0],
+        REGIONAL_OWNER.description,
+    )
+    collectives: dict[str, Collective] = {}
+    for territory, spec in REGIONAL_COLLECTIVES.items():
+        perimeter = perimeters.get(territory)
+        if perimeter is None:
+            ctx.say(f"  actors: pas de périmètre « {territory} », collectif régional non créé")
+            continue
+        collective, _created = Collective.objects.update_or_create(
+            perimeter=perimeter,
+            defaults={
+                "name": spec.name,
+                "description": f"Collectif fictif de démonstration ({territory}) : {spec.focus}.",
+                "is_fictitious": True,
+            },
+        )
+        collectives[territory] = collective
+        members = [(spec.lead, CollectiveRole.LEAD)] + [
+            (m, CollectiveRole.MEMBER) for m in spec.members
+        ]
+        for position, ((name, kind), role) in enumerate(members):
+            member = organisation(
+                name,
+                kind,
+                spec.head_office[0],
+                f"Organisation fictive de démonstration, membre du {spec.name}.",
+            )
+            CollectiveMember.objects.update_or_create(
+                collective=collective,
+                organisation=member,
+                defaults={"role": role, "position": position},
+            )
+    organisation_index(organisations)
+    ctx.objects["regional_owner"] = owner
+    ctx.objects["regional_collectives"] = collectives
+    ctx.say(f"  actors: {len(collectives)} collectifs du programme régional (fictif)")

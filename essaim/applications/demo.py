@@ -1,7 +1,11 @@
 """Demo applications: wave 1 (50 received: the 20 labelled territories and 30 fictitious ones, not
 labelled), wave 2 (7 labelled), the Nouvelle-Aquitaine application exactly as the seed tells it,
 and a few fictitious applications at every other state. Answers of real territories are demo
-texts (marked so); fictitious territories, collectives and organisations say "(fictif)"."""
+texts (marked so); fictitious territories, collectives and organisations say "(fictif)".
+
+``load_regional`` adds the six applications of the second, fictitious programme (one per regional
+collective): labelled and not labelled in its published wave, proposed for its planned wave, in
+review, submitted and draft — in bulk, with their history dated like the French Impact ones."""
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -369,13 +373,17 @@ def load(ctx) -> None:
     ctx.say(f"  applications: {len(created)} créées, {len(existing)} déjà là")
 
 
-def _history(applications, admin, instructor, porteur) -> None:
-    """The demo transitions as history rows, dated in the programme's story (bulk)."""
+def _history(applications, admin, instructor, porteur, applicants=None) -> None:
+    """The demo transitions as history rows, dated in the programme's story (bulk).
+    ``applicants`` maps an application's creator id to the user who applied (default: porteur@
+    for their applications, the admin for the others)."""
     content_type = ContentType.objects.get_for_model(Application)
     events = []
     for application in applications:
         start = application.submitted_at or _at(date(2026, 11, 2))
-        applicant = porteur if application.created_by_id == porteur.pk else admin
+        applicant = (applicants or {}).get(application.created_by_id) or (
+            porteur if application.created_by_id == porteur.pk else admin
+        )
         events.append(
             HistoryEvent(
                 content_type=content_type,
@@ -417,3 +425,214 @@ def _history(applications, admin, instructor, porteur) -> None:
         HistoryEvent.objects.bulk_create(events)
     finally:
         field.auto_now_add = True
+
+
+# --- The fictitious regional programme ------------------------------------------------------------
+
+# reference, territory, title, status, wave number, challenges (title, lines)
+REGIONAL_APPLICATIONS = [
+    (
+        "ISNA-2026-01",
+        "Creuse",
+        "Creuse solidaire : tiers-lieux, réemploi et mobilité (fictif)",
+        Status.LABELLED,
+        1,
+        [
+            ("Tiers-lieux ruraux (fictif)", ["tiers-lieux de village", "services itinérants"]),
+            ("Réemploi et économie circulaire (fictif)", ["recyclerie", "ateliers de réparation"]),
+        ],
+    ),
+    (
+        "ISNA-2026-02",
+        "Grand Angoulême",
+        "Angoumois coopératif : l'image au service de l'emploi des jeunes (fictif)",
+        Status.NOT_LABELLED,
+        1,
+        [("Emploi des jeunes (fictif)", ["ateliers d'image", "chantiers d'insertion"])],
+    ),
+    (
+        "ISNA-2026-03",
+        "Limoges Métropole",
+        "Limoges Métropole : réemploi et alimentation durable (fictif)",
+        Status.PROPOSED,
+        2,
+        [("Alimentation durable (fictif)", ["légumerie d'insertion", "épiceries solidaires"])],
+    ),
+    (
+        "ISNA-2026-04",
+        "Pau Béarn Pyrénées",
+        "Béarn en commun : mobilités solidaires (fictif)",
+        Status.IN_REVIEW,
+        None,
+        [("Mobilités solidaires (fictif)", ["garage solidaire", "transport à la demande"])],
+    ),
+    (
+        "ISNA-2026-05",
+        "Agglomération de La Rochelle",
+        "Rochelais solidaires : un littoral en transition (fictif)",
+        Status.SUBMITTED,
+        None,
+        [("Transition écologique du littoral (fictif)", ["atelier vélo", "compostage partagé"])],
+    ),
+    (
+        "ISNA-2026-06",
+        "Landes",
+        "Landes solidaires : les métiers de la forêt pour l'insertion (fictif)",
+        Status.DRAFT,
+        None,
+        [("Insertion par la forêt (fictif)", ["chantiers forestiers"])],
+    ),
+]
+REGIONAL_MESSAGES = [  # on the application in review: (from staff, days before today, body)
+    (
+        True,
+        20,
+        "Pouvez-vous préciser quelles communes le transport à la demande desservira la "
+        "première année ? (message fictif)",
+    ),
+    (
+        False,
+        17,
+        "Les douze communes du nord de l'agglomération, puis l'ensemble du territoire la "
+        "deuxième année. (message fictif)",
+    ),
+]
+
+
+def _regional_answers(territory: str, complete: bool) -> dict:
+    answers = {
+        "presentation": f"Le collectif réunit les acteurs de l'innovation sociale de {territory} "
+        "autour d'un projet de territoire commun (texte fictif).",
+        "contact_email": f"contact@{slugify(territory)}.collectifs-na.example",
+    }
+    if complete:
+        answers.update(
+            budget=180000,
+            cofinancement=True,
+            indicateurs="Nombre de personnes accompagnées, emplois créés, tonnes réemployées "
+            "(texte fictif).",
+        )
+    return answers
+
+
+def load_regional(ctx) -> None:
+    """The regional programme's six applications, one per collective (idempotent: by
+    reference; a second load creates nothing)."""
+    regional = ctx.objects["regional"]
+    call, form = regional["call"], regional["form_version"]
+    waves, cutoffs = regional["waves"], regional["cutoffs"]
+    admin, instructor = regional["admin"], regional["instructor"]
+    referents = regional["referents"]
+    collectives = ctx.objects.get("regional_collectives") or {
+        c.perimeter.name: c
+        for c in Collective.objects.filter(is_fictitious=True, perimeter__name__in=list(referents))
+        .select_related("perimeter")
+        .order_by("pk")
+    }
+    references = [row[0] for row in REGIONAL_APPLICATIONS]
+    existing = set(
+        Application.objects.filter(reference__in=references).values_list("reference", flat=True)
+    )
+    rows = [
+        row
+        for row in REGIONAL_APPLICATIONS
+        if row[0] not in existing and row[1] in collectives and row[1] in referents
+    ]
+    today = timezone.localdate()
+    applications = []
+    for reference, territory, title, status, wave, _challenges in rows:
+        collective = collectives[territory]
+        cutoff = None
+        submitted = None
+        if status != Status.DRAFT:
+            cutoff = cutoffs[1] if wave == 1 else cutoffs[2]
+            # The story's steps are 15 days apart (see ``_history``): the wave's applications
+            # were sent early enough to be proposed before its committee.
+            submitted = (
+                _at(cutoff.date - timedelta(days=40))
+                if wave == 1
+                else _at(today - timedelta(days=60))
+            )
+        applications.append(
+            Application(
+                call=call,
+                form_version=form,
+                reference=reference,
+                title=title,
+                perimeter=collective.perimeter,
+                collective=collective,
+                status=status,
+                answers=_regional_answers(territory, complete=status != Status.DRAFT),
+                cutoff=cutoff,
+                wave=waves[wave] if wave else None,
+                created_by=referents[territory],
+                submitted_at=submitted,
+                assignee=instructor if status in {Status.IN_REVIEW, Status.PROPOSED} else None,
+                is_fictitious=True,
+            )
+        )
+    Application.objects.bulk_create(applications)
+    created = {
+        a.reference: a
+        for a in Application.objects.filter(reference__in=[r[0] for r in rows]).select_related(
+            "wave"
+        )
+    }
+    Challenge.objects.bulk_create(
+        [
+            Challenge(
+                application=created[reference],
+                position=position,
+                title=challenge_title,
+                lines=lines,
+            )
+            for reference, *_rest, challenges in rows
+            for position, (challenge_title, lines) in enumerate(challenges, start=1)
+        ]
+    )
+    ApplicationPerson.objects.bulk_create(
+        [
+            ApplicationPerson(
+                application=created[reference],
+                user=referents[territory],
+                email=referents[territory].email,
+                is_lead=True,
+                can_edit=True,
+                is_signatory=True,
+                accepted_at=created[reference].submitted_at or _at(date(2026, 11, 2)),
+            )
+            for reference, territory, *_rest in rows
+        ]
+    )
+    in_review = next((a for a in created.values() if a.status == Status.IN_REVIEW), None)
+    if in_review is not None:
+        referent = next(u for u in referents.values() if u.pk == in_review.created_by_id)
+        messages = Message.objects.bulk_create(
+            [
+                Message(
+                    application=in_review,
+                    author=instructor if from_staff else referent,
+                    from_staff=from_staff,
+                    body=body,
+                )
+                for from_staff, _days, body in REGIONAL_MESSAGES
+            ]
+        )
+        for message, (_s, days, _b) in zip(messages, REGIONAL_MESSAGES, strict=True):
+            Message.objects.filter(pk=message.pk).update(
+                created_at=_at(today - timedelta(days=days), 15)
+            )
+    _history(
+        created.values(),
+        admin,
+        instructor,
+        admin,
+        applicants={user.pk: user for user in referents.values()},
+    )
+    regional["applications"] = {
+        a.reference: a
+        for a in Application.objects.filter(reference__in=references).select_related(
+            "wave", "perimeter", "collective"
+        )
+    }
+    ctx.say(f"  applications: {len(created)} candidatures régionales créées")

@@ -1,6 +1,11 @@
 """The French Impact programme, its permanent AMI (launched 2018-07-02, cut-off 2018-10-22 → wave
 1), its waves, its published application form (v1) and its scoring grid (the five published
-criteria, equal weights, a 0–4 scale)."""
+criteria, equal weights, a 0–4 scale).
+
+``load_regional`` adds a second, fictitious programme, so that the demo always runs two programmes
+side by side: "Innovation sociale en Nouvelle-Aquitaine (fictif)", its own single-window address,
+one dated call for projects with two sessions (cut-offs), a short form, a weighted 1–5 grid, a
+published wave and a planned one."""
 
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -384,3 +389,200 @@ def load(ctx) -> None:
         criterion.save()
     ctx.objects["grid"] = grid
     ctx.objects["criteria"] = list(grid.criteria.all())
+
+
+# --- The fictitious regional programme ------------------------------------------------------------
+
+REGIONAL_SLUG = "innovation-sociale-nouvelle-aquitaine"
+REGIONAL_CALL_SLUG = "aap-innovation-sociale-nouvelle-aquitaine-2026"
+REGIONAL_SINGLE_WINDOW = "guichet@innovation-sociale-na.example"
+REGIONAL_DESCRIPTION = (
+    "Programme fictif de démonstration : un appel à projets régional inventé, porté par une "
+    "agence régionale elle aussi fictive, pour montrer deux programmes sur la même instance. Il "
+    "n'existe pas ; les territoires de ses candidatures sont des unités officielles réelles de "
+    "Nouvelle-Aquitaine, leurs collectifs, personnes et chiffres sont inventés."
+)
+REGIONAL_CALL_DESCRIPTION = (
+    "Appel à projets fictif de démonstration. Il soutient les collectifs qui développent "
+    "l'innovation sociale à l'échelle d'un département ou d'une intercommunalité de "
+    "Nouvelle-Aquitaine.\n\n"
+    "Deux sessions : les dossiers déposés avant le 29 mai 2026 sont examinés par le comité de "
+    "juin 2026, ceux déposés avant le 29 janvier 2027 par le comité de février 2027."
+)
+# (number, title, committee, announcement, place, published)
+REGIONAL_WAVES = [
+    (
+        1,
+        "Session de printemps 2026 (fictive)",
+        date(2026, 6, 25),
+        date(2026, 7, 3),
+        "Poitiers",
+        True,
+    ),
+    (2, "Session d'hiver 2027 (fictive)", date(2027, 2, 25), date(2027, 3, 5), "", False),
+]
+REGIONAL_CUTOFFS = [(date(2026, 5, 29), 1), (date(2027, 1, 29), 2)]
+REGIONAL_CRITERIA = [
+    (
+        "Ancrage territorial du collectif",
+        "Le collectif réunit-il les acteurs qui comptent sur le territoire ?",
+        2,
+    ),
+    (
+        "Réponse aux besoins sociaux du territoire",
+        "Les défis partent-ils d'un diagnostic partagé ?",
+        2,
+    ),
+    ("Coopération et gouvernance", "Qui décide, avec quels moyens, à quel rythme ?", 1),
+    ("Mesure de l'impact", "Des indicateurs simples, suivis dans le temps.", 1),
+]
+REGIONAL_SCALE = {
+    "1": "très insuffisant",
+    "2": "insuffisant",
+    "3": "correct",
+    "4": "bon",
+    "5": "excellent",
+}
+REGIONAL_FORM = {
+    "title": "Candidature à l'appel à projets « Innovation sociale en Nouvelle-Aquitaine »",
+    "intro": "Un formulaire court (appel fictif de démonstration).",
+    "sections": [
+        {
+            "key": "projet",
+            "title": "Le projet de territoire",
+            "fields": [
+                {
+                    "key": "presentation",
+                    "kind": "long_text",
+                    "label": "Le collectif et son projet",
+                    "required": True,
+                    "max_length": 3000,
+                },
+                {
+                    "key": "contact_email",
+                    "kind": "email",
+                    "label": "Adresse de contact du collectif",
+                    "required": True,
+                },
+                {
+                    "key": "unite",
+                    "kind": "territory",
+                    "label": "Département ou intercommunalité",
+                    "unit_kinds": ["departement", "epci"],
+                },
+            ],
+        },
+        {
+            "key": "moyens",
+            "title": "Les moyens",
+            "fields": [
+                {
+                    "key": "budget",
+                    "kind": "number",
+                    "label": "Budget sur deux ans",
+                    "required": True,
+                    "min": 0,
+                    "decimals": 0,
+                    "unit": "€",
+                },
+                {
+                    "key": "cofinancement",
+                    "kind": "yes_no",
+                    "label": "Des collectivités cofinancent-elles le projet ?",
+                    "required": True,
+                },
+                {
+                    "key": "indicateurs",
+                    "kind": "long_text",
+                    "label": "Indicateurs d'impact suivis",
+                    "required": True,
+                    "max_length": 2000,
+                },
+            ],
+        },
+    ],
+}
+assert not schema_errors(REGIONAL_FORM), schema_errors(REGIONAL_FORM)  # noqa: S101 - fails loudly
+
+
+def load_regional(ctx) -> None:
+    """The fictitious regional programme, its call, form, grid and waves (idempotent: every row
+    keyed by its natural key)."""
+    owner = ctx.objects.get("regional_owner")
+    if owner is None:
+        from essaim.actors.demo import REGIONAL_OWNER
+
+        owner = Organisation.objects.filter(name=REGIONAL_OWNER.name).first()
+    programme, _ = Programme.objects.update_or_create(
+        slug=REGIONAL_SLUG,
+        defaults={
+            "name": "Innovation sociale en Nouvelle-Aquitaine (fictif)",
+            "label_name": "Territoire d'innovation sociale de Nouvelle-Aquitaine (fictif)",
+            "owner": owner,
+            "expert_partner": None,
+            "description": REGIONAL_DESCRIPTION,
+            "website": "",
+            "single_window_email": REGIONAL_SINGLE_WINDOW,
+        },
+    )
+    opens_on, closes_on = date(2026, 2, 2), date(2027, 1, 29)
+    call, _ = Call.objects.update_or_create(
+        slug=REGIONAL_CALL_SLUG,
+        defaults={
+            "programme": programme,
+            "title": "Appel à projets 2026 « Territoires d'innovation sociale » (fictif)",
+            "kind": CallKind.CALL_FOR_PROJECTS,
+            "status": CallStatus.OPEN,
+            "description": REGIONAL_CALL_DESCRIPTION,
+            "opens_on": opens_on,
+            "closes_on": closes_on,
+        },
+    )
+    waves = {}
+    for number, title, committee, announced, place, published in REGIONAL_WAVES:
+        waves[number], _ = Wave.objects.update_or_create(
+            programme=programme,
+            number=number,
+            defaults={
+                "title": title,
+                "committee_on": committee,
+                "announced_on": announced,
+                "announced_at": place,
+                "status": WaveStatus.PUBLISHED if published else WaveStatus.PLANNED,
+                "published_at": _noon(announced) if published else None,
+            },
+        )
+    cutoffs = {}
+    for day, number in REGIONAL_CUTOFFS:
+        cutoffs[number], _ = CutOff.objects.update_or_create(
+            call=call, date=day, defaults={"wave": waves[number]}
+        )
+    form, _ = FormVersion.objects.update_or_create(
+        call=call,
+        number=1,
+        defaults={"schema": REGIONAL_FORM, "published_at": _noon(opens_on)},
+    )
+    grid, _ = ScoringGrid.objects.update_or_create(
+        call=call,
+        defaults={
+            "scale_min": 1,
+            "scale_max": 5,
+            "scale_labels": REGIONAL_SCALE,
+            "comment_required_below": 3,
+            "disagreement_threshold": 2,
+        },
+    )
+    existing = {c.position: c for c in grid.criteria.all()}
+    for position, (title, help_text, weight) in enumerate(REGIONAL_CRITERIA):
+        criterion = existing.get(position) or Criterion(grid=grid, position=position)
+        criterion.title, criterion.help_text, criterion.weight = title, help_text, weight
+        criterion.save()
+    ctx.objects["regional"] = {
+        "programme": programme,
+        "call": call,
+        "waves": waves,
+        "cutoffs": cutoffs,
+        "form_version": form,
+        "grid": grid,
+    }
+    ctx.say(f"  calls: programme « {programme.name} », {len(waves)} vagues")

@@ -1,9 +1,13 @@
-"""The French Impact demo data set: real facts from ``demo_data/french-impact-2019.yaml``, and
-fictitious people and figures (marked as such).
+"""The demo data set: the French Impact programme — real facts from
+``demo_data/french-impact-2019.yaml``, and fictitious people and figures (marked as such) — and a
+second, wholly fictitious programme, "Innovation sociale en Nouvelle-Aquitaine (fictif)", with its
+own staff, so that every demo and test run has two programmes side by side (programme scoping).
 
-Each app contributes a ``demo.py`` with ``load(ctx)``; they run in the flow's order, inside one
-transaction, and only when the recorded data set version differs, so a second ``essaim demo``
-start skips loading. Loaders must be idempotent all the same (get-or-create by natural keys).
+Each app contributes a ``demo.py`` with ``load(ctx)`` (French Impact) and, for the apps the second
+programme uses, ``load_regional(ctx)``; they run in the flow's order, each in its own
+transaction, French Impact first, and only when the recorded data set version differs, so a second
+``essaim demo`` start skips loading. Loaders must be idempotent all the same (get-or-create by
+natural keys): ``load_demo(force=True)`` on a loaded database adds no row.
 """
 
 import hashlib
@@ -27,6 +31,10 @@ DEMO_ACCOUNTS = [
     ("financeur@demo.essaim.fr", _("financeur")),
     ("guichet@demo.essaim.fr", _("agent du guichet unique")),
     ("entreprise@demo.essaim.fr", _("entreprise engagée")),
+    # The second, fictitious programme's staff: their roles are scoped to it only.
+    ("admin-region@demo.essaim.fr", _("administrateur du programme régional (fictif)")),
+    ("instructeur-region@demo.essaim.fr", _("instructeur du programme régional (fictif)")),
+    ("guichet-region@demo.essaim.fr", _("agent du guichet unique régional (fictif)")),
 ]
 REFERENCE_FILE = Path(__file__).parent / "demo_data" / "french-impact-2019.yaml"
 
@@ -38,6 +46,19 @@ LOADERS = [
     "essaim.accounts.demo",
     "essaim.applications.demo",
     "essaim.reviews.demo",
+    "essaim.labels.demo",
+    "essaim.support.demo",
+    "essaim.projects.demo",
+    "essaim.financing.demo",
+    "essaim.regulatory.demo",
+]
+# The apps with a part in the second, fictitious programme (``load_regional``), in flow order.
+REGIONAL_LOADERS = [
+    "essaim.geo.demo",
+    "essaim.actors.demo",
+    "essaim.calls.demo",
+    "essaim.accounts.demo",
+    "essaim.applications.demo",
     "essaim.labels.demo",
     "essaim.support.demo",
     "essaim.projects.demo",
@@ -83,15 +104,31 @@ def load_demo(stdout=None, force: bool = False) -> bool:
             stdout.write(f"Demo data already loaded (version {version}).\n")
         return False
     ctx = DemoContext(reference=yaml.safe_load(REFERENCE_FILE.read_text()), stdout=stdout)
-    for name in LOADERS:
+    steps = [(name, "load") for name in LOADERS]
+    steps += [(name, "load_regional") for name in REGIONAL_LOADERS]
+    for name, function in steps:
         started = time.monotonic()
         module = importlib.import_module(name)
         with transaction.atomic():
-            module.load(ctx)
-        ctx.say(f"  {name.split('.')[1]:<14} {time.monotonic() - started:5.1f} s")
+            getattr(module, function)(ctx)
+        step = name.split(".")[1] + (" (régional)" if function == "load_regional" else "")
+        ctx.say(f"  {step:<25} {time.monotonic() - started:5.1f} s")
     # Loaders write organisations in bulk; index them all once for the directory search.
     from essaim.actors.search import organisation_reindex_all
 
     organisation_reindex_all()
     DemoDataset.objects.update_or_create(name="french-impact", defaults={"version": version})
     return True
+
+
+def history_bulk_create(events) -> None:
+    """Insert demo history rows in bulk, keeping the ``at`` dates of the story they tell (the
+    field is ``auto_now_add``: switched off for the insert, restored right after)."""
+    from essaim.core.models import HistoryEvent
+
+    field = HistoryEvent._meta.get_field("at")
+    field.auto_now_add = False
+    try:
+        HistoryEvent.objects.bulk_create(events)
+    finally:
+        field.auto_now_add = True

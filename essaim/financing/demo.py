@@ -1,6 +1,11 @@
 """The eight instruments of the reference file with their real parameters, and fictitious
-financing requests in every state of the pipeline (financeur@ is a Bpifrance person)."""
+financing requests in every state of the pipeline (financeur@ is a Bpifrance person).
 
+``load_regional`` adds the second, fictitious programme's own instrument — a regional seed fund of
+its fictitious agency, open in Nouvelle-Aquitaine only — and the request a regional project sends
+to it, through ``financing_request_send`` (as the collective's referent)."""
+
+import datetime
 import random
 
 from django.utils import timezone
@@ -331,3 +336,69 @@ def _make_request(ctx, rng, instrument, terms, need, amount, state, sender) -> N
             )
         )
     HistoryEvent.objects.bulk_create(events)
+
+
+# --- The fictitious regional programme ------------------------------------------------------------
+
+REGIONAL_INSTRUMENT = "Fonds régional d'amorçage de l'innovation sociale (fictif)"
+# (project title, amount, purpose): the regional project's request to the regional fund.
+REGIONAL_REQUESTS = [
+    (
+        "Recyclerie itinérante de la Marche (fictif)",
+        20_000,
+        "Camion de collecte et outillage de l'atelier (demande fictive)",
+    ),
+]
+
+
+def load_regional(ctx) -> None:
+    """The regional instrument and request (idempotent: the instrument by name, a request once
+    per project and instrument)."""
+    from essaim.financing.services import financing_request_send
+    from essaim.geo.models import Region
+    from essaim.projects.models import NeedKind, Project
+
+    regional = ctx.objects["regional"]
+    owner = ctx.objects.get("regional_owner") or regional["programme"].owner
+    instrument, created = Instrument.objects.get_or_create(
+        name=REGIONAL_INSTRUMENT,
+        defaults={
+            "short_name": "Amorçage régional (fictif)",
+            "provider": owner,
+            "kinds": ["grant"],
+            "share_of_costs_max": "0.8",
+            "is_national": False,
+            "description": "Outil fictif de démonstration : la subvention d'amorçage du "
+            "programme régional fictif « Innovation sociale en Nouvelle-Aquitaine ».",
+            "conditions": "Projets en amorçage situés en Nouvelle-Aquitaine ; de 5 000 à "
+            "30 000 € ; au plus 80 % des dépenses (conditions fictives).",
+            "opens_on": datetime.date(2026, 2, 2),
+            "is_fictitious": True,
+        },
+    )
+    if created:
+        TicketBand.objects.create(
+            instrument=instrument, stage="seed", min_amount=5000, max_amount=30000
+        )
+        instrument.regions.set(Region.objects.filter(code="75"))
+    made = 0
+    referents = regional["referents"]
+    for title, amount, purpose in REGIONAL_REQUESTS:
+        project = Project.objects.filter(title=title).select_related("perimeter").first()
+        referent = referents.get(project.perimeter.name) if project else None
+        if (
+            referent is None
+            or FinancingRequest.objects.filter(project=project, instrument=instrument).exists()
+        ):
+            continue
+        request = financing_request_send(
+            user=referent,
+            project=project,
+            instrument=instrument,
+            amount=amount,
+            purpose=purpose,
+            need=project.needs.filter(kind=NeedKind.FINANCING).first(),
+        )
+        FinancingRequest.objects.filter(pk=request.pk).update(is_fictitious=True)
+        made += 1
+    ctx.say(f"    1 outil et {made} demande de financement du programme régional")

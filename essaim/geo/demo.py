@@ -5,6 +5,10 @@ Each territory is built from the units public facts point to. Where the exact bo
 label is not public (most collectives described "their" territory without a list of communes),
 the perimeter is the closest official unit(s) and its description says it is an approximation.
 Slugs are ``slugify(name)``; other apps rely on e.g. ``region-nouvelle-aquitaine``.
+
+``load_regional`` adds the territories of the second, fictitious programme's applications
+(``REGIONAL_TERRITORIES``): real official units of Nouvelle-Aquitaine (départements, EPCI), whose
+collectives and applications are invented.
 """
 
 from dataclasses import dataclass, field
@@ -242,3 +246,50 @@ def load(ctx) -> None:
         )
     ctx.objects["perimeters"] = perimeters
     ctx.say(f"  geo: {len(perimeters)} périmètres de territoires labellisés")
+
+
+# The territories of the fictitious regional programme's applications: real units of
+# Nouvelle-Aquitaine (none of them a French Impact territory, labelled or fictitious). Their names
+# are not EPCI names, so that the French Impact loader's choice of EPCI never shifts.
+REGIONAL_TERRITORIES: dict[str, Territory] = {
+    "Creuse": Territory("Le département de la Creuse (23).", departements=["23"]),
+    "Landes": Territory("Le département des Landes (40).", departements=["40"]),
+    "Grand Angoulême": Territory(
+        "La communauté d'agglomération du Grand Angoulême.", epci=["CA du Grand Angoulême"]
+    ),
+    "Limoges Métropole": Territory(
+        "La communauté urbaine Limoges Métropole.", epci=["CU Limoges Métropole"]
+    ),
+    "Pau Béarn Pyrénées": Territory(
+        "La communauté d'agglomération Pau Béarn Pyrénées.", epci=["CA Pau Béarn Pyrénées"]
+    ),
+    "Agglomération de La Rochelle": Territory(
+        "La communauté d'agglomération de La Rochelle.", epci=["CA de La Rochelle"]
+    ),
+}
+REGIONAL_NOTE = (
+    "Territoire d'une candidature fictive au programme de démonstration « Innovation sociale en "
+    "Nouvelle-Aquitaine (fictif) » : l'unité officielle est réelle, le collectif est inventé."
+)
+
+
+def load_regional(ctx) -> None:
+    """The regional programme's territories, as perimeters of official units (idempotent)."""
+    wanted_epci = {name for t in REGIONAL_TERRITORIES.values() for name in t.epci}
+    sirens = dict(Epci.objects.filter(name__in=wanted_epci).values_list("name", "siren"))
+    perimeters = {}
+    for name, territory in REGIONAL_TERRITORIES.items():
+        units, described = _resolve(territory, sirens)
+        description = "\n\n".join(
+            (
+                territory.note,
+                "Construit à partir de : " + ", ".join(described) + ".",
+                REGIONAL_NOTE,
+                SOURCE,
+            )
+        )
+        perimeters[name] = perimeter_ensure(
+            user=None, name=name, units=units, description=description
+        )
+    ctx.objects["regional_perimeters"] = perimeters
+    ctx.say(f"  geo: {len(perimeters)} périmètres du programme régional (fictif)")

@@ -8,6 +8,11 @@ validity would show them all expired today); labels granted through ``wave_publi
 ``ESSAIM_LABEL_VALIDITY_YEARS``. Waves 1 and 2 are published on their announcement date; a few
 proposed applications join the planned wave 3 so that the committee view has content.
 Certificates are made on first request, not here. Idempotent and a handful of queries.
+
+``load_regional`` does the same for the second, fictitious programme's published wave: its
+committee's decisions, the label (valid ``validity_years()`` years from the announcement, like the
+labels ``wave_publish`` grants) and its support plan, with the decisions and the grant in the
+history on the wave's dates.
 """
 
 import datetime
@@ -32,6 +37,7 @@ MOTIVATIONS = {
     ),
 }
 WAVE_3_SIZE = 4
+NOON = datetime.time(12)
 
 
 def _noon(day: datetime.date) -> datetime.datetime:
@@ -118,3 +124,88 @@ def load(ctx) -> None:
         f"    labels: {len(decided)} decisions, {len(new_labels)} new labels "
         f"(by wave: {counts}), {joined} applications joined wave 3"
     )
+
+
+def load_regional(ctx) -> None:
+    """Decisions and the label of the regional programme's published wave (idempotent)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from essaim.core.demo import history_bulk_create
+    from essaim.core.models import HistoryEvent
+    from essaim.labels.services import _add_years, validity_years
+    from essaim.support.services import support_plan_open
+
+    regional = ctx.objects["regional"]
+    programme, admin = regional["programme"], regional["admin"]
+    decided = list(
+        Application.objects.filter(
+            call__programme=programme,
+            status__in=[Status.LABELLED, Status.NOT_LABELLED],
+            wave__status=WaveStatus.PUBLISHED,
+        ).select_related("wave")
+    )
+    existing = set(
+        Decision.objects.filter(application__in=decided).values_list("application_id", flat=True)
+    )
+    decisions = Decision.objects.bulk_create(
+        [
+            Decision(
+                application=a,
+                wave=a.wave,
+                outcome=a.status,
+                motivation=MOTIVATIONS[a.status],
+                decided_by=admin,
+            )
+            for a in decided
+            if a.pk not in existing
+        ]
+    )
+    have_label = set(
+        Label.objects.filter(application__in=decided).values_list("application_id", flat=True)
+    )
+    labels = Label.objects.bulk_create(
+        [
+            Label(
+                application=a,
+                programme=programme,
+                perimeter_id=a.perimeter_id,
+                wave=a.wave,
+                granted_on=a.wave.announced_on,
+                valid_until=_add_years(a.wave.announced_on, validity_years()),
+                status=LabelStatus.VALID,
+            )
+            for a in decided
+            if a.status == Status.LABELLED and a.pk not in have_label
+        ]
+    )
+    events = []
+    for decision in decisions:
+        wave = decision.application.wave
+        events.append(
+            HistoryEvent(
+                content_type=ContentType.objects.get_for_model(Decision),
+                object_id=str(decision.pk),
+                actor=admin,
+                at=timezone.make_aware(datetime.datetime.combine(wave.committee_on, NOON)),
+                action="decide",
+                to_state=decision.outcome,
+                comment=decision.motivation,
+                payload={"wave": wave.pk, "application": decision.application_id},
+            )
+        )
+    for label in labels:
+        events.append(
+            HistoryEvent(
+                content_type=ContentType.objects.get_for_model(Label),
+                object_id=str(label.pk),
+                actor=admin,
+                at=_noon(label.granted_on),
+                action="label_grant",
+                to_state=label.status,
+                payload={"valid_until": label.valid_until.isoformat()},
+            )
+        )
+    history_bulk_create(events)
+    for label in Label.objects.filter(programme=programme, support_plan__isnull=True):
+        support_plan_open(label=label, user=admin)
+    ctx.say(f"    labels: {len(decisions)} décisions, {len(labels)} label du programme régional")

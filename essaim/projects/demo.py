@@ -1,6 +1,10 @@
 """About 200 fictitious projects over the 27 labelled territories and every stage, among them
 the Nouvelle-Aquitaine cooperative supermarket at seed stage needing 40,000 € (held by the demo
-project holder's organisation, an association preparing the cooperative)."""
+project holder's organisation, an association preparing the cooperative).
+
+``load_regional`` adds two projects in the second, fictitious programme's territories (Creuse and
+Limoges Métropole), written through the services by their collective's referent, with their
+needs."""
 
 import random
 
@@ -339,3 +343,103 @@ def _supermarket(ctx, perimeters, collectives, communes_of) -> Project:
     )
     project.communes.set(marais)
     return project
+
+
+# --- The fictitious regional programme ------------------------------------------------------------
+
+# (territory, title, holder, challenge prefix, stage, domains, publics, methods, communes, needs)
+REGIONAL_PROJECTS = [
+    (
+        "Creuse",
+        "Recyclerie itinérante de la Marche (fictif)",
+        "Recyclerie de la Marche (association fictive)",
+        "Réemploi",
+        Stage.SEED,
+        ["environment", "local_economy"],
+        ["rural", "everyone"],
+        ["short_circuit", "mutualisation"],
+        ["23096", "23079"],
+        [
+            (NeedKind.FINANCING, "Camion de collecte et outillage de l'atelier", 25_000),
+            (NeedKind.REGULATORY, "Vendre les objets réparés : quel statut ?", None),
+        ],
+    ),
+    (
+        "Limoges Métropole",
+        "Légumerie coopérative de Limoges Métropole (fictif)",
+        "Coopérative alimentaire limougeaude (fictive)",
+        "Alimentation",
+        Stage.EMERGENCE,
+        ["food", "employment"],
+        ["jobseekers"],
+        ["cooperation", "short_circuit"],
+        ["87085"],
+        [(NeedKind.PARTNERS, "Trouver des maraîchers partenaires (fictif)", None)],
+    ),
+]  # fmt: skip
+
+
+def load_regional(ctx) -> None:
+    """The regional projects and their needs (idempotent: a project is created once, by title)."""
+    from django.utils import timezone
+
+    from essaim.applications.models import Challenge
+    from essaim.geo.models import Commune
+    from essaim.projects.services import need_add, project_create
+
+    regional = ctx.objects["regional"]
+    referents = regional["referents"]
+    collectives = ctx.objects.get("regional_collectives") or {
+        c.perimeter.name: c
+        for c in Collective.objects.filter(is_fictitious=True, perimeter__name__in=list(referents))
+        .select_related("perimeter")
+        .order_by("pk")
+    }
+    existing = set(
+        Project.objects.filter(title__in=[p[1] for p in REGIONAL_PROJECTS]).values_list(
+            "title", flat=True
+        )
+    )
+    projects = {}
+    for spec in REGIONAL_PROJECTS:
+        territory, title, holder_name, prefix, stage, domains, publics, methods, insee, needs = spec
+        collective = collectives.get(territory)
+        holder = Organisation.objects.filter(name=holder_name).first()
+        if title in existing or not (collective and holder and territory in referents):
+            continue
+        referent = referents[territory]
+        challenge = (
+            Challenge.objects.filter(application__collective=collective, title__startswith=prefix)
+            .order_by("pk")
+            .first()
+        )
+        summary = (
+            f"{title.removesuffix(' (fictif)')} : un projet porté par un membre du "
+            f"{collective.name}. Projet fictif de démonstration."
+        )
+        project = project_create(
+            user=referent,
+            holder=holder,
+            data={
+                "title": title,
+                "summary": summary,
+                "perimeter": collective.perimeter,
+                "collective": collective,
+                "challenge": challenge,
+                "domains": domains,
+                "publics": publics,
+                "methods": methods,
+                "stage": stage,
+                "founded_year": timezone.localdate().year - 1,
+                "jobs": 1,
+            },
+            communes=list(Commune.objects.filter(insee__in=insee)),
+        )
+        Project.objects.filter(pk=project.pk).update(is_fictitious=True)
+        for kind, purpose, amount in needs:
+            need_add(user=referent, project=project, kind=kind, purpose=purpose, amount=amount)
+        projects[title] = project
+    regional["projects"] = {
+        p.title: p for p in Project.objects.filter(title__in=[s[1] for s in REGIONAL_PROJECTS])
+    }
+    ctx.say(f"    {len(projects)} projets du programme régional créés")

@@ -7,6 +7,11 @@ published answers.
 Every question, answer, person and figure here is invented (``is_fictitious``) but follows the
 reference facts (``regulatory`` section of the YAML): about one ticket in two resolved, about
 40 % feasible without derogation, EU law, local rules and independent regulators out of scope.
+
+``load_regional`` fills the second, fictitious programme's own single window
+(``guichet@innovation-sociale-na.example``): five fictitious tickets of its territories, in every
+state from new to closed, moved along by its officer through the services; one has a thread (an
+answer, the author's reply by e-mail, a second answer).
 """
 
 from dataclasses import dataclass
@@ -15,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from essaim.accounts.models import User
 from essaim.actors.models import Organisation, OrganisationKind
@@ -493,3 +499,166 @@ def _advance_experimentation(request, officer, fate: str, decided: datetime) -> 
         )
         services.experimentation_transition(request=request, user=officer, name="generalise")
     ExperimentationRequest.objects.filter(pk=request.pk).update(is_fictitious=True)
+
+
+# --- The fictitious regional programme ------------------------------------------------------------
+
+REGIONAL_ADMINISTRATIONS = {
+    "dreets": "Direction régionale de l'économie, de l'emploi, du travail et des solidarités "
+    "(DREETS) Nouvelle-Aquitaine",
+    "draaf": "Direction régionale de l'alimentation, de l'agriculture et de la forêt (DRAAF) "
+    "Nouvelle-Aquitaine",
+    "dreal": "Direction régionale de l'environnement, de l'aménagement et du logement (DREAL) "
+    "Nouvelle-Aquitaine",
+}
+
+
+@dataclass(frozen=True)
+class RegionalTicket:
+    key: str
+    state: str
+    territory: str
+    theme: str
+    title: str
+    wants: str
+    blocked: str
+    rule: tuple[str, str, str]  # level, text, article
+    administration: str
+    author: tuple[str, str]
+    days_ago: int
+    answer: str = ""
+
+
+REGIONAL_TICKETS = [
+    RegionalTicket(
+        "demo-na-saisine-01", "new", "Creuse", "food",
+        "Cantine associative dans une salle des fêtes",
+        "Servir un repas payant par semaine dans la salle des fêtes d'une commune rurale.",
+        "La salle n'a pas de cuisine déclarée pour la restauration.",
+        ("order", "Arrêté du 21 décembre 2009 (règles sanitaires du commerce de détail)", ""),
+        "draaf", ("Odile", "Peyrat"), 2,
+    ),
+    RegionalTicket(
+        "demo-na-saisine-02", "routed", "Pau Béarn Pyrénées", "mobility",
+        "Transport à la demande par une association",
+        "Conduire des habitants sans voiture vers les services de l'agglomération.",
+        "Le service serait assimilé à du transport public de personnes.",
+        ("decree", "Code des transports", "R. 3133-1"),
+        "dreal", ("Iñaki", "Larralde"), 6,
+    ),
+    RegionalTicket(
+        "demo-na-saisine-03", "in_progress", "Landes", "employment",
+        "Chantier d'insertion dans une forêt privée",
+        "Confier l'entretien de parcelles privées à un chantier d'insertion.",
+        "Le chantier ne pourrait travailler que pour des propriétaires publics.",
+        ("law", "Code du travail", "L. 5132-15"),
+        "dreets", ("Hélène", "Darrigade"), 9,
+    ),
+    RegionalTicket(
+        "demo-na-saisine-04", "answered", "Creuse", "environment",
+        "Vente des objets réparés par une recyclerie",
+        "Revendre à petit prix les meubles et appareils réparés par la recyclerie.",
+        "On nous dit qu'une association ne peut pas vendre de façon régulière.",
+        ("law", "Code général des impôts", "261-7-1°"),
+        "dreets", ("Gilles", "Lavaud"), 15,
+        "Une association peut vendre de façon régulière si ses statuts le prévoient ; les "
+        "ventes relèvent alors des impôts commerciaux au-delà des franchises.",
+    ),
+    RegionalTicket(
+        "demo-na-saisine-05", "closed", "Agglomération de La Rochelle", "housing",
+        "Tiers-lieu dans une ancienne école",
+        "Ouvrir un tiers-lieu (ateliers, café associatif) dans une école désaffectée.",
+        "Le changement d'usage du bâtiment paraît exiger un permis de construire.",
+        ("decree", "Code de l'urbanisme", "R. 421-17"),
+        "dreal", ("Lucie", "Brochard"), 70,
+        "Sans travaux modifiant la structure ni la façade, une déclaration préalable suffit ; "
+        "la commission de sécurité doit visiter le lieu avant l'ouverture au public.",
+    ),
+]  # fmt: skip
+REGIONAL_REPLY = (
+    "Merci. Nos statuts parlent seulement de « collecte » : faut-il les modifier avant la "
+    "première vente ? (message fictif)"
+)
+REGIONAL_SECOND_ANSWER = (
+    "Oui : ajoutez la vente des objets réparés à l'objet de l'association, en assemblée "
+    "générale, avant la première vente."
+)
+
+
+def load_regional(ctx) -> None:
+    """The regional single window's tickets (idempotent: each has its idempotency key)."""
+    from essaim.calls.demo import REGIONAL_SINGLE_WINDOW
+    from essaim.regulatory.models import Channel
+
+    regional = ctx.objects["regional"]
+    programme, officer = regional["programme"], regional["officer"]
+    territories = {t.territory for t in REGIONAL_TICKETS}
+    perimeters = ctx.objects.get("regional_perimeters") or {
+        p.name: p for p in Perimeter.objects.filter(name__in=territories)
+    }
+    administrations = {
+        code: Organisation.objects.get_or_create(
+            name=name, defaults={"kind": OrganisationKind.PUBLIC_BODY}
+        )[0]
+        for code, name in REGIONAL_ADMINISTRATIONS.items()
+    }
+    made = 0
+    for spec in REGIONAL_TICKETS:
+        if Ticket.objects.filter(idempotency_key=spec.key).exists():
+            continue
+        first, last = spec.author
+        received = timezone.now() - timedelta(days=spec.days_ago, hours=3)
+        level, rule, article = spec.rule
+        ticket = services.ticket_create(
+            user=None,
+            programme=programme,
+            title=spec.title,
+            wants_to_do=f"{spec.wants} (saisine fictive)",
+            blocked_by=spec.blocked,
+            rules=[{"level": level, "text": rule, "article": article}],
+            project_title=f"Projet de {first} {last} (fictif)",
+            perimeter=perimeters.get(spec.territory),
+            author_email=f"{slugify(first)}.{slugify(last)}@porteurs-na.example",
+            author_name=f"{first} {last} (fictif)",
+            publish_consent=True,
+            idempotency_key=spec.key,
+            received_at=received,
+            acknowledge=False,
+            is_fictitious=True,
+        )
+        made += 1
+        if spec.state == "new":
+            continue
+        services.ticket_triage(ticket=ticket, user=officer, category=spec.theme, priority="normal")
+        services.ticket_route(
+            ticket=ticket, user=officer, administration=administrations[spec.administration]
+        )
+        if spec.state == "routed":
+            continue
+        services.ticket_start(ticket=ticket, user=officer)
+        if spec.state == "in_progress":
+            continue
+        _answer(ticket, officer, spec.answer, received + timedelta(days=3))
+        if spec.state == "answered":
+            ticket.refresh_from_db()
+            services.ticket_message_receive(
+                ticket=ticket,
+                body=REGIONAL_REPLY,
+                subject=f"Re: {ticket.subject_tag} {ticket.title}",
+                channel=Channel.EMAIL,
+                from_email=ticket.author_email,
+                to_email=REGIONAL_SINGLE_WINDOW,
+                created_at=received + timedelta(days=5),
+            )
+            second = services.ticket_answer(
+                ticket=ticket, user=officer, body=REGIONAL_SECOND_ANSWER + FICTIVE
+            )
+            TicketMessage.objects.filter(pk=second.pk).update(
+                created_at=received + timedelta(days=6)
+            )
+            continue
+        _close(ticket, officer, Outcome.CLARIFIED, received + timedelta(days=12))
+    ctx.say(
+        f"    {made} saisines créées au guichet unique régional "
+        f"({Ticket.objects.filter(programme=programme).count()} en tout)"
+    )

@@ -7,6 +7,10 @@ that their history is real), meetings with minutes and decisions, milestones, la
 actions, budgets. Dates are relative to the day the demo is loaded, so that "late" and the
 reminders mean something. Everything invented says "(fictif)" and has ``is_fictitious``.
 Idempotent: a plan that already has actions is left alone.
+
+``load_regional`` gives the second, fictitious programme its own four axes and fills the plan of
+its labelled territory (Creuse) through the services, acting as its admin and as the collective's
+referent: actions done, in progress, late and blocked, a meeting with its decisions, milestones.
 """
 
 import datetime
@@ -483,4 +487,163 @@ def _seed_plan(plan, axes, admin, today) -> None:
         due_on=_day(today, 60),
         action=coop,
     )
+    Milestone.objects.filter(plan=plan).update(is_fictitious=True)
+
+
+# --- The fictitious regional programme ------------------------------------------------------------
+
+REGIONAL_AXES = [
+    ("ingenierie", "Ingénierie de projet et diagnostic partagé (fictif)"),
+    ("financement", "Financement de l'amorçage par le fonds régional (fictif)"),
+    ("cooperation", "Coopération entre les territoires de la région (fictif)"),
+    ("evaluation", "Évaluation de l'impact social (fictif)"),
+]
+
+
+def load_regional(ctx) -> None:
+    """The regional axes, and the actions of its labelled territory's plan (once)."""
+    regional = ctx.objects["regional"]
+    programme, admin = regional["programme"], regional["admin"]
+    axes = {}
+    for position, (code, title) in enumerate(REGIONAL_AXES, start=1):
+        axes[code], _ = SupportAxis.objects.update_or_create(
+            programme=programme, code=code, defaults={"title": title, "position": position}
+        )
+    plans = list(
+        SupportPlan.objects.filter(label__programme=programme).select_related(
+            "label__application__collective"
+        )
+    )
+    today = timezone.localdate()
+    for plan in plans:
+        opened = timezone.make_aware(
+            datetime.datetime.combine(plan.label.granted_on, datetime.time(12))
+        )
+        if plan.opened_at != opened:
+            SupportPlan.objects.filter(pk=plan.pk).update(opened_at=opened)
+        if plan.actions.exists():
+            continue
+        application = plan.label.application
+        referent = regional["referents"].get(application.perimeter.name, admin)
+        _regional_plan(plan, axes, admin, referent, today)
+    ctx.say(
+        f"    support: {len(axes)} axes, {len(plans)} plan, "
+        f"{Action.objects.filter(plan__in=plans).count()} actions (programme régional)"
+    )
+
+
+def _regional_plan(plan, axes, admin, referent, today) -> None:
+    application = plan.label.application
+    challenges = list(application.challenges.order_by("position"))
+    places, reuse = (challenges + [None, None])[:2]
+    members = [
+        m.organisation for m in application.collective.members.select_related("organisation")
+    ]
+    lead_org, *others = members or [None]
+    partner = others[0] if others else None
+
+    def add(user, code, title, challenge, start, due, budget, lead=lead_org):
+        planned, committed, spent = budget
+        return services.action_create(
+            user=user,
+            plan=plan,
+            data={
+                "axis": axes[code],
+                "challenge": challenge,
+                "title": title,
+                "description": "(fictif) Action de démonstration du programme régional.",
+                "lead_organisation": lead,
+                "starts_on": _day(today, start),
+                "due_on": _day(today, due),
+                "budget_planned": planned,
+                "budget_committed": committed,
+                "budget_spent": spent,
+            },
+            partners=[partner] if partner and partner != lead else [],
+            is_fictitious=True,
+        )
+
+    diagnosis = add(
+        admin,
+        "ingenierie",
+        "Diagnostic partagé des tiers-lieux creusois (fictif)",
+        places,
+        -140,
+        -60,
+        (12000, 12000, 11500),
+    )
+    services.action_transition(user=admin, action=diagnosis, name="start")
+    services.action_transition(user=admin, action=diagnosis, name="complete")
+    round_table = add(
+        referent,
+        "financement",
+        "Tour de table des financeurs de la recyclerie (fictif)",
+        reuse,
+        -45,
+        40,
+        (8000, 5000, 1500),
+        lead=partner or lead_org,
+    )
+    services.action_transition(user=referent, action=round_table, name="start")
+    add(
+        referent,
+        "cooperation",
+        "Rencontres régionales des tiers-lieux ruraux (fictif)",
+        places,
+        20,
+        110,
+        (15000, 0, 0),
+    )
+    add(
+        admin,
+        "evaluation",
+        "Choix des indicateurs d'impact avec le collectif (fictif)",
+        None,
+        -50,
+        -7,
+        (4000, 2000, 0),
+    )
+    seed_fund = add(
+        referent,
+        "financement",
+        "Dossier au fonds régional d'amorçage pour la recyclerie (fictif)",
+        reuse,
+        -30,
+        25,
+        (3000, 1000, 500),
+        lead=partner or lead_org,
+    )
+    services.action_transition(
+        user=referent,
+        action=seed_fund,
+        name="block",
+        reason="(fictif) En attente de la réponse du guichet unique régional sur le statut des "
+        "ventes de la recyclerie.",
+    )
+    services.meeting_create(
+        user=admin,
+        plan=plan,
+        title="Comité de suivi de lancement (fictif)",
+        held_on=_day(today, -100),
+        agenda="(fictif) 1. Présentation du plan\n2. Priorités de la première année",
+        minutes="(fictif) Le collectif et l'équipe du programme régional ont retenu deux "
+        "priorités : les tiers-lieux de village et le réemploi.",
+        participants="(fictif) Collectif Creuse solidaire\n(fictif) Équipe du programme régional",
+        decisions=[
+            "Lancer le diagnostic des tiers-lieux avant l'été (fictif)",
+            "Réunir les financeurs de la recyclerie à l'automne (fictif)",
+        ],
+    )
+    reached = services.milestone_create(
+        user=admin,
+        plan=plan,
+        title="Diagnostic partagé remis (fictif)",
+        due_on=_day(today, -60),
+        action=diagnosis,
+    )
+    services.milestone_reach(user=admin, milestone=reached, reached_on=_day(today, -58))
+    services.milestone_create(
+        user=referent, plan=plan, title="Bilan à un an du label (fictif)", due_on=_day(today, 220)
+    )
+    Meeting.objects.filter(plan=plan).update(is_fictitious=True)
     Milestone.objects.filter(plan=plan).update(is_fictitious=True)

@@ -67,9 +67,12 @@ def test_demo_twice_loads_once(tmp_path):
     assert first.returncode == 0, first.stderr[-3000:]
     assert "password: essaim-demo-2019" in first.stdout.splitlines()
     assert "admin@demo.essaim.fr" in first.stdout
+    for email in ("admin-region", "instructeur-region", "guichet-region"):
+        assert f"{email}@demo.essaim.fr" in first.stdout  # the second programme's staff
     assert re.search(r"Essaim demo ready in [\d.]+ s: http://127\.0\.0\.1:8000/", first.stdout)
     counts = {table: _count(db, table) for table in TABLES}
-    assert counts["accounts_user"] >= 8
+    assert counts["accounts_user"] >= 11
+    assert counts["calls_programme"] == 2  # French Impact and the fictitious regional programme
     assert all(counts.values()), counts
 
     second = _essaim("demo", "--no-serve", env=env, timeout=600)

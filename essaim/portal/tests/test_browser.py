@@ -21,13 +21,18 @@ DEMO_ROLES = {
     "financeur@demo.essaim.fr": Role.FINANCER,
     "guichet@demo.essaim.fr": Role.SINGLE_WINDOW_OFFICER,
     "entreprise@demo.essaim.fr": Role.COMPANY,
+    # The second, fictitious programme's staff.
+    "admin-region@demo.essaim.fr": Role.PROGRAMME_ADMIN,
+    "instructeur-region@demo.essaim.fr": Role.INSTRUCTOR,
+    "guichet-region@demo.essaim.fr": Role.SINGLE_WINDOW_OFFICER,
 }
 
 
 @pytest.fixture
 def demo_accounts():
-    """The eight demo accounts, made by the demo's own loader on the smallest setting it needs
-    (no geography, no reference file): what a newcomer logs in with is what is tested."""
+    """The demo accounts — French Impact's eight and the regional programme's three — made by
+    the demo's own loaders on the smallest setting they need (no geography, no reference file):
+    what a newcomer logs in with is what is tested."""
     from essaim.accounts import demo as accounts_demo
     from essaim.actors.models import OrganisationKind
     from essaim.actors.tests.factories import CollectiveFactory, OrganisationFactory
@@ -48,6 +53,12 @@ def demo_accounts():
     )
     OrganisationFactory(name="Bpifrance", kind=OrganisationKind.FINANCER)
     accounts_demo.load(DemoContext(reference={}))
+    Programme.objects.create(
+        slug="innovation-sociale-nouvelle-aquitaine",
+        name="Innovation sociale en Nouvelle-Aquitaine (fictif)",
+        label_name="Territoire d'innovation sociale de Nouvelle-Aquitaine (fictif)",
+    )
+    accounts_demo.load_regional(DemoContext(reference={}))
     return DEMO_ROLES
 
 
@@ -122,6 +133,9 @@ def test_login_as_each_demo_role(page, live_server, login, demo_accounts, email)
     expect(page.get_by_role("heading", level=1)).to_have_text("Mon espace")
     roles = page.locator("#roles-table")
     expect(roles).to_contain_text(str(demo_accounts[email].label).capitalize())
+    if "-region@" in email:  # scoped to the regional programme only
+        expect(roles).to_contain_text("Innovation sociale en Nouvelle-Aquitaine (fictif)")
+        expect(roles).not_to_contain_text("French Impact")
     expect(page.locator(".fr-header__tools-links")).to_contain_text(email)
 
 
