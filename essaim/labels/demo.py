@@ -62,6 +62,7 @@ def load(ctx) -> None:
                 wave=a.wave,
                 outcome=a.status,
                 motivation=MOTIVATIONS[a.status],
+                motivation_addressed=True,
                 decided_by=admin,
             )
             for a in decided
