@@ -2,6 +2,7 @@
 permissions as the pages."""
 
 from datetime import datetime
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -11,7 +12,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from essaim.api.auth import BearerOrSession
-from essaim.applications import applying
+from essaim.applications import applying, queries
 from essaim.applications.completeness import missing_items
 from essaim.applications.models import Application
 from essaim.applications.services import allowed_transitions, application_transition, can_act_as
@@ -39,7 +40,12 @@ class ApplicationOut(Schema):
     reference: str
     title: str
     call_id: int
-    status: str
+    status: str = Field(
+        description="The state as the caller sees it: the programme's staff see the workflow's "
+        "state; the applicants see `in_committee` (en comité) instead of `in_review`, "
+        "`proposed`, `labelled` or `not_labelled` until the application's wave is published."
+    )
+    status_label: str
     perimeter: str
     perimeter_slug: str
     collective: str
@@ -50,6 +56,25 @@ class ApplicationOut(Schema):
     url: str
 
 
+class HistoryOut(Schema):
+    at: datetime
+    actor: str | None
+    action: str
+    action_label: str
+    from_state: str
+    to_state: str
+    comment: str
+    internal: bool = Field(description="an internal note of the programme's staff")
+
+
+class DecisionOut(Schema):
+    outcome: str
+    outcome_label: str
+    motivation: str = Field(description="empty when the motivation is not addressed to the caller")
+    motivation_addressed: bool
+    public: bool = Field(description="whether the wave is published")
+
+
 class ApplicationDetailOut(ApplicationOut):
     summary: str
     form_version: int
@@ -58,6 +83,13 @@ class ApplicationDetailOut(ApplicationOut):
     challenges: list[ChallengeOut]
     missing: list[dict]
     transitions: list[str]
+    history: list[HistoryOut] = Field(
+        description="What the caller may see of the history: the applicants see only the "
+        "comments addressed to them, and a decision once its wave is published"
+    )
+    decision: DecisionOut | None = Field(
+        description="The committee's decision; for the applicants, once the wave is published"
+    )
 
 
 class ApplicationIn(Schema):
@@ -74,15 +106,22 @@ class AnswersIn(Schema):
 
 class TransitionIn(Schema):
     comment: str = ""
+    audience: Literal["addressed", "internal"] | None = Field(
+        default=None,
+        description="Who reads the comment: `addressed` to the applicant (also a message of the "
+        "thread) or an `internal` note of the programme's staff. Default: the action's "
+        "(internal, except `request_changes` and the applicants' own actions, always addressed).",
+    )
 
 
-def _out(application: Application) -> dict:
+def _out(application: Application, status: str) -> dict:
     return {
         "id": application.pk,
         "reference": application.reference,
         "title": application.title,
         "call_id": application.call_id,
-        "status": application.status,
+        "status": status,
+        "status_label": queries.status_label(status),
         "perimeter": application.perimeter.name,
         "perimeter_slug": application.perimeter.slug,
         "collective": application.collective.name,
@@ -96,8 +135,9 @@ def _out(application: Application) -> dict:
 
 def _detail(application: Application, user) -> dict:
     is_staff = can_act_as(user, application, Actor.INSTRUCTOR)
+    decision = queries.decision_visible_to(user, application)
     return {
-        **_out(application),
+        **_out(application, queries.shown_status(user, application)),
         "summary": application.summary,
         "form_version": application.form_version.number,
         "answers": application.answers,
@@ -122,13 +162,37 @@ def _detail(application: Application, user) -> dict:
             )
         ],
         "transitions": [t.name for t in allowed_transitions(application, user)],
+        "history": [
+            {
+                "at": entry.at,
+                "actor": str(entry.actor) if entry.actor else None,
+                "action": entry.action,
+                "action_label": entry.action_label,
+                "from_state": entry.from_state,
+                "to_state": entry.to_state,
+                "comment": entry.comment,
+                "internal": entry.internal,
+            }
+            for entry in queries.history_visible_to(user, application)
+        ],
+        "decision": None
+        if decision is None
+        else {
+            "outcome": decision.outcome,
+            "outcome_label": decision.outcome_label,
+            "motivation": decision.motivation,
+            "motivation_addressed": decision.motivation_addressed,
+            "public": decision.public,
+        },
     }
 
 
 def _get(request, application_id: int) -> Application:
     application = (
         Application.objects.visible_to(request.user)
-        .select_related("perimeter", "collective", "wave", "form_version", "call")
+        .select_related(
+            "perimeter", "collective", "wave", "form_version", "call", "decision", "label"
+        )
         .filter(pk=application_id)
         .first()
     )
@@ -147,18 +211,18 @@ def _get(request, application_id: int) -> Application:
 def application_list(
     request, status: str | None = None, call_id: int | None = None, wave: int | None = None
 ):
-    applications = (
-        Application.objects.visible_to(request.user)
-        .select_related("perimeter", "collective", "wave")
-        .order_by("-updated_at", "pk")
-    )
+    """``status`` filters on the state as the caller sees it (see ``status``)."""
+    applications = queries.with_shown_status(
+        Application.objects.visible_to(request.user), request.user
+    ).select_related("perimeter", "collective", "wave")
+    applications = applications.order_by("-updated_at", "pk")
     if status:
-        applications = applications.filter(status=status)
+        applications = applications.filter(shown_status=status)
     if call_id:
         applications = applications.filter(call_id=call_id)
     if wave:
         applications = applications.filter(wave__number=wave)
-    return [_out(a) for a in applications]
+    return [_out(a, a.shown_status) for a in applications]
 
 
 @router.get(
@@ -233,7 +297,11 @@ def application_transition_api(request, application_id: int, name: str, payload:
         raise Http404(_("Action inconnue : « %(name)s ».") % {"name": name})
     try:
         application = application_transition(
-            application=application, user=request.user, name=name, comment=payload.comment
+            application=application,
+            user=request.user,
+            name=name,
+            comment=payload.comment,
+            audience=payload.audience,
         )
     except ValidationError as exc:
         if (

@@ -31,6 +31,7 @@ from essaim.actors.models import (
     OrganisationKind,
 )
 from essaim.actors.validators import validate_siret
+from essaim.applications import queries
 from essaim.applications.models import (
     Application,
     ApplicationPerson,
@@ -39,13 +40,18 @@ from essaim.applications.models import (
     Message,
 )
 from essaim.applications.notices import applicant_users, staff_users
-from essaim.applications.workflow import Status
+from essaim.applications.workflow import ApplicantStatus, Status
 from essaim.calls.formengine import FormEngine, Result, check_upload
 from essaim.calls.models import Call, CallStatus
 from essaim.core.notifications import notify
 from essaim.core.services import history_record
 
 EDITABLE_STATES = {Status.DRAFT, Status.CHANGES_REQUESTED}
+CLOSED_FOR_APPLICANTS = {
+    ApplicantStatus.LABELLED,
+    ApplicantStatus.NOT_LABELLED,
+    ApplicantStatus.WITHDRAWN,
+}
 MESSAGE_ACCEPT = ["pdf", "odt", "docx", "ods", "xlsx", "png", "jpg", "jpeg", "txt"]
 MESSAGE_MAX_SIZE_MB = 10
 MAX_LINES = 10
@@ -101,7 +107,8 @@ def _require_lead(user, application: Application) -> ApplicantRole:
     role = applicant_role(user, application)
     if not role.is_lead:
         raise PermissionDenied(_("Réservé au référent de la candidature."))
-    if application.status in {Status.LABELLED, Status.NOT_LABELLED, Status.WITHDRAWN}:
+    # Closed as the applicants see it: a decision not yet published must change nothing for them.
+    if queries.applicant_status(application) in CLOSED_FOR_APPLICANTS:
         raise ValidationError({"status": _("Cette candidature est close.")})
     return role
 

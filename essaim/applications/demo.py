@@ -23,7 +23,7 @@ from essaim.actors.models import (
     OrganisationKind,
 )
 from essaim.applications.models import Application, ApplicationPerson, Challenge, Message
-from essaim.applications.workflow import Status
+from essaim.applications.workflow import COMMENT_AUDIENCES, Audience, Status
 from essaim.core.models import HistoryEvent
 from essaim.geo.models import Epci, Perimeter
 
@@ -81,6 +81,7 @@ STEP = {
     "not_label": (Status.PROPOSED, Status.NOT_LABELLED),
     "withdraw": (Status.DRAFT, Status.WITHDRAWN),
 }
+DECISIONS = {"label", "not_label"}
 COMMENTS = {
     "request_changes": "Merci de préciser la gouvernance du collectif (demande fictive).",
     "propose": "Dossier solide sur les cinq critères (commentaire fictif).",
@@ -416,7 +417,11 @@ def _history(applications, admin, instructor, porteur, applicants=None) -> None:
                     from_state=source,
                     to_state=target,
                     comment=COMMENTS.get(name, ""),
-                    payload={"wave": application.wave_id} if name in {"label", "not_label"} else {},
+                    # The instructors' comments are internal notes (their default); the demo's
+                    # decisions are motivated to the applicants (``essaim.labels.demo``).
+                    comment_internal=name not in DECISIONS
+                    and COMMENT_AUDIENCES[name][0] == Audience.INTERNAL,
+                    payload={"wave": application.wave_id} if name in DECISIONS else {},
                 )
             )
     field = HistoryEvent._meta.get_field("at")

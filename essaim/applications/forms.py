@@ -110,6 +110,69 @@ class MessageForm(EssaimForm):
 
 
 class TransitionForm(EssaimForm):
+    """A workflow action's comment, saying who will read it before it is sent: the applicants'
+    own comments and a request for changes are addressed (a message of the thread, both sides
+    read it); the instructors' other comments are an internal note unless they choose
+    "Adressé au porteur". Without an ``audience`` posted, the transition's default applies."""
+
     comment = forms.CharField(
-        label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    audience = forms.ChoiceField(
+        label=_("Qui lira ce commentaire ?"),
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Une note interne n'est visible que de l'équipe du programme ; un commentaire adressé "
+            "au porteur est publié dans les messages de la candidature."
+        ),
+    )
+
+    def __init__(self, *args, transition, **kwargs):
+        from essaim.applications.workflow import COMMENT_AUDIENCES, Actor, Audience
+
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        # The applicants' submissions take no comment on the page; every other action does.
+        self.takes_comment = transition.comment_required or transition.actor == Actor.INSTRUCTOR
+        audiences = COMMENT_AUDIENCES[transition.name]
+        required = _("obligatoire") if transition.comment_required else _("facultatif")
+        comment = self.fields["comment"]
+        if len(audiences) > 1:
+            comment.label = _("Commentaire (%(required)s) — %(action)s") % {
+                "required": required,
+                "action": transition.label,
+            }
+            self.fields["audience"].choices = [(a, Audience(a).label) for a in audiences]
+            self.fields["audience"].initial = audiences[0]
+            if transition.actor == Actor.COMMITTEE:
+                self.fields["audience"].help_text = _(
+                    "Une motivation adressée au porteur lui est communiquée à la publication de "
+                    "la vague ; une note interne ne l'est jamais."
+                )
+        else:
+            self._addressed_only(transition, required)
+        self._bound_fields_cache.clear()  # bound fields copied the labels when they were made
+
+    def _addressed_only(self, transition, required) -> None:
+        from essaim.applications.workflow import Actor
+
+        comment = self.fields["comment"]
+        del self.fields["audience"]
+        if transition.actor == Actor.INSTRUCTOR:
+            comment.label = _("Commentaire adressé au porteur (%(required)s) — %(action)s") % {
+                "required": required,
+                "action": transition.label,
+            }
+            comment.help_text = _(
+                "Publié dans les messages de la candidature : le collectif le lit."
+            )
+        else:
+            comment.label = _("Commentaire (%(required)s)") % {"required": required}
+            comment.help_text = _(
+                "Publié dans les messages de la candidature : l'équipe du programme et le "
+                "collectif le lisent."
+            )
+
+    def clean_audience(self):
+        return self.cleaned_data.get("audience") or None

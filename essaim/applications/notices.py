@@ -28,7 +28,13 @@ def staff_users(application) -> list:
     ]
 
 
-def after_transition(*, application, user, name: str, comment: str = "") -> None:
+def after_transition(
+    *, application, user, name: str, comment: str = "", audience: str = ""
+) -> None:
+    """Nobody hears of a decision here: the applicants are told when its wave is published
+    (``essaim.labels.services.wave_publish``)."""
+    from essaim.applications.workflow import BY_NAME, Actor, Audience
+
     url = reverse("applications:detail", args=[application.pk])
     params = {"reference": application.reference, "title": application.title}
     if name in {"submit", "resubmit"}:
@@ -54,5 +60,13 @@ def after_transition(*, application, user, name: str, comment: str = "") -> None
             users=applicant_users(application),
             title=_("Compléments demandés sur la candidature %(reference)s") % params,
             body=comment,
-            url=url,
+            url=url + "#messages",
+        )
+    elif comment and audience == Audience.ADDRESSED and BY_NAME[name].actor == Actor.INSTRUCTOR:
+        # An instructor's comment addressed to the applicants is a message of the thread.
+        notify(
+            users=applicant_users(application),
+            title=_("Nouveau message sur la candidature %(reference)s") % params,
+            body=comment[:1000],
+            url=url + "#messages",
         )

@@ -9,7 +9,7 @@ from essaim.accounts.models import Role
 from essaim.accounts.queries import has_role, scope_ids
 from essaim.applications import workflow
 from essaim.applications.completeness import missing_items
-from essaim.applications.models import Application
+from essaim.applications.models import Application, Message
 from essaim.applications.notices import after_transition
 from essaim.core.services import history_record
 
@@ -42,8 +42,19 @@ def allowed_transitions(application: Application, user) -> list[workflow.Transit
     return [
         t
         for t in workflow.transitions_from(application.status)
-        if t.actor != workflow.Actor.COMMITTEE and can_act_as(user, application, t.actor)
+        if t.actor != workflow.Actor.COMMITTEE
+        and not (t.name in workflow.CLOSED_IN_A_WAVE and application.wave_id is not None)
+        and can_act_as(user, application, t.actor)
     ]
+
+
+def addressed_comment_post(*, application: Application, author, body: str, from_staff: bool):
+    """Put an action's comment addressed to the applicant into the application's thread (seen
+    by both sides). Called by the service taking the action, inside its transaction, once it
+    checked the author's right; whoever is told about it is that service's business."""
+    return Message.objects.create(
+        application=application, author=author, body=body.strip(), from_staff=from_staff
+    )
 
 
 def snapshot(application: Application) -> dict:
@@ -65,11 +76,23 @@ def snapshot(application: Application) -> dict:
 
 @transaction.atomic
 def application_transition(
-    *, application: Application, user, name: str, comment: str = "", wave=None
+    *,
+    application: Application,
+    user,
+    name: str,
+    comment: str = "",
+    audience: str | None = None,
+    wave=None,
 ) -> Application:
     """Take transition ``name``. Guarantees: the row is locked, the current state allows it, the
     user holds the right role, a required comment is there, decisions happen only inside a wave,
-    and the history gets one row — or nothing is written and an error says why."""
+    and the history gets one row — or nothing is written and an error says why.
+
+    ``audience`` (``workflow.Audience``; ``None``: the transition's default) says who reads the
+    comment: addressed to the applicant, it is also posted in the application's thread — except
+    a decision's motivation, posted when the wave is published; internal, only the programme's
+    staff ever see it. A decision leaves the application's ``updated_at`` alone, so that nothing
+    the applicants see moves before the wave is published."""
     transition = workflow.BY_NAME.get(name)
     if transition is None:
         raise ValidationError({"transition": _("Action inconnue : « %(name)s ».") % {"name": name}})
@@ -88,6 +111,25 @@ def application_transition(
         raise PermissionDenied(_("Vous n'avez pas le droit de faire cette action."))
     if transition.comment_required and not comment.strip():
         raise ValidationError({"comment": _("Un commentaire est obligatoire pour cette action.")})
+    audiences = workflow.COMMENT_AUDIENCES[name]
+    audience = audience or audiences[0]
+    if audience not in audiences:
+        raise ValidationError(
+            {
+                "audience": _("Pour « %(action)s », le commentaire est forcément : %(audience)s.")
+                % {"action": transition.label, "audience": workflow.Audience(audiences[0]).label}
+            }
+        )
+    if name in workflow.CLOSED_IN_A_WAVE and locked.wave_id is not None:
+        raise ValidationError(
+            {
+                "status": _(
+                    "La candidature est entre les mains du comité : pour la retirer, écrivez à "
+                    "l'équipe du programme."
+                )
+            },
+            code="stale_state",
+        )
     if transition.actor == workflow.Actor.COMMITTEE:
         if wave is None or locked.wave_id != wave.pk:
             raise ValidationError(
@@ -112,7 +154,17 @@ def application_transition(
             locked.cutoff = current_cutoff(locked.call)
     from_state = locked.status
     locked.status = transition.target
-    locked.save()
+    is_decision = transition.actor == workflow.Actor.COMMITTEE
+    locked.save(update_fields=["status"] if is_decision else None)
+    comment = comment.strip()
+    if comment and audience == workflow.Audience.ADDRESSED and not is_decision:
+        message = addressed_comment_post(
+            application=locked,
+            author=user,
+            body=comment,
+            from_staff=transition.actor == workflow.Actor.INSTRUCTOR,
+        )
+        payload["message"] = message.pk
     history_record(
         obj=locked,
         user=user,
@@ -120,9 +172,10 @@ def application_transition(
         from_state=from_state,
         to_state=transition.target,
         comment=comment,
+        comment_internal=audience == workflow.Audience.INTERNAL,
         payload=payload,
     )
-    after_transition(application=locked, user=user, name=name, comment=comment)
+    after_transition(application=locked, user=user, name=name, comment=comment, audience=audience)
     return locked
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from essaim.accounts.models import Role
 from essaim.accounts.queries import scope_ids
 from essaim.actors.models import Collective, Organisation
-from essaim.applications import applying, forms
+from essaim.applications import applying, forms, queries, workflow
 from essaim.applications.completeness import missing_items
 from essaim.applications.models import (
     Application,
@@ -23,15 +23,21 @@ from essaim.applications.models import (
 )
 from essaim.applications.receipt import receipt_pdf
 from essaim.applications.services import allowed_transitions, application_transition, can_act_as
-from essaim.applications.workflow import Actor, Status
+from essaim.applications.workflow import Actor
 from essaim.calls.models import Call, CallStatus
-from essaim.core.models import HistoryEvent
 
 
 def _get(request, pk: int) -> Application:
     return get_object_or_404(
         Application.objects.visible_to(request.user).select_related(
-            "call__programme", "perimeter", "collective", "form_version", "wave", "cutoff"
+            "call__programme",
+            "perimeter",
+            "collective",
+            "form_version",
+            "wave",
+            "cutoff",
+            "decision",
+            "label",
         ),
         pk=pk,
     )
@@ -63,6 +69,11 @@ def mine(request):
         .select_related("call", "perimeter", "wave")
         .order_by("-updated_at")
     )
+    applications = list(applications)
+    for application in applications:
+        application.shown_status_label = queries.status_label(
+            queries.shown_status(user, application)
+        )
     calls = Call.objects.filter(status=CallStatus.OPEN).order_by("title")
     return render(request, "applications/mine.html", {"applications": applications, "calls": calls})
 
@@ -98,15 +109,6 @@ def create(request):
     return render(request, "applications/create.html", {"form": form, "call": call})
 
 
-def _history(application) -> list:
-    labels = dict(Status.choices)
-    events = list(HistoryEvent.objects.for_object(application))
-    for event in events:
-        event.from_label = labels.get(event.from_state, event.from_state)
-        event.to_label = labels.get(event.to_state, event.to_state)
-    return events
-
-
 def _detail_context(request, application: Application) -> dict:
     """What the detail page and its includes need; ``review`` reuses the includes."""
     from essaim.calls.formengine import FormEngine
@@ -114,8 +116,11 @@ def _detail_context(request, application: Application) -> dict:
     role = applying.applicant_role(request.user, application)
     is_staff = can_act_as(request.user, application, Actor.INSTRUCTOR)
     members = application.collective.members.select_related("organisation")
+    transitions = allowed_transitions(application, request.user)
     return {
         "application": application,
+        "status_label": queries.status_label(queries.shown_status(request.user, application)),
+        "decision": queries.decision_visible_to(request.user, application),
         "role": role,
         "is_staff": is_staff,
         "can_edit": applying.can_edit(request.user, application),
@@ -125,14 +130,15 @@ def _detail_context(request, application: Application) -> dict:
         "sections": FormEngine(application.form_version.schema).readonly(application.answers),
         "attachments": application.attachments.order_by("uploaded_at"),
         "thread": application.messages.select_related("author"),
-        "history": _history(application),
-        "transitions": allowed_transitions(application, request.user),
+        "history": queries.history_visible_to(request.user, application),
+        "transitions": [
+            (t, forms.TransitionForm(auto_id=f"id_{t.name}_%s", transition=t)) for t in transitions
+        ],
         "missing": missing_items(application)
         if application.status in applying.EDITABLE_STATES
         else [],
         "show_thread": role.is_applicant or is_staff,
         "message_form": forms.MessageForm(),
-        "transition_form": forms.TransitionForm(),
     }
 
 
@@ -576,7 +582,10 @@ def message_create(request, pk: int):
 def transition(request, pk: int, name: str):
     """The one view for every workflow action the table offers (applicant or instructor)."""
     application = _get(request, pk)
-    form = forms.TransitionForm(request.POST)
+    transition = workflow.BY_NAME.get(name)
+    if transition is None:
+        raise Http404(_("Action inconnue : « %(name)s ».") % {"name": name})
+    form = forms.TransitionForm(request.POST, transition=transition)
     form.is_valid()
     try:
         application_transition(
@@ -584,6 +593,7 @@ def transition(request, pk: int, name: str):
             user=request.user,
             name=name,
             comment=form.cleaned_data.get("comment", ""),
+            audience=form.cleaned_data.get("audience"),
         )
     except ValidationError as exc:
         _errors_to_messages(request, exc)
@@ -601,7 +611,9 @@ def receipt(request, pk: int):
         or can_act_as(request.user, application, Actor.INSTRUCTOR)
     ):
         raise PermissionDenied
-    response = HttpResponse(receipt_pdf(application), content_type="application/pdf")
+    response = HttpResponse(
+        receipt_pdf(application, user=request.user), content_type="application/pdf"
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="recepisse-{application.reference}.pdf"'
     )

@@ -23,13 +23,13 @@ from django.views.decorators.http import require_POST
 
 from essaim.accounts.models import Membership, Role, User
 from essaim.accounts.queries import scope_ids
-from essaim.applications import workflow
+from essaim.applications import queries, workflow
+from essaim.applications.forms import TransitionForm
 from essaim.applications.models import Application, PrivateNote
 from essaim.applications.services import allowed_transitions, application_transition
 from essaim.applications.workflow import Status
 from essaim.calls.models import CutOff
 from essaim.core.forms import EssaimForm
-from essaim.core.models import HistoryEvent
 from essaim.geo.models import PerimeterCommune, PerimeterUnit, Region, UnitKind
 from essaim.reviews import services
 from essaim.reviews.consolidation import consolidate
@@ -430,23 +430,6 @@ def _get_application(request, pk: int) -> Application:
     )
 
 
-ACTION_LABELS = {
-    **{t.name: t.label for t in workflow.TRANSITIONS},
-    "create": gettext_lazy("Création"),
-    "assign": gettext_lazy("Attribution"),
-    "review_requested": gettext_lazy("Avis demandé"),
-}
-
-
-STATE_LABELS = dict(Status.choices)
-
-
-class TransitionForm(EssaimForm):
-    comment = forms.CharField(
-        label=gettext_lazy("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class NoteForm(EssaimForm):
     body = forms.CharField(
         label=gettext_lazy("Nouvelle note privée"),
@@ -464,15 +447,6 @@ class AssignForm(EssaimForm):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = staff_users({programme_id})
         self.fields["assignee"].empty_label = _("— personne —")
-
-
-def _labelled(form: "TransitionForm", transition) -> "TransitionForm":
-    form.fields["comment"].label = (
-        _("Motivation (obligatoire) — %(action)s")
-        if transition.comment_required
-        else _("Commentaire (facultatif) — %(action)s")
-    ) % {"action": transition.label}
-    return form
 
 
 def instruction_detail(request, pk: int, *, forms_override=None, status=200):
@@ -499,7 +473,7 @@ def instruction_detail(request, pk: int, *, forms_override=None, status=200):
         "content": application_content(application),
         "changes": changes_since_last_submission(application),
         "transitions": [
-            (t, _labelled(forms_override.get(t.name) or TransitionForm(prefix=t.name), t))
+            (t, forms_override.get(t.name) or TransitionForm(prefix=t.name, transition=t))
             for t in transitions
         ],
         "reviews": reviews,
@@ -514,15 +488,7 @@ def instruction_detail(request, pk: int, *, forms_override=None, status=200):
             programme_id=application.call.programme_id,
             initial={"assignee": application.assignee_id},
         ),
-        "history": [
-            (
-                event,
-                ACTION_LABELS.get(event.action, event.action),
-                STATE_LABELS.get(event.from_state, event.from_state),
-                STATE_LABELS.get(event.to_state, event.to_state),
-            )
-            for event in HistoryEvent.objects.for_object(application).order_by("-at", "-pk")[:50]
-        ],
+        "history": queries.history_visible_to(request.user, application)[::-1][:50],
         "today": timezone.localdate(),
     }
     return render(request, "applications/instruction/detail.html", context, status=status)
@@ -534,7 +500,7 @@ def instruction_transition(request, pk: int, name: str):
     transition = workflow.BY_NAME.get(name)
     if transition is None or transition.actor != workflow.Actor.INSTRUCTOR:
         raise Http404(_("Action inconnue : « %(name)s ».") % {"name": name})
-    form = TransitionForm(request.POST, prefix=name)
+    form = TransitionForm(request.POST, prefix=name, transition=transition)
     if form.is_valid():
         try:
             application_transition(
@@ -542,6 +508,7 @@ def instruction_transition(request, pk: int, name: str):
                 user=request.user,
                 name=name,
                 comment=form.cleaned_data["comment"],
+                audience=form.cleaned_data.get("audience"),
             )
             messages.success(request, _("« %(action)s » : fait.") % {"action": transition.label})
             return redirect("reviews:instruction_detail", pk=application.pk)

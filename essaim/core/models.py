@@ -42,6 +42,14 @@ class HistoryEvent(models.Model):
     from_state = models.CharField(_("état de départ"), max_length=64, blank=True)
     to_state = models.CharField(_("état d'arrivée"), max_length=64, blank=True)
     comment = models.TextField(_("commentaire"), blank=True)
+    # Whether the comment is an internal note of the team in charge of the object (never shown
+    # to the people the object is about, e.g. an application's applicants); the row itself may
+    # still be shown to them without its comment. Each app's history view applies it.
+    comment_internal = models.BooleanField(
+        _("commentaire interne"),
+        default=False,
+        help_text=_("réservé à l'équipe du programme"),
+    )
     payload = models.JSONField(_("détails"), default=dict, blank=True)
 
     objects = HistoryQuerySet.as_manager()

@@ -13,9 +13,11 @@ def history_record(
     from_state: str = "",
     to_state: str = "",
     comment: str = "",
+    comment_internal: bool = False,
     payload: dict[str, Any] | None = None,
 ) -> HistoryEvent:
-    """Append one row to ``obj``'s history. Call it inside the transaction that makes the change."""
+    """Append one row to ``obj``'s history. Call it inside the transaction that makes the change.
+    ``comment_internal``: the comment is for the team in charge only (see ``HistoryEvent``)."""
     from django.contrib.contenttypes.models import ContentType
 
     return HistoryEvent.objects.create(
@@ -26,6 +28,7 @@ def history_record(
         from_state=from_state,
         to_state=to_state,
         comment=comment,
+        comment_internal=comment_internal,
         payload=payload or {},
     )
 

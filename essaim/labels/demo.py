@@ -68,6 +68,7 @@ def load(ctx) -> None:
                 wave=a.wave,
                 outcome=a.status,
                 motivation=MOTIVATIONS[a.status],
+                motivation_addressed=True,
                 decided_by=admin,
             )
             for a in decided
@@ -154,6 +155,7 @@ def load_regional(ctx) -> None:
                 wave=a.wave,
                 outcome=a.status,
                 motivation=MOTIVATIONS[a.status],
+                motivation_addressed=True,
                 decided_by=admin,
             )
             for a in decided

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from essaim.applications.workflow import Audience
 from essaim.calls.models import Programme, Wave
 from essaim.core.forms import EssaimForm, EssaimModelForm
 from essaim.labels.models import Outcome
@@ -82,6 +83,18 @@ class DecisionBatchForm(EssaimForm):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
             )
+            # Absent (a client that does not send it): an internal note, never told.
+            self.fields[f"audience-{application.pk}"] = forms.ChoiceField(
+                label=_("Destinataire"),
+                help_text=_(
+                    "Adressée au porteur, elle lui est communiquée à la publication de la vague ; "
+                    "une note interne ne l'est jamais."
+                ),
+                choices=Audience.choices,
+                initial=Audience.INTERNAL,
+                required=False,
+                widget=forms.RadioSelect,
+            )
 
     def rows(self):
         for application in self.applications:
@@ -89,6 +102,7 @@ class DecisionBatchForm(EssaimForm):
                 application,
                 self[f"outcome-{application.pk}"],
                 self[f"motivation-{application.pk}"],
+                self[f"audience-{application.pk}"],
             )
 
     def clean(self):
@@ -123,6 +137,9 @@ class DecisionBatchForm(EssaimForm):
                 application.pk,
                 self.cleaned_data[f"outcome-{application.pk}"],
                 self.cleaned_data[f"motivation-{application.pk}"],
+                motivation_addressed=(
+                    self.cleaned_data.get(f"audience-{application.pk}") == Audience.ADDRESSED
+                ),
             )
             for application in self.applications
             if self.cleaned_data.get(f"outcome-{application.pk}")

@@ -24,6 +24,13 @@ class Decision(models.Model):
     wave = models.ForeignKey("calls.Wave", on_delete=models.PROTECT, related_name="decisions")
     outcome = models.CharField(_("décision"), max_length=16, choices=Outcome.choices)
     motivation = models.TextField(_("motivation"))
+    # Addressed: told to the applicants when the wave is published (and posted in the
+    # application's thread); otherwise an internal note the applicants never see.
+    motivation_addressed = models.BooleanField(
+        _("motivation adressée au porteur"),
+        default=False,
+        help_text=_("communiquée au porteur à la publication de la vague ; sinon note interne"),
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from essaim.accounts.models import Membership, Role
 from essaim.accounts.queries import scope_ids
 from essaim.applications.models import Application, ApplicationPerson
-from essaim.applications.services import application_transition
-from essaim.applications.workflow import Status
+from essaim.applications.services import addressed_comment_post, application_transition
+from essaim.applications.workflow import Audience, Status
 from essaim.calls.models import Programme, Wave, WaveStatus
 from essaim.core.notifications import notify
 from essaim.core.services import changed_fields, history_record
@@ -214,11 +214,16 @@ class DecisionInput:
     application_id: int
     outcome: str
     motivation: str
+    # Addressed to the applicants (told at publication) or an internal note (the default).
+    motivation_addressed: bool = False
 
 
 @transaction.atomic
 def wave_decide(*, wave: Wave, decisions: Sequence[DecisionInput], user) -> list[Decision]:
     """Record the committee's decisions for applications of ``wave``, as one batch.
+
+    Nothing is told to the applicants: they keep seeing "en comité" until the wave is published
+    (``wave_publish``), and a motivation reaches them only if it is addressed to them.
 
     Guarantees: admin of the programme only; every decision has an outcome and a motivation;
     exactly one decision per application even when two admins decide at once (the wave row is
@@ -283,6 +288,7 @@ def wave_decide(*, wave: Wave, decisions: Sequence[DecisionInput], user) -> list
                 user=user,
                 name="label" if item.outcome == Outcome.LABELLED else "not_label",
                 comment=item.motivation.strip(),
+                audience=Audience.ADDRESSED if item.motivation_addressed else Audience.INTERNAL,
                 wave=wave,
             )
             # A savepoint, so that a duplicate raises a clear error instead of breaking the
@@ -293,6 +299,7 @@ def wave_decide(*, wave: Wave, decisions: Sequence[DecisionInput], user) -> list
                     wave=wave,
                     outcome=item.outcome,
                     motivation=item.motivation.strip(),
+                    motivation_addressed=item.motivation_addressed,
                     decided_by=user,
                 )
         except ValidationError as exc:
@@ -318,6 +325,7 @@ def wave_decide(*, wave: Wave, decisions: Sequence[DecisionInput], user) -> list
             action="decide",
             to_state=decision.outcome,
             comment=decision.motivation,
+            comment_internal=not decision.motivation_addressed,
             payload={"wave": wave.pk, "application": application.pk},
         )
         recorded.append(decision)
@@ -379,7 +387,9 @@ def _applicants_by_application(application_ids: list[int]) -> dict[int, set]:
 def wave_publish(*, wave: Wave, user, today: datetime.date | None = None) -> list[Label]:
     """Publish a decided wave on or after its announcement date. Guarantees: every application of
     the wave has a decision; each labelled one gets its label (and support plan); every applicant
-    is told the outcome; the wave and its labels become public. Nothing happens twice."""
+    is told the outcome — with the motivation when it is addressed to them, which is also posted
+    in the application's thread; the wave and its labels become public. Nothing happens twice.
+    Until then the applicants saw "en comité" and nothing of the decision."""
     _require_admin(user, wave.programme_id)
     today = today or timezone.localdate()
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
@@ -414,14 +424,18 @@ def wave_publish(*, wave: Wave, user, today: datetime.date | None = None) -> lis
         )
     decisions = list(
         Decision.objects.filter(wave=wave)
-        .select_related("application__perimeter", "application__call")
+        .select_related("application__perimeter", "application__call", "decided_by")
         .order_by("pk")
     )
-    labels = [
-        label_grant(decision=d, user=user, granted_on=wave.announced_on)
-        for d in decisions
-        if d.outcome == Outcome.LABELLED
-    ]
+    # Published first: a label (and its support plan) exists only for a published wave.
+    wave.status = WaveStatus.PUBLISHED
+    wave.published_at = timezone.now()
+    wave.save(update_fields=["status", "published_at"])
+    labels = []
+    for decision in decisions:
+        decision.wave = wave
+        if decision.outcome == Outcome.LABELLED:
+            labels.append(label_grant(decision=decision, user=user, granted_on=wave.announced_on))
     label_by_app = {label.application_id: label for label in labels}
     recipients = _applicants_by_application([d.application_id for d in decisions])
     for decision in decisions:
@@ -431,15 +445,22 @@ def wave_publish(*, wave: Wave, user, today: datetime.date | None = None) -> lis
             "title": application.title,
             "outcome": decision.get_outcome_display(),
         }
+        if decision.motivation_addressed:
+            addressed_comment_post(
+                application=application,
+                author=decision.decided_by,
+                body=decision.motivation,
+                from_staff=True,
+            )
+            body = _("Motivation du comité : %(motivation)s") % {"motivation": decision.motivation}
+        else:
+            body = _("La décision est sur la page de votre candidature.")
         notify(
             users=recipients[application.pk],
             title=title,
-            body=_("Motivation du comité : %(motivation)s") % {"motivation": decision.motivation},
+            body=body,
             url=label.get_absolute_url() if label else _application_url(application),
         )
-    wave.status = WaveStatus.PUBLISHED
-    wave.published_at = timezone.now()
-    wave.save(update_fields=["status", "published_at"])
     history_record(
         obj=wave,
         user=user,
@@ -457,12 +478,18 @@ def wave_publish(*, wave: Wave, user, today: datetime.date | None = None) -> lis
 @transaction.atomic
 def label_grant(*, decision: Decision, user, granted_on: datetime.date | None = None) -> Label:
     """Grant the label a "labelled" decision calls for, valid ``validity_years()`` years, and
-    open the territory's support plan. Idempotent: a second call returns the same label."""
+    open the territory's support plan. Only for a decision of a published wave (``wave_publish``
+    calls it): until then the decision is confidential. Idempotent: a second call returns the
+    same label."""
     from essaim.support.services import support_plan_open
 
     _require_admin(user, decision.wave.programme_id)
     if decision.outcome != Outcome.LABELLED:
         raise ValidationError({"outcome": _("Cette décision n'accorde pas le label.")})
+    if decision.wave.status != WaveStatus.PUBLISHED:
+        raise ValidationError(
+            {"wave": _("Le label n'est attribué qu'à la publication de la vague.")}
+        )
     existing = Label.objects.filter(application_id=decision.application_id).first()
     if existing is not None:
         return existing

@@ -3,9 +3,11 @@ would take it (axe-core checks on the main pages):
 
 a territory lead writes and submits an application; an instructor asks for changes; the lead
 resubmits; the instructor asks the expert partner for an opinion and downloads the call's export;
-the expert declares no conflict of interest and gives an opinion; the instructor proposes; the
-committee adds the application to the wave, decides and publishes it; the public finds the
-territory in the list and on the map, opens its page and verifies its certificate.
+the expert declares no conflict of interest and gives an opinion; the instructor proposes (an
+internal note); the committee adds the application to the wave and decides — the lead sees
+"en comité" and nothing of the decision until the committee publishes the wave, then the decision
+and its motivation; the public finds the territory in the list and on the map, opens its page and
+verifies its certificate.
 
 Only the setting is made with factories and models: programme, call with a small published form
 and grid, wave, territory with its commune, collective, and people with their roles.
@@ -236,7 +238,8 @@ def test_from_application_to_a_verified_label(page, live_server, login, assert_a
     page.locator("#action-propose").get_by_role("button").click()
     status_is("proposée")
 
-    # 7. The committee adds it to the wave, decides and publishes.
+    # 7. The committee adds it to the wave and decides, the motivation addressed to the
+    # applicants.
     sign_in(setting["committee"])
     page.goto(f"{live_server.url}/labels/vagues/{setting['wave'].pk}/")
     page.get_by_label(re.compile(application.reference)).check(force=True)
@@ -245,13 +248,35 @@ def test_from_application_to_a_verified_label(page, live_server, login, assert_a
     fieldset = page.locator("fieldset", has_text=application.reference)
     fieldset.get_by_label("Décision").select_option("labelled")
     fieldset.get_by_label("Motivation").fill("Collectif solide, stratégie ambitieuse.")
+    fieldset.get_by_label("Adressé au porteur", exact=True).check(force=True)
     page.get_by_role("button", name="Enregistrer les décisions").click()
     expect(page.get_by_text("1 décision(s) enregistrée(s).")).to_be_visible()
+
+    # 8. Until the wave is published, the lead sees "en comité" and nothing of the decision,
+    # nor the instructor's internal note on the proposal.
+    sign_in(setting["lead"])
+    page.goto(f"{live_server.url}/candidatures/{application.pk}/")
+    status_is("en comité")
+    main = page.locator("main")
+    for hidden in ("labellisée", "Collectif solide", "Avis favorable ; dossier solide."):
+        expect(main).not_to_contain_text(hidden)
+    expect(page.locator("#history")).to_contain_text("en comité")
+    assert_accessible(page)
+
+    # 9. The committee publishes; the lead then sees the decision and its motivation.
+    sign_in(setting["committee"])
+    page.goto(f"{live_server.url}/labels/vagues/{setting['wave'].pk}/")
     page.get_by_role("button", name="Publier la vague").click()
     expect(page.get_by_text("La vague est publiée")).to_be_visible()
     label = Label.objects.get(application=application)
+    sign_in(setting["lead"])
+    page.goto(f"{live_server.url}/candidatures/{application.pk}/")
+    status_is("labellisée")
+    expect(page.locator("#decision")).to_contain_text("Collectif solide, stratégie ambitieuse.")
+    # Addressed to the applicants, the motivation is also a message of the thread.
+    expect(page.locator(".fr-callout").filter(has_text="Collectif solide")).to_be_visible()
 
-    # 8. The public: the list, the map, the territory page, the certificate's verification.
+    # 10. The public: the list, the map, the territory page, the certificate's verification.
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/territoires/")
     table = page.locator("#territory-table")

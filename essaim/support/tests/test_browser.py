@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from essaim.accounts.models import Role
 from essaim.actors.models import CollectiveMember
 from essaim.applications.models import Challenge
+from essaim.calls.models import WaveStatus
 from essaim.labels.models import Decision, Outcome
 from essaim.labels.services import label_grant
 from essaim.labels.tests.factories import ApplicationFactory, OrganisationFactory, WaveFactory
@@ -24,7 +25,9 @@ PASSWORD = "secret-password"  # noqa: S105 - UserFactory's test password
 def test_label_opens_plan_lead_adds_and_completes_an_action(
     world, page, live_server, login, assert_accessible
 ):
-    application = ApplicationFactory(wave=WaveFactory(programme=world.programme, number=5))
+    application = ApplicationFactory(
+        wave=WaveFactory(programme=world.programme, number=5, status=WaveStatus.PUBLISHED)
+    )
     CollectiveMember.objects.create(
         collective=application.collective,
         organisation=OrganisationFactory(name="Région témoin"),

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from essaim.calls.models import WaveStatus
 from essaim.core.models import HistoryEvent
 from essaim.labels.models import Decision, Outcome
 from essaim.labels.services import label_grant
@@ -53,7 +54,9 @@ def test_only_programme_admins_open_plans(world, who):
 
 
 def test_label_grant_opens_the_plan(world):
-    application = ApplicationFactory(wave=WaveFactory(programme=world.programme, number=9))
+    application = ApplicationFactory(
+        wave=WaveFactory(programme=world.programme, number=9, status=WaveStatus.PUBLISHED)
+    )
     decision = Decision.objects.create(
         application=application,
         wave=application.wave,
