@@ -332,6 +332,9 @@ def organisation_search(request, pk: int):
 @require_POST
 def member_add(request, pk: int):
     application = _get(request, pk)
+    if not rules.can_lead_application(request.user, application):
+        # Before looking the SIRET up: a refused request adds nothing to the directory either.
+        raise PermissionDenied
     try:
         if request.POST.get("organisation"):
             form = forms.OrganisationPickForm(request.POST)

@@ -347,3 +347,46 @@ def test_superuser_is_not_a_member_of_the_collective(client, world):
     with pytest.raises(PermissionDenied):
         application_transition(application=editable, user=root, name="resubmit")
     assert table_state(*TABLES) == before
+
+
+# --- Who hears about it, who is offered --------------------------------------------------------
+
+
+def test_a_submission_is_announced_to_its_programmes_staff_only(world):
+    from essaim.core.models import Notification
+
+    draft = complete(
+        ApplicationFactory(form_version=world["editable"].form_version, status=Status.DRAFT)
+    )
+    signatory = lead_of(draft).user
+    application_transition(application=draft, user=signatory, name="submit")
+    told = set(Notification.objects.values_list("user_id", flat=True))
+    assert world["instructor"].pk in told
+    assert not told & {u.pk for u in world["other"].staff().values()}
+
+
+def test_the_instruction_page_offers_the_programmes_own_staff_only(client, world):
+    client.force_login(world["instructor"])
+    response = client.get(f"/avis/instruction/{world['submitted'].pk}/")
+    offered = set(response.context["assign_form"].fields["assignee"].queryset)
+    assert world["instructor"] in offered
+    assert not offered & set(world["other"].staff().values())
+    queue = client.get("/avis/instruction/")
+    choices = {value for value, _label in queue.context["form"].fields["assignee"].choices}
+    assert str(world["other"].instructor.pk) not in choices
+
+
+def test_only_the_lead_adds_an_organisation_and_a_refusal_adds_none_to_the_directory(client, world):
+    from essaim.actors.models import Organisation
+
+    editable = world["editable"]
+    client.force_login(world["invited"].user)  # an editor, not the lead
+    organisations = Organisation.objects.count()
+    before = table_state(*TABLES)
+    response = client.post(
+        f"/candidatures/{editable.pk}/collectif/ajouter/",
+        {"siret": "73282932000074", "name": "Nouvelle association", "role": "member"},
+    )
+    assert response.status_code == 403
+    assert Organisation.objects.count() == organisations
+    assert table_state(*TABLES) == before
