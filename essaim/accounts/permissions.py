@@ -65,10 +65,13 @@ class Scope:
         return self.every or bool(self.ids)
 
     def q(self, lookup: str) -> Q:
-        """``Q(<lookup>__in=ids)``; an always-true ``Q()`` for every one; never-true when empty.
-        ``lookup`` names the foreign key (``"programme"``, ``"call__programme"``)."""
+        """``Q(<lookup>__in=ids)``; always true for every one; never true when empty.
+        ``lookup`` names the foreign key (``"programme"``, ``"call__programme"``).
+
+        "Always true" is ``~Q(pk__in=[])``, not ``Q()``: Django drops an empty ``Q()`` from an
+        ``|``, so ``Q(author=user) | EVERY.q(...)`` would silently mean ``Q(author=user)``."""
         if self.every:
-            return Q()
+            return ~Q(pk__in=[])
         return Q(**{f"{lookup}__in": sorted(self.ids)})
 
     def filter(self, queryset: QuerySet, lookup: str) -> QuerySet:
@@ -283,3 +286,59 @@ def is_company_member(user, organisation_id: int | None = None) -> bool:
 
 def is_organisation_member(user, organisation_id: int | None = None) -> bool:
     return _holds(member_organisations(user), organisation_id)
+
+
+# --- Who holds a role where (recipients and pick lists, never a decision) ----------------------
+
+
+def _in(field: str, ids) -> Q:
+    """``ids`` of one scope kind as a filter on memberships: ``None`` matches none, a
+    :class:`Scope` of every one matches any."""
+    if ids is None:
+        return Q(pk__in=[])
+    if isinstance(ids, Scope):
+        if ids.every:
+            return Q(**{f"{field}__isnull": False})
+        ids = ids.ids
+    return Q(**{f"{field}__in": sorted(i for i in ids if i is not None)})
+
+
+def _held(roles, programmes, collectives, organisations) -> QuerySet:
+    wanted = [roles] if isinstance(roles, str) else list(roles)
+    return Membership.objects.active().filter(
+        _in("programme_id", programmes)
+        | _in("collective_id", collectives)
+        | _in("organisation_id", organisations),
+        role__in=sorted(str(r) for r in wanted),
+    )
+
+
+def holders(roles, *, programmes=None, collectives=None, organisations=None) -> QuerySet:
+    """The active users holding one of ``roles`` through a membership in one of the given
+    programmes, collectives or organisations (ids or a :class:`Scope`): whom to notify, whom to
+    offer in a pick list ("the programme's instructors", "the partner's experts"). Superusers are
+    listed only where they hold such a membership. Never the answer to "may this user do that":
+    ask a scope or a predicate."""
+    from essaim.accounts.models import User
+
+    memberships = _held(roles, programmes, collectives, organisations)
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by(
+        "last_name", "first_name", "email"
+    )
+
+
+def holders_by_scope(roles, kind: str, ids) -> dict[int, list]:
+    """``{scope id: active users holding one of roles there}`` for ``kind`` ("programme",
+    "collective" or "organisation") and the given ids, in one query (notifications of many
+    objects at once)."""
+    arguments = {"programmes": None, "collectives": None, "organisations": None}
+    arguments[f"{kind}s"] = ids
+    memberships = (
+        _held(roles, **arguments).filter(user__is_active=True).select_related("user").order_by("pk")
+    )
+    result: dict[int, list] = {}
+    for membership in memberships:
+        users = result.setdefault(getattr(membership, f"{kind}_id"), [])
+        if membership.user not in users:
+            users.append(membership.user)
+    return result

@@ -156,9 +156,9 @@ class MeOut(Schema):
     summary="The calling user and their roles",
 )
 def me(request):
-    from essaim.accounts.models import Membership
+    from essaim.accounts import permissions
 
-    memberships = Membership.objects.active().filter(user=request.user).order_by("role", "pk")
+    memberships = sorted(permissions.memberships_of(request.user), key=lambda m: (m.role, m.pk))
     return {
         "id": request.user.pk,
         "email": request.user.email,

@@ -12,11 +12,11 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from essaim.api.auth import BearerOrSession
-from essaim.applications import applying, queries
+from essaim.applications import applying, queries, rules
 from essaim.applications.completeness import missing_items
 from essaim.applications.models import Application
-from essaim.applications.services import allowed_transitions, application_transition, can_act_as
-from essaim.applications.workflow import BY_NAME, Actor
+from essaim.applications.services import allowed_transitions, application_transition
+from essaim.applications.workflow import BY_NAME, EDITABLE_STATES
 from essaim.calls.models import Call
 from essaim.geo.models import Perimeter
 
@@ -134,7 +134,7 @@ def _out(application: Application, status: str) -> dict:
 
 
 def _detail(application: Application, user) -> dict:
-    is_staff = can_act_as(user, application, Actor.INSTRUCTOR)
+    is_staff = rules.can_instruct(user, application)
     decision = queries.decision_visible_to(user, application)
     return {
         **_out(application, queries.shown_status(user, application)),
@@ -157,7 +157,7 @@ def _detail(application: Application, user) -> dict:
             {"field": m.field, "message": m.message}
             for m in (
                 missing_items(application)
-                if application.status in applying.EDITABLE_STATES or is_staff
+                if application.status in EDITABLE_STATES or is_staff
                 else []
             )
         ],
@@ -242,7 +242,7 @@ def application_detail(request, application_id: int):
     summary="Start a draft",
 )
 def application_create(request, payload: ApplicationIn):
-    call = Call.objects.filter(pk=payload.call_id).first()
+    call = Call.objects.visible_to(request.user).filter(pk=payload.call_id).first()
     if call is None:
         raise ValidationError({"call_id": _("Appel %(id)s introuvable.") % {"id": payload.call_id}})
     perimeter = Perimeter.objects.filter(slug=payload.perimeter_slug).first()

@@ -1,17 +1,13 @@
 """The applicant side's writes: create an application, save answers (autosave), the collective
 (organisations and people), challenges, messages. Transitions are in ``services``.
 
-Who may do what (``applicant_role``):
-- the *lead* (the application's lead person, or a territory lead of the collective) manages the
-  collective's organisations and people, and hands over;
-- *editors* (lead and people with ``can_edit``) write answers and challenges while the
-  application is a draft or sent back for changes;
-- *signatories* submit (``workflow.Actor.SIGNATORY``);
-- everyone of the collective may read and write messages.
+Who may do what is answered by ``essaim.applications.rules`` (``applicant_role``: the lead
+manages the collective and hands over; editors write answers and challenges while the application
+is a draft or sent back for changes; signatories submit; everyone of the collective and the
+programme's staff write in the thread). Every write below asks it first.
 """
 
 import secrets
-from dataclasses import dataclass
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,8 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from essaim.accounts.models import Role
-from essaim.accounts.queries import scope_ids
 from essaim.actors.models import (
     Collective,
     CollectiveMember,
@@ -31,7 +25,7 @@ from essaim.actors.models import (
     OrganisationKind,
 )
 from essaim.actors.validators import validate_siret
-from essaim.applications import queries
+from essaim.applications import queries, rules
 from essaim.applications.models import (
     Application,
     ApplicationPerson,
@@ -40,13 +34,13 @@ from essaim.applications.models import (
     Message,
 )
 from essaim.applications.notices import applicant_users, staff_users
-from essaim.applications.workflow import ApplicantStatus, Status
+from essaim.applications.rules import ApplicantRole
+from essaim.applications.workflow import EDITABLE_STATES, ApplicantStatus
 from essaim.calls.formengine import FormEngine, Result, check_upload
 from essaim.calls.models import Call, CallStatus
 from essaim.core.notifications import notify
 from essaim.core.services import history_record
 
-EDITABLE_STATES = {Status.DRAFT, Status.CHANGES_REQUESTED}
 CLOSED_FOR_APPLICANTS = {
     ApplicantStatus.LABELLED,
     ApplicantStatus.NOT_LABELLED,
@@ -57,40 +51,8 @@ MESSAGE_MAX_SIZE_MB = 10
 MAX_LINES = 10
 
 
-@dataclass(frozen=True)
-class ApplicantRole:
-    person: ApplicationPerson | None
-    is_lead: bool
-    can_edit: bool
-    is_signatory: bool
-
-    @property
-    def is_applicant(self) -> bool:
-        return self.person is not None or self.is_lead
-
-
-def applicant_role(user, application: Application) -> ApplicantRole:
-    if user is None or not user.is_authenticated:
-        return ApplicantRole(None, False, False, False)
-    person = next((p for p in application.people.all() if p.user_id == user.pk), None)
-    collective_lead = application.collective_id in scope_ids(
-        user, Role.TERRITORY_LEAD, "collective"
-    )
-    is_lead = collective_lead or bool(person and person.is_lead)
-    return ApplicantRole(
-        person=person,
-        is_lead=is_lead,
-        can_edit=is_lead or bool(person and person.can_edit),
-        is_signatory=is_lead or bool(person and person.is_signatory),
-    )
-
-
-def can_edit(user, application: Application) -> bool:
-    return application.status in EDITABLE_STATES and applicant_role(user, application).can_edit
-
-
 def _require_edit(user, application: Application) -> ApplicantRole:
-    role = applicant_role(user, application)
+    role = rules.applicant_role(user, application)
     if not role.can_edit:
         raise PermissionDenied(_("Vous ne pouvez pas modifier cette candidature."))
     if application.status not in EDITABLE_STATES:
@@ -104,7 +66,7 @@ def _require_edit(user, application: Application) -> ApplicantRole:
 
 
 def _require_lead(user, application: Application) -> ApplicantRole:
-    role = applicant_role(user, application)
+    role = rules.applicant_role(user, application)
     if not role.is_lead:
         raise PermissionDenied(_("Réservé au référent de la candidature."))
     # Closed as the applicants see it: a decision not yet published must change nothing for them.
@@ -146,9 +108,7 @@ def application_create(
         errors["title"] = _("Donnez un titre à la candidature.")
     if perimeter is None:
         errors["perimeter"] = _("Choisissez le territoire de la candidature.")
-    if collective is not None and collective.pk not in scope_ids(
-        user, Role.TERRITORY_LEAD, "collective"
-    ):
+    if collective is not None and not rules.can_apply_with(user, collective):
         errors["collective"] = _("Vous n'êtes pas référent de ce collectif.")
     if errors:
         raise ValidationError(errors)
@@ -584,6 +544,8 @@ def challenge_remove(*, user, application: Application, challenge: Challenge) ->
 def challenge_move(*, user, application: Application, challenge: Challenge, offset: int) -> None:
     """Move a challenge up (-1) or down (+1); positions are renumbered 1..n."""
     _require_edit(user, application)
+    if challenge.application_id != application.pk:
+        raise PermissionDenied
     ordered = list(application.challenges.order_by("position", "pk"))
     index = next(i for i, c in enumerate(ordered) if c.pk == challenge.pk)
     target = max(0, min(len(ordered) - 1, index + offset))
@@ -600,11 +562,7 @@ def challenge_move(*, user, application: Application, challenge: Challenge, offs
 def message_post(*, user, application: Application, body: str, attachment=None) -> Message:
     """Post to the thread between the collective and the instructors; the other side is told
     (in-app and by e-mail). Attachments: types and size limited (the limit is in the error)."""
-    from essaim.applications.services import can_act_as
-    from essaim.applications.workflow import Actor
-
-    is_staff = can_act_as(user, application, Actor.INSTRUCTOR)
-    if not is_staff and not applicant_role(user, application).is_applicant:
+    if not rules.can_message(user, application):
         raise PermissionDenied(_("Vous ne participez pas à cette candidature."))
     if not body.strip():
         raise ValidationError({"body": _("Écrivez un message.")})
@@ -613,6 +571,7 @@ def message_post(*, user, application: Application, body: str, attachment=None) 
             check_upload(attachment, accept=MESSAGE_ACCEPT, max_size_mb=MESSAGE_MAX_SIZE_MB)
         except ValidationError as exc:
             raise ValidationError({"attachment": exc.messages}) from None
+    is_staff = rules.can_instruct(user, application)
     message = Message.objects.create(
         application=application,
         author=user,

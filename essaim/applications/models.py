@@ -6,34 +6,39 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from essaim.accounts.models import Role
-from essaim.accounts.queries import scope_ids
+from essaim.accounts import permissions
 from essaim.applications.workflow import Status
 
 
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ApplicationQuerySet":
         """Programme staff see their programmes' applications; a collective's people see their
-        collective's; an expert sees those they were asked to review, once they declared no conflict
-        of interest; nobody else sees any."""
-        if user is None or not user.is_authenticated:
+        collective's, and invited people the application they joined; an expert sees those they
+        were asked to review, once they declared no conflict of interest; nobody else sees any
+        (a superuser, staff of every programme, sees them all)."""
+        if not permissions.is_signed_in(user):
             return self.none()
-        if user.is_superuser:
-            return self
-        staff_programmes = scope_ids(user, [Role.PROGRAMME_ADMIN, Role.INSTRUCTOR], "programme")
-        collectives = scope_ids(user, [Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER], "collective")
-        query = models.Q(people__user=user)
-        if staff_programmes:
-            query |= models.Q(call__programme_id__in=staff_programmes)
-        if collectives:
-            query |= models.Q(collective_id__in=collectives)
-        if scope_ids(user, Role.EXPERT, "organisation"):
+        staff = permissions.staff_programmes(user)
+        if staff.every:
+            return self.all()
+        query = (
+            models.Q(people__user=user)
+            | staff.q("call__programme")
+            | permissions.territory_collectives(user).q("collective")
+        )
+        if permissions.is_expert(user):
             # Only once the expert declared no conflict of interest (the conflict gate).
             query |= models.Q(
                 review_requests__expert=user,
                 review_requests__status__in=["accepted", "submitted"],
             )
         return self.filter(pk__in=self.filter(query).values("pk"))
+
+    def instructed_by(self, user) -> "ApplicationQuerySet":
+        """The applications ``user`` instructs: their programmes' submitted ones (no drafts)."""
+        return permissions.staff_programmes(user).filter(
+            self.exclude(status=Status.DRAFT), "call__programme"
+        )
 
 
 class Application(models.Model):

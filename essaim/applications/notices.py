@@ -4,7 +4,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from essaim.accounts.models import Membership, Role
+from essaim.accounts import permissions
 from essaim.core.notifications import notify
 
 
@@ -17,15 +17,9 @@ def staff_users(application) -> list:
     """The assigned instructor, or else the programme's instructors and admins."""
     if application.assignee_id:
         return [application.assignee]
-    return [
-        m.user
-        for m in Membership.objects.active()
-        .filter(
-            programme_id=application.call.programme_id,
-            role__in=[Role.INSTRUCTOR, Role.PROGRAMME_ADMIN],
-        )
-        .select_related("user")
-    ]
+    return list(
+        permissions.holders(permissions.STAFF_ROLES, programmes=[application.call.programme_id])
+    )
 
 
 def after_transition(

@@ -15,7 +15,7 @@ from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from essaim.accounts import permissions
-from essaim.applications import workflow
+from essaim.applications import rules, workflow
 from essaim.applications.models import Application
 from essaim.applications.workflow import ApplicantStatus, Status
 from essaim.calls.models import WaveStatus
@@ -38,9 +38,7 @@ DECISIONS = {"label", "not_label"}
 def sees_internals(user, application: Application) -> bool:
     """Whether ``user`` is staff of the application's programme: internal states and notes,
     decisions before publication."""
-    from essaim.applications.services import can_act_as
-
-    return can_act_as(user, application, workflow.Actor.INSTRUCTOR)
+    return rules.can_instruct(user, application)
 
 
 def _wave_status(application: Application) -> str | None:

@@ -5,36 +5,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from essaim.accounts.models import Role
-from essaim.accounts.queries import has_role, scope_ids
 from essaim.applications import workflow
 from essaim.applications.completeness import missing_items
 from essaim.applications.models import Application, Message
 from essaim.applications.notices import after_transition
+from essaim.applications.rules import can_act_as
 from essaim.core.services import history_record
-
-
-def _is_staff_of(user, application: Application, roles) -> bool:
-    if user.is_superuser:
-        return True
-    return application.call.programme_id in scope_ids(user, roles, "programme")
-
-
-def can_act_as(user, application: Application, actor: str) -> bool:
-    """Whether ``user`` may take transitions reserved to ``actor`` on ``application``."""
-    if user is None or not user.is_authenticated:
-        return False
-    if actor == workflow.Actor.INSTRUCTOR:
-        return _is_staff_of(user, application, [Role.INSTRUCTOR, Role.PROGRAMME_ADMIN])
-    if actor == workflow.Actor.COMMITTEE:
-        return _is_staff_of(user, application, [Role.PROGRAMME_ADMIN])
-    person = next((p for p in application.people.all() if p.user_id == user.pk), None)
-    is_lead = application.collective_id in scope_ids(user, Role.TERRITORY_LEAD, "collective")
-    if actor == workflow.Actor.SIGNATORY:
-        return is_lead or bool(person and (person.is_signatory or person.is_lead))
-    if actor == workflow.Actor.APPLICANT:
-        return is_lead or bool(person and (person.can_edit or person.is_lead))
-    return False
 
 
 def allowed_transitions(application: Application, user) -> list[workflow.Transition]:
@@ -177,6 +153,3 @@ def application_transition(
     )
     after_transition(application=locked, user=user, name=name, comment=comment, audience=audience)
     return locked
-
-
-__all__ = ["allowed_transitions", "application_transition", "can_act_as", "has_role"]

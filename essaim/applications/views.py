@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from essaim.accounts.models import Role
-from essaim.accounts.queries import scope_ids
+from essaim.accounts import permissions
 from essaim.actors.models import Collective, Organisation
-from essaim.applications import applying, forms, queries, workflow
+from essaim.applications import applying, forms, queries, rules, workflow
 from essaim.applications.completeness import missing_items
 from essaim.applications.models import (
     Application,
@@ -22,8 +21,8 @@ from essaim.applications.models import (
     Message,
 )
 from essaim.applications.receipt import receipt_pdf
-from essaim.applications.services import allowed_transitions, application_transition, can_act_as
-from essaim.applications.workflow import Actor
+from essaim.applications.services import allowed_transitions, application_transition
+from essaim.applications.workflow import EDITABLE_STATES
 from essaim.calls.models import Call, CallStatus
 
 
@@ -62,9 +61,10 @@ def _add_errors(form, exc: ValidationError) -> None:
 def mine(request):
     """The applications of the collectives the user belongs to, and those they were invited to."""
     user = request.user
-    collectives = scope_ids(user, [Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER], "collective")
+    collectives = permissions.territory_collectives(user)
     applications = (
-        Application.objects.filter(Q(people__user=user) | Q(collective_id__in=collectives))
+        Application.objects.visible_to(user)
+        .filter(Q(people__user=user) | collectives.q("collective"))
         .distinct()
         .select_related("call", "perimeter", "wave")
         .order_by("-updated_at")
@@ -82,9 +82,11 @@ def create(request):
     call = get_object_or_404(
         Call.objects.filter(status=CallStatus.OPEN), slug=request.GET.get("appel", "")
     )
-    collectives = Collective.objects.filter(
-        pk__in=scope_ids(request.user, Role.TERRITORY_LEAD, "collective")
-    ).select_related("perimeter")
+    collectives = (
+        permissions.lead_collectives(request.user)
+        .filter(Collective.objects.all(), "pk")
+        .select_related("perimeter")
+    )
     form = forms.ApplicationCreateForm(request.POST or None, collectives=collectives)
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,8 +115,8 @@ def _detail_context(request, application: Application) -> dict:
     """What the detail page and its includes need; ``review`` reuses the includes."""
     from essaim.calls.formengine import FormEngine
 
-    role = applying.applicant_role(request.user, application)
-    is_staff = can_act_as(request.user, application, Actor.INSTRUCTOR)
+    role = rules.applicant_role(request.user, application)
+    is_staff = rules.can_instruct(request.user, application)
     members = application.collective.members.select_related("organisation")
     transitions = allowed_transitions(application, request.user)
     return {
@@ -123,7 +125,7 @@ def _detail_context(request, application: Application) -> dict:
         "decision": queries.decision_visible_to(request.user, application),
         "role": role,
         "is_staff": is_staff,
-        "can_edit": applying.can_edit(request.user, application),
+        "can_edit": rules.can_edit_application(request.user, application),
         "members": members,
         "people": application.people.select_related("user").order_by("-is_lead", "email"),
         "challenges": application.challenges.all(),
@@ -134,9 +136,7 @@ def _detail_context(request, application: Application) -> dict:
         "transitions": [
             (t, forms.TransitionForm(auto_id=f"id_{t.name}_%s", transition=t)) for t in transitions
         ],
-        "missing": missing_items(application)
-        if application.status in applying.EDITABLE_STATES
-        else [],
+        "missing": missing_items(application) if application.status in EDITABLE_STATES else [],
         "show_thread": role.is_applicant or is_staff,
         "message_form": forms.MessageForm(),
     }
@@ -168,7 +168,7 @@ def edit(request, pk: int):
     """The answers. POST saves every valid answer (and files), keeps what was typed, and with
     ``action=submit`` tries to submit; a refused submission keeps everything typed."""
     application = _get(request, pk)
-    if not applying.can_edit(request.user, application):
+    if not rules.can_edit_application(request.user, application):
         raise PermissionDenied
     engine = applying.engine_for(application)
     if request.method != "POST":
@@ -227,7 +227,7 @@ def edit(request, pk: int):
 def autosave(request, pk: int):
     """htmx: save the valid answers of the posted form, answer the field errors and the time."""
     application = _get(request, pk)
-    if not applying.can_edit(request.user, application):
+    if not rules.can_edit_application(request.user, application):
         raise PermissionDenied
     engine = applying.engine_for(application)
     form = engine.build_form(application.answers, data=request.POST, files=None)
@@ -261,7 +261,7 @@ def autosave(request, pk: int):
 
 def _save_posted(request, application) -> None:
     """Keep what was typed before a block is added or removed."""
-    if not applying.can_edit(request.user, application):
+    if not rules.can_edit_application(request.user, application):
         raise PermissionDenied
     if request.POST:
         form = applying.engine_for(application).build_form(
@@ -297,8 +297,7 @@ def block_remove(request, pk: int, key: str, index: int):
 
 def collective(request, pk: int):
     application = _get(request, pk)
-    role = applying.applicant_role(request.user, application)
-    if not role.is_lead:
+    if not rules.can_lead_application(request.user, application):
         raise PermissionDenied
     context = {
         "application": application,
@@ -314,7 +313,7 @@ def collective(request, pk: int):
 def organisation_search(request, pk: int):
     """htmx: organisations matching a name, to add to the collective."""
     application = _get(request, pk)
-    if not applying.applicant_role(request.user, application).is_lead:
+    if not rules.can_lead_application(request.user, application):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()
     results = []
@@ -339,6 +338,9 @@ def organisation_search(request, pk: int):
 @require_POST
 def member_add(request, pk: int):
     application = _get(request, pk)
+    if not rules.can_lead_application(request.user, application):
+        # Before looking the SIRET up: a refused request adds nothing to the directory either.
+        raise PermissionDenied
     try:
         if request.POST.get("organisation"):
             form = forms.OrganisationPickForm(request.POST)
@@ -406,7 +408,7 @@ def person_invite(request, pk: int):
         except ValidationError as exc:
             _errors_to_messages(request, exc)
     else:
-        if not applying.applicant_role(request.user, application).is_lead:
+        if not rules.can_lead_application(request.user, application):
             raise PermissionDenied
         for errors in form.errors.values():
             for error in errors:
@@ -485,7 +487,7 @@ def invitation(request, token: str):
 
 def challenges(request, pk: int, challenge_pk: int | None = None):
     application = _get(request, pk)
-    if not applying.can_edit(request.user, application):
+    if not rules.can_edit_application(request.user, application):
         raise PermissionDenied
     challenge = get_object_or_404(application.challenges, pk=challenge_pk) if challenge_pk else None
     initial = (
@@ -569,9 +571,7 @@ def message_create(request, pk: int):
             return render(request, "applications/detail.html", context, status=422)
         messages.success(request, _("Message envoyé."))
         return redirect(f"{application.get_absolute_url()}#messages")
-    if not applying.applicant_role(request.user, application).is_applicant and not can_act_as(
-        request.user, application, Actor.INSTRUCTOR
-    ):
+    if not rules.can_message(request.user, application):
         raise PermissionDenied
     context = _detail_context(request, application)
     context["message_form"] = form
@@ -606,10 +606,7 @@ def receipt(request, pk: int):
     application = _get(request, pk)
     if application.submitted_at is None:
         raise Http404(_("Pas encore déposée : pas de récépissé."))
-    if not (
-        applying.applicant_role(request.user, application).is_applicant
-        or can_act_as(request.user, application, Actor.INSTRUCTOR)
-    ):
+    if not rules.can_message(request.user, application):
         raise PermissionDenied
     response = HttpResponse(
         receipt_pdf(application, user=request.user), content_type="application/pdf"
@@ -630,10 +627,7 @@ def attachment_download(request, pk: int, attachment_pk: int):
 
 def message_attachment(request, pk: int, message_pk: int):
     application = _get(request, pk)
-    if not (
-        applying.applicant_role(request.user, application).is_applicant
-        or can_act_as(request.user, application, Actor.INSTRUCTOR)
-    ):
+    if not rules.can_message(request.user, application):
         raise Http404  # the thread is between the collective and the programme team only
     message = get_object_or_404(Message, application=application, pk=message_pk)
     if not message.attachment:

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from essaim.applications import exports
+from essaim.applications import exports, rules
 from essaim.applications.views_instruction import (
     QueueFilterForm,
     _filter,
@@ -27,10 +27,12 @@ FILTER_KEYS = ("q", "status", "cutoff", "region", "assignee")
 
 def _call_of(user, pk: int) -> Call:
     programmes = staff_programmes(user)  # 403 for anyone who is not programme staff
-    calls = Call.objects.select_related("programme")
-    if programmes is not None:
-        calls = calls.filter(programme_id__in=programmes)
-    return get_object_or_404(calls, pk=pk)
+    call = get_object_or_404(
+        programmes.filter(Call.objects.select_related("programme"), "programme"), pk=pk
+    )
+    if not rules.can_export_call(user, call):  # the same answer, asked of the object
+        raise Http404
+    return call
 
 
 def _filters(request) -> tuple[QueueFilterForm, dict]:
@@ -44,9 +46,10 @@ def _filters(request) -> tuple[QueueFilterForm, dict]:
 def exports_page(request):
     programmes = staff_programmes(request.user)
     form, filters = _filters(request)
-    calls = Call.objects.select_related("programme").order_by("programme__name", "-opens_on", "pk")
-    if programmes is not None:
-        calls = calls.filter(programme_id__in=programmes)
+    calls = programmes.filter(
+        Call.objects.select_related("programme").order_by("programme__name", "-opens_on", "pk"),
+        "programme",
+    )
     query = urlencode({k: v for k, v in request.GET.items() if k in FILTER_KEYS and v})
     active = []
     for key, value in filters.items():

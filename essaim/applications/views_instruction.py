@@ -3,7 +3,7 @@ pagination, bulk actions) and the instruction page of one application (its conte
 changed since the last submission, private notes, expert requests, consolidation, actions).
 
 Mounted by ``essaim.reviews.urls``. Anyone without a staff role on a programme gets a 403;
-an application outside the user's programmes is a 404.
+an application outside the user's programmes is a 404 (``essaim.applications.rules``).
 """
 
 from urllib.parse import urlencode
@@ -21,16 +21,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from essaim.accounts.models import Membership, Role, User
-from essaim.accounts.queries import scope_ids
-from essaim.applications import queries, workflow
+from essaim.applications import queries, rules, workflow
 from essaim.applications.forms import TransitionForm
 from essaim.applications.models import Application, PrivateNote
 from essaim.applications.services import allowed_transitions, application_transition
 from essaim.applications.workflow import Status
-from essaim.calls.models import CutOff
+from essaim.calls.models import CutOff, Programme
 from essaim.core.forms import EssaimForm
 from essaim.geo.models import PerimeterCommune, PerimeterUnit, Region, UnitKind
+from essaim.reviews import rules as review_rules
 from essaim.reviews import services
 from essaim.reviews.consolidation import consolidate
 from essaim.reviews.forms import ReviewRequestForm, apply_errors
@@ -38,7 +37,6 @@ from essaim.reviews.instruction import application_content, changes_since_last_s
 from essaim.reviews.models import ReviewRequest, ReviewStatus
 
 PAGE_SIZE = 25
-STAFF_ROLES = [Role.INSTRUCTOR, Role.PROGRAMME_ADMIN]
 SORTS = {
     "reference": "reference",
     "title": "title",
@@ -51,32 +49,17 @@ SORTS = {
 }
 
 
-def staff_programmes(user) -> set[int] | None:
-    """The programmes ``user`` instructs; ``None`` for a superuser (all). 403 for others."""
-    if user.is_superuser:
-        return None
-    programmes = scope_ids(user, STAFF_ROLES, "programme")
-    if not programmes:
+def staff_programmes(user):
+    """The programmes ``user`` instructs (a scope); a 403 for anyone who instructs none."""
+    if not rules.can_instruct_somewhere(user):
         raise PermissionDenied(_("Cette page est réservée à l'équipe du programme."))
-    return programmes
+    return rules.instructed_programmes(user)
 
 
 def instruction_queryset(user):
     """The applications an instructor works on: their programmes' submitted ones (no drafts)."""
-    programmes = staff_programmes(user)
-    queryset = Application.objects.exclude(status=Status.DRAFT)
-    if programmes is not None:
-        queryset = queryset.filter(call__programme_id__in=programmes)
-    return queryset
-
-
-def staff_users(programmes: set[int] | None):
-    memberships = Membership.objects.active().filter(role__in=STAFF_ROLES)
-    if programmes is not None:
-        memberships = memberships.filter(programme_id__in=programmes)
-    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by(
-        "last_name", "first_name", "email"
-    )
+    staff_programmes(user)
+    return Application.objects.instructed_by(user)
 
 
 class QueueFilterForm(EssaimForm):
@@ -111,9 +94,7 @@ class QueueFilterForm(EssaimForm):
         self.fields["status"].choices = [("", _("Tous"))] + [
             c for c in Status.choices if c[0] != Status.DRAFT
         ]
-        cutoffs = CutOff.objects.select_related("call")
-        if programmes is not None:
-            cutoffs = cutoffs.filter(call__programme_id__in=programmes)
+        cutoffs = programmes.filter(CutOff.objects.select_related("call"), "call__programme")
         self.fields["cutoff"].choices = every + [
             (str(c.pk), f"{c.date:%d/%m/%Y} — {c.call.title}") for c in cutoffs
         ]
@@ -124,7 +105,7 @@ class QueueFilterForm(EssaimForm):
             ("", _("Tous")),
             ("me", _("Moi")),
             ("none", _("Personne")),
-        ] + [(str(u.pk), str(u)) for u in staff_users(programmes) if u.pk != user.pk]
+        ] + [(str(u.pk), str(u)) for u in rules.assignable_staff(programmes) if u.pk != user.pk]
 
     def clean(self):
         data = super().clean()
@@ -307,18 +288,10 @@ class BulkForm(EssaimForm):
 
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff_users(programmes)
-        experts = Membership.objects.active().filter(role=Role.EXPERT)
-        if programmes is not None:
-            from essaim.calls.models import Programme
-
-            partners = Programme.objects.filter(pk__in=programmes).values("expert_partner_id")
-            experts = experts.filter(
-                Q(programme_id__in=programmes) | Q(organisation_id__in=partners)
-            )
-        self.fields["experts"].queryset = User.objects.filter(
-            is_active=True, pk__in=experts.values("user_id")
-        ).order_by("last_name", "first_name")
+        self.fields["assignee"].queryset = rules.assignable_staff(programmes)
+        self.fields["experts"].queryset = review_rules.experts_of(
+            programmes.filter(Programme.objects.all(), "pk")
+        )
         self.fields["experts"].label_from_instance = lambda u: f"{u} ({u.email})"
 
     def clean(self):
@@ -445,7 +418,7 @@ class AssignForm(EssaimForm):
 
     def __init__(self, *args, programme_id, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff_users({programme_id})
+        self.fields["assignee"].queryset = rules.assignable_staff([programme_id])
         self.fields["assignee"].empty_label = _("— personne —")
 
 

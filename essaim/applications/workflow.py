@@ -34,6 +34,8 @@ OPEN_STATES = {
     Status.PROPOSED,
 }
 FINAL_STATES = {Status.LABELLED, Status.NOT_LABELLED, Status.WITHDRAWN}
+# Where the collective may still change answers and challenges.
+EDITABLE_STATES = {Status.DRAFT, Status.CHANGES_REQUESTED}
 
 
 class Actor(models.TextChoices):

@@ -2,14 +2,11 @@
 
 from datetime import date
 
-from django.db.models import Q
 from django.http import Http404
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from essaim.accounts.models import Role
-from essaim.accounts.queries import scope_ids
-from essaim.calls.models import Call, CallStatus
+from essaim.calls.models import Call
 from essaim.calls.services import published_form
 
 router = Router(tags=["calls"])
@@ -56,11 +53,6 @@ class CallDetailOut(CallOut):
     grid: GridOut | None
 
 
-def _visible(user):
-    admin = scope_ids(user, Role.PROGRAMME_ADMIN, "programme") if user.is_authenticated else set()
-    return Call.objects.filter(~Q(status=CallStatus.DRAFT) | Q(programme_id__in=admin))
-
-
 def _call_out(call: Call) -> dict:
     return {
         "id": call.pk,
@@ -78,7 +70,11 @@ def _call_out(call: Call) -> dict:
 @router.get("/calls", response=list[CallOut], summary="Calls (public; drafts for their admins)")
 @paginate(PageNumberPagination, page_size=50)
 def call_list(request, status: str | None = None):
-    calls = _visible(request.user).select_related("programme").order_by("-opens_on", "pk")
+    calls = (
+        Call.objects.visible_to(request.user)
+        .select_related("programme")
+        .order_by("-opens_on", "pk")
+    )
     if status:
         calls = calls.filter(status=status)
     return [_call_out(c) for c in calls]
@@ -88,7 +84,9 @@ def call_list(request, status: str | None = None):
     "/calls/{call_id}", response=CallDetailOut, summary="A call, its published form and grid"
 )
 def call_detail(request, call_id: int):
-    call = _visible(request.user).select_related("programme").filter(pk=call_id).first()
+    call = (
+        Call.objects.visible_to(request.user).select_related("programme").filter(pk=call_id).first()
+    )
     if call is None:
         raise Http404(f"Appel {call_id} introuvable.")
     form = published_form(call)

@@ -1,7 +1,10 @@
 """Programmes and their calls. A programme, its calls, forms and grids are data."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from essaim.accounts import permissions
 
 
 class Programme(models.Model):
@@ -57,6 +60,19 @@ class CallPurpose(models.TextChoices):
     EXPERIMENTATION = "experimentation", _("expérimentation réglementaire")
 
 
+class CallQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CallQuerySet":
+        """Open, closed and archived calls for everyone; drafts for their programme's admins."""
+        admins = permissions.admin_programmes(user)
+        if admins.every:
+            return self.all()
+        return self.filter(~Q(status=CallStatus.DRAFT) | admins.q("programme"))
+
+    def managed_by(self, user) -> "CallQuerySet":
+        """The calls of the programmes ``user`` administers."""
+        return permissions.admin_programmes(user).filter(self, "programme")
+
+
 class Call(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="calls", verbose_name=_("programme")
@@ -76,6 +92,8 @@ class Call(models.Model):
         _("clôture"), null=True, blank=True, help_text=_("vide pour un appel permanent")
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CallQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("appel")
@@ -203,6 +221,20 @@ class WaveStatus(models.TextChoices):
     PUBLISHED = "published", _("publiée")
 
 
+class WaveQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "WaveQuerySet":
+        """Published waves for everyone; every wave of the programmes ``user`` is staff of."""
+        staff = permissions.staff_programmes(user)
+        if staff.every:
+            return self.all()
+        return self.filter(Q(status=WaveStatus.PUBLISHED) | staff.q("programme"))
+
+    def of_staff(self, user) -> "WaveQuerySet":
+        """The waves of the programmes ``user`` is staff of (committee pages): any other is a 404
+        there, published or not."""
+        return permissions.staff_programmes(user).filter(self, "programme")
+
+
 class Wave(models.Model):
     """A batch of decisions taken by a committee and announced together."""
 
@@ -216,6 +248,8 @@ class Wave(models.Model):
         _("état"), max_length=16, choices=WaveStatus.choices, default=WaveStatus.PLANNED
     )
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+
+    objects = WaveQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("vague")

@@ -8,8 +8,7 @@ from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from essaim.accounts.models import Role
-from essaim.accounts.queries import scope_ids
+from essaim.calls import rules
 from essaim.calls.formschema import schema_diff, schema_errors
 from essaim.calls.models import Call, CallStatus, Criterion, CutOff, FormVersion, ScoringGrid
 from essaim.core.services import changed_fields, history_record
@@ -23,21 +22,20 @@ CALL_STATUS_MOVES = {
 }
 
 
-def is_programme_admin(user, programme_id: int) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    return user.is_superuser or programme_id in scope_ids(user, Role.PROGRAMME_ADMIN, "programme")
-
-
-def _require_admin(user, programme_id: int) -> None:
-    if not is_programme_admin(user, programme_id):
+def _require_admin(user, *, programme=None, call: Call | None = None) -> None:
+    allowed = (
+        rules.can_manage_call(user, call)
+        if call is not None
+        else rules.can_manage_programme(user, programme)
+    )
+    if not allowed:
         raise PermissionDenied(_("Réservé aux administrateurs du programme."))
 
 
 @transaction.atomic
 def call_create(*, user, programme, **fields) -> Call:
     """Create a call in preparation (draft), with an empty scoring grid."""
-    _require_admin(user, programme.pk)
+    _require_admin(user, programme=programme)
     call = Call(programme=programme, status=CallStatus.DRAFT, **fields)
     call.full_clean()
     call.save()
@@ -48,7 +46,7 @@ def call_create(*, user, programme, **fields) -> Call:
 
 @transaction.atomic
 def call_update(*, user, call: Call, **fields) -> Call:
-    _require_admin(user, call.programme_id)
+    _require_admin(user, call=call)
     changes = changed_fields(call, fields)
     for name, value in fields.items():
         setattr(call, name, value)
@@ -62,7 +60,7 @@ def call_update(*, user, call: Call, **fields) -> Call:
 @transaction.atomic
 def call_set_status(*, user, call: Call, status: str) -> Call:
     """Open, close or archive a call. Opening needs a published form."""
-    _require_admin(user, call.programme_id)
+    _require_admin(user, call=call)
     call = Call.objects.select_for_update().get(pk=call.pk)
     if status not in CALL_STATUS_MOVES[CallStatus(call.status)]:
         raise ValidationError(
@@ -84,7 +82,7 @@ def call_set_status(*, user, call: Call, status: str) -> Call:
 
 @transaction.atomic
 def cutoff_add(*, user, call: Call, date, wave=None) -> CutOff:
-    _require_admin(user, call.programme_id)
+    _require_admin(user, call=call)
     if CutOff.objects.filter(call=call, date=date).exists():
         raise ValidationError({"date": _("Cette date limite existe déjà pour cet appel.")})
     if wave is not None and wave.programme_id != call.programme_id:
@@ -96,7 +94,7 @@ def cutoff_add(*, user, call: Call, date, wave=None) -> CutOff:
 
 @transaction.atomic
 def cutoff_remove(*, user, cutoff: CutOff) -> None:
-    _require_admin(user, cutoff.call.programme_id)
+    _require_admin(user, call=cutoff.call)
     if cutoff.applications.exists():
         raise ValidationError(
             {"date": _("Des candidatures sont rattachées à cette date limite : gardez-la.")}
@@ -141,7 +139,7 @@ def validate_schema(schema) -> None:
 def formversion_save(*, user, call: Call, schema: dict) -> FormVersion:
     """Save ``schema`` as the call's draft version (created with the next number if none), after
     validating it. A published version is never changed."""
-    _require_admin(user, call.programme_id)
+    _require_admin(user, call=call)
     validate_schema(schema)
     draft = (
         FormVersion.objects.select_for_update().filter(call=call, published_at__isnull=True).first()
@@ -212,7 +210,7 @@ def formversion_publish(*, user, version: FormVersion) -> FormVersion:
     from essaim.applications.models import Application
     from essaim.applications.workflow import Status
 
-    _require_admin(user, version.call.programme_id)
+    _require_admin(user, call=version.call)
     version = FormVersion.objects.select_for_update().get(pk=version.pk)
     if version.published_at is not None:
         raise ValidationError({"version": _("Cette version est déjà publiée.")})
@@ -253,7 +251,7 @@ def grid_save(
 ) -> ScoringGrid:
     """Replace the grid's scale and criteria. ``criteria``: [{"id"?, "title", "help_text",
     "weight"}] in order; criteria with marks already given cannot be removed."""
-    _require_admin(user, call.programme_id)
+    _require_admin(user, call=call)
     errors = {}
     if scale_max <= scale_min:
         errors["scale_max"] = _("La note maximale doit dépasser la note minimale.")

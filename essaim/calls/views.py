@@ -12,32 +12,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from essaim.accounts.models import Role
-from essaim.accounts.queries import scope_ids
-from essaim.calls import services
+from essaim.calls import rules, services
 from essaim.calls.formengine import FormEngine
 from essaim.calls.formschema import schema_errors
 from essaim.calls.models import Call, CallKind, CallStatus, CutOff, Programme, Wave
 from essaim.core.forms import EssaimForm, EssaimModelForm
 
 
-def _admin_programmes(user) -> set[int]:
-    if user.is_authenticated and user.is_superuser:
-        return set(Programme.objects.values_list("pk", flat=True))
-    return scope_ids(user, Role.PROGRAMME_ADMIN, "programme")
-
-
-def _visible_calls(user):
-    """Open, closed and archived calls for everyone; drafts for their programme's admins."""
-    admin = _admin_programmes(user) if user.is_authenticated else set()
-    from django.db.models import Q
-
-    return Call.objects.filter(~Q(status=CallStatus.DRAFT) | Q(programme_id__in=admin))
-
-
 def _admin_call(request, slug: str) -> Call:
-    call = get_object_or_404(_visible_calls(request.user).select_related("programme"), slug=slug)
-    if not services.is_programme_admin(request.user, call.programme_id):
+    """The call's admin pages: a draft of another programme is a 404; a public call of another
+    programme a 403 (it is public anyway)."""
+    call = get_object_or_404(
+        Call.objects.visible_to(request.user).select_related("programme"), slug=slug
+    )
+    if not rules.can_manage_call(request.user, call):
         raise PermissionDenied
     return call
 
@@ -62,7 +50,9 @@ class CallForm(EssaimModelForm):
 
     def __init__(self, *args, programmes=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = Programme.objects.filter(pk__in=programmes or [])
+        self.fields["programme"].queryset = (
+            programmes if programmes is not None else Programme.objects.none()
+        )
 
 
 class CutOffForm(EssaimForm):
@@ -83,17 +73,19 @@ class SchemaForm(EssaimForm):
 
 @login_not_required
 def call_list(request):
-    calls = _visible_calls(request.user).select_related("programme").order_by("-opens_on")
+    calls = Call.objects.visible_to(request.user).select_related("programme").order_by("-opens_on")
     return render(
         request,
         "calls/call_list.html",
-        {"calls": calls, "can_create": bool(_admin_programmes(request.user))},
+        {"calls": calls, "can_create": rules.can_create_call(request.user)},
     )
 
 
 @login_not_required
 def call_detail(request, slug: str):
-    call = get_object_or_404(_visible_calls(request.user).select_related("programme"), slug=slug)
+    call = get_object_or_404(
+        Call.objects.visible_to(request.user).select_related("programme"), slug=slug
+    )
     grid = getattr(call, "grid", None)
     return render(
         request,
@@ -104,15 +96,15 @@ def call_detail(request, slug: str):
             "criteria": grid.criteria.all() if grid else [],
             "grid": grid,
             "form_version": services.published_form(call),
-            "is_admin": services.is_programme_admin(request.user, call.programme_id),
+            "is_admin": rules.can_manage_call(request.user, call),
         },
     )
 
 
 def call_create(request):
-    programmes = _admin_programmes(request.user)
-    if not programmes:
+    if not rules.can_create_call(request.user):
         raise PermissionDenied
+    programmes = rules.managed_programmes(request.user)
     form = CallForm(
         request.POST or None, programmes=programmes, initial={"kind": CallKind.PERMANENT_AMI}
     )
@@ -132,7 +124,11 @@ def call_create(request):
 
 def call_manage(request, slug: str):
     call = _admin_call(request, slug)
-    form = CallForm(request.POST or None, instance=call, programmes=[call.programme_id])
+    form = CallForm(
+        request.POST or None,
+        instance=call,
+        programmes=Programme.objects.filter(pk=call.programme_id),
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "programme"}
         call.refresh_from_db()

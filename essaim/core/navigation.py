@@ -7,6 +7,7 @@ yet) is left out, so the menus never point to a missing page.
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from essaim.accounts import permissions
 from essaim.accounts.models import Role
 
 # (label, URL name, the URL namespace that marks the entry as the current page)
@@ -90,3 +91,15 @@ def role_shortcuts(roles) -> list[dict]:
                 seen.add(url)
                 items.append({"label": label, "url": url})
     return items
+
+
+def user_shortcuts(user) -> list[dict]:
+    """The shortcuts of the roles ``user`` holds, in role order; a superuser, staff of every
+    programme by status, gets the programme admin's and the single window's too (never those of
+    an expert, a territory or an organisation they do not belong to)."""
+    roles = permissions.roles_of(user)
+    if permissions.is_programme_admin(user):
+        roles.add(Role.PROGRAMME_ADMIN)
+    if permissions.is_window_officer(user):
+        roles.add(Role.SINGLE_WINDOW_OFFICER)
+    return role_shortcuts(role for role in Role if role in roles)

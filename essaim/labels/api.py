@@ -79,13 +79,18 @@ def _label_out(label: Label) -> dict:
     }
 
 
-@router.get("/waves", response=list[WaveOut], summary="Waves (all planned and published)")
+@router.get(
+    "/waves",
+    response=list[WaveOut],
+    summary="Waves (published ones; every wave of the caller's programmes for their staff)",
+)
 @paginate(PageNumberPagination)
 def wave_list(request):
-    """Every wave with its dates, place, status and number of labels granted (published waves
-    only count labels)."""
+    """The published waves, and every wave of the programmes the caller is staff of, with their
+    dates, place, status and number of labels granted (published waves only count labels)."""
     waves = (
-        Wave.objects.select_related("programme")
+        Wave.objects.visible_to(request.user)
+        .select_related("programme")
         .annotate(label_count=Count("labels", filter=Q(status=WaveStatus.PUBLISHED), distinct=True))
         .order_by("programme__name", "number")
     )

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from essaim.accounts import permissions
+
 
 class Outcome(models.TextChoices):
     LABELLED = "labelled", _("labellisée")
@@ -65,6 +67,17 @@ class LabelQuerySet(models.QuerySet):
     def public(self) -> "LabelQuerySet":
         """Labels anyone may see: those of published waves (valid, expired or revoked)."""
         return self.filter(wave__status="published")
+
+    def visible_to(self, user) -> "LabelQuerySet":
+        """Public labels for everyone; every label of the programmes ``user`` is staff of."""
+        staff = permissions.staff_programmes(user)
+        if staff.every:
+            return self.all()
+        return self.filter(models.Q(wave__status="published") | staff.q("programme"))
+
+    def of_staff(self, user) -> "LabelQuerySet":
+        """The labels of the programmes ``user`` is staff of (the revocation page)."""
+        return permissions.staff_programmes(user).filter(self, "programme")
 
     def valid_on(self, day: datetime.date) -> "LabelQuerySet":
         return self.filter(status=LabelStatus.VALID).filter(

@@ -6,45 +6,21 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from essaim.accounts.models import Role
-from essaim.accounts.queries import scope_ids
 from essaim.applications.models import Application
 from essaim.applications.workflow import Status
 from essaim.calls.models import Wave, WaveStatus
 from essaim.geo.models import Departement, PerimeterCommune, Region
 from essaim.labels.models import Label
 
-STAFF_ROLES = [Role.PROGRAMME_ADMIN, Role.INSTRUCTOR]
-
-
-def staff_programme_ids(user) -> set[int] | None:
-    """The programmes whose waves ``user`` may see (None: all, for a superuser)."""
-    if user is None or not user.is_authenticated:
-        return set()
-    if user.is_superuser:
-        return None
-    return scope_ids(user, STAFF_ROLES, "programme")
-
-
-def admin_programme_ids(user) -> set[int] | None:
-    if user is None or not user.is_authenticated:
-        return set()
-    if user.is_superuser:
-        return None
-    return scope_ids(user, Role.PROGRAMME_ADMIN, "programme")
-
 
 def waves_visible_to(user) -> QuerySet[Wave]:
     """Waves of the programmes where ``user`` is staff (admin or instructor)."""
-    programmes = staff_programme_ids(user)
-    waves = Wave.objects.select_related("programme")
-    return waves if programmes is None else waves.filter(programme_id__in=programmes)
+    return Wave.objects.of_staff(user).select_related("programme")
 
 
 def labels_visible_to(user) -> QuerySet[Label]:
-    programmes = staff_programme_ids(user)
-    labels = Label.objects.select_related("perimeter", "wave", "programme")
-    return labels if programmes is None else labels.filter(programme_id__in=programmes)
+    """Labels of the programmes where ``user`` is staff (the revocation page)."""
+    return Label.objects.of_staff(user).select_related("perimeter", "wave", "programme")
 
 
 def wave_list(user) -> QuerySet[Wave]:

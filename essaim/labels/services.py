@@ -17,14 +17,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from essaim.accounts.models import Membership, Role
-from essaim.accounts.queries import scope_ids
+from essaim.accounts import permissions
 from essaim.applications.models import Application, ApplicationPerson
 from essaim.applications.services import addressed_comment_post, application_transition
 from essaim.applications.workflow import Audience, Status
 from essaim.calls.models import Programme, Wave, WaveStatus
 from essaim.core.notifications import notify
 from essaim.core.services import changed_fields, history_record
+from essaim.labels import rules
 from essaim.labels.models import Decision, Label, LabelStatus, Outcome
 
 DEFAULT_VALIDITY_YEARS = 3
@@ -35,16 +35,8 @@ def validity_years() -> int:
     return int(getattr(settings, "ESSAIM_LABEL_VALIDITY_YEARS", DEFAULT_VALIDITY_YEARS))
 
 
-def is_programme_admin(user, programme_id: int) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return programme_id in scope_ids(user, Role.PROGRAMME_ADMIN, "programme")
-
-
-def _require_admin(user, programme_id: int) -> None:
-    if not is_programme_admin(user, programme_id):
+def _require(allowed: bool) -> None:
+    if not allowed:
         raise PermissionDenied(_("Seuls les administrateurs du programme peuvent faire cela."))
 
 
@@ -91,7 +83,7 @@ def wave_create(
 ) -> Wave:
     """Create a planned wave (numbered after the programme's last one unless ``number`` is
     given). Guarantees: admin only, a number used once per programme, dates in order."""
-    _require_admin(user, programme.pk)
+    _require(rules.can_create_wave(user, programme))
     _check_wave_dates(committee_on, announced_on)
     if number is None:
         last = Wave.objects.filter(programme=programme).order_by("-number").first()
@@ -115,7 +107,7 @@ def wave_create(
 @transaction.atomic
 def wave_update(*, wave: Wave, user, **data) -> Wave:
     """Change a wave's number, title, dates or place. A published wave keeps its dates."""
-    _require_admin(user, wave.programme_id)
+    _require(rules.can_decide(user, wave))
     unknown = set(data) - set(WAVE_FIELDS)
     if unknown:
         raise ValidationError({field: _("Champ inconnu.") for field in unknown})
@@ -148,7 +140,7 @@ def wave_add_applications(*, wave: Wave, applications: Iterable[Application], us
     """Put proposed applications of the wave's programme into this planned wave. Guarantees:
     every application is proposed, of the programme and in no other wave — or nothing changes and
     the error names the application. Returns how many joined."""
-    _require_admin(user, wave.programme_id)
+    _require(rules.can_decide(user, wave))
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
     if wave.status != WaveStatus.PLANNED:
         raise ValidationError(
@@ -197,7 +189,7 @@ def wave_add_applications(*, wave: Wave, applications: Iterable[Application], us
 @transaction.atomic
 def wave_remove_application(*, wave: Wave, application: Application, user) -> None:
     """Take an undecided application out of a planned wave (e.g. added by mistake)."""
-    _require_admin(user, wave.programme_id)
+    _require(rules.can_decide(user, wave))
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
     application = Application.objects.select_for_update().get(pk=application.pk)
     if wave.status != WaveStatus.PLANNED or application.wave_id != wave.pk:
@@ -231,7 +223,7 @@ def wave_decide(*, wave: Wave, decisions: Sequence[DecisionInput], user) -> list
     whole with a message naming the application already decided. The wave becomes "decided" when
     all its applications have a decision.
     """
-    _require_admin(user, wave.programme_id)
+    _require(rules.can_decide(user, wave))
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
     if wave.status == WaveStatus.PUBLISHED:
         raise ValidationError({"wave": _("La vague est publiée : ses décisions sont closes.")})
@@ -355,9 +347,7 @@ def wave_decide(*, wave: Wave, decisions: Sequence[DecisionInput], user) -> list
 
 def _applicants_by_application(application_ids: list[int]) -> dict[int, set]:
     """The people to tell about each application: its people with an account and the
-    collective's lead and members. Two queries."""
-    from essaim.accounts.models import User
-
+    collective's lead and members. Three queries."""
     users: dict[int, set] = {pk: set() for pk in application_ids}
     people = ApplicationPerson.objects.filter(
         application_id__in=application_ids, user__isnull=False
@@ -367,19 +357,11 @@ def _applicants_by_application(application_ids: list[int]) -> dict[int, set]:
     collectives = dict(
         Application.objects.filter(pk__in=application_ids).values_list("pk", "collective_id")
     )
-    memberships = (
-        Membership.objects.active()
-        .filter(
-            collective_id__in=set(collectives.values()),
-            role__in=[Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER],
-        )
-        .select_related("user")
+    by_collective = permissions.holders_by_scope(
+        permissions.TERRITORY_ROLES, "collective", set(collectives.values())
     )
-    by_collective: dict[int, set[User]] = {}
-    for membership in memberships:
-        by_collective.setdefault(membership.collective_id, set()).add(membership.user)
     for app_id, collective_id in collectives.items():
-        users[app_id] |= by_collective.get(collective_id, set())
+        users[app_id] |= set(by_collective.get(collective_id, []))
     return users
 
 
@@ -390,7 +372,7 @@ def wave_publish(*, wave: Wave, user, today: datetime.date | None = None) -> lis
     is told the outcome — with the motivation when it is addressed to them, which is also posted
     in the application's thread; the wave and its labels become public. Nothing happens twice.
     Until then the applicants saw "en comité" and nothing of the decision."""
-    _require_admin(user, wave.programme_id)
+    _require(rules.can_decide(user, wave))
     today = today or timezone.localdate()
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
     if wave.status == WaveStatus.PUBLISHED:
@@ -424,7 +406,7 @@ def wave_publish(*, wave: Wave, user, today: datetime.date | None = None) -> lis
         )
     decisions = list(
         Decision.objects.filter(wave=wave)
-        .select_related("application__perimeter", "application__call", "decided_by")
+        .select_related("application__perimeter", "application__call", "decided_by", "wave")
         .order_by("pk")
     )
     # Published first: a label (and its support plan) exists only for a published wave.
@@ -483,7 +465,7 @@ def label_grant(*, decision: Decision, user, granted_on: datetime.date | None = 
     same label."""
     from essaim.support.services import support_plan_open
 
-    _require_admin(user, decision.wave.programme_id)
+    _require(rules.can_grant_label(user, decision))
     if decision.outcome != Outcome.LABELLED:
         raise ValidationError({"outcome": _("Cette décision n'accorde pas le label.")})
     if decision.wave.status != WaveStatus.PUBLISHED:
@@ -527,7 +509,7 @@ def label_grant(*, decision: Decision, user, granted_on: datetime.date | None = 
 @transaction.atomic
 def label_revoke(*, label: Label, user, reason: str) -> Label:
     """Revoke a valid label with a motivation, which the public verification then shows."""
-    _require_admin(user, label.programme_id)
+    _require(rules.can_revoke_label(user, label))
     if not reason.strip():
         raise ValidationError({"reason": _("Le motif de révocation est obligatoire.")})
     label = Label.objects.select_for_update().get(pk=label.pk)

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 
 from essaim.actors.models import CollectiveMember
 from essaim.applications.models import Challenge
-from essaim.calls.models import Programme, WaveStatus
+from essaim.calls.models import WaveStatus
 from essaim.core.models import HistoryEvent
-from essaim.labels import certificates, queries, services
+from essaim.labels import certificates, queries, rules, services
 from essaim.labels.forms import (
     AddApplicationsForm,
     DecisionBatchForm,
@@ -52,20 +52,13 @@ def _history(obj, limit: int = 20) -> list:
 
 
 def _require_staff(user) -> None:
-    programmes = queries.staff_programme_ids(user)
-    if programmes is not None and not programmes:
+    if not rules.can_see_waves(user):
         raise PermissionDenied(_("Cette page est réservée à l'équipe du programme."))
 
 
-def _require_admin(user, programme_id: int) -> None:
-    if not services.is_programme_admin(user, programme_id):
+def _require_decide(user, wave) -> None:
+    if not rules.can_decide(user, wave):
         raise PermissionDenied(_("Seuls les administrateurs du programme peuvent faire cela."))
-
-
-def _admin_programmes(user):
-    ids = queries.admin_programme_ids(user)
-    programmes = Programme.objects.order_by("name")
-    return programmes if ids is None else programmes.filter(pk__in=ids)
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -77,20 +70,16 @@ def _apply_errors(form, exc: ValidationError) -> None:
 def wave_list(request):
     _require_staff(request.user)
     waves = list(queries.wave_list(request.user))
-    admin_ids = queries.admin_programme_ids(request.user)
     return render(
         request,
         "labels/wave_list.html",
-        {
-            "waves": waves,
-            "can_create": admin_ids is None or bool(admin_ids),
-        },
+        {"waves": waves, "can_create": rules.can_create_waves(request.user)},
     )
 
 
 def wave_create(request):
-    programmes = _admin_programmes(request.user)
-    if not programmes.exists():
+    programmes = rules.wave_programmes(request.user)
+    if not rules.can_create_waves(request.user):
         raise PermissionDenied(_("Seuls les administrateurs du programme peuvent créer une vague."))
     form = WaveForm(request.POST or None, programmes=programmes)
     if request.method == "POST" and form.is_valid():
@@ -115,7 +104,7 @@ def wave_create(request):
 
 def wave_edit(request, pk: int):
     wave = get_object_or_404(queries.waves_visible_to(request.user), pk=pk)
-    _require_admin(request.user, wave.programme_id)
+    _require_decide(request.user, wave)
     form = WaveForm(request.POST or None, instance=wave)
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in services.WAVE_FIELDS}
@@ -135,7 +124,7 @@ def wave_edit(request, pk: int):
 
 def _committee_context(request, wave, *, decision_form=None, add_form=None) -> dict:
     rows = queries.committee_rows(wave)
-    is_admin = services.is_programme_admin(request.user, wave.programme_id)
+    is_admin = rules.can_decide(request.user, wave)
     undecided = [r.application for r in rows if r.decision is None]
     can_decide = is_admin and wave.status != WaveStatus.PUBLISHED and bool(undecided)
     if decision_form is None and can_decide:
@@ -166,7 +155,7 @@ def wave_committee(request, pk: int):
 @require_POST
 def wave_add(request, pk: int):
     wave = get_object_or_404(queries.waves_visible_to(request.user), pk=pk)
-    _require_admin(request.user, wave.programme_id)
+    _require_decide(request.user, wave)
     form = AddApplicationsForm(request.POST, queryset=queries.addable_applications(wave))
     if form.is_valid():
         try:
@@ -188,7 +177,7 @@ def wave_add(request, pk: int):
 @require_POST
 def wave_remove(request, pk: int, application_pk: int):
     wave = get_object_or_404(queries.waves_visible_to(request.user), pk=pk)
-    _require_admin(request.user, wave.programme_id)
+    _require_decide(request.user, wave)
     application = get_object_or_404(wave.applications.all(), pk=application_pk)
     try:
         services.wave_remove_application(wave=wave, application=application, user=request.user)
@@ -206,7 +195,7 @@ def wave_remove(request, pk: int, application_pk: int):
 @require_POST
 def wave_decide(request, pk: int):
     wave = get_object_or_404(queries.waves_visible_to(request.user), pk=pk)
-    _require_admin(request.user, wave.programme_id)
+    _require_decide(request.user, wave)
     # Also the applications decided since the page was opened (by another admin), so that the
     # service names them in its refusal instead of silently ignoring them.
     rows = queries.committee_rows(wave)
@@ -238,7 +227,7 @@ def wave_decide(request, pk: int):
 @require_POST
 def wave_publish(request, pk: int):
     wave = get_object_or_404(queries.waves_visible_to(request.user), pk=pk)
-    _require_admin(request.user, wave.programme_id)
+    _require_decide(request.user, wave)
     try:
         labels = services.wave_publish(wave=wave, user=request.user)
     except ValidationError as exc:
@@ -255,7 +244,8 @@ def wave_publish(request, pk: int):
 
 def label_revoke(request, pk: int):
     label = get_object_or_404(queries.labels_visible_to(request.user), pk=pk)
-    _require_admin(request.user, label.programme_id)
+    if not rules.can_revoke_label(request.user, label):
+        raise PermissionDenied(_("Seuls les administrateurs du programme peuvent faire cela."))
     form = RevokeForm(request.POST or None)
     if label.status == LabelStatus.REVOKED:
         messages.info(request, _("Ce label est déjà révoqué."))

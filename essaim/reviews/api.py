@@ -14,7 +14,7 @@ from pydantic import Field
 
 from essaim.api.auth import BearerOrSession
 from essaim.applications.models import Application
-from essaim.reviews import services
+from essaim.reviews import rules, services
 from essaim.reviews.consolidation import consolidate
 from essaim.reviews.models import ReviewRequest, ReviewStatus
 
@@ -246,7 +246,7 @@ def application_consolidation(request, application_id: int):
     )
     if application is None:
         raise Http404(_("Candidature %(id)s introuvable.") % {"id": application_id})
-    if not services.is_programme_staff(request.user, application):
+    if not rules.can_see_consolidation(request.user, application):
         raise PermissionDenied(_("La consolidation des avis est réservée à l'équipe du programme."))
     item = consolidate([application])[application.pk]
     return {

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from essaim.accounts import permissions
+
 
 class ReviewStatus(models.TextChoices):
     REQUESTED = "requested", _("demandé")
@@ -25,18 +27,13 @@ class ReviewRequestQuerySet(models.QuerySet):
         """Programme staff see the requests on their programmes' applications; an expert sees
         the requests addressed to them (cancelled ones excepted); nobody else sees any —
         applicants never do."""
-        from essaim.accounts.models import Role
-        from essaim.accounts.queries import has_role, scope_ids
-
-        if user is None or not user.is_authenticated:
+        if not permissions.is_signed_in(user):
             return self.none()
-        if user.is_superuser:
-            return self
-        query = models.Q(pk__in=[])
-        staff_programmes = scope_ids(user, [Role.PROGRAMME_ADMIN, Role.INSTRUCTOR], "programme")
-        if staff_programmes:
-            query |= models.Q(application__call__programme_id__in=staff_programmes)
-        if has_role(user, Role.EXPERT):
+        staff = permissions.staff_programmes(user)
+        if staff.every:
+            return self.all()
+        query = staff.q("application__call__programme")
+        if permissions.is_expert(user):
             query |= models.Q(expert=user) & ~models.Q(status=ReviewStatus.CANCELLED)
         return self.filter(query)
 

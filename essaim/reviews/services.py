@@ -6,40 +6,25 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from essaim.accounts.models import Membership, Role, User
+from essaim.accounts.models import User
 from essaim.applications.models import Application
-from essaim.applications.services import can_act_as
-from essaim.applications.workflow import Actor, Status
+from essaim.applications.workflow import Status
 from essaim.core.notifications import notify
 from essaim.core.services import history_record
-from essaim.reviews import workflow
+from essaim.reviews import rules, workflow
 from essaim.reviews.models import CriterionMark, Recommendation, ReviewRequest, ReviewStatus
 
 # Application states in which an instructor may ask experts for an opinion.
 REQUESTABLE_STATES = {Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED}
 
 
-def is_programme_staff(user, application: Application) -> bool:
-    """An instructor or programme admin of the application's programme."""
-    return can_act_as(user, application, Actor.INSTRUCTOR)
-
-
 def eligible_experts(programme) -> "Iterable[User]":
     """Users holding the expert role for ``programme`` or in its expert partner organisation."""
-    scope = Q(programme=programme)
-    if programme.expert_partner_id:
-        scope |= Q(organisation_id=programme.expert_partner_id)
-    memberships = Membership.objects.active().filter(scope, role=Role.EXPERT)
-    return (
-        User.objects.filter(is_active=True, pk__in=memberships.values("user_id"))
-        .order_by("last_name", "first_name", "email")
-        .distinct()
-    )
+    return rules.eligible_experts(programme)
 
 
 def _locked(review: ReviewRequest) -> ReviewRequest:
@@ -84,7 +69,7 @@ def _take(
 
 
 def _check_expert(review: ReviewRequest, user) -> None:
-    if user is None or not user.is_authenticated or review.expert_id != user.pk:
+    if not rules.can_review(user, review):
         raise PermissionDenied(_("Seul l'expert sollicité peut répondre à cette demande d'avis."))
 
 
@@ -110,7 +95,7 @@ def review_request_create(
     application = Application.objects.select_related("call__programme", "perimeter").get(
         pk=application.pk
     )
-    if not is_programme_staff(user, application):
+    if not rules.can_request_review(user, application):
         raise PermissionDenied(_("Seule l'équipe du programme peut demander un avis."))
     if application.status not in REQUESTABLE_STATES:
         raise ValidationError(
@@ -376,7 +361,7 @@ def review_cancel(*, review: ReviewRequest, user, comment: str = "") -> ReviewRe
     """Programme staff withdraw a request that is still pending or in progress; the expert is
     told and loses access to the application."""
     review = _locked(review)
-    if not is_programme_staff(user, review.application):
+    if not rules.can_manage_review(user, review):
         raise PermissionDenied(_("Seule l'équipe du programme peut annuler une demande d'avis."))
     _take(review, user=user, name="cancel", comment=comment)
     review.save(update_fields=["status"])
@@ -461,18 +446,6 @@ def review_reminders_send(
 # --- Instruction writes on the application (assignment, private notes) --------------------------
 
 
-def _is_staff_user_of(member, programme_id: int) -> bool:
-    return (
-        Membership.objects.active()
-        .filter(
-            user=member,
-            role__in=[Role.INSTRUCTOR, Role.PROGRAMME_ADMIN],
-            programme_id=programme_id,
-        )
-        .exists()
-    )
-
-
 @transaction.atomic
 def application_assign(*, application: Application, user, assignee) -> Application:
     """Make ``assignee`` (programme staff, or nobody) the instructor in charge. Only programme
@@ -480,9 +453,9 @@ def application_assign(*, application: Application, user, assignee) -> Applicati
     application = (
         Application.objects.select_for_update().select_related("call").get(pk=application.pk)
     )
-    if not is_programme_staff(user, application):
+    if not rules.can_assign(user, application):
         raise PermissionDenied(_("Seule l'équipe du programme peut attribuer une candidature."))
-    if assignee is not None and not _is_staff_user_of(assignee, application.call.programme_id):
+    if assignee is not None and not rules.is_assignable(assignee, application.call.programme_id):
         raise ValidationError(
             {"assignee": _("%(name)s n'est pas instructeur de ce programme.") % {"name": assignee}}
         )
@@ -512,7 +485,7 @@ def private_note_create(*, application: Application, user, body: str):
     """An instructor's note on the application, never shown to applicants or experts."""
     from essaim.applications.models import PrivateNote
 
-    if not is_programme_staff(user, application):
+    if not rules.can_write_private_note(user, application):
         raise PermissionDenied(_("Seule l'équipe du programme peut écrire une note privée."))
     if not body.strip():
         raise ValidationError({"body": _("La note est vide.")})

@@ -14,7 +14,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from essaim.actors.models import Organisation
 from essaim.api.auth import BearerOrSession
 from essaim.applications.models import Challenge
-from essaim.support import queries, services
+from essaim.support import queries, rules, services
 from essaim.support.models import Action, SupportAxis, SupportPlan
 
 router = Router(tags=["support"])
@@ -168,7 +168,7 @@ def support_plan_list(request):
 def plan_out(plan: SupportPlan, user) -> dict:
     today = timezone.localdate()
     progress = queries.plan_progress(plan, today)
-    can_edit = services.can_edit(user, plan)
+    can_edit = rules.can_edit_plan(user, plan)
     actions = (
         Action.objects.filter(plan=plan)
         .select_related("axis")
@@ -222,10 +222,12 @@ class ActionIn(Schema):
     budget_spent: Decimal = Decimal(0)
 
 
-def _related(model, pk, field: str):
+def _related(queryset, pk, field: str):
+    """The object ``pk`` among ``queryset`` (scoped to the plan: its programme's axes, its
+    territory's challenges); any other id is unknown."""
     if pk is None:
         return None
-    found = model.objects.filter(pk=pk).first()
+    found = queryset.filter(pk=pk).first()
     if found is None:
         raise ValidationError({field: _("Identifiant %(id)s inconnu.") % {"id": pk}})
     return found
@@ -239,7 +241,7 @@ def _related(model, pk, field: str):
 )
 def support_action_create(request, plan_id: int, payload: ActionIn):
     plan = _plan(request, plan_id)
-    if not services.can_edit(request.user, plan):
+    if not rules.can_edit_plan(request.user, plan):
         raise PermissionDenied(_("Vous ne pouvez pas modifier ce plan d'accompagnement."))
     partners = list(Organisation.objects.filter(pk__in=payload.partner_ids))
     if len(partners) != len(set(payload.partner_ids)):
@@ -248,10 +250,18 @@ def support_action_create(request, plan_id: int, payload: ActionIn):
         user=request.user,
         plan=plan,
         data={
-            "axis": _related(SupportAxis, payload.axis_id, "axis_id"),
-            "challenge": _related(Challenge, payload.challenge_id, "challenge_id"),
+            "axis": _related(
+                SupportAxis.objects.filter(programme_id=plan.label.programme_id),
+                payload.axis_id,
+                "axis_id",
+            ),
+            "challenge": _related(
+                Challenge.objects.filter(application_id=plan.label.application_id),
+                payload.challenge_id,
+                "challenge_id",
+            ),
             "lead_organisation": _related(
-                Organisation, payload.lead_organisation_id, "lead_organisation_id"
+                Organisation.objects.all(), payload.lead_organisation_id, "lead_organisation_id"
             ),
             "title": payload.title,
             "description": payload.description,

@@ -7,12 +7,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from essaim.accounts.models import Role
-from essaim.accounts.queries import scope_ids
+from essaim.accounts import permissions
 from essaim.support.workflow import ActionStatus
-
-STAFF_ROLES = (Role.PROGRAMME_ADMIN, Role.INSTRUCTOR)
-TERRITORY_ROLES = (Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER)
 
 
 class SupportAxis(models.Model):
@@ -50,17 +46,14 @@ class SupportPlanQuerySet(models.QuerySet):
     def visible_to(self, user) -> "SupportPlanQuerySet":
         """The programme team (admins, instructors) sees its programme's plans; a collective's
         people (lead, members) see their territory's plan; nobody else sees any."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        programmes = scope_ids(user, STAFF_ROLES, "programme")
-        collectives = scope_ids(user, TERRITORY_ROLES, "collective")
-        if not programmes and not collectives:
+        staff = permissions.staff_programmes(user)
+        if staff.every:
+            return self.all()
+        collectives = permissions.territory_collectives(user)
+        if not staff and not collectives:
             return self.none()
         return self.filter(
-            Q(label__programme_id__in=programmes)
-            | Q(label__application__collective_id__in=collectives)
+            staff.q("label__programme") | collectives.q("label__application__collective")
         )
 
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from essaim.accounts.models import Membership, Role
+from essaim.accounts import permissions
+from essaim.accounts.models import Role
 from essaim.core.notifications import notify
 from essaim.support.models import Action, ActionReminder, PlanStatus, ReminderKind
 
@@ -47,13 +48,7 @@ def send_action_reminders(today: datetime.date | None = None) -> int:
     if not actions:
         return 0
     collectives = {a.plan.label.application.collective_id for a in actions}
-    leads: dict[int, list] = {}
-    for membership in (
-        Membership.objects.active()
-        .filter(role=Role.TERRITORY_LEAD, collective_id__in=collectives)
-        .select_related("user")
-    ):
-        leads.setdefault(membership.collective_id, []).append(membership.user)
+    leads = permissions.holders_by_scope([Role.TERRITORY_LEAD], "collective", collectives)
     sent = 0
     for action in actions:
         kind = reminder_kind(action, today)

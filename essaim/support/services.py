@@ -15,19 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from essaim.accounts.models import Role
-from essaim.accounts.queries import scope_ids
 from essaim.core.services import changed_fields, history_record
-from essaim.support import workflow
+from essaim.support import rules, workflow
 from essaim.support.models import (
-    STAFF_ROLES,
-    TERRITORY_ROLES,
     Action,
     Comment,
     Meeting,
     MeetingDecision,
     Milestone,
-    PlanStatus,
     SupportAxis,
     SupportPlan,
 )
@@ -48,42 +43,11 @@ ACTION_FIELDS = (
 BUDGET_FIELDS = ("budget_planned", "budget_committed", "budget_spent")
 
 
-# --- Permissions --------------------------------------------------------------------------------
-
-
-def is_plan_staff(user, plan: SupportPlan) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    return user.is_superuser or plan.label.programme_id in scope_ids(user, STAFF_ROLES, "programme")
-
-
-def is_plan_territory(user, plan: SupportPlan) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    collective_id = plan.label.application.collective_id
-    return collective_id in scope_ids(user, TERRITORY_ROLES, "collective")
-
-
-def can_view(user, plan: SupportPlan) -> bool:
-    return is_plan_staff(user, plan) or is_plan_territory(user, plan)
-
-
-def can_edit(user, plan: SupportPlan) -> bool:
-    """The territory and the programme team co-build an open plan."""
-    return plan.status == PlanStatus.OPEN and can_view(user, plan)
-
-
-def can_see_programme_view(user, programme_id: int | None = None) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    programmes = scope_ids(user, STAFF_ROLES, "programme")
-    return bool(programmes) if programme_id is None else programme_id in programmes
+# --- Permissions (``essaim.support.rules``) ------------------------------------------------------
 
 
 def _require_edit(user, plan: SupportPlan) -> None:
-    if not can_edit(user, plan):
+    if not rules.can_edit_plan(user, plan):
         raise PermissionDenied(_("Vous ne pouvez pas modifier ce plan d'accompagnement."))
 
 
@@ -98,14 +62,7 @@ def support_plan_open(*, label, user) -> SupportPlan:
 
     Called by ``essaim.labels.services.label_grant`` when a label is granted: only the
     programme's admins (who grant labels) open plans."""
-    if not (
-        user is not None
-        and user.is_authenticated
-        and (
-            user.is_superuser
-            or label.programme_id in scope_ids(user, Role.PROGRAMME_ADMIN, "programme")
-        )
-    ):
+    if not rules.can_open_plan(user, label):
         raise PermissionDenied(_("Seuls les administrateurs du programme ouvrent les plans."))
     plan, created = SupportPlan.objects.get_or_create(
         label=label, defaults={"opened_at": timezone.now()}
@@ -124,9 +81,7 @@ def support_axis_save(
     *, user, programme, code: str, title: str, position: int = 0, description: str = ""
 ) -> SupportAxis:
     """Create or update a programme's axis (programme admins only)."""
-    if not (
-        user.is_superuser or programme.pk in scope_ids(user, Role.PROGRAMME_ADMIN, "programme")
-    ):
+    if not rules.can_manage_axes(user, programme):
         raise PermissionDenied(_("Seule l'équipe du programme modifie les axes."))
     if not title.strip():
         raise ValidationError({"title": _("L'intitulé de l'axe est obligatoire.")})
@@ -270,7 +225,7 @@ def action_update(*, user, action: Action, data: dict[str, Any], partners=None) 
 
 
 def action_allowed_transitions(action: Action, user) -> list[workflow.Transition]:
-    if not can_edit(user, action.plan):
+    if not rules.can_edit_plan(user, action.plan):
         return []
     return workflow.transitions_from(action.status)
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from essaim.core.models import HistoryEvent
-from essaim.support import queries, services, workflow
+from essaim.support import queries, rules, services, workflow
 from essaim.support.forms import (
     ActionForm,
     CommentForm,
@@ -84,7 +84,7 @@ def _action(request, pk: int) -> Action:
 
 
 def _require_edit(request, plan: SupportPlan) -> None:
-    if not services.can_edit(request.user, plan):
+    if not rules.can_edit_plan(request.user, plan):
         raise PermissionDenied(_("Vous ne pouvez pas modifier ce plan d'accompagnement."))
 
 
@@ -93,7 +93,7 @@ def _require_edit(request, plan: SupportPlan) -> None:
 
 def index(request):
     """The programme view for the programme team; a territory's people go to their plan."""
-    if services.can_see_programme_view(request.user):
+    if rules.can_see_programme_view(request.user):
         return programme_view(request)
     return my_plan(request)
 
@@ -109,7 +109,7 @@ def my_plan(request):
 
 
 def programme_view(request):
-    if not services.can_see_programme_view(request.user):
+    if not rules.can_see_programme_view(request.user):
         raise PermissionDenied(_("La vue d'ensemble est réservée à l'équipe du programme."))
     rows = queries.programme_rows(SupportPlan.objects.visible_to(request.user))
     return render(
@@ -131,7 +131,7 @@ def plan_detail(request, pk: int):
             "axis__position", "due_on", "pk"
         )
     )
-    can_edit = services.can_edit(request.user, plan)
+    can_edit = rules.can_edit_plan(request.user, plan)
     by_axis: dict[int, list[Action]] = {}
     for action in actions:
         action.late = action.is_late_on(today)
@@ -250,7 +250,7 @@ def action_detail(request, pk: int, transition_form=None, comment_form=None, sta
     action = _action(request, pk)
     plan = action.plan
     today = timezone.localdate()
-    can_edit = services.can_edit(request.user, plan)
+    can_edit = rules.can_edit_plan(request.user, plan)
     return render(
         request,
         "support/action_detail.html",

@@ -79,6 +79,19 @@ def test_scope_filters_and_membership():
 
 
 @pytest.mark.django_db
+def test_every_scope_stays_true_inside_an_or():
+    """``Q(x) | EVERY.q(...)`` must match every row (an empty ``Q()`` would be dropped)."""
+    from essaim.calls.models import Programme
+
+    for name in ("a", "b"):
+        Programme.objects.create(name=name, slug=name, label_name=name)
+    either = permissions.Q(slug="a") | permissions.EVERY.q("pk")
+    assert Programme.objects.filter(either).count() == 2
+    neither = permissions.Q(slug="none") | permissions.NOTHING.q("pk")
+    assert Programme.objects.filter(neither).count() == 0
+
+
+@pytest.mark.django_db
 def test_anonymous_and_inactive_hold_nothing(django_user_model):
     from django.contrib.auth.models import AnonymousUser
 

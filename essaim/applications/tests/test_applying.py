@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from essaim.accounts.models import Membership, Role
 from essaim.accounts.tests.factories import UserFactory
 from essaim.actors.models import CollectiveRole, Organisation
-from essaim.applications import applying
+from essaim.applications import applying, rules
 from essaim.applications.completeness import missing_items
 from essaim.applications.models import Application, ApplicationPerson, Attachment, Message
 from essaim.applications.receipt import receipt_pdf
@@ -202,8 +202,8 @@ def test_invitation_accept_rights_and_handover(django_capture_on_commit_callback
         applying.lead_handover(user=invitee, application=application, person=person)
     applying.lead_handover(user=lead, application=application, person=person)
     assert application.people.get(is_lead=True).user == invitee
-    assert applying.applicant_role(lead, application).can_edit
-    assert not applying.applicant_role(lead, application).is_lead
+    assert rules.applicant_role(lead, application).can_edit
+    assert not rules.applicant_role(lead, application).is_lead
 
 
 def test_challenges_add_edit_reorder_remove():
@@ -257,11 +257,11 @@ def test_collective_lead_membership_counts_as_lead():
     Membership.objects.create(
         user=user, role=Role.TERRITORY_LEAD, collective=application.collective
     )
-    role = applying.applicant_role(user, application)
+    role = rules.applicant_role(user, application)
     assert role.is_lead and role.can_edit and role.is_signatory
     member = UserFactory()
     Membership.objects.create(
         user=member, role=Role.TERRITORY_MEMBER, collective=application.collective
     )
-    assert not applying.applicant_role(member, application).can_edit
+    assert not rules.applicant_role(member, application).can_edit
     assert ApplicationPerson.objects.filter(application=application).count() == 0

@@ -44,3 +44,24 @@ def test_shortcuts_of_several_roles_are_not_repeated():
 def test_a_shortcut_to_a_page_not_built_is_left_out(monkeypatch):
     monkeypatch.setitem(ROLE_SHORTCUTS, Role.EXPERT, [("Nulle part", "nowhere:page")])
     assert role_shortcuts([Role.EXPERT]) == []
+
+
+def test_user_shortcuts_follow_the_roles_held():
+    from essaim.core.navigation import user_shortcuts
+    from essaim.core.testing import other_programme
+
+    staff = other_programme()
+    urls = {item["url"] for item in user_shortcuts(staff.instructor)}
+    assert reverse("reviews:queue") in urls
+    assert reverse("calls:list") not in urls  # the admin's entry
+    assert reverse("regulatory:queue") not in urls
+
+
+def test_superuser_gets_the_staff_shortcuts_but_not_an_experts_or_a_territorys():
+    from essaim.core.navigation import user_shortcuts
+    from essaim.core.testing import superuser
+
+    urls = {item["url"] for item in user_shortcuts(superuser())}
+    assert {reverse("calls:list"), reverse("reviews:queue"), reverse("regulatory:queue")} <= urls
+    assert reverse("reviews:my_requests") not in urls
+    assert reverse("applications:mine") not in urls

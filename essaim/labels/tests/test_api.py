@@ -29,15 +29,22 @@ def labels(settings):
 
 
 def test_waves(client, labels):
+    """Published waves are public; a planned one is seen by its programme's staff only."""
     response = client.get("/api/v1/waves")
     assert response.status_code == 200
     items = response.json()["items"]
     assert [(w["number"], w["status"], w["label_count"]) for w in items] == [
         (1, "published", 3),
         (2, "published", 2),
-        (3, "planned", 0),
     ]
     assert items[0]["announced_on"] == "2019-02-25" and items[0]["announced_at"] == "Nantes"
+    client.force_login(labels["admin"])
+    items = client.get("/api/v1/waves").json()["items"]
+    assert [(w["number"], w["status"], w["label_count"]) for w in items] == [
+        (1, "published", 3),
+        (2, "published", 2),
+        (3, "planned", 0),
+    ]
 
 
 def test_labels_of_a_wave(client, labels):

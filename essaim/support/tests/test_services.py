@@ -10,7 +10,7 @@ from essaim.core.models import HistoryEvent
 from essaim.labels.models import Decision, Outcome
 from essaim.labels.services import label_grant
 from essaim.labels.tests.factories import ApplicationFactory, WaveFactory
-from essaim.support import services, workflow
+from essaim.support import rules, services, workflow
 from essaim.support.models import Action, Meeting, SupportPlan
 from essaim.support.tests.factories import ActionFactory
 from essaim.support.workflow import ActionStatus
@@ -252,7 +252,7 @@ def test_territory_and_programme_team_co_build(world, who):
 def test_closed_plan_is_read_only(world):
     SupportPlan.objects.filter(pk=world.plan.pk).update(status="closed")
     world.plan.refresh_from_db()
-    assert services.can_view(world.lead, world.plan)
+    assert rules.can_view_plan(world.lead, world.plan)
     with pytest.raises(PermissionDenied):
         services.action_create(user=world.lead, plan=world.plan, data=_data(world))
 

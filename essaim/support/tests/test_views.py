@@ -13,27 +13,6 @@ OUTSIDERS = ["other_lead", "expert", "financer", "other_programme_admin"]
 INSIDERS = ["lead", "member", "admin", "instructor"]
 
 
-@pytest.fixture
-def objects(world):
-    action = ActionFactory(plan=world.plan, created_by=world.lead)
-    meeting = services.meeting_create(
-        user=world.lead,
-        plan=world.plan,
-        title="Copil",
-        held_on=datetime.date(2026, 2, 1),
-        decisions=["Réunir les financeurs"],
-    )
-    milestone = Milestone.objects.create(
-        plan=world.plan, title="Bilan", due_on=datetime.date(2026, 3, 1)
-    )
-    return {
-        "plan": world.plan.pk,
-        "action": action.pk,
-        "decision": meeting.decisions.get().pk,
-        "milestone": milestone.pk,
-    }
-
-
 def pages(o):
     return [
         reverse("support:plan", args=[o["plan"]]),
