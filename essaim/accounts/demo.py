@@ -1,5 +1,6 @@
 """The demo accounts, one per role (fictitious people, published password)."""
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 
 from essaim.accounts.models import Role, User
@@ -91,6 +92,10 @@ def load(ctx) -> None:
             user = User.objects.create(
                 email=email, first_name=first, last_name=last, password=password_hash
             )
+        # Sign-in asks for a verified address: the published demo addresses are.
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
         if role == Role.TERRITORY_LEAD and collective is None:
             continue
         membership_grant(user=None, member=user, role=role, **scope)
