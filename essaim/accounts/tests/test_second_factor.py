@@ -71,10 +71,7 @@ def test_instructor_without_totp_is_sent_to_setup_in_production_mode(
     content = response.content.decode()
     assert "Activer la double authentification" in content
     assert "exige la double authentification" in content
-    # Signing out, static files and the API (by token) stay open.
-    static = client.get("/static/core/essaim.css")
-    static.close()
-    assert static.status_code == 200
+    # Signing out and the API (by token) stay open.
     _token, key = api_token_create(user=user)
     me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {key}"})
     assert me.status_code == 200
@@ -82,6 +79,24 @@ def test_instructor_without_totp_is_sent_to_setup_in_production_mode(
     assert client.get("/api/v1/auth/me").status_code == 403
     assert client.post(reverse("account_logout")).status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_static_files_api_and_health_check_are_never_redirected(rf, production_rules):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.http import HttpResponse
+
+    from essaim.accounts.middleware import AccountSecurityMiddleware
+
+    middleware = AccountSecurityMiddleware(lambda request: HttpResponse("served"))
+    user = _staff()
+    for path in ("/static/core/essaim.css", "/api/v1/auth/me", "/healthz"):
+        request = rf.get(path)
+        request.user, request.session = user, SessionStore()
+        assert middleware(request).content == b"served", path
+    request = rf.get(DASHBOARD_URL)
+    request.user, request.session = user, SessionStore()
+    request._messages = type("Messages", (), {"add": lambda *args, **kwargs: None})()
+    assert middleware(request).url == SETUP_URL
 
 
 def test_setting_up_totp_opens_the_pages(client, production_rules):
