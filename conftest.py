@@ -51,6 +51,17 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits and used one-time codes live in Django's cache (one per process): every test
+    starts with none, whatever the tests before it signed in."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def user(db):
     from essaim.accounts.tests.factories import UserFactory

@@ -4,6 +4,9 @@
 - ``SECRET_KEY`` is required, except in the demo and the tests (``ESSAIM_MODE=demo|test``),
   which use a key of their own that production never sees.
 - ``DATABASE_URL`` absent means SQLite in ``var/essaim.sqlite3``.
+- HTTPS (secure cookies, redirect, HSTS) is on in production unless ``ESSAIM_HTTPS=0``.
+- A second factor is required of staff and financers in production and in the demo (where the
+  published demo accounts are exempt); the tests switch it on where they test it.
 """
 
 import os
@@ -79,6 +82,12 @@ INSTALLED_APPS = [
     "essaim.regulatory",
     "essaim.portal",
     "essaim.api",
+    # After Essaim's apps, whose templates (DSFR pages) override allauth's.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "essaim.accounts.middleware.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "essaim.core.middleware.CspNonceMiddleware",
@@ -140,11 +151,12 @@ else:
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Accounts -------------------------------------------------------------------------------
+# --- Accounts (django-allauth: sign-up, e-mail confirmation, rate limits, TOTP, ProConnect) ---
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, plus sign-in by any of the account's verified addresses.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
@@ -159,17 +171,143 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 API_TOKEN_TTL_DAYS = int(os.environ.get("ESSAIM_API_TOKEN_TTL_DAYS", "30"))
 
+ACCOUNT_ADAPTER = "essaim.accounts.adapters.AccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # "your password was changed", "an authenticator was added"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Essaim] "
+ACCOUNT_FORMS = {
+    "login": "essaim.accounts.forms.LoginForm",
+    "signup": "essaim.accounts.forms.SignupForm",
+    "add_email": "essaim.accounts.forms.AddEmailForm",
+    "change_password": "essaim.accounts.forms.ChangePasswordForm",
+    "set_password": "essaim.accounts.forms.SetPasswordForm",
+    "reset_password": "essaim.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "essaim.accounts.forms.ResetPasswordKeyForm",
+    "reauthenticate": "essaim.accounts.forms.ReauthenticateForm",
+}
+# Rate limits (allauth's, counted in Django's cache: see CACHES). Failed sign-ins are counted
+# per address and per IP address over ESSAIM_LOGIN_FAILURE_WINDOW seconds, by the login page and
+# by ``POST /api/v1/auth/token`` alike; the API answers 429 with ``Retry-After`` once they run out.
+ESSAIM_LOGIN_FAILURE_WINDOW = int(os.environ.get("ESSAIM_LOGIN_FAILURE_WINDOW", "300"))
+ESSAIM_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("ESSAIM_LOGIN_FAILURES_PER_ADDRESS", "5"))
+ESSAIM_LOGIN_FAILURES_PER_IP = int(os.environ.get("ESSAIM_LOGIN_FAILURES_PER_IP", "30"))
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": (
+        f"{ESSAIM_LOGIN_FAILURES_PER_IP}/{ESSAIM_LOGIN_FAILURE_WINDOW}s/ip,"
+        f"{ESSAIM_LOGIN_FAILURES_PER_ADDRESS}/{ESSAIM_LOGIN_FAILURE_WINDOW}s/key"
+    ),
+    "signup": "10/h/ip",
+    "reset_password": "10/h/ip,3/h/key",
+    "reset_password_from_key": "20/h/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+    "manage_email": "10/m/user",
+}
+# Behind a reverse proxy, the client's address is the last one it adds to X-Forwarded-For
+# (the documented deployment); 0 reads the connection's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(
+    os.environ.get("ESSAIM_TRUSTED_PROXY_COUNT", "1" if MODE == "production" else "0")
+)
+
+# Second factor (TOTP with recovery codes). Required of programme staff (admins, instructors,
+# single-window officers), financers and Django staff (``essaim.accounts.identity``): enforced in
+# production without exception and in the demo, where the published demo accounts are exempt.
+# The tests sign staff in with ``force_login`` and switch it on where they test it.
+ESSAIM_MFA_ENFORCED = MODE != "test"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Essaim"
+MFA_FORMS = {
+    "authenticate": "essaim.accounts.forms.MFAAuthenticateForm",
+    "reauthenticate": "essaim.accounts.forms.MFAReauthenticateForm",
+    "activate_totp": "essaim.accounts.forms.ActivateTOTPForm",
+    "deactivate_totp": "essaim.accounts.forms.DeactivateTOTPForm",
+    "generate_recovery_codes": "essaim.accounts.forms.GenerateRecoveryCodesForm",
+}
+
+# ProConnect, the State's identity federation for professionals (OpenID Connect), when its
+# client is configured. The addresses it sends are verified by the federation: a known one signs
+# in its account, an unknown one creates an account.
+SOCIALACCOUNT_ADAPTER = "essaim.accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_FORMS = {"signup": "essaim.accounts.forms.SocialSignupForm"}
+PROCONNECT_SERVER_URL = os.environ.get("PROCONNECT_SERVER_URL", "").rstrip("/")
+PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "")
+PROCONNECT_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET", "")
+PROCONNECT_SCOPE = os.environ.get("PROCONNECT_SCOPE", "openid email given_name usual_name uid")
+PROCONNECT_ORIGIN = "/".join(PROCONNECT_SERVER_URL.split("/")[:3]) if PROCONNECT_SERVER_URL else ""
+
+
+def proconnect_app(server_url: str, client_id: str, secret: str, scope: str) -> dict:
+    """allauth's description of the ProConnect client (the tests point it at a local server)."""
+    return {
+        "provider_id": "proconnect",
+        "name": "ProConnect",
+        "client_id": client_id,
+        "secret": secret,
+        "settings": {
+            "server_url": server_url,
+            "scope": scope.split(),
+            "verified_email": True,
+            "email_authentication": True,
+        },
+    }
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "essaim.accounts.proconnect.ProConnectProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": (
+            [
+                proconnect_app(
+                    PROCONNECT_SERVER_URL,
+                    PROCONNECT_CLIENT_ID,
+                    PROCONNECT_CLIENT_SECRET,
+                    PROCONNECT_SCOPE,
+                )
+            ]
+            if PROCONNECT_SERVER_URL and PROCONNECT_CLIENT_ID
+            else []
+        ),
+    }
+}
+
 # --- Sessions and security ------------------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
+# Applicants stay signed in for two weeks; staff and financers (who must use a second factor)
+# for a working day, counted from the moment they signed in.
+SESSION_COOKIE_AGE = int(float(os.environ.get("ESSAIM_SESSION_HOURS", "336")) * 3600)
+ESSAIM_STAFF_SESSION_AGE = int(float(os.environ.get("ESSAIM_STAFF_SESSION_HOURS", "8")) * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if MODE == "production":
-    SESSION_COOKIE_SECURE = env_bool("ESSAIM_SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Production is served over HTTPS (a reverse proxy terminates TLS and sets X-Forwarded-Proto):
+# secure cookies, a redirect from plain HTTP, HSTS. ``ESSAIM_HTTPS=0`` only for a plain-HTTP
+# test install.
+HTTPS = env_bool("ESSAIM_HTTPS", MODE == "production")
+if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("ESSAIM_HSTS_SECONDS", "0"))
+    SECURE_SSL_REDIRECT = True
+    # The load balancer's health check talks plain HTTP to the web processes.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("ESSAIM_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ESSAIM_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("ESSAIM_HSTS_PRELOAD", True)
+    ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+SESSION_COOKIE_SECURE = env_bool("ESSAIM_SECURE_COOKIES", HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -179,7 +317,8 @@ SECURE_CSP = {
     "font-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    # Signing in with ProConnect posts a form that redirects to the federation.
+    "form-action": [CSP.SELF, *([PROCONNECT_ORIGIN] if PROCONNECT_ORIGIN else [])],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
@@ -260,6 +399,14 @@ if os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+elif MODE == "production":
+    # Rate limits must be counted across the web processes of the machine.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
         }
     }
 else:

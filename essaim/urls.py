@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
@@ -20,11 +21,15 @@ def public(urls):
     return urls
 
 
+# The Django admin signs in through allauth's login (rate limits, second factor).
+admin.site.login = secure_admin_login(admin.site.login)
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", public(api.urls)),
     path("admin/", admin.site.urls),
+    path("comptes/", include("essaim.accounts.allauth_urls")),
     path("comptes/", include("essaim.accounts.urls")),
     path("geo/", include("essaim.geo.urls")),
     path("annuaire/", include("essaim.actors.urls")),
@@ -39,6 +44,10 @@ urlpatterns = [
     path("guichet-unique/", include("essaim.regulatory.urls")),
     path("", include("essaim.portal.urls")),
 ]
+
+handler403 = "essaim.core.errors.permission_denied"
+handler404 = "essaim.core.errors.page_not_found"
+handler500 = "essaim.core.errors.server_error"
 
 if settings.DEBUG:  # pragma: no cover - local development only
     from django.conf.urls.static import static

@@ -6,3 +6,7 @@ class AccountsConfig(AppConfig):
     name = "essaim.accounts"
     label = "accounts"
     verbose_name = _("comptes")
+
+    def ready(self) -> None:
+        # Stamps every sign-in (force_login included) with its time, for the staff session age.
+        from essaim.accounts import middleware  # noqa: F401

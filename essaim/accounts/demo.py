@@ -5,6 +5,7 @@ single-window officer, whose roles are scoped to that programme only — and, fo
 collectives, a fictitious referent who carries the application (no password: not a demo login).
 """
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import is_password_usable, make_password
 
 from essaim.accounts.models import Role, User
@@ -16,6 +17,24 @@ from essaim.core.demo import DEMO_PASSWORD
 # Fictitious organisations the demo needs for roles the reference file has no facts for.
 PROJECT_HOLDER_ORG = "Épicerie coopérative du Marais poitevin"
 COMPANY_ORG = "Atelier Boréal (entreprise engagée)"
+
+
+def demo_user(email: str, first: str, last: str, password_hash: str | None) -> User:
+    """The demo user of ``email`` (created with ``password_hash`` if missing; ``None``: no
+    usable password), with its address verified — sign-in asks for a verified address, and the
+    published demo addresses are. Idempotent."""
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create(
+            email=email,
+            first_name=first,
+            last_name=last,
+            password=password_hash or make_password(None),
+        )
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
 
 
 def load(ctx) -> None:
@@ -90,12 +109,9 @@ def load(ctx) -> None:
     ]
     password_hash = None  # hashing is deliberately slow: do it once for all the accounts
     for email, first, last, role, scope in accounts:
-        user = User.objects.filter(email=email).first()
-        if user is None:
+        if not User.objects.filter(email=email).exists():
             password_hash = password_hash or make_password(DEMO_PASSWORD)
-            user = User.objects.create(
-                email=email, first_name=first, last_name=last, password=password_hash
-            )
+        user = demo_user(email, first, last, password_hash)
         if role == Role.TERRITORY_LEAD and collective is None:
             continue
         membership_grant(user=None, member=user, role=role, **scope)
@@ -150,12 +166,9 @@ def load_regional(ctx) -> None:
         password_hash = None
     staff = {}
     for email, first, last, role in REGIONAL_STAFF:
-        user = users.get(email)
-        if user is None:
+        if email not in users:
             password_hash = password_hash or make_password(DEMO_PASSWORD)
-            user = User.objects.create(
-                email=email, first_name=first, last_name=last, password=password_hash
-            )
+        user = demo_user(email, first, last, password_hash)
         membership_grant(user=None, member=user, role=role, programme=programme)
         staff[role] = user
     referents = {}

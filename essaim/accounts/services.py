@@ -44,6 +44,21 @@ def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
 
 
 @transaction.atomic
+def api_tokens_revoke_all(*, user: User, reason: str) -> int:
+    """Revoke every usable API token of ``user`` (their own action: a new password, which proves
+    they hold the account); return how many were revoked."""
+    revoked = ApiToken.objects.usable().filter(user=user).update(revoked_at=timezone.now())
+    if revoked:
+        history_record(
+            obj=user,
+            user=user,
+            action="api_tokens_revoked",
+            payload={"count": revoked, "reason": reason},
+        )
+    return revoked
+
+
+@transaction.atomic
 def membership_grant(*, user: User | None, member: User, role: str, **scope) -> Membership:
     """Give ``member`` a role in a scope (programme=, collective=, organisation=). Idempotent."""
     membership, created = Membership.objects.get_or_create(

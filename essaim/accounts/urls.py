@@ -1,72 +1,31 @@
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
-from django.urls import path, reverse_lazy
+"""Mon espace and API tokens, plus the account pages' former names (``accounts:login``…), kept for
+the templates and code that use them: they lead to allauth's pages at the same addresses."""
 
-from essaim.accounts import forms, views
+from allauth.account import views as account
+from django.urls import path
+
+from essaim.accounts import views
 
 app_name = "accounts"
 
-
-def public(view):
-    return login_not_required(view)
-
-
 urlpatterns = [
-    path(
-        "connexion/",
-        public(
-            auth_views.LoginView.as_view(
-                template_name="accounts/login.html",
-                authentication_form=forms.LoginForm,
-                redirect_authenticated_user=True,
-            )
-        ),
-        name="login",
-    ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "mot-de-passe/oubli/",
-        public(
-            auth_views.PasswordResetView.as_view(
-                template_name="accounts/password_reset.html",
-                form_class=forms.ResetForm,
-                email_template_name="accounts/password_reset_email.txt",
-                subject_template_name="accounts/password_reset_subject.txt",
-                success_url=reverse_lazy("accounts:password_reset_done"),
-            )
-        ),
-        name="password_reset",
-    ),
-    path(
-        "mot-de-passe/oubli/envoye/",
-        public(
-            auth_views.PasswordResetDoneView.as_view(
-                template_name="accounts/password_reset_done.html"
-            )
-        ),
-        name="password_reset_done",
-    ),
-    path(
-        "mot-de-passe/nouveau/<uidb64>/<token>/",
-        public(
-            auth_views.PasswordResetConfirmView.as_view(
-                template_name="accounts/password_reset_confirm.html",
-                form_class=forms.NewPasswordForm,
-                success_url=reverse_lazy("accounts:password_reset_complete"),
-            )
-        ),
-        name="password_reset_confirm",
-    ),
-    path(
-        "mot-de-passe/nouveau/fait/",
-        public(
-            auth_views.PasswordResetCompleteView.as_view(
-                template_name="accounts/password_reset_complete.html"
-            )
-        ),
-        name="password_reset_complete",
-    ),
     path("", views.dashboard, name="dashboard"),
     path("jetons/", views.api_tokens, name="api_tokens"),
     path("jetons/<int:pk>/revoquer/", views.api_token_revoke, name="api_token_revoke"),
+    # Former names, same addresses (essaim.accounts.allauth_urls answers them first).
+    path("connexion/", account.login, name="login"),
+    path("deconnexion/", account.logout, name="logout"),
+    path("mot-de-passe/oubli/", account.password_reset, name="password_reset"),
+    path("mot-de-passe/oubli/envoye/", account.password_reset_done, name="password_reset_done"),
+    path(
+        "mot-de-passe/nouveau/fait/",
+        account.password_reset_from_key_done,
+        name="password_reset_complete",
+    ),
+    # Links e-mailed before the move to allauth: no longer valid, say so and offer a new one.
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        views.former_password_reset_link,
+        name="password_reset_confirm",
+    ),
 ]

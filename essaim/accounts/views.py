@@ -1,9 +1,10 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from essaim.accounts import services
+from essaim.accounts import identity, services
 from essaim.accounts.forms import ApiTokenForm
 from essaim.accounts.models import ApiToken, Membership
 from essaim.core.navigation import role_shortcuts
@@ -22,6 +23,8 @@ def dashboard(request):
         {
             "memberships": memberships,
             "shortcuts": role_shortcuts(m.role for m in memberships),
+            "has_second_factor": identity.has_second_factor(request.user),
+            "second_factor_required": identity.second_factor_required(request.user),
         },
     )
 
@@ -46,3 +49,13 @@ def api_token_revoke(request, pk: int):
     services.api_token_revoke(user=request.user, token=token)
     messages.success(request, _("Le jeton %(prefix)s… est révoqué.") % {"prefix": token.prefix})
     return redirect("accounts:api_tokens")
+
+
+@login_not_required
+def former_password_reset_link(request, uidb64: str, token: str):
+    """A password-reset link e-mailed before the move to allauth."""
+    messages.warning(
+        request,
+        _("Ce lien n'est plus valable : demandez un nouveau lien ci-dessous."),
+    )
+    return redirect("account_reset_password")

@@ -1,11 +1,14 @@
 """API authentication: a bearer token from ``POST /api/v1/auth/token``, or the page session.
 
 Either way ``request.user`` is the caller, so the API applies exactly the rules of the pages.
+Getting a token obeys the rules of the login page: the same failed-attempt limits (shared with
+it, per address and per IP address), and the second factor for the accounts that have one.
 """
 
-from django.contrib.auth import authenticate
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import AuthenticationError
@@ -13,6 +16,7 @@ from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 from pydantic import EmailStr, Field
 
+from essaim.accounts import identity
 from essaim.accounts.models import ApiToken
 from essaim.accounts.services import api_token_create, api_token_revoke
 
@@ -48,6 +52,8 @@ class BearerOrSession(AuthBase):
             return user
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
+            if identity.second_factor_missing(request):
+                raise AuthenticationError(403, _MFA_SETUP_FIRST())
             if request.method in UNSAFE_METHODS and not getattr(
                 request, "_ninja_csrf_exempt", False
             ):
@@ -83,9 +89,22 @@ def _refusal(raw: str) -> str:
 router = Router(tags=["auth"])
 
 
+def _MFA_SETUP_FIRST() -> str:  # noqa: N802 - a message, translated when asked for
+    return _(
+        "Votre rôle exige la double authentification : activez-la d'abord sur le site "
+        "(Mon espace, Double authentification)."
+    )
+
+
 class TokenIn(Schema):
     email: EmailStr
     password: str = Field(min_length=1)
+    code: str = Field(
+        default="",
+        max_length=64,
+        description="For accounts with two-factor authentication: the authenticator app's "
+        "6-digit code, or a recovery code.",
+    )
     name: str = Field(default="", max_length=100)
 
 
@@ -101,18 +120,72 @@ class Message(Schema):
 
 @router.post(
     "/token",
-    response={201: TokenOut, 401: Message},
+    response={201: TokenOut, 401: Message, 403: Message, 429: Message},
     auth=None,
-    summary="Exchange an e-mail and password for an API token",
+    summary="Exchange an e-mail and password (and second-factor code) for an API token",
+    description=(
+        "Failed attempts are limited per address and per IP address, together with the login "
+        "page's: past the limit the answer is 429 with a `Retry-After` header (seconds)."
+    ),
 )
 def token_create(request, payload: TokenIn):
-    user = authenticate(request, email=payload.email.lower(), password=payload.password)
+    from allauth.account.adapter import get_adapter
+    from allauth.core import ratelimit
+
+    if not ratelimit.consume(request, action="login"):
+        return _too_many_attempts()
+    try:
+        user = get_adapter(request).authenticate(
+            request, email=payload.email.lower(), password=payload.password
+        )
+    except ValidationError:  # allauth: too many failed attempts for this address or IP
+        return _too_many_attempts()
     if user is None:
         return Status(401, {"detail": _("Adresse électronique ou mot de passe incorrect.")})
+    if identity.has_second_factor(user):
+        refusal = _check_second_factor(user, payload.code)
+        if refusal is not None:
+            return refusal
+    elif settings.ESSAIM_MFA_ENFORCED and identity.second_factor_required(user):
+        return Status(403, {"detail": _MFA_SETUP_FIRST()})
     token, raw = api_token_create(user=user, name=payload.name)
     return Status(
         201, {"token": raw, "prefix": token.prefix, "expires_at": token.expires_at.isoformat()}
     )
+
+
+def _check_second_factor(user, code: str):
+    from allauth.mfa.base.forms import BaseAuthenticateForm
+
+    if not code.strip():
+        return Status(
+            401,
+            {
+                "detail": _(
+                    "Ce compte est protégé par la double authentification : envoyez aussi le "
+                    "code de votre application (champ « code »)."
+                )
+            },
+        )
+    form = BaseAuthenticateForm(user=user, data={"code": code.strip()})
+    if form.is_valid():
+        return None
+    if any(e.code == "too_many_login_attempts" for e in form.errors.as_data().get("code", [])):
+        return _too_many_attempts()
+    return Status(401, {"detail": _("Code de double authentification incorrect.")})
+
+
+def _too_many_attempts() -> JsonResponse:
+    window = settings.ESSAIM_LOGIN_FAILURE_WINDOW
+    response = JsonResponse(
+        {
+            "detail": _("Trop de tentatives de connexion : réessayez dans %(minutes)s minutes.")
+            % {"minutes": max(1, round(window / 60))}
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(window)
+    return response
 
 
 @router.delete(

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from essaim.accounts import identity
 from essaim.actors.models import (
     Collective,
     CollectiveMember,
@@ -414,7 +415,8 @@ def person_invite(
 
 @transaction.atomic
 def person_accept(*, user, token: str) -> ApplicationPerson:
-    """Bind the invitation ``token`` to ``user`` (once)."""
+    """Bind the invitation ``token`` to ``user`` (once), who must have confirmed the invited
+    address."""
     person = (
         ApplicationPerson.objects.select_for_update()
         .filter(invitation_token=token, accepted_at__isnull=True)
@@ -422,6 +424,9 @@ def person_accept(*, user, token: str) -> ApplicationPerson:
     )
     if person is None:
         raise ValidationError({"token": _("Invitation inconnue ou déjà acceptée.")})
+    # The link alone is not enough: the invitation binds to the invited address.
+    if not identity.has_verified_email(user, person.email):
+        raise ValidationError({"token": identity.invited_address_message(person.email)})
     if ApplicationPerson.objects.filter(application=person.application_id, user=user).exists():
         raise ValidationError({"token": _("Vous faites déjà partie de cette candidature.")})
     person.user = user

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from essaim.accounts import permissions
+from essaim.accounts import identity, permissions
 from essaim.actors.models import Collective, Organisation
 from essaim.applications import applying, forms, queries, rules, workflow
 from essaim.applications.completeness import missing_items
@@ -471,6 +471,14 @@ def invitation(request, token: str):
     )
     if person is None:
         raise Http404(_("Invitation inconnue ou déjà acceptée."))
+    if not identity.has_verified_email(request.user, person.email):
+        # Signed in with another account: say which address to use (accounts' template).
+        return render(
+            request,
+            "accounts/invitation_wrong_account.html",
+            {"person": person, "invitation_url": request.path},
+            status=403 if request.method == "POST" else 200,
+        )
     if request.method == "POST":
         try:
             applying.person_accept(user=request.user, token=token)

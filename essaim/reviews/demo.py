@@ -17,7 +17,9 @@ import hashlib
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from essaim.accounts.models import Membership, Role, User
+from essaim.accounts.demo import demo_user
+from essaim.accounts.models import Role, User
+from essaim.accounts.services import membership_grant
 from essaim.applications.models import Application
 from essaim.applications.workflow import Status
 from essaim.calls.models import Programme, ScoringGrid
@@ -53,18 +55,14 @@ def _general_comment(recommendation: str) -> str:
 
 def _second_expert(programme: Programme, expert: User) -> User:
     email, first, last = SECOND_EXPERT
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        # The same published demo password: reuse the first expert's hash (hashing is slow).
-        user = User.objects.create(
-            email=email, first_name=first, last_name=last, password=expert.password
-        )
-    Membership.objects.get_or_create(
-        user=user,
+    # The same published demo password: reuse the first expert's hash (hashing is slow).
+    user = demo_user(email, first, last, expert.password)
+    membership_grant(
+        user=None,
+        member=user,
         role=Role.EXPERT,
         organisation=programme.expert_partner,
         programme=programme,
-        ended_at=None,
     )
     return user
 

@@ -18,6 +18,17 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             self.save(update_fields=["password"])
 
+    @factory.post_generation
+    def email_verified(self, create, extracted, **kwargs):
+        """Accounts sign in with a verified address (``UserFactory(email_verified=False)``: one
+        that was never confirmed)."""
+        if create:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.create(
+                user=self, email=self.email, verified=extracted is not False, primary=True
+            )
+
 
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -17,7 +17,7 @@ TOKENS_URL = reverse("accounts:api_tokens")
 
 
 def _login(client, email, password="secret-password"):
-    return client.post(LOGIN_URL, {"username": email, "password": password})
+    return client.post(LOGIN_URL, {"login": email, "password": password})
 
 
 class TestLogin:
@@ -46,7 +46,8 @@ class TestLogin:
     def test_inactive_account_cannot_sign_in(self, client):
         UserFactory(email="parti@exemple.fr", is_active=False)
         response = _login(client, "parti@exemple.fr")
-        assert response.status_code == 200
+        assert response.status_code == 302
+        assert response.url == reverse("account_inactive")
         assert "_auth_user_id" not in client.session
 
     def test_login_page_is_public_and_french(self, client):
@@ -58,7 +59,7 @@ class TestLogin:
         UserFactory(email="camille@exemple.fr")
         response = client.post(
             LOGIN_URL,
-            {"username": "camille@exemple.fr", "password": "secret-password", "next": TOKENS_URL},
+            {"login": "camille@exemple.fr", "password": "secret-password", "next": TOKENS_URL},
         )
         assert response.url == TOKENS_URL
 
@@ -80,45 +81,56 @@ class TestPasswordReset:
         assert len(mail.outbox) == 1
         message = mail.outbox[0]
         assert message.to == ["camille@exemple.fr"]
-        assert "nouveau mot de passe" in message.subject
-        link = re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
+        assert message.subject.startswith("[Essaim] ")
+        link = re.search(r"https?://[^/\s]+(/comptes/mot-de-passe/nouveau/\S+)", message.body)[1]
 
-        # The link redirects once to a URL without the token (Django hides it from referrers).
+        # The link redirects once to a URL without the key (allauth hides it from referrers).
         response = client.get(link)
         assert response.status_code == 302
         form_url = response.url
         response = client.get(form_url)
-        assert "Choisir un nouveau mot de passe" in response.content.decode()
+        assert 'name="password1"' in response.content.decode()
         response = client.post(
-            form_url,
-            {"new_password1": "ruche-2019-neuve", "new_password2": "ruche-2019-neuve"},
+            form_url, {"password1": "ruche-2019-neuve", "password2": "ruche-2019-neuve"}
         )
         assert response.status_code == 302
         assert response.url == reverse("accounts:password_reset_complete")
         user.refresh_from_db()
         assert user.check_password("ruche-2019-neuve")
+        assert "Votre mot de passe est changé" in client.get(response.url).content.decode()
 
         # The link works once only.
         response = client.get(link, follow=True)
-        assert "n'est plus valable" in response.content.decode()
+        assert response.context["token_fail"]
 
     def test_unknown_address_sends_nothing_and_reveals_nothing(self, client):
         response = client.post(reverse("accounts:password_reset"), {"email": "inconnu@exemple.fr"})
         assert response.status_code == 302
         assert response.url == reverse("accounts:password_reset_done")
-        assert mail.outbox == []
+        # allauth tells the unknown address that no account uses it (nobody else learns it).
+        assert [m.to for m in mail.outbox] == [["inconnu@exemple.fr"]]
+        assert "reset" not in mail.outbox[0].body.split("/comptes/")[-1][:30]
 
     def test_mismatched_passwords_are_refused(self, client):
         user = UserFactory(email="camille@exemple.fr")
         client.post(reverse("accounts:password_reset"), {"email": user.email})
-        link = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[0].body).group(1)
-        form_url = client.get(link).url
+        link = re.search(
+            r"https?://[^/\s]+(/comptes/mot-de-passe/nouveau/\S+)", mail.outbox[0].body
+        )
+        form_url = client.get(link[1]).url
         response = client.post(
-            form_url, {"new_password1": "ruche-2019-neuve", "new_password2": "autre-chose-2019"}
+            form_url, {"password1": "ruche-2019-neuve", "password2": "autre-chose-2019"}
         )
         assert response.status_code == 200
         user.refresh_from_db()
         assert user.check_password("secret-password")
+
+    def test_a_link_from_before_allauth_says_it_is_no_longer_valid(self, client):
+        response = client.get(
+            reverse("accounts:password_reset_confirm", args=["MQ", "c4xyz-0123abcd"]), follow=True
+        )
+        assert response.redirect_chain[-1][0] == reverse("account_reset_password")
+        assert "Ce lien n&#x27;est plus valable" in response.content.decode()
 
 
 class TestDashboard:

@@ -156,3 +156,74 @@ def _programme():
         name="French Impact — Territoires",
         label_name="Territoire French Impact",
     )
+
+
+class TestTokenThrottling:
+    def _attempt(self, client, password, email="camille@exemple.fr", **extra):
+        return client.post(
+            TOKEN_URL,
+            {"email": email, "password": password, **extra},
+            content_type="application/json",
+        )
+
+    def test_token_endpoint_answers_429_with_retry_after_after_30_failures(self, client, settings):
+        UserFactory(email="camille@exemple.fr")
+        statuses = [self._attempt(client, "wrong").status_code for _attempt in range(30)]
+        assert statuses[0] == 401
+        assert statuses[-1] == 429
+        # The right password does not get through either, and the client is told when to retry.
+        response = self._attempt(client, "secret-password")
+        assert response.status_code == 429
+        assert response["Retry-After"] == str(settings.ESSAIM_LOGIN_FAILURE_WINDOW)
+        assert "Trop de tentatives" in response.json()["detail"]
+        assert ApiToken.objects.count() == 0
+
+    def test_failures_on_the_login_page_count_for_the_api_too(self, client, settings):
+        UserFactory(email="camille@exemple.fr")
+        for _attempt in range(settings.ESSAIM_LOGIN_FAILURES_PER_ADDRESS):
+            client.post("/comptes/connexion/", {"login": "camille@exemple.fr", "password": "x"})
+        assert self._attempt(client, "secret-password").status_code == 429
+        assert ApiToken.objects.count() == 0
+
+    def test_another_address_is_not_blocked(self, client, settings):
+        UserFactory(email="camille@exemple.fr")
+        UserFactory(email="lucas@exemple.fr")
+        for _attempt in range(settings.ESSAIM_LOGIN_FAILURES_PER_ADDRESS + 1):
+            self._attempt(client, "wrong")
+        assert self._attempt(client, "secret-password", email="lucas@exemple.fr").status_code == 201
+
+
+class TestTokenSecondFactor:
+    def test_an_account_with_totp_must_send_its_code(self, client):
+        from essaim.accounts.testing import give_totp, totp_code
+
+        user = UserFactory(email="camille@exemple.fr")
+        secret = give_totp(user)
+        payload = {"email": "camille@exemple.fr", "password": "secret-password"}
+        response = client.post(TOKEN_URL, payload, content_type="application/json")
+        assert response.status_code == 401
+        assert "code" in response.json()["detail"]
+        response = client.post(
+            TOKEN_URL, {**payload, "code": "000000"}, content_type="application/json"
+        )
+        assert response.status_code == 401
+        assert ApiToken.objects.count() == 0
+        response = client.post(
+            TOKEN_URL, {**payload, "code": totp_code(secret)}, content_type="application/json"
+        )
+        assert response.status_code == 201
+        assert ApiToken.objects.filter(user=user).count() == 1
+
+    def test_staff_without_a_second_factor_gets_no_token_in_production_mode(self, client, settings):
+        settings.ESSAIM_MFA_ENFORCED = True
+        membership = MembershipFactory(
+            user__email="camille@exemple.fr", role=Role.INSTRUCTOR, programme=_programme()
+        )
+        response = client.post(
+            TOKEN_URL,
+            {"email": membership.user.email, "password": "secret-password"},
+            content_type="application/json",
+        )
+        assert response.status_code == 403
+        assert "double authentification" in response.json()["detail"]
+        assert ApiToken.objects.count() == 0

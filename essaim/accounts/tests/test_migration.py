@@ -1,0 +1,82 @@
+"""The move to allauth keeps existing accounts working: their address is recorded as verified
+(migration 0004), so they sign in as before, with their roles and tokens."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
+
+from essaim.accounts.models import Role
+from essaim.accounts.services import api_token_create
+from essaim.accounts.testing import sign_in
+
+BEFORE = ("accounts", "0003_membership_scope_sorted_roles")
+AFTER = ("accounts", "0004_existing_users_verified_email_addresses")
+
+
+def _migrate(target):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([target])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_users_keep_logging_in_after_migration(client):
+    from essaim.accounts.tests.factories import MembershipFactory, UserFactory
+    from essaim.calls.tests.factories import ProgrammeFactory
+
+    _migrate(BEFORE)
+    try:
+        # Accounts as they were before allauth: no e-mail address rows.
+        instructor = MembershipFactory(
+            user__email="Lucas@Exemple.fr".lower(),
+            role=Role.INSTRUCTOR,
+            programme=ProgrammeFactory(),
+        ).user
+        applicant = UserFactory(email="camille@exemple.fr")
+        EmailAddress.objects.all().delete()
+        _token, key = api_token_create(user=instructor)
+    finally:
+        _migrate(AFTER)
+
+    for user in (instructor, applicant):
+        address = EmailAddress.objects.get(user=user)
+        assert (address.email, address.verified, address.primary) == (user.email, True, True)
+    # They sign in straight away (no confirmation e-mail), roles and tokens intact.
+    response = sign_in(client, instructor.email)
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:dashboard")
+    assert "Instructeur" in client.get(reverse("accounts:dashboard")).content.decode()
+    me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {key}"})
+    assert me.status_code == 200
+    assert me.json()["roles"][0]["role"] == "instructor"
+
+
+@pytest.mark.django_db
+def test_demo_accounts_sign_in_with_their_published_password(client, settings):
+    """The demo's own loader, on the smallest setting it needs."""
+    from essaim.accounts import demo as accounts_demo
+    from essaim.actors.models import OrganisationKind
+    from essaim.actors.tests.factories import CollectiveFactory, OrganisationFactory
+    from essaim.calls.models import Programme
+    from essaim.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoContext
+
+    Programme.objects.create(
+        slug="french-impact-territoires",
+        name="French Impact — Territoires",
+        label_name="Territoire French Impact",
+        expert_partner=OrganisationFactory(name="Avise", kind=OrganisationKind.SUPPORT),
+    )
+    CollectiveFactory(perimeter__slug="region-nouvelle-aquitaine")
+    accounts_demo.load(DemoContext(reference={}))
+    accounts_demo.load(DemoContext(reference={}))  # idempotent
+
+    settings.DEMO = True
+    settings.ESSAIM_MFA_ENFORCED = True
+    for email, _role in DEMO_ACCOUNTS:
+        assert EmailAddress.objects.get(email=email).verified
+        response = sign_in(client, email, DEMO_PASSWORD)
+        assert response.url == reverse("accounts:dashboard"), email
+        assert client.get(response.url).status_code == 200, email
+        client.post(reverse("account_logout"))
