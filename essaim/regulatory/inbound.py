@@ -347,7 +347,11 @@ def _ingest(parsed, raw: bytes, *, source: str, received_at, programme, checked_
     hold = {"raw": raw, "source": source, "parsed": parsed, "received_at": received_at}
     target = _secret_target(parsed)
     if target is not None:
-        target = Ticket.objects.select_for_update().select_related("author").get(pk=target.pk)
+        target = (
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related("author")
+            .get(pk=target.pk)
+        )
         if not is_party(parsed.from_email, target):
             return _hold(
                 kind=HeldMailKind.TO_CONFIRM,

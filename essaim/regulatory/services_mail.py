@@ -120,7 +120,7 @@ def ticket_sender_confirm(*, token: str, user) -> Ticket:
 
 def _locked(item: QuarantinedMail, user, *, kinds=None) -> QuarantinedMail:
     locked = (
-        QuarantinedMail.objects.select_for_update()
+        QuarantinedMail.objects.select_for_update(of=("self",))
         .select_related("programme", "ticket")
         .get(pk=item.pk)
     )
