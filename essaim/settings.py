@@ -381,6 +381,13 @@ elif MODE == "demo":
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# The single window's incoming mail: the largest message read (larger ones are refused before
+# parsing and quarantined; attachments have the web form's 10 MB limit), and the separator of
+# each ticket's secret reply address (guichet+<secret>@…).
+ESSAIM_MAIL_MAX_MESSAGE_BYTES = int(os.environ.get("ESSAIM_MAIL_MAX_MESSAGE_MB", "25")) * 1024**2
+ESSAIM_MAIL_REPLY_SEPARATOR = os.environ.get("ESSAIM_MAIL_REPLY_SEPARATOR", "+")
+if len(ESSAIM_MAIL_REPLY_SEPARATOR) != 1 or ESSAIM_MAIL_REPLY_SEPARATOR in '@ "<>()[],;:\\':
+    raise ImproperlyConfigured("ESSAIM_MAIL_REPLY_SEPARATOR must be one character such as + or -.")
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {

@@ -44,8 +44,8 @@ class TicketAdmin(ReadOnly):
 
 @admin.register(QuarantinedMail)
 class QuarantinedMailAdmin(ReadOnly):
-    list_display = ("received_at", "source", "reason", "status", "attempts")
-    list_filter = ("status",)
+    list_display = ("received_at", "kind", "programme", "from_email", "reason", "status")
+    list_filter = ("kind", "status", "programme")
     exclude = ("raw",)
 
 

@@ -26,10 +26,13 @@ from essaim.accounts.models import User
 from essaim.actors.models import Organisation, OrganisationKind
 from essaim.calls.models import Call, CallKind, CallPurpose, CallStatus, Programme
 from essaim.geo.models import Perimeter
-from essaim.regulatory import inbound, services
+from essaim.regulatory import inbound, services, services_mail
 from essaim.regulatory.models import (
     ExperimentationRequest,
+    HeldMailKind,
     KnowledgeArticle,
+    QuarantinedMail,
+    QuarantineStatus,
     Ticket,
     TicketMessage,
 )
@@ -305,17 +308,60 @@ def load(ctx) -> None:
 
 def _import_mail(ctx, programme, officer, administrations) -> list[Ticket]:
     """The shipped e-mails, through the real import code. Only the tickets this run created are
-    moved along (a second load finds every Message-ID and changes nothing)."""
+    moved along (a second load finds every Message-ID and changes nothing).
+
+    The demo replays a 2019 mailbox: each message is given the reception time its ``Date:``
+    says (the importer itself never trusts that header). As in real life, the replies that only
+    *claim* to continue a ticket (they answer the author's own message, not one the single
+    window sent) wait for an officer: the demo's officer attaches the épicerie's complement and
+    leaves two to confirm; Léa Moreau (``projet@demo.essaim.fr``) confirms she wrote her ticket."""
     created = []
     for path in sorted(MAIL_DIR.glob("*.eml")):
-        result = inbound.mail_ingest(path.read_bytes(), source=f"demo:{path.name}")
+        raw = path.read_bytes()
+        result = inbound.mail_ingest(raw, source=f"demo:{path.name}", received_at=_sent_at(raw))
         if result.status == inbound.CREATED:
             created.append(result.ticket)
     Ticket.objects.filter(pk__in=[t.pk for t in created]).update(is_fictitious=True)
     for ticket in created:
         ticket.refresh_from_db()
+        _confirm_demo_sender(ticket)
+    complement = QuarantinedMail.objects.filter(
+        programme=programme,
+        kind=HeldMailKind.TO_CONFIRM,
+        status=QuarantineStatus.PENDING,
+        message_id=COMPLEMENT_ID,
+    ).first()
+    if complement is not None and complement.ticket is not None:
+        services_mail.held_mail_attach(item=complement, user=officer, ticket=complement.ticket)
+    for ticket in created:
+        ticket.refresh_from_db()
         _advance_mail_ticket(ticket, officer, administrations)
     return list(Ticket.objects.filter(programme=programme, channel="email"))
+
+
+COMPLEMENT_ID = "<demo-2019-07@porteurs.demo.essaim.fr>"
+
+
+def _sent_at(raw: bytes) -> datetime | None:
+    """The ``Date:`` of a shipped demo message (trusted here only because we wrote it)."""
+    from email import message_from_bytes
+    from email.utils import parsedate_to_datetime
+
+    value = message_from_bytes(raw).get("Date")
+    try:
+        return parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _confirm_demo_sender(ticket: Ticket) -> None:
+    """The demo account whose address sent a ticket confirms it (through the same service as
+    the link of the acknowledgement)."""
+    account = services_mail.sender_account(ticket)
+    if account is not None and ticket.awaiting_sender_confirmation:
+        services_mail.ticket_sender_confirm(
+            token=services_mail.sender_confirm_token(ticket), user=account
+        )
 
 
 def _advance_mail_ticket(ticket, officer, administrations) -> None:

@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from essaim.actors.models import Organisation, OrganisationKind
 from essaim.core.forms import EssaimForm
 from essaim.geo.models import Perimeter
-from essaim.regulatory.models import Priority, RuleLevel, Theme
+from essaim.regulatory.models import ATTACHMENT_MAX_BYTES, Priority, RuleLevel, Theme
 from essaim.regulatory.services import experimentation_calls, officers_of
 from essaim.regulatory.workflow import Outcome, OutOfScopeReason, TicketState
 
-MAX_UPLOAD = 10 * 1024 * 1024
+MAX_UPLOAD = ATTACHMENT_MAX_BYTES
 
 
 def _check_upload(upload):
@@ -284,9 +284,41 @@ class ExperimentationActionForm(EssaimForm):
     )
 
 
-class ReprocessForm(EssaimForm):
-    sender = forms.EmailField(
-        label=_("Adresse de l'expéditeur (si elle manque)"),
-        required=False,
-        help_text=_("Laissez vide pour retraiter le message tel quel."),
+class HeldMailAttachForm(EssaimForm):
+    """Attach a message to confirm to a ticket of its single window, named by its number."""
+
+    number = forms.CharField(
+        label=_("Numéro de la saisine"),
+        max_length=32,
+        help_text=_("Par exemple SAISINE-2019-0042."),
     )
+
+    def __init__(self, *args, item=None, **kwargs):
+        self.item, self.ticket = item, None
+        super().__init__(*args, **kwargs)
+
+    def clean_number(self):
+        from essaim.regulatory.models import Ticket
+
+        number = self.cleaned_data["number"].strip().upper()
+        ticket = Ticket.objects.filter(programme_id=self.item.programme_id, number=number).first()
+        if self.item.programme_id is None or ticket is None:
+            raise forms.ValidationError(_("Aucune saisine de ce numéro dans ce guichet unique."))
+        self.ticket = ticket
+        return number
+
+
+class HeldMailDiscardForm(EssaimForm):
+    comment = forms.CharField(
+        label=_("Pourquoi l'écarter ? (facultatif)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class HeldMailAssignForm(EssaimForm):
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None)
+
+    def __init__(self, *args, programmes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes

@@ -11,10 +11,15 @@ import re
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.header import Header, decode_header
-from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from email.utils import getaddresses, parseaddr
 from html.parser import HTMLParser
 
 MAX_MESSAGE_ID = 500
+# What is kept of a message refused for its size: the beginning, where the headers are.
+HEAD_BYTES = 64 * 1024
+# Headers naming the addresses a message was delivered to (the envelope's, when the delivery
+# agent records them, and the visible ones).
+RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "To", "Cc")
 TICKET_NUMBER = re.compile(r"SAISINE-(\d{4})-(\d{1,6})", re.IGNORECASE)
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 
@@ -42,7 +47,8 @@ class ParsedMail:
     to: str
     subject: str
     body: str
-    date: object = None  # aware datetime or None
+    date_header: str = ""  # as written by the sender: shown, never trusted
+    recipients: list[str] = field(default_factory=list)
     in_reply_to: str = ""
     references: list[str] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
@@ -54,6 +60,20 @@ class ParsedMail:
     def thread_ids(self) -> list[str]:
         ids = [self.in_reply_to] if self.in_reply_to else []
         return ids + [r for r in reversed(self.references) if r not in ids]
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
+
+
+def split_plus(address: str, separator: str) -> tuple[str, str]:
+    """``guichet+abc@x`` → (``guichet@x``, ``abc``); no separator → (address, ''). The tag is
+    after the *last* separator, so that ``guichet-unique-abc@x`` works with ``-``."""
+    local, at, domain = address.strip().lower().rpartition("@")
+    if not at or not separator or separator not in local:
+        return address.strip().lower(), ""
+    base, _sep, tag = local.rpartition(separator)
+    return f"{base}@{domain}", tag
 
 
 HEADER_END = re.compile(rb"\r?\n\r?\n")
@@ -72,6 +92,44 @@ def quick_message_id(raw: bytes) -> str:
         if ids:
             return ids[0]
     return raw_message_id(raw)
+
+
+def header_block(raw: bytes) -> bytes:
+    """The headers of a message (up to the first empty line), at most ``HEAD_BYTES``."""
+    head = raw[:HEAD_BYTES]
+    end = HEADER_END.search(head)
+    return head[: end.start()] if end else head
+
+
+def quick_headers(raw: bytes) -> dict:
+    """Sender, subject, date and recipients read from the header block alone (for the list of
+    held mail, also when the message is unusable or too large). Never raises."""
+    try:
+        message = message_from_bytes(header_block(raw) + b"\r\n\r\n")
+        _name, address = parseaddr(_header(message, "From"))
+        return {
+            "from_email": clean_text(address.strip().lower())[:320],
+            "subject": _header(message, "Subject")[:998],
+            "date_header": _header(message, "Date")[:200],
+            "recipients": _recipients(message),
+        }
+    except Exception:  # noqa: BLE001 - nothing readable
+        return {"from_email": "", "subject": "", "date_header": "", "recipients": []}
+
+
+def _recipients(message) -> list[str]:
+    values = []
+    for name in RECIPIENT_HEADERS:
+        try:
+            values += [_decode_words(v) for v in message.get_all(name) or ()]
+        except Exception:  # noqa: BLE001, S112 - skip an unreadable header
+            continue
+    found = []
+    for _name, address in getaddresses(values):
+        address = clean_text(address.strip().lower())
+        if "@" in address and address not in found and len(address) <= 320:
+            found.append(address)
+    return found
 
 
 def clean_text(text: str) -> str:
@@ -217,8 +275,9 @@ def _filename(part, index: int) -> str:
     return name[:200]
 
 
-def _walk(message):
-    """Body text (plain preferred, HTML turned into text) and attachments."""
+def _walk(message, max_attachment_bytes: int | None = None):
+    """Body text (plain preferred, HTML turned into text) and attachments; an attachment over
+    ``max_attachment_bytes`` makes the message unusable (it is quarantined whole)."""
     plain: list[str] = []
     html: list[str] = []
     attachments: list[Attachment] = []
@@ -246,9 +305,14 @@ def _walk(message):
                 content = str(part.get_payload()).encode("utf-8", errors="replace")
             if isinstance(content, str):
                 content = content.encode("utf-8", errors="replace")
-            attachments.append(
-                Attachment(_filename(part, len(attachments) + 1), content_type[:255], content)
-            )
+            name = _filename(part, len(attachments) + 1)
+            if max_attachment_bytes is not None and len(content) > max_attachment_bytes:
+                raise UnusableMail(
+                    f"La pièce jointe « {name} » fait {megabytes(len(content))} : la limite est "
+                    f"de {megabytes(max_attachment_bytes)} par pièce jointe (la même que sur le "
+                    "site)."
+                )
+            attachments.append(Attachment(name, content_type[:255], content))
         elif content_type == "text/html":
             html.append(_decode_part(part))
         else:
@@ -263,12 +327,17 @@ def _ids(value: str) -> list[str]:
     return [i[:MAX_MESSAGE_ID] for i in MESSAGE_ID.findall(value or "")]
 
 
-def parse(raw: bytes) -> ParsedMail:
-    """Parse one message. Raises only :class:`UnusableMail`."""
+def parse(
+    raw: bytes, *, max_bytes: int | None = None, max_attachment_bytes: int | None = None
+) -> ParsedMail:
+    """Parse one message. Raises only :class:`UnusableMail` (also for a message over
+    ``max_bytes``, refused before parsing, or an attachment over ``max_attachment_bytes``)."""
     if not raw or not raw.strip():
         raise UnusableMail("Message vide.")
+    if max_bytes is not None and len(raw) > max_bytes:
+        raise UnusableMail(too_large_reason(len(raw), max_bytes))
     try:
-        return _parse(raw)
+        return _parse(raw, max_attachment_bytes)
     except UnusableMail:
         raise
     except Exception as exc:  # noqa: BLE001 - anything else: keep the mail, say why
@@ -277,7 +346,15 @@ def parse(raw: bytes) -> ParsedMail:
         ) from exc
 
 
-def _parse(raw: bytes) -> ParsedMail:
+def too_large_reason(size: int, limit: int) -> str:
+    return (
+        f"Message de {megabytes(size)} : la limite est de {megabytes(limit)} par message. "
+        "Seul son début est gardé ici ; l'original reste dans la boîte aux lettres ou le fichier "
+        "importé."
+    )
+
+
+def _parse(raw: bytes, max_attachment_bytes: int | None = None) -> ParsedMail:
     # compat32 keeps headers as raw text (decoded here on demand): several times faster than
     # the default policy's header objects, and it never refuses a malformed header.
     message = message_from_bytes(raw)
@@ -292,18 +369,9 @@ def _parse(raw: bytes) -> ParsedMail:
         )
     ids = _ids(_header(message, "Message-ID"))
     message_id = ids[0] if ids else raw_message_id(raw)
-    date = None
-    date_header = _header(message, "Date")
-    if date_header:
-        try:
-            date = parsedate_to_datetime(date_header)
-            if date is not None and date.tzinfo is None:
-                date = None
-        except (TypeError, ValueError, IndexError, OverflowError):
-            date = None
     to = ", ".join(a for _n, a in getaddresses([_header(message, "To")]) if a)
     auto = _header(message, "Auto-Submitted").lower()
-    body, attachments = _walk(message)
+    body, attachments = _walk(message, max_attachment_bytes)
     in_reply_to = _ids(_header(message, "In-Reply-To"))
     return ParsedMail(
         message_id=message_id,
@@ -312,7 +380,8 @@ def _parse(raw: bytes) -> ParsedMail:
         to=clean_text(to),
         subject=_header(message, "Subject")[:998],
         body=body,
-        date=date,
+        date_header=_header(message, "Date")[:200],
+        recipients=_recipients(message),
         in_reply_to=in_reply_to[0] if in_reply_to else "",
         references=_ids(_header(message, "References")),
         attachments=attachments,

@@ -1,6 +1,8 @@
 """The regulatory single window: tickets (saisines) from the web and from plain e-mail, their
 thread, attachments and quarantined mail; experimentation requests; the public knowledge base."""
 
+import secrets
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -42,6 +44,16 @@ class Priority(models.TextChoices):
     NORMAL = "normal", _("normale")
     HIGH = "high", _("haute")
     URGENT = "urgent", _("urgente")
+
+
+# The largest attachment a ticket takes, from the web form and from e-mail alike.
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def new_reply_token() -> str:
+    """The secret of a ticket's reply address (``guichet+<token>@…``): lowercase hex, because
+    some mail servers lowercase the local part."""
+    return secrets.token_hex(10)
 
 
 class Channel(models.TextChoices):
@@ -166,6 +178,23 @@ class Ticket(models.Model):
     outcome_due_at = models.DateTimeField(_("issue attendue le"), null=True)
     last_reminder_at = models.DateTimeField(_("dernière relance"), null=True, blank=True)
     is_fictitious = models.BooleanField(_("fictive (démo)"), default=False)
+    # Mail intake: the secret that threads replies (``Reply-To: guichet+<token>@…``), whether the
+    # sender of a mail-born ticket still has to confirm their address, and the closed ticket a
+    # follow-up continues.
+    reply_token = models.CharField(
+        max_length=32, unique=True, null=True, default=new_reply_token, editable=False
+    )
+    awaiting_sender_confirmation = models.BooleanField(
+        _("adresse de l'auteur à confirmer"), default=False
+    )
+    follows = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("suite de la saisine"),
+    )
     search_text = models.TextField(editable=False, blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -268,6 +297,9 @@ class TicketMessage(models.Model):
     body = models.TextField(_("texte"), blank=True)
     raw = models.BinaryField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    # The ``Date:`` header exactly as the sender wrote it: shown, never used for numbering or
+    # service-level clocks (``created_at`` is the reception time).
+    date_header = models.CharField(_("date indiquée par l'expéditeur"), max_length=200, blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
     send_error = models.TextField(blank=True)
 
@@ -309,14 +341,67 @@ class TicketAttachment(models.Model):
 class QuarantineStatus(models.TextChoices):
     PENDING = "pending", _("à traiter")
     REPROCESSED = "reprocessed", _("retraité")
+    ATTACHED = "attached", _("rattaché à une saisine")
+    FILED = "filed", _("enregistré comme nouvelle saisine")
+    DISCARDED = "discarded", _("écarté")
+
+
+class HeldMailKind(models.TextChoices):
+    QUARANTINE = "quarantine", _("en quarantaine")
+    TO_CONFIRM = "to_confirm", _("à confirmer")
+
+
+class QuarantinedMailQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "QuarantinedMailQuerySet":
+        """The held mail of the programmes whose single window ``user`` staffs (mail addressed
+        to no known programme: superusers only)."""
+        from essaim.regulatory.rules_mail import held_mail_scope
+
+        return held_mail_scope(user).filter(self, "programme")
+
+    def pending(self) -> "QuarantinedMailQuerySet":
+        return self.filter(status=QuarantineStatus.PENDING)
 
 
 class QuarantinedMail(models.Model):
-    """A message the importer could not turn into a ticket message, kept whole (raw bytes) with
-    the reason, so that no mail is ever lost."""
+    """A message the intake did not put into a ticket's thread, kept with the reason so that no
+    mail is ever lost: either unusable (``quarantine``: unreadable, too large…), or usable but
+    not proven to belong where it claims (``to_confirm``: a reply by the subject's number only,
+    or from someone who is not a party of the ticket), waiting for an officer to attach it,
+    file it as a new ticket or discard it. Owned by the programme it was addressed to."""
 
+    kind = models.CharField(
+        _("nature"),
+        max_length=12,
+        choices=HeldMailKind.choices,
+        default=HeldMailKind.QUARANTINE,
+    )
+    programme = models.ForeignKey(
+        "calls.Programme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="held_mail",
+        verbose_name=_("programme"),
+    )
+    ticket = models.ForeignKey(
+        Ticket,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="held_mail",
+        verbose_name=_("saisine visée"),
+    )
+    # The whole message, or only its beginning when it was over the size limit (``truncated``:
+    # the original stays in the mailbox or the imported file).
     raw = models.BinaryField(editable=False)
+    truncated = models.BooleanField(_("tronqué"), default=False)
+    size = models.PositiveBigIntegerField(_("taille (octets)"), default=0)
     sha256 = models.CharField(max_length=64, unique=True)
+    message_id = models.CharField(max_length=500, blank=True, db_index=True)
+    from_email = models.CharField(_("expéditeur"), max_length=320, blank=True)
+    subject = models.CharField(_("objet"), max_length=998, blank=True)
+    date_header = models.CharField(_("date indiquée par l'expéditeur"), max_length=200, blank=True)
     source = models.CharField(_("provenance"), max_length=500, blank=True)
     reason = models.TextField(_("motif"))
     status = models.CharField(
@@ -332,10 +417,13 @@ class QuarantinedMail(models.Model):
         TicketMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = QuarantinedMailQuerySet.as_manager()
+
     class Meta:
-        verbose_name = _("courriel en quarantaine")
-        verbose_name_plural = _("courriels en quarantaine")
+        verbose_name = _("courriel retenu")
+        verbose_name_plural = _("courriels retenus")
         ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["programme", "kind", "status"])]
 
     def __str__(self) -> str:
         return f"{self.source or self.sha256[:12]}: {self.reason[:60]}"
@@ -343,6 +431,13 @@ class QuarantinedMail(models.Model):
     @property
     def preview(self) -> str:
         return bytes(self.raw[:2000]).decode("utf-8", errors="replace")
+
+    @property
+    def headers_text(self) -> str:
+        """The header block as received (8-bit bytes read as UTF-8 with replacements)."""
+        from essaim.regulatory.mailparse import header_block
+
+        return header_block(bytes(self.raw)).decode("utf-8", errors="replace")
 
 
 class PendingTicket(models.Model):

@@ -4,7 +4,6 @@ history row in the same transaction; e-mails leave only once the transaction com
 import re
 import secrets
 from datetime import timedelta
-from email.utils import make_msgid
 from functools import partial
 
 from django.conf import settings
@@ -194,7 +193,8 @@ def _outbound(
         direction=Direction.OUTBOUND,
         kind=kind,
         channel=Channel.EMAIL if to else Channel.WEB,
-        message_id=make_msgid(domain=domain),
+        # Unguessable: a reply naming it in In-Reply-To/References threads into the ticket.
+        message_id=f"<{secrets.token_hex(16)}@{domain}>",
         in_reply_to=in_reply_to,
         references=references[-5000:],
         author=user if user is not None and user.is_authenticated else None,
@@ -223,8 +223,8 @@ def acknowledgement_text(ticket: Ticket) -> str:
     return _(
         "Bonjour,\n\n"
         "Le guichet unique a bien reçu votre saisine « %(title)s ». Elle porte le numéro "
-        "%(number)s : gardez-le dans l'objet de vos messages (répondez simplement à ce courriel) "
-        "pour qu'ils rejoignent votre dossier.\n\n"
+        "%(number)s. Pour compléter votre dossier, répondez simplement à ce courriel : votre "
+        "réponse rejoindra la saisine.\n\n"
         "Nous vous répondons sous %(days)s jours.\n\n"
         "Le guichet unique — %(programme)s"
     ) % {
@@ -233,6 +233,21 @@ def acknowledgement_text(ticket: Ticket) -> str:
         "days": FIRST_ANSWER_DAYS,
         "programme": ticket.programme.name,
     }
+
+
+def unconfirmed_acknowledgement_text(ticket: Ticket, link: str) -> str:
+    """The acknowledgement of a ticket whose sender has not confirmed their address: it repeats
+    nothing the sender wrote (the ``From:`` may be someone else's address)."""
+    return _(
+        "Bonjour,\n\n"
+        "Le guichet unique a reçu un courriel envoyé depuis votre adresse ; il est enregistré "
+        "comme saisine sous le numéro %(number)s.\n\n"
+        "Votre adresse n'est pas encore confirmée. Si vous êtes bien l'auteur de ce message, "
+        "confirmez-la en ouvrant ce lien :\n\n%(link)s\n\n"
+        "Pour compléter votre dossier, répondez simplement à ce courriel. Si vous n'avez pas "
+        "écrit au guichet unique, ignorez ce message.\n\n"
+        "Le guichet unique — %(programme)s"
+    ) % {"number": ticket.number, "link": link, "programme": ticket.programme.name}
 
 
 def _rules(ticket: Ticket, rules) -> list[RuleReference]:
@@ -376,14 +391,25 @@ def ticket_create(
 
 
 def acknowledge_ticket(*, ticket: Ticket, reply_to: TicketMessage | None) -> TicketMessage | None:
-    """The automatic acknowledgement, carrying the ticket number in its subject."""
+    """The automatic acknowledgement, carrying the ticket number in its subject (and, once the
+    author is known, the ticket's title)."""
+    if ticket.awaiting_sender_confirmation:
+        from essaim.regulatory.services_mail import sender_confirm_url
+
+        subject = _("%(tag)s Accusé de réception") % {"tag": ticket.subject_tag}
+        body = unconfirmed_acknowledgement_text(ticket, sender_confirm_url(ticket))
+    else:
+        subject = _("%(tag)s Accusé de réception : %(title)s") % {
+            "tag": ticket.subject_tag,
+            "title": ticket.title,
+        }
+        body = acknowledgement_text(ticket)
     return _outbound(
         ticket=ticket,
         user=None,
         kind=MessageKind.ACKNOWLEDGEMENT,
-        subject=_("%(tag)s Accusé de réception : %(title)s")
-        % {"tag": ticket.subject_tag, "title": ticket.title},
-        body=acknowledgement_text(ticket),
+        subject=subject,
+        body=body,
         reply_to=reply_to,
     )
 

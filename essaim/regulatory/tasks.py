@@ -18,8 +18,10 @@ REMIND_EVERY = timedelta(hours=1)
 def send_ticket_message(message) -> bool:
     """Send one outbound thread message now; record ``sent_at`` or the error. The Message-ID
     stored in the thread is the one sent, with ``In-Reply-To``/``References`` so that the
-    author's mail client threads the conversation."""
+    author's mail client threads the conversation, and ``Reply-To`` the ticket's secret reply
+    address, so that a reply proves which ticket it belongs to."""
     from essaim.regulatory.models import TicketMessage
+    from essaim.regulatory.services_mail import ticket_reply_address
 
     headers = {"Message-ID": message.message_id}
     if message.in_reply_to:
@@ -30,11 +32,13 @@ def send_ticket_message(message) -> bool:
     sender = programme.single_window_email or settings.DEFAULT_FROM_EMAIL
     if programme.single_window_email:
         sender = f"Guichet unique {programme.name} <{programme.single_window_email}>"
+    reply_address = ticket_reply_address(message.ticket)
     email = EmailMessage(
         subject=message.subject,
         body=message.body,
         from_email=sender,
         to=[message.to_email],
+        reply_to=[reply_address] if reply_address else None,
         headers=headers,
     )
     for attachment in message.attachments.all():

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,12 +16,10 @@ from essaim.accounts.models import Role
 from essaim.accounts.queries import scope_ids
 from essaim.calls.models import Programme
 from essaim.core.models import HistoryEvent
-from essaim.regulatory import forms, inbound, queries, services
+from essaim.regulatory import forms, queries, services, views_mail
 from essaim.regulatory.models import (
     ExperimentationRequest,
     KnowledgeArticle,
-    QuarantinedMail,
-    QuarantineStatus,
     Theme,
     Ticket,
 )
@@ -208,7 +206,7 @@ def queue(request):
             "form": form,
             "page": page,
             "params": params.urlencode(),
-            "quarantined": QuarantinedMail.objects.filter(status=QuarantineStatus.PENDING).count(),
+            "held_mail": views_mail.held_mail_counts(request.user),
         },
     )
 
@@ -401,56 +399,6 @@ def attachment_download(request, pk: int, attachment_pk: int):
         as_attachment=True,
         filename=attachment.filename,
         content_type="application/octet-stream",
-    )
-
-
-# --- Quarantine ---------------------------------------------------------------------------------
-
-
-def quarantine_list(request):
-    _require_officer(request.user)
-    items = QuarantinedMail.objects.defer("raw").order_by("status", "-received_at")
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "regulatory/quarantine_list.html", {"page": page})
-
-
-def quarantine_raw(request, pk: int):
-    """The quarantined message exactly as received, as an .eml file."""
-    _require_officer(request.user)
-    item = get_object_or_404(QuarantinedMail, pk=pk)
-    response = HttpResponse(bytes(item.raw), content_type="message/rfc822")
-    response["Content-Disposition"] = f'attachment; filename="quarantaine-{item.pk}.eml"'
-    return response
-
-
-def quarantine_detail(request, pk: int):
-    _require_officer(request.user)
-    item = get_object_or_404(QuarantinedMail, pk=pk)
-    form = forms.ReprocessForm(request.POST or None)
-    result = None
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = inbound.quarantine_reprocess(
-                item=item, user=request.user, sender=form.cleaned_data["sender"]
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-            status = 400
-        else:
-            if result.status == inbound.QUARANTINED:
-                messages.warning(
-                    request,
-                    _("Toujours inutilisable : %(reason)s") % {"reason": result.quarantine.reason},
-                )
-                return redirect("regulatory:quarantine_detail", pk=result.quarantine.pk)
-            messages.success(
-                request,
-                _("Message retraité : saisine %(number)s.") % {"number": result.ticket.number},
-            )
-            return redirect("regulatory:ticket_detail", pk=result.ticket.pk)
-    return render(
-        request, "regulatory/quarantine_detail.html", {"item": item, "form": form}, status=status
     )
 
 

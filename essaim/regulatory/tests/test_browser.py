@@ -120,3 +120,63 @@ def test_blocker_to_granted_experimentation_and_published_answer(
     assert "porteuse@example.test" not in page.content()
     assert_accessible(page)
     assert KnowledgeArticle.objects.get().is_published
+
+
+def test_mail_sender_confirms_and_officer_attaches_a_reply_to_confirm(
+    page, browser, live_server, login, assert_accessible, smtp_server
+):
+    from essaim.regulatory import inbound
+    from essaim.regulatory.tests.mails import make_mail
+
+    programme = ProgrammeFactory(single_window_email="hacker@le-frenchimpact.fr")
+    author = holder(email="porteuse@example.test")
+    guichet = officer(programme, email="guichet@example.test")
+
+    # 1. A mail from the address of an account opens a ticket that is not yet that account's.
+    ticket = inbound.mail_ingest(
+        make_mail(to=programme.single_window_email, sender="Porteuse <porteuse@example.test>")
+    ).ticket
+    assert ticket.author is None
+    [ack] = [message_from_bytes(e.content, policy=policy.default) for e in smtp_server.messages]
+    assert ack["Subject"] == f"[{ticket.number}] Accusé de réception"
+    assert ack["Reply-To"].startswith("hacker+")
+    link = re.search(r"https?://\S+/confirmer-adresse/\S+/", ack.get_content()).group(0)
+
+    # 2. Its author opens the link, signs in and confirms: the ticket becomes theirs.
+    page.goto(live_server.url + link[link.index("/guichet-unique/") :])
+    assert_accessible(page)
+    page.get_by_role("button", name="Me connecter et confirmer").click()
+    form = page.locator("main form")
+    form.get_by_label("Adresse électronique").fill(author.email)
+    form.get_by_label("Mot de passe").fill(PASSWORD)
+    form.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(re.compile(r"/confirmer-adresse/"))
+    page.get_by_role("button", name="Je confirme être l'auteur de ce message").click()
+    expect(page.locator("#sender-confirmed")).to_contain_text(ticket.number)
+    ticket.refresh_from_db()
+    assert ticket.author == author
+
+    # 3. A message naming the number in its subject only waits for an officer, who reads its
+    # raw headers and attaches it.
+    inbound.mail_ingest(
+        make_mail(
+            to=programme.single_window_email,
+            sender="porteuse@example.test",
+            subject=f"Re: [{ticket.number}] le plan",
+            message_id="<plan@example.test>",
+            body="Voici le plan du local.",
+        )
+    )
+    officer_context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    officer_context.set_default_timeout(15_000)
+    desk = officer_context.new_page()
+    login(desk, live_server, guichet.email, PASSWORD)
+    desk.goto(f"{live_server.url}/guichet-unique/saisines/")
+    desk.locator("#held-to-confirm").click()
+    desk.locator("#quarantine tbody a").first.click()
+    expect(desk.locator("#held-headers")).to_contain_text("Message-ID: <plan@example.test>")
+    assert_accessible(desk)
+    desk.locator("#held-attach").get_by_role("button", name="Rattacher à cette saisine").click()
+    expect(desk.locator("#ticket-number")).to_have_text(ticket.number)
+    expect(desk.locator("#thread")).to_contain_text("Voici le plan du local.")
+    officer_context.close()

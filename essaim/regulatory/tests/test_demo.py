@@ -38,7 +38,11 @@ def test_demo_load_is_consistent_and_idempotent():
     }  # fmt: skip
     assert ExperimentationRequest.objects.count() == 5
     assert KnowledgeArticle.objects.filter(is_published=True, is_fictitious=True).count() == 15
-    assert QuarantinedMail.objects.count() == 1
+    assert QuarantinedMail.objects.filter(kind="quarantine").count() == 1
+    # Replies that only claim to continue a ticket wait for an officer (one was attached).
+    held = QuarantinedMail.objects.filter(kind="to_confirm")
+    assert sorted(held.values_list("status", flat=True)) == ["attached", "pending", "pending"]
+    assert not Ticket.objects.filter(received_at__year__lt=2019).exists()
     figures = queries.public_figures()
     assert 45 <= figures["share_resolved"] <= 55  # "about 1 request in 2 resolved"
     assert 35 <= figures["share_feasible_without_derogation"] <= 45  # "about 40 %"
@@ -46,15 +50,23 @@ def test_demo_load_is_consistent_and_idempotent():
     # Replies were threaded into their ticket, not opened as new ones.
     vrac = Ticket.objects.get(channel="email", title__contains="vrac")
     assert vrac.messages.filter(direction="in").count() == 2
+    # Its sender confirmed through the acknowledgement's link: the ticket is now the account's.
+    assert (vrac.author.email, vrac.awaiting_sender_confirmation) == (
+        "projet@demo.essaim.fr",
+        False,
+    )
+    assert vrac.number.startswith("SAISINE-2019-")
 
     counts = (
         Ticket.objects.count(),
         TicketMessage.objects.count(),
         KnowledgeArticle.objects.count(),
+        QuarantinedMail.objects.count(),
     )
     demo.load(ctx)
     assert counts == (
         Ticket.objects.count(),
         TicketMessage.objects.count(),
         KnowledgeArticle.objects.count(),
+        QuarantinedMail.objects.count(),
     )

@@ -1,11 +1,18 @@
-"""IMAP ingestion against a real Dovecot on loopback."""
+"""IMAP ingestion against a real IMAP server (pymap) on loopback."""
+
+import tracemalloc
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from essaim.regulatory.inbound import ImapSettings, mail_poll
-from essaim.regulatory.models import Ticket, TicketMessage
+from essaim.regulatory.models import HeldMailKind, QuarantinedMail, Ticket, TicketMessage
+from essaim.regulatory.services_mail import ticket_reply_address
 from essaim.regulatory.tests.factories import ProgrammeFactory
 
 
-def _mail(n: int, to: str, subject: str = "Question sur un agrément") -> bytes:
+def _mail(n: int, to: str, subject: str = "Question sur un agrément", body: str = "") -> bytes:
     return (
         f"From: Porteuse {n} <porteuse{n}@example.test>\r\n"
         f"To: {to}\r\n"
@@ -13,21 +20,21 @@ def _mail(n: int, to: str, subject: str = "Question sur un agrément") -> bytes:
         f"Message-ID: <imap-{n}@example.test>\r\n"
         "Date: Mon, 04 Mar 2019 10:00:00 +0100\r\n"
         "Content-Type: text/plain; charset=utf-8\r\n\r\n"
-        "Notre régie de quartier voudrait vendre des repas. Est-ce possible ?\r\n"
+        f"{body or 'Notre régie de quartier voudrait vendre des repas. Est-ce possible ?'}\r\n"
     ).encode()
 
 
-def test_poll_reads_new_messages_once(db, dovecot):
-    programme = ProgrammeFactory()
-    dovecot.deliver(_mail(1, programme.single_window_email), "1.eml")
-    dovecot.deliver(_mail(2, programme.single_window_email), "2.eml")
-    config = ImapSettings(
-        host="127.0.0.1",
-        port=dovecot.port,
-        user=dovecot.user,
-        password=dovecot.password,
-        ssl=False,
+def _config(server) -> ImapSettings:
+    return ImapSettings(
+        host=server.host, port=server.port, user=server.user, password=server.password, ssl=False
     )
+
+
+def test_poll_reads_new_messages_once(db, imap_server):
+    programme = ProgrammeFactory()
+    imap_server.deliver(_mail(1, programme.single_window_email))
+    imap_server.deliver(_mail(2, programme.single_window_email))
+    config = _config(imap_server)
 
     report = mail_poll(config)
 
@@ -35,33 +42,52 @@ def test_poll_reads_new_messages_once(db, dovecot):
     assert Ticket.objects.filter(programme=programme).count() == 2
     assert TicketMessage.objects.filter(message_id="<imap-1@example.test>").exists()
 
-    # A second poll reads nothing new; a new message is picked up.
-    assert mail_poll(config).counts == {
-        "created": 0,
-        "threaded": 0,
-        "duplicate": 0,
-        "quarantined": 0,
-    }
-    number = Ticket.objects.get(author_email="porteuse1@example.test").number
-    dovecot.deliver(_mail(3, programme.single_window_email, f"Re: [{number}] merci"), "3.eml")
+    # A second poll reads nothing new.
+    assert set(mail_poll(config).counts.values()) == {0}
+    # A reply to the ticket's secret address (the Reply-To of its acknowledgement) joins it.
+    first = Ticket.objects.get(author_email="porteuse1@example.test")
+    imap_server.deliver(_mail(3, ticket_reply_address(first)).replace(b"porteuse3", b"porteuse1"))
     report = mail_poll(config)
     assert report.counts["threaded"] == 1
+    assert first.messages.filter(direction="in").count() == 2
     assert Ticket.objects.count() == 2
 
 
-def test_poll_command_reads_the_mailbox_and_reports_bad_credentials(db, dovecot, capsys):
-    import pytest
-    from django.core.management import call_command
-    from django.core.management.base import CommandError
-
+def test_poll_refuses_an_oversized_message_fetching_only_its_head(db, imap_server, settings):
+    settings.ESSAIM_MAIL_MAX_MESSAGE_BYTES = 200_000
     programme = ProgrammeFactory()
-    dovecot.deliver(_mail(7, programme.single_window_email), "7.eml")
-    args = ["mail", "poll", "--host", "127.0.0.1", "--port", str(dovecot.port), "--no-ssl"]
+    imap_server.deliver(_mail(4, programme.single_window_email))
+    big = _mail(5, programme.single_window_email, body=("y" * 76 + "\r\n") * 20_000)  # 1.5 MB
+    imap_server.deliver(big)
 
-    call_command(*args, "--user", dovecot.user, "--password", dovecot.password)
+    tracemalloc.start()
+    try:
+        report = mail_poll(_config(imap_server))
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert peak < 1_000_000  # the 1.5 MB message was never fetched whole
+
+    assert (report.counts["created"], report.counts["quarantined"]) == (1, 1)
+    item = QuarantinedMail.objects.get()
+    assert item.kind == HeldMailKind.QUARANTINE
+    assert item.truncated and item.size == len(big)
+    assert len(bytes(item.raw)) <= 64 * 1024
+    assert "1,5 Mo" in item.reason
+    assert item.from_email == "porteuse5@example.test"
+    assert item.programme == programme
+
+
+def test_poll_command_reads_the_mailbox_and_reports_bad_credentials(db, imap_server, capsys):
+    programme = ProgrammeFactory()
+    imap_server.deliver(_mail(7, programme.single_window_email))
+    args = ["mail", "poll", "--host", "127.0.0.1", "--port", str(imap_server.port), "--no-ssl"]
+
+    call_command(*args, "--user", imap_server.user, "--password", imap_server.password)
     assert "1 nouvelle(s) saisine(s)" in capsys.readouterr().out
     with pytest.raises(CommandError):
-        call_command(*args, "--user", dovecot.user, "--password", "wrong")
+        call_command(*args, "--user", imap_server.user, "--password", "wrong")
     assert Ticket.objects.count() == 1
 
 
@@ -73,16 +99,16 @@ def test_periodic_poll_without_configuration_does_nothing(db, monkeypatch):
     assert result.return_value == "IMAP not configured"
 
 
-def test_periodic_poll_reads_the_configured_mailbox(db, dovecot, monkeypatch):
+def test_periodic_poll_reads_the_configured_mailbox(db, imap_server, monkeypatch):
     from essaim.regulatory.tasks import mail_poll_periodic
 
     programme = ProgrammeFactory()
-    dovecot.deliver(_mail(8, programme.single_window_email), "8.eml")
+    imap_server.deliver(_mail(8, programme.single_window_email))
     for key, value in {
         "HOST": "127.0.0.1",
-        "PORT": str(dovecot.port),
-        "USER": dovecot.user,
-        "PASSWORD": dovecot.password,
+        "PORT": str(imap_server.port),
+        "USER": imap_server.user,
+        "PASSWORD": imap_server.password,
         "SSL": "0",
     }.items():
         monkeypatch.setenv(f"ESSAIM_IMAP_{key}", value)

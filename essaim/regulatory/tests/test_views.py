@@ -6,11 +6,10 @@ from django.core import mail
 from django.urls import reverse
 
 from essaim.core.models import HistoryEvent
-from essaim.regulatory import inbound, services
+from essaim.regulatory import services
 from essaim.regulatory.models import (
     ExperimentationRequest,
     PendingTicket,
-    QuarantinedMail,
     Ticket,
 )
 from essaim.regulatory.tests.factories import (
@@ -246,26 +245,6 @@ def test_anonymous_form_confirms_the_address_before_opening(client, programme):
     assert client.get(reverse("regulatory:ticket_confirm", args=["bad"])).status_code == 404
 
 
-@pytest.mark.parametrize(
-    ("who", "expected"),
-    [("anonymous", 302), ("holder", 403), ("officer", 200)],
-)
-def test_quarantine_matrix(client, programme, people, who, expected):
-    result = inbound.mail_ingest(b"garbage without headers", source="test")
-    c = _client(client, people[who])
-    assert c.get(reverse("regulatory:quarantine_list")).status_code == expected
-    detail = reverse("regulatory:quarantine_detail", args=[result.quarantine.pk])
-    assert c.get(detail).status_code == expected
-    response = c.post(detail, {"sender": "x@example.test"})
-    if who == "officer":
-        assert response.status_code == 302
-        assert Ticket.objects.count() == 1
-    else:
-        assert response.status_code == expected
-        assert Ticket.objects.count() == 0
-        assert QuarantinedMail.objects.get().status == "pending"
-
-
 def test_my_tickets_lists_only_mine(client, programme, people):
     mine = ticket(programme, user=people["author"], title="La mienne")
     ticket(programme, user=people["holder"], title="Pas la mienne")
@@ -434,17 +413,6 @@ def test_attachment_download_matrix(client, programme, people, who, expected):
     if expected == 200:
         assert b"".join(response.streaming_content) == b"%PDF plan"
         assert "attachment" in response["Content-Disposition"]
-
-
-@pytest.mark.parametrize(("who", "expected"), [("holder", 403), ("officer", 200)])
-def test_quarantine_raw_download(client, programme, people, who, expected):
-    item = inbound.mail_ingest(b"\x00 not a mail", source="test").quarantine
-    response = _client(client, people[who]).get(
-        reverse("regulatory:quarantine_raw", args=[item.pk])
-    )
-    assert response.status_code == expected
-    if expected == 200:
-        assert response.content == b"\x00 not a mail"
 
 
 def test_anonymous_attachment_waits_with_the_pending_ticket(client, programme):
