@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from essaim.accounts.models import Role
 from essaim.accounts.queries import scope_ids
+from essaim.core.money import MoneyField
 from essaim.support.workflow import ActionStatus
 
 STAFF_ROLES = (Role.PROGRAMME_ADMIN, Role.INSTRUCTOR)
@@ -138,15 +139,9 @@ class Action(models.Model):
     )
     starts_on = models.DateField(_("début"), null=True, blank=True)
     due_on = models.DateField(_("échéance"), null=True, blank=True, db_index=True)
-    budget_planned = models.DecimalField(
-        _("budget prévu (€)"), max_digits=12, decimal_places=2, default=0
-    )
-    budget_committed = models.DecimalField(
-        _("budget engagé (€)"), max_digits=12, decimal_places=2, default=0
-    )
-    budget_spent = models.DecimalField(
-        _("budget dépensé (€)"), max_digits=12, decimal_places=2, default=0
-    )
+    budget_planned = MoneyField(_("budget prévu (€)"), default=0)
+    budget_committed = MoneyField(_("budget engagé (€)"), default=0)
+    budget_spent = MoneyField(_("budget dépensé (€)"), default=0)
     status = models.CharField(
         _("état"),
         max_length=16,
