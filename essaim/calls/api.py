@@ -5,10 +5,10 @@ from datetime import date
 from django.db.models import Q
 from django.http import Http404
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 
 from essaim.accounts.models import Role
 from essaim.accounts.queries import scope_ids
+from essaim.api.pagination import PageNumberPagination, paginate
 from essaim.calls.models import Call, CallStatus
 from essaim.calls.services import published_form
 

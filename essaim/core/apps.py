@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "essaim.core"
     label = "core"
     verbose_name = _("socle")
+
+    def ready(self):
+        from essaim.core import lookups
+
+        lookups.register()
