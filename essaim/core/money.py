@@ -90,11 +90,28 @@ def to_money(value: Any) -> int:
     return int(value)
 
 
+def money_condition(name: str) -> models.Q:
+    """The range of the money column ``name`` (NULL allowed: ``null=True`` columns)."""
+    return models.Q(**{f"{name}__isnull": True}) | models.Q(
+        **{f"{name}__gte": 0, f"{name}__lte": MONEY_MAX}
+    )
+
+
+def money_checks(prefix: str, *names: str) -> list[models.CheckConstraint]:
+    """The database checks of a model's money columns, for its ``Meta.constraints``:
+    ``constraints = [..., *money_checks("financing_request", "amount", "granted_amount")]``.
+    The system check ``essaim.E001`` fails when a ``MoneyField`` has none."""
+    return [
+        models.CheckConstraint(condition=money_condition(name), name=f"{prefix}_{name}_money")
+        for name in names
+    ]
+
+
 class MoneyField(models.BigIntegerField):
-    """An amount in whole euros, 0 ≤ amount ≤ ``MONEY_MAX``. The column carries a CHECK on that
-    range (like ``PositiveIntegerField``'s own check), so the database refuses what Python would
-    have let through; saving an out-of-range value raises ``ValidationError`` naming the field
-    before it reaches the database."""
+    """An amount in whole euros, 0 ≤ amount ≤ ``MONEY_MAX``. Its model checks that range in the
+    database (``money_checks`` in ``Meta.constraints``, required by the system check
+    ``essaim.E001``), so the database refuses what Python would have let through; saving an
+    out-of-range value raises ``ValidationError`` naming the field before it gets there."""
 
     description = gettext_lazy("Montant en euros entiers")
 
@@ -105,10 +122,6 @@ class MoneyField(models.BigIntegerField):
             MinValueValidator(0),
             MaxValueValidator(MONEY_MAX),
         ]
-
-    def db_check(self, connection):
-        column = connection.ops.quote_name(self.column)
-        return f"{column} >= 0 AND {column} <= {MONEY_MAX}"
 
     def to_python(self, value):
         if value is None or value == "":
@@ -197,18 +210,59 @@ Money = Annotated[
 
 def clean_money_columns(table: str, *columns: str):
     """A migration operation, to run before turning ``columns`` of ``table`` into
-    ``MoneyField``: clamps what the new column's check would refuse (``inf`` and amounts over
-    ``MONEY_MAX`` to ``MONEY_MAX``, ``-inf`` and negative ones to 0) and rounds cents to the euro
-    (half away from zero). Both are monotonic, so ordered budgets stay ordered."""
+    ``MoneyField``. On SQLite, whose columns keep whatever they are given, it clamps what the new
+    column's check would refuse (``inf`` and amounts over ``MONEY_MAX`` to ``MONEY_MAX``,
+    ``-inf`` and negative ones to 0) and rounds cents to the euro (half away from zero). Both are
+    monotonic and a row's columns change in one statement, so ordered budgets (spent ≤ committed
+    ≤ planned) stay ordered."""
     from django.db import migrations
 
     def forward(apps, schema_editor):
+        if schema_editor.connection.vendor != "sqlite":
+            # PostgreSQL's old columns hold nothing the new check refuses (numeric(12, 2) stays
+            # under 10^10, integer under 2^31, both already checked ≥ 0), and changing the type
+            # to bigint rounds numeric values itself.
+            return
         quote = schema_editor.quote_name
+        cleaned = [
+            f"{quote(c)} = CASE WHEN {quote(c)} > {MONEY_MAX} THEN {MONEY_MAX}"
+            f" WHEN {quote(c)} < 0 THEN 0 ELSE ROUND({quote(c)}) END"
+            for c in columns
+        ]
+        dirty = [
+            f"{quote(c)} > {MONEY_MAX} OR {quote(c)} < 0 OR {quote(c)} <> ROUND({quote(c)})"
+            for c in columns
+        ]
         with schema_editor.connection.cursor() as cursor:
-            for column in columns:
-                t, c = quote(table), quote(column)
-                cursor.execute(f"UPDATE {t} SET {c} = {MONEY_MAX} WHERE {c} > {MONEY_MAX}")  # noqa: S608
-                cursor.execute(f"UPDATE {t} SET {c} = 0 WHERE {c} < 0")  # noqa: S608
-                cursor.execute(f"UPDATE {t} SET {c} = ROUND({c}) WHERE {c} <> ROUND({c})")  # noqa: S608
+            cursor.execute(
+                f"UPDATE {quote(table)} SET {', '.join(cleaned)} WHERE {' OR '.join(dirty)}"  # noqa: S608
+            )
 
     return migrations.RunPython(forward, migrations.RunPython.noop, elidable=False)
+
+
+def check_money_constraints(app_configs=None, **kwargs):
+    """System check ``essaim.E001``: every ``MoneyField`` has its range checked by the database
+    (a ``money_checks`` constraint in its model's ``Meta.constraints``)."""
+    from django.apps import apps
+
+    return [error for model in apps.get_models() for error in unchecked_money_fields(model)]
+
+
+def unchecked_money_fields(model) -> list:
+    from django.core import checks
+
+    conditions = [
+        c.condition for c in model._meta.constraints if isinstance(c, models.CheckConstraint)
+    ]
+    return [
+        checks.Error(
+            f"{model._meta.label}.{field.name} is a MoneyField without its range check in the "
+            "database.",
+            hint=f"Add *money_checks(<prefix>, {field.name!r}) to Meta.constraints.",
+            obj=field,
+            id="essaim.E001",
+        )
+        for field in model._meta.local_concrete_fields
+        if isinstance(field, MoneyField) and money_condition(field.name) not in conditions
+    ]

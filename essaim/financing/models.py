@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from essaim.accounts.models import Role
 from essaim.accounts.queries import scope_ids
-from essaim.core.money import MoneyField
+from essaim.core.money import MoneyField, money_checks
 from essaim.financing.legal import LegalFamily
 from essaim.financing.workflow import RequestStatus
 from essaim.projects.fields import CodeListField
@@ -145,6 +145,7 @@ class Instrument(models.Model):
                 | models.Q(opens_on__lte=models.F("closes_on")),
                 name="instrument_dates_ordered",
             ),
+            *money_checks("instrument", "max_yearly_budget"),
         ]
 
     def __str__(self) -> str:
@@ -191,6 +192,7 @@ class TicketBand(models.Model):
                 name="ticket_band_min_le_max",
             ),
             models.UniqueConstraint(fields=["instrument", "stage"], name="ticket_band_once"),
+            *money_checks("ticket_band", "min_amount", "max_amount"),
         ]
 
     def __str__(self) -> str:
@@ -278,6 +280,7 @@ class FinancingRequest(models.Model):
                 | models.Q(granted_amount__isnull=False),
                 name="financing_request_granted_has_amount",
             ),
+            *money_checks("financing_request", "amount", "granted_amount"),
         ]
 
     def __str__(self) -> str:

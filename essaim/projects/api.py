@@ -144,7 +144,7 @@ class ProjectIn(Schema):
     domains: list[Domain] = Field(default_factory=list)
     publics: list[Public] = Field(default_factory=list)
     methods: list[Method] = Field(default_factory=list)
-    founded_year: int | None = Field(None, ge=0, le=SMALL_INT_MAX)
+    founded_year: int | None = Field(None, ge=1800, le=2200)
     yearly_budget: Money | None = None
     jobs: int | None = Field(None, ge=0, le=SMALL_INT_MAX)
     needs: list[NeedIn] = Field(default_factory=list)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from essaim.accounts.models import Role
 from essaim.accounts.queries import scope_ids
-from essaim.core.money import MoneyField
+from essaim.core.money import MoneyField, money_checks
 from essaim.projects.fields import CodeListField
 
 
@@ -160,7 +160,8 @@ class Project(models.Model):
                 condition=models.Q(founded_year__isnull=True)
                 | models.Q(founded_year__gte=1800, founded_year__lte=2200),
                 name="project_founded_year_plausible",
-            )
+            ),
+            *money_checks("project", "yearly_budget"),
         ]
 
     def __str__(self) -> str:
@@ -213,7 +214,8 @@ class Need(models.Model):
                 condition=~models.Q(kind="financing")
                 | models.Q(amount__isnull=False, amount__gt=0),
                 name="need_financing_has_amount",
-            )
+            ),
+            *money_checks("need", "amount"),
         ]
 
     def __str__(self) -> str:

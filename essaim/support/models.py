@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from essaim.accounts.models import Role
 from essaim.accounts.queries import scope_ids
-from essaim.core.money import MoneyField
+from essaim.core.money import MoneyField, money_checks
 from essaim.support.workflow import ActionStatus
 
 STAFF_ROLES = (Role.PROGRAMME_ADMIN, Role.INSTRUCTOR)
@@ -189,6 +189,7 @@ class Action(models.Model):
                 name="support_action_reason_when_blocked_or_dropped",
                 condition=~Q(status__in=["blocked", "dropped"]) | ~Q(status_reason=""),
             ),
+            *money_checks("support_action", "budget_planned", "budget_committed", "budget_spent"),
         ]
 
     def __str__(self) -> str:
