@@ -259,3 +259,14 @@ def test_every_accepted_amount_is_stored_and_read_back_exactly(value):
 def test_money_max_is_exact_in_json_clients():
     assert MONEY_MAX < 2**53
     assert math.isclose(float(MONEY_MAX), MONEY_MAX)
+
+
+def test_money_messages_follow_the_users_language():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert money_error(-1) == "The amount must be positive or zero."
+        assert (
+            money_error(10**30)
+            == "The amount exceeds the maximum of €100\u202f000\u202f000\u202f000."
+        )
