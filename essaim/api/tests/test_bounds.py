@@ -177,3 +177,17 @@ def test_huge_page_number_on_pages_shows_the_nearest_page():
             if status.status_code >= 500 or status.status_code == 400:
                 failures.append((url, page, status.status_code))
     assert failures == []
+
+
+def test_superscript_digits_are_not_ids(world):
+    """``"²".isdigit()`` is true but ``int("²")`` raises: ids from addresses and forms are read
+    with ``isdecimal()``."""
+    client = _client(world.holder)
+    assert client.get("/projets/", {"territory": "²"}).status_code == 200
+    assert client.get("/api/v1/projects", {"territory": "²"}).status_code == 200
+    assert (
+        client.get(f"/financement/projets/{world.supermarket.pk}/", {"need": "²"}).status_code
+        == 200
+    )
+    response = client.post("/financement/alertes/suivre/", {"project": "²"})
+    assert response.status_code in {302, 200}
