@@ -191,3 +191,39 @@ def test_superscript_digits_are_not_ids(world):
     )
     response = client.post("/financement/alertes/suivre/", {"project": "²"})
     assert response.status_code in {302, 200}
+
+
+def test_every_number_in_an_api_body_is_bounded_by_its_column():
+    """The mechanism for new endpoints: an integer or decimal field of a request body states
+    its bounds (``Money``, ``Field(ge=…, le=…)``), so that the OpenAPI says what the column
+    holds and a larger value is a 422, never a database error. Ids are exempt: they only reach
+    lookups, where a value no column holds matches nothing (``essaim.core.lookups``)."""
+    schema = api.get_openapi_schema()
+    components = schema["components"]["schemas"]
+
+    def resolve(spec):
+        while "$ref" in spec:
+            spec = components[spec["$ref"].rsplit("/", 1)[-1]]
+        return spec
+
+    def unbounded(spec, where):
+        spec = resolve(spec)
+        for variant in spec.get("anyOf", []):
+            yield from unbounded(variant, where)
+        if spec.get("type") == "object":
+            for name, prop in spec.get("properties", {}).items():
+                yield from unbounded(prop, f"{where}.{name}")
+        elif spec.get("type") == "array":
+            yield from unbounded(spec.get("items", {}), f"{where}[]")
+        elif spec.get("type") in {"integer", "number"}:
+            name = where.rsplit(".", 1)[-1].rstrip("[]")
+            if not (name.endswith("_id") or name.endswith("_ids")) and "maximum" not in spec:
+                yield where
+
+    offenders = [
+        where
+        for path, method, operation in _api_operations()
+        for content in operation.get("requestBody", {}).get("content", {}).values()
+        for where in unbounded(content["schema"], f"{method.upper()} {path}")
+    ]
+    assert offenders == []
