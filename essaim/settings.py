@@ -102,11 +102,17 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "essaim.accounts.middleware.AccountSecurityMiddleware",
+    "essaim.core.inputs.InputGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "essaim.core.middleware.CspNonceMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: it stores the view's own response for a replay (essaim/core/idempotency.py).
+    "essaim.core.idempotency.IdempotencyMiddleware",
 ]
+# How long a request waits for an identical one (same idempotency key) still running before
+# answering 409.
+IDEMPOTENCY_WAIT_SECONDS = float(os.environ.get("ESSAIM_IDEMPOTENCY_WAIT_SECONDS", "5"))
 
 ROOT_URLCONF = "essaim.urls"
 WSGI_APPLICATION = "essaim.wsgi.application"

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 
 from essaim.actors.models import Organisation, OrganisationKind
 from essaim.actors.rules import can_edit_organisation
+from essaim.api.pagination import PageNumberPagination, paginate
 from essaim.geo.models import Region
 
 router = Router(tags=["organisations"])

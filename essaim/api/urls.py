@@ -4,18 +4,47 @@ from ninja import NinjaAPI
 
 from essaim.api.auth import BearerOrSession
 from essaim.api.errors import install_error_handlers
+from essaim.api.parser import GuardedParser
 
-api = NinjaAPI(
+IDEMPOTENCY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[A-Za-z0-9_.:-]+$"},
+    "description": (
+        "Any unique string (a UUID). The same call sent again with the same key gets the first "
+        "call's response instead of acting twice; while the first still runs, 409; the same key "
+        "with another body, 422. Keys are kept a day, per user. See docs/api.md."
+    ),
+}
+
+
+class EssaimAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Every POST, PUT and PATCH documents the optional ``Idempotency-Key`` header
+        (``essaim.core.idempotency`` honours it for every one of them)."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                if method in {"post", "put", "patch"}:
+                    operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
+        return schema
+
+
+api = EssaimAPI(
     title="Essaim API",
     version="1",
     description=(
         "Read and act on the programme's data with the permissions of the calling user. "
-        "Authenticate with `POST /api/v1/auth/token`, then send `Authorization: Bearer <token>`."
+        "Authenticate with `POST /api/v1/auth/token`, then send `Authorization: Bearer <token>`. "
+        "Every POST, PUT and PATCH accepts an `Idempotency-Key` header: the same call sent twice "
+        "with the same key acts once."
     ),
     urls_namespace="api",
     auth=BearerOrSession(optional=True),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=GuardedParser(),
 )
 install_error_handlers(api)
 

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from essaim.api.auth import BearerOrSession
+from essaim.api.pagination import PageNumberPagination, paginate
 from essaim.applications import applying, queries, rules
 from essaim.applications.completeness import missing_items
 from essaim.applications.models import Application

@@ -320,7 +320,7 @@ def bulk_action(request):
     back = "{}?{}".format(
         request.path.rsplit("actions-groupees/", 1)[0], request.POST.get("retour", "")
     )
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdecimal()]
     if not ids:
         messages.error(request, _("Cochez au moins une candidature."))
         return redirect(back)

@@ -4,8 +4,8 @@ from datetime import date
 
 from django.http import Http404
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 
+from essaim.api.pagination import PageNumberPagination, paginate
 from essaim.calls.models import Call
 from essaim.calls.services import published_form
 

@@ -256,7 +256,7 @@ def grid_save(
     if scale_max <= scale_min:
         errors["scale_max"] = _("La note maximale doit dépasser la note minimale.")
     for key in scale_labels:
-        if not str(key).isdigit() or not scale_min <= int(key) <= scale_max:
+        if not str(key).isdecimal() or not scale_min <= int(key) <= scale_max:
             errors["scale_labels"] = _(
                 "« %(key)s » n'est pas une note de l'échelle (%(min)s à %(max)s)."
             ) % {"key": key, "min": scale_min, "max": scale_max}

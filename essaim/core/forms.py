@@ -1,13 +1,35 @@
 """Form bases that render with the DSFR (django-dsfr), for plain, model and Django's own forms."""
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
+
+# No integer column is wider than 64 bits: a form never hands a view a larger integer.
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
+
+
+def bound_integer_fields(form: forms.BaseForm) -> None:
+    """Give every integer field without bounds of its own the 64-bit range (Django's plain
+    ``IntegerField`` accepts 10**30, which no database stores). Amounts use
+    ``essaim.core.money.MoneyFormField``, bounded tighter."""
+    for field in form.fields.values():
+        if not isinstance(field, forms.IntegerField) or isinstance(
+            field, forms.FloatField | forms.DecimalField
+        ):
+            continue
+        if field.max_value is None:
+            field.validators.append(MaxValueValidator(BIGINT_MAX))
+        if field.min_value is None:
+            field.validators.append(MinValueValidator(BIGINT_MIN))
 
 
 class DsfrMixin:
     """Put before any form class to render it with the DSFR. Marks optional fields (the DSFR's
-    current advice) without the transitional warning django-dsfr's own base emits."""
+    current advice) without the transitional warning django-dsfr's own base emits. Every form
+    of the site has it, so it also bounds integer fields (``bound_integer_fields``); text fields
+    need nothing here: ``essaim.core.inputs.InputGuardMiddleware`` refuses NUL characters and
+    lone surrogates before any form sees them."""
 
     bound_field_class = DsfrBaseForm.bound_field_class
     template_name = DsfrBaseForm.template_name
@@ -15,6 +37,7 @@ class DsfrMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        bound_integer_fields(self)
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
 

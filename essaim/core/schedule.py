@@ -49,6 +49,7 @@ PERIODIC: tuple[Periodic, ...] = (
         "ticket_reminders", "essaim.regulatory.services:ticket_reminders_send", timedelta(hours=6)
     ),
     Periodic("mailbox_poll", "essaim.core.schedule:_poll_mailbox", timedelta(minutes=5)),
+    Periodic("idempotency_keys_purge", "essaim.core.idempotency:purge_expired", timedelta(hours=6)),
 )
 BY_NAME = {job.name: job for job in PERIODIC}
 

@@ -7,9 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 
 from essaim.api.auth import BearerOrSession
+from essaim.api.pagination import PageNumberPagination, paginate
+from essaim.core.inputs import SMALL_INT_MAX
+from essaim.core.money import Money
 from essaim.financing import services
 from essaim.financing.legal import LegalFamily
 from essaim.financing.models import FinancingRequest, Instrument, InstrumentKind
@@ -141,22 +143,22 @@ def instrument_detail(request, instrument_id: int):
 
 class BandIn(Schema):
     stage: Stage | None = None
-    min_amount: int | None = Field(None, ge=0)
-    max_amount: int | None = Field(None, ge=0)
+    min_amount: Money | None = None
+    max_amount: Money | None = None
 
 
 class InstrumentPatch(Schema):
     short_name: str | None = Field(None, max_length=60)
     description: str | None = None
     kinds: list[InstrumentKind] | None = None
-    share_of_costs_max: Decimal | None = None
+    share_of_costs_max: Decimal | None = Field(None, ge=0, le=1, max_digits=4, decimal_places=3)
     legal_families: list[LegalFamily] | None = None
     legal_categories: list[str] | None = None
     requires_ess: bool | None = None
     requires_esus: bool | None = None
-    min_age_years: int | None = Field(None, ge=0)
-    max_age_years: int | None = Field(None, ge=0)
-    max_yearly_budget: int | None = Field(None, ge=0)
+    min_age_years: int | None = Field(None, ge=0, le=SMALL_INT_MAX)
+    max_age_years: int | None = Field(None, ge=0, le=SMALL_INT_MAX)
+    max_yearly_budget: Money | None = None
     is_national: bool | None = None
     themes: list[Domain] | None = None
     opens_on: datetime.date | None = None
@@ -355,7 +357,7 @@ class RequestIn(Schema):
     project_id: int
     instrument_id: int
     need_id: int | None = None
-    amount: int
+    amount: Money
     purpose: str = Field(min_length=1)
 
 
@@ -395,7 +397,7 @@ def request_create(request, payload: RequestIn):
 class TransitionIn(Schema):
     name: str
     comment: str = ""
-    amount: int | None = None
+    amount: Money | None = None
 
 
 @router.post(

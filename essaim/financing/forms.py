@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from essaim.core.forms import EssaimForm, EssaimModelForm
+from essaim.core.money import MoneyFormField
 from essaim.financing.models import Instrument
 from essaim.projects.models import Stage
 
@@ -43,8 +44,8 @@ class BandForm(EssaimForm):
     stage = forms.ChoiceField(
         label=_("Stade"), choices=[("", _("tous stades"))] + Stage.choices, required=False
     )
-    min_amount = forms.IntegerField(label=_("Minimum (€)"), required=False, min_value=0)
-    max_amount = forms.IntegerField(label=_("Maximum (€)"), required=False, min_value=0)
+    min_amount = MoneyFormField(label=_("Minimum (€)"), required=False)
+    max_amount = MoneyFormField(label=_("Maximum (€)"), required=False)
 
     def clean(self):
         data = super().clean()
@@ -79,7 +80,7 @@ class MultipleFileField(forms.FileField):
 
 class RequestForm(EssaimForm):
     need = forms.ModelChoiceField(label=_("Besoin"), queryset=None, required=False)
-    amount = forms.IntegerField(label=_("Montant demandé (€)"), min_value=1)
+    amount = MoneyFormField(label=_("Montant demandé (€)"), min_value=1)
     purpose = forms.CharField(label=_("Objet de la demande"), widget=forms.Textarea)
     documents = MultipleFileField(label=_("Documents"), required=False)
 
@@ -93,7 +94,7 @@ class TransitionForm(EssaimForm):
     comment = forms.CharField(
         label=_("Commentaire ou motif"), required=False, widget=forms.Textarea
     )
-    amount = forms.IntegerField(label=_("Montant accordé (€)"), required=False, min_value=1)
+    amount = MoneyFormField(label=_("Montant accordé (€)"), required=False, min_value=1)
 
 
 class InstrumentCreateForm(InstrumentForm):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from essaim.accounts.models import Role
 from essaim.accounts.queries import scope_ids
+from essaim.core.money import MoneyField, money_checks
 from essaim.financing.legal import LegalFamily
 from essaim.financing.workflow import RequestStatus
 from essaim.projects.fields import CodeListField
@@ -94,7 +95,7 @@ class Instrument(models.Model):
     max_age_years = models.PositiveSmallIntegerField(
         _("âge maximal de la structure (ans)"), null=True, blank=True
     )
-    max_yearly_budget = models.PositiveIntegerField(
+    max_yearly_budget = MoneyField(
         _("budget annuel maximal de la structure (€)"), null=True, blank=True
     )
     is_national = models.BooleanField(_("toute la France"), default=True)
@@ -144,6 +145,7 @@ class Instrument(models.Model):
                 | models.Q(opens_on__lte=models.F("closes_on")),
                 name="instrument_dates_ordered",
             ),
+            *money_checks("instrument", "max_yearly_budget"),
         ]
 
     def __str__(self) -> str:
@@ -175,8 +177,8 @@ class TicketBand(models.Model):
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="bands")
     stage = models.CharField(_("stade"), max_length=16, choices=Stage.choices, blank=True)
-    min_amount = models.PositiveIntegerField(_("montant minimal (€)"), null=True, blank=True)
-    max_amount = models.PositiveIntegerField(_("montant maximal (€)"), null=True, blank=True)
+    min_amount = MoneyField(_("montant minimal (€)"), null=True, blank=True)
+    max_amount = MoneyField(_("montant maximal (€)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tranche de ticket")
@@ -190,6 +192,7 @@ class TicketBand(models.Model):
                 name="ticket_band_min_le_max",
             ),
             models.UniqueConstraint(fields=["instrument", "stage"], name="ticket_band_once"),
+            *money_checks("ticket_band", "min_amount", "max_amount"),
         ]
 
     def __str__(self) -> str:
@@ -240,7 +243,7 @@ class FinancingRequest(models.Model):
         related_name="requests",
         verbose_name=_("outil de financement"),
     )
-    amount = models.PositiveIntegerField(_("montant demandé (€)"))
+    amount = MoneyField(_("montant demandé (€)"))
     purpose = models.TextField(_("objet"))
     status = models.CharField(
         _("état"),
@@ -251,7 +254,7 @@ class FinancingRequest(models.Model):
     )
     # The instrument's terms when the request was sent: editing the instrument never changes them.
     terms = models.JSONField(_("conditions à l'envoi"), default=dict, editable=False)
-    granted_amount = models.PositiveIntegerField(_("montant accordé (€)"), null=True, blank=True)
+    granted_amount = MoneyField(_("montant accordé (€)"), null=True, blank=True)
     decline_reason = models.TextField(_("motif du refus"), blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -277,6 +280,7 @@ class FinancingRequest(models.Model):
                 | models.Q(granted_amount__isnull=False),
                 name="financing_request_granted_has_amount",
             ),
+            *money_checks("financing_request", "amount", "granted_amount"),
         ]
 
     def __str__(self) -> str:

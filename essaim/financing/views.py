@@ -176,7 +176,7 @@ def matches(request, project_pk: int):
     )
     needs = list(project.needs.filter(kind="financing").order_by("pk"))
     need = None
-    if request.GET.get("need", "").isdigit():
+    if request.GET.get("need", "").isdecimal():
         need = next((n for n in needs if n.pk == int(request.GET["need"])), None)
     result = match_project(project, need)
     if need is None and result.facts.need_id:
@@ -409,11 +409,11 @@ def alerts(request):
 @require_POST
 def alert_subscribe(request):
     project = collective = None
-    if request.POST.get("project", "").isdigit():
+    if request.POST.get("project", "").isdecimal():
         project = get_object_or_404(
             Project.objects.visible_to(request.user), pk=int(request.POST["project"])
         )
-    elif request.POST.get("collective", "").isdigit():
+    elif request.POST.get("collective", "").isdecimal():
         collective = get_object_or_404(Collective, pk=int(request.POST["collective"]))
     try:
         services.alert_subscribe(user=request.user, project=project, collective=collective)

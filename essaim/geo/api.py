@@ -9,8 +9,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 
+from essaim.api.pagination import PageNumberPagination, paginate
 from essaim.geo.models import Commune, Departement, Perimeter, Region
 from essaim.geo.queries import (
     communes_of,

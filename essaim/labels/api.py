@@ -8,8 +8,8 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 
+from essaim.api.pagination import PageNumberPagination, paginate
 from essaim.calls.models import Wave, WaveStatus
 from essaim.labels.models import Label
 from essaim.labels.queries import public_labels

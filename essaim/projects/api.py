@@ -5,9 +5,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 
 from essaim.api.auth import BearerOrSession
+from essaim.api.pagination import PageNumberPagination, paginate
+from essaim.core.inputs import SMALL_INT_MAX
+from essaim.core.money import Money
 from essaim.projects import queries, services
 from essaim.projects.models import Domain, Method, NeedKind, Project, Public, Stage
 
@@ -127,7 +129,7 @@ def project_detail(request, project_id: int):
 class NeedIn(Schema):
     kind: NeedKind
     purpose: str = Field(min_length=1, max_length=500)
-    amount: int | None = Field(None, gt=0)
+    amount: Money | None = None
 
 
 class ProjectIn(Schema):
@@ -142,9 +144,9 @@ class ProjectIn(Schema):
     domains: list[Domain] = Field(default_factory=list)
     publics: list[Public] = Field(default_factory=list)
     methods: list[Method] = Field(default_factory=list)
-    founded_year: int | None = None
-    yearly_budget: int | None = Field(None, ge=0)
-    jobs: int | None = Field(None, ge=0)
+    founded_year: int | None = Field(None, ge=1800, le=2200)
+    yearly_budget: Money | None = None
+    jobs: int | None = Field(None, ge=0, le=SMALL_INT_MAX)
     needs: list[NeedIn] = Field(default_factory=list)
 
 

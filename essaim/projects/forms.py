@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from essaim.core.forms import EssaimForm, EssaimModelForm
+from essaim.core.money import MoneyFormField
 from essaim.geo.models import Perimeter, Region
 from essaim.projects.models import Domain, NeedKind, Project, Stage
 
@@ -75,7 +76,7 @@ class ProjectForm(EssaimModelForm):
 
 class NeedForm(EssaimForm):
     kind = forms.ChoiceField(label=_("Nature"), choices=NeedKind.choices)
-    amount = forms.IntegerField(
+    amount = MoneyFormField(
         label=_("Montant (€)"), required=False, min_value=1, help_text=_("pour un financement")
     )
     purpose = forms.CharField(label=_("Objet"), max_length=500)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from essaim.accounts.models import Role
 from essaim.accounts.queries import scope_ids
+from essaim.core.money import MoneyField, money_checks
 from essaim.projects.fields import CodeListField
 
 
@@ -129,7 +130,7 @@ class Project(models.Model):
     methods = CodeListField(_("méthodes"), code_choices=Method)
     stage = models.CharField(_("stade"), max_length=16, choices=Stage.choices, db_index=True)
     founded_year = models.PositiveSmallIntegerField(_("année de création"), null=True, blank=True)
-    yearly_budget = models.PositiveIntegerField(_("budget annuel (€)"), null=True, blank=True)
+    yearly_budget = MoneyField(_("budget annuel (€)"), null=True, blank=True)
     jobs = models.PositiveSmallIntegerField(_("emplois (ETP)"), null=True, blank=True)
     website = models.URLField(_("site web"), blank=True)
     is_published = models.BooleanField(_("publié"), default=True)
@@ -159,7 +160,8 @@ class Project(models.Model):
                 condition=models.Q(founded_year__isnull=True)
                 | models.Q(founded_year__gte=1800, founded_year__lte=2200),
                 name="project_founded_year_plausible",
-            )
+            ),
+            *money_checks("project", "yearly_budget"),
         ]
 
     def __str__(self) -> str:
@@ -194,7 +196,7 @@ class NeedStatus(models.TextChoices):
 class Need(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="needs")
     kind = models.CharField(_("nature"), max_length=16, choices=NeedKind.choices, db_index=True)
-    amount = models.PositiveIntegerField(
+    amount = MoneyField(
         _("montant (€)"), null=True, blank=True, help_text=_("pour un besoin de financement")
     )
     purpose = models.CharField(_("objet"), max_length=500)
@@ -212,7 +214,8 @@ class Need(models.Model):
                 condition=~models.Q(kind="financing")
                 | models.Q(amount__isnull=False, amount__gt=0),
                 name="need_financing_has_amount",
-            )
+            ),
+            *money_checks("need", "amount"),
         ]
 
     def __str__(self) -> str:

@@ -53,7 +53,7 @@ def directory(
     if territory:
         qs = (
             qs.filter(perimeter_id=int(territory))
-            if territory.isdigit()
+            if territory.isdecimal()
             else qs.filter(perimeter__slug=territory)
         )
     if region:

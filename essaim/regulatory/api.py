@@ -5,9 +5,9 @@ from datetime import date, datetime
 
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 
 from essaim.api.auth import BearerOrSession
+from essaim.api.pagination import PageNumberPagination, paginate
 from essaim.calls.models import Programme
 from essaim.geo.models import Perimeter
 from essaim.regulatory import queries, services

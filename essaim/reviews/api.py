@@ -9,11 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from essaim.api.auth import BearerOrSession
+from essaim.api.pagination import PageNumberPagination, paginate
 from essaim.applications.models import Application
+from essaim.core.inputs import SMALL_INT_MAX
 from essaim.reviews import rules, services
 from essaim.reviews.consolidation import consolidate
 from essaim.reviews.models import ReviewRequest, ReviewStatus
@@ -56,7 +57,7 @@ class ConflictIn(Schema):
 
 class MarkIn(Schema):
     criterion_id: int
-    mark: int | None = None
+    mark: int | None = Field(None, ge=0, le=SMALL_INT_MAX)
     comment: str = ""
 
 

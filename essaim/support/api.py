@@ -2,18 +2,18 @@
 pages. A plan outside the caller's scope is a 404; a forbidden change a 403."""
 
 import datetime
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 
 from essaim.actors.models import Organisation
 from essaim.api.auth import BearerOrSession
+from essaim.api.pagination import PageNumberPagination, paginate
 from essaim.applications.models import Challenge
+from essaim.core.money import Money
 from essaim.support import queries, rules, services
 from essaim.support.models import Action, SupportAxis, SupportPlan
 
@@ -28,9 +28,9 @@ class ProgressOut(Schema):
     late: int = Field(description="open actions whose due date has passed")
     blocked: int
     dropped: int
-    budget_planned: Decimal
-    budget_committed: Decimal
-    budget_spent: Decimal
+    budget_planned: int
+    budget_committed: int
+    budget_spent: int
 
 
 def progress_out(p: queries.Progress) -> dict:
@@ -75,9 +75,9 @@ class ActionOut(Schema):
     partner_ids: list[int]
     starts_on: datetime.date | None
     due_on: datetime.date | None
-    budget_planned: Decimal
-    budget_committed: Decimal
-    budget_spent: Decimal
+    budget_planned: int
+    budget_committed: int
+    budget_spent: int
     status: str
     status_label: str
     status_reason: str
@@ -217,9 +217,9 @@ class ActionIn(Schema):
     partner_ids: list[int] = []
     starts_on: datetime.date | None = None
     due_on: datetime.date | None = None
-    budget_planned: Decimal = Decimal(0)
-    budget_committed: Decimal = Decimal(0)
-    budget_spent: Decimal = Decimal(0)
+    budget_planned: Money = 0
+    budget_committed: Money = 0
+    budget_spent: Money = 0
 
 
 def _related(queryset, pk, field: str):

@@ -48,7 +48,6 @@ class ActionForm(EssaimModelForm):
         self.fields["lead_organisation"].queryset = organisations.distinct().order_by("name")
         self.fields["partners"].queryset = organisations.distinct().order_by("name")
         for name in ("budget_planned", "budget_committed", "budget_spent"):
-            self.fields[name].widget.attrs["min"] = 0
             self.fields[name].required = False
 
     def clean(self):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from essaim.accounts import permissions
+from essaim.core.money import MoneyField, money_checks
 from essaim.support.workflow import ActionStatus
 
 
@@ -131,15 +132,9 @@ class Action(models.Model):
     )
     starts_on = models.DateField(_("début"), null=True, blank=True)
     due_on = models.DateField(_("échéance"), null=True, blank=True, db_index=True)
-    budget_planned = models.DecimalField(
-        _("budget prévu (€)"), max_digits=12, decimal_places=2, default=0
-    )
-    budget_committed = models.DecimalField(
-        _("budget engagé (€)"), max_digits=12, decimal_places=2, default=0
-    )
-    budget_spent = models.DecimalField(
-        _("budget dépensé (€)"), max_digits=12, decimal_places=2, default=0
-    )
+    budget_planned = MoneyField(_("budget prévu (€)"), default=0)
+    budget_committed = MoneyField(_("budget engagé (€)"), default=0)
+    budget_spent = MoneyField(_("budget dépensé (€)"), default=0)
     status = models.CharField(
         _("état"),
         max_length=16,
@@ -187,6 +182,7 @@ class Action(models.Model):
                 name="support_action_reason_when_blocked_or_dropped",
                 condition=~Q(status__in=["blocked", "dropped"]) | ~Q(status_reason=""),
             ),
+            *money_checks("support_action", "budget_planned", "budget_committed", "budget_spent"),
         ]
 
     def __str__(self) -> str:

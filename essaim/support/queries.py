@@ -6,9 +6,8 @@ actions, and the programme view one query, whatever the number of plans.
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import BigIntegerField, Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -16,7 +15,7 @@ from essaim.support.models import Action, Meeting, Milestone, SupportAxis, Suppo
 from essaim.support.workflow import ActionStatus
 
 CLOSED = [ActionStatus.DONE, ActionStatus.DROPPED]
-ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
+ZERO = Value(0, output_field=BigIntegerField())
 
 
 @dataclass
@@ -26,9 +25,9 @@ class Progress:
     dropped: int = 0
     blocked: int = 0
     late: int = 0
-    budget_planned: Decimal = Decimal(0)
-    budget_committed: Decimal = Decimal(0)
-    budget_spent: Decimal = Decimal(0)
+    budget_planned: int = 0  # whole euros (essaim.core.money)
+    budget_committed: int = 0
+    budget_spent: int = 0
 
     @property
     def counted(self) -> int:

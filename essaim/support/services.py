@@ -7,7 +7,6 @@ plan, let alone change it. Axes are programme data, changed by programme admins 
 """
 
 import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from essaim.core.money import money_error, to_money
 from essaim.core.services import changed_fields, history_record
 from essaim.support import rules, workflow
 from essaim.support.models import (
@@ -97,10 +97,14 @@ def support_axis_save(
 # --- Actions ------------------------------------------------------------------------------------
 
 
-def _money(value) -> Decimal:
-    if value in (None, ""):
-        return Decimal(0)
-    return Decimal(value)
+def _money(name: str, value) -> int:
+    """A budget in whole euros (``essaim.core.money``); an empty one is 0."""
+    if value is None or value == "":
+        return 0
+    error = money_error(value)
+    if error is not None:
+        raise ValidationError({name: error})
+    return to_money(value)
 
 
 def validate_action(action: Action) -> None:
@@ -152,10 +156,7 @@ def _apply(action: Action, data: dict[str, Any]) -> None:
         if name not in ACTION_FIELDS:
             raise ValidationError({name: _("Ce champ ne peut pas être modifié ici.")})
         if name in BUDGET_FIELDS:
-            try:
-                value = _money(value)
-            except (ArithmeticError, ValueError, TypeError):
-                raise ValidationError({name: _("Saisissez un montant en euros.")}) from None
+            value = _money(name, value)
         setattr(action, name, value)
 
 
@@ -205,10 +206,7 @@ def action_update(*, user, action: Action, data: dict[str, Any], partners=None) 
     clean = dict(data)
     for name in BUDGET_FIELDS:
         if name in clean:
-            try:
-                clean[name] = _money(clean[name])
-            except (ArithmeticError, ValueError, TypeError):
-                raise ValidationError({name: _("Saisissez un montant en euros.")}) from None
+            clean[name] = _money(name, clean[name])
     changes = changed_fields(action, clean)
     _apply(action, clean)
     validate_action(action)
