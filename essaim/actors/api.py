@@ -1,5 +1,6 @@
 """Organisations in the API: the directory's search and filters, and an organisation's public
-page. Same querysets as the pages (``Organisation.objects.visible_to(user).search(q)``)."""
+page. Same querysets as the pages (``Organisation.objects.visible_to(user).search(q)``): an
+organisation registered through an application is absent until the staff confirm it."""
 
 from datetime import date
 from enum import StrEnum
@@ -7,7 +8,7 @@ from enum import StrEnum
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from essaim.actors.models import Organisation, OrganisationKind
 from essaim.actors.rules import can_edit_organisation
@@ -45,6 +46,10 @@ class OrganisationOut(Schema):
     region: RegionRef | None
     website: str
     is_fictitious: bool
+    is_verified: bool = Field(
+        description="in the public directory; false: registered through an application and not "
+        "yet confirmed by the programme's staff (seen only by those involved)"
+    )
     url: str
 
     @staticmethod
@@ -145,12 +150,17 @@ def organisation_detail(request, organisation_id: int):
     people = organisation.people.all()
     if not can_edit_organisation(request.user, organisation):
         people = people.filter(is_public=True)
+    visible = Organisation.objects.visible_to(request.user)
     partnerships = [
         _partnership(p, "out", p.target)
-        for p in organisation.partnerships_out.select_related("target").order_by("started_on", "pk")
+        for p in organisation.partnerships_out.filter(target__in=visible)
+        .select_related("target")
+        .order_by("started_on", "pk")
     ] + [
         _partnership(p, "in", p.source)
-        for p in organisation.partnerships_in.select_related("source").order_by("started_on", "pk")
+        for p in organisation.partnerships_in.filter(source__in=visible)
+        .select_related("source")
+        .order_by("started_on", "pk")
     ]
     collectives = [
         {

@@ -187,11 +187,11 @@ class PartnershipForm(EssaimModelForm):
 
     field_order = ["direction", "kind", "other", "started_on", "ended_on", "description"]
 
-    def __init__(self, *args, organisation: Organisation, **kwargs):
+    def __init__(self, *args, organisation: Organisation, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.fields["other"].queryset = Organisation.objects.exclude(pk=organisation.pk).order_by(
-            "name"
+        self.fields["other"].queryset = (
+            Organisation.objects.visible_to(user).exclude(pk=organisation.pk).order_by("name")
         )
         self.fields["kind"].choices = PartnershipKind.choices
 

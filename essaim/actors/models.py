@@ -6,6 +6,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from essaim.actors.legal_categories import legal_category_label, validate_legal_category
@@ -24,9 +25,20 @@ class OrganisationKind(models.TextChoices):
 
 
 class OrganisationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "OrganisationQuerySet":  # noqa: ARG002 - a public directory
-        """Every organisation is public (the directory); people and history are not."""
-        return self
+    def visible_to(self, user) -> "OrganisationQuerySet":
+        """The directory: every verified organisation is public. One registered through an
+        application waits for the staff's confirmation, seen meanwhile only by its creator, its
+        own members, the people of its collectives and the staff of the programmes those
+        collectives apply to (``essaim.actors.rules``). People and history are not public."""
+        from essaim.actors import rules
+
+        return self.filter(rules.visible_organisations_q(user))
+
+    def verified(self) -> "OrganisationQuerySet":
+        return self.filter(verified_at__isnull=False)
+
+    def unverified(self) -> "OrganisationQuerySet":
+        return self.filter(verified_at__isnull=True)
 
     def search(self, query: str) -> "OrganisationQuerySet":
         """Full-text search, best matches first: PostgreSQL's text search when the database is
@@ -92,10 +104,37 @@ class Organisation(models.Model):
     # 0002, PostgreSQL only).
     search_text = models.TextField(editable=False, blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("créée par"),
+    )
+    # In the public directory once confirmed. Organisations made by the staff, the demo or an
+    # import are confirmed when created; one registered through an application
+    # (``services.organisation_register``) starts unconfirmed until staff confirm it
+    # (``services.organisation_verify``). The migration confirmed every existing row.
+    verified_at = models.DateTimeField(
+        _("confirmée le"), null=True, blank=True, default=timezone.now
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmée par"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OrganisationQuerySet.as_manager()
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
 
     class Meta:
         verbose_name = _("organisation")

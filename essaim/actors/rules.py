@@ -1,38 +1,122 @@
-"""Who may do what with organisations (django-rules predicates, one readable place).
+"""Who may do what with organisations, on the one vocabulary (``essaim.accounts.permissions``).
 
-- Everyone, anonymous included, reads the directory and the public part of an organisation page.
-- Programme admins create and edit any organisation.
-- The organisation's own members (financer, engaged company, project holder, expert roles held in
-  that organisation) edit their own organisation, add its people and declare its partnerships.
-- The history of an organisation is shown to programme admins and to its own members.
+Organisations, their people and partnerships are shared — the directory (``docs/architecture.md``):
+
+- everyone, anonymous included, reads the directory and the public part of the page of a
+  *confirmed* organisation;
+- an organisation registered through an application starts *unconfirmed*: out of the public
+  directory (pages, search, API), seen only by its creator, its own members, the people of its
+  collectives and the staff of the programmes those collectives apply to — one of these staff
+  (or a superuser) confirms it;
+- programme admins (and superusers) create organisations, confirmed at once;
+- an organisation — its fields, people and partnerships — is changed by its own members (any role
+  held in that organisation) or a superuser, never by another organisation's people nor by
+  programme staff as such;
+- its history (which names its private people) is shown to those who may change it and to the
+  staff of the programmes its collectives apply to.
 """
 
 import rules
+from django.db.models import Q
 
-from essaim.accounts.models import Role
-from essaim.accounts.queries import has_role, scope_ids
+from essaim.accounts import permissions
 
-ORGANISATION_EDITOR_ROLES = [Role.FINANCER, Role.COMPANY, Role.PROJECT_HOLDER, Role.EXPERT]
+
+def _collective_members():
+    from essaim.actors.models import CollectiveMember
+
+    return CollectiveMember.objects.all()
+
+
+# The programmes an organisation is involved in: those its collectives' applications go to.
+APPLICATION_PROGRAMME = "collective__applications__call__programme"
+
+
+def programme_ids_of_organisation(organisation) -> set[int]:
+    """The programmes whose applications involve ``organisation`` (through the collectives it is
+    a member of); one query."""
+    return {
+        pk
+        for pk in organisation.collective_memberships.values_list(APPLICATION_PROGRAMME, flat=True)
+        if pk is not None
+    }
+
+
+def is_involved_staff(user, organisation) -> bool:
+    """Staff of a programme whose applications involve ``organisation`` (a superuser always)."""
+    staff = permissions.staff_programmes(user)
+    if not staff:
+        return False
+    return staff.every or bool(programme_ids_of_organisation(organisation) & staff.ids)
+
+
+def involved_organisations(scope):
+    """Ids (a subquery) of the organisations involved in the applications of ``scope``'s
+    programmes."""
+    return scope.filter(_collective_members(), APPLICATION_PROGRAMME).values("organisation_id")
+
+
+def visible_organisations_q(user) -> Q:
+    """The filter of ``Organisation.objects.visible_to(user)`` (no query of its own beyond the
+    user's memberships)."""
+    query = Q(verified_at__isnull=False)
+    if not permissions.is_signed_in(user):
+        return query
+    staff = permissions.staff_programmes(user)
+    if staff.every:
+        return Q()
+    query |= Q(created_by=user)
+    members = permissions.member_organisations(user)
+    if members:
+        query |= members.q("pk")
+    territories = permissions.territory_collectives(user)
+    if territories:
+        query |= Q(
+            pk__in=territories.filter(_collective_members(), "collective").values("organisation_id")
+        )
+    if staff:
+        query |= Q(pk__in=involved_organisations(staff))
+    return query
+
+
+def to_verify_q(user) -> Q | None:
+    """The unconfirmed organisations ``user`` may confirm (``None``: none at all)."""
+    staff = permissions.staff_programmes(user)
+    if not staff:
+        return None
+    query = Q(verified_at__isnull=True)
+    if not staff.every:
+        query &= Q(pk__in=involved_organisations(staff))
+    return query
 
 
 @rules.predicate
-def is_admin(user) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    return user.is_superuser or has_role(user, Role.PROGRAMME_ADMIN)
+def can_create_organisation(user) -> bool:
+    return permissions.is_programme_admin(user)
 
 
 @rules.predicate
-def is_member_of_organisation(user, organisation) -> bool:
-    if user is None or not user.is_authenticated or organisation is None:
-        return False
-    return organisation.pk in scope_ids(user, ORGANISATION_EDITOR_ROLES, "organisation")
+def can_edit_organisation(user, organisation) -> bool:
+    return organisation is not None and permissions.owns_organisation(user, organisation.pk)
 
 
-can_create_organisation = is_admin
-can_edit_organisation = is_admin | is_member_of_organisation
-can_view_organisation_history = is_admin | is_member_of_organisation
+@rules.predicate
+def can_verify_organisation(user, organisation) -> bool:
+    return (
+        organisation is not None
+        and organisation.verified_at is None
+        and is_involved_staff(user, organisation)
+    )
+
+
+@rules.predicate
+def can_view_organisation_history(user, organisation) -> bool:
+    return organisation is not None and (
+        can_edit_organisation(user, organisation) or is_involved_staff(user, organisation)
+    )
+
 
 rules.add_perm("actors.add_organisation", can_create_organisation)
 rules.add_perm("actors.change_organisation", can_edit_organisation)
+rules.add_perm("actors.verify_organisation", can_verify_organisation)
 rules.add_perm("actors.view_organisation_history", can_view_organisation_history)

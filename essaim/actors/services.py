@@ -7,10 +7,22 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from essaim.actors.models import Organisation, Partnership, PartnershipKind, Person
-from essaim.actors.rules import can_create_organisation, can_edit_organisation
+from essaim.accounts import permissions
+from essaim.actors.models import (
+    Organisation,
+    OrganisationKind,
+    Partnership,
+    PartnershipKind,
+    Person,
+)
+from essaim.actors.rules import (
+    can_create_organisation,
+    can_edit_organisation,
+    is_involved_staff,
+)
 from essaim.actors.search import organisation_index
 from essaim.core.services import changed_fields, history_record
 
@@ -56,13 +68,17 @@ def _check_fields(data: dict[str, Any]) -> None:
 
 @transaction.atomic
 def organisation_create(*, user, data: dict[str, Any]) -> Organisation:
-    """Create an organisation. Only programme admins may. Guarantees: valid SIREN/SIRET (check
-    digit, SIRET starting with the SIREN, unused SIRET), a known legal category, the search
+    """Create an organisation. Only programme admins (and superusers) may; it is in the directory
+    at once (confirmed by its creator). Guarantees: valid SIREN/SIRET (check digit, no
+    placeholder, SIRET starting with the SIREN, unused SIRET), a known legal category, the search
     columns filled, one "created" history row — or a ValidationError naming the fields."""
     if not can_create_organisation(user):
         raise PermissionDenied(_("Seule l'équipe du programme peut créer une organisation."))
     _check_fields(data)
-    organisation = Organisation(**_clean_identifiers(data))
+    now = timezone.now()
+    organisation = Organisation(
+        **_clean_identifiers(data), created_by=user, verified_at=now, verified_by=user
+    )
     organisation.full_clean()
     organisation.save()
     organisation_index([organisation])
@@ -76,10 +92,68 @@ def organisation_create(*, user, data: dict[str, Any]) -> Organisation:
 
 
 @transaction.atomic
+def organisation_register(
+    *, user, name: str, siret: str, kind: str = OrganisationKind.ASSOCIATION
+) -> Organisation:
+    """Register an organisation met through an application (a collective adds it by its SIRET).
+    It is *unconfirmed*: out of the public directory until the staff of a programme its
+    collective applies to confirm it (:func:`organisation_verify`); meanwhile its creator, the
+    collective's people and those staff see it. ``user`` is the applicant (``None``: not known
+    to the caller). Guarantees the validation of :func:`organisation_create`."""
+    if user is not None and not permissions.is_signed_in(user):
+        raise PermissionDenied(_("Connectez-vous pour ajouter une organisation."))
+    data = _clean_identifiers({"name": (name or "").strip(), "siret": siret, "kind": kind})
+    if not data["name"]:
+        raise ValidationError({"name": _("Indiquez le nom de l'organisation.")})
+    organisation = Organisation(**data, created_by=user, verified_at=None)
+    organisation.full_clean()
+    organisation.save()
+    organisation_index([organisation])
+    history_record(
+        obj=organisation,
+        user=user,
+        action="organisation_registered",
+        payload={"name": organisation.name, "siret": organisation.siret},
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_verify(*, user, organisation: Organisation) -> Organisation:
+    """Confirm an organisation registered through an application: it enters the public
+    directory. Only the staff of a programme whose applications involve it (or a superuser).
+    Guarantees: the row is locked, confirmed once (a second call is refused, naming the date),
+    one history row."""
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not is_involved_staff(user, locked):
+        raise PermissionDenied(
+            _(
+                "Seule l'équipe d'un programme auquel candidate un collectif de cette "
+                "organisation peut la confirmer."
+            )
+        )
+    if locked.verified_at is not None:
+        raise ValidationError(
+            {
+                "verified_at": _("Cette organisation est déjà confirmée (le %(date)s).")
+                % {"date": timezone.localtime(locked.verified_at).strftime("%d/%m/%Y")}
+            }
+        )
+    locked.verified_at = timezone.now()
+    locked.verified_by = user
+    locked.save(update_fields=["verified_at", "verified_by", "updated_at"])
+    history_record(
+        obj=locked, user=user, action="organisation_verified", payload={"name": locked.name}
+    )
+    organisation.verified_at, organisation.verified_by = locked.verified_at, user
+    return locked
+
+
+@transaction.atomic
 def organisation_update(*, user, organisation: Organisation, data: dict[str, Any]) -> Organisation:
-    """Change some fields of ``organisation``. Programme admins and the organisation's own
-    members may. Guarantees the same validation as creation; the history row lists every changed
-    field with its old and new value; nothing changed, nothing written."""
+    """Change some fields of ``organisation``. Its own members (or a superuser) may. Guarantees
+    the same validation as creation; the history row lists every changed field with its old and
+    new value; nothing changed, nothing written."""
     if not can_edit_organisation(user, organisation):
         raise PermissionDenied(_("Vous ne pouvez pas modifier cette organisation."))
     _check_fields(data)
@@ -114,7 +188,7 @@ def person_add(
     is_public: bool = False,
     account=None,
 ) -> Person:
-    """Attach a person to ``organisation`` (programme admins or its own members). A person is
+    """Attach a person to ``organisation`` (its own members or a superuser). A person is
     private unless ``is_public``: the public page shows only public people."""
     if not can_edit_organisation(user, organisation):
         raise PermissionDenied(_("Vous ne pouvez pas modifier cette organisation."))
@@ -150,10 +224,17 @@ def partnership_add(
     description: str = "",
 ) -> Partnership:
     """Declare "``source`` <kind> ``target``" (e.g. France Active Normandie is a member of France
-    Active). Who may edit either organisation may declare it. Both organisations' histories get
-    a row."""
+    Active). Who may edit either organisation may declare it, with an organisation they can see
+    (an unconfirmed one stays out of public pages). Both organisations' histories get a row."""
     if not (can_edit_organisation(user, source) or can_edit_organisation(user, target)):
         raise PermissionDenied(_("Vous ne pouvez modifier aucune de ces deux organisations."))
+    visible = set(
+        Organisation.objects.visible_to(user)
+        .filter(pk__in=[source.pk, target.pk])
+        .values_list("pk", flat=True)
+    )
+    if {source.pk, target.pk} - visible:
+        raise ValidationError({"target": _("Organisation introuvable.")})
     if source.pk == target.pk:
         raise ValidationError(
             {"target": _("Une organisation ne peut pas être partenaire d'elle-même.")}

@@ -6,6 +6,16 @@ app_name = "actors"
 urlpatterns = [
     path("", views.directory, name="directory"),
     path("organisations/nouvelle/", views.organisation_create, name="organisation_create"),
+    path(
+        "organisations/a-confirmer/",
+        views.organisations_to_verify,
+        name="organisations_to_verify",
+    ),
+    path(
+        "organisations/<int:pk>/confirmer/",
+        views.organisation_verify,
+        name="organisation_verify",
+    ),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path(
         "organisations/<int:pk>/modifier/",

@@ -7,13 +7,15 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from essaim.actors import services
+from essaim.actors import rules, services
 from essaim.actors.forms import DirectoryFilterForm, OrganisationForm, PartnershipForm, PersonForm
 from essaim.actors.models import Organisation
 from essaim.actors.rules import (
     can_create_organisation,
     can_edit_organisation,
+    can_verify_organisation,
     can_view_organisation_history,
 )
 from essaim.core.models import HistoryEvent
@@ -54,6 +56,9 @@ def directory(request):
     }
     if request.htmx and request.htmx.target == RESULTS_ID:
         return render(request, "actors/_directory_results.html", context)
+    # Programme staff: how many organisations met through applications wait for a confirmation.
+    verifies = rules.to_verify_q(request.user) is not None
+    context["to_verify_count"] = _to_verify(request.user).count() if verifies else None
     return render(request, "actors/directory.html", context)
 
 
@@ -66,11 +71,17 @@ def organisation_detail(request, pk: int):
     people = organisation.people.all()
     if not can_edit:
         people = people.filter(is_public=True)
-    partnerships_out = organisation.partnerships_out.select_related("target").order_by(
-        "started_on", "pk"
+    # Partners the visitor may not see (unconfirmed organisations) are left out.
+    visible = Organisation.objects.visible_to(request.user)
+    partnerships_out = (
+        organisation.partnerships_out.filter(target__in=visible)
+        .select_related("target")
+        .order_by("started_on", "pk")
     )
-    partnerships_in = organisation.partnerships_in.select_related("source").order_by(
-        "started_on", "pk"
+    partnerships_in = (
+        organisation.partnerships_in.filter(source__in=visible)
+        .select_related("source")
+        .order_by("started_on", "pk")
     )
     memberships = organisation.collective_memberships.select_related(
         "collective__perimeter"
@@ -91,6 +102,7 @@ def organisation_detail(request, pk: int):
             "memberships": memberships,
             "history": history,
             "can_edit": can_edit,
+            "can_verify": can_verify_organisation(request.user, organisation),
         },
     )
 
@@ -123,6 +135,51 @@ def organisation_create(request):
             messages.success(request, _("Organisation créée."))
             return redirect(organisation)
     return render(request, "actors/organisation_form.html", {"form": form, "organisation": None})
+
+
+def _to_verify(user):
+    query = rules.to_verify_q(user)
+    if query is None:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(query)
+
+
+def organisations_to_verify(request):
+    """The organisations registered through the applications of the user's programmes, waiting
+    for a confirmation (programme staff)."""
+    if rules.to_verify_q(request.user) is None:
+        raise PermissionDenied(_("Réservé à l'équipe des programmes."))
+    organisations = (
+        _to_verify(request.user)
+        .select_related("commune__region", "created_by")
+        .prefetch_related("collective_memberships__collective")
+        .order_by("created_at", "pk")
+    )
+    page_obj = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "actors/to_verify.html",
+        {"page_obj": page_obj, "organisations": page_obj.object_list},
+    )
+
+
+@require_POST
+def organisation_verify(request, pk: int):
+    """Confirm an organisation: it enters the public directory."""
+    organisation = get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk)
+    try:
+        services.organisation_verify(user=request.user, organisation=organisation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("« %(name)s » est confirmée : elle entre dans l'annuaire public.")
+            % {"name": organisation.name},
+        )
+    if request.POST.get("next") == "list":
+        return redirect("actors:organisations_to_verify")
+    return redirect(organisation)
 
 
 def organisation_update(request, pk: int):
@@ -172,7 +229,7 @@ def partnership_add(request, pk: int):
     organisation = get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk)
     if not can_edit_organisation(request.user, organisation):
         raise PermissionDenied(_("Vous ne pouvez pas modifier cette organisation."))
-    form = PartnershipForm(request.POST or None, organisation=organisation)
+    form = PartnershipForm(request.POST or None, organisation=organisation, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.partnership_add(user=request.user, **form.service_data())

@@ -268,10 +268,11 @@ def block_remove(*, user, application: Application, key: str, index: int) -> Non
 # -- collective: organisations --------------------------------------------------------------------
 
 
-def organisation_for_siret(*, siret: str, name: str = "") -> Organisation:
+def organisation_for_siret(*, siret: str, name: str = "", user=None) -> Organisation:
     """The organisation with this SIRET (or SIREN), or a new one named ``name`` once the SIRET
-    passes the check digit."""
-    from essaim.actors.search import organisation_index
+    passes the check digit — registered *unconfirmed* by ``user`` (out of the public directory
+    until the programme's staff confirm it: ``essaim.actors.services.organisation_register``)."""
+    from essaim.actors.services import organisation_register
 
     siret = "".join(str(siret).split())
     try:
@@ -288,13 +289,9 @@ def organisation_for_siret(*, siret: str, name: str = "") -> Organisation:
         raise ValidationError(
             {"name": _("Aucune organisation connue avec ce SIRET : indiquez son nom.")}
         )
-    organisation = Organisation(
-        name=name.strip(), siret=siret, siren=siret[:9], kind=OrganisationKind.ASSOCIATION
+    return organisation_register(
+        user=user, name=name.strip(), siret=siret, kind=OrganisationKind.ASSOCIATION
     )
-    organisation.full_clean()
-    organisation.save()
-    organisation_index([organisation])
-    return organisation
 
 
 @transaction.atomic

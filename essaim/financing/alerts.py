@@ -28,10 +28,12 @@ def _first_needs(project_ids) -> dict[int, Need]:
 
 def digest_lines(subscription: AlertSubscription, instruments, today=None) -> list[str]:
     """One line per (project, matching instrument) among ``instruments``."""
+    # Only the projects the subscriber may still see (a role ended, a project unpublished).
+    projects = Project.objects.visible_to(subscription.user)
     if subscription.project_id:
-        projects = Project.objects.filter(pk=subscription.project_id)
+        projects = projects.filter(pk=subscription.project_id)
     else:
-        projects = Project.objects.filter(collective_id=subscription.collective_id)
+        projects = projects.filter(collective_id=subscription.collective_id)
     ids = list(projects.values_list("pk", flat=True))
     if not ids or not instruments:
         return []

@@ -12,7 +12,7 @@ from essaim.api.auth import BearerOrSession
 from essaim.api.pagination import PageNumberPagination, paginate
 from essaim.core.inputs import SMALL_INT_MAX
 from essaim.core.money import Money
-from essaim.financing import services
+from essaim.financing import rules, services
 from essaim.financing.legal import LegalFamily
 from essaim.financing.models import FinancingRequest, Instrument, InstrumentKind
 from essaim.financing.workflow import RequestStatus
@@ -206,7 +206,7 @@ def _resolve_places(data: dict) -> dict:
 )
 def instrument_update(request, instrument_id: int, payload: InstrumentPatch):
     instrument = _instrument(request, instrument_id)
-    if not services.can_edit_instrument(request.user, instrument):
+    if not rules.can_edit_instrument(request.user, instrument):
         raise PermissionDenied(_("Vous ne pouvez modifier que les outils de votre structure."))
     data = payload.dict(exclude_unset=True)
     bands = data.pop("bands", None)
@@ -303,7 +303,8 @@ class RequestFilters(Schema):
     "/financing-requests",
     response=list[RequestOut],
     auth=BearerOrSession(),
-    summary="Requests: the holder's own, those sent to the financer's instruments, all for staff",
+    summary="Requests: the holder's and the territory's own, those sent to the financer's "
+    "instruments, those of the staff's programmes",
 )
 @paginate(PageNumberPagination, page_size=50)
 def request_list(request, filters: Query[RequestFilters]):
@@ -440,15 +441,16 @@ class GapsOut(Schema):
     "/financing-gaps",
     response=GapsOut,
     auth=BearerOrSession(),
-    summary="Open financing needs that no open instrument can meet (programme staff)",
+    summary="Open financing needs that no open instrument can meet (programme staff: their "
+    "programmes' projects; territory people: their territory's)",
 )
 def financing_gaps(request):
     from essaim.financing.matching import find_gaps
-    from essaim.projects.services import is_programme_staff
 
-    if not is_programme_staff(request.user):
-        raise PermissionDenied(_("Réservé à l'équipe du programme."))
-    report = find_gaps()
+    projects = rules.gap_projects(request.user)
+    if projects is None:
+        raise PermissionDenied(_("Réservé à l'équipe du programme et aux territoires."))
+    report = find_gaps(project_queryset=projects)
     return {
         "needs_checked": report.needs_checked,
         "instruments": report.instruments,

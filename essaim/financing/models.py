@@ -6,9 +6,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from essaim.accounts.models import Role
-from essaim.accounts.queries import scope_ids
 from essaim.core.money import MoneyField, money_checks
+from essaim.financing import rules
 from essaim.financing.legal import LegalFamily
 from essaim.financing.workflow import RequestStatus
 from essaim.projects.fields import CodeListField
@@ -37,24 +36,9 @@ class InstrumentQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def visible_to(self, user) -> "InstrumentQuerySet":
-        """Published instruments are public; a financer also sees its own unpublished ones."""
-        if user is not None and user.is_authenticated:
-            if user.is_superuser or scope_ids(
-                user, [Role.PROGRAMME_ADMIN, Role.INSTRUCTOR], "programme"
-            ):
-                return self
-            own = scope_ids(user, Role.FINANCER, "organisation")
-            if own:
-                return self.filter(models.Q(is_published=True) | models.Q(provider_id__in=own))
-        return self.published()
-
-    def editable_by(self, user) -> "InstrumentQuerySet":
-        """A financer keeps the instruments of its own organisation current (admins too)."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.is_superuser or scope_ids(user, Role.PROGRAMME_ADMIN, "programme"):
-            return self
-        return self.filter(provider_id__in=scope_ids(user, Role.FINANCER, "organisation"))
+        """Published instruments are public; an unpublished one is read by its financer, the
+        programme staff and superusers (``essaim.financing.rules``)."""
+        return self.filter(rules.instruments_visible_q(user))
 
 
 class Instrument(models.Model):
@@ -201,25 +185,11 @@ class TicketBand(models.Model):
 
 class FinancingRequestQuerySet(models.QuerySet):
     def visible_to(self, user) -> "FinancingRequestQuerySet":
-        """The holder organisation sees its projects' requests, a financer the requests sent to
-        its instruments, a territory's people its projects' requests, programme staff all."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.is_superuser or scope_ids(
-            user, [Role.PROGRAMME_ADMIN, Role.INSTRUCTOR], "programme"
-        ):
-            return self
-        query = models.Q(pk__in=[])
-        holders = scope_ids(user, Role.PROJECT_HOLDER, "organisation")
-        if holders:
-            query |= models.Q(project__holder_id__in=holders)
-        financers = scope_ids(user, Role.FINANCER, "organisation")
-        if financers:
-            query |= models.Q(instrument__provider_id__in=financers)
-        collectives = scope_ids(user, [Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER], "collective")
-        if collectives:
-            query |= models.Q(project__collective_id__in=collectives)
-        return self.filter(query)
+        """The holder organisation's project holders, the project's collective's people and the
+        instrument's financer see a request, and so do the staff of the programmes that own the
+        project (``Project.objects.of_programmes``) — nobody else (``essaim.financing.rules``)."""
+        query = rules.requests_visible_q(user)
+        return self.none() if query is None else self.filter(query)
 
 
 class FinancingRequest(models.Model):

@@ -11,11 +11,10 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from essaim.accounts.models import Membership, Role
-from essaim.accounts.queries import scope_ids
+from essaim.accounts.models import Role, User
 from essaim.core.notifications import notify
 from essaim.core.services import changed_fields, history_record
-from essaim.financing import workflow
+from essaim.financing import rules, workflow
 from essaim.financing.matching import (
     NO,
     RULES_BY_CODE,
@@ -33,8 +32,7 @@ from essaim.financing.models import (
 )
 from essaim.financing.workflow import RequestStatus
 from essaim.projects.models import Need, NeedKind, Project, Stage
-from essaim.projects.services import can_edit as can_edit_project
-from essaim.projects.services import is_programme_staff
+from essaim.projects.rules import can_edit_project
 
 INSTRUMENT_FIELDS = (
     "name",
@@ -68,11 +66,8 @@ DOCUMENT_EXTENSIONS = frozenset(
 
 
 def can_edit_instrument(user, instrument: Instrument) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser or scope_ids(user, Role.PROGRAMME_ADMIN, "programme"):
-        return True
-    return instrument.provider_id in scope_ids(user, Role.FINANCER, "organisation")
+    """Its financer organisation's members or a superuser (``essaim.financing.rules``)."""
+    return rules.can_edit_instrument(user, instrument)
 
 
 def validate_bands(bands: Sequence[dict]) -> list[dict]:
@@ -149,8 +144,9 @@ def _bands_of(instrument: Instrument) -> list[dict]:
 def instrument_create(
     *, user, provider, data: dict[str, Any], bands: Sequence[dict] = (), m2m: dict | None = None
 ) -> Instrument:
-    """Create an instrument of ``provider``: a financer of that organisation or a programme
-    admin. Bands are validated (min ≤ max); the history records the creation."""
+    """Create an instrument of ``provider``: a financer of that organisation or a superuser
+    (instruments are shared, kept by their financers). Bands are validated (min ≤ max); the
+    history records the creation."""
     probe = Instrument(provider=provider)
     if not can_edit_instrument(user, probe):
         raise PermissionDenied(_("Vous ne pouvez pas créer d'outil pour ce financeur."))
@@ -177,7 +173,7 @@ def instrument_update(
     bands: Sequence[dict] | None = None,
     m2m: dict | None = None,
 ) -> Instrument:
-    """Change an instrument's terms. Only its provider's financers (or a programme admin).
+    """Change an instrument's terms. Only its provider's financers (or a superuser).
     Requests already sent keep the terms they were sent under. Every change is in the history."""
     if not can_edit_instrument(user, instrument):
         raise PermissionDenied(_("Vous ne pouvez modifier que les outils de votre structure."))
@@ -241,11 +237,12 @@ def financing_request_send(
     need: Need | None = None,
     documents: Iterable = (),
 ) -> FinancingRequest:
-    """Send a request from ``project`` to ``instrument``. Guarantees: the user may act for the
-    project; the instrument is published and open; the amount is positive and not above the
+    """Send a request from ``project`` to ``instrument``. Guarantees: the user acts for the
+    project (a holder of its organisation or a person of its collective — not programme staff);
+    the instrument is published and open; the amount is positive and not above the
     instrument's maximum (the message names both); the request keeps a copy of the
     instrument's terms; the financer is told after the commit."""
-    if not can_edit_project(user, project):
+    if not rules.can_send_request(user, project):
         raise PermissionDenied(_("Vous ne pouvez pas envoyer de demande pour ce projet."))
     errors: dict[str, str] = {}
     if need is not None and (need.project_id != project.pk or need.kind != NeedKind.FINANCING):
@@ -319,34 +316,31 @@ def financing_request_send(
     return request
 
 
+def _active_members(role: Role, organisation_id: int):
+    """The people to tell (not a permission): active users holding ``role`` in the
+    organisation."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__role=role,
+            memberships__organisation_id=organisation_id,
+            memberships__ended_at__isnull=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
 def financers_of(organisation_id: int) -> list:
-    return [
-        m.user
-        for m in Membership.objects.active()
-        .filter(role=Role.FINANCER, organisation_id=organisation_id)
-        .select_related("user")
-    ]
+    return _active_members(Role.FINANCER, organisation_id)
 
 
 def holders_of(project: Project) -> list:
-    return [
-        m.user
-        for m in Membership.objects.active()
-        .filter(role=Role.PROJECT_HOLDER, organisation_id=project.holder_id)
-        .select_related("user")
-    ]
+    return _active_members(Role.PROJECT_HOLDER, project.holder_id)
 
 
 def can_act_as(user, request: FinancingRequest, actor: str) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if actor == workflow.Actor.FINANCER:
-        return user.is_superuser or request.instrument.provider_id in scope_ids(
-            user, Role.FINANCER, "organisation"
-        )
-    if actor == workflow.Actor.HOLDER:
-        return can_edit_project(user, request.project)
-    return False
+    return rules.can_act_as(user, request, actor)
 
 
 def request_allowed_transitions(request: FinancingRequest, user) -> list[workflow.Transition]:
@@ -366,9 +360,10 @@ def financing_request_transition(
     amount: int | None = None,
 ) -> FinancingRequest:
     """Take transition ``name`` on a request. Guarantees: the row is locked, the table allows
-    it from the current state, the user is the instrument's financer (or, to withdraw, the
-    project's holder), a grant has an amount (not above the request), a refusal a reason, and
-    the history gets one row — or nothing is written and an error says why."""
+    it from the current state, the user is the instrument's financer (or, to withdraw, a holder
+    of the project's organisation or a person of its collective), a grant has an amount (not
+    above the request), a refusal a reason, and the history gets one row — or nothing is
+    written and an error says why."""
     transition = workflow.BY_NAME.get(name)
     if transition is None:
         raise ValidationError({"transition": _("Action inconnue : « %(name)s ».") % {"name": name}})
@@ -477,8 +472,9 @@ def request_totals(queryset) -> dict[str, list[dict]]:
 
 @transaction.atomic
 def alert_subscribe(*, user, project: Project | None = None, collective=None) -> AlertSubscription:
-    """Subscribe ``user`` to new or changed instruments matching a project (its holders) or a
-    territory's projects (its people). Subscribing twice changes nothing."""
+    """Subscribe ``user`` to new or changed instruments matching a project (who may edit it) or
+    a territory's projects (its people, the staff of the programmes that own it). Subscribing
+    twice changes nothing."""
     if (project is None) == (collective is None):
         raise ValidationError({"project": _("Choisissez un projet ou un territoire.")})
     if project is not None:
@@ -486,8 +482,7 @@ def alert_subscribe(*, user, project: Project | None = None, collective=None) ->
             raise PermissionDenied(_("Vous ne pouvez pas suivre ce projet."))
         subscription, _created = AlertSubscription.objects.get_or_create(user=user, project=project)
     else:
-        allowed = scope_ids(user, [Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER], "collective")
-        if collective.pk not in allowed and not is_programme_staff(user):
+        if not rules.can_follow_collective(user, collective):
             raise PermissionDenied(_("Vous ne pouvez pas suivre ce territoire."))
         subscription, _created = AlertSubscription.objects.get_or_create(
             user=user, collective=collective

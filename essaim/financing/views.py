@@ -6,10 +6,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from essaim.accounts.models import Role
-from essaim.accounts.queries import scope_ids
+from essaim.accounts import permissions
 from essaim.actors.models import Collective
-from essaim.financing import services
+from essaim.financing import rules, services
 from essaim.financing.forms import (
     BandFormSet,
     InstrumentCreateForm,
@@ -27,10 +26,6 @@ from essaim.financing.models import (
 from essaim.financing.workflow import RequestStatus
 from essaim.projects.models import Project, Stage
 from essaim.projects.queries import history_rows
-from essaim.projects.services import can_edit as can_edit_project
-from essaim.projects.services import is_programme_staff
-
-TERRITORY_ROLES = [Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER]
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -43,20 +38,20 @@ def _errors_to_form(form, exc: ValidationError) -> None:
 
 @login_not_required
 def instrument_list(request):
-    instruments = (
+    instruments = list(
         Instrument.objects.visible_to(request.user)
         .select_related("provider")
         .prefetch_related("bands")
         .order_by("name")
     )
-    editable = set(Instrument.objects.editable_by(request.user).values_list("pk", flat=True))
+    editable = {i.pk for i in instruments if rules.can_edit_instrument(request.user, i)}
     return render(
         request,
         "financing/instrument_list.html",
         {
             "instruments": instruments,
             "editable": editable,
-            "can_create": request.user.is_authenticated and _providers(request.user).exists(),
+            "can_create": rules.can_create_instruments(request.user),
         },
     )
 
@@ -117,16 +112,6 @@ def instrument_edit(request, pk: int):
     )
 
 
-def _providers(user):
-    from essaim.actors.models import Organisation
-
-    if user.is_superuser or scope_ids(user, Role.PROGRAMME_ADMIN, "programme"):
-        return Organisation.objects.order_by("name")
-    return Organisation.objects.filter(
-        pk__in=scope_ids(user, Role.FINANCER, "organisation")
-    ).order_by("name")
-
-
 def _band_rows(bands) -> list[dict]:
     return [
         {"stage": b["stage"], "min_amount": b["min_amount"], "max_amount": b["max_amount"]}
@@ -138,9 +123,9 @@ def _band_rows(bands) -> list[dict]:
 
 
 def instrument_create(request):
-    providers = _providers(request.user)
-    if not providers.exists():
+    if not rules.can_create_instruments(request.user):
         raise PermissionDenied(_("Réservé aux financeurs."))
+    providers = rules.providers_for(request.user)
     form = InstrumentCreateForm(request.POST or None, providers=providers)
     bands = BandFormSet(request.POST or None, prefix="bands")
     if request.method == "POST" and form.is_valid() and bands.is_valid():
@@ -189,7 +174,7 @@ def matches(request, project_pk: int):
             "needs": needs,
             "need": need,
             "result": result,
-            "can_request": can_edit_project(request.user, project),
+            "can_request": rules.can_send_request(request.user, project),
         },
     )
 
@@ -199,7 +184,7 @@ def request_create(request, project_pk: int, instrument_pk: int):
     instrument = get_object_or_404(
         Instrument.objects.published().select_related("provider"), pk=instrument_pk
     )
-    if not can_edit_project(request.user, project):
+    if not rules.can_send_request(request.user, project):
         raise PermissionDenied(_("Vous ne pouvez pas envoyer de demande pour ce projet."))
     initial = {}
     first = project.needs.filter(kind="financing", status="open").order_by("pk").first()
@@ -359,16 +344,10 @@ def request_transition(request, pk: int):
 
 
 def gaps(request):
-    """Needs no open instrument can meet, per territory, stage and amount (programme staff and,
-    for their own territory, its people)."""
-    collectives = scope_ids(
-        request.user, [Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER], "collective"
-    )
-    if is_programme_staff(request.user):
-        projects = None
-    elif collectives:
-        projects = Project.objects.filter(collective_id__in=collectives)
-    else:
+    """Needs no open instrument can meet, per territory, stage and amount: the projects of the
+    user's programmes (programme staff) and of their own territories (its people)."""
+    projects = rules.gap_projects(request.user)
+    if projects is None:
         raise PermissionDenied(_("Réservé à l'équipe du programme et aux territoires."))
     report = find_gaps(project_queryset=projects)
     rows = report.by_territory()
@@ -396,8 +375,8 @@ def alerts(request):
     subscriptions = AlertSubscription.objects.filter(user=request.user).select_related(
         "project", "collective"
     )
-    collectives = Collective.objects.filter(
-        pk__in=scope_ids(request.user, [Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER], "collective")
+    collectives = permissions.territory_collectives(request.user).filter(
+        Collective.objects.all(), "pk"
     )
     return render(
         request,

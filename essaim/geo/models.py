@@ -5,6 +5,7 @@ Containment is materialised: ``PerimeterCommune`` lists every commune of every p
 query. It is rebuilt by ``essaim.geo.services`` whenever a perimeter's units change.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -119,6 +120,16 @@ class Perimeter(models.Model):
     description = models.TextField(_("description"), blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     commune_count = models.PositiveIntegerField(_("nombre de communes"), default=0)
+    # Who built it (``None``: the system — reference loads, demo data — or older rows): with the
+    # labels that use it, decides who may change it (``essaim.geo.rules``).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("créé par"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

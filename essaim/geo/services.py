@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from essaim.core.services import changed_fields, history_record
+from essaim.geo import rules
 from essaim.geo.models import (
     Commune,
     Departement,
@@ -283,10 +284,15 @@ class Unit:
         return {"kind": self.kind, "code": self.code, "excluded": self.excluded}
 
 
-def _check_can_manage(user) -> None:
+def _check_can_create(user) -> None:
     # ``user=None`` is the system (reference loads, demo data); people need the permission.
-    if user is not None and not user.has_perm("geo.manage_perimeters"):
-        raise PermissionDenied(_("Seule l'équipe du programme peut modifier les périmètres."))
+    if user is not None and not rules.can_create_perimeter(user):
+        raise PermissionDenied(_("Seule l'équipe d'un programme peut créer des périmètres."))
+
+
+def _check_can_change(user, perimeter: Perimeter) -> None:
+    if user is not None and not rules.can_change_perimeter(user, perimeter):
+        raise PermissionDenied(rules.change_refusal(perimeter))
 
 
 UNIT_MODELS: dict[str, tuple[type[models.Model], str]] = {
@@ -347,10 +353,11 @@ def perimeter_create(
 ) -> Perimeter:
     """Create a perimeter from official units and materialise its communes.
 
-    Guarantees: the units exist in the reference; the slug (default ``slugify(name)``) is free;
-    ``PerimeterCommune``, ``population`` and ``commune_count`` are filled; one history event.
+    Guarantees: only programme staff (or the system, ``user=None``) create; the units exist in the
+    reference; the slug (default ``slugify(name)``) is free; ``PerimeterCommune``, ``population``
+    and ``commune_count`` are filled; ``created_by`` names the creator; one history event.
     """
-    _check_can_manage(user)
+    _check_can_create(user)
     name = name.strip()
     slug = slug or slugify(name)
     errors = {}
@@ -365,7 +372,12 @@ def perimeter_create(
     if errors:
         raise ValidationError(errors)
     cleaned = _clean_units(units)
-    perimeter = Perimeter.objects.create(name=name, slug=slug, description=description)
+    perimeter = Perimeter.objects.create(
+        name=name,
+        slug=slug,
+        description=description,
+        created_by=user if user is not None and user.is_authenticated else None,
+    )
     PerimeterUnit.objects.bulk_create(
         PerimeterUnit(perimeter=perimeter, kind=u.kind, code=u.code, excluded=u.excluded)
         for u in cleaned
@@ -396,8 +408,11 @@ def perimeter_update(
 ) -> bool:
     """Change a perimeter's name, description and/or units; rebuild its communes when the units
     changed. Returns False (and writes nothing) when nothing differs. One history event per
-    call that changes something, with the old and new values."""
-    _check_can_manage(user)
+    call that changes something, with the old and new values.
+
+    Only its creator or a superuser may; once a label uses the perimeter, only the admins of the
+    labels' programmes (and a superuser) — ``essaim.geo.rules``. The system (``user=None``) may."""
+    _check_can_change(user, perimeter)
     data = {}
     if name is not None:
         if not name.strip():

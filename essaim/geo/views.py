@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from essaim.core.models import HistoryEvent
+from essaim.geo import rules
 from essaim.geo.forms import PerimeterForm, units_to_text
 from essaim.geo.models import Perimeter, UnitKind
 from essaim.geo.queries import communes_of, units_search, units_with_names
@@ -33,7 +34,7 @@ def perimeter_list(request):
         {
             "page_obj": page_obj,
             "perimeters": page_obj.object_list,
-            "can_manage": request.user.has_perm("geo.manage_perimeters"),
+            "can_create": rules.can_create_perimeter(request.user),
         },
     )
 
@@ -48,8 +49,10 @@ def perimeter_detail(request, slug: str):
     paginator.count = perimeter.commune_count  # materialised: saves a COUNT over the communes
     page_obj = paginator.get_page(request.GET.get("page"))
     units = units_with_names(perimeter)
+    can_change = rules.can_change_perimeter(request.user, perimeter)
     history = None
-    if request.user.has_perm("geo.manage_perimeters"):
+    # ``can_view_perimeter_history``, without asking twice who may change it.
+    if can_change or rules.can_create_perimeter(request.user):
         history = list(HistoryEvent.objects.for_object(perimeter).select_related("actor"))
     return render(
         request,
@@ -67,14 +70,14 @@ def perimeter_detail(request, slug: str):
                 .order_by("granted_on")
             ),
             "history": history,
-            "can_manage": history is not None,
+            "can_change": can_change,
         },
     )
 
 
-def _check_can_manage(request) -> None:
-    if not request.user.has_perm("geo.manage_perimeters"):
-        raise PermissionDenied(_("Seule l'équipe du programme peut modifier les périmètres."))
+def _check_can_create(request) -> None:
+    if not rules.can_create_perimeter(request.user):
+        raise PermissionDenied(_("Seule l'équipe d'un programme peut créer des périmètres."))
 
 
 def _copy_errors(form: PerimeterForm, error: ValidationError) -> None:
@@ -85,7 +88,7 @@ def _copy_errors(form: PerimeterForm, error: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def perimeter_create_view(request):
     """The programme team builds a perimeter from official units (picked with the unit search)."""
-    _check_can_manage(request)
+    _check_can_create(request)
     form = PerimeterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -105,8 +108,10 @@ def perimeter_create_view(request):
 
 @require_http_methods(["GET", "POST"])
 def perimeter_update_view(request, slug: str):
-    _check_can_manage(request)
+    """Its creator (or, once labelled, the admins of the labels' programmes) changes it."""
     perimeter = get_object_or_404(Perimeter.objects.visible_to(request.user), slug=slug)
+    if not rules.can_change_perimeter(request.user, perimeter):
+        raise PermissionDenied(rules.change_refusal(perimeter))
     initial = {
         "name": perimeter.name,
         "description": perimeter.description,

@@ -4,13 +4,13 @@ The taxonomies (domains, publics, methods) are small and fixed, in the spirit of
 des innovations sociales; they are stored as code lists (see ``fields.CodeListField``).
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from essaim.accounts.models import Role
-from essaim.accounts.queries import scope_ids
+from essaim.accounts import permissions
 from essaim.core.money import MoneyField, money_checks
 from essaim.projects.fields import CodeListField
 
@@ -63,25 +63,92 @@ class Method(models.TextChoices):
     EXPERIMENTATION = "experimentation", _("expérimentation")
 
 
+def _applications():
+    # Read through the app registry: projects come before applications and labels in the flow.
+    return apps.get_model("applications", "Application").objects.all()
+
+
+def _labels():
+    return apps.get_model("labels", "Label").objects.all()
+
+
+def programmes_q(programme_ids) -> models.Q:
+    """Projects owned by the programmes ``programme_ids``: their collective applied to one of
+    them, or their territory is that of one of their applications or labels (subqueries, no
+    query of its own)."""
+    applications = _applications().filter(call__programme_id__in=programme_ids)
+    labels = _labels().filter(programme_id__in=programme_ids)
+    return (
+        models.Q(collective_id__in=applications.values("collective_id"))
+        | models.Q(perimeter_id__in=applications.values("perimeter_id"))
+        | models.Q(perimeter_id__in=labels.values("perimeter_id"))
+    )
+
+
+def programme_ids_of_territory(*, perimeter_id: int | None, collective_id: int | None) -> set:
+    """The programmes that own a project of this territory and collective: those whose
+    applications or labels cover them (one query; none without a territory)."""
+    if perimeter_id is None and collective_id is None:
+        return set()
+    criteria = models.Q(pk__in=[])
+    if collective_id is not None:
+        criteria |= models.Q(collective_id=collective_id)
+    if perimeter_id is not None:
+        criteria |= models.Q(perimeter_id=perimeter_id)
+    programmes = (
+        _applications().filter(criteria).order_by().values_list("call__programme_id", flat=True)
+    )
+    if perimeter_id is not None:
+        labels = _labels().filter(perimeter_id=perimeter_id).order_by()
+        programmes = programmes.union(labels.values_list("programme_id", flat=True)).order_by()
+    return set(programmes)
+
+
+def programme_ids_of(project) -> set:
+    """The programmes that own ``project`` (``docs/architecture.md``)."""
+    return programme_ids_of_territory(
+        perimeter_id=project.perimeter_id, collective_id=project.collective_id
+    )
+
+
 class ProjectQuerySet(models.QuerySet):
-    def editable_by(self, user) -> "ProjectQuerySet":
-        """Projects ``user`` may change: holders of the holder organisation, people of the
-        project's territory collective, programme staff."""
-        if user is None or not user.is_authenticated:
+    def of_programmes(self, scope) -> "ProjectQuerySet":
+        """Projects owned by the programmes of ``scope`` (a ``permissions.Scope``): their
+        territory or collective is covered by the programmes' applications or labels. The one
+        definition of "the programme's projects", for pages, API, exports and financing."""
+        if scope.every:
+            return self.all()
+        if not scope:
             return self.none()
-        if user.is_superuser or scope_ids(
-            user, [Role.PROGRAMME_ADMIN, Role.INSTRUCTOR], "programme"
-        ):
-            return self
-        holders = scope_ids(user, Role.PROJECT_HOLDER, "organisation")
-        collectives = scope_ids(user, [Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER], "collective")
-        return self.filter(
-            models.Q(holder_id__in=holders) | models.Q(collective_id__in=collectives)
-        )
+        return self.filter(programmes_q(scope.sorted()))
+
+    def editable_by(self, user) -> "ProjectQuerySet":
+        """Projects ``user`` may change: the holder organisation's project holders, the people of
+        the project's collective, the staff of the programmes that own it (``of_programmes``)."""
+        if not permissions.is_signed_in(user):
+            return self.none()
+        staff = permissions.staff_programmes(user)
+        if staff.every:
+            return self.all()
+        parts = []
+        holders = permissions.holder_organisations(user)
+        if holders:
+            parts.append(holders.q("holder"))
+        territories = permissions.territory_collectives(user)
+        if territories:
+            parts.append(territories.q("collective"))
+        if staff:
+            parts.append(programmes_q(staff.sorted()))
+        if not parts:
+            return self.none()
+        query = parts[0]
+        for part in parts[1:]:
+            query |= part
+        return self.filter(query)
 
     def visible_to(self, user) -> "ProjectQuerySet":
         """Published projects are public; an unpublished one only to those who may edit it."""
-        if user is None or not user.is_authenticated:
+        if not permissions.is_signed_in(user):
             return self.filter(is_published=True)
         editable = self.editable_by(user)
         if editable.query.is_empty():

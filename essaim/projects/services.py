@@ -8,11 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from essaim.accounts.models import Role
-from essaim.accounts.queries import scope_ids
 from essaim.core.services import changed_fields, history_record
 from essaim.core.text import normalise
 from essaim.projects.models import Need, NeedKind, NeedStatus, Project
+from essaim.projects.rules import can_edit_project, can_hold
 
 EDITABLE_FIELDS = (
     "title",
@@ -35,29 +34,6 @@ EDITABLE_FIELDS = (
 def fold(text: str) -> str:
     """Lower-case ASCII words, for the accent-blind search fallback."""
     return " ".join(normalise(text).split())
-
-
-def is_programme_staff(user) -> bool:
-    return bool(
-        user.is_superuser or scope_ids(user, [Role.PROGRAMME_ADMIN, Role.INSTRUCTOR], "programme")
-    )
-
-
-def can_hold(user, *, holder_id: int | None, collective_id: int | None) -> bool:
-    """Whether ``user`` may write a project of organisation ``holder_id`` in ``collective_id``:
-    a project holder of the organisation, a person of the collective, or programme staff."""
-    if user is None or not user.is_authenticated:
-        return False
-    if is_programme_staff(user):
-        return True
-    if holder_id and holder_id in scope_ids(user, Role.PROJECT_HOLDER, "organisation"):
-        return True
-    collectives = scope_ids(user, [Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER], "collective")
-    return bool(collective_id and collective_id in collectives)
-
-
-def can_edit(user, project: Project) -> bool:
-    return can_hold(user, holder_id=project.holder_id, collective_id=project.collective_id)
 
 
 def _validate(project: Project) -> None:
@@ -102,11 +78,18 @@ def _apply(project: Project, data: dict[str, Any]) -> None:
 
 @transaction.atomic
 def project_create(*, user, holder, data: dict[str, Any], communes=()) -> Project:
-    """Create a project for organisation ``holder``. Guarantees: the user may act for the holder
-    or the project's territory, every field is valid (errors name the field), the communes are
-    set, and the history gets a "created" row."""
+    """Create a project for organisation ``holder``. Guarantees: the user is a project holder
+    of ``holder``, a person of the chosen collective, or staff of a programme that owns the
+    chosen territory or collective (``essaim.projects.rules``); every field is valid (errors name
+    the field); the communes are set; the history gets a "created" row."""
     collective = data.get("collective")
-    if not can_hold(user, holder_id=holder.pk, collective_id=collective.pk if collective else None):
+    perimeter = data.get("perimeter") or (collective.perimeter if collective else None)
+    if not can_hold(
+        user,
+        holder_id=holder.pk,
+        collective_id=collective.pk if collective else None,
+        perimeter_id=perimeter.pk if perimeter else None,
+    ):
         raise PermissionDenied(_("Vous ne pouvez pas créer de projet pour cette structure."))
     project = Project(holder=holder, created_by=user)
     _apply(project, data)
@@ -120,13 +103,14 @@ def project_create(*, user, holder, data: dict[str, Any], communes=()) -> Projec
 
 @transaction.atomic
 def project_update(*, user, project: Project, data: dict[str, Any], communes=None) -> Project:
-    """Change a project. Only the people who may edit it; the history records what changed."""
-    if not can_edit(user, project):
+    """Change a project. Only the people who may edit it (``essaim.projects.rules``), and only
+    into a territory they may still edit; the history records what changed."""
+    if not can_edit_project(user, project):
         raise PermissionDenied(_("Vous ne pouvez pas modifier ce projet."))
     project = Project.objects.select_for_update().get(pk=project.pk)
     changes = changed_fields(project, {k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     _apply(project, data)
-    if not can_edit(user, project):
+    if not can_edit_project(user, project):
         raise PermissionDenied(_("Vous ne pouvez pas rattacher ce projet à ce territoire."))
     _validate(project)
     project.save()
@@ -144,7 +128,7 @@ def project_update(*, user, project: Project, data: dict[str, Any], communes=Non
 @transaction.atomic
 def need_add(*, user, project: Project, kind: str, purpose: str, amount: int | None = None) -> Need:
     """Add a need. A financing need must state a positive amount."""
-    if not can_edit(user, project):
+    if not can_edit_project(user, project):
         raise PermissionDenied(_("Vous ne pouvez pas modifier ce projet."))
     errors = {}
     if kind not in NeedKind.values:
@@ -172,7 +156,7 @@ def need_add(*, user, project: Project, kind: str, purpose: str, amount: int | N
 
 @transaction.atomic
 def need_set_status(*, user, need: Need, status: str) -> Need:
-    if not can_edit(user, need.project):
+    if not can_edit_project(user, need.project):
         raise PermissionDenied(_("Vous ne pouvez pas modifier ce projet."))
     if status not in NeedStatus.values:
         raise ValidationError({"status": _("État inconnu : « %(value)s ».") % {"value": status}})
@@ -188,14 +172,3 @@ def need_set_status(*, user, need: Need, status: str) -> Need:
         payload={"need": need.pk},
     )
     return need
-
-
-def can_create_any(user) -> bool:
-    """Whether ``user`` may create a project at all (holder, territory person or staff)."""
-    if user is None or not user.is_authenticated:
-        return False
-    return bool(
-        is_programme_staff(user)
-        or scope_ids(user, Role.PROJECT_HOLDER, "organisation")
-        or scope_ids(user, [Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER], "collective")
-    )

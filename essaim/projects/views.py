@@ -7,10 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from essaim.accounts.models import Role
-from essaim.accounts.queries import scope_ids
+from essaim.accounts import permissions
 from essaim.actors.models import Organisation
-from essaim.projects import queries, services
+from essaim.projects import queries, rules, services
 from essaim.projects.forms import DirectoryForm, NeedForm, ProjectForm
 from essaim.projects.models import NeedStatus, Project
 
@@ -43,7 +42,7 @@ def directory(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "can_create": services.can_create_any(request.user),
+            "can_create": rules.can_create_any(request.user),
         },
     )
 
@@ -60,7 +59,7 @@ def _project(request, pk: int) -> Project:
 @login_not_required
 def detail(request, pk: int):
     project = _project(request, pk)
-    can_edit = services.can_edit(request.user, project)
+    can_edit = rules.can_edit_project(request.user, project)
     context = {
         "project": project,
         "needs": list(project.needs.all()),
@@ -83,19 +82,21 @@ def detail(request, pk: int):
 
 
 def _holders(user):
-    if services.is_programme_staff(user):
+    """The organisations ``user`` may create a project for: any, for programme staff (the
+    territory they choose must be their programme's: the service checks it); otherwise their own
+    and their collectives' organisations."""
+    if permissions.staff_programmes(user):
         return Organisation.objects.order_by("name")
     from django.db.models import Q
 
-    collectives = scope_ids(user, [Role.TERRITORY_LEAD, Role.TERRITORY_MEMBER], "collective")
-    return (
-        Organisation.objects.filter(
-            Q(pk__in=scope_ids(user, Role.PROJECT_HOLDER, "organisation"))
-            | Q(collective_memberships__collective_id__in=collectives)
-        )
-        .distinct()
-        .order_by("name")
-    )
+    query = Q(pk__in=[])
+    holders = permissions.holder_organisations(user)
+    if holders:
+        query |= holders.q("pk")
+    territories = permissions.territory_collectives(user)
+    if territories:
+        query |= territories.q("collective_memberships__collective")
+    return Organisation.objects.filter(query).distinct().order_by("name")
 
 
 def _save(request, form, project=None):
@@ -113,7 +114,7 @@ def _save(request, form, project=None):
 
 
 def create(request):
-    if not services.can_create_any(request.user):
+    if not rules.can_create_any(request.user):
         raise PermissionDenied(_("Vous ne pouvez pas créer de projet."))
     form = ProjectForm(request.POST or None, holders=_holders(request.user))
     if request.method == "POST" and form.is_valid():
@@ -126,7 +127,7 @@ def create(request):
 
 def edit(request, pk: int):
     project = _project(request, pk)
-    if not services.can_edit(request.user, project):
+    if not rules.can_edit_project(request.user, project):
         raise PermissionDenied(_("Vous ne pouvez pas modifier ce projet."))
     form = ProjectForm(request.POST or None, instance=Project.objects.get(pk=project.pk))
     if request.method == "POST" and form.is_valid():
@@ -140,7 +141,7 @@ def edit(request, pk: int):
 @require_POST
 def need_add(request, pk: int):
     project = _project(request, pk)
-    if not services.can_edit(request.user, project):
+    if not rules.can_edit_project(request.user, project):
         raise PermissionDenied(_("Vous ne pouvez pas modifier ce projet."))
     form = NeedForm(request.POST)
     if form.is_valid():

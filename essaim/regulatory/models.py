@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from essaim.regulatory import rules
 from essaim.regulatory.workflow import (
     ExperimentationState,
     Outcome,
@@ -65,19 +66,14 @@ class Channel(models.TextChoices):
 class TicketQuerySet(models.QuerySet):
     def visible_to(self, user) -> "TicketQuerySet":
         """Officers see the tickets of their programmes; an author sees their own; a project
-        holder also sees the tickets of their organisations."""
-        from essaim.accounts.models import Role
-        from essaim.accounts.queries import scope_ids
+        holder also sees the tickets of their organisations (``essaim.regulatory.rules``)."""
+        query = rules.tickets_visible_q(user)
+        return self.none() if query is None else self.filter(query)
 
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        programmes = scope_ids(user, [Role.SINGLE_WINDOW_OFFICER], "programme")
-        organisations = scope_ids(user, [Role.PROJECT_HOLDER], "organisation")
-        return self.filter(
-            Q(programme_id__in=programmes) | Q(author=user) | Q(organisation_id__in=organisations)
-        )
+    def authored_by(self, user) -> "TicketQuerySet":
+        """The tickets ``user`` sent or that concern their organisations ("my tickets")."""
+        query = rules.authored_tickets_q(user)
+        return self.none() if query is None else self.filter(query)
 
     def overdue(self, now=None) -> "TicketQuerySet":
         now = now or timezone.now()
@@ -471,22 +467,10 @@ class ImapCursor(models.Model):
 
 class ExperimentationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ExperimentationQuerySet":
-        from essaim.accounts.models import Role
-        from essaim.accounts.queries import scope_ids
-
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        programmes = scope_ids(
-            user, [Role.SINGLE_WINDOW_OFFICER, Role.PROGRAMME_ADMIN], "programme"
-        )
-        organisations = scope_ids(user, [Role.PROJECT_HOLDER], "organisation")
-        return self.filter(
-            Q(call__programme_id__in=programmes)
-            | Q(applicant=user)
-            | Q(organisation_id__in=organisations)
-        )
+        """The officers and admins of the call's programme, the applicant and the project
+        holders of its organisation (``essaim.regulatory.rules``)."""
+        query = rules.experimentations_visible_q(user)
+        return self.none() if query is None else self.filter(query)
 
 
 class ExperimentationRequest(models.Model):

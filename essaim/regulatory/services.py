@@ -17,10 +17,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from essaim.accounts.models import Role, User
-from essaim.accounts.queries import has_role, scope_ids
 from essaim.calls.models import Call, CallKind, CallPurpose
 from essaim.core.notifications import notify
 from essaim.core.services import history_record
+from essaim.regulatory import rules as access
 from essaim.regulatory import search, workflow
 from essaim.regulatory.models import (
     Channel,
@@ -45,31 +45,20 @@ PENDING_TTL = timedelta(days=7)
 
 
 # --- Permissions ------------------------------------------------------------------------------
+# Decided in ``essaim.regulatory.rules`` (imported as ``access``); these names stay here for the
+# callers (views, API, the e-mail intake and the quarantine).
 
 
 def is_officer_for(user, programme_id: int) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return programme_id in scope_ids(user, [Role.SINGLE_WINDOW_OFFICER], "programme")
+    return access.is_officer_for(user, programme_id)
 
 
 def is_officer(user) -> bool:
-    return bool(user and user.is_authenticated) and (
-        user.is_superuser or has_role(user, [Role.SINGLE_WINDOW_OFFICER])
-    )
+    return access.is_officer(user)
 
 
 def is_author(user, ticket: Ticket) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if ticket.author_id == user.pk:
-        return True
-    return bool(
-        ticket.organisation_id
-        and ticket.organisation_id in scope_ids(user, [Role.PROJECT_HOLDER], "organisation")
-    )
+    return access.is_author(user, ticket)
 
 
 def can_act(user, ticket: Ticket, actor: str) -> bool:
@@ -329,11 +318,11 @@ def ticket_create(
     if author is None and not author_email:
         raise ValidationError({"author_email": _("Une adresse électronique est nécessaire.")})
     if organisation is None and author is not None:
-        held = sorted(scope_ids(author, [Role.PROJECT_HOLDER], "organisation"))
-        if held:
+        held = access.default_organisation_id(author)
+        if held is not None:
             from essaim.actors.models import Organisation
 
-            organisation = Organisation.objects.filter(pk=held[0]).first()
+            organisation = Organisation.objects.filter(pk=held).first()
     received_at = received_at or timezone.now()
     ticket = Ticket(
         programme=programme,
@@ -786,7 +775,8 @@ def ticket_to_experimentation(
 
 
 def experimentation_actions(request: ExperimentationRequest, user) -> list[workflow.Transition]:
-    if not is_officer_for(user, request.call.programme_id):
+    """The transitions ``user`` may take now: the officers and admins of the call's programme."""
+    if not access.can_handle_experimentation(user, request):
         return []
     return workflow.experimentation_transitions_from(request.state)
 
@@ -803,15 +793,16 @@ def experimentation_transition(
     granted_perimeter=None,
     evaluation_dates=(),
 ) -> ExperimentationRequest:
-    """Take transition ``name``. Granting needs the derogation's dates, its territory and at
-    least one evaluation date within them; refusing, evaluating and abandoning need a comment."""
+    """Take transition ``name`` (the officers and admins of the call's programme). Granting needs
+    the derogation's dates, its territory and at least one evaluation date within them;
+    refusing, evaluating and abandoning need a comment."""
     transition = workflow.EXPERIMENTATION_BY_NAME.get(name)
     if transition is None:
         raise ValidationError({"transition": _("Action inconnue : « %(name)s ».") % {"name": name}})
     locked = (
         ExperimentationRequest.objects.select_for_update().select_related("call").get(pk=request.pk)
     )
-    if not is_officer_for(user, locked.call.programme_id):
+    if not access.can_handle_experimentation(user, locked):
         raise PermissionDenied(_("Vous n'avez pas le droit de faire cette action."))
     if locked.state not in transition.source:
         raise ValidationError(
@@ -963,8 +954,9 @@ def article_publish(
     rule_level: str = "",
 ) -> KnowledgeArticle:
     """Publish (or update) the anonymised question and answer of a resolved ticket whose author
-    agreed. Refuses text that still holds an e-mail address or a phone number."""
-    if not is_officer_for(user, ticket.programme_id):
+    agreed (the officers of the ticket's programme). Refuses text that still holds an e-mail
+    address or a phone number."""
+    if not access.can_publish_article(user, ticket):
         raise PermissionDenied(_("Vous n'avez pas le droit de faire cette action."))
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     errors = {}
@@ -1015,9 +1007,7 @@ def article_publish(
 
 @transaction.atomic
 def article_unpublish(*, article: KnowledgeArticle, user) -> KnowledgeArticle:
-    if article.ticket_id and not is_officer_for(user, article.ticket.programme_id):
-        raise PermissionDenied(_("Vous n'avez pas le droit de faire cette action."))
-    if not article.ticket_id and not is_officer(user):
+    if not access.can_unpublish_article(user, article):
         raise PermissionDenied(_("Vous n'avez pas le droit de faire cette action."))
     article.is_published = False
     article.save(update_fields=["is_published"])

@@ -6,17 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from essaim.accounts.models import Role
-from essaim.accounts.queries import scope_ids
 from essaim.calls.models import Programme
 from essaim.core.models import HistoryEvent
-from essaim.regulatory import forms, queries, services, views_mail
+from essaim.regulatory import forms, queries, rules, services, views_mail
 from essaim.regulatory.models import (
     ExperimentationRequest,
     KnowledgeArticle,
@@ -36,9 +33,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 
 
 def _officer_programmes(user) -> set[int]:
-    if user.is_superuser:
-        return set(Programme.objects.values_list("pk", flat=True))
-    return scope_ids(user, [Role.SINGLE_WINDOW_OFFICER], "programme")
+    return rules.officer_programme_ids(user)
 
 
 def _require_officer(user) -> set[int]:
@@ -68,7 +63,7 @@ def home(request):
             "programme": programme,
             "figures": queries.public_figures(),
             "latest": queries.published_articles()[:5],
-            "is_officer": services.is_officer(request.user),
+            "is_officer": rules.is_officer(request.user),
         },
     )
 
@@ -179,10 +174,7 @@ def ticket_confirm(request, token: str):
 
 
 def my_tickets(request):
-    organisations = scope_ids(request.user, [Role.PROJECT_HOLDER], "organisation")
-    tickets = Ticket.objects.filter(
-        Q(author=request.user) | Q(organisation_id__in=organisations)
-    ).select_related("perimeter")
+    tickets = Ticket.objects.authored_by(request.user).select_related("perimeter")
     requests = ExperimentationRequest.objects.visible_to(request.user).select_related("call")
     return render(
         request,
@@ -227,10 +219,10 @@ ACTIONS = {
 
 def _action_forms(ticket, user, bound=None) -> dict:
     names = [t.name for t in services.ticket_actions(ticket, user)]
-    if services.is_author(user, ticket):
+    if rules.is_author(user, ticket):
         names.append("message")
     if (
-        services.is_officer_for(user, ticket.programme_id)
+        rules.can_publish_article(user, ticket)
         and ticket.publish_consent
         and ticket.state == "closed"
         and ticket.outcome != "withdrawn"
@@ -294,7 +286,7 @@ def _ticket(request, pk):
 
 def ticket_detail(request, pk: int, bound=None, status=200):
     ticket = _ticket(request, pk)
-    is_officer = services.is_officer_for(request.user, ticket.programme_id)
+    is_officer = rules.can_handle_ticket(request.user, ticket)
     thread = ticket.messages.select_related("author").prefetch_related("attachments")
     return render(
         request,
@@ -420,13 +412,13 @@ def experimentation_new(request):
     form = forms.ExperimentationNewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        organisation_ids = sorted(scope_ids(request.user, [Role.PROJECT_HOLDER], "organisation"))
         from essaim.actors.models import Organisation
 
+        organisation_id = rules.default_organisation_id(request.user)
         try:
             obj = services.experimentation_submit(
                 user=request.user,
-                organisation=Organisation.objects.filter(pk__in=organisation_ids[:1]).first(),
+                organisation=Organisation.objects.filter(pk=organisation_id).first(),
                 **data,
             )
         except ValidationError as error:
@@ -450,7 +442,7 @@ def experimentation_detail(request, pk: int, bound=None, status=200):
     )
     actions = services.experimentation_actions(obj, request.user)
     form = bound or forms.ExperimentationActionForm(initial={"granted_perimeter": obj.perimeter_id})
-    is_officer = services.is_officer_for(request.user, obj.call.programme_id)
+    handles = rules.can_handle_experimentation(request.user, obj)
     return render(
         request,
         "regulatory/experimentation_detail.html",
@@ -458,7 +450,7 @@ def experimentation_detail(request, pk: int, bound=None, status=200):
             "obj": obj,
             "actions": actions,
             "form": form,
-            "history": HistoryEvent.objects.for_object(obj) if is_officer else None,
+            "history": HistoryEvent.objects.for_object(obj) if handles else None,
         },
         status=status,
     )

@@ -22,6 +22,12 @@ def admin():
     return MembershipFactory(role=Role.PROGRAMME_ADMIN, programme=programme).user
 
 
+@pytest.fixture
+def superuser():
+    """The owner of every shared organisation (programme admins are not)."""
+    return UserFactory(is_superuser=True, is_staff=True)
+
+
 def member_of(organisation, role=Role.FINANCER):
     return MembershipFactory(role=role, organisation=organisation, programme=None).user
 
@@ -57,16 +63,16 @@ def test_create_refuses_bad_input_naming_the_field(admin, data, field):
     assert not HistoryEvent.objects.exists()
 
 
-def test_update_records_the_changed_fields_and_refreshes_search(admin):
+def test_update_records_the_changed_fields_and_refreshes_search(superuser):
     niort = commune()
     organisation = OrganisationFactory(name="Ancien nom", is_ess=False)
     services.organisation_update(
-        user=admin,
+        user=superuser,
         organisation=organisation,
         data={"name": "Nouveau nom", "is_ess": True, "commune": niort, "acronym": ""},
     )
     event = HistoryEvent.objects.for_object(organisation).get()
-    assert event.actor == admin
+    assert event.actor == superuser
     assert event.payload == {
         "changes": {
             "name": ["Ancien nom", "Nouveau nom"],
@@ -77,7 +83,7 @@ def test_update_records_the_changed_fields_and_refreshes_search(admin):
     assert Organisation.objects.search("niort").get().name == "Nouveau nom"
 
 
-def test_update_refused_changes_nothing(admin):
+def test_update_refused_changes_nothing(superuser):
     organisation = OrganisationFactory(name="Nom")
     with pytest.raises(PermissionDenied):
         services.organisation_update(
@@ -85,14 +91,14 @@ def test_update_refused_changes_nothing(admin):
         )
     with pytest.raises(ValidationError):
         services.organisation_update(
-            user=admin, organisation=organisation, data={"name": "Z", "legal_category": "0000"}
+            user=superuser, organisation=organisation, data={"name": "Z", "legal_category": "0000"}
         )
     organisation.refresh_from_db()
     assert organisation.name == "Nom"
     assert not HistoryEvent.objects.exists()
 
 
-def test_person_add(admin):
+def test_person_add(superuser):
     organisation = OrganisationFactory()
     with pytest.raises(PermissionDenied):
         services.person_add(
@@ -100,7 +106,7 @@ def test_person_add(admin):
         )
     with pytest.raises(ValidationError) as error:
         services.person_add(
-            user=admin,
+            user=superuser,
             organisation=organisation,
             first_name="A",
             last_name="B",
@@ -122,14 +128,14 @@ def test_person_add(admin):
     assert Person.objects.count() == 1
 
 
-def test_partnership_add(admin):
+def test_partnership_add(superuser):
     a, b = OrganisationFactory(), OrganisationFactory()
     with pytest.raises(ValidationError) as error:
-        services.partnership_add(user=admin, source=a, target=a, kind="member_of")
+        services.partnership_add(user=superuser, source=a, target=a, kind="member_of")
     assert "target" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         services.partnership_add(
-            user=admin,
+            user=superuser,
             source=a,
             target=b,
             kind="funds",

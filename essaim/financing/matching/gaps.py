@@ -183,11 +183,10 @@ def find_gaps(
         "pk", "project_id", "amount"
     ):
         needs_by_project[project_id].append((need_id, amount))
-    projects_qs = project_queryset
-    if projects_qs is None:
-        from essaim.projects.models import Project
+    from essaim.projects.models import Project
 
-        projects_qs = Project.objects.filter(pk__in=needs_qs.values("project_id"))
+    projects_qs = project_queryset if project_queryset is not None else Project.objects.all()
+    projects_qs = projects_qs.filter(pk__in=needs_qs.values("project_id"))
     gaps = []
     checked = 0
     for base in project_facts(queryset=projects_qs, today=today):

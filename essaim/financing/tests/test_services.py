@@ -140,7 +140,7 @@ def test_only_the_project_people_send_requests(world, who):
     assert not FinancingRequest.objects.exists()
 
 
-def test_territory_lead_and_staff_may_send(world):
+def test_territory_lead_may_send(world):
     assert send(world, user=world.lead).sent_by == world.lead
 
 

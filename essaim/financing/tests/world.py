@@ -1,6 +1,11 @@
 """A small world shaped like the demo: the eight reference instruments, the Nouvelle-Aquitaine
 territory with its collective, the cooperative supermarket (an association at seed stage needing
-40,000 €) and one person per role."""
+40,000 €) and one person per role. Both territories applied to the programme, which therefore
+owns their projects.
+
+``rival`` adds a second programme with its own admin, instructor and single-window officer, its
+own territory (collective, lead, project holder and project): the other side of the permission
+tests."""
 
 from types import SimpleNamespace
 
@@ -10,7 +15,9 @@ from django.utils import timezone
 from essaim.accounts.models import Role
 from essaim.accounts.tests.factories import MembershipFactory, UserFactory
 from essaim.actors.tests.factories import CollectiveFactory, OrganisationFactory, commune
+from essaim.applications.tests.factories import ApplicationFactory
 from essaim.calls.models import Programme
+from essaim.calls.tests.factories import FormVersionFactory
 from essaim.financing.demo import load_instruments
 from essaim.geo.models import PerimeterCommune
 from essaim.projects.models import Need, NeedKind, Stage
@@ -71,6 +78,9 @@ def world(db):
     programme = Programme.objects.create(
         name="French Impact — Territoires", slug="french-impact-territoires", label_name="TFI"
     )
+    form = FormVersionFactory(call__programme=programme)
+    for applicant in (collective, other_collective):
+        ApplicationFactory(form_version=form, call=form.call, collective=applicant)
     bpifrance = instruments["FISO #2"].provider
     france_active = instruments["Apport associatif France Active"].provider
 
@@ -100,4 +110,41 @@ def world(db):
         nobody=UserFactory(),
         niort=niort,
         lyon=lyon,
+    )
+
+
+@pytest.fixture
+def rival(world):
+    """A second programme and its territory, each side's people and objects apart from the
+    world's: its admin, instructor and single-window officer, the lead of its collective, a
+    project holder and their (published) project, which applied to the second programme only."""
+    programme = Programme.objects.create(
+        name="Programme régional (fictif)", slug="programme-regional", label_name="PR"
+    )
+    collective = CollectiveFactory(
+        name="Collectif Bretagne", perimeter__name="Bretagne", perimeter__slug="bretagne"
+    )
+    form = FormVersionFactory(call__programme=programme)
+    ApplicationFactory(form_version=form, call=form.call, collective=collective)
+    organisation = OrganisationFactory(name="Ressourcerie bretonne", legal_category="9220")
+    project = ProjectFactory(
+        title="Ressourcerie de Rennes",
+        holder=organisation,
+        perimeter=collective.perimeter,
+        collective=collective,
+    )
+
+    def member(role, **scope):
+        return MembershipFactory(role=role, **scope).user
+
+    return SimpleNamespace(
+        programme=programme,
+        collective=collective,
+        organisation=organisation,
+        project=project,
+        admin=member(Role.PROGRAMME_ADMIN, programme=programme),
+        instructor=member(Role.INSTRUCTOR, programme=programme),
+        officer=member(Role.SINGLE_WINDOW_OFFICER, programme=programme),
+        lead=member(Role.TERRITORY_LEAD, collective=collective),
+        holder=member(Role.PROJECT_HOLDER, organisation=organisation),
     )

@@ -14,8 +14,9 @@ CREATE = reverse("geo:perimeter_create")
 
 
 @pytest.fixture
-def poitou(geography):
-    return perimeter_create(user=None, name="Poitou", units=[Unit("departement", "86")])
+def poitou(geography, programme_admin):
+    """Built by the programme admin, who may therefore change it."""
+    return perimeter_create(user=programme_admin, name="Poitou", units=[Unit("departement", "86")])
 
 
 def test_list_is_public_and_offers_creation_to_staff_only(client, poitou, programme_admin, user):
@@ -109,7 +110,7 @@ def test_duplicate_name_is_explained(client, poitou, programme_admin):
     assert Perimeter.objects.count() == 1
 
 
-def test_staff_edit_units_and_the_change_is_in_the_history(client, poitou, programme_admin):
+def test_creator_edits_units_and_the_change_is_in_the_history(client, poitou, programme_admin):
     client.force_login(programme_admin)
     update = reverse("geo:perimeter_update", args=[poitou.slug])
     form_html = client.get(update).content.decode()

@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from essaim.financing.tests.world import world  # noqa: F401
+from essaim.financing.tests.world import rival, world  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
