@@ -223,6 +223,12 @@ def member_organisations(user) -> Scope:
 # --- Shared objects -----------------------------------------------------------------------------
 
 
+def owns_shared_objects(user) -> bool:
+    """Whether ``user`` may change every shared object (the superuser's answer), whoever keeps
+    it: official data, any organisation, any instrument, any perimeter."""
+    return is_superuser(user)
+
+
 def owns_organisation(user, organisation_id: int | None) -> bool:
     """Whether ``user`` may change a shared object kept by ``organisation_id`` (its directory
     entry, its instruments): a member of that organisation, or a superuser."""
@@ -230,8 +236,8 @@ def owns_organisation(user, organisation_id: int | None) -> bool:
 
 
 def financer_owns(user, organisation_id: int | None) -> bool:
-    """Whether ``user`` keeps the instruments and answers the requests of ``organisation_id``
-    as a financer (or is a superuser)."""
+    """Whether ``user`` keeps the instruments of ``organisation_id`` as its financer, or is a
+    superuser. (Answering financing requests is the financer's alone: ``is_financer``.)"""
     return is_superuser(user) or organisation_id in financer_organisations(user)
 
 

@@ -11,7 +11,8 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from essaim.accounts.models import Role, User
+from essaim.accounts import permissions
+from essaim.accounts.models import Role
 from essaim.core.notifications import notify
 from essaim.core.services import changed_fields, history_record
 from essaim.financing import rules, workflow
@@ -319,16 +320,7 @@ def financing_request_send(
 def _active_members(role: Role, organisation_id: int):
     """The people to tell (not a permission): active users holding ``role`` in the
     organisation."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__role=role,
-            memberships__organisation_id=organisation_id,
-            memberships__ended_at__isnull=True,
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    return list(permissions.holders([role], organisations=[organisation_id]).order_by("pk"))
 
 
 def financers_of(organisation_id: int) -> list:

@@ -17,9 +17,8 @@ from essaim.accounts import permissions
 
 
 def owns_every_shared_object(user) -> bool:
-    """The owner of every shared object (``docs/architecture.md``): a superuser, who is the only
-    one staff of *every* programme (``Scope.every``)."""
-    return permissions.any_staff_programmes(user).every
+    """The owner of every shared object (``docs/architecture.md``)."""
+    return permissions.owns_shared_objects(user)
 
 
 def label_programme_ids(perimeter) -> set[int]:

@@ -134,15 +134,15 @@ class QueueFilterForm(EssaimForm):
 
     def __init__(self, *args, programme_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from essaim.accounts.models import Role, User
+        from essaim.accounts import permissions
+        from essaim.accounts.models import Role
 
         self.fields["perimeter"].queryset = Perimeter.objects.filter(
             tickets__programme_id__in=programme_ids
         ).distinct()
-        self.fields["assignee"].queryset = User.objects.filter(
-            memberships__role=Role.SINGLE_WINDOW_OFFICER,
-            memberships__programme_id__in=programme_ids,
-        ).distinct()
+        self.fields["assignee"].queryset = permissions.holders(
+            [Role.SINGLE_WINDOW_OFFICER], programmes=programme_ids
+        )
 
 
 class CommentForm(EssaimForm):

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from essaim.accounts.models import Role, User
+from essaim.accounts import permissions
+from essaim.accounts.models import Role
 from essaim.calls.models import Call, CallKind, CallPurpose
 from essaim.core.notifications import notify
 from essaim.core.services import history_record
@@ -79,12 +80,7 @@ def ticket_actions(ticket: Ticket, user) -> list[workflow.Transition]:
 
 
 def officers_of(programme_id: int):
-    return User.objects.filter(
-        is_active=True,
-        memberships__role=Role.SINGLE_WINDOW_OFFICER,
-        memberships__programme_id=programme_id,
-        memberships__ended_at__isnull=True,
-    ).distinct()
+    return permissions.holders([Role.SINGLE_WINDOW_OFFICER], programmes=[programme_id])
 
 
 def experimentation_calls():
