@@ -8,10 +8,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("socle")
 
     def ready(self):
+        from datetime import timedelta
+
         from django.core import checks
 
-        from essaim.core import lookups
+        from essaim.core import lookups, schedule
+        from essaim.core.idempotency import purge_expired
         from essaim.core.money import check_money_constraints
 
         lookups.register()
+        schedule.register("idempotency_keys_purge", purge_expired, timedelta(hours=6))
         checks.register(check_money_constraints, checks.Tags.models)

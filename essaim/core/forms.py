@@ -1,6 +1,7 @@
 """Form bases that render with the DSFR (django-dsfr), for plain, model and Django's own forms."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
@@ -53,3 +54,14 @@ class EssaimForm(DsfrMixin, forms.Form):
 
 class EssaimModelForm(DsfrMixin, forms.ModelForm):
     pass
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on ``form``: each message under its field when the
+    form has that field, at the top otherwise. Works for every shape of ``ValidationError`` (a
+    dict of fields, a list, a single message) — ``error.message_dict`` raises on the last two."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.error_list)

@@ -106,7 +106,7 @@ class Notification(models.Model):
 
 
 class PeriodicRun(models.Model):
-    """When each periodic job (``essaim.core.schedule.PERIODIC``) was last enqueued."""
+    """When each periodic job (``essaim.core.schedule.BY_NAME``) was last enqueued."""
 
     name = models.CharField(max_length=64, unique=True)
     last_enqueued_at = models.DateTimeField(null=True, blank=True)

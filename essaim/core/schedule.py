@@ -1,13 +1,14 @@
 """Periodic work (reminders, digests, mailbox polling), run by ``essaim worker``.
 
-One table says what runs and how often. The worker's scheduler thread enqueues each job when it
+Each app registers its periodic jobs (what runs, how often) from its ``AppConfig.ready`` with
+:func:`register`. The worker's scheduler thread enqueues each job when it
 is due; ``PeriodicRun`` rows, updated under a row lock, make sure that several workers enqueue a
 job once, and that a restart does not run everything again.
 """
 
-import importlib
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,49 +22,32 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Periodic:
     name: str
-    target: str  # "module:function", called with no argument
+    target: Callable[[], object]  # called with no argument; its result is logged
     every: timedelta
 
 
-def _poll_mailbox():
-    from essaim.regulatory.inbound import ImapSettings, mail_poll
-
-    config = ImapSettings.from_env()
-    return "IMAP not configured" if config is None else str(mail_poll(config))
+# Filled by each app's ``AppConfig.ready`` through :func:`register` (core never imports the
+# apps whose work it runs).
+BY_NAME: dict[str, Periodic] = {}
 
 
-def _review_reminders():
-    from essaim.reviews.services import review_reminders_send
-    from essaim.reviews.tasks import reminder_days_before
-
-    return review_reminders_send(days_before=reminder_days_before())
-
-
-PERIODIC: tuple[Periodic, ...] = (
-    Periodic("review_reminders", "essaim.core.schedule:_review_reminders", timedelta(days=1)),
-    Periodic(
-        "action_reminders", "essaim.support.reminders:send_action_reminders", timedelta(days=1)
-    ),
-    Periodic("financing_alerts", "essaim.financing.alerts:send_digests", timedelta(days=1)),
-    Periodic(
-        "ticket_reminders", "essaim.regulatory.services:ticket_reminders_send", timedelta(hours=6)
-    ),
-    Periodic("mailbox_poll", "essaim.core.schedule:_poll_mailbox", timedelta(minutes=5)),
-    Periodic("idempotency_keys_purge", "essaim.core.idempotency:purge_expired", timedelta(hours=6)),
-)
-BY_NAME = {job.name: job for job in PERIODIC}
+def register(name: str, target: Callable[[], object], every: timedelta) -> None:
+    """Run ``target()`` every ``every`` in ``essaim worker``. Registering the same name again
+    with the same target changes nothing; with another one is an error."""
+    known = BY_NAME.get(name)
+    if known is not None and (known.target, known.every) != (target, every):
+        raise ValueError(f"Periodic job {name!r} is already registered differently.")
+    BY_NAME[name] = Periodic(name, target, every)
 
 
-def _resolve(target: str):
-    module, _sep, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)
+def jobs() -> tuple[Periodic, ...]:
+    return tuple(BY_NAME.values())
 
 
 @task()
 def run_periodic(name: str) -> str:
     """Run one periodic job now (the scheduler enqueues this task)."""
-    result = _resolve(BY_NAME[name].target)()
-    return str(result)
+    return str(BY_NAME[name].target())
 
 
 def enqueue_due(now=None) -> list[str]:
@@ -72,7 +56,7 @@ def enqueue_due(now=None) -> list[str]:
 
     now = now or timezone.now()
     enqueued = []
-    for job in PERIODIC:
+    for job in jobs():
         with transaction.atomic():
             run, _created = PeriodicRun.objects.select_for_update().get_or_create(name=job.name)
             if run.last_enqueued_at is not None and now - run.last_enqueued_at < job.every:

@@ -9,7 +9,7 @@ def history_record(
     *,
     obj: models.Model,
     user,
-    action: str,
+    action: models.TextChoices,
     from_state: str = "",
     to_state: str = "",
     comment: str = "",
@@ -17,8 +17,14 @@ def history_record(
     payload: dict[str, Any] | None = None,
 ) -> HistoryEvent:
     """Append one row to ``obj``'s history. Call it inside the transaction that makes the change.
+    ``action`` is a member of the actions registered for ``obj``'s model
+    (``essaim.core.history.describe``), so that every row can be read in words.
     ``comment_internal``: the comment is for the team in charge only (see ``HistoryEvent``)."""
     from django.contrib.contenttypes.models import ContentType
+
+    from essaim.core import history
+
+    action = history.check_action(type(obj), action)
 
     return HistoryEvent.objects.create(
         content_type=ContentType.objects.get_for_model(obj),

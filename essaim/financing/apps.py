@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,9 @@ class FinancingConfig(AppConfig):
     name = "essaim.financing"
     label = "financing"
     verbose_name = _("financement")
+
+    def ready(self):
+        from essaim.core import schedule
+        from essaim.financing.alerts import send_digests
+
+        schedule.register("financing_alerts", send_digests, timedelta(days=1))

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,11 @@ class RegulatoryConfig(AppConfig):
     name = "essaim.regulatory"
     label = "regulatory"
     verbose_name = _("guichet unique")
+
+    def ready(self):
+        from essaim.core import schedule
+        from essaim.regulatory.services import ticket_reminders_send
+        from essaim.regulatory.tasks import mailbox_poll_run
+
+        schedule.register("ticket_reminders", ticket_reminders_send, timedelta(hours=6))
+        schedule.register("mailbox_poll", mailbox_poll_run, timedelta(minutes=5))

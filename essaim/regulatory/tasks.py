@@ -69,6 +69,14 @@ def _again(task_obj, every: timedelta) -> None:
         task_obj.using(run_after=timezone.now() + every).enqueue()
 
 
+def mailbox_poll_run() -> str:
+    """Poll the configured mailbox once (``ESSAIM_IMAP_*``); the periodic job."""
+    from essaim.regulatory.inbound import ImapSettings, mail_poll
+
+    config = ImapSettings.from_env()
+    return "IMAP not configured" if config is None else str(mail_poll(config))
+
+
 @task()
 def mail_poll_periodic() -> str:
     """Poll the configured mailbox (``ESSAIM_IMAP_*``), then schedule the next poll."""

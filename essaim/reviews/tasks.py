@@ -2,12 +2,16 @@ from django.conf import settings
 from django.tasks import task
 
 
-@task()
-def send_review_reminders() -> dict[str, int]:
-    """Remind experts of opinions due soon or overdue (idempotent per day)."""
+def review_reminders_run() -> dict[str, int]:
+    """Remind experts of opinions due soon or overdue (idempotent per day); the periodic job."""
     from essaim.reviews.services import review_reminders_send
 
     return review_reminders_send(days_before=reminder_days_before())
+
+
+@task()
+def send_review_reminders() -> dict[str, int]:
+    return review_reminders_run()
 
 
 def reminder_days_before() -> int:

@@ -9,19 +9,34 @@ from essaim.core.models import PeriodicRun
 pytestmark = pytest.mark.django_db
 
 
-def test_every_job_target_resolves():
-    for job in schedule.PERIODIC:
-        assert callable(schedule._resolve(job.target)), job.name
+def test_every_app_registers_its_periodic_jobs():
+    assert set(schedule.BY_NAME) == {
+        "review_reminders",
+        "action_reminders",
+        "financing_alerts",
+        "ticket_reminders",
+        "mailbox_poll",
+        "idempotency_keys_purge",
+    }
+    for job in schedule.jobs():
+        assert callable(job.target), job.name
+
+
+def test_registering_a_name_twice_differently_is_refused():
+    schedule.register(
+        "review_reminders",
+        schedule.BY_NAME["review_reminders"].target,
+        schedule.BY_NAME["review_reminders"].every,
+    )
+    with pytest.raises(ValueError):
+        schedule.register("review_reminders", _job, timedelta(days=1))
 
 
 def test_due_jobs_are_enqueued_once_per_period(monkeypatch, django_capture_on_commit_callbacks):
     ran = []
     monkeypatch.setattr(
-        schedule,
-        "BY_NAME",
-        {"a": schedule.Periodic("a", "essaim.core.tests.test_schedule:_job", timedelta(hours=1))},
+        schedule, "BY_NAME", {"a": schedule.Periodic("a", _job, timedelta(hours=1))}
     )
-    monkeypatch.setattr(schedule, "PERIODIC", tuple(schedule.BY_NAME.values()))
     monkeypatch.setattr("essaim.core.tests.test_schedule._RAN", ran)
     now = timezone.now()
 
@@ -37,9 +52,14 @@ def test_due_jobs_are_enqueued_once_per_period(monkeypatch, django_capture_on_co
     assert PeriodicRun.objects.get(name="a").last_enqueued_at == now + timedelta(minutes=61)
 
 
-def test_review_reminders_job_runs(django_capture_on_commit_callbacks):
-    result = schedule.run_periodic.call("review_reminders")
-    assert "reminded" in result or "{" in result
+def test_review_reminders_job_runs_the_reminder_service(monkeypatch):
+    calls = []
+    monkeypatch.setattr(
+        "essaim.reviews.services.review_reminders_send",
+        lambda *, days_before: calls.append(days_before) or {"reminded": 0},
+    )
+    assert schedule.run_periodic.call("review_reminders") == "{'reminded': 0}"
+    assert calls == [3]
 
 
 _RAN: list = []
