@@ -34,7 +34,7 @@ def demo(argv: list[str]) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from essaim.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+    from essaim.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)

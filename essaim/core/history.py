@@ -182,4 +182,4 @@ def history_rows(obj: models.Model, *, limit: int | None = None) -> list[History
     events = HistoryEvent.objects.for_object(obj).select_related("actor")
     if limit is not None:
         events = list(events.order_by("-at", "-pk")[:limit])[::-1]
-    return rows_for_events(type(obj), events)
+    return rows_for_events(obj._meta.model, events)

@@ -24,7 +24,7 @@ def history_record(
 
     from essaim.core import history
 
-    action = history.check_action(type(obj), action)
+    action = history.check_action(obj._meta.model, action)
 
     return HistoryEvent.objects.create(
         content_type=ContentType.objects.get_for_model(obj),

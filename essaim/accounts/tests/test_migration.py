@@ -56,11 +56,11 @@ def test_existing_users_keep_logging_in_after_migration(client):
 @pytest.mark.django_db
 def test_demo_accounts_sign_in_with_their_published_password(client, settings):
     """The demo's own loader, on the smallest setting it needs."""
-    from essaim.accounts import demo as accounts_demo
     from essaim.actors.models import OrganisationKind
     from essaim.actors.tests.factories import CollectiveFactory, OrganisationFactory
     from essaim.calls.models import Programme
-    from essaim.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoContext
+    from essaim.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoContext
+    from essaim.demo import accounts as accounts_demo
 
     Programme.objects.create(
         slug="french-impact-territoires",

@@ -2,9 +2,9 @@ import copy
 
 import pytest
 
-from essaim.calls.demo import FORM_V1
 from essaim.calls.formschema import schema_diff, schema_errors
 from essaim.calls.tests.factories import SCHEMA
+from essaim.demo.calls import FORM_V1
 
 
 def paths(schema):

@@ -212,7 +212,7 @@ def test_keys_expire_after_a_day(world):
     IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(days=2))
     assert purge_expired() == 1
     assert not IdempotencyKey.objects.exists()
-    assert BY_NAME["idempotency_keys_purge"].target == "essaim.core.idempotency:purge_expired"
+    assert BY_NAME["idempotency_keys_purge"].target is purge_expired
 
 
 def test_each_form_gets_its_own_key(world):

@@ -18,7 +18,7 @@ from essaim.actors.tests.factories import CollectiveFactory, OrganisationFactory
 from essaim.applications.tests.factories import ApplicationFactory
 from essaim.calls.models import Programme
 from essaim.calls.tests.factories import FormVersionFactory
-from essaim.financing.demo import load_instruments
+from essaim.demo.financing import load_instruments
 from essaim.geo.models import PerimeterCommune
 from essaim.projects.models import Need, NeedKind, Stage
 from essaim.projects.tests.factories import ProjectFactory

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from essaim.accounts.models import Role
-from essaim.core.demo import DEMO_PASSWORD
+from essaim.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,11 +33,11 @@ def demo_accounts():
     """The demo accounts — French Impact's eight and the regional programme's three — made by
     the demo's own loaders on the smallest setting they need (no geography, no reference file):
     what a newcomer logs in with is what is tested."""
-    from essaim.accounts import demo as accounts_demo
     from essaim.actors.models import OrganisationKind
     from essaim.actors.tests.factories import CollectiveFactory, OrganisationFactory
     from essaim.calls.models import Programme
-    from essaim.core.demo import DemoContext
+    from essaim.demo import DemoContext
+    from essaim.demo import accounts as accounts_demo
 
     avise = OrganisationFactory(name="Avise", kind=OrganisationKind.SUPPORT)
     Programme.objects.create(

@@ -23,7 +23,7 @@ from essaim.accounts.models import Role
 from essaim.actors.models import CollectiveMember
 from essaim.actors.tests.factories import CollectiveFactory, OrganisationFactory, commune
 from essaim.applications.models import Challenge
-from essaim.financing.demo import load_instruments
+from essaim.demo.financing import load_instruments
 from essaim.geo.models import PerimeterCommune
 from essaim.labels.models import Label, Outcome
 from essaim.labels.services import DecisionInput, wave_decide, wave_publish

@@ -3,8 +3,8 @@ import pytest
 from essaim.accounts.tests.factories import UserFactory
 from essaim.applications.workflow import Status
 from essaim.calls.models import WaveStatus
-from essaim.core.demo import DemoContext
-from essaim.labels import demo
+from essaim.demo import DemoContext
+from essaim.demo import labels as demo
 from essaim.labels.models import Decision, Label, Outcome
 from essaim.labels.tests.factories import ApplicationFactory, WaveFactory
 

@@ -4,8 +4,8 @@ import pytest
 import yaml
 from django.utils.text import slugify
 
-from essaim.core.demo import REFERENCE_FILE
-from essaim.geo.demo import TERRITORIES, labelled_names
+from essaim.demo import REFERENCE_FILE
+from essaim.demo.geo import TERRITORIES, labelled_names
 from essaim.geo.reference import SNAPSHOT_PATH, snapshot_read
 
 
@@ -52,9 +52,9 @@ def test_region_perimeters_use_the_official_region_codes():
 
 @pytest.mark.django_db
 def test_demo_builds_the_27_perimeters_over_all_of_france_and_is_idempotent(names):
-    from essaim.core.demo import DemoContext
     from essaim.core.models import HistoryEvent
-    from essaim.geo import demo
+    from essaim.demo import DemoContext
+    from essaim.demo import geo as demo
     from essaim.geo.models import Commune, Perimeter
     from essaim.geo.queries import communes_of, perimeters_containing
 

@@ -418,7 +418,7 @@ def _history(applications, admin, instructor, porteur, applicants=None) -> None:
                     to_state=target,
                     comment=COMMENTS.get(name, ""),
                     # The instructors' comments are internal notes (their default); the demo's
-                    # decisions are motivated to the applicants (``essaim.labels.demo``).
+                    # decisions are motivated to the applicants (``essaim.demo.labels``).
                     comment_internal=name not in DECISIONS
                     and COMMENT_AUDIENCES[name][0] == Audience.INTERNAL,
                     payload={"wave": application.wave_id} if name in DECISIONS else {},

@@ -17,8 +17,8 @@ from essaim.applications.models import Application
 from essaim.applications.workflow import Status
 from essaim.calls.formschema import schema_errors
 from essaim.calls.models import CallKind, Programme, WaveStatus
-from essaim.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from essaim.core.models import HistoryEvent
+from essaim.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from essaim.financing.models import FinancingRequest
 from essaim.geo.models import PerimeterCommune
 from essaim.labels.models import Label

@@ -5,20 +5,22 @@ from django.utils import timezone
 from essaim.accounts.models import Membership, Role
 from essaim.accounts.tests.factories import UserFactory
 from essaim.applications.models import Challenge
-from essaim.core.demo import DemoContext
 from essaim.core.models import HistoryEvent
+from essaim.demo import DemoContext
+from essaim.demo import support as demo
 from essaim.geo.models import Perimeter
-from essaim.support import demo
 from essaim.support.models import Action, Meeting, MeetingDecision, Milestone, SupportAxis
 from essaim.support.queries import plan_progress
+from essaim.support.tests.factories import build_world
 
 
 def _reference():
-    path = settings.BASE_DIR / "essaim" / "core" / "demo_data" / "french-impact-2019.yaml"
+    path = settings.BASE_DIR / "essaim" / "demo" / "data" / "french-impact-2019.yaml"
     return yaml.safe_load(path.read_text())
 
 
-def test_demo_plans(world):
+def test_demo_plans(db):
+    world = build_world()
     Perimeter.objects.filter(pk=world.plan.label.perimeter_id).update(slug=demo.SEED_PERIMETER)
     application = world.plan.label.application
     application.challenges.all().delete()

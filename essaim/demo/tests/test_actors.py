@@ -4,7 +4,6 @@ import pytest
 import yaml
 from django.utils.text import slugify
 
-from essaim.actors import demo
 from essaim.actors.models import (
     Collective,
     CollectiveMember,
@@ -15,7 +14,8 @@ from essaim.actors.models import (
 from essaim.actors.search import organisation_index
 from essaim.actors.tests.factories import PerimeterFactory, commune
 from essaim.actors.validators import validate_siren, validate_siret
-from essaim.core.demo import REFERENCE_FILE, DemoContext
+from essaim.demo import REFERENCE_FILE, DemoContext
+from essaim.demo import actors as demo
 from essaim.geo.models import Epci
 
 pytestmark = pytest.mark.django_db

@@ -131,8 +131,8 @@ def load_regional(ctx) -> None:
     """Decisions and the label of the regional programme's published wave (idempotent)."""
     from django.contrib.contenttypes.models import ContentType
 
-    from essaim.core.demo import history_bulk_create
     from essaim.core.models import HistoryEvent
+    from essaim.demo import history_bulk_create
     from essaim.labels.services import _add_years, validity_years
     from essaim.support.services import support_plan_open
 

@@ -1,9 +1,10 @@
 """The demo data set: the French Impact programme — real facts from
-``demo_data/french-impact-2019.yaml``, and fictitious people and figures (marked as such) — and a
+``data/french-impact-2019.yaml``, and fictitious people and figures (marked as such) — and a
 second, wholly fictitious programme, "Innovation sociale en Nouvelle-Aquitaine (fictif)", with its
 own staff, so that every demo and test run has two programmes side by side (programme scoping).
 
-Each app contributes a ``demo.py`` with ``load(ctx)`` (French Impact) and, for the apps the second
+Demo data is a composition of every app, so it sits above them all, in this package: one module
+per app (``essaim.demo.<app>``) with ``load(ctx)`` (French Impact) and, for the apps the second
 programme uses, ``load_regional(ctx)``; they run in the flow's order, each in its own
 transaction, French Impact first, and only when the recorded data set version differs, so a second
 ``essaim demo`` start skips loading. Loaders must be idempotent all the same (get-or-create by
@@ -36,34 +37,35 @@ DEMO_ACCOUNTS = [
     ("instructeur-region@demo.essaim.fr", _("instructeur du programme régional (fictif)")),
     ("guichet-region@demo.essaim.fr", _("agent du guichet unique régional (fictif)")),
 ]
-REFERENCE_FILE = Path(__file__).parent / "demo_data" / "french-impact-2019.yaml"
+DATA_DIR = Path(__file__).parent / "data"
+REFERENCE_FILE = DATA_DIR / "french-impact-2019.yaml"
 
 # The apps whose demo.py contributes, in the order of the programme's flow.
 LOADERS = [
-    "essaim.geo.demo",
-    "essaim.actors.demo",
-    "essaim.calls.demo",
-    "essaim.accounts.demo",
-    "essaim.applications.demo",
-    "essaim.reviews.demo",
-    "essaim.labels.demo",
-    "essaim.support.demo",
-    "essaim.projects.demo",
-    "essaim.financing.demo",
-    "essaim.regulatory.demo",
+    "essaim.demo.geo",
+    "essaim.demo.actors",
+    "essaim.demo.calls",
+    "essaim.demo.accounts",
+    "essaim.demo.applications",
+    "essaim.demo.reviews",
+    "essaim.demo.labels",
+    "essaim.demo.support",
+    "essaim.demo.projects",
+    "essaim.demo.financing",
+    "essaim.demo.regulatory",
 ]
 # The apps with a part in the second, fictitious programme (``load_regional``), in flow order.
 REGIONAL_LOADERS = [
-    "essaim.geo.demo",
-    "essaim.actors.demo",
-    "essaim.calls.demo",
-    "essaim.accounts.demo",
-    "essaim.applications.demo",
-    "essaim.labels.demo",
-    "essaim.support.demo",
-    "essaim.projects.demo",
-    "essaim.financing.demo",
-    "essaim.regulatory.demo",
+    "essaim.demo.geo",
+    "essaim.demo.actors",
+    "essaim.demo.calls",
+    "essaim.demo.accounts",
+    "essaim.demo.applications",
+    "essaim.demo.labels",
+    "essaim.demo.support",
+    "essaim.demo.projects",
+    "essaim.demo.financing",
+    "essaim.demo.regulatory",
 ]
 
 
@@ -86,7 +88,7 @@ def dataset_version() -> str:
         module = importlib.import_module(name)
         digest.update(Path(module.__file__).read_bytes())
     package = Path(__file__).resolve().parent.parent
-    data_files = [*package.glob("*/demo_data/**/*"), *package.glob("geo/data/*.json.gz")]
+    data_files = [*DATA_DIR.glob("**/*"), *package.glob("geo/data/*.json.gz")]
     for path in sorted(p for p in data_files if p.is_file()):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

@@ -10,7 +10,7 @@ Idempotent: organisations are keyed by name, collectives by perimeter, members b
 organisation), partnerships by (source, target, kind), people by (organisation, name).
 
 ``load_regional`` adds the second, fictitious programme's actors: its owner (a fictitious regional
-agency) and one fictitious collective per territory of ``essaim.geo.demo.REGIONAL_TERRITORIES``,
+agency) and one fictitious collective per territory of ``essaim.demo.geo.REGIONAL_TERRITORIES``,
 each with two or three fictitious organisations, all marked "(fictif)" and ``is_fictitious``.
 """
 
@@ -556,7 +556,7 @@ class RegionalCollective:
     focus: str
 
 
-# Keyed by the territory names of ``essaim.geo.demo.REGIONAL_TERRITORIES``.
+# Keyed by the territory names of ``essaim.demo.geo.REGIONAL_TERRITORIES``.
 REGIONAL_COLLECTIVES = {
     "Creuse": RegionalCollective(
         "Collectif Creuse solidaire (fictif)",

@@ -1,12 +1,12 @@
 import yaml
 
 from essaim.accounts.tests.factories import UserFactory
-from essaim.core.demo import REFERENCE_FILE, DemoContext
-from essaim.financing import demo as financing_demo
+from essaim.demo import REFERENCE_FILE, DemoContext
+from essaim.demo import financing as financing_demo
+from essaim.demo import projects as projects_demo
 from essaim.financing.matching import find_gaps, match_project
 from essaim.financing.models import FinancingRequest, Instrument
 from essaim.financing.workflow import RequestStatus
-from essaim.projects import demo as projects_demo
 from essaim.projects.models import Project
 
 

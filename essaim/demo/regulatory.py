@@ -1,5 +1,5 @@
 """Demo of the single window: the seed's address (hacker@le-frenchimpact.fr), ~60 fictitious
-tickets in every state — some arrived by e-mail (the ``.eml`` files of ``demo_data/mail`` are
+tickets in every state — some arrived by e-mail (the ``.eml`` files of ``essaim/demo/data/mail`` are
 imported through the real import code, so a second load creates nothing) —, a few turned into
 experimentation requests in the "France Expérimentation" call, and a knowledge base of 15
 published answers.
@@ -38,7 +38,7 @@ from essaim.regulatory.models import (
 )
 from essaim.regulatory.workflow import Outcome
 
-MAIL_DIR = Path(__file__).parent / "demo_data" / "mail"
+MAIL_DIR = Path(__file__).parent / "data" / "mail"
 PARIS = ZoneInfo("Europe/Paris")
 FICTIVE = " (réponse fictive de démonstration)"
 
@@ -633,7 +633,7 @@ REGIONAL_SECOND_ANSWER = (
 
 def load_regional(ctx) -> None:
     """The regional single window's tickets (idempotent: each has its idempotency key)."""
-    from essaim.calls.demo import REGIONAL_SINGLE_WINDOW
+    from essaim.demo.calls import REGIONAL_SINGLE_WINDOW
     from essaim.regulatory.models import Channel
 
     regional = ctx.objects["regional"]

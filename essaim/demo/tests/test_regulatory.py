@@ -6,8 +6,9 @@ import yaml
 
 from essaim.accounts.models import Membership, Role
 from essaim.accounts.tests.factories import UserFactory
-from essaim.core.demo import REFERENCE_FILE, DemoContext
-from essaim.regulatory import demo, queries
+from essaim.demo import REFERENCE_FILE, DemoContext
+from essaim.demo import regulatory as demo
+from essaim.regulatory import queries
 from essaim.regulatory.models import (
     ExperimentationRequest,
     KnowledgeArticle,

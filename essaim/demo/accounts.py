@@ -12,7 +12,7 @@ from essaim.accounts.models import Role, User
 from essaim.accounts.services import membership_grant
 from essaim.actors.models import Collective, Organisation, OrganisationKind
 from essaim.calls.models import Programme
-from essaim.core.demo import DEMO_PASSWORD
+from essaim.demo import DEMO_PASSWORD
 
 # Fictitious organisations the demo needs for roles the reference file has no facts for.
 PROJECT_HOLDER_ORG = "Épicerie coopérative du Marais poitevin"
@@ -145,7 +145,7 @@ REGIONAL_REFERENTS = {
 def load_regional(ctx) -> None:
     """The regional staff (demo password) and the collectives' referents (no password), with
     their memberships: idempotent (users by e-mail, ``membership_grant`` grants once)."""
-    from essaim.calls.demo import REGIONAL_SLUG
+    from essaim.demo.calls import REGIONAL_SLUG
 
     regional = ctx.objects.get("regional") or {}
     programme = regional.get("programme") or Programme.objects.get(slug=REGIONAL_SLUG)

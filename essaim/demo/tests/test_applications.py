@@ -8,14 +8,14 @@ import yaml
 from django.utils.text import slugify
 
 from essaim.accounts.tests.factories import UserFactory
-from essaim.applications import demo as applications_demo
 from essaim.applications.models import Application, ApplicationPerson
 from essaim.applications.tests.factories import PerimeterFactory
 from essaim.applications.workflow import Status
-from essaim.calls import demo as calls_demo
 from essaim.calls.formschema import schema_errors
-from essaim.core.demo import REFERENCE_FILE, DemoContext
 from essaim.core.models import HistoryEvent
+from essaim.demo import REFERENCE_FILE, DemoContext
+from essaim.demo import applications as applications_demo
+from essaim.demo import calls as calls_demo
 from essaim.geo.models import Epci
 
 pytestmark = pytest.mark.django_db

@@ -17,13 +17,13 @@ import hashlib
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from essaim.accounts.demo import demo_user
 from essaim.accounts.models import Role, User
 from essaim.accounts.services import membership_grant
 from essaim.applications.models import Application
 from essaim.applications.workflow import Status
 from essaim.calls.models import Programme, ScoringGrid
 from essaim.core.models import HistoryEvent
+from essaim.demo.accounts import demo_user
 from essaim.reviews.models import CriterionMark, Recommendation, ReviewRequest, ReviewStatus
 
 EXPERT_EMAIL = "expert@demo.essaim.fr"

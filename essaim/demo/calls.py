@@ -510,7 +510,7 @@ def load_regional(ctx) -> None:
     keyed by its natural key)."""
     owner = ctx.objects.get("regional_owner")
     if owner is None:
-        from essaim.actors.demo import REGIONAL_OWNER
+        from essaim.demo.actors import REGIONAL_OWNER
 
         owner = Organisation.objects.filter(name=REGIONAL_OWNER.name).first()
     programme, _ = Programme.objects.update_or_create(
