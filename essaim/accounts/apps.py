@@ -10,3 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Stamps every sign-in (force_login included) with its time, for the staff session age.
         from essaim.accounts import middleware  # noqa: F401
+        from essaim.accounts.models import ApiToken
+        from essaim.core.idempotency import bearer_user
+
+        bearer_user.register(lambda *, raw: ApiToken.objects.get_user_for(raw))

@@ -35,7 +35,7 @@ class AccountSecurityMiddleware:
       ``SESSION_COOKIE_AGE`` (the cookie's age).
     - A signed-in person who must have a second factor and has none is sent to the TOTP set-up
       page from any page but logout, the set-up pages themselves, static files and the API (which
-      authenticates with tokens; ``essaim.api.auth`` applies the same rule to sessions).
+      authenticates with tokens; ``essaim.accounts.api_auth`` applies the same rule to sessions).
     """
 
     def __init__(self, get_response):

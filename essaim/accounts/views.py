@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from essaim.accounts import identity, services
 from essaim.accounts.forms import ApiTokenForm
 from essaim.accounts.models import ApiToken, Membership
-from essaim.core.navigation import role_shortcuts
+from essaim.accounts.navigation import role_shortcuts
 
 
 def dashboard(request):

@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema
 
 from essaim.actors.models import Organisation, OrganisationKind
 from essaim.actors.rules import can_edit_organisation
-from essaim.api.pagination import PageNumberPagination, paginate
+from essaim.core.api.pagination import PageNumberPagination, paginate
 from essaim.geo.models import Region
 
 router = Router(tags=["organisations"])

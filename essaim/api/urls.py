@@ -2,9 +2,9 @@
 
 from ninja import NinjaAPI
 
-from essaim.api.auth import BearerOrSession
-from essaim.api.errors import install_error_handlers
-from essaim.api.parser import GuardedParser
+from essaim.accounts.api_auth import BearerOrSession
+from essaim.core.api.errors import install_error_handlers
+from essaim.core.api.parser import GuardedParser
 
 IDEMPOTENCY_PARAMETER = {
     "name": "Idempotency-Key",
@@ -52,7 +52,7 @@ install_error_handlers(api)
 def _mount() -> None:
     from importlib import import_module
 
-    from essaim.api.auth import router as auth_router
+    from essaim.accounts.api_auth import router as auth_router
 
     api.add_router("/auth", auth_router)
     # Each app's api.py holds one router with its own paths (e.g. "/labels", "/calls").

@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from essaim.api.auth import BearerOrSession
-from essaim.api.pagination import PageNumberPagination, paginate
+from essaim.accounts.api_auth import BearerOrSession
 from essaim.applications import applying, queries, rules
 from essaim.applications.completeness import missing_items
 from essaim.applications.models import Application
 from essaim.applications.services import allowed_transitions, application_transition
 from essaim.applications.workflow import BY_NAME, EDITABLE_STATES
 from essaim.calls.models import Call
+from essaim.core.api.pagination import PageNumberPagination, paginate
 from essaim.geo.models import Perimeter
 
 router = Router(tags=["applications"])

@@ -5,9 +5,9 @@ from datetime import date
 from django.http import Http404
 from ninja import Router, Schema
 
-from essaim.api.pagination import PageNumberPagination, paginate
 from essaim.calls.models import Call
 from essaim.calls.services import published_form
+from essaim.core.api.pagination import PageNumberPagination, paginate
 
 router = Router(tags=["calls"])
 

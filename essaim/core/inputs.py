@@ -4,7 +4,7 @@ No database column can store a NUL character (PostgreSQL refuses it outright) or
 surrogate (not encodable in UTF-8, so SQLite, PostgreSQL and every renderer fail on it), and no
 column holds an infinite or NaN number. Such input is never a typing mistake: it is refused with a
 4xx naming the field, in one place for pages (``InputGuardMiddleware``: path, query string and
-form fields of every request) and one for the API's JSON bodies (``essaim.api.parser``), so that
+form fields of every request) and one for the API's JSON bodies (``core.api.parser``), so that
 no view, form or service has to think of it.
 """
 

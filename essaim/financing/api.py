@@ -8,8 +8,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from essaim.api.auth import BearerOrSession
-from essaim.api.pagination import PageNumberPagination, paginate
+from essaim.accounts.api_auth import BearerOrSession
+from essaim.core.api.pagination import PageNumberPagination, paginate
 from essaim.core.inputs import SMALL_INT_MAX
 from essaim.core.money import Money
 from essaim.financing import rules, services

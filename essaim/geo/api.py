@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from essaim.api.pagination import PageNumberPagination, paginate
+from essaim.core.api.pagination import PageNumberPagination, paginate
 from essaim.geo.models import Commune, Departement, Perimeter, Region
 from essaim.geo.queries import (
     communes_of,

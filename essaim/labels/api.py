@@ -9,8 +9,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from essaim.api.pagination import PageNumberPagination, paginate
 from essaim.calls.models import Wave, WaveStatus
+from essaim.core.api.pagination import PageNumberPagination, paginate
 from essaim.labels.models import Label
 from essaim.labels.queries import public_labels
 

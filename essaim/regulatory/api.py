@@ -6,9 +6,9 @@ from datetime import date, datetime
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
-from essaim.api.auth import BearerOrSession
-from essaim.api.pagination import PageNumberPagination, paginate
+from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls.models import Programme
+from essaim.core.api.pagination import PageNumberPagination, paginate
 from essaim.geo.models import Perimeter
 from essaim.regulatory import queries, services
 from essaim.regulatory.models import (

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
-from essaim.api.auth import BearerOrSession
-from essaim.api.pagination import PageNumberPagination, paginate
+from essaim.accounts.api_auth import BearerOrSession
 from essaim.applications.models import Application
+from essaim.core.api.pagination import PageNumberPagination, paginate
 from essaim.core.inputs import SMALL_INT_MAX
 from essaim.reviews import rules, services
 from essaim.reviews.consolidation import consolidate

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from essaim.accounts.api_auth import BearerOrSession
 from essaim.actors.models import Organisation
-from essaim.api.auth import BearerOrSession
-from essaim.api.pagination import PageNumberPagination, paginate
 from essaim.applications.models import Challenge
+from essaim.core.api.pagination import PageNumberPagination, paginate
 from essaim.core.money import Money
 from essaim.support import queries, rules, services
 from essaim.support.models import Action, SupportAxis, SupportPlan

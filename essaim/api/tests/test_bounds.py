@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from essaim.accounts.tests.factories import UserFactory
-from essaim.api.pagination import MAX_PAGE
 from essaim.api.urls import api
+from essaim.core.api.pagination import MAX_PAGE
 
 HUGE = 10**20
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ status is no role held in anybody's name."""
 
 import pytest
 
-from essaim.core.testing import other_programme, superuser
+from essaim.testing import other_programme, superuser
 
 pytestmark = pytest.mark.django_db
 

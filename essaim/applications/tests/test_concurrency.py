@@ -12,7 +12,7 @@ from essaim.applications.services import application_transition
 from essaim.applications.tests.factories import ApplicationFactory, PersonFactory, complete, lead_of
 from essaim.applications.workflow import Status
 from essaim.core.models import HistoryEvent
-from essaim.core.testing import blocked_on_lock
+from essaim.testing import blocked_on_lock
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

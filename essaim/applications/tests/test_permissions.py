@@ -35,8 +35,8 @@ from essaim.applications.tests.factories import (
     staff,
 )
 from essaim.applications.workflow import Status
-from essaim.core.testing import other_programme, superuser, table_state
 from essaim.reviews.models import ReviewRequest
+from essaim.testing import other_programme, superuser, table_state
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from essaim.calls.tests.factories import (
     CutOffFactory,
     FormVersionFactory,
 )
-from essaim.core.testing import other_programme, superuser, table_state
+from essaim.testing import other_programme, superuser, table_state
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.test import Client, RequestFactory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from essaim.api.parser import BodyRefused, GuardedParser
+from essaim.core.api.parser import BodyRefused, GuardedParser
 from essaim.core.inputs import find_problem, request_problem, text_problem
 from essaim.core.models import HistoryEvent, Notification
 

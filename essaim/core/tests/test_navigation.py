@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from essaim.accounts.models import Role
-from essaim.core.navigation import ROLE_SHORTCUTS, role_shortcuts
+from essaim.accounts.navigation import ROLE_SHORTCUTS, role_shortcuts
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +47,8 @@ def test_a_shortcut_to_a_page_not_built_is_left_out(monkeypatch):
 
 
 def test_user_shortcuts_follow_the_roles_held():
-    from essaim.core.navigation import user_shortcuts
-    from essaim.core.testing import other_programme
+    from essaim.accounts.navigation import user_shortcuts
+    from essaim.testing import other_programme
 
     staff = other_programme()
     urls = {item["url"] for item in user_shortcuts(staff.instructor)}
@@ -58,8 +58,8 @@ def test_user_shortcuts_follow_the_roles_held():
 
 
 def test_superuser_gets_the_staff_shortcuts_but_not_an_experts_or_a_territorys():
-    from essaim.core.navigation import user_shortcuts
-    from essaim.core.testing import superuser
+    from essaim.accounts.navigation import user_shortcuts
+    from essaim.testing import superuser
 
     urls = {item["url"] for item in user_shortcuts(superuser())}
     assert {reverse("calls:list"), reverse("reviews:queue"), reverse("regulatory:queue")} <= urls

@@ -12,11 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 
 from essaim.applications.workflow import Status
-from essaim.core.testing import blocked_on_lock
 from essaim.labels import services
 from essaim.labels.models import Decision, Outcome
 from essaim.labels.services import DecisionInput
 from essaim.labels.tests.factories import ApplicationFactory, WaveFactory, programme_admin
+from essaim.testing import blocked_on_lock
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 
 from essaim.applications.models import Application
 from essaim.calls.models import Wave, WaveStatus
-from essaim.core.testing import other_programme, superuser, table_state
 from essaim.labels import rules, services
 from essaim.labels.models import Decision, Label, Outcome
 from essaim.labels.services import DecisionInput
@@ -23,6 +22,7 @@ from essaim.labels.tests.factories import (
     programme_admin,
 )
 from essaim.support.models import SupportPlan
+from essaim.testing import other_programme, superuser, table_state
 
 pytestmark = pytest.mark.django_db
 

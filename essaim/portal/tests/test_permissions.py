@@ -5,8 +5,8 @@ counted there, nor do superusers."""
 import pytest
 
 from essaim.calls.models import WaveStatus
-from essaim.core.testing import other_programme, superuser
 from essaim.labels.tests.factories import ApplicationFactory, WaveFactory, labelled, programme_admin
+from essaim.testing import other_programme, superuser
 
 pytestmark = pytest.mark.django_db
 

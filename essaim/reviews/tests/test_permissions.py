@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from essaim.applications.models import Application, PrivateNote
-from essaim.core.testing import other_programme, superuser, table_state
 from essaim.reviews import rules, services
 from essaim.reviews.models import CriterionMark, ReviewRequest, ReviewStatus
 from essaim.reviews.tests.factories import (
@@ -21,6 +20,7 @@ from essaim.reviews.tests.factories import (
     staff,
     submitted_review,
 )
+from essaim.testing import other_programme, superuser, table_state
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from essaim.core.testing import other_programme, superuser, table_state
 from essaim.support import rules, services
 from essaim.support.models import (
     Action,
@@ -21,6 +20,7 @@ from essaim.support.models import (
 )
 from essaim.support.tests.factories import axes_for
 from essaim.support.tests.test_views import pages, posts
+from essaim.testing import other_programme, superuser, table_state
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ A string with a NUL character or a lone surrogate (``"\\udfff"``), a key with on
 is not finite (``1e400`` parses as infinity, ``NaN`` and ``Infinity`` are accepted by Python's
 ``json``): each is refused with a 422 naming the field (``essaim.core.inputs``). Malformed JSON
 or a body that is not UTF-8 is a 400 with a French message. Django-ninja turns any parser error
-into an ``HttpError`` carrying ours as its cause; ``essaim.api.errors`` answers from it.
+into an ``HttpError`` carrying ours as its cause; ``essaim.core.api.errors`` answers from it.
 """
 
 import json

@@ -3,7 +3,7 @@
 Django-ninja's own accepts any ``page`` (``?page=10**20`` becomes an SQL offset no database
 holds: a 500) and any ``page_size``. Here ``page`` goes from 1 to ``MAX_PAGE`` and ``page_size``
 from 1 to ``MAX_PAGE_SIZE``; beyond, a 422 names the parameter. Every list endpoint uses this
-class (``from essaim.api.pagination import PageNumberPagination``).
+class (``from essaim.core.api.pagination import PageNumberPagination``).
 """
 
 from ninja import Field, Schema

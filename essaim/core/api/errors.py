@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from essaim.api.parser import BodyRefused
+from essaim.core.api.parser import BodyRefused
 
 
 def _field_of(loc) -> str:

@@ -1,0 +1,1 @@
+"""API plumbing every app's endpoints share: pagination, the bounded JSON parser, error answers."""
