@@ -1,5 +1,5 @@
 """The applicant's pages: my applications, create, write (autosave), collective, challenges,
-messages, transitions, receipt. Instructors' pages are in ``views_instruction``."""
+messages, transitions, receipt. Instructors' pages are in ``essaim.reviews.views_instruction``."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -324,7 +324,7 @@ def test_query_count_does_not_grow_with_the_applications(
 
 
 def test_rows_are_the_same_when_read_in_many_small_batches(client, world, monkeypatch):
-    from essaim.applications import exports
+    from essaim.reviews import exports
     from essaim.geo.models import Commune, Departement, PerimeterCommune, Region
 
     region = Region.objects.create(code="75", name="Nouvelle-Aquitaine")
