@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from essaim.applications import rules
+from essaim.calls.models import Call
 from essaim.reviews import exports
 from essaim.reviews.views_instruction import (
     QueueFilterForm,
@@ -20,7 +21,6 @@ from essaim.reviews.views_instruction import (
     instruction_queryset,
     staff_programmes,
 )
-from essaim.calls.models import Call
 
 FORMATS = ("csv", "zip", "xlsx")
 FILTER_KEYS = ("q", "status", "cutoff", "region", "assignee")
