@@ -38,7 +38,7 @@ class ApplicationCreateForm(EssaimForm):
         return data
 
     def resolved_perimeter(self):
-        from essaim.applications.applying import perimeter_for_unit
+        from essaim.applications.services.applying import perimeter_for_unit
 
         if self.cleaned_data.get("perimeter"):
             return self.cleaned_data["perimeter"]
