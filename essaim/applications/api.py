@@ -11,10 +11,10 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from essaim.accounts.api_auth import BearerOrSession
-from essaim.applications import applying, queries, rules
+from essaim.applications import queries, rules
 from essaim.applications.completeness import missing_items
 from essaim.applications.models import Application
-from essaim.applications.services import allowed_transitions, application_transition
+from essaim.applications.services import allowed_transitions, application_transition, applying
 from essaim.applications.workflow import BY_NAME, EDITABLE_STATES
 from essaim.calls.models import Call
 from essaim.core.api.pagination import PageNumberPagination, paginate

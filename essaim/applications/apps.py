@@ -6,3 +6,10 @@ class ApplicationsConfig(AppConfig):
     name = "essaim.applications"
     label = "applications"
     verbose_name = _("candidatures")
+
+    def ready(self):
+        from essaim.applications import services
+        from essaim.calls import hooks as calls_hooks
+
+        calls_hooks.form_version_drafts.register(services.drafts_affected_by)
+        calls_hooks.form_version_published.register(services.drafts_move_to)

@@ -6,6 +6,9 @@ the API. The form engine (essaim.calls) contributes the form's required answers.
 
 from dataclasses import dataclass
 
+from essaim.actors.models import CollectiveRole
+from essaim.calls.formengine import FormEngine
+
 
 @dataclass(frozen=True)
 class MissingItem:
@@ -15,9 +18,6 @@ class MissingItem:
 
 def missing_items(application) -> list[MissingItem]:
     from django.utils.translation import gettext as _
-
-    from essaim.actors.models import CollectiveRole
-    from essaim.calls.formengine import FormEngine
 
     items: list[MissingItem] = []
     if not application.title.strip():

@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from essaim.actors.models import CollectiveRole
+from essaim.applications.services.applying import perimeter_for_unit
+from essaim.applications.workflow import COMMENT_AUDIENCES, Actor, Audience
 from essaim.core.forms import EssaimForm
 from essaim.geo.models import Perimeter, UnitKind
 
@@ -38,8 +40,6 @@ class ApplicationCreateForm(EssaimForm):
         return data
 
     def resolved_perimeter(self):
-        from essaim.applications.applying import perimeter_for_unit
-
         if self.cleaned_data.get("perimeter"):
             return self.cleaned_data["perimeter"]
         kind, code = self.cleaned_data["unit_kind"], self.cleaned_data["unit_code"]
@@ -129,8 +129,6 @@ class TransitionForm(EssaimForm):
     )
 
     def __init__(self, *args, transition, **kwargs):
-        from essaim.applications.workflow import COMMENT_AUDIENCES, Actor, Audience
-
         super().__init__(*args, **kwargs)
         self.transition = transition
         # The applicants' submissions take no comment on the page; every other action does.
@@ -155,8 +153,6 @@ class TransitionForm(EssaimForm):
         self._bound_fields_cache.clear()  # bound fields copied the labels when they were made
 
     def _addressed_only(self, transition, required) -> None:
-        from essaim.applications.workflow import Actor
-
         comment = self.fields["comment"]
         del self.fields["audience"]
         if transition.actor == Actor.INSTRUCTOR:

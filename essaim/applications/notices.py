@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from essaim.accounts import permissions
+from essaim.applications.workflow import BY_NAME, Actor, Audience
 from essaim.core.notifications import notify
 
 
@@ -27,8 +28,6 @@ def after_transition(
 ) -> None:
     """Nobody hears of a decision here: the applicants are told when its wave is published
     (``essaim.labels.services.wave_publish``)."""
-    from essaim.applications.workflow import BY_NAME, Actor, Audience
-
     url = reverse("applications:detail", args=[application.pk])
     params = {"reference": application.reference, "title": application.title}
     if name in {"submit", "resubmit"}:

@@ -3,6 +3,7 @@
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from essaim.applications import queries
 from essaim.calls.formengine import FormEngine
 
 
@@ -11,8 +12,6 @@ def receipt_pdf(application, *, user=None) -> bytes:
     and the answers as sent, with the state as ``user`` sees it (``None``: as the applicants
     see it — nothing of an unpublished decision)."""
     from weasyprint import HTML
-
-    from essaim.applications import queries
 
     status = (
         queries.shown_status(user, application)

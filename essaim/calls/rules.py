@@ -9,7 +9,7 @@ out of preparation; a draft is seen by its programme's admins only (``Call.objec
 import rules
 
 from essaim.accounts import permissions
-from essaim.calls.models import CallStatus
+from essaim.calls.models import CallStatus, Programme
 
 
 @rules.predicate
@@ -37,8 +37,6 @@ def can_create_call(user) -> bool:
 
 def managed_programmes(user):
     """The programmes ``user`` administers, as a queryset (pick lists of the admin pages)."""
-    from essaim.calls.models import Programme
-
     return permissions.admin_programmes(user).filter(Programme.objects.order_by("name"), "pk")
 
 

@@ -8,8 +8,8 @@ from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from essaim.calls import rules
-from essaim.calls.formschema import schema_diff, schema_errors
+from essaim.calls import hooks, rules
+from essaim.calls.formschema import schema_errors
 from essaim.calls.models import Call, CallStatus, Criterion, CutOff, FormVersion, ScoringGrid
 from essaim.core.services import changed_fields, history_record
 
@@ -162,75 +162,27 @@ class AffectedDraft:
 
 def affected_drafts(version: FormVersion) -> list[AffectedDraft]:
     """Draft applications of the call whose answers a publication of ``version`` would touch:
-    fields they answered that the new version removes or changes."""
-    from essaim.applications.models import Application
-    from essaim.applications.workflow import Status
-
-    previous = {
-        v.pk: v.schema
-        for v in FormVersion.objects.filter(call_id=version.call_id, published_at__isnull=False)
-    }
-    result = []
-    drafts = Application.objects.filter(
-        call_id=version.call_id, status__in=[Status.DRAFT, Status.CHANGES_REQUESTED]
-    ).only("pk", "reference", "title", "answers", "form_version_id", "status")
-    diffs: dict[int, dict] = {}
-    for application in drafts:
-        if application.form_version_id not in diffs:
-            diffs[application.form_version_id] = schema_diff(
-                previous.get(application.form_version_id, {}), version.schema
-            )
-        diff = diffs[application.form_version_id]
-        touched = []
-        for path in diff["removed"] + diff["changed"]:
-            if _answered(application.answers, path):
-                touched.append(path)
-        if touched:
-            result.append(AffectedDraft(application=application, fields=touched))
-    return result
-
-
-def _answered(answers: dict, path: str) -> bool:
-    from essaim.calls.formengine import is_empty
-
-    if ".*." in path:
-        block, sub = path.split(".*.")
-        return any(
-            isinstance(item, dict) and not is_empty(item.get(sub))
-            for item in answers.get(block) or []
-        )
-    return not is_empty(answers.get(path))
+    fields they answered that the new version removes or changes (asked of the apps above through
+    ``hooks.form_version_drafts``)."""
+    return [draft for drafts in hooks.form_version_drafts(version=version) for draft in drafts]
 
 
 @transaction.atomic
 def formversion_publish(*, user, version: FormVersion) -> FormVersion:
     """Publish a draft version. Draft applications (and those sent back for changes) move to it
     and keep their answers (answers to removed fields are kept in the data but no longer shown);
-    submitted applications keep the version they answered."""
-    from essaim.applications.models import Application
-    from essaim.applications.workflow import Status
-
+    submitted applications keep the version they answered (``hooks.form_version_published``)."""
     _require_admin(user, call=version.call)
     version = FormVersion.objects.select_for_update().get(pk=version.pk)
     if version.published_at is not None:
         raise ValidationError({"version": _("Cette version est déjà publiée.")})
     validate_schema(version.schema)
-    affected = affected_drafts(version)
     version.published_at = timezone.now()
     version.save(update_fields=["published_at"])
-    moved = Application.objects.filter(
-        call_id=version.call_id, status__in=[Status.DRAFT, Status.CHANGES_REQUESTED]
-    ).update(form_version=version)
-    history_record(
-        obj=version.call,
-        user=user,
-        action="form_publish",
-        payload={
-            "version": version.number,
-            "moved_applications": moved,
-            "affected": {a.application.reference: a.fields for a in affected},
-        },
-    )
+    payload = {"version": version.number}
+    for moved in hooks.form_version_published(version=version, user=user):
+        payload.update(moved or {})
+    history_record(obj=version.call, user=user, action="form_publish", payload=payload)
     return version
 
 

@@ -5,6 +5,7 @@ from essaim.applications.workflow import Audience
 from essaim.calls.models import Programme, Wave
 from essaim.core.forms import EssaimForm, EssaimModelForm
 from essaim.labels.models import Outcome
+from essaim.labels.services import DecisionInput
 
 
 class DateInput(forms.DateInput):
@@ -130,8 +131,6 @@ class DecisionBatchForm(EssaimForm):
         return cleaned
 
     def decisions(self):
-        from essaim.labels.services import DecisionInput
-
         return [
             DecisionInput(
                 application.pk,

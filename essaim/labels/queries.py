@@ -11,6 +11,7 @@ from essaim.applications.workflow import Status
 from essaim.calls.models import Wave, WaveStatus
 from essaim.geo.models import Departement, PerimeterCommune, Region
 from essaim.labels.models import Label
+from essaim.reviews.consolidation import consolidate as reviews_consolidate
 
 
 def waves_visible_to(user) -> QuerySet[Wave]:
@@ -55,11 +56,7 @@ def _score(consolidation) -> float | None:
 
 
 def consolidate(applications) -> dict:
-    """``essaim.reviews.consolidation.consolidate``; no scores while that module is missing."""
-    try:
-        from essaim.reviews.consolidation import consolidate as reviews_consolidate
-    except ImportError:  # pragma: no cover - the reviews work had not landed
-        return {}
+    """The consolidated scores of ``applications`` (``essaim.reviews.consolidation``)."""
     return reviews_consolidate(applications)
 
 

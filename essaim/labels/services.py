@@ -24,7 +24,7 @@ from essaim.applications.workflow import Audience, Status
 from essaim.calls.models import Programme, Wave, WaveStatus
 from essaim.core.notifications import notify
 from essaim.core.services import changed_fields, history_record
-from essaim.labels import rules
+from essaim.labels import hooks, rules
 from essaim.labels.models import Decision, Label, LabelStatus, Outcome
 
 DEFAULT_VALIDITY_YEARS = 3
@@ -462,9 +462,7 @@ def label_grant(*, decision: Decision, user, granted_on: datetime.date | None = 
     """Grant the label a "labelled" decision calls for, valid ``validity_years()`` years, and
     open the territory's support plan. Only for a decision of a published wave (``wave_publish``
     calls it): until then the decision is confidential. Idempotent: a second call returns the
-    same label."""
-    from essaim.support.services import support_plan_open
-
+    same label. The plan is opened by whoever listens to ``hooks.label_granted`` (support)."""
     _require(rules.can_grant_label(user, decision))
     if decision.outcome != Outcome.LABELLED:
         raise ValidationError({"outcome": _("Cette décision n'accorde pas le label.")})
@@ -502,7 +500,7 @@ def label_grant(*, decision: Decision, user, granted_on: datetime.date | None = 
         to_state=label.status,
         payload={"decision": decision.pk, "valid_until": label.valid_until.isoformat()},
     )
-    support_plan_open(label=label, user=user)
+    hooks.label_granted(label=label, user=user)
     return label
 
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from essaim.applications.models import Application
+from essaim.calls.models import Criterion
 from essaim.reviews.models import CriterionMark, ReviewStatus
 
 SCALE_OF_TOTAL = 100
@@ -48,8 +50,6 @@ class Consolidation:
 def _ids_and_calls(applications) -> tuple[dict[int, int], object]:
     """({application id: call id}, what to filter marks with: a subquery for a queryset, so
     that a long list of ids never becomes a long list of SQL parameters)."""
-    from essaim.applications.models import Application
-
     if hasattr(applications, "values_list"):  # a queryset: one query
         calls = dict(applications.values_list("pk", "call_id"))
         return calls, applications.order_by().values("pk")
@@ -66,8 +66,6 @@ def consolidate(applications: Iterable) -> dict[int, Consolidation]:
     queryset). Every application gets an entry, with ``review_count == 0`` and no total when no
     opinion was given. ``disagreement`` is set on a criterion whose spread (max − min) reaches
     the grid's ``disagreement_threshold`` (with at least two marks)."""
-    from essaim.calls.models import Criterion
-
     calls, selection = _ids_and_calls(applications)
     if not calls:
         return {}

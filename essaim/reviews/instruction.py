@@ -8,6 +8,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from essaim.applications.services import snapshot
+from essaim.applications.workflow import Status
+from essaim.calls.formengine import FormEngine
 from essaim.core.models import HistoryEvent
 
 logger = logging.getLogger(__name__)
@@ -20,8 +23,6 @@ def answer_sections(application) -> list[dict]:
     answers = application.answers or {}
     if schema.get("sections"):
         try:
-            from essaim.calls.formengine import FormEngine
-
             return FormEngine(schema).readonly(answers)
         except Exception:  # a broken schema must not hide the answers: list them plainly
             logger.exception("Cannot render the answers of application %s", application.pk)
@@ -128,9 +129,6 @@ def changes_since_last_submission(application) -> dict | None:
     it replaced (kept in its history row) and the current one; while changes are requested,
     between the last submission and the draft as it stands. ``None`` when there is nothing to
     compare."""
-    from essaim.applications.services import snapshot
-    from essaim.applications.workflow import Status
-
     if application.status == Status.CHANGES_REQUESTED and application.submitted_snapshot:
         return {
             "pending": True,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from essaim.accounts.models import User
-from essaim.applications.models import Application
+from essaim.applications.models import Application, PrivateNote
 from essaim.applications.workflow import Status
 from essaim.core.notifications import notify
 from essaim.core.services import history_record
@@ -483,8 +483,6 @@ def application_assign(*, application: Application, user, assignee) -> Applicati
 @transaction.atomic
 def private_note_create(*, application: Application, user, body: str):
     """An instructor's note on the application, never shown to applicants or experts."""
-    from essaim.applications.models import PrivateNote
-
     if not rules.can_write_private_note(user, application):
         raise PermissionDenied(_("Seule l'équipe du programme peut écrire une note privée."))
     if not body.strip():

@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.tasks import task
 
+from essaim.reviews.services import review_reminders_send
+
 
 def review_reminders_run() -> dict[str, int]:
     """Remind experts of opinions due soon or overdue (idempotent per day); the periodic job."""
-    from essaim.reviews.services import review_reminders_send
-
     return review_reminders_send(days_before=reminder_days_before())
 
 

@@ -10,6 +10,6 @@ urlpatterns = [
     path("demandes/<int:pk>/", views.request_detail, name="request_detail"),
     path("demandes/<int:pk>/conflit/", views.request_conflict, name="request_conflict"),
     path("demandes/<int:pk>/avis/", views.request_opinion, name="request_opinion"),
-    # The instructors' side (views in essaim.applications.views_instruction).
-    path("instruction/", include("essaim.applications.urls_instruction")),
+    # The instructors' side (views in essaim.reviews.views_instruction).
+    path("instruction/", include("essaim.reviews.urls_instruction")),
 ]

@@ -11,6 +11,12 @@ class SupportConfig(AppConfig):
 
     def ready(self):
         from essaim.core import schedule
+        from essaim.labels.hooks import label_granted
+        from essaim.support import services
         from essaim.support.reminders import send_action_reminders
 
         schedule.register("action_reminders", send_action_reminders, timedelta(days=1))
+        # A granted label opens the territory's support plan, in the same transaction.
+        label_granted.register(
+            lambda *, label, user: services.support_plan_open(label=label, user=user)
+        )

@@ -17,7 +17,7 @@ from essaim.actors import services
 from essaim.actors.models import CollectiveMember, Organisation, Partnership, Person
 from essaim.actors.tests.factories import CollectiveMemberFactory, OrganisationFactory
 from essaim.actors.validators import validate_siren, validate_siret
-from essaim.applications import applying
+from essaim.applications.services import applying
 from essaim.applications.tests.factories import ApplicationFactory, lead_of
 from essaim.calls.models import Programme
 from essaim.calls.tests.factories import FormVersionFactory

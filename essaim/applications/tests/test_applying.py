@@ -6,11 +6,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from essaim.accounts.models import Membership, Role
 from essaim.accounts.tests.factories import UserFactory
 from essaim.actors.models import CollectiveRole, Organisation
-from essaim.applications import applying, rules
+from essaim.applications import rules
 from essaim.applications.completeness import missing_items
 from essaim.applications.models import Application, ApplicationPerson, Attachment, Message
 from essaim.applications.receipt import receipt_pdf
-from essaim.applications.services import application_transition
+from essaim.applications.services import application_transition, applying
 from essaim.applications.tests.factories import (
     ApplicationFactory,
     OrganisationFactory,

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from essaim.accounts.tests.factories import UserFactory
-from essaim.applications import applying
+from essaim.applications.services import applying
 from essaim.applications.tests.factories import ApplicationFactory, lead_of
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from essaim.accounts.models import Membership, Role
 from essaim.actors.models import CollectiveMember
-from essaim.applications import applying, rules
+from essaim.applications import rules
 from essaim.applications.models import (
     Application,
     ApplicationPerson,
@@ -25,7 +25,7 @@ from essaim.applications.models import (
     Message,
     PrivateNote,
 )
-from essaim.applications.services import application_transition
+from essaim.applications.services import application_transition, applying
 from essaim.applications.tests.factories import (
     ApplicationFactory,
     OrganisationFactory,

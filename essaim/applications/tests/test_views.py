@@ -231,7 +231,7 @@ def test_detail_query_budget_with_many_messages(client, people, django_assert_ma
 
 
 def test_message_attachment_only_for_the_thread(client, people):
-    from essaim.applications import applying
+    from essaim.applications.services import applying
 
     application, users = people
     message = applying.message_post(

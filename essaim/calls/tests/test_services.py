@@ -93,6 +93,12 @@ def test_editing_a_published_form_makes_a_draft_and_publishing_numbers_it():
     assert submitted.form_version_id == v1.pk  # keeps the version it answered
     assert draft_app.answers["story"] == "Une histoire"  # kept in the data
     assert services.published_form(call).number == 2
+    published = HistoryEvent.objects.for_object(call).get(action="form_publish")
+    assert published.payload == {
+        "version": 2,
+        "moved_applications": 2,
+        "affected": {draft_app.reference: ["story"]},
+    }
     with pytest.raises(ValidationError):
         services.formversion_publish(user=admin, version=draft)
 

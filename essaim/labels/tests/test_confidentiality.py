@@ -256,7 +256,7 @@ def test_no_label_or_certificate_before_publication(client, wave, application, p
 def test_lead_keeps_the_same_rights_whatever_the_unpublished_decision(wave, application, people):
     """The collective stays open to its lead while the decision is unpublished (a "closed"
     answer would tell the decision)."""
-    from essaim.applications import applying
+    from essaim.applications.services import applying
 
     decide(wave, application, people["admin"], outcome="not_labelled")
     application = Application.objects.select_related("wave").get(pk=application.pk)

@@ -3,6 +3,7 @@
 
 from django.core.management.base import BaseCommand
 
+from essaim.reviews.services import review_reminders_send
 from essaim.reviews.tasks import reminder_days_before, send_review_reminders
 
 
@@ -25,8 +26,6 @@ class Command(BaseCommand):
             result = send_review_reminders.enqueue()
             self.stdout.write(f"Queued: {result.id}")
             return
-        from essaim.reviews.services import review_reminders_send
-
         days = options["days_before"]
         sent = review_reminders_send(days_before=reminder_days_before() if days is None else days)
         self.stdout.write(

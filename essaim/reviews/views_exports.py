@@ -12,14 +12,15 @@ from urllib.parse import urlencode
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from essaim.applications import exports, rules
-from essaim.applications.views_instruction import (
+from essaim.applications import rules
+from essaim.calls.models import Call
+from essaim.reviews import exports
+from essaim.reviews.views_instruction import (
     QueueFilterForm,
     _filter,
     instruction_queryset,
     staff_programmes,
 )
-from essaim.calls.models import Call
 
 FORMATS = ("csv", "zip", "xlsx")
 FILTER_KEYS = ("q", "status", "cutoff", "region", "assignee")
@@ -58,7 +59,7 @@ def exports_page(request):
         active.append(f"{field.label} : {choices.get(str(value), value)}")
     return render(
         request,
-        "applications/instruction/exports.html",
+        "reviews/instruction/exports.html",
         {"calls": calls, "query": query, "filters": active},
     )
 

@@ -3,8 +3,8 @@ names live in the ``reviews`` namespace)."""
 
 from django.urls import path
 
-from essaim.applications import views_exports
-from essaim.applications import views_instruction as views
+from essaim.reviews import views_exports
+from essaim.reviews import views_instruction as views
 
 urlpatterns = [
     path("", views.queue, name="queue"),

@@ -1,4 +1,4 @@
-"""Every write on applications. Transitions obey the one table in ``workflow.py``."""
+"""The transitions of an application: they obey the one table in ``workflow.py``."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,6 +10,7 @@ from essaim.applications.completeness import missing_items
 from essaim.applications.models import Application, Message
 from essaim.applications.notices import after_transition
 from essaim.applications.rules import can_act_as
+from essaim.calls.services import current_cutoff
 from essaim.core.services import history_record
 
 
@@ -125,8 +126,6 @@ def application_transition(
         locked.submitted_at = timezone.now()
         locked.submitted_snapshot = snapshot(locked)
         if locked.cutoff_id is None:
-            from essaim.calls.services import current_cutoff
-
             locked.cutoff = current_cutoff(locked.call)
     from_state = locked.status
     locked.status = transition.target

@@ -25,6 +25,7 @@ from essaim.actors.models import (
     Organisation,
     OrganisationKind,
 )
+from essaim.actors.services import organisation_register
 from essaim.actors.validators import validate_siret
 from essaim.applications import queries, rules
 from essaim.applications.models import (
@@ -39,8 +40,12 @@ from essaim.applications.rules import ApplicantRole
 from essaim.applications.workflow import EDITABLE_STATES, ApplicantStatus
 from essaim.calls.formengine import FormEngine, Result, check_upload
 from essaim.calls.models import Call, CallStatus
+from essaim.calls.services import published_form
 from essaim.core.notifications import notify
 from essaim.core.services import history_record
+from essaim.core.tasks import send_email
+from essaim.geo.models import Perimeter, PerimeterUnit
+from essaim.geo.services import UNIT_MODELS, Unit, perimeter_ensure
 
 CLOSED_FOR_APPLICANTS = {
     ApplicantStatus.LABELLED,
@@ -95,8 +100,6 @@ def application_create(
     """Start a draft on the call's published form for ``perimeter``. The creator becomes the
     application's lead person (editor and signatory). Without ``collective``, a new collective of
     that perimeter is created; an existing one must be a collective the user leads."""
-    from essaim.calls.services import published_form
-
     if user is None or not user.is_authenticated:
         raise PermissionDenied(_("Connectez-vous pour candidater."))
     errors = {}
@@ -145,9 +148,6 @@ def application_create(
 def perimeter_for_unit(*, kind: str, code: str):
     """The perimeter made of exactly one official unit, created (through geo's services, as the
     system) when none exists yet."""
-    from essaim.geo.models import Perimeter, PerimeterUnit
-    from essaim.geo.services import UNIT_MODELS, Unit, perimeter_ensure
-
     if kind not in UNIT_MODELS:
         raise ValidationError({"unit": _("Type d'unité inconnu : « %(kind)s ».") % {"kind": kind}})
     model, key = UNIT_MODELS[kind]
@@ -272,8 +272,6 @@ def organisation_for_siret(*, siret: str, name: str = "", user=None) -> Organisa
     """The organisation with this SIRET (or SIREN), or a new one named ``name`` once the SIRET
     passes the check digit — registered *unconfirmed* by ``user`` (out of the public directory
     until the programme's staff confirm it: ``essaim.actors.services.organisation_register``)."""
-    from essaim.actors.services import organisation_register
-
     siret = "".join(str(siret).split())
     try:
         validate_siret(siret)
@@ -369,8 +367,6 @@ def person_invite(
     *, user, application: Application, email: str, can_edit: bool = True, is_signatory: bool = False
 ) -> ApplicationPerson:
     """Invite someone by e-mail; the e-mail carries a one-time link that binds the account."""
-    from essaim.core.tasks import send_email
-
     _require_lead(user, application)
     email = email.strip().lower()
     if application.people.filter(email=email).exists():

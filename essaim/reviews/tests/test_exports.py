@@ -324,8 +324,8 @@ def test_query_count_does_not_grow_with_the_applications(
 
 
 def test_rows_are_the_same_when_read_in_many_small_batches(client, world, monkeypatch):
-    from essaim.applications import exports
     from essaim.geo.models import Commune, Departement, PerimeterCommune, Region
+    from essaim.reviews import exports
 
     region = Region.objects.create(code="75", name="Nouvelle-Aquitaine")
     departement = Departement.objects.create(code="79", name="Deux-Sèvres", region=region)

@@ -247,7 +247,7 @@ def queue(request):
         )
     return render(
         request,
-        "applications/instruction/queue.html",
+        "reviews/instruction/queue.html",
         {
             "form": form,
             "rows": rows,
@@ -464,7 +464,7 @@ def instruction_detail(request, pk: int, *, forms_override=None, status=200):
         "history": queries.history_visible_to(request.user, application)[::-1][:50],
         "today": timezone.localdate(),
     }
-    return render(request, "applications/instruction/detail.html", context, status=status)
+    return render(request, "reviews/instruction/detail.html", context, status=status)
 
 
 @require_POST

@@ -1,0 +1,171 @@
+"""Challenges, messages, transitions and files of an application (receipt, attachments)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from essaim.applications import forms, rules, workflow
+from essaim.applications.models import (
+    Attachment,
+    Message,
+)
+from essaim.applications.receipt import receipt_pdf
+from essaim.applications.services import application_transition, applying
+from essaim.applications.views.common import _add_errors, _detail_context, _errors_to_messages, _get
+
+
+def challenges(request, pk: int, challenge_pk: int | None = None):
+    application = _get(request, pk)
+    if not rules.can_edit_application(request.user, application):
+        raise PermissionDenied
+    challenge = get_object_or_404(application.challenges, pk=challenge_pk) if challenge_pk else None
+    initial = (
+        {
+            "title": challenge.title,
+            "description": challenge.description,
+            "lines": "\n".join(challenge.lines),
+        }
+        if challenge
+        else None
+    )
+    form = forms.ChallengeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            applying.challenge_save(
+                user=request.user, application=application, challenge=challenge, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Défi enregistré."))
+            return redirect("applications:challenges", pk=application.pk)
+    return render(
+        request,
+        "applications/challenges.html",
+        {
+            "application": application,
+            "challenges": application.challenges.all(),
+            "form": form,
+            "editing": challenge,
+        },
+    )
+
+
+@require_POST
+def challenge_remove(request, pk: int, challenge_pk: int):
+    application = _get(request, pk)
+    challenge = get_object_or_404(application.challenges, pk=challenge_pk)
+    try:
+        applying.challenge_remove(user=request.user, application=application, challenge=challenge)
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    return redirect("applications:challenges", pk=application.pk)
+
+
+@require_POST
+def challenge_move(request, pk: int, challenge_pk: int, direction: str):
+    application = _get(request, pk)
+    challenge = get_object_or_404(application.challenges, pk=challenge_pk)
+    try:
+        applying.challenge_move(
+            user=request.user,
+            application=application,
+            challenge=challenge,
+            offset=-1 if direction == "haut" else 1,
+        )
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    return redirect("applications:challenges", pk=application.pk)
+
+
+# -- messages, transitions, files ----------------------------------------------------------------
+
+
+@require_POST
+def message_create(request, pk: int):
+    application = _get(request, pk)
+    form = forms.MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            applying.message_post(
+                user=request.user,
+                application=application,
+                body=form.cleaned_data["body"],
+                attachment=form.cleaned_data.get("attachment"),
+            )
+        except ValidationError as exc:
+            context = _detail_context(request, application)
+            _add_errors(form, exc)
+            context["message_form"] = form
+            return render(request, "applications/detail.html", context, status=422)
+        messages.success(request, _("Message envoyé."))
+        return redirect(f"{application.get_absolute_url()}#messages")
+    if not rules.can_message(request.user, application):
+        raise PermissionDenied
+    context = _detail_context(request, application)
+    context["message_form"] = form
+    return render(request, "applications/detail.html", context, status=422)
+
+
+@require_POST
+def transition(request, pk: int, name: str):
+    """The one view for every workflow action the table offers (applicant or instructor)."""
+    application = _get(request, pk)
+    transition = workflow.BY_NAME.get(name)
+    if transition is None:
+        raise Http404(_("Action inconnue : « %(name)s ».") % {"name": name})
+    form = forms.TransitionForm(request.POST, transition=transition)
+    form.is_valid()
+    try:
+        application_transition(
+            application=application,
+            user=request.user,
+            name=name,
+            comment=form.cleaned_data.get("comment", ""),
+            audience=form.cleaned_data.get("audience"),
+        )
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    else:
+        messages.success(request, _("Action effectuée."))
+    return redirect("applications:detail", pk=application.pk)
+
+
+def receipt(request, pk: int):
+    application = _get(request, pk)
+    if application.submitted_at is None:
+        raise Http404(_("Pas encore déposée : pas de récépissé."))
+    if not rules.can_message(request.user, application):
+        raise PermissionDenied
+    response = HttpResponse(
+        receipt_pdf(application, user=request.user), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="recepisse-{application.reference}.pdf"'
+    )
+    return response
+
+
+def attachment_download(request, pk: int, attachment_pk: int):
+    application = _get(request, pk)
+    attachment = get_object_or_404(Attachment, application=application, pk=attachment_pk)
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+    )
+
+
+def message_attachment(request, pk: int, message_pk: int):
+    application = _get(request, pk)
+    if not rules.can_message(request.user, application):
+        raise Http404  # the thread is between the collective and the programme team only
+    message = get_object_or_404(Message, application=application, pk=message_pk)
+    if not message.attachment:
+        raise Http404
+    return FileResponse(
+        message.attachment.open("rb"),
+        as_attachment=True,
+        filename=message.attachment_name or "piece-jointe",
+    )
