@@ -1,23 +1,21 @@
 """The officers' side of the mail intake — held mail (quarantine, messages to confirm) and the
-sender's confirmation of a mail-born ticket — and the addresses and links the intake sends out.
+sender's confirmation of a mail-born ticket. (The addresses and links the intake sends out are
+in ``addresses``.) It lives beside ``inbound``, not in ``services``: re-processing a quarantined
+message runs the intake, which itself opens tickets through ``services``.
 
 Every write is a service (``<noun>_<verb>``, keyword-only, atomic, permission checked with
 ``rules_mail``, one history row on the held message and on the ticket it touches).
 """
 
-from datetime import timedelta
-
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from essaim.accounts.models import User
 from essaim.core.services import history_record
 from essaim.regulatory import inbound, mailparse, rules_mail, services
+from essaim.regulatory.addresses import ticket_for_sender_token
 from essaim.regulatory.models import (
     ATTACHMENT_MAX_BYTES,
     HeldMailKind,
@@ -27,48 +25,6 @@ from essaim.regulatory.models import (
     TicketMessage,
 )
 from essaim.regulatory.workflow import TicketState
-
-SENDER_CONFIRM_SALT = "essaim.regulatory.mail-sender-confirm"
-SENDER_CONFIRM_TTL = timedelta(days=30)
-
-
-# --- Addresses and links -----------------------------------------------------------------------
-
-
-def ticket_reply_address(ticket: Ticket) -> str:
-    """``guichet+<secret>@…``: the ticket's own reply address at its single window ('' when the
-    programme has no single-window address)."""
-    address = ticket.programme.single_window_email
-    if not address or not ticket.reply_token:
-        return ""
-    local, _at, domain = address.rpartition("@")
-    return f"{local}{inbound.reply_separator()}{ticket.reply_token}@{domain}"
-
-
-def sender_confirm_token(ticket: Ticket) -> str:
-    return signing.dumps({"t": ticket.pk, "e": ticket.author_email}, salt=SENDER_CONFIRM_SALT)
-
-
-def sender_confirm_url(ticket: Ticket) -> str:
-    return settings.ESSAIM_BASE_URL + reverse(
-        "regulatory:mail_sender_confirm", args=[sender_confirm_token(ticket)]
-    )
-
-
-def ticket_for_sender_token(token: str) -> Ticket:
-    """The mail-born ticket a confirmation link is for (a ``ValidationError`` when the link is
-    forged, expired, or the ticket's address changed)."""
-    invalid = ValidationError({"token": _("Ce lien de confirmation est inconnu ou expiré.")})
-    try:
-        data = signing.loads(
-            token, salt=SENDER_CONFIRM_SALT, max_age=SENDER_CONFIRM_TTL.total_seconds()
-        )
-    except signing.BadSignature:
-        raise invalid from None
-    ticket = Ticket.objects.select_related("programme").filter(pk=data.get("t")).first()
-    if ticket is None or ticket.author_email.lower() != str(data.get("e", "")).lower():
-        raise invalid
-    return ticket
 
 
 def sender_account(ticket: Ticket) -> User | None:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from essaim.calls.models import Programme
 from essaim.core.models import HistoryEvent
-from essaim.regulatory import forms, inbound, mailparse, rules_mail, services_mail
+from essaim.regulatory import addresses, forms, inbound, mailparse, rules_mail, services_mail
 from essaim.regulatory.models import HeldMailKind, QuarantinedMail, QuarantineStatus
 
 PAGE_SIZE = 50
@@ -189,7 +189,7 @@ def mail_sender_confirm(request, token: str):
     scanners open links): the sender confirms with the button; when an account has that
     address, they must be signed in with it."""
     try:
-        ticket = services_mail.ticket_for_sender_token(token)
+        ticket = addresses.ticket_for_sender_token(token)
     except ValidationError as error:
         return render(
             request, "regulatory/mail_sender_confirm.html", {"error": error.messages[0]}, status=404

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from essaim.core.services import history_record
 from essaim.regulatory import workflow
+from essaim.regulatory.addresses import sender_confirm_url
 from essaim.regulatory.models import (
     Channel,
     Direction,
@@ -22,6 +23,7 @@ from essaim.regulatory.models import (
     TicketAttachment,
     TicketMessage,
 )
+from essaim.regulatory.sending import ticket_message_send
 from essaim.regulatory.services.common import FIRST_ANSWER_DAYS, is_author, lock_for, move
 
 
@@ -76,8 +78,6 @@ def outbound(
         body=body,
     )
     if to:
-        from essaim.regulatory.tasks import ticket_message_send
-
         transaction.on_commit(partial(ticket_message_send.enqueue, message_pk=message.pk))
     return message
 
@@ -126,8 +126,6 @@ def acknowledge_ticket(*, ticket: Ticket, reply_to: TicketMessage | None) -> Tic
     """The automatic acknowledgement, carrying the ticket number in its subject (and, once the
     author is known, the ticket's title)."""
     if ticket.awaiting_sender_confirmation:
-        from essaim.regulatory.services_mail import sender_confirm_url
-
         subject = _("%(tag)s Accusé de réception") % {"tag": ticket.subject_tag}
         body = unconfirmed_acknowledgement_text(ticket, sender_confirm_url(ticket))
     else:
