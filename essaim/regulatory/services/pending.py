@@ -11,6 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from essaim.calls.models import Programme
+from essaim.core.tasks import send_email
+from essaim.geo.models import Perimeter
 from essaim.regulatory.models import Channel, PendingTicket, Ticket
 from essaim.regulatory.services.tickets import ticket_create
 
@@ -40,8 +43,6 @@ def pending_ticket_create(
         pending.attachment.save(attachment.name, attachment, save=False)
     pending.save()
     link = settings.ESSAIM_BASE_URL + reverse("regulatory:ticket_confirm", args=[pending.token])
-    from essaim.core.tasks import send_email
-
     transaction.on_commit(
         partial(
             send_email.enqueue,
@@ -61,9 +62,6 @@ def pending_ticket_create(
 @transaction.atomic
 def pending_ticket_confirm(*, token: str) -> Ticket:
     """Open the ticket of a confirmed address. Confirming twice returns the same ticket."""
-    from essaim.calls.models import Programme
-    from essaim.geo.models import Perimeter
-
     pending = PendingTicket.objects.select_for_update().filter(token=token).first()
     if pending is None or pending.created_at < timezone.now() - PENDING_TTL:
         raise ValidationError({"token": _("Ce lien de confirmation est inconnu ou expiré.")})
