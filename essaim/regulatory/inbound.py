@@ -34,6 +34,7 @@ from essaim.calls.models import Programme
 from essaim.core.services import history_record
 from essaim.regulatory import mailparse, mailsources, services
 from essaim.regulatory.addresses import reply_separator
+from essaim.regulatory.history import TicketAction
 from essaim.regulatory.mailsources import ImapSettings, imap_message, imap_sizes
 from essaim.regulatory.models import (
     ATTACHMENT_MAX_BYTES,
@@ -238,7 +239,7 @@ def open_ticket_from_mail(
         history_record(
             obj=follows,
             user=None,
-            action="follow_up",
+            action=TicketAction.FOLLOW_UP,
             comment=ticket.number,
             payload={"ticket": ticket.pk, "message": message.pk},
         )

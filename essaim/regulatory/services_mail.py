@@ -13,9 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from essaim.accounts.models import User
+from essaim.actors.models import Organisation
 from essaim.core.services import history_record
 from essaim.regulatory import inbound, mailparse, rules_mail, services
 from essaim.regulatory.addresses import ticket_for_sender_token
+from essaim.regulatory.history import HeldMailAction, TicketAction
 from essaim.regulatory.models import (
     ATTACHMENT_MAX_BYTES,
     HeldMailKind,
@@ -57,15 +59,13 @@ def ticket_sender_confirm(*, token: str, user) -> Ticket:
         fields += ["author", "author_name"]
         held = rules_mail.organisations_held_by(account)
         if ticket.organisation_id is None and held:
-            from essaim.actors.models import Organisation
-
             ticket.organisation = Organisation.objects.filter(pk=held[0]).first()
             fields.append("organisation")
     ticket.save(update_fields=fields)
     history_record(
         obj=ticket,
         user=account,
-        action="sender_confirm",
+        action=TicketAction.SENDER_CONFIRM,
         payload={"email": ticket.author_email, "author": account.pk if account else None},
     )
     return ticket
@@ -102,7 +102,7 @@ def _parsed(item: QuarantinedMail) -> mailparse.ParsedMail:
 
 
 def _resolve(
-    item: QuarantinedMail, user, status: str, action: str, comment: str = "", **changes
+    item: QuarantinedMail, user, status: str, action: HeldMailAction, comment: str = "", **changes
 ) -> None:
     item.status = status
     item.resolved_at = timezone.now()
@@ -141,7 +141,7 @@ def quarantine_reprocess(*, item: QuarantinedMail, user) -> inbound.IngestResult
     history_record(
         obj=locked,
         user=user,
-        action="reprocess",
+        action=HeldMailAction.REPROCESS,
         to_state=locked.status,
         comment=locked.reason if result.status == inbound.QUARANTINED else "",
         payload={"result": result.status, "ticket": result.ticket.pk if result.ticket else None},
@@ -182,11 +182,16 @@ def held_mail_attach(*, item: QuarantinedMail, user, ticket: Ticket) -> TicketMe
     history_record(
         obj=ticket,
         user=user,
-        action="mail_attach",
+        action=TicketAction.MAIL_ATTACH,
         payload={"message": message.pk, "held_mail": locked.pk},
     )
     _resolve(
-        locked, user, QuarantineStatus.ATTACHED, "attach", ticket=ticket, resolved_message=message
+        locked,
+        user,
+        QuarantineStatus.ATTACHED,
+        HeldMailAction.ATTACH,
+        ticket=ticket,
+        resolved_message=message,
     )
     return message
 
@@ -217,8 +222,10 @@ def held_mail_file(*, item: QuarantinedMail, user) -> Ticket:
         received_at=locked.received_at,
         follows=follows,
     )
-    history_record(obj=ticket, user=user, action="mail_file", payload={"held_mail": locked.pk})
-    _resolve(locked, user, QuarantineStatus.FILED, "file", resolved_message=message)
+    history_record(
+        obj=ticket, user=user, action=TicketAction.MAIL_FILE, payload={"held_mail": locked.pk}
+    )
+    _resolve(locked, user, QuarantineStatus.FILED, HeldMailAction.FILE, resolved_message=message)
     return ticket
 
 
@@ -226,7 +233,9 @@ def held_mail_file(*, item: QuarantinedMail, user) -> Ticket:
 def held_mail_discard(*, item: QuarantinedMail, user, comment: str = "") -> QuarantinedMail:
     """Set a held message aside (spam, a forgery, a duplicate…). Its bytes are kept."""
     locked = _locked(item, user)
-    _resolve(locked, user, QuarantineStatus.DISCARDED, "discard", comment=comment.strip())
+    _resolve(
+        locked, user, QuarantineStatus.DISCARDED, HeldMailAction.DISCARD, comment=comment.strip()
+    )
     return locked
 
 
@@ -239,5 +248,7 @@ def held_mail_assign(*, item: QuarantinedMail, user, programme) -> QuarantinedMa
         raise PermissionDenied(_("Vous ne pouvez pas confier ce courriel à ce programme."))
     locked.programme = programme
     locked.save(update_fields=["programme"])
-    history_record(obj=locked, user=user, action="assign", payload={"programme": programme.pk})
+    history_record(
+        obj=locked, user=user, action=HeldMailAction.ASSIGN, payload={"programme": programme.pk}
+    )
     return locked

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from essaim.actors.models import Organisation
 from essaim.calls.models import Programme
-from essaim.core.models import HistoryEvent
+from essaim.core import history
 from essaim.regulatory import forms, queries, rules, services, views_mail
 from essaim.regulatory.models import (
     ExperimentationRequest,
@@ -211,7 +211,7 @@ def queue(request):
 
 
 @dataclass(frozen=True)
-class TicketAction:
+class PageAction:
     """One action of the ticket page: its form, the service it calls with the form's data
     (``perform(ticket, user, data, uploads)``), and where it leads once done."""
 
@@ -236,8 +236,8 @@ def _to_experimentation(ticket, user, data, uploads):
     )
 
 
-ACTIONS: dict[str, TicketAction] = {
-    "triage": TicketAction(
+ACTIONS: dict[str, PageAction] = {
+    "triage": PageAction(
         forms.TriageForm,
         lambda ticket, user, data, uploads: services.ticket_triage(
             ticket=ticket,
@@ -247,7 +247,7 @@ ACTIONS: dict[str, TicketAction] = {
             comment=data["comment"],
         ),
     ),
-    "route": TicketAction(
+    "route": PageAction(
         forms.RouteForm,
         lambda ticket, user, data, uploads: services.ticket_route(
             ticket=ticket,
@@ -257,17 +257,17 @@ ACTIONS: dict[str, TicketAction] = {
             comment=data["comment"],
         ),
     ),
-    "start": TicketAction(
+    "start": PageAction(
         forms.CommentForm,
         lambda ticket, user, data, uploads: services.ticket_start(ticket=ticket, user=user),
     ),
-    "answer": TicketAction(
+    "answer": PageAction(
         forms.AnswerForm,
         lambda ticket, user, data, uploads: services.ticket_answer(
             ticket=ticket, user=user, body=data["body"], attachments=uploads
         ),
     ),
-    "close": TicketAction(
+    "close": PageAction(
         forms.CloseForm,
         lambda ticket, user, data, uploads: services.ticket_close(
             ticket=ticket,
@@ -277,25 +277,25 @@ ACTIONS: dict[str, TicketAction] = {
             out_of_scope_reason=data["out_of_scope_reason"],
         ),
     ),
-    "reopen": TicketAction(
+    "reopen": PageAction(
         forms.ReopenForm,
         lambda ticket, user, data, uploads: services.ticket_reopen(
             ticket=ticket, user=user, comment=data["comment"]
         ),
     ),
-    "withdraw": TicketAction(
+    "withdraw": PageAction(
         forms.CommentForm,
         lambda ticket, user, data, uploads: services.ticket_withdraw(
             ticket=ticket, user=user, comment=data["comment"]
         ),
     ),
-    "message": TicketAction(
+    "message": PageAction(
         forms.MessageForm,
         lambda ticket, user, data, uploads: services.ticket_message_receive(
             ticket=ticket, user=user, body=data["body"], attachments=uploads
         ),
     ),
-    "to_experimentation": TicketAction(
+    "to_experimentation": PageAction(
         forms.ExperimentationFieldsForm,
         _to_experimentation,
         success=lambda request_obj: (
@@ -305,7 +305,7 @@ ACTIONS: dict[str, TicketAction] = {
             "regulatory:experimentation_detail", args=[request_obj.pk]
         ),
     ),
-    "publish": TicketAction(
+    "publish": PageAction(
         forms.PublishForm,
         lambda ticket, user, data, uploads: services.article_publish(
             ticket=ticket, user=user, **data
@@ -397,7 +397,7 @@ def ticket_detail(request, pk: int, bound=None, status=200):
             "rules": ticket.rules.all(),
             "action_forms": _action_forms(ticket, request.user, bound),
             "is_officer": is_officer,
-            "history": HistoryEvent.objects.for_object(ticket) if is_officer else None,
+            "history": history.history_rows(ticket) if is_officer else None,
             "experimentation": ExperimentationRequest.objects.filter(ticket=ticket).first(),
             "article": KnowledgeArticle.objects.filter(ticket=ticket).first(),
             "overdue": ticket.is_overdue(),
@@ -493,7 +493,7 @@ def experimentation_detail(request, pk: int, bound=None, status=200):
             "obj": obj,
             "actions": actions,
             "form": form,
-            "history": HistoryEvent.objects.for_object(obj) if handles else None,
+            "history": history.history_rows(obj) if handles else None,
         },
         status=status,
     )

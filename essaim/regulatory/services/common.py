@@ -12,6 +12,7 @@ from essaim.calls.models import Call, CallKind, CallPurpose
 from essaim.core.services import history_record
 from essaim.regulatory import rules as access
 from essaim.regulatory import workflow
+from essaim.regulatory.history import TicketAction
 from essaim.regulatory.models import Ticket, TicketSequence
 from essaim.regulatory.workflow import Actor
 
@@ -103,7 +104,7 @@ def move(locked: Ticket, transition, user, comment="", payload=None, fields=()) 
     history_record(
         obj=locked,
         user=user,
-        action=transition.name,
+        action=TicketAction(transition.name),
         from_state=from_state,
         to_state=transition.target,
         comment=comment,

@@ -14,6 +14,7 @@ from essaim.core.notifications import notify
 from essaim.core.services import history_record
 from essaim.regulatory import rules as access
 from essaim.regulatory import workflow
+from essaim.regulatory.history import ExperimentationAction
 from essaim.regulatory.models import ExperimentationRequest, RuleLevel, Ticket
 from essaim.regulatory.services.common import lock_for, move, next_number
 from essaim.regulatory.workflow import Outcome
@@ -105,7 +106,7 @@ def experimentation_submit(
     history_record(
         obj=request,
         user=user,
-        action="submit",
+        action=ExperimentationAction.SUBMIT,
         to_state=request.state,
         payload={"ticket": ticket.pk if ticket else None},
     )
@@ -255,7 +256,7 @@ def experimentation_transition(
     history_record(
         obj=locked,
         user=user,
-        action=name,
+        action=ExperimentationAction(name),
         from_state=from_state,
         to_state=transition.target,
         comment=comment,

@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from essaim.core.services import history_record
 from essaim.regulatory import rules as access
 from essaim.regulatory import search
+from essaim.regulatory.history import TicketAction
 from essaim.regulatory.models import (
     KnowledgeArticle,
     MessageKind,
     RuleLevel,
+    Theme,
     Ticket,
     TicketMessage,
 )
@@ -102,8 +104,6 @@ def article_publish(
     for field, value in (("title", title), ("question", question), ("answer", answer)):
         if not (value or "").strip():
             errors[field] = _("Ce champ est obligatoire.")
-    from essaim.regulatory.models import Theme
-
     if theme not in Theme.values:
         errors["theme"] = _("Choisissez un thème.")
     if rule_level and rule_level not in RuleLevel.values:
@@ -134,7 +134,7 @@ def article_publish(
     history_record(
         obj=ticket,
         user=user,
-        action="publish" if created else "publish_update",
+        action=TicketAction.PUBLISH if created else TicketAction.PUBLISH_UPDATE,
         payload={"article": article.pk},
     )
     return article
@@ -147,5 +147,5 @@ def article_unpublish(*, article: KnowledgeArticle, user) -> KnowledgeArticle:
     article.is_published = False
     article.save(update_fields=["is_published"])
     if article.ticket_id:
-        history_record(obj=article.ticket, user=user, action="unpublish")
+        history_record(obj=article.ticket, user=user, action=TicketAction.UNPUBLISH)
     return article

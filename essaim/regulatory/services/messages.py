@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from essaim.core.services import history_record
 from essaim.regulatory import workflow
 from essaim.regulatory.addresses import sender_confirm_url
+from essaim.regulatory.history import TicketAction
 from essaim.regulatory.models import (
     Channel,
     Direction,
@@ -201,6 +202,9 @@ def ticket_message_receive(
         ticket.state = locked.state
     elif record:
         history_record(
-            obj=ticket, user=message.author, action="message", payload={"message": message.pk}
+            obj=ticket,
+            user=message.author,
+            action=TicketAction.MESSAGE,
+            payload={"message": message.pk},
         )
     return message

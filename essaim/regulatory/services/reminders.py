@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from essaim.core.notifications import notify
 from essaim.core.services import history_record
+from essaim.regulatory.history import TicketAction
 from essaim.regulatory.models import Ticket
 from essaim.regulatory.services.common import officers_of
 
@@ -51,6 +52,6 @@ def ticket_reminders_send(*, now=None) -> int:
         )
         ticket.last_reminder_at = now
         ticket.save(update_fields=["last_reminder_at"])
-        history_record(obj=ticket, user=None, action="reminder", comment=late)
+        history_record(obj=ticket, user=None, action=TicketAction.REMINDER, comment=late)
         count += 1
     return count

@@ -9,15 +9,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from essaim.actors.models import Organisation
 from essaim.core.notifications import notify
 from essaim.core.services import history_record
+from essaim.projects.models import Project
 from essaim.regulatory import rules as access
 from essaim.regulatory import search, workflow
+from essaim.regulatory.history import TicketAction
 from essaim.regulatory.models import (
     Channel,
     MessageKind,
+    Priority,
     RuleLevel,
     RuleReference,
+    Theme,
     Ticket,
     TicketMessage,
 )
@@ -107,8 +112,6 @@ def ticket_create(
         )
     author = user if user is not None and user.is_authenticated else None
     if project is not None:
-        from essaim.projects.models import Project
-
         if author is None or not Project.objects.editable_by(author).filter(pk=project.pk).exists():
             raise ValidationError({"project": _("Vous ne portez pas ce projet.")})
         project_title = project_title or project.title
@@ -119,8 +122,6 @@ def ticket_create(
     if organisation is None and author is not None:
         held = access.default_organisation_id(author)
         if held is not None:
-            from essaim.actors.models import Organisation
-
             organisation = Organisation.objects.filter(pk=held).first()
     received_at = received_at or timezone.now()
     ticket = Ticket(
@@ -169,7 +170,7 @@ def ticket_create(
     history_record(
         obj=ticket,
         user=author,
-        action="create",
+        action=TicketAction.CREATE,
         to_state=ticket.state,
         payload={"channel": channel},
     )
@@ -184,8 +185,6 @@ def ticket_triage(
 ) -> Ticket:
     """Set the theme and priority. Officers of the ticket's programme only."""
     locked, transition = lock_for(ticket, user, "triage")
-    from essaim.regulatory.models import Priority, Theme
-
     errors = {}
     if category not in Theme.values:
         errors["category"] = _("Choisissez un thème.")

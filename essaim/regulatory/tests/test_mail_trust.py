@@ -215,9 +215,9 @@ def test_reply_to_closed_ticket_keeps_outcome_and_opens_follow_up(programme, out
 
 def test_auto_reply_to_closed_ticket_opens_nothing(programme):
     t = _closed(programme)
-    raw = make_mail(
-        to=addresses.ticket_reply_address(t), message_id="<m-2@example.test>"
-    ).replace(b"Subject:", b"Auto-Submitted: auto-replied\r\nSubject:", 1)
+    raw = make_mail(to=addresses.ticket_reply_address(t), message_id="<m-2@example.test>").replace(
+        b"Subject:", b"Auto-Submitted: auto-replied\r\nSubject:", 1
+    )
     assert inbound.mail_ingest(raw).status == inbound.QUARANTINED
     assert Ticket.objects.count() == 1
 
