@@ -26,7 +26,7 @@ from essaim.accounts.models import User
 from essaim.actors.models import Organisation, OrganisationKind
 from essaim.calls.models import Call, CallKind, CallPurpose, CallStatus, Programme
 from essaim.geo.models import Perimeter
-from essaim.regulatory import inbound, services, services_mail
+from essaim.regulatory import addresses, inbound, services, services_mail
 from essaim.regulatory.models import (
     ExperimentationRequest,
     HeldMailKind,
@@ -360,7 +360,7 @@ def _confirm_demo_sender(ticket: Ticket) -> None:
     account = services_mail.sender_account(ticket)
     if account is not None and ticket.awaiting_sender_confirmation:
         services_mail.ticket_sender_confirm(
-            token=services_mail.sender_confirm_token(ticket), user=account
+            token=addresses.sender_confirm_token(ticket), user=account
         )
 
 

@@ -10,9 +10,22 @@ class RegulatoryConfig(AppConfig):
     verbose_name = _("guichet unique")
 
     def ready(self):
-        from essaim.core import schedule
+        from essaim.core import history, schedule
+        from essaim.regulatory.history import ExperimentationAction, HeldMailAction, TicketAction
+        from essaim.regulatory.models import (
+            ExperimentationRequest,
+            QuarantinedMail,
+            QuarantineStatus,
+            Ticket,
+        )
         from essaim.regulatory.services import ticket_reminders_send
         from essaim.regulatory.tasks import mailbox_poll_run
+        from essaim.regulatory.workflow import ExperimentationState, TicketState
 
+        history.describe(Ticket, actions=TicketAction, states=TicketState)
+        history.describe(
+            ExperimentationRequest, actions=ExperimentationAction, states=ExperimentationState
+        )
+        history.describe(QuarantinedMail, actions=HeldMailAction, states=QuarantineStatus)
         schedule.register("ticket_reminders", ticket_reminders_send, timedelta(hours=6))
         schedule.register("mailbox_poll", mailbox_poll_run, timedelta(minutes=5))

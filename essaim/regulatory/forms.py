@@ -5,10 +5,13 @@ import secrets
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from essaim.accounts import permissions
+from essaim.accounts.models import Role
 from essaim.actors.models import Organisation, OrganisationKind
 from essaim.core.forms import EssaimForm
 from essaim.geo.models import Perimeter
-from essaim.regulatory.models import ATTACHMENT_MAX_BYTES, Priority, RuleLevel, Theme
+from essaim.projects.models import Project
+from essaim.regulatory.models import ATTACHMENT_MAX_BYTES, Priority, RuleLevel, Theme, Ticket
 from essaim.regulatory.services import experimentation_calls, officers_of
 from essaim.regulatory.workflow import Outcome, OutOfScopeReason, TicketState
 
@@ -75,8 +78,6 @@ class TicketForm(EssaimForm):
 
     def __init__(self, *args, anonymous: bool = False, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from essaim.projects.models import Project
-
         projects = (
             Project.objects.none()
             if anonymous or user is None
@@ -134,9 +135,6 @@ class QueueFilterForm(EssaimForm):
 
     def __init__(self, *args, programme_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from essaim.accounts import permissions
-        from essaim.accounts.models import Role
-
         self.fields["perimeter"].queryset = Perimeter.objects.filter(
             tickets__programme_id__in=programme_ids
         ).distinct()
@@ -298,8 +296,6 @@ class HeldMailAttachForm(EssaimForm):
         super().__init__(*args, **kwargs)
 
     def clean_number(self):
-        from essaim.regulatory.models import Ticket
-
         number = self.cleaned_data["number"].strip().upper()
         ticket = Ticket.objects.filter(programme_id=self.item.programme_id, number=number).first()
         if self.item.programme_id is None or ticket is None:

@@ -33,6 +33,8 @@ from django.utils import timezone
 from essaim.calls.models import Programme
 from essaim.core.services import history_record
 from essaim.regulatory import mailparse, mailsources, services
+from essaim.regulatory.addresses import reply_separator
+from essaim.regulatory.history import TicketAction
 from essaim.regulatory.mailsources import ImapSettings, imap_message, imap_sizes
 from essaim.regulatory.models import (
     ATTACHMENT_MAX_BYTES,
@@ -94,10 +96,6 @@ class ImportReport:
 
 def max_message_bytes() -> int:
     return int(getattr(settings, "ESSAIM_MAIL_MAX_MESSAGE_BYTES", 25 * 1024 * 1024))
-
-
-def reply_separator() -> str:
-    return getattr(settings, "ESSAIM_MAIL_REPLY_SEPARATOR", "+")
 
 
 # --- Which single window, which ticket ---------------------------------------------------------
@@ -241,7 +239,7 @@ def open_ticket_from_mail(
         history_record(
             obj=follows,
             user=None,
-            action="follow_up",
+            action=TicketAction.FOLLOW_UP,
             comment=ticket.number,
             payload={"ticket": ticket.pk, "message": message.pk},
         )

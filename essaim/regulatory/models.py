@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from essaim.regulatory import rules
+from essaim.regulatory.mailparse import header_block
+from essaim.regulatory.rules_mail import held_mail_scope
 from essaim.regulatory.workflow import (
     ExperimentationState,
     Outcome,
@@ -351,8 +353,6 @@ class QuarantinedMailQuerySet(models.QuerySet):
     def visible_to(self, user) -> "QuarantinedMailQuerySet":
         """The held mail of the programmes whose single window ``user`` staffs (mail addressed
         to no known programme: superusers only)."""
-        from essaim.regulatory.rules_mail import held_mail_scope
-
         return held_mail_scope(user).filter(self, "programme")
 
     def pending(self) -> "QuarantinedMailQuerySet":
@@ -431,8 +431,6 @@ class QuarantinedMail(models.Model):
     @property
     def headers_text(self) -> str:
         """The header block as received (8-bit bytes read as UTF-8 with replacements)."""
-        from essaim.regulatory.mailparse import header_block
-
         return header_block(bytes(self.raw)).decode("utf-8", errors="replace")
 
 

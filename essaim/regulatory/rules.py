@@ -20,6 +20,7 @@ import rules
 from django.db.models import Q
 
 from essaim.accounts import permissions
+from essaim.calls.models import Programme
 
 
 def _any_of(parts: list[Q]) -> Q | None:
@@ -58,8 +59,6 @@ def officer_programme_ids(user) -> set[int]:
     superuser)."""
     scope = permissions.window_programmes(user)
     if scope.every:
-        from essaim.calls.models import Programme
-
         return set(Programme.objects.values_list("pk", flat=True))
     return set(scope.ids)
 

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import F, Value
 
 from essaim.core.text import normalise, words
+from essaim.regulatory.models import KnowledgeArticle
 
 SEARCH_CONFIG = "french_unaccent"
 
@@ -55,8 +56,6 @@ def index(objects, parts=None) -> None:
 
 
 def _parts_for(obj):
-    from essaim.regulatory.models import KnowledgeArticle
-
     return article_parts if isinstance(obj, KnowledgeArticle) else ticket_parts
 
 

@@ -1,23 +1,23 @@
 """The officers' side of the mail intake — held mail (quarantine, messages to confirm) and the
-sender's confirmation of a mail-born ticket — and the addresses and links the intake sends out.
+sender's confirmation of a mail-born ticket. (The addresses and links the intake sends out are
+in ``addresses``.) It lives beside ``inbound``, not in ``services``: re-processing a quarantined
+message runs the intake, which itself opens tickets through ``services``.
 
 Every write is a service (``<noun>_<verb>``, keyword-only, atomic, permission checked with
 ``rules_mail``, one history row on the held message and on the ticket it touches).
 """
 
-from datetime import timedelta
-
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from essaim.accounts.models import User
+from essaim.actors.models import Organisation
 from essaim.core.services import history_record
 from essaim.regulatory import inbound, mailparse, rules_mail, services
+from essaim.regulatory.addresses import ticket_for_sender_token
+from essaim.regulatory.history import HeldMailAction, TicketAction
 from essaim.regulatory.models import (
     ATTACHMENT_MAX_BYTES,
     HeldMailKind,
@@ -27,48 +27,6 @@ from essaim.regulatory.models import (
     TicketMessage,
 )
 from essaim.regulatory.workflow import TicketState
-
-SENDER_CONFIRM_SALT = "essaim.regulatory.mail-sender-confirm"
-SENDER_CONFIRM_TTL = timedelta(days=30)
-
-
-# --- Addresses and links -----------------------------------------------------------------------
-
-
-def ticket_reply_address(ticket: Ticket) -> str:
-    """``guichet+<secret>@…``: the ticket's own reply address at its single window ('' when the
-    programme has no single-window address)."""
-    address = ticket.programme.single_window_email
-    if not address or not ticket.reply_token:
-        return ""
-    local, _at, domain = address.rpartition("@")
-    return f"{local}{inbound.reply_separator()}{ticket.reply_token}@{domain}"
-
-
-def sender_confirm_token(ticket: Ticket) -> str:
-    return signing.dumps({"t": ticket.pk, "e": ticket.author_email}, salt=SENDER_CONFIRM_SALT)
-
-
-def sender_confirm_url(ticket: Ticket) -> str:
-    return settings.ESSAIM_BASE_URL + reverse(
-        "regulatory:mail_sender_confirm", args=[sender_confirm_token(ticket)]
-    )
-
-
-def ticket_for_sender_token(token: str) -> Ticket:
-    """The mail-born ticket a confirmation link is for (a ``ValidationError`` when the link is
-    forged, expired, or the ticket's address changed)."""
-    invalid = ValidationError({"token": _("Ce lien de confirmation est inconnu ou expiré.")})
-    try:
-        data = signing.loads(
-            token, salt=SENDER_CONFIRM_SALT, max_age=SENDER_CONFIRM_TTL.total_seconds()
-        )
-    except signing.BadSignature:
-        raise invalid from None
-    ticket = Ticket.objects.select_related("programme").filter(pk=data.get("t")).first()
-    if ticket is None or ticket.author_email.lower() != str(data.get("e", "")).lower():
-        raise invalid
-    return ticket
 
 
 def sender_account(ticket: Ticket) -> User | None:
@@ -101,15 +59,13 @@ def ticket_sender_confirm(*, token: str, user) -> Ticket:
         fields += ["author", "author_name"]
         held = rules_mail.organisations_held_by(account)
         if ticket.organisation_id is None and held:
-            from essaim.actors.models import Organisation
-
             ticket.organisation = Organisation.objects.filter(pk=held[0]).first()
             fields.append("organisation")
     ticket.save(update_fields=fields)
     history_record(
         obj=ticket,
         user=account,
-        action="sender_confirm",
+        action=TicketAction.SENDER_CONFIRM,
         payload={"email": ticket.author_email, "author": account.pk if account else None},
     )
     return ticket
@@ -146,7 +102,7 @@ def _parsed(item: QuarantinedMail) -> mailparse.ParsedMail:
 
 
 def _resolve(
-    item: QuarantinedMail, user, status: str, action: str, comment: str = "", **changes
+    item: QuarantinedMail, user, status: str, action: HeldMailAction, comment: str = "", **changes
 ) -> None:
     item.status = status
     item.resolved_at = timezone.now()
@@ -185,7 +141,7 @@ def quarantine_reprocess(*, item: QuarantinedMail, user) -> inbound.IngestResult
     history_record(
         obj=locked,
         user=user,
-        action="reprocess",
+        action=HeldMailAction.REPROCESS,
         to_state=locked.status,
         comment=locked.reason if result.status == inbound.QUARANTINED else "",
         payload={"result": result.status, "ticket": result.ticket.pk if result.ticket else None},
@@ -226,11 +182,16 @@ def held_mail_attach(*, item: QuarantinedMail, user, ticket: Ticket) -> TicketMe
     history_record(
         obj=ticket,
         user=user,
-        action="mail_attach",
+        action=TicketAction.MAIL_ATTACH,
         payload={"message": message.pk, "held_mail": locked.pk},
     )
     _resolve(
-        locked, user, QuarantineStatus.ATTACHED, "attach", ticket=ticket, resolved_message=message
+        locked,
+        user,
+        QuarantineStatus.ATTACHED,
+        HeldMailAction.ATTACH,
+        ticket=ticket,
+        resolved_message=message,
     )
     return message
 
@@ -261,8 +222,10 @@ def held_mail_file(*, item: QuarantinedMail, user) -> Ticket:
         received_at=locked.received_at,
         follows=follows,
     )
-    history_record(obj=ticket, user=user, action="mail_file", payload={"held_mail": locked.pk})
-    _resolve(locked, user, QuarantineStatus.FILED, "file", resolved_message=message)
+    history_record(
+        obj=ticket, user=user, action=TicketAction.MAIL_FILE, payload={"held_mail": locked.pk}
+    )
+    _resolve(locked, user, QuarantineStatus.FILED, HeldMailAction.FILE, resolved_message=message)
     return ticket
 
 
@@ -270,7 +233,9 @@ def held_mail_file(*, item: QuarantinedMail, user) -> Ticket:
 def held_mail_discard(*, item: QuarantinedMail, user, comment: str = "") -> QuarantinedMail:
     """Set a held message aside (spam, a forgery, a duplicate…). Its bytes are kept."""
     locked = _locked(item, user)
-    _resolve(locked, user, QuarantineStatus.DISCARDED, "discard", comment=comment.strip())
+    _resolve(
+        locked, user, QuarantineStatus.DISCARDED, HeldMailAction.DISCARD, comment=comment.strip()
+    )
     return locked
 
 
@@ -283,5 +248,7 @@ def held_mail_assign(*, item: QuarantinedMail, user, programme) -> QuarantinedMa
         raise PermissionDenied(_("Vous ne pouvez pas confier ce courriel à ce programme."))
     locked.programme = programme
     locked.save(update_fields=["programme"])
-    history_record(obj=locked, user=user, action="assign", payload={"programme": programme.pk})
+    history_record(
+        obj=locked, user=user, action=HeldMailAction.ASSIGN, payload={"programme": programme.pk}
+    )
     return locked

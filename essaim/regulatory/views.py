@@ -2,17 +2,24 @@
 page and quarantine; project holders' tickets; experimentation requests. Every write goes
 through ``services``; every read through ``queries`` or ``visible_to``."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from essaim.actors.models import Organisation
 from essaim.calls.models import Programme
-from essaim.core.models import HistoryEvent
+from essaim.core import history
 from essaim.regulatory import forms, queries, rules, services, views_mail
 from essaim.regulatory.models import (
     ExperimentationRequest,
@@ -203,17 +210,109 @@ def queue(request):
     )
 
 
-ACTIONS = {
-    "triage": forms.TriageForm,
-    "route": forms.RouteForm,
-    "start": forms.CommentForm,
-    "answer": forms.AnswerForm,
-    "close": forms.CloseForm,
-    "reopen": forms.ReopenForm,
-    "withdraw": forms.CommentForm,
-    "message": forms.MessageForm,
-    "to_experimentation": forms.ExperimentationFieldsForm,
-    "publish": forms.PublishForm,
+@dataclass(frozen=True)
+class PageAction:
+    """One action of the ticket page: its form, the service it calls with the form's data
+    (``perform(ticket, user, data, uploads)``), and where it leads once done."""
+
+    form: type[django_forms.Form]
+    perform: Callable[[Ticket, Any, dict, list], Any]
+    success: Callable[[Any], str] = lambda result: _("C'est fait.")
+    next_url: Callable[[Any, Ticket], str] = lambda result, ticket: reverse(
+        "regulatory:ticket_detail", args=[ticket.pk]
+    )
+
+
+def _to_experimentation(ticket, user, data, uploads):
+    return services.ticket_to_experimentation(
+        ticket=ticket,
+        user=user,
+        call=data["call"],
+        derogation_asked=data["derogation_asked"],
+        rule_text=data["rule_text"],
+        rule_level=data["rule_level"],
+        duration_months=data["duration_months"],
+        evaluation_plan=data["evaluation_plan"],
+    )
+
+
+ACTIONS: dict[str, PageAction] = {
+    "triage": PageAction(
+        forms.TriageForm,
+        lambda ticket, user, data, uploads: services.ticket_triage(
+            ticket=ticket,
+            user=user,
+            category=data["category"],
+            priority=data["priority"],
+            comment=data["comment"],
+        ),
+    ),
+    "route": PageAction(
+        forms.RouteForm,
+        lambda ticket, user, data, uploads: services.ticket_route(
+            ticket=ticket,
+            user=user,
+            administration=data["administration"],
+            assignee=data["assignee"],
+            comment=data["comment"],
+        ),
+    ),
+    "start": PageAction(
+        forms.CommentForm,
+        lambda ticket, user, data, uploads: services.ticket_start(ticket=ticket, user=user),
+    ),
+    "answer": PageAction(
+        forms.AnswerForm,
+        lambda ticket, user, data, uploads: services.ticket_answer(
+            ticket=ticket, user=user, body=data["body"], attachments=uploads
+        ),
+    ),
+    "close": PageAction(
+        forms.CloseForm,
+        lambda ticket, user, data, uploads: services.ticket_close(
+            ticket=ticket,
+            user=user,
+            outcome=data["outcome"],
+            reason=data["reason"],
+            out_of_scope_reason=data["out_of_scope_reason"],
+        ),
+    ),
+    "reopen": PageAction(
+        forms.ReopenForm,
+        lambda ticket, user, data, uploads: services.ticket_reopen(
+            ticket=ticket, user=user, comment=data["comment"]
+        ),
+    ),
+    "withdraw": PageAction(
+        forms.CommentForm,
+        lambda ticket, user, data, uploads: services.ticket_withdraw(
+            ticket=ticket, user=user, comment=data["comment"]
+        ),
+    ),
+    "message": PageAction(
+        forms.MessageForm,
+        lambda ticket, user, data, uploads: services.ticket_message_receive(
+            ticket=ticket, user=user, body=data["body"], attachments=uploads
+        ),
+    ),
+    "to_experimentation": PageAction(
+        forms.ExperimentationFieldsForm,
+        _to_experimentation,
+        success=lambda request_obj: (
+            _("Demande d'expérimentation %(number)s créée.") % {"number": request_obj.number}
+        ),
+        next_url=lambda request_obj, ticket: reverse(
+            "regulatory:experimentation_detail", args=[request_obj.pk]
+        ),
+    ),
+    "publish": PageAction(
+        forms.PublishForm,
+        lambda ticket, user, data, uploads: services.article_publish(
+            ticket=ticket, user=user, **data
+        ),
+        success=lambda article: _("Réponse publiée dans la base de connaissances."),
+        next_url=lambda article, ticket: reverse("regulatory:article_detail", args=[article.slug]),
+    ),
 }
 
 
@@ -239,7 +338,7 @@ def _action_forms(ticket, user, bound=None) -> dict:
 
 
 def _make_form(name, ticket, data=None, files=None):
-    cls = ACTIONS[name]
+    cls = ACTIONS[name].form
     kwargs = {}
     if name == "route":
         kwargs["ticket"] = ticket
@@ -298,7 +397,7 @@ def ticket_detail(request, pk: int, bound=None, status=200):
             "rules": ticket.rules.all(),
             "action_forms": _action_forms(ticket, request.user, bound),
             "is_officer": is_officer,
-            "history": HistoryEvent.objects.for_object(ticket) if is_officer else None,
+            "history": history.history_rows(ticket) if is_officer else None,
             "experimentation": ExperimentationRequest.objects.filter(ticket=ticket).first(),
             "article": KnowledgeArticle.objects.filter(ticket=ticket).first(),
             "overdue": ticket.is_overdue(),
@@ -309,77 +408,23 @@ def ticket_detail(request, pk: int, bound=None, status=200):
 
 @require_POST
 def ticket_action(request, pk: int, name: str):
+    """Take action ``name`` (one of :data:`ACTIONS`) on the ticket; an unknown name is a 404."""
     ticket = _ticket(request, pk)
-    if name not in ACTIONS:
-        raise Http404(name)
+    action = ACTIONS.get(name)
+    if action is None:
+        raise Http404(_("Action inconnue sur une saisine : « %(name)s ».") % {"name": name})
     form = _make_form(name, ticket, request.POST, request.FILES)
     if not form.is_valid():
         return ticket_detail(request, pk, bound=(name, form), status=400)
     data = form.cleaned_data
-    user = request.user
-    upload = [data["attachment"]] if data.get("attachment") else []
+    uploads = [data["attachment"]] if data.get("attachment") else []
     try:
-        if name == "triage":
-            services.ticket_triage(
-                ticket=ticket,
-                user=user,
-                category=data["category"],
-                priority=data["priority"],
-                comment=data["comment"],
-            )
-        elif name == "route":
-            services.ticket_route(
-                ticket=ticket,
-                user=user,
-                administration=data["administration"],
-                assignee=data["assignee"],
-                comment=data["comment"],
-            )
-        elif name == "start":
-            services.ticket_start(ticket=ticket, user=user)
-        elif name == "answer":
-            services.ticket_answer(ticket=ticket, user=user, body=data["body"], attachments=upload)
-        elif name == "close":
-            services.ticket_close(
-                ticket=ticket,
-                user=user,
-                outcome=data["outcome"],
-                reason=data["reason"],
-                out_of_scope_reason=data["out_of_scope_reason"],
-            )
-        elif name == "reopen":
-            services.ticket_reopen(ticket=ticket, user=user, comment=data["comment"])
-        elif name == "withdraw":
-            services.ticket_withdraw(ticket=ticket, user=user, comment=data["comment"])
-        elif name == "message":
-            services.ticket_message_receive(
-                ticket=ticket, user=user, body=data["body"], attachments=upload
-            )
-        elif name == "to_experimentation":
-            request_obj = services.ticket_to_experimentation(
-                ticket=ticket,
-                user=user,
-                call=data["call"],
-                derogation_asked=data["derogation_asked"],
-                rule_text=data["rule_text"],
-                rule_level=data["rule_level"],
-                duration_months=data["duration_months"],
-                evaluation_plan=data["evaluation_plan"],
-            )
-            messages.success(
-                request,
-                _("Demande d'expérimentation %(number)s créée.") % {"number": request_obj.number},
-            )
-            return redirect("regulatory:experimentation_detail", pk=request_obj.pk)
-        elif name == "publish":
-            article = services.article_publish(ticket=ticket, user=user, **data)
-            messages.success(request, _("Réponse publiée dans la base de connaissances."))
-            return redirect("regulatory:article_detail", slug=article.slug)
+        result = action.perform(ticket, request.user, data, uploads)
     except ValidationError as error:
         _apply_errors(form, error)
         return ticket_detail(request, pk, bound=(name, form), status=400)
-    messages.success(request, _("C'est fait."))
-    return redirect("regulatory:ticket_detail", pk=ticket.pk)
+    messages.success(request, action.success(result))
+    return redirect(action.next_url(result, ticket))
 
 
 def attachment_download(request, pk: int, attachment_pk: int):
@@ -412,8 +457,6 @@ def experimentation_new(request):
     form = forms.ExperimentationNewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        from essaim.actors.models import Organisation
-
         organisation_id = rules.default_organisation_id(request.user)
         try:
             obj = services.experimentation_submit(
@@ -450,7 +493,7 @@ def experimentation_detail(request, pk: int, bound=None, status=200):
             "obj": obj,
             "actions": actions,
             "form": form,
-            "history": HistoryEvent.objects.for_object(obj) if handles else None,
+            "history": history.history_rows(obj) if handles else None,
         },
         status=status,
     )

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from essaim.calls.models import Programme
-from essaim.core.models import HistoryEvent
-from essaim.regulatory import forms, inbound, mailparse, rules_mail, services_mail
+from essaim.core import history
+from essaim.regulatory import addresses, forms, inbound, mailparse, rules_mail, services_mail
 from essaim.regulatory.models import HeldMailKind, QuarantinedMail, QuarantineStatus
 
 PAGE_SIZE = 50
@@ -88,9 +88,8 @@ def held_mail_detail(request, pk: int, bound=None, status=200):
         "item": item,
         "pending": pending,
         "ticket_closed": item.ticket is not None and item.ticket.state == "closed",
-        "history": None,
+        "history": history.history_rows(item),
     }
-    context["history"] = HistoryEvent.objects.for_object(item)
     if item.kind == HeldMailKind.TO_CONFIRM:
         try:
             context["body"] = mailparse.parse(bytes(item.raw)).body
@@ -189,7 +188,7 @@ def mail_sender_confirm(request, token: str):
     scanners open links): the sender confirms with the button; when an account has that
     address, they must be signed in with it."""
     try:
-        ticket = services_mail.ticket_for_sender_token(token)
+        ticket = addresses.ticket_for_sender_token(token)
     except ValidationError as error:
         return render(
             request, "regulatory/mail_sender_confirm.html", {"error": error.messages[0]}, status=404

@@ -82,7 +82,7 @@ def test_importing_the_same_message_again_changes_nothing(programme, tmp_path):
 
 
 def test_reply_to_the_secret_address_joins_its_ticket(programme, tmp_path):
-    from essaim.regulatory.services_mail import ticket_reply_address
+    from essaim.regulatory.addresses import ticket_reply_address
 
     first = inbound.mail_ingest(make_mail(to=programme.single_window_email))
     reply = make_mail(

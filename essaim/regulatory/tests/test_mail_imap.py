@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from essaim.regulatory.addresses import ticket_reply_address
 from essaim.regulatory.inbound import ImapSettings, mail_poll
 from essaim.regulatory.models import HeldMailKind, QuarantinedMail, Ticket, TicketMessage
-from essaim.regulatory.services_mail import ticket_reply_address
 from essaim.regulatory.tests.factories import ProgrammeFactory
 
 

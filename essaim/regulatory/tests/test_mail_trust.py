@@ -11,7 +11,7 @@ from django.core import mail
 from django.utils import timezone
 
 from essaim.core.models import HistoryEvent
-from essaim.regulatory import inbound, services, services_mail
+from essaim.regulatory import addresses, inbound, services, services_mail
 from essaim.regulatory.mailsources import messages_from_path
 from essaim.regulatory.models import (
     HeldMailKind,
@@ -114,7 +114,7 @@ def test_reply_via_secret_address_threads(programme, outbox, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         t = _first(programme)
     reply_to = outbox[0].reply_to
-    assert reply_to == [services_mail.ticket_reply_address(t)]
+    assert reply_to == [addresses.ticket_reply_address(t)]
     assert reply_to[0].startswith("hacker+") and reply_to[0].endswith("@le-frenchimpact.fr")
     assert t.reply_token in reply_to[0]
 
@@ -159,7 +159,7 @@ def test_reply_from_non_party_via_secret_address_waits_for_an_officer(programme)
 
     result = inbound.mail_ingest(
         make_mail(
-            to=services_mail.ticket_reply_address(t),
+            to=addresses.ticket_reply_address(t),
             sender="Quelqu'un <autre@example.test>",
             message_id="<m-2@example.test>",
         )
@@ -174,7 +174,7 @@ def test_reply_separator_is_configurable(settings):
     settings.ESSAIM_MAIL_REPLY_SEPARATOR = "-"
     programme = ProgrammeFactory(single_window_email="guichet-unique@le-frenchimpact.fr")
     t = _first(programme)
-    address = services_mail.ticket_reply_address(t)
+    address = addresses.ticket_reply_address(t)
     assert address == f"guichet-unique-{t.reply_token}@le-frenchimpact.fr"
     result = inbound.mail_ingest(make_mail(to=address, message_id="<m-2@example.test>"))
     assert (result.status, result.ticket) == (inbound.THREADED, t)
@@ -190,7 +190,7 @@ def test_reply_to_closed_ticket_keeps_outcome_and_opens_follow_up(programme, out
 
     result = inbound.mail_ingest(
         make_mail(
-            to=services_mail.ticket_reply_address(t),
+            to=addresses.ticket_reply_address(t),
             subject="Une nouvelle question",
             message_id="<m-2@example.test>",
         )
@@ -215,9 +215,9 @@ def test_reply_to_closed_ticket_keeps_outcome_and_opens_follow_up(programme, out
 
 def test_auto_reply_to_closed_ticket_opens_nothing(programme):
     t = _closed(programme)
-    raw = make_mail(
-        to=services_mail.ticket_reply_address(t), message_id="<m-2@example.test>"
-    ).replace(b"Subject:", b"Auto-Submitted: auto-replied\r\nSubject:", 1)
+    raw = make_mail(to=addresses.ticket_reply_address(t), message_id="<m-2@example.test>").replace(
+        b"Subject:", b"Auto-Submitted: auto-replied\r\nSubject:", 1
+    )
     assert inbound.mail_ingest(raw).status == inbound.QUARANTINED
     assert Ticket.objects.count() == 1
 
@@ -256,7 +256,7 @@ def test_acknowledgement_of_unconfirmed_ticket_carries_no_sender_subject(
     assert ack.subject == f"[{t.number}] Accusé de réception"
     assert "piege" not in ack.body and "supprimé" not in ack.body and "piège" not in ack.body
     assert "pas encore confirmée" in ack.body
-    assert services_mail.sender_confirm_url(t) in ack.body
+    assert addresses.sender_confirm_url(t) in ack.body
     # A confirmed ticket's acknowledgement does name it (the web form's author typed it).
     web = ticket(programme, title="Vente en vrac")
     assert "Vente en vrac" in web.messages.get(kind=MessageKind.ACKNOWLEDGEMENT).subject
@@ -266,7 +266,7 @@ def test_sender_confirmation_binds_the_account_only_when_signed_in_as_it(client,
     organisation = OrganisationFactory()
     account = holder(organisation, email="lucie.vernet@example.test")
     t = _first(programme)
-    url = services_mail.sender_confirm_url(t)
+    url = addresses.sender_confirm_url(t)
     path = url[url.index("/guichet-unique/") :]
 
     # Opening the link (a mail scanner does) changes nothing; an anonymous POST asks to sign in.
@@ -293,7 +293,7 @@ def test_sender_confirmation_binds_the_account_only_when_signed_in_as_it(client,
 
 def test_sender_without_account_confirms_their_address(client, programme):
     t = _first(programme)
-    path = services_mail.sender_confirm_url(t)
+    path = addresses.sender_confirm_url(t)
     path = path[path.index("/guichet-unique/") :]
     assert client.post(path).status_code == 200
     t.refresh_from_db()

@@ -5,6 +5,7 @@ import imaplib
 from django.core.management.base import BaseCommand, CommandError
 
 from essaim.regulatory.inbound import ImapSettings, mail_import, mail_poll
+from essaim.regulatory.tasks import mail_poll_periodic
 
 
 class Command(BaseCommand):
@@ -59,7 +60,5 @@ class Command(BaseCommand):
             raise CommandError(f"IMAP {config.host}:{config.port} : {exc}") from exc
         self.stdout.write(str(report))
         if options["schedule"]:
-            from essaim.regulatory.tasks import mail_poll_periodic
-
             mail_poll_periodic.enqueue()
             self.stdout.write("Relève périodique programmée.")

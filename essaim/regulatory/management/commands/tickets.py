@@ -2,6 +2,9 @@
 
 from django.core.management.base import BaseCommand
 
+from essaim.regulatory.services import ticket_reminders_send
+from essaim.regulatory.tasks import ticket_reminders_periodic
+
 
 class Command(BaseCommand):
     help = "Single window tickets: send the reminders of overdue tickets."
@@ -16,11 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from essaim.regulatory.services import ticket_reminders_send
-
         count = ticket_reminders_send()
         self.stdout.write(f"{count} saisine(s) en retard relancée(s).")
         if options["schedule"]:
-            from essaim.regulatory.tasks import ticket_reminders_periodic
-
             ticket_reminders_periodic.enqueue()
