@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,4 +29,5 @@ class RegulatoryConfig(AppConfig):
         )
         history.describe(QuarantinedMail, actions=HeldMailAction, states=QuarantineStatus)
         schedule.register("ticket_reminders", ticket_reminders_send, timedelta(hours=6))
-        schedule.register("mailbox_poll", mailbox_poll_run, timedelta(minutes=5))
+        poll_every = timedelta(seconds=int(getattr(settings, "ESSAIM_IMAP_POLL_SECONDS", 300)))
+        schedule.register("mailbox_poll", mailbox_poll_run, poll_every)

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from essaim.core import schedule
 from essaim.regulatory.addresses import ticket_reply_address
 from essaim.regulatory.inbound import ImapSettings, mail_poll
 from essaim.regulatory.models import HeldMailKind, QuarantinedMail, Ticket, TicketMessage
@@ -106,16 +107,11 @@ def test_poll_command_reads_the_mailbox_and_reports_bad_credentials(db, imap_ser
 
 
 def test_periodic_poll_without_configuration_does_nothing(db, monkeypatch):
-    from essaim.regulatory.tasks import mail_poll_periodic
-
     monkeypatch.delenv("ESSAIM_IMAP_HOST", raising=False)
-    result = mail_poll_periodic.enqueue()
-    assert result.return_value == "IMAP not configured"
+    assert schedule.BY_NAME["mailbox_poll"].target() == "IMAP not configured"
 
 
 def test_periodic_poll_reads_the_configured_mailbox(db, imap_server, monkeypatch):
-    from essaim.regulatory.tasks import mail_poll_periodic
-
     programme = ProgrammeFactory()
     imap_server.deliver(_mail(8, programme.single_window_email))
     for key, value in {
@@ -126,6 +122,6 @@ def test_periodic_poll_reads_the_configured_mailbox(db, imap_server, monkeypatch
         "SSL": "0",
     }.items():
         monkeypatch.setenv(f"ESSAIM_IMAP_{key}", value)
-    result = mail_poll_periodic.enqueue()
+    result = schedule.run_periodic.enqueue("mailbox_poll")
     assert "1 nouvelle(s) saisine(s)" in result.return_value
     assert Ticket.objects.filter(programme=programme).count() == 1

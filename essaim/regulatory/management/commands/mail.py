@@ -5,7 +5,6 @@ import imaplib
 from django.core.management.base import BaseCommand, CommandError
 
 from essaim.regulatory.inbound import ImapSettings, mail_import, mail_poll
-from essaim.regulatory.tasks import mail_poll_periodic
 
 
 class Command(BaseCommand):
@@ -20,11 +19,6 @@ class Command(BaseCommand):
         poll.add_argument("--password")
         poll.add_argument("--folder")
         poll.add_argument("--no-ssl", action="store_true")
-        poll.add_argument(
-            "--schedule",
-            action="store_true",
-            help="also queue the periodic poll task (it re-schedules itself)",
-        )
         imp = sub.add_parser("import", help="import .eml files, mbox files or Maildir folders")
         imp.add_argument("paths", nargs="+")
 
@@ -59,6 +53,3 @@ class Command(BaseCommand):
         except (OSError, imaplib.IMAP4.error) as exc:
             raise CommandError(f"IMAP {config.host}:{config.port} : {exc}") from exc
         self.stdout.write(str(report))
-        if options["schedule"]:
-            mail_poll_periodic.enqueue()
-            self.stdout.write("Relève périodique programmée.")
