@@ -12,5 +12,8 @@ class FinancingConfig(AppConfig):
     def ready(self):
         from essaim.core import schedule
         from essaim.financing.alerts import send_digests
+        from essaim.financing.views import project_section
+        from essaim.projects.hooks import project_editor_sections
 
         schedule.register("financing_alerts", send_digests, timedelta(days=1))
+        project_editor_sections.register(project_section)

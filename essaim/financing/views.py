@@ -150,6 +150,18 @@ def instrument_create(request):
     )
 
 
+def project_section(*, request, project) -> dict:
+    """The financing part of a project's page for its editors (``projects.hooks``): the requests
+    sent for the project that the reader sees, and the alert on new instruments."""
+    return {
+        "template": "financing/_project_requests.html",
+        "project": project,
+        "requests": FinancingRequest.objects.visible_to(request.user)
+        .filter(project=project)
+        .select_related("instrument"),
+    }
+
+
 # --- Matches and requests -----------------------------------------------------------------------
 
 

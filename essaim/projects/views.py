@@ -11,6 +11,7 @@ from essaim.accounts import permissions
 from essaim.actors.models import Organisation
 from essaim.projects import queries, rules, services
 from essaim.projects.forms import DirectoryForm, NeedForm, ProjectForm
+from essaim.projects.hooks import project_editor_sections
 from essaim.projects.models import NeedStatus, Project
 
 PAGE_SIZE = 20
@@ -68,17 +69,16 @@ def detail(request, pk: int):
         "need_form": NeedForm() if can_edit else None,
     }
     if can_edit:
-        from essaim.financing.models import FinancingRequest
-
-        context["history"] = queries.history_rows(
-            project, HISTORY_ACTIONS, dict(NeedStatus.choices)
-        )
-        context["requests"] = (
-            FinancingRequest.objects.visible_to(request.user)
-            .filter(project=project)
-            .select_related("instrument")
-        )
+        context["history"] = _history(project)
+        context["sections"] = _editor_sections(request, project)
     return render(request, "projects/detail.html", context)
+
+
+def _editor_sections(request, project) -> list[dict]:
+    """What higher apps add to the page of a project its editor reads (financing: the requests
+    sent for it and the alert on new instruments)."""
+    sections = project_editor_sections(request=request, project=project)
+    return [section for section in sections if section]
 
 
 def _holders(user):
@@ -162,6 +162,7 @@ def need_add(request, pk: int):
             "can_edit": True,
             "need_form": form,
             "history": _history(project),
+            "sections": _editor_sections(request, project),
         },
         status=422,
     )
