@@ -344,3 +344,12 @@ def test_request_page_links_to_the_project_only_for_those_who_see_it(world):
     html = client_for(world.financer).get(req.get_absolute_url()).content.decode()
     assert world.supermarket.title in html  # still named in the heading
     assert link not in html
+
+
+def test_project_page_shows_its_editor_the_requests_through_the_hook(world):
+    send(world)
+    url = world.supermarket.get_absolute_url()
+    html = client_for(world.holder).get(url).content.decode()
+    assert 'id="project-requests"' in html and "FISO #2" in html
+    assert f'name="project" value="{world.supermarket.pk}"' in html  # the alert form
+    assert 'id="project-requests"' not in client_for().get(url).content.decode()
