@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -15,6 +14,7 @@ from essaim.financing.matching.records import (
     PARTLY,
     Context,
     InstrumentTerms,
+    MaskIndex,
     ProjectFacts,
     _stage_label,
     _stage_list,
@@ -23,9 +23,6 @@ from essaim.financing.matching.records import (
 from essaim.projects.models import Domain
 
 # --- Rules --------------------------------------------------------------------------------------
-
-if TYPE_CHECKING:
-    from essaim.financing.matching.gaps import InstrumentIndex
 
 
 class Rule:
@@ -54,7 +51,7 @@ class Rule:
     def covers(self, status: int) -> bool:
         return status == OK if self.gap_full else status != NO
 
-    def mask(self, index: InstrumentIndex, p: ProjectFacts) -> int:
+    def mask(self, index: MaskIndex, p: ProjectFacts) -> int:
         cache = index.cache[self.code]
         key = self.key(p)
         found = cache.get(key)
