@@ -17,10 +17,12 @@ from essaim.core.inputs import SMALL_INT_MAX
 from essaim.core.money import Money
 from essaim.financing import rules, services
 from essaim.financing.legal import LegalFamily
-from essaim.financing.matching import match_project
+from essaim.financing.matching import find_gaps, match_project
 from essaim.financing.models import FinancingRequest, Instrument, InstrumentKind
 from essaim.financing.workflow import RequestStatus
+from essaim.geo.models import Perimeter, Region
 from essaim.projects.api import NeedOut, visible_project
+from essaim.projects.fields import code_filter
 from essaim.projects.models import Domain, Need, Project, Stage
 
 router = Router(tags=["financing"])
@@ -122,8 +124,6 @@ class InstrumentFilters(Schema):
 @router.get("/instruments", response=list[InstrumentOut], summary="The instrument catalogue")
 @paginate(PageNumberPagination, page_size=50)
 def instrument_list(request, filters: Query[InstrumentFilters]):
-    from essaim.projects.fields import code_filter
-
     qs = _instruments(request.user)
     if filters.kind:
         qs = qs.filter(**code_filter("kinds", filters.kind))
@@ -180,8 +180,6 @@ class InstrumentPatch(Schema):
 
 def _resolve_places(data: dict) -> dict:
     """Région codes and perimeter slugs → objects; unknown ones are refused by name."""
-    from essaim.geo.models import Perimeter, Region
-
     m2m = {}
     errors = {}
     for name, model, key in (
@@ -450,8 +448,6 @@ class GapsOut(Schema):
     "programmes' projects; territory people: their territory's)",
 )
 def financing_gaps(request):
-    from essaim.financing.matching import find_gaps
-
     projects = rules.gap_projects(request.user)
     if projects is None:
         raise PermissionDenied(_("Réservé à l'équipe du programme et aux territoires."))

@@ -1,14 +1,18 @@
 """/api/v1/projects: the directory, a project and its creation (its ranked matches: financing)."""
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from essaim.accounts.api_auth import BearerOrSession
+from essaim.actors.models import Collective, Organisation
+from essaim.applications.models import Challenge
 from essaim.core.api.pagination import PageNumberPagination, paginate
 from essaim.core.inputs import SMALL_INT_MAX
 from essaim.core.money import Money
+from essaim.geo.models import Commune, Perimeter
 from essaim.projects import queries, services
 from essaim.projects.models import Domain, Method, NeedKind, Project, Public, Stage
 
@@ -158,12 +162,6 @@ class ProjectIn(Schema):
     summary="Create a project (holders of the organisation, its territory, programme staff)",
 )
 def project_create(request, payload: ProjectIn):
-    from django.db import transaction
-
-    from essaim.actors.models import Collective, Organisation
-    from essaim.applications.models import Challenge
-    from essaim.geo.models import Commune, Perimeter
-
     def fetch(model, pk, field):
         if pk is None:
             return None

@@ -6,7 +6,7 @@ from django.db import connection
 from essaim.actors.search import SEARCH_CONFIG
 from essaim.core.text import words
 from essaim.projects.fields import code_filter
-from essaim.projects.models import NeedStatus, Project
+from essaim.projects.models import Need, NeedStatus, Project
 
 
 def search(queryset, query: str):
@@ -67,8 +67,6 @@ def directory(
     if domain:
         qs = qs.filter(**code_filter("domains", domain))
     if need:
-        from essaim.projects.models import Need
-
         qs = qs.filter(
             pk__in=Need.objects.filter(kind=need, status=NeedStatus.OPEN).values("project_id")
         )

@@ -28,6 +28,7 @@ from essaim.support.models import (
     PlanStatus,
     SupportPlan,
 )
+from essaim.support.pdf import plan_pdf as render_pdf
 
 PLAN_RELATED = ("label__perimeter", "label__programme", "label__wave", "label__application")
 
@@ -177,8 +178,6 @@ def plan_timeline(request, pk: int):
 
 
 def plan_pdf(request, pk: int):
-    from essaim.support.pdf import plan_pdf as render_pdf
-
     plan = _plan(request, pk)
     response = HttpResponse(render_pdf(plan), content_type="application/pdf")
     name = f"plan-accompagnement-{plan.label.perimeter.slug}.pdf"

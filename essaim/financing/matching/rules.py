@@ -20,6 +20,7 @@ from essaim.financing.matching.records import (
     _stage_list,
     euros,
 )
+from essaim.financing.models import InstrumentKind
 from essaim.projects.models import Domain
 
 # --- Rules --------------------------------------------------------------------------------------
@@ -224,8 +225,6 @@ class EquityRule(Rule):
 
 
 def _kinds_text(kinds) -> str:
-    from essaim.financing.models import InstrumentKind
-
     return ", ".join(
         str(InstrumentKind(k).label) if k in InstrumentKind.values else k for k in sorted(kinds)
     )
