@@ -3,11 +3,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from essaim.accounts import permissions
 from essaim.actors.models import Collective
+from essaim.core import history
 from essaim.financing import rules, services
 from essaim.financing.forms import (
     BandFormSet,
@@ -23,9 +23,7 @@ from essaim.financing.models import (
     Instrument,
     InstrumentKind,
 )
-from essaim.financing.workflow import RequestStatus
 from essaim.projects.models import Project, Stage
-from essaim.projects.queries import history_rows
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -257,20 +255,8 @@ def _request(request, pk: int) -> FinancingRequest:
     )
 
 
-HISTORY_ACTIONS = {
-    "created": gettext_lazy("créé"),
-    "updated": gettext_lazy("modifié"),
-    "sent": gettext_lazy("demande envoyée"),
-    "start_review": gettext_lazy("mise en instruction"),
-    "grant": gettext_lazy("demande accordée"),
-    "decline": gettext_lazy("demande refusée"),
-    "disburse": gettext_lazy("fonds versés"),
-    "withdraw": gettext_lazy("demande retirée"),
-}
-
-
 def _history(obj) -> list:
-    return history_rows(obj, HISTORY_ACTIONS, dict(RequestStatus.choices))
+    return history.history_rows(obj)
 
 
 def _terms_display(terms: dict) -> dict:

@@ -74,16 +74,3 @@ def directory(
     if q:
         return search(qs, q)
     return qs.order_by("title", "pk")
-
-
-def history_rows(obj, actions: dict, states: dict) -> list:
-    """The history of ``obj`` for ``projects/_history.html``: each event with what happened and
-    its states in words (``actions`` and ``states`` map the codes; an unknown code shows as is)."""
-    from essaim.core.models import HistoryEvent
-
-    events = list(HistoryEvent.objects.for_object(obj).select_related("actor"))
-    for event in events:
-        event.action_label = actions.get(event.action, event.action)
-        event.from_label = states.get(event.from_state, event.from_state)
-        event.to_label = states.get(event.to_state, event.to_state)
-    return events

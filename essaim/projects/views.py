@@ -4,29 +4,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from essaim.accounts import permissions
 from essaim.actors.models import Organisation
+from essaim.core import history
 from essaim.projects import queries, rules, services
 from essaim.projects.forms import DirectoryForm, NeedForm, ProjectForm
 from essaim.projects.hooks import project_editor_sections
-from essaim.projects.models import NeedStatus, Project
+from essaim.projects.models import Project
 
 PAGE_SIZE = 20
 
 
-HISTORY_ACTIONS = {
-    "created": gettext_lazy("projet créé"),
-    "updated": gettext_lazy("projet modifié"),
-    "need_added": gettext_lazy("besoin ajouté"),
-    "need_status": gettext_lazy("état d'un besoin changé"),
-}
-
-
 def _history(project) -> list:
-    return queries.history_rows(project, HISTORY_ACTIONS, dict(NeedStatus.choices))
+    return history.history_rows(project)
 
 
 @login_not_required

@@ -10,7 +10,13 @@ class SupportConfig(AppConfig):
     verbose_name = _("plans d'accompagnement")
 
     def ready(self):
-        from essaim.core import schedule
+        from essaim.core import history, schedule
+        from essaim.support.history import ActionEvent, AxisAction, PlanAction
+        from essaim.support.models import Action, PlanStatus, SupportAxis, SupportPlan
         from essaim.support.reminders import send_action_reminders
+        from essaim.support.workflow import ActionStatus
 
         schedule.register("action_reminders", send_action_reminders, timedelta(days=1))
+        history.describe(SupportPlan, actions=PlanAction, states=PlanStatus)
+        history.describe(SupportAxis, actions=AxisAction)
+        history.describe(Action, actions=ActionEvent, states=ActionStatus)

@@ -8,10 +8,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from essaim.core.models import HistoryEvent
+from essaim.core import history
 from essaim.support import queries, rules, services, workflow
 from essaim.support.forms import (
     ActionForm,
@@ -25,39 +24,15 @@ from essaim.support.models import (
     Action,
     MeetingDecision,
     Milestone,
-    PlanStatus,
     SupportPlan,
 )
 from essaim.support.pdf import plan_pdf as render_pdf
 
 PLAN_RELATED = ("label__perimeter", "label__programme", "label__wave", "label__application")
 
-# What the history rows say, in words (the codes stay in the data).
-HISTORY_ACTIONS = {
-    "support_plan_open": gettext_lazy("plan ouvert"),
-    "action_create": gettext_lazy("action créée"),
-    "action_update": gettext_lazy("action modifiée"),
-    "action_start": gettext_lazy("action démarrée"),
-    "action_complete": gettext_lazy("action réalisée"),
-    "action_block": gettext_lazy("blocage signalé"),
-    "action_unblock": gettext_lazy("action débloquée"),
-    "action_drop": gettext_lazy("action abandonnée"),
-    "action_reopen": gettext_lazy("action rouverte"),
-    "milestone_create": gettext_lazy("jalon ajouté"),
-    "milestone_reach": gettext_lazy("jalon atteint"),
-    "meeting_create": gettext_lazy("réunion ajoutée"),
-}
-HISTORY_STATES = {**dict(PlanStatus.choices), **dict(workflow.ActionStatus.choices)}
-
 
 def _history(obj, limit: int | None = None) -> list:
-    events = HistoryEvent.objects.for_object(obj).select_related("actor")
-    events = list(events[:limit] if limit else events)
-    for event in events:
-        event.action_label = HISTORY_ACTIONS.get(event.action, event.action)
-        event.from_label = HISTORY_STATES.get(event.from_state, event.from_state)
-        event.to_label = HISTORY_STATES.get(event.to_state, event.to_state)
-    return events
+    return history.history_rows(obj, limit=limit)
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:

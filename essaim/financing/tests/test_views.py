@@ -5,6 +5,7 @@ from django.test import Client
 from essaim.core.models import HistoryEvent
 from essaim.financing import services
 from essaim.financing.models import AlertSubscription, FinancingRequest
+from essaim.projects.tests.history_check import assert_in_words, record_every_action
 
 
 def client_for(user=None) -> Client:
@@ -353,3 +354,14 @@ def test_project_page_shows_its_editor_the_requests_through_the_hook(world):
     assert 'id="project-requests"' in html and "FISO #2" in html
     assert f'name="project" value="{world.supermarket.pk}"' in html  # the alert form
     assert 'id="project-requests"' not in client_for().get(url).content.decode()
+
+
+def test_instrument_and_request_histories_read_in_words(world):
+    fiso = world.instruments["FISO #2"]
+    description = record_every_action(fiso, world.financer)
+    html = client_for(world.financer).get(fiso.get_absolute_url()).content.decode()
+    assert_in_words(html, description)
+    sent = send(world)
+    description = record_every_action(sent, world.financer)
+    html = client_for(world.holder).get(sent.get_absolute_url()).content.decode()
+    assert_in_words(html, description)

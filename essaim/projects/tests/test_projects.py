@@ -8,6 +8,7 @@ from essaim.core.models import HistoryEvent
 from essaim.projects import services
 from essaim.projects.models import Project, Stage
 from essaim.projects.tests.factories import NeedFactory, ProjectFactory
+from essaim.projects.tests.history_check import assert_in_words, record_every_action
 
 
 def client_for(user=None) -> Client:
@@ -262,3 +263,9 @@ def test_api_create_bad_input_names_the_field(world):
     assert response.json()["errors"] == [
         {"field": "communes", "message": "Codes INSEE inconnus : 00000."}
     ]
+
+
+def test_project_history_reads_in_words(world):
+    description = record_every_action(world.supermarket, world.holder)
+    html = client_for(world.holder).get(world.supermarket.get_absolute_url()).content.decode()
+    assert_in_words(html, description)
