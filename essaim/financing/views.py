@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from essaim.accounts import permissions
 from essaim.actors.models import Collective
 from essaim.core import history
+from essaim.core.forms import add_service_errors
 from essaim.financing import rules, services
 from essaim.financing.forms import (
     BandFormSet,
@@ -24,12 +25,6 @@ from essaim.financing.models import (
     InstrumentKind,
 )
 from essaim.projects.models import Project, Stage
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
 
 # --- Instruments --------------------------------------------------------------------------------
 
@@ -102,7 +97,7 @@ def instrument_edit(request, pk: int):
             messages.success(request, _("Outil enregistré."))
             return redirect(instrument)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
     return render(
         request,
         "financing/instrument_form.html",
@@ -140,7 +135,7 @@ def instrument_create(request):
             messages.success(request, _("Outil créé."))
             return redirect(instrument)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
     return render(
         request,
         "financing/instrument_form.html",
@@ -217,7 +212,7 @@ def request_create(request, project_pk: int, instrument_pk: int):
             messages.success(request, _("Demande envoyée."))
             return redirect(sent)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
     return render(
         request,
         "financing/request_form.html",
@@ -319,7 +314,7 @@ def request_transition(request, pk: int):
             messages.success(request, _("Demande mise à jour."))
             return redirect(req)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
     return render(
         request,
         "financing/request_detail.html",

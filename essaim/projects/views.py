@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from essaim.accounts import permissions
 from essaim.actors.models import Organisation
 from essaim.core import history
+from essaim.core.forms import add_service_errors
 from essaim.projects import queries, rules, services
 from essaim.projects.forms import DirectoryForm, NeedForm, ProjectForm
 from essaim.projects.hooks import project_editor_sections
@@ -100,8 +101,7 @@ def _save(request, form, project=None):
             )
         return services.project_update(user=request.user, project=project, data=data)
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        add_service_errors(form, exc)
     return None
 
 
@@ -142,8 +142,7 @@ def need_add(request, pk: int):
             messages.success(request, _("Besoin ajouté."))
             return redirect(project)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
     return render(
         request,
         "projects/detail.html",

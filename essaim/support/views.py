@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from essaim.core import history
+from essaim.core.forms import add_service_errors
 from essaim.support import queries, rules, services, workflow
 from essaim.support.forms import (
     ActionForm,
@@ -33,11 +34,6 @@ PLAN_RELATED = ("label__perimeter", "label__programme", "label__wave", "label__a
 
 def _history(obj, limit: int | None = None) -> list:
     return history.history_rows(obj, limit=limit)
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _plan(request, pk: int) -> SupportPlan:
@@ -186,7 +182,7 @@ def action_create(request, pk: int):
             messages.success(request, _("Action ajoutée."))
             return redirect(action)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
     return render(
         request,
         "support/action_form.html",
@@ -211,7 +207,7 @@ def action_edit(request, pk: int):
             messages.success(request, _("Action enregistrée."))
             return redirect(action)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
     return render(
         request,
         "support/action_form.html",
@@ -256,7 +252,7 @@ def action_transition(request, pk: int, name: str):
             user=request.user, action=action, name=name, reason=form.cleaned_data.get("reason", "")
         )
     except ValidationError as exc:
-        _errors_to_form(form, exc)
+        add_service_errors(form, exc)
         return action_detail(request, pk, transition_form=form, status=422)
     messages.success(request, _("État de l'action mis à jour."))
     return redirect(request.POST.get("next") == "plan" and action.plan or action)
@@ -272,7 +268,7 @@ def action_comment(request, pk: int):
             services.comment_add(user=request.user, action=action, body=form.cleaned_data["body"])
             return redirect(action.get_absolute_url() + "#commentaires")
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
     return action_detail(request, pk, comment_form=form, status=422)
 
 
@@ -319,7 +315,7 @@ def meeting_create(request, pk: int):
             messages.success(request, _("Réunion enregistrée."))
             return redirect(plan.get_absolute_url() + "#reunions")
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
     return render(
         request,
         "support/meeting_form.html",
@@ -351,8 +347,8 @@ def decision_to_action(request, pk: int):
             data={"due_on": form.cleaned_data["due_on"]},
         )
     except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            messages.error(request, " ".join(errors))
+        for message in exc.messages:
+            messages.error(request, message)
         return redirect(plan.get_absolute_url() + "#reunions")
     messages.success(request, _("Action créée à partir de la décision."))
     return redirect(action)
