@@ -22,6 +22,7 @@ history).
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -148,6 +149,28 @@ def _field_label(model: type[models.Model], name: str) -> str:
         return name
 
 
+def _value_text(model: type[models.Model], name: str, value: Any) -> Any:
+    """A changed value in words where the field has choices (a code, or a list of codes for a
+    field that holds several, such as ``projects.fields.CodeListField``'s ``code_choices``)."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return value
+    choices = getattr(field, "code_choices", None)
+    labels = dict(choices.choices) if choices is not None else dict(field.flatchoices or ())
+    if not labels:
+        return value
+    if choices is not None and isinstance(value, str) and value.startswith("["):
+        # Rows written before lists were kept as lists hold their text ("['food']").
+        try:
+            value = ast.literal_eval(value)
+        except (SyntaxError, ValueError):
+            return value
+    if isinstance(value, list | tuple):
+        return ", ".join(str(labels.get(code, code)) for code in value)
+    return labels.get(value, value)
+
+
 def _changes(model: type[models.Model], payload: dict) -> list[Change]:
     changes = payload.get("changes") if isinstance(payload, dict) else None
     if not isinstance(changes, dict):
@@ -155,7 +178,13 @@ def _changes(model: type[models.Model], payload: dict) -> list[Change]:
     rows = []
     for name, values in changes.items():
         old, new = values if isinstance(values, list | tuple) and len(values) == 2 else ("", values)
-        rows.append(Change(_field_label(model, name), old, new))
+        rows.append(
+            Change(
+                _field_label(model, name),
+                _value_text(model, name, old),
+                _value_text(model, name, new),
+            )
+        )
     return rows
 
 
