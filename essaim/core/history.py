@@ -22,6 +22,7 @@ history).
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,9 +144,62 @@ UNKNOWN_CODE = _("(action non décrite)")
 
 def _field_label(model: type[models.Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    if hasattr(field, "verbose_name"):
+        return str(field.verbose_name)
+    return str(field.related_model._meta.verbose_name_plural)  # a reverse relation
+
+
+def _related_text(field, value: Any) -> Any:
+    """Changed related objects in words: the names of many-to-many objects (a list of ids), the
+    fields of reverse-related rows (a list of dicts, e.g. an instrument's bands)."""
+    if not isinstance(value, list | tuple) or not value:
+        return value
+    related = field.related_model
+    if all(isinstance(item, dict) for item in value):
+        return "; ".join(
+            " / ".join(
+                str(_value_text(related, key, item_value))
+                for key, item_value in item.items()
+                if item_value not in (None, "")
+            )
+            for item in value
+        )
+    if field.many_to_many and all(isinstance(item, int) for item in value):
+        names = {obj.pk: str(obj) for obj in related._default_manager.filter(pk__in=value)}
+        return ", ".join(names.get(pk, str(pk)) for pk in value)
+    return value
+
+
+def _value_text(model: type[models.Model], name: str, value: Any) -> Any:
+    """A changed value in words where the field has choices (a code, or a list of codes for a
+    field that holds several, such as ``projects.fields.CodeListField``'s ``code_choices``) or
+    is a relation to other rows."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return value
+    if field.is_relation and (field.many_to_many or field.one_to_many):
+        return _related_text(field, value)
+    choices = getattr(field, "code_choices", None)
+    labels = (
+        dict(choices.choices)
+        if choices is not None
+        else dict(getattr(field, "flatchoices", None) or ())
+    )
+    if not labels:
+        return value
+    if choices is not None and isinstance(value, str) and value.startswith("["):
+        # Rows written before lists were kept as lists hold their text ("['food']").
+        try:
+            value = ast.literal_eval(value)
+        except (SyntaxError, ValueError):
+            return value
+    if isinstance(value, list | tuple):
+        return ", ".join(str(labels.get(code, code)) for code in value)
+    return labels.get(value, value)
 
 
 def _changes(model: type[models.Model], payload: dict) -> list[Change]:
@@ -155,7 +209,13 @@ def _changes(model: type[models.Model], payload: dict) -> list[Change]:
     rows = []
     for name, values in changes.items():
         old, new = values if isinstance(values, list | tuple) and len(values) == 2 else ("", values)
-        rows.append(Change(_field_label(model, name), old, new))
+        rows.append(
+            Change(
+                _field_label(model, name),
+                _value_text(model, name, old),
+                _value_text(model, name, new),
+            )
+        )
     return rows
 
 

@@ -54,4 +54,6 @@ def _jsonable(value: Any) -> Any:
         return str(value.pk)
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
     return str(value)

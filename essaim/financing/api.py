@@ -1,10 +1,13 @@
-"""/api/v1/instruments, /api/v1/financing-requests and /api/v1/financing-gaps."""
+"""/api/v1/instruments, /api/v1/financing-requests, /api/v1/financing-gaps and a project's ranked
+matches (/api/v1/projects/{id}/matches)."""
 
 import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -14,8 +17,12 @@ from essaim.core.inputs import SMALL_INT_MAX
 from essaim.core.money import Money
 from essaim.financing import rules, services
 from essaim.financing.legal import LegalFamily
+from essaim.financing.matching import find_gaps, match_project
 from essaim.financing.models import FinancingRequest, Instrument, InstrumentKind
 from essaim.financing.workflow import RequestStatus
+from essaim.geo.models import Perimeter, Region
+from essaim.projects.api import NeedOut, visible_project
+from essaim.projects.fields import code_filter
 from essaim.projects.models import Domain, Need, Project, Stage
 
 router = Router(tags=["financing"])
@@ -117,8 +124,6 @@ class InstrumentFilters(Schema):
 @router.get("/instruments", response=list[InstrumentOut], summary="The instrument catalogue")
 @paginate(PageNumberPagination, page_size=50)
 def instrument_list(request, filters: Query[InstrumentFilters]):
-    from essaim.projects.fields import code_filter
-
     qs = _instruments(request.user)
     if filters.kind:
         qs = qs.filter(**code_filter("kinds", filters.kind))
@@ -175,8 +180,6 @@ class InstrumentPatch(Schema):
 
 def _resolve_places(data: dict) -> dict:
     """Région codes and perimeter slugs → objects; unknown ones are refused by name."""
-    from essaim.geo.models import Perimeter, Region
-
     m2m = {}
     errors = {}
     for name, model, key in (
@@ -445,8 +448,6 @@ class GapsOut(Schema):
     "programmes' projects; territory people: their territory's)",
 )
 def financing_gaps(request):
-    from essaim.financing.matching import find_gaps
-
     projects = rules.gap_projects(request.user)
     if projects is None:
         raise PermissionDenied(_("Réservé à l'équipe du programme et aux territoires."))
@@ -465,4 +466,95 @@ def financing_gaps(request):
             }
             for g in report.gaps
         ],
+    }
+
+
+# --- Matches --------------------------------------------------------------------------------
+
+
+class RuleOut(Schema):
+    code: str
+    title: str
+    hard: bool
+    verdict: str = Field(description="eligible, partly or not_eligible")
+    message: str
+
+
+class InstrumentRef(Schema):
+    id: int
+    name: str
+    provider: str
+    url: str
+
+
+class MatchOut(Schema):
+    instrument: InstrumentRef
+    score: int
+    eligible: bool
+    reasons: list[str]
+    rules: list[RuleOut]
+
+
+class MatchesOut(Schema):
+    project_id: int
+    need: NeedOut | None
+    ranked: list[MatchOut]
+    excluded: list[MatchOut]
+
+
+def match_out(match) -> dict:
+    inst = match.instrument
+    return {
+        "instrument": {
+            "id": inst.id,
+            "name": inst.label,
+            "provider": inst.provider,
+            "url": reverse("financing:instrument_detail", args=[inst.id]),
+        },
+        "score": match.score,
+        "eligible": match.eligible,
+        "reasons": match.reasons,
+        "rules": [
+            {
+                "code": r.rule.code,
+                "title": str(r.rule.title),
+                "hard": r.rule.hard,
+                "verdict": r.verdict,
+                "message": r.message,
+            }
+            for r in match.results
+        ],
+    }
+
+
+@router.get(
+    "/projects/{project_id}/matches",
+    tags=["projects"],
+    operation_id="essaim_projects_api_project_matches",
+    response=MatchesOut,
+    summary="Every instrument ranked for the project, with each rule's verdict and why",
+)
+def project_matches(request, project_id: int, need_id: int | None = None):
+    project = visible_project(request, project_id)
+    need = None
+    if need_id is not None:
+        need = get_object_or_404(project.needs.all(), pk=need_id)
+    result = match_project(project, need)
+    if need is None and result.facts.need_id:
+        need = next((n for n in project.needs.all() if n.pk == result.facts.need_id), None)
+    return {
+        "project_id": project.pk,
+        "need": (
+            {
+                "id": need.pk,
+                "kind": need.kind,
+                "amount": need.amount,
+                "purpose": need.purpose,
+                "status": need.status,
+            }
+            if need
+            else None
+        ),
+        "ranked": [match_out(m) for m in result.ranked],
+        "excluded": [match_out(m) for m in result.excluded],
     }

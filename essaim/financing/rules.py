@@ -24,6 +24,7 @@ import rules
 from django.db.models import Q
 
 from essaim.accounts import permissions
+from essaim.actors.models import Organisation
 from essaim.financing.workflow import Actor
 from essaim.geo.rules import owns_every_shared_object
 from essaim.projects.models import Project, programmes_q
@@ -56,8 +57,6 @@ def can_create_instruments(user) -> bool:
 def providers_for(user):
     """The organisations ``user`` may create instruments for: their financer organisations (every
     organisation for a superuser)."""
-    from essaim.actors.models import Organisation
-
     if owns_every_shared_object(user):
         return Organisation.objects.order_by("name")
     return permissions.financer_organisations(user).filter(Organisation.objects.all(), "pk")

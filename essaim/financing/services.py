@@ -16,6 +16,7 @@ from essaim.accounts.models import Role
 from essaim.core.notifications import notify
 from essaim.core.services import changed_fields, history_record
 from essaim.financing import rules, workflow
+from essaim.financing.history import InstrumentAction, RequestAction
 from essaim.financing.matching import (
     NO,
     RULES_BY_CODE,
@@ -161,7 +162,9 @@ def instrument_create(
     TicketBand.objects.bulk_create([TicketBand(instrument=probe, **b) for b in clean_bands])
     for name, values in (m2m or {}).items():
         getattr(probe, name).set(values)
-    history_record(obj=probe, user=user, action="created", payload={"bands": clean_bands})
+    history_record(
+        obj=probe, user=user, action=InstrumentAction.CREATED, payload={"bands": clean_bands}
+    )
     return probe
 
 
@@ -205,7 +208,9 @@ def instrument_update(
             changes[name] = [before, after]
     if changes:
         instrument.save()  # bumps updated_at, which alerts read
-        history_record(obj=instrument, user=user, action="updated", payload={"changes": changes})
+        history_record(
+            obj=instrument, user=user, action=InstrumentAction.UPDATED, payload={"changes": changes}
+        )
     return instrument
 
 
@@ -303,7 +308,7 @@ def financing_request_send(
     history_record(
         obj=request,
         user=user,
-        action="sent",
+        action=RequestAction.SENT,
         to_state=RequestStatus.RECEIVED,
         payload={"amount": amount, "instrument": instrument.pk},
     )
@@ -404,7 +409,7 @@ def financing_request_transition(
     history_record(
         obj=locked,
         user=user,
-        action=transition.name,
+        action=RequestAction(transition.name),
         from_state=previous,
         to_state=transition.target,
         comment=comment,

@@ -3,11 +3,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from essaim.accounts import permissions
 from essaim.actors.models import Collective
+from essaim.core import history
+from essaim.core.forms import add_service_errors
 from essaim.financing import rules, services
 from essaim.financing.forms import (
     BandFormSet,
@@ -23,15 +24,7 @@ from essaim.financing.models import (
     Instrument,
     InstrumentKind,
 )
-from essaim.financing.workflow import RequestStatus
 from essaim.projects.models import Project, Stage
-from essaim.projects.queries import history_rows
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
 
 # --- Instruments --------------------------------------------------------------------------------
 
@@ -104,7 +97,7 @@ def instrument_edit(request, pk: int):
             messages.success(request, _("Outil enregistré."))
             return redirect(instrument)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
     return render(
         request,
         "financing/instrument_form.html",
@@ -142,12 +135,24 @@ def instrument_create(request):
             messages.success(request, _("Outil créé."))
             return redirect(instrument)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
     return render(
         request,
         "financing/instrument_form.html",
         {"form": form, "bands": bands, "instrument": None},
     )
+
+
+def project_section(*, request, project) -> dict:
+    """The financing part of a project's page for its editors (``projects.hooks``): the requests
+    sent for the project that the reader sees, and the alert on new instruments."""
+    return {
+        "template": "financing/_project_requests.html",
+        "project": project,
+        "requests": FinancingRequest.objects.visible_to(request.user)
+        .filter(project=project)
+        .select_related("instrument"),
+    }
 
 
 # --- Matches and requests -----------------------------------------------------------------------
@@ -207,7 +212,7 @@ def request_create(request, project_pk: int, instrument_pk: int):
             messages.success(request, _("Demande envoyée."))
             return redirect(sent)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
     return render(
         request,
         "financing/request_form.html",
@@ -245,20 +250,8 @@ def _request(request, pk: int) -> FinancingRequest:
     )
 
 
-HISTORY_ACTIONS = {
-    "created": gettext_lazy("créé"),
-    "updated": gettext_lazy("modifié"),
-    "sent": gettext_lazy("demande envoyée"),
-    "start_review": gettext_lazy("mise en instruction"),
-    "grant": gettext_lazy("demande accordée"),
-    "decline": gettext_lazy("demande refusée"),
-    "disburse": gettext_lazy("fonds versés"),
-    "withdraw": gettext_lazy("demande retirée"),
-}
-
-
 def _history(obj) -> list:
-    return history_rows(obj, HISTORY_ACTIONS, dict(RequestStatus.choices))
+    return history.history_rows(obj)
 
 
 def _terms_display(terms: dict) -> dict:
@@ -321,7 +314,7 @@ def request_transition(request, pk: int):
             messages.success(request, _("Demande mise à jour."))
             return redirect(req)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
     return render(
         request,
         "financing/request_detail.html",

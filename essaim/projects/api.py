@@ -1,15 +1,18 @@
-"""/api/v1/projects: the directory, a project, its creation, and its ranked matches."""
+"""/api/v1/projects: the directory, a project and its creation (its ranked matches: financing)."""
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from essaim.accounts.api_auth import BearerOrSession
+from essaim.actors.models import Collective, Organisation
+from essaim.applications.models import Challenge
 from essaim.core.api.pagination import PageNumberPagination, paginate
 from essaim.core.inputs import SMALL_INT_MAX
 from essaim.core.money import Money
+from essaim.geo.models import Commune, Perimeter
 from essaim.projects import queries, services
 from essaim.projects.models import Domain, Method, NeedKind, Project, Public, Stage
 
@@ -108,7 +111,9 @@ def project_list(request, filters: Query[DirectoryFilters]):
     return [project_out(p) for p in qs]
 
 
-def _visible(request, project_id: int) -> Project:
+def visible_project(request, project_id: int) -> Project:
+    """The project ``project_id`` if the requester may see it, with what ``project_out`` reads
+    (404 otherwise)."""
     project = (
         Project.objects.visible_to(request.user)
         .select_related("holder", "perimeter", "challenge")
@@ -123,7 +128,7 @@ def _visible(request, project_id: int) -> Project:
 
 @router.get("/projects/{project_id}", response=ProjectOut, summary="One project")
 def project_detail(request, project_id: int):
-    return project_out(_visible(request, project_id))
+    return project_out(visible_project(request, project_id))
 
 
 class NeedIn(Schema):
@@ -157,12 +162,6 @@ class ProjectIn(Schema):
     summary="Create a project (holders of the organisation, its territory, programme staff)",
 )
 def project_create(request, payload: ProjectIn):
-    from django.db import transaction
-
-    from essaim.actors.models import Collective, Organisation
-    from essaim.applications.models import Challenge
-    from essaim.geo.models import Commune, Perimeter
-
     def fetch(model, pk, field):
         if pk is None:
             return None
@@ -209,97 +208,4 @@ def project_create(request, payload: ProjectIn):
                 raise ValidationError(
                     {f"needs[{position}].{k}": v for k, v in exc.message_dict.items()}
                 ) from exc
-    return Status(201, project_out(_visible(request, project.pk)))
-
-
-# --- Matches --------------------------------------------------------------------------------
-
-
-class RuleOut(Schema):
-    code: str
-    title: str
-    hard: bool
-    verdict: str = Field(description="eligible, partly or not_eligible")
-    message: str
-
-
-class InstrumentRef(Schema):
-    id: int
-    name: str
-    provider: str
-    url: str
-
-
-class MatchOut(Schema):
-    instrument: InstrumentRef
-    score: int
-    eligible: bool
-    reasons: list[str]
-    rules: list[RuleOut]
-
-
-class MatchesOut(Schema):
-    project_id: int
-    need: NeedOut | None
-    ranked: list[MatchOut]
-    excluded: list[MatchOut]
-
-
-def match_out(match) -> dict:
-    from django.urls import reverse
-
-    inst = match.instrument
-    return {
-        "instrument": {
-            "id": inst.id,
-            "name": inst.label,
-            "provider": inst.provider,
-            "url": reverse("financing:instrument_detail", args=[inst.id]),
-        },
-        "score": match.score,
-        "eligible": match.eligible,
-        "reasons": match.reasons,
-        "rules": [
-            {
-                "code": r.rule.code,
-                "title": str(r.rule.title),
-                "hard": r.rule.hard,
-                "verdict": r.verdict,
-                "message": r.message,
-            }
-            for r in match.results
-        ],
-    }
-
-
-@router.get(
-    "/projects/{project_id}/matches",
-    response=MatchesOut,
-    summary="Every instrument ranked for the project, with each rule's verdict and why",
-)
-def project_matches(request, project_id: int, need_id: int | None = None):
-    from essaim.financing.matching import match_project
-
-    project = _visible(request, project_id)
-    need = None
-    if need_id is not None:
-        need = get_object_or_404(project.needs.all(), pk=need_id)
-    result = match_project(project, need)
-    if need is None and result.facts.need_id:
-        need = next((n for n in project.needs.all() if n.pk == result.facts.need_id), None)
-    return {
-        "project_id": project.pk,
-        "need": (
-            {
-                "id": need.pk,
-                "kind": need.kind,
-                "amount": need.amount,
-                "purpose": need.purpose,
-                "status": need.status,
-            }
-            if need
-            else None
-        ),
-        "ranked": [match_out(m) for m in result.ranked],
-        "excluded": [match_out(m) for m in result.excluded],
-    }
+    return Status(201, project_out(visible_project(request, project.pk)))

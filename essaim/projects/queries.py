@@ -1,34 +1,32 @@
 """Reads of projects: the directory's search and filters, shared by the pages and the API."""
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
+from django.contrib.postgres.search import SearchRank, SearchVector
 
-from essaim.actors.search import SEARCH_CONFIG
+from essaim.core.search import SEARCH_CONFIG, tsquery, uses_postgres
 from essaim.core.text import words
 from essaim.projects.fields import code_filter
-from essaim.projects.models import NeedStatus, Project
+from essaim.projects.models import Need, NeedStatus, Project
 
 
 def search(queryset, query: str):
     """Projects matching every word of ``query`` (the last one may be a prefix), best first.
 
-    The approach of ``essaim.actors.search``: on PostgreSQL, French full-text search with the
-    ``french_unaccent`` configuration that the actors app installs (stemmed and accent-blind:
-    "cooperatifs" finds "coopérative"); on SQLite, an accent-free match of each word in
-    ``search_text``."""
+    ``essaim.core.search``'s query and configuration: on PostgreSQL, French full-text search
+    (stemmed and accent-blind: "cooperatifs" finds "coopérative") over title and summary,
+    computed per query (projects keep no ``search_vector`` column); on SQLite, an accent-free
+    match of each word in ``search_text``."""
     terms = words(query)
     if not terms:
         return queryset
-    if connection.vendor == "postgresql":
+    if uses_postgres():
         vector = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
             "summary", weight="B", config=SEARCH_CONFIG
         )
-        raw = " & ".join(f"{term}:*" for term in terms)
-        tsquery = SearchQuery(raw, config=SEARCH_CONFIG, search_type="raw")
+        wanted = tsquery(query)
         return (
             queryset.annotate(search=vector)
-            .filter(search=tsquery)
-            .annotate(rank=SearchRank(vector, tsquery))
+            .filter(search=wanted)
+            .annotate(rank=SearchRank(vector, wanted))
             .order_by("-rank", "title", "pk")
         )
     for term in terms:
@@ -67,8 +65,6 @@ def directory(
     if domain:
         qs = qs.filter(**code_filter("domains", domain))
     if need:
-        from essaim.projects.models import Need
-
         qs = qs.filter(
             pk__in=Need.objects.filter(kind=need, status=NeedStatus.OPEN).values("project_id")
         )
@@ -76,16 +72,3 @@ def directory(
     if q:
         return search(qs, q)
     return qs.order_by("title", "pk")
-
-
-def history_rows(obj, actions: dict, states: dict) -> list:
-    """The history of ``obj`` for ``projects/_history.html``: each event with what happened and
-    its states in words (``actions`` and ``states`` map the codes; an unknown code shows as is)."""
-    from essaim.core.models import HistoryEvent
-
-    events = list(HistoryEvent.objects.for_object(obj).select_related("actor"))
-    for event in events:
-        event.action_label = actions.get(event.action, event.action)
-        event.from_label = states.get(event.from_state, event.from_state)
-        event.to_label = states.get(event.to_state, event.to_state)
-    return events

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from essaim.core.services import changed_fields, history_record
 from essaim.core.text import normalise
+from essaim.projects.history import ProjectAction
 from essaim.projects.models import Need, NeedKind, NeedStatus, Project
 from essaim.projects.rules import can_edit_project, can_hold
 
@@ -97,7 +98,9 @@ def project_create(*, user, holder, data: dict[str, Any], communes=()) -> Projec
     project.save()
     if communes:
         project.communes.set(communes)
-    history_record(obj=project, user=user, action="created", payload={"title": project.title})
+    history_record(
+        obj=project, user=user, action=ProjectAction.CREATED, payload={"title": project.title}
+    )
     return project
 
 
@@ -121,7 +124,9 @@ def project_update(*, user, project: Project, data: dict[str, Any], communes=Non
             project.communes.set(communes)
             changes["communes"] = [sorted(before), sorted(after)]
     if changes:
-        history_record(obj=project, user=user, action="updated", payload={"changes": changes})
+        history_record(
+            obj=project, user=user, action=ProjectAction.UPDATED, payload={"changes": changes}
+        )
     return project
 
 
@@ -148,7 +153,7 @@ def need_add(*, user, project: Project, kind: str, purpose: str, amount: int | N
     history_record(
         obj=project,
         user=user,
-        action="need_added",
+        action=ProjectAction.NEED_ADDED,
         payload={"need": need.pk, "kind": kind, "amount": amount, "purpose": need.purpose},
     )
     return need
@@ -166,7 +171,7 @@ def need_set_status(*, user, need: Need, status: str) -> Need:
     history_record(
         obj=need.project,
         user=user,
-        action="need_status",
+        action=ProjectAction.NEED_STATUS,
         from_state=previous,
         to_state=status,
         payload={"need": need.pk},

@@ -4,28 +4,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from essaim.accounts import permissions
 from essaim.actors.models import Organisation
+from essaim.core import history
+from essaim.core.forms import add_service_errors
 from essaim.projects import queries, rules, services
 from essaim.projects.forms import DirectoryForm, NeedForm, ProjectForm
-from essaim.projects.models import NeedStatus, Project
+from essaim.projects.hooks import project_editor_sections
+from essaim.projects.models import Project
 
 PAGE_SIZE = 20
 
 
-HISTORY_ACTIONS = {
-    "created": gettext_lazy("projet créé"),
-    "updated": gettext_lazy("projet modifié"),
-    "need_added": gettext_lazy("besoin ajouté"),
-    "need_status": gettext_lazy("état d'un besoin changé"),
-}
-
-
 def _history(project) -> list:
-    return queries.history_rows(project, HISTORY_ACTIONS, dict(NeedStatus.choices))
+    return history.history_rows(project)
 
 
 @login_not_required
@@ -68,17 +62,16 @@ def detail(request, pk: int):
         "need_form": NeedForm() if can_edit else None,
     }
     if can_edit:
-        from essaim.financing.models import FinancingRequest
-
-        context["history"] = queries.history_rows(
-            project, HISTORY_ACTIONS, dict(NeedStatus.choices)
-        )
-        context["requests"] = (
-            FinancingRequest.objects.visible_to(request.user)
-            .filter(project=project)
-            .select_related("instrument")
-        )
+        context["history"] = _history(project)
+        context["sections"] = _editor_sections(request, project)
     return render(request, "projects/detail.html", context)
+
+
+def _editor_sections(request, project) -> list[dict]:
+    """What higher apps add to the page of a project its editor reads (financing: the requests
+    sent for it and the alert on new instruments)."""
+    sections = project_editor_sections(request=request, project=project)
+    return [section for section in sections if section]
 
 
 def _holders(user):
@@ -108,8 +101,7 @@ def _save(request, form, project=None):
             )
         return services.project_update(user=request.user, project=project, data=data)
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        add_service_errors(form, exc)
     return None
 
 
@@ -150,8 +142,7 @@ def need_add(request, pk: int):
             messages.success(request, _("Besoin ajouté."))
             return redirect(project)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
     return render(
         request,
         "projects/detail.html",
@@ -162,6 +153,7 @@ def need_add(request, pk: int):
             "can_edit": True,
             "need_form": form,
             "history": _history(project),
+            "sections": _editor_sections(request, project),
         },
         status=422,
     )

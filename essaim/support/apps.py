@@ -10,13 +10,19 @@ class SupportConfig(AppConfig):
     verbose_name = _("plans d'accompagnement")
 
     def ready(self):
-        from essaim.core import schedule
+        from essaim.core import history, schedule
         from essaim.labels.hooks import label_granted
         from essaim.support import services
+        from essaim.support.history import ActionEvent, AxisAction, PlanAction
+        from essaim.support.models import Action, PlanStatus, SupportAxis, SupportPlan
         from essaim.support.reminders import send_action_reminders
+        from essaim.support.workflow import ActionStatus
 
         schedule.register("action_reminders", send_action_reminders, timedelta(days=1))
         # A granted label opens the territory's support plan, in the same transaction.
         label_granted.register(
             lambda *, label, user: services.support_plan_open(label=label, user=user)
         )
+        history.describe(SupportPlan, actions=PlanAction, states=PlanStatus)
+        history.describe(SupportAxis, actions=AxisAction)
+        history.describe(Action, actions=ActionEvent, states=ActionStatus)

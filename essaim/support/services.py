@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from essaim.core.money import money_error, to_money
 from essaim.core.services import changed_fields, history_record
 from essaim.support import rules, workflow
+from essaim.support.history import ActionEvent, AxisAction, PlanAction
 from essaim.support.models import (
     Action,
     Comment,
@@ -68,7 +69,7 @@ def support_plan_open(*, label, user) -> SupportPlan:
         label=label, defaults={"opened_at": timezone.now()}
     )
     if created:
-        history_record(obj=plan, user=user, action="support_plan_open", to_state=plan.status)
+        history_record(obj=plan, user=user, action=PlanAction.OPENED, to_state=plan.status)
     return plan
 
 
@@ -90,7 +91,9 @@ def support_axis_save(
         code=code,
         defaults={"title": title, "position": position, "description": description},
     )
-    history_record(obj=axis, user=user, action="created" if created else "updated")
+    history_record(
+        obj=axis, user=user, action=AxisAction.CREATED if created else AxisAction.UPDATED
+    )
     return axis
 
 
@@ -188,7 +191,7 @@ def action_create(
     history_record(
         obj=action,
         user=user,
-        action="action_create",
+        action=ActionEvent.CREATED,
         to_state=action.status,
         payload={"plan": plan.pk, "decision": source_decision.pk if source_decision else None},
     )
@@ -218,7 +221,7 @@ def action_update(*, user, action: Action, data: dict[str, Any], partners=None) 
             action.partners.set(partners)
             changes["partners"] = [before, after]
     if changes:
-        history_record(obj=action, user=user, action="action_update", payload=changes)
+        history_record(obj=action, user=user, action=ActionEvent.UPDATED, payload=changes)
     return action
 
 
@@ -257,7 +260,7 @@ def action_transition(*, user, action: Action, name: str, reason: str = "") -> A
     history_record(
         obj=action,
         user=user,
-        action=f"action_{transition.name}",
+        action=ActionEvent(f"action_{transition.name}"),
         from_state=from_state,
         to_state=action.status,
         comment=reason,
@@ -293,7 +296,9 @@ def milestone_create(
     if errors:
         raise ValidationError(errors)
     milestone = Milestone.objects.create(plan=plan, action=action, title=title, due_on=due_on)
-    history_record(obj=plan, user=user, action="milestone_create", payload={"id": milestone.pk})
+    history_record(
+        obj=plan, user=user, action=PlanAction.MILESTONE_CREATED, payload={"id": milestone.pk}
+    )
     return milestone
 
 
@@ -305,7 +310,7 @@ def milestone_reach(*, user, milestone: Milestone, reached_on: datetime.date | N
     history_record(
         obj=milestone.plan,
         user=user,
-        action="milestone_reach",
+        action=PlanAction.MILESTONE_REACHED,
         payload={"id": milestone.pk, "reached_on": milestone.reached_on.isoformat()},
     )
     return milestone
@@ -348,7 +353,7 @@ def meeting_create(
     history_record(
         obj=plan,
         user=user,
-        action="meeting_create",
+        action=PlanAction.MEETING_CREATED,
         payload={"id": meeting.pk, "decisions": len(texts)},
     )
     return meeting

@@ -8,10 +8,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from essaim.core.models import HistoryEvent
+from essaim.core import history
+from essaim.core.forms import add_service_errors
 from essaim.support import queries, rules, services, workflow
 from essaim.support.forms import (
     ActionForm,
@@ -25,43 +25,15 @@ from essaim.support.models import (
     Action,
     MeetingDecision,
     Milestone,
-    PlanStatus,
     SupportPlan,
 )
+from essaim.support.pdf import plan_pdf as render_pdf
 
 PLAN_RELATED = ("label__perimeter", "label__programme", "label__wave", "label__application")
 
-# What the history rows say, in words (the codes stay in the data).
-HISTORY_ACTIONS = {
-    "support_plan_open": gettext_lazy("plan ouvert"),
-    "action_create": gettext_lazy("action créée"),
-    "action_update": gettext_lazy("action modifiée"),
-    "action_start": gettext_lazy("action démarrée"),
-    "action_complete": gettext_lazy("action réalisée"),
-    "action_block": gettext_lazy("blocage signalé"),
-    "action_unblock": gettext_lazy("action débloquée"),
-    "action_drop": gettext_lazy("action abandonnée"),
-    "action_reopen": gettext_lazy("action rouverte"),
-    "milestone_create": gettext_lazy("jalon ajouté"),
-    "milestone_reach": gettext_lazy("jalon atteint"),
-    "meeting_create": gettext_lazy("réunion ajoutée"),
-}
-HISTORY_STATES = {**dict(PlanStatus.choices), **dict(workflow.ActionStatus.choices)}
-
 
 def _history(obj, limit: int | None = None) -> list:
-    events = HistoryEvent.objects.for_object(obj).select_related("actor")
-    events = list(events[:limit] if limit else events)
-    for event in events:
-        event.action_label = HISTORY_ACTIONS.get(event.action, event.action)
-        event.from_label = HISTORY_STATES.get(event.from_state, event.from_state)
-        event.to_label = HISTORY_STATES.get(event.to_state, event.to_state)
-    return events
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+    return history.history_rows(obj, limit=limit)
 
 
 def _plan(request, pk: int) -> SupportPlan:
@@ -177,8 +149,6 @@ def plan_timeline(request, pk: int):
 
 
 def plan_pdf(request, pk: int):
-    from essaim.support.pdf import plan_pdf as render_pdf
-
     plan = _plan(request, pk)
     response = HttpResponse(render_pdf(plan), content_type="application/pdf")
     name = f"plan-accompagnement-{plan.label.perimeter.slug}.pdf"
@@ -212,7 +182,7 @@ def action_create(request, pk: int):
             messages.success(request, _("Action ajoutée."))
             return redirect(action)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
     return render(
         request,
         "support/action_form.html",
@@ -237,7 +207,7 @@ def action_edit(request, pk: int):
             messages.success(request, _("Action enregistrée."))
             return redirect(action)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
     return render(
         request,
         "support/action_form.html",
@@ -282,7 +252,7 @@ def action_transition(request, pk: int, name: str):
             user=request.user, action=action, name=name, reason=form.cleaned_data.get("reason", "")
         )
     except ValidationError as exc:
-        _errors_to_form(form, exc)
+        add_service_errors(form, exc)
         return action_detail(request, pk, transition_form=form, status=422)
     messages.success(request, _("État de l'action mis à jour."))
     return redirect(request.POST.get("next") == "plan" and action.plan or action)
@@ -298,7 +268,7 @@ def action_comment(request, pk: int):
             services.comment_add(user=request.user, action=action, body=form.cleaned_data["body"])
             return redirect(action.get_absolute_url() + "#commentaires")
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
     return action_detail(request, pk, comment_form=form, status=422)
 
 
@@ -345,7 +315,7 @@ def meeting_create(request, pk: int):
             messages.success(request, _("Réunion enregistrée."))
             return redirect(plan.get_absolute_url() + "#reunions")
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
     return render(
         request,
         "support/meeting_form.html",
@@ -377,8 +347,8 @@ def decision_to_action(request, pk: int):
             data={"due_on": form.cleaned_data["due_on"]},
         )
     except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            messages.error(request, " ".join(errors))
+        for message in exc.messages:
+            messages.error(request, message)
         return redirect(plan.get_absolute_url() + "#reunions")
     messages.success(request, _("Action créée à partir de la décision."))
     return redirect(action)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from essaim.financing.legal import describe_legal_form, families_of
@@ -13,6 +14,9 @@ from essaim.financing.matching.records import (
     InstrumentTerms,
     ProjectFacts,
 )
+from essaim.financing.models import Instrument, TicketBand
+from essaim.geo.models import PerimeterCommune
+from essaim.projects.models import Project
 
 # --- Compilation from the database --------------------------------------------------------------
 
@@ -43,8 +47,6 @@ INSTRUMENT_COLUMNS = (
 def compile_instruments(queryset=None) -> list[InstrumentTerms]:
     """Published instruments (or ``queryset``) as plain records, in six queries of plain values
     (no model instances)."""
-    from essaim.financing.models import Instrument, TicketBand
-
     if queryset is None:
         queryset = Instrument.objects.published()
     rows = list(queryset.order_by("pk").values_list(*INSTRUMENT_COLUMNS))
@@ -132,10 +134,6 @@ def published_instruments() -> list[InstrumentTerms]:
     """The compiled published instruments, reused while nothing changed: one cheap query checks
     the number of instruments and bands and the latest change (every service that changes
     terms, bands or perimeters saves the instrument, which moves ``updated_at``)."""
-    from django.db.models import Count, Max
-
-    from essaim.financing.models import Instrument
-
     stamp = Instrument.objects.aggregate(
         n=Count("pk", distinct=True), last=Max("updated_at"), bands=Count("bands")
     )
@@ -186,9 +184,6 @@ def project_facts(
 ) -> list[ProjectFacts]:
     """Projects as plain records, in four queries whatever their number. ``needs`` maps a
     project id to the Need to match (None: no amount)."""
-    from essaim.geo.models import PerimeterCommune
-    from essaim.projects.models import Project
-
     year = (today or timezone.localdate()).year
     qs = queryset if queryset is not None else Project.objects.all()
     if project_ids is not None:
@@ -221,8 +216,6 @@ def project_facts(
             communes[project_id].add(commune_id)
             regions[project_id].add(region_id)
     # Perimeters that contain a served commune: only those instruments name matter.
-    from essaim.financing.models import Instrument
-
     named = set()
     for name in ("perimeters", "excluded_perimeters"):
         named.update(

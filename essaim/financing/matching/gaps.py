@@ -18,7 +18,7 @@ from essaim.financing.matching.records import (
 from essaim.financing.matching.rules import (
     RULES,
 )
-from essaim.projects.models import Stage
+from essaim.projects.models import Need, NeedKind, NeedStatus, Project, Stage
 
 # --- Many needs at once: the gaps ---------------------------------------------------------------
 
@@ -170,8 +170,6 @@ def find_gaps(
     *, instruments: Sequence[InstrumentTerms] | None = None, project_queryset=None, today=None
 ) -> GapsReport:
     """Every open financing need that no open, published instrument can meet in full."""
-    from essaim.projects.models import Need, NeedKind, NeedStatus
-
     if instruments is None:
         instruments = compile_instruments()
     index = InstrumentIndex(instruments, today=today)
@@ -183,8 +181,6 @@ def find_gaps(
         "pk", "project_id", "amount"
     ):
         needs_by_project[project_id].append((need_id, amount))
-    from essaim.projects.models import Project
-
     projects_qs = project_queryset if project_queryset is not None else Project.objects.all()
     projects_qs = projects_qs.filter(pk__in=needs_qs.values("project_id"))
     gaps = []

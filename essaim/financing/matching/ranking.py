@@ -21,6 +21,7 @@ from essaim.financing.matching.rules import (
     TOTAL_WEIGHT,
     Rule,
 )
+from essaim.projects.models import NeedKind, NeedStatus
 
 # --- Explained matching -------------------------------------------------------------------------
 
@@ -128,8 +129,6 @@ def rank(instruments: Sequence[InstrumentTerms], facts: ProjectFacts, today=None
 def match_project(project, need=None, *, instruments=None, today=None) -> MatchResult:
     """Rank the published instruments for ``project`` (and one of its financing needs; by
     default its first open one). Three queries for the project, six for the instruments."""
-    from essaim.projects.models import NeedKind, NeedStatus
-
     if need is None:
         need = (
             project.needs.filter(kind=NeedKind.FINANCING, status=NeedStatus.OPEN)

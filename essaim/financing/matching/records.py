@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from essaim.projects.models import Stage
 
@@ -140,3 +141,23 @@ class ProjectFacts:
 @dataclass(slots=True)
 class Context:
     today: datetime.date
+
+
+class MaskIndex(Protocol):
+    """What a rule reads of the gaps' bit masks over many instruments (``gaps.InstrumentIndex``):
+    the rules compute their masks on it without depending on the gaps module."""
+
+    instruments: list[InstrumentTerms]
+    ctx: Context
+    cache: dict[str, dict]
+    all_mask: int
+    national_mask: int
+    no_budget_cap_mask: int
+    region_masks: dict[int, int]
+    perimeter_masks: dict[int, int]
+    excluded_region_masks: dict[int, int]
+    excluded_perimeter_masks: dict[int, int]
+
+    def ticket_table(self, stage: str) -> tuple: ...
+
+    def budget_table(self) -> tuple: ...

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -15,17 +14,16 @@ from essaim.financing.matching.records import (
     PARTLY,
     Context,
     InstrumentTerms,
+    MaskIndex,
     ProjectFacts,
     _stage_label,
     _stage_list,
     euros,
 )
+from essaim.financing.models import InstrumentKind
 from essaim.projects.models import Domain
 
 # --- Rules --------------------------------------------------------------------------------------
-
-if TYPE_CHECKING:
-    from essaim.financing.matching.gaps import InstrumentIndex
 
 
 class Rule:
@@ -54,7 +52,7 @@ class Rule:
     def covers(self, status: int) -> bool:
         return status == OK if self.gap_full else status != NO
 
-    def mask(self, index: InstrumentIndex, p: ProjectFacts) -> int:
+    def mask(self, index: MaskIndex, p: ProjectFacts) -> int:
         cache = index.cache[self.code]
         key = self.key(p)
         found = cache.get(key)
@@ -227,8 +225,6 @@ class EquityRule(Rule):
 
 
 def _kinds_text(kinds) -> str:
-    from essaim.financing.models import InstrumentKind
-
     return ", ".join(
         str(InstrumentKind(k).label) if k in InstrumentKind.values else k for k in sorted(kinds)
     )

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -5,6 +7,11 @@ from django.test import Client
 from essaim.core.models import HistoryEvent
 from essaim.financing import services
 from essaim.financing.models import AlertSubscription, FinancingRequest
+from essaim.projects.tests.history_check import (
+    assert_in_words,
+    history_section,
+    record_every_action,
+)
 
 
 def client_for(user=None) -> Client:
@@ -344,3 +351,38 @@ def test_request_page_links_to_the_project_only_for_those_who_see_it(world):
     html = client_for(world.financer).get(req.get_absolute_url()).content.decode()
     assert world.supermarket.title in html  # still named in the heading
     assert link not in html
+
+
+def test_project_page_shows_its_editor_the_requests_through_the_hook(world):
+    send(world)
+    url = world.supermarket.get_absolute_url()
+    html = client_for(world.holder).get(url).content.decode()
+    assert 'id="project-requests"' in html and "FISO #2" in html
+    assert f'name="project" value="{world.supermarket.pk}"' in html  # the alert form
+    assert 'id="project-requests"' not in client_for().get(url).content.decode()
+
+
+def test_instrument_and_request_histories_read_in_words(world):
+    fiso = world.instruments["FISO #2"]
+    description = record_every_action(fiso, world.financer)
+    html = client_for(world.financer).get(fiso.get_absolute_url()).content.decode()
+    assert_in_words(html, description)
+    sent = send(world)
+    description = record_every_action(sent, world.financer)
+    html = client_for(world.holder).get(sent.get_absolute_url()).content.decode()
+    assert_in_words(html, description)
+
+
+def test_instrument_history_shows_changed_terms_in_words(world):
+    fiso = world.instruments["FISO #2"]
+    services.instrument_update(
+        user=world.financer,
+        instrument=fiso,
+        data={"conditions": "Nouvelles conditions."},
+        bands=[{"stage": "seed", "min_amount": 30_000, "max_amount": 200_000}],
+        m2m={"regions": []},
+    )
+    html = client_for(world.financer).get(fiso.get_absolute_url()).content.decode()
+    section = history_section(html)
+    assert "amorçage / 30000 / 200000" in section
+    assert not re.search(r"\bseed\b|\bstage\b", section)

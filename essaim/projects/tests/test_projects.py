@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +9,12 @@ from essaim.core.models import HistoryEvent
 from essaim.projects import services
 from essaim.projects.models import Project, Stage
 from essaim.projects.tests.factories import NeedFactory, ProjectFactory
+from essaim.projects.tests.history_check import (
+    assert_in_words,
+    history_section,
+    record_every_action,
+    rendered_history,
+)
 
 
 def client_for(user=None) -> Client:
@@ -262,3 +269,20 @@ def test_api_create_bad_input_names_the_field(world):
     assert response.json()["errors"] == [
         {"field": "communes", "message": "Codes INSEE inconnus : 00000."}
     ]
+
+
+def test_project_history_reads_in_words(world):
+    description = record_every_action(world.supermarket, world.holder)
+    html = client_for(world.holder).get(world.supermarket.get_absolute_url()).content.decode()
+    assert_in_words(html, description)
+
+
+def test_project_history_shows_changed_codes_in_words(world):
+    project = world.supermarket
+    stage = Stage.SEED if project.stage != Stage.SEED else Stage.EMERGENCE
+    services.project_update(
+        user=world.holder, project=project, data={"stage": stage, "domains": ["food", "mobility"]}
+    )
+    section = history_section(rendered_history(project))
+    assert str(stage.label) in section and "mobilité" in section
+    assert not re.search(rf"\b{stage.value}\b|\bmobility\b", section)

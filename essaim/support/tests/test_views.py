@@ -1,11 +1,24 @@
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from essaim.core.models import HistoryEvent
+from essaim.projects.tests.history_check import (
+    assert_in_words,
+    record_every_action,
+    rendered_history,
+)
 from essaim.support import services
-from essaim.support.models import Action, Comment, Meeting, MeetingDecision, Milestone
+from essaim.support.models import (
+    Action,
+    Comment,
+    Meeting,
+    MeetingDecision,
+    Milestone,
+    SupportAxis,
+)
 from essaim.support.tests.factories import ActionFactory, axes_for, territory
 from essaim.support.workflow import ActionStatus
 
@@ -266,3 +279,16 @@ def test_plan_page_in_english(client, world, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(reverse("support:plan", args=[world.plan.pk])).text
     assert "Support plan" in html and "Add an action" in html and "blocked" in html
+
+
+def test_plan_axis_and_action_histories_read_in_words(world):
+    description = record_every_action(world.plan, world.lead)
+    client = Client()
+    client.force_login(world.lead)
+    assert_in_words(client.get(world.plan.get_absolute_url()).content.decode(), description)
+    action = ActionFactory(plan=world.plan, created_by=world.lead)
+    description = record_every_action(action, world.lead)
+    assert_in_words(client.get(action.get_absolute_url()).content.decode(), description)
+    axis = SupportAxis.objects.filter(programme_id=world.plan.label.programme_id).first()
+    description = record_every_action(axis)
+    assert_in_words(rendered_history(axis), description)

@@ -2,6 +2,9 @@
 
 from django.core.management.base import BaseCommand
 
+from essaim.financing.alerts import send_digests
+from essaim.financing.tasks import send_alert_digests
+
 
 class Command(BaseCommand):
     help = "Send the financing alert digests (new or changed instruments matching projects)."
@@ -13,11 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["enqueue"]:
-            from essaim.financing.tasks import send_alert_digests
-
             result = send_alert_digests.enqueue()
             self.stdout.write(f"Queued task {result.id}.")
             return
-        from essaim.financing.alerts import send_digests
-
         self.stdout.write(f"{send_digests()} digest(s) sent.")

@@ -2,6 +2,9 @@
 
 from django.core.management.base import BaseCommand
 
+from essaim.support.reminders import send_action_reminders
+from essaim.support.tasks import send_action_reminders as reminders_task
+
 
 class Command(BaseCommand):
     help = "Remind territories of support-plan actions due soon or late (once per day per action)."
@@ -13,11 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["enqueue"]:
-            from essaim.support.tasks import send_action_reminders
-
-            result = send_action_reminders.enqueue()
+            result = reminders_task.enqueue()
             self.stdout.write(f"Queued task {result.id}.")
             return
-        from essaim.support.reminders import send_action_reminders
-
         self.stdout.write(f"{send_action_reminders()} action(s) reminded.")
