@@ -4,6 +4,10 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from essaim.accounts.models import Membership, Role, User
+from essaim.calls.models import Programme
+from essaim.core.models import HistoryEvent
+
 
 def blocked_on_lock(pid: int) -> bool:
     """Whether the PostgreSQL backend ``pid`` is waiting for a lock (concurrency tests wait for
@@ -33,9 +37,6 @@ class OtherProgramme:
 
 
 def other_programme(name: str = "Programme régional") -> OtherProgramme:
-    from essaim.accounts.models import Membership, Role, User
-    from essaim.calls.models import Programme
-
     programme = Programme.objects.create(
         name=name, slug=f"autre-{Programme.objects.count() + 1}", label_name=name
     )
@@ -56,8 +57,6 @@ def other_programme(name: str = "Programme régional") -> OtherProgramme:
 
 
 def superuser():
-    from essaim.accounts.models import User
-
     return User.objects.create_superuser(
         f"root{User.objects.count() + 1}@example.test", "secret-password"
     )
@@ -66,8 +65,6 @@ def superuser():
 def table_state(*models) -> dict:
     """Every row of ``models`` and the number of history events: equal before and after a
     refused write when nothing changed."""
-    from essaim.core.models import HistoryEvent
-
     state = {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
     state["history"] = HistoryEvent.objects.count()
     return state

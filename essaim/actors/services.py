@@ -266,3 +266,14 @@ def partnership_add(
     for organisation in (source, target):
         history_record(obj=organisation, user=user, action="partnership_added", payload=payload)
     return partnership
+
+
+def organisation_reindex_all(batch_size: int = 500) -> int:
+    """Refresh the search columns of every organisation (after a bulk import that bypassed the
+    services, or a change of the search configuration). Returns how many were refreshed."""
+    count = 0
+    queryset = Organisation.objects.select_related("commune").order_by("pk")
+    for organisation in queryset.iterator(chunk_size=batch_size):
+        organisation_index([organisation])
+        count += 1
+    return count

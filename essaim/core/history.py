@@ -30,6 +30,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from essaim.core.models import HistoryEvent
+
 
 @dataclass(frozen=True)
 class Description:
@@ -177,8 +179,6 @@ def rows_for_events(model: type[models.Model], events: Iterable) -> list[History
 def history_rows(obj: models.Model, *, limit: int | None = None) -> list[HistoryRow]:
     """The whole history of ``obj``, oldest first (the ``limit`` latest when given), in words.
     One query. Who may read it is the caller's question (the app's rules)."""
-    from essaim.core.models import HistoryEvent
-
     events = HistoryEvent.objects.for_object(obj).select_related("actor")
     if limit is not None:
         events = list(events.order_by("-at", "-pk")[:limit])[::-1]
