@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils.html import escape
 
 from essaim.accounts.models import Membership, Role, User
 from essaim.calls.models import Programme
+from essaim.core.history import UNKNOWN_CODE
 from essaim.core.models import HistoryEvent
 
 
@@ -68,3 +70,15 @@ def table_state(*models) -> dict:
     state = {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
     state["history"] = HistoryEvent.objects.count()
     return state
+
+
+def assert_history_in_words(html: str, actions) -> None:
+    """``html`` (a page or ``core/_history.html`` rendered with one event of each of
+    ``actions``) shows every action's words, never its stored code nor "(action non décrite)"."""
+    if str(UNKNOWN_CODE) in html:
+        raise AssertionError(f"{UNKNOWN_CODE} shown")
+    for action in actions:
+        if action.value in html:
+            raise AssertionError(f"raw code {action.value!r} shown")
+        if escape(str(action.label)) not in html:
+            raise AssertionError(f"label {action.label!r} missing")

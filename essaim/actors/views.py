@@ -3,7 +3,7 @@ edit organisations (through the services)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from essaim.actors.rules import (
     can_verify_organisation,
     can_view_organisation_history,
 )
-from essaim.core.models import HistoryEvent
+from essaim.core.history import history_rows
 from essaim.geo.models import Region
 
 PAGE_SIZE = 20
@@ -88,9 +88,7 @@ def organisation_detail(request, pk: int):
     ).order_by("collective__name")
     history = None
     if can_view_organisation_history(request.user, organisation):
-        history = _history_rows(
-            HistoryEvent.objects.for_object(organisation).order_by("-at", "-pk")
-        )
+        history = history_rows(organisation)
     return render(
         request,
         "actors/organisation_detail.html",
@@ -105,21 +103,6 @@ def organisation_detail(request, pk: int):
             "can_verify": can_verify_organisation(request.user, organisation),
         },
     )
-
-
-def _history_rows(events) -> list[dict]:
-    """Events with their changed fields named as people know them (verbose names)."""
-    rows = []
-    for event in events:
-        changes = []
-        for field, (old, new) in (event.payload.get("changes") or {}).items():
-            try:
-                label = Organisation._meta.get_field(field).verbose_name
-            except FieldDoesNotExist:
-                label = field
-            changes.append({"label": label, "old": old, "new": new})
-        rows.append({"event": event, "changes": changes})
-    return rows
 
 
 def organisation_create(request):

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from essaim.core.models import HistoryEvent
+from essaim.core.history import history_rows
 from essaim.geo import rules
 from essaim.geo.forms import PerimeterForm, units_to_text
 from essaim.geo.models import Perimeter, UnitKind
@@ -53,7 +53,7 @@ def perimeter_detail(request, slug: str):
     history = None
     # ``can_view_perimeter_history``, without asking twice who may change it.
     if can_change or rules.can_create_perimeter(request.user):
-        history = list(HistoryEvent.objects.for_object(perimeter).select_related("actor"))
+        history = history_rows(perimeter)
     return render(
         request,
         "geo/perimeter_detail.html",
