@@ -5,7 +5,6 @@ through ``services``; every read through ``queries`` or ``visible_to``."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from essaim.calls.models import Programme
 from essaim.core.models import HistoryEvent
+from essaim.core.pagination import paginate
 from essaim.regulatory import forms, queries, rules, services, views_mail
 from essaim.regulatory.models import (
     ExperimentationRequest,
@@ -76,7 +76,7 @@ def knowledge_base(request):
     if theme not in Theme.values:
         theme = ""
     articles = queries.published_articles(q=q, theme=theme, rule=rule)
-    page = Paginator(articles, 20).get_page(request.GET.get("page"))
+    page = paginate(request, articles, 20)
     return render(
         request,
         "regulatory/knowledge_base.html",
@@ -188,7 +188,7 @@ def queue(request):
     form = forms.QueueFilterForm(request.GET or None, programme_ids=programmes)
     filters = form.cleaned_data if form.is_valid() else {}
     tickets = queries.tickets_for(request.user, filters=filters, q=filters.get("q", ""))
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, tickets, PAGE_SIZE)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -404,7 +404,7 @@ def experimentation_list(request):
     state = request.GET.get("state", "")
     if state:
         requests = requests.filter(state=state)
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, requests, PAGE_SIZE)
     return render(request, "regulatory/experimentation_list.html", {"page": page})
 
 
