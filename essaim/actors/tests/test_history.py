@@ -26,3 +26,12 @@ def test_every_action_reads_in_words(client):
     assert 'id="organisation-history"' in html
     assert_history_in_words(html, OrganisationAction)
     assert "personne ajoutée</strong> : Bob Privé" in html
+
+
+def test_an_unconfirmed_organisation_has_its_history_too(client):
+    organisation = OrganisationFactory(unverified=True)
+    history_record(obj=organisation, user=None, action=OrganisationAction.REGISTERED)
+    client.force_login(superuser())
+    html = client.get(reverse("actors:organisation_detail", args=[organisation.pk])).content
+    assert organisation.verified_at is None
+    assert_history_in_words(html.decode(), [OrganisationAction.REGISTERED])
