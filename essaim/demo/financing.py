@@ -220,7 +220,6 @@ def load(ctx) -> None:
 
 def _requests(ctx, instruments) -> None:
     """Requests in every state, most of them to Bpifrance's instruments (financeur@'s)."""
-
     sender = (
         User.objects.filter(email="projet@demo.essaim.fr").first()
         or User.objects.filter(is_superuser=True).order_by("pk").first()
@@ -356,7 +355,6 @@ REGIONAL_REQUESTS = [
 def load_regional(ctx) -> None:
     """The regional instrument and request (idempotent: the instrument by name, a request once
     per project and instrument)."""
-
     regional = ctx.objects["regional"]
     owner = ctx.objects.get("regional_owner") or regional["programme"].owner
     instrument, created = Instrument.objects.get_or_create(

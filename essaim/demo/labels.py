@@ -27,7 +27,7 @@ from essaim.core.models import HistoryEvent
 from essaim.demo import history_bulk_create
 from essaim.labels.models import Decision, Label, LabelStatus, Outcome
 from essaim.labels.services import _add_years, validity_years
-from essaim.support.services import support_plan_open
+from essaim.support import services as support_services
 
 ADMIN_EMAIL = "admin@demo.essaim.fr"
 MOTIVATIONS = {
@@ -99,7 +99,7 @@ def load(ctx) -> None:
         ]
     )
     for label in Label.objects.filter(programme=programme).select_related("perimeter", "wave"):
-        support_plan_open(label=label, user=admin)
+        support_services.support_plan_open(label=label, user=admin)
 
     for number in (1, 2):
         wave = waves.get(number)
@@ -206,5 +206,5 @@ def load_regional(ctx) -> None:
         )
     history_bulk_create(events)
     for label in Label.objects.filter(programme=programme, support_plan__isnull=True):
-        support_plan_open(label=label, user=admin)
+        support_services.support_plan_open(label=label, user=admin)
     ctx.say(f"    labels: {len(decisions)} décisions, {len(labels)} label du programme régional")

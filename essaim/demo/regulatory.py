@@ -635,7 +635,6 @@ REGIONAL_SECOND_ANSWER = (
 
 def load_regional(ctx) -> None:
     """The regional single window's tickets (idempotent: each has its idempotency key)."""
-
     regional = ctx.objects["regional"]
     programme, officer = regional["programme"], regional["officer"]
     territories = {t.territory for t in REGIONAL_TICKETS}
