@@ -3,6 +3,12 @@
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils.html import escape
+
+from essaim.accounts.models import Membership, Role, User
+from essaim.calls.models import Programme
+from essaim.core.history import UNKNOWN_CODE
+from essaim.core.models import HistoryEvent
 
 
 def blocked_on_lock(pid: int) -> bool:
@@ -33,9 +39,6 @@ class OtherProgramme:
 
 
 def other_programme(name: str = "Programme régional") -> OtherProgramme:
-    from essaim.accounts.models import Membership, Role, User
-    from essaim.calls.models import Programme
-
     programme = Programme.objects.create(
         name=name, slug=f"autre-{Programme.objects.count() + 1}", label_name=name
     )
@@ -56,8 +59,6 @@ def other_programme(name: str = "Programme régional") -> OtherProgramme:
 
 
 def superuser():
-    from essaim.accounts.models import User
-
     return User.objects.create_superuser(
         f"root{User.objects.count() + 1}@example.test", "secret-password"
     )
@@ -66,8 +67,18 @@ def superuser():
 def table_state(*models) -> dict:
     """Every row of ``models`` and the number of history events: equal before and after a
     refused write when nothing changed."""
-    from essaim.core.models import HistoryEvent
-
     state = {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
     state["history"] = HistoryEvent.objects.count()
     return state
+
+
+def assert_history_in_words(html: str, actions) -> None:
+    """``html`` (a page or ``core/_history.html`` rendered with one event of each of
+    ``actions``) shows every action's words, never its stored code nor "(action non décrite)"."""
+    if str(UNKNOWN_CODE) in html:
+        raise AssertionError(f"{UNKNOWN_CODE} shown")
+    for action in actions:
+        if action.value in html:
+            raise AssertionError(f"raw code {action.value!r} shown")
+        if escape(str(action.label)) not in html:
+            raise AssertionError(f"label {action.label!r} missing")

@@ -8,6 +8,8 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.utils.translation import gettext_lazy as _
 
 from essaim.accounts import services
+from essaim.accounts.middleware import SIGNED_IN_AT
+from essaim.accounts.proconnect import check_nonce
 
 # The pages of a first set-up of the second factor, which a fresh sign-in may open.
 FIRST_SETUP_PAGES = {"mfa_activate_totp", "mfa_view_recovery_codes", "mfa_download_recovery_codes"}
@@ -55,16 +57,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 def _signed_in_within(request, seconds: int) -> bool:
-    from essaim.accounts.middleware import SIGNED_IN_AT
-
     signed_in_at = request.session.get(SIGNED_IN_AT)
     return signed_in_at is not None and time.time() - signed_in_at <= seconds
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request, sociallogin) -> None:
-        from essaim.accounts.proconnect import check_nonce
-
         check_nonce(sociallogin)
 
     def get_requests_session(self):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import AuthenticationError
@@ -16,8 +17,8 @@ from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 from pydantic import EmailStr, Field
 
-from essaim.accounts import identity
-from essaim.accounts.models import ApiToken
+from essaim.accounts import identity, permissions
+from essaim.accounts.models import ApiToken, _hash_token
 from essaim.accounts.services import api_token_create, api_token_revoke
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -68,10 +69,6 @@ class BearerOrSession(AuthBase):
 
 def _refusal(raw: str) -> str:
     """Why a bearer token is refused, so that a client knows whether to ask for a new one."""
-    from django.utils import formats, timezone
-
-    from essaim.accounts.models import _hash_token
-
     token = ApiToken.objects.filter(key_hash=_hash_token(raw)).select_related("user").first()
     if token is None:
         return _("Jeton d'API inconnu : vérifiez l'en-tête Authorization.")
@@ -198,8 +195,6 @@ def token_revoke(request):
     header = request.headers.get("Authorization", "")
     raw = header.partition(" ")[2].strip()
     if raw:
-        from essaim.accounts.models import _hash_token
-
         token = ApiToken.objects.filter(key_hash=_hash_token(raw)).first()
         if token is not None:
             api_token_revoke(user=request.user, token=token)
@@ -229,8 +224,6 @@ class MeOut(Schema):
     summary="The calling user and their roles",
 )
 def me(request):
-    from essaim.accounts import permissions
-
     memberships = sorted(permissions.memberships_of(request.user), key=lambda m: (m.role, m.pk))
     return {
         "id": request.user.pk,

@@ -42,6 +42,7 @@ from django.db.models import Q, QuerySet
 from essaim.accounts.models import (
     Membership,
     Role,
+    User,
 )
 
 _CACHE_ATTR = "_essaim_memberships"
@@ -325,8 +326,6 @@ def holders(roles, *, programmes=None, collectives=None, organisations=None) -> 
     offer in a pick list ("the programme's instructors", "the partner's experts"). Superusers are
     listed only where they hold such a membership. Never the answer to "may this user do that":
     ask a scope or a predicate."""
-    from essaim.accounts.models import User
-
     memberships = _held(roles, programmes, collectives, organisations)
     return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by(
         "last_name", "first_name", "email"

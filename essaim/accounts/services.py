@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from essaim.accounts.history import UserAction
 from essaim.accounts.models import ApiToken, Membership, User
 from essaim.core.services import history_record
 
@@ -24,7 +25,7 @@ def api_token_create(
         expires_at=timezone.now() + timedelta(days=days),
     )
     history_record(
-        obj=user, user=user, action="api_token_created", payload={"prefix": token.prefix}
+        obj=user, user=user, action=UserAction.API_TOKEN_CREATED, payload={"prefix": token.prefix}
     )
     return token, raw
 
@@ -38,7 +39,10 @@ def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         history_record(
-            obj=user, user=user, action="api_token_revoked", payload={"prefix": token.prefix}
+            obj=user,
+            user=user,
+            action=UserAction.API_TOKEN_REVOKED,
+            payload={"prefix": token.prefix},
         )
     return token
 
@@ -52,7 +56,7 @@ def api_tokens_revoke_all(*, user: User, reason: str) -> int:
         history_record(
             obj=user,
             user=user,
-            action="api_tokens_revoked",
+            action=UserAction.API_TOKENS_REVOKED,
             payload={"count": revoked, "reason": reason},
         )
     return revoked
@@ -68,7 +72,7 @@ def membership_grant(*, user: User | None, member: User, role: str, **scope) -> 
         history_record(
             obj=member,
             user=user,
-            action="membership_granted",
+            action=UserAction.MEMBERSHIP_GRANTED,
             payload={"role": role, **{k: str(v.pk) for k, v in scope.items() if v is not None}},
         )
     return membership

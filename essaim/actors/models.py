@@ -5,11 +5,14 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from essaim.accounts import permissions
 from essaim.actors.legal_categories import legal_category_label, validate_legal_category
+from essaim.actors.search import search
 from essaim.actors.validators import validate_siren, validate_siret
 
 
@@ -30,9 +33,7 @@ class OrganisationQuerySet(models.QuerySet):
         application waits for the staff's confirmation, seen meanwhile only by its creator, its
         own members, the people of its collectives and the staff of the programmes those
         collectives apply to (``essaim.actors.rules``). People and history are not public."""
-        from essaim.actors import rules
-
-        return self.filter(rules.visible_organisations_q(user))
+        return self.filter(visible_organisations_q(user))
 
     def verified(self) -> "OrganisationQuerySet":
         return self.filter(verified_at__isnull=False)
@@ -43,8 +44,6 @@ class OrganisationQuerySet(models.QuerySet):
     def search(self, query: str) -> "OrganisationQuerySet":
         """Full-text search, best matches first: PostgreSQL's text search when the database is
         PostgreSQL, a plain accent-free word match on SQLite (see ``essaim.actors.search``)."""
-        from essaim.actors.search import search
-
         return search(self, query)
 
     def filter_directory(
@@ -312,3 +311,43 @@ class CollectiveMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.get_role_display()})"
+
+
+# Who sees which organisation: the queries behind ``OrganisationQuerySet.visible_to`` and the
+# rules of ``essaim.actors.rules``, here because the queryset needs them.
+
+# The programmes an organisation is involved in: those its collectives' applications go to.
+APPLICATION_PROGRAMME = "collective__applications__call__programme"
+
+
+def involved_organisations(scope):
+    """Ids (a subquery) of the organisations involved in the applications of ``scope``'s
+    programmes."""
+    return scope.filter(CollectiveMember.objects.all(), APPLICATION_PROGRAMME).values(
+        "organisation_id"
+    )
+
+
+def visible_organisations_q(user) -> Q:
+    """The filter of ``Organisation.objects.visible_to(user)`` (no query of its own beyond the
+    user's memberships)."""
+    query = Q(verified_at__isnull=False)
+    if not permissions.is_signed_in(user):
+        return query
+    staff = permissions.staff_programmes(user)
+    if staff.every:
+        return Q()
+    query |= Q(created_by=user)
+    members = permissions.member_organisations(user)
+    if members:
+        query |= members.q("pk")
+    territories = permissions.territory_collectives(user)
+    if territories:
+        query |= Q(
+            pk__in=territories.filter(CollectiveMember.objects.all(), "collective").values(
+                "organisation_id"
+            )
+        )
+    if staff:
+        query |= Q(pk__in=involved_organisations(staff))
+    return query

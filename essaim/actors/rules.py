@@ -20,16 +20,11 @@ import rules
 from django.db.models import Q
 
 from essaim.accounts import permissions
-
-
-def _collective_members():
-    from essaim.actors.models import CollectiveMember
-
-    return CollectiveMember.objects.all()
-
-
-# The programmes an organisation is involved in: those its collectives' applications go to.
-APPLICATION_PROGRAMME = "collective__applications__call__programme"
+from essaim.actors.models import (  # noqa: F401 - visible_organisations_q: part of the rules
+    APPLICATION_PROGRAMME,
+    involved_organisations,
+    visible_organisations_q,
+)
 
 
 def programme_ids_of_organisation(organisation) -> set[int]:
@@ -48,35 +43,6 @@ def is_involved_staff(user, organisation) -> bool:
     if not staff:
         return False
     return staff.every or bool(programme_ids_of_organisation(organisation) & staff.ids)
-
-
-def involved_organisations(scope):
-    """Ids (a subquery) of the organisations involved in the applications of ``scope``'s
-    programmes."""
-    return scope.filter(_collective_members(), APPLICATION_PROGRAMME).values("organisation_id")
-
-
-def visible_organisations_q(user) -> Q:
-    """The filter of ``Organisation.objects.visible_to(user)`` (no query of its own beyond the
-    user's memberships)."""
-    query = Q(verified_at__isnull=False)
-    if not permissions.is_signed_in(user):
-        return query
-    staff = permissions.staff_programmes(user)
-    if staff.every:
-        return Q()
-    query |= Q(created_by=user)
-    members = permissions.member_organisations(user)
-    if members:
-        query |= members.q("pk")
-    territories = permissions.territory_collectives(user)
-    if territories:
-        query |= Q(
-            pk__in=territories.filter(_collective_members(), "collective").values("organisation_id")
-        )
-    if staff:
-        query |= Q(pk__in=involved_organisations(staff))
-    return query
 
 
 def to_verify_q(user) -> Q | None:

@@ -34,8 +34,6 @@ def organisation_index(organisations) -> None:
     """Refresh ``search_text`` (every database) and ``search_vector`` (PostgreSQL) of the given
     organisations; one UPDATE each (they are written one at a time by people, in bulk only by
     the demo loader)."""
-    from essaim.actors.models import Organisation
-
     for organisation in organisations:
         parts = _parts(organisation)
         values = {"search_text": normalise(" ".join(text for text, _weight in parts if text))}
@@ -45,7 +43,7 @@ def organisation_index(organisations) -> None:
                 piece = SearchVector(Value(text or ""), weight=weight, config=SEARCH_CONFIG)
                 vector = piece if vector is None else vector + piece
             values["search_vector"] = vector
-        Organisation.objects.filter(pk=organisation.pk).update(**values)
+        type(organisation)._default_manager.filter(pk=organisation.pk).update(**values)
         organisation.search_text = values["search_text"]
 
 
@@ -76,16 +74,3 @@ def search(queryset, query: str):
             output_field=FloatField(),
         )
     ).order_by("-rank", "name", "pk")
-
-
-def organisation_reindex_all(batch_size: int = 500) -> int:
-    """Refresh the search columns of every organisation (after a bulk import that bypassed the
-    services, or a change of the search configuration). Returns how many were refreshed."""
-    from essaim.actors.models import Organisation
-
-    count = 0
-    queryset = Organisation.objects.select_related("commune").order_by("pk")
-    for organisation in queryset.iterator(chunk_size=batch_size):
-        organisation_index([organisation])
-        count += 1
-    return count

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from essaim.accounts import permissions
+from essaim.actors.history import OrganisationAction
 from essaim.actors.models import (
     Organisation,
     OrganisationKind,
@@ -85,7 +86,7 @@ def organisation_create(*, user, data: dict[str, Any]) -> Organisation:
     history_record(
         obj=organisation,
         user=user,
-        action="organisation_created",
+        action=OrganisationAction.CREATED,
         payload={"name": organisation.name},
     )
     return organisation
@@ -112,7 +113,7 @@ def organisation_register(
     history_record(
         obj=organisation,
         user=user,
-        action="organisation_registered",
+        action=OrganisationAction.REGISTERED,
         payload={"name": organisation.name, "siret": organisation.siret},
     )
     return organisation
@@ -143,7 +144,7 @@ def organisation_verify(*, user, organisation: Organisation) -> Organisation:
     locked.verified_by = user
     locked.save(update_fields=["verified_at", "verified_by", "updated_at"])
     history_record(
-        obj=locked, user=user, action="organisation_verified", payload={"name": locked.name}
+        obj=locked, user=user, action=OrganisationAction.VERIFIED, payload={"name": locked.name}
     )
     organisation.verified_at, organisation.verified_by = locked.verified_at, user
     return locked
@@ -170,7 +171,7 @@ def organisation_update(*, user, organisation: Organisation, data: dict[str, Any
     history_record(
         obj=locked,
         user=user,
-        action="organisation_updated",
+        action=OrganisationAction.UPDATED,
         payload={"changes": changes},
     )
     return locked
@@ -206,7 +207,7 @@ def person_add(
     history_record(
         obj=organisation,
         user=user,
-        action="person_added",
+        action=OrganisationAction.PERSON_ADDED,
         payload={"person": person.pk, "name": str(person), "is_public": is_public},
     )
     return person
@@ -264,5 +265,21 @@ def partnership_add(
         "ended_on": ended_on.isoformat() if ended_on else None,
     }
     for organisation in (source, target):
-        history_record(obj=organisation, user=user, action="partnership_added", payload=payload)
+        history_record(
+            obj=organisation,
+            user=user,
+            action=OrganisationAction.PARTNERSHIP_ADDED,
+            payload=payload,
+        )
     return partnership
+
+
+def organisation_reindex_all(batch_size: int = 500) -> int:
+    """Refresh the search columns of every organisation (after a bulk import that bypassed the
+    services, or a change of the search configuration). Returns how many were refreshed."""
+    count = 0
+    queryset = Organisation.objects.select_related("commune").order_by("pk")
+    for organisation in queryset.iterator(chunk_size=batch_size):
+        organisation_index([organisation])
+        count += 1
+    return count

@@ -3,8 +3,7 @@ edit organisations (through the services)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +17,8 @@ from essaim.actors.rules import (
     can_verify_organisation,
     can_view_organisation_history,
 )
-from essaim.core.models import HistoryEvent
+from essaim.core.history import history_rows
+from essaim.core.pagination import paginate
 from essaim.geo.models import Region
 
 PAGE_SIZE = 20
@@ -41,10 +41,9 @@ def directory(request):
     if form.is_bound and form.is_valid():
         query = form.cleaned_data["q"]
         organisations = organisations.filter_directory(**form.filters()).search(query)
-    paginator = Paginator(organisations, PAGE_SIZE)
-    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj = paginate(request, organisations, PAGE_SIZE)
     page_obj.pages_list = list(
-        paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1)
+        page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1)
     )
     context = {
         "form": form,
@@ -88,9 +87,7 @@ def organisation_detail(request, pk: int):
     ).order_by("collective__name")
     history = None
     if can_view_organisation_history(request.user, organisation):
-        history = _history_rows(
-            HistoryEvent.objects.for_object(organisation).order_by("-at", "-pk")
-        )
+        history = history_rows(organisation)
     return render(
         request,
         "actors/organisation_detail.html",
@@ -105,21 +102,6 @@ def organisation_detail(request, pk: int):
             "can_verify": can_verify_organisation(request.user, organisation),
         },
     )
-
-
-def _history_rows(events) -> list[dict]:
-    """Events with their changed fields named as people know them (verbose names)."""
-    rows = []
-    for event in events:
-        changes = []
-        for field, (old, new) in (event.payload.get("changes") or {}).items():
-            try:
-                label = Organisation._meta.get_field(field).verbose_name
-            except FieldDoesNotExist:
-                label = field
-            changes.append({"label": label, "old": old, "new": new})
-        rows.append({"event": event, "changes": changes})
-    return rows
 
 
 def organisation_create(request):
@@ -155,7 +137,7 @@ def organisations_to_verify(request):
         .prefetch_related("collective_memberships__collective")
         .order_by("created_at", "pk")
     )
-    page_obj = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = paginate(request, organisations, PAGE_SIZE)
     return render(
         request,
         "actors/to_verify.html",

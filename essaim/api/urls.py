@@ -1,8 +1,11 @@
 """The REST API under /api/v1/: one router per app, mounted here."""
 
+from importlib import import_module
+
 from ninja import NinjaAPI
 
 from essaim.accounts.api_auth import BearerOrSession
+from essaim.accounts.api_auth import router as auth_router
 from essaim.core.api.errors import install_error_handlers
 from essaim.core.api.parser import GuardedParser
 
@@ -50,10 +53,6 @@ install_error_handlers(api)
 
 
 def _mount() -> None:
-    from importlib import import_module
-
-    from essaim.accounts.api_auth import router as auth_router
-
     api.add_router("/auth", auth_router)
     # Each app's api.py holds one router with its own paths (e.g. "/labels", "/calls").
     for app in (

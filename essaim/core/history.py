@@ -23,7 +23,7 @@ history).
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,12 +31,17 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from essaim.core.models import HistoryEvent
+
 
 @dataclass(frozen=True)
 class Description:
     model: type[models.Model]
     actions: type[models.TextChoices]
     states: type[models.TextChoices] | None = None
+    # What a row adds to its action's label, read from the event (its payload): "Bob Privé" for
+    # "personne ajoutée". Empty when nothing.
+    details: Callable[[Any], str] | None = None
 
 
 _REGISTRY: dict[type[models.Model], Description] = {}
@@ -47,13 +52,15 @@ def describe(
     *,
     actions: type[models.TextChoices],
     states: type[models.TextChoices] | None = None,
+    details: Callable[[Any], str] | None = None,
 ) -> None:
     """Register the actions (and states) of ``model``'s history. Called from the owning app's
-    ``AppConfig.ready``; registering the same model twice with other choices is an error."""
+    ``AppConfig.ready``; registering the same model twice with other choices is an error.
+    ``details(event)``, when given, says what a row adds to its action (a name, a count)."""
     known = _REGISTRY.get(model)
     if known is not None and (known.actions, known.states) != (actions, states):
         raise ValueError(f"History of {model.__name__} already described differently.")
-    _REGISTRY[model] = Description(model, actions, states)
+    _REGISTRY[model] = Description(model, actions, states, details)
 
 
 def description_of(model: type[models.Model]) -> Description:
@@ -104,6 +111,7 @@ class HistoryRow:
     action_label: str
     from_label: str = ""
     to_label: str = ""
+    detail: str = ""
     changes: list[Change] = field(default_factory=list)
 
     # The template reads these through the row, as it did through the event.
@@ -228,6 +236,7 @@ def rows_for_events(model: type[models.Model], events: Iterable) -> list[History
             action_label=_label(description.actions, event.action),
             from_label=_label(description.states, event.from_state),
             to_label=_label(description.states, event.to_state),
+            detail=str(description.details(event) or "") if description.details else "",
             changes=_changes(model, event.payload),
         )
         for event in events
@@ -237,8 +246,6 @@ def rows_for_events(model: type[models.Model], events: Iterable) -> list[History
 def history_rows(obj: models.Model, *, limit: int | None = None) -> list[HistoryRow]:
     """The whole history of ``obj``, oldest first (the ``limit`` latest when given), in words.
     One query. Who may read it is the caller's question (the app's rules)."""
-    from essaim.core.models import HistoryEvent
-
     events = HistoryEvent.objects.for_object(obj).select_related("actor")
     if limit is not None:
         events = list(events.order_by("-at", "-pk")[:limit])[::-1]

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from essaim.core.hooks import Hook
 from essaim.core.inputs import API_PREFIX
+from essaim.core.models import IdempotencyKey
 
 # accounts registers how a bearer token names its user (core knows no user model).
 bearer_user = Hook("bearer_user", "The user of an API bearer token, or None: raw=.")
@@ -122,8 +123,6 @@ class Claim:
 
 
 def _insert(user, key: str, print_: str, request):
-    from essaim.core.models import IdempotencyKey
-
     postgres = connection.vendor == "postgresql"
     with transaction.atomic():
         if postgres:
@@ -150,8 +149,6 @@ def _insert(user, key: str, print_: str, request):
 
 def claim(user, key: str, print_: str, request) -> Claim:
     """Insert the key (first request), or say what became of the request that holds it."""
-    from essaim.core.models import IdempotencyKey
-
     for _attempt in range(3):
         try:
             return Claim("claimed", _insert(user, key, print_, request))
@@ -267,8 +264,6 @@ class IdempotencyMiddleware:
 
 def purge_expired(now=None) -> int:
     """Delete the keys older than ``IDEMPOTENCY_TTL`` (the core periodic schedule runs it)."""
-    from essaim.core.models import IdempotencyKey
-
     now = now or timezone.now()
     deleted, _per_model = IdempotencyKey.objects.filter(
         created_at__lt=now - IDEMPOTENCY_TTL

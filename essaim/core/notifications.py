@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from essaim.core.models import Notification
+from essaim.core.tasks import send_email
 
 
 def notify(
@@ -21,8 +22,6 @@ def notify(
         [Notification(user=u, title=title[:255], body=body, url=url) for u in recipients.values()]
     )
     if email and recipients:
-        from essaim.core.tasks import send_email
-
         link = f"\n\n{settings.ESSAIM_BASE_URL}{url}" if url else ""
         for user in recipients.values():
             transaction.on_commit(

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from essaim.core.models import PeriodicRun
+
 logger = logging.getLogger(__name__)
 
 
@@ -52,8 +54,6 @@ def run_periodic(name: str) -> str:
 
 def enqueue_due(now=None) -> list[str]:
     """Enqueue every job whose last run is older than its period; return their names."""
-    from essaim.core.models import PeriodicRun
-
     now = now or timezone.now()
     enqueued = []
     for job in jobs():

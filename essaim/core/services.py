@@ -1,7 +1,9 @@
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from essaim.core import history
 from essaim.core.models import HistoryEvent
 
 
@@ -20,10 +22,6 @@ def history_record(
     ``action`` is a member of the actions registered for ``obj``'s model
     (``essaim.core.history.describe``), so that every row can be read in words.
     ``comment_internal``: the comment is for the team in charge only (see ``HistoryEvent``)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from essaim.core import history
-
     action = history.check_action(obj._meta.model, action)
 
     return HistoryEvent.objects.create(

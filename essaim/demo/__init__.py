@@ -22,6 +22,9 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from essaim.actors.services import organisation_reindex_all
+from essaim.core.models import DemoDataset, HistoryEvent
+
 DEMO_PASSWORD = "essaim-demo-2019"  # noqa: S105 - the demo's published password
 DEMO_ACCOUNTS = [
     ("admin@demo.essaim.fr", _("administrateur du programme")),
@@ -97,8 +100,6 @@ def dataset_version() -> str:
 
 def load_demo(stdout=None, force: bool = False) -> bool:
     """Load the demo data set; return False when the same version is already loaded."""
-    from essaim.core.models import DemoDataset
-
     version = dataset_version()
     current = DemoDataset.objects.filter(name="french-impact").first()
     if current and current.version == version and not force:
@@ -116,8 +117,6 @@ def load_demo(stdout=None, force: bool = False) -> bool:
         step = name.split(".")[1] + (" (régional)" if function == "load_regional" else "")
         ctx.say(f"  {step:<25} {time.monotonic() - started:5.1f} s")
     # Loaders write organisations in bulk; index them all once for the directory search.
-    from essaim.actors.search import organisation_reindex_all
-
     organisation_reindex_all()
     DemoDataset.objects.update_or_create(name="french-impact", defaults={"version": version})
     return True
@@ -126,8 +125,6 @@ def load_demo(stdout=None, force: bool = False) -> bool:
 def history_bulk_create(events) -> None:
     """Insert demo history rows in bulk, keeping the ``at`` dates of the story they tell (the
     field is ``auto_now_add``: switched off for the insert, restored right after)."""
-    from essaim.core.models import HistoryEvent
-
     field = HistoryEvent._meta.get_field("at")
     field.auto_now_add = False
     try:

@@ -13,6 +13,7 @@ from essaim.accounts.services import membership_grant
 from essaim.actors.models import Collective, Organisation, OrganisationKind
 from essaim.calls.models import Programme
 from essaim.demo import DEMO_PASSWORD
+from essaim.demo.calls import REGIONAL_SLUG
 
 # Fictitious organisations the demo needs for roles the reference file has no facts for.
 PROJECT_HOLDER_ORG = "Épicerie coopérative du Marais poitevin"
@@ -145,8 +146,6 @@ REGIONAL_REFERENTS = {
 def load_regional(ctx) -> None:
     """The regional staff (demo password) and the collectives' referents (no password), with
     their memberships: idempotent (users by e-mail, ``membership_grant`` grants once)."""
-    from essaim.demo.calls import REGIONAL_SLUG
-
     regional = ctx.objects.get("regional") or {}
     programme = regional.get("programme") or Programme.objects.get(slug=REGIONAL_SLUG)
     collectives = ctx.objects.get("regional_collectives") or {

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from essaim.accounts.models import Role, User
+from essaim.accounts.services import membership_grant
 from essaim.actors.models import (
     Collective,
     CollectiveMember,
@@ -26,6 +27,7 @@ from essaim.applications.models import Application, ApplicationPerson, Challenge
 from essaim.applications.workflow import COMMENT_AUDIENCES, Audience, Status
 from essaim.core.models import HistoryEvent
 from essaim.geo.models import Epci, Perimeter
+from essaim.geo.services import Unit, perimeter_ensure
 
 PARIS = ZoneInfo("Europe/Paris")
 DEMO_NOTE = " (texte de démonstration)"
@@ -138,8 +140,6 @@ def _collective(perimeter: Perimeter, name: str, fictitious: bool) -> Collective
 
 def _fictitious_perimeters(count: int, taken: set[str]) -> list[Perimeter]:
     """Fictitious territories made of real EPCI, named "(fictif)"."""
-    from essaim.geo.services import Unit, perimeter_ensure
-
     perimeters = []
     for epci in Epci.objects.exclude(name__in=taken).order_by("-population", "siren")[: count * 2]:
         if len(perimeters) == count:
@@ -253,7 +253,6 @@ def load(ctx) -> None:
                     role=role,
                     position=position,
                 )
-        from essaim.accounts.services import membership_grant
 
         if not porteur.memberships.filter(
             role=Role.TERRITORY_LEAD, collective=na_collective

@@ -24,6 +24,7 @@ from essaim.calls.models import (
     Wave,
     WaveStatus,
 )
+from essaim.demo.actors import REGIONAL_OWNER
 
 PARIS = ZoneInfo("Europe/Paris")
 CALL_SLUG = "ami-territoire-french-impact"
@@ -510,8 +511,6 @@ def load_regional(ctx) -> None:
     keyed by its natural key)."""
     owner = ctx.objects.get("regional_owner")
     if owner is None:
-        from essaim.demo.actors import REGIONAL_OWNER
-
         owner = Organisation.objects.filter(name=REGIONAL_OWNER.name).first()
     programme, _ = Programme.objects.update_or_create(
         slug=REGIONAL_SLUG,

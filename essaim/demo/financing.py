@@ -10,11 +10,15 @@ import random
 
 from django.utils import timezone
 
+from essaim.accounts.models import User
 from essaim.actors.models import Organisation, OrganisationKind
 from essaim.core.models import HistoryEvent
 from essaim.financing.matching import terms_snapshot
 from essaim.financing.models import FinancingRequest, Instrument, TicketBand
+from essaim.financing.services import financing_request_send
 from essaim.financing.workflow import RequestStatus
+from essaim.geo.models import Region
+from essaim.projects.models import Need, NeedKind, Project
 
 # Providers, looked up by these names (the actors demo creates them), created if missing.
 PROVIDERS = {
@@ -216,9 +220,6 @@ def load(ctx) -> None:
 
 def _requests(ctx, instruments) -> None:
     """Requests in every state, most of them to Bpifrance's instruments (financeur@'s)."""
-    from essaim.accounts.models import User
-    from essaim.projects.models import Need, NeedKind, Project
-
     sender = (
         User.objects.filter(email="projet@demo.essaim.fr").first()
         or User.objects.filter(is_superuser=True).order_by("pk").first()
@@ -354,10 +355,6 @@ REGIONAL_REQUESTS = [
 def load_regional(ctx) -> None:
     """The regional instrument and request (idempotent: the instrument by name, a request once
     per project and instrument)."""
-    from essaim.financing.services import financing_request_send
-    from essaim.geo.models import Region
-    from essaim.projects.models import NeedKind, Project
-
     regional = ctx.objects["regional"]
     owner = ctx.objects.get("regional_owner") or regional["programme"].owner
     instrument, created = Instrument.objects.get_or_create(

@@ -23,7 +23,11 @@ from essaim.accounts.models import User
 from essaim.applications.models import Application
 from essaim.applications.workflow import Status
 from essaim.calls.models import Wave, WaveStatus
+from essaim.core.models import HistoryEvent
+from essaim.demo import history_bulk_create
 from essaim.labels.models import Decision, Label, LabelStatus, Outcome
+from essaim.labels.services import _add_years, validity_years
+from essaim.support import services as support_services
 
 ADMIN_EMAIL = "admin@demo.essaim.fr"
 MOTIVATIONS = {
@@ -94,10 +98,8 @@ def load(ctx) -> None:
             if a.pk not in have_label and a.wave.announced_on
         ]
     )
-    from essaim.support.services import support_plan_open
-
     for label in Label.objects.filter(programme=programme).select_related("perimeter", "wave"):
-        support_plan_open(label=label, user=admin)
+        support_services.support_plan_open(label=label, user=admin)
 
     for number in (1, 2):
         wave = waves.get(number)
@@ -130,11 +132,6 @@ def load(ctx) -> None:
 def load_regional(ctx) -> None:
     """Decisions and the label of the regional programme's published wave (idempotent)."""
     from django.contrib.contenttypes.models import ContentType
-
-    from essaim.core.models import HistoryEvent
-    from essaim.demo import history_bulk_create
-    from essaim.labels.services import _add_years, validity_years
-    from essaim.support.services import support_plan_open
 
     regional = ctx.objects["regional"]
     programme, admin = regional["programme"], regional["admin"]
@@ -209,5 +206,5 @@ def load_regional(ctx) -> None:
         )
     history_bulk_create(events)
     for label in Label.objects.filter(programme=programme, support_plan__isnull=True):
-        support_plan_open(label=label, user=admin)
+        support_services.support_plan_open(label=label, user=admin)
     ctx.say(f"    labels: {len(decisions)} décisions, {len(labels)} label du programme régional")

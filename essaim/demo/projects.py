@@ -11,9 +11,10 @@ import random
 from django.utils.text import slugify
 
 from essaim.actors.models import Collective, Organisation, OrganisationKind
-from essaim.geo.models import Perimeter, PerimeterCommune
+from essaim.applications.models import Challenge
+from essaim.geo.models import Commune, Perimeter, PerimeterCommune
 from essaim.projects.models import Need, NeedKind, Project, Stage
-from essaim.projects.services import fold
+from essaim.projects.services import fold, need_add, project_create
 
 SUPERMARKET_TITLE = "Supermarché coopératif du Marais poitevin"
 HOLDER_ORG = "Épicerie coopérative du Marais poitevin"
@@ -264,8 +265,6 @@ def load(ctx) -> None:
 
 def _supermarket(ctx, perimeters, collectives, communes_of) -> Project:
     """The seed-stage cooperative supermarket of Nouvelle-Aquitaine needing 40,000 €."""
-    from essaim.applications.models import Challenge
-
     perimeter = perimeters.get("Région Nouvelle-Aquitaine")
     if perimeter is None:
         perimeter, _created = Perimeter.objects.get_or_create(
@@ -330,7 +329,6 @@ def _supermarket(ctx, perimeters, collectives, communes_of) -> Project:
         kind=NeedKind.REGULATORY,
         purpose="Vendre aux membres et aux non-membres : quel statut, quelle fiscalité ?",
     )
-    from essaim.geo.models import Commune
 
     # Niort, Coulon and Arçais, in the Marais poitevin (or the région's first communes).
     marais = (
@@ -382,10 +380,6 @@ REGIONAL_PROJECTS = [
 def load_regional(ctx) -> None:
     """The regional projects and their needs (idempotent: a project is created once, by title)."""
     from django.utils import timezone
-
-    from essaim.applications.models import Challenge
-    from essaim.geo.models import Commune
-    from essaim.projects.services import need_add, project_create
 
     regional = ctx.objects["regional"]
     referents = regional["referents"]

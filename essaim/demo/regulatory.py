@@ -25,9 +25,12 @@ from django.utils.text import slugify
 from essaim.accounts.models import User
 from essaim.actors.models import Organisation, OrganisationKind
 from essaim.calls.models import Call, CallKind, CallPurpose, CallStatus, Programme
+from essaim.demo.calls import REGIONAL_SINGLE_WINDOW
 from essaim.geo.models import Perimeter
+from essaim.projects.models import Project
 from essaim.regulatory import addresses, inbound, services, services_mail
 from essaim.regulatory.models import (
+    Channel,
     ExperimentationRequest,
     HeldMailKind,
     KnowledgeArticle,
@@ -284,7 +287,6 @@ def load(ctx) -> None:
     ]
     officer = User.objects.get(email="guichet@demo.essaim.fr")
     holder = User.objects.filter(email="projet@demo.essaim.fr").first()
-    from essaim.projects.models import Project
 
     holder_project = (
         Project.objects.editable_by(holder).order_by("pk").first() if holder is not None else None
@@ -633,9 +635,6 @@ REGIONAL_SECOND_ANSWER = (
 
 def load_regional(ctx) -> None:
     """The regional single window's tickets (idempotent: each has its idempotency key)."""
-    from essaim.demo.calls import REGIONAL_SINGLE_WINDOW
-    from essaim.regulatory.models import Channel
-
     regional = ctx.objects["regional"]
     programme, officer = regional["programme"], regional["officer"]
     territories = {t.territory for t in REGIONAL_TICKETS}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from essaim.core.services import changed_fields, history_record
 from essaim.geo import rules
+from essaim.geo.history import PerimeterAction
 from essaim.geo.models import (
     Commune,
     Departement,
@@ -386,7 +387,7 @@ def perimeter_create(
     history_record(
         obj=perimeter,
         user=user,
-        action="perimeter.created",
+        action=PerimeterAction.CREATED,
         comment=name,
         payload={
             "units": [u.as_payload() for u in cleaned],
@@ -445,7 +446,7 @@ def perimeter_update(
         }
         payload["commune_count"] = [before[0], perimeter.commune_count]
         payload["population"] = [before[1], perimeter.population]
-    history_record(obj=perimeter, user=user, action="perimeter.updated", payload=payload)
+    history_record(obj=perimeter, user=user, action=PerimeterAction.UPDATED, payload=payload)
     return True
 
 

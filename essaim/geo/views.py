@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from essaim.core.models import HistoryEvent
+from essaim.core.history import history_rows
+from essaim.core.pagination import paginate
 from essaim.geo import rules
 from essaim.geo.forms import PerimeterForm, units_to_text
 from essaim.geo.models import Perimeter, UnitKind
@@ -27,7 +27,7 @@ SEARCH_LIMIT = 10  # per kind
 def perimeter_list(request):
     """Every perimeter, with its population and number of communes (two queries a page)."""
     queryset = Perimeter.objects.visible_to(request.user).order_by("name")
-    page_obj = Paginator(queryset, PERIMETERS_PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = paginate(request, queryset, PERIMETERS_PER_PAGE)
     return render(
         request,
         "geo/perimeter_list.html",
@@ -45,15 +45,15 @@ def perimeter_detail(request, slug: str):
     """A perimeter: its official units, population, number of communes, a page of its communes
     and the collectives and labels that use it. A bounded number of queries whatever its size."""
     perimeter = get_object_or_404(Perimeter.objects.visible_to(request.user), slug=slug)
-    paginator = Paginator(communes_of(perimeter).select_related("epci"), COMMUNES_PER_PAGE)
-    paginator.count = perimeter.commune_count  # materialised: saves a COUNT over the communes
-    page_obj = paginator.get_page(request.GET.get("page"))
+    # The count is materialised: saves a COUNT over the communes.
+    communes = communes_of(perimeter).select_related("epci")
+    page_obj = paginate(request, communes, COMMUNES_PER_PAGE, count=perimeter.commune_count)
     units = units_with_names(perimeter)
     can_change = rules.can_change_perimeter(request.user, perimeter)
     history = None
     # ``can_view_perimeter_history``, without asking twice who may change it.
     if can_change or rules.can_create_perimeter(request.user):
-        history = list(HistoryEvent.objects.for_object(perimeter).select_related("actor"))
+        history = history_rows(perimeter)
     return render(
         request,
         "geo/perimeter_detail.html",

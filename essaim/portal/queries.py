@@ -1,7 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from essaim.actors.models import Organisation
-from essaim.calls.models import Programme
+from essaim.calls.models import Programme, Wave, WaveStatus
+from essaim.labels.models import Label, LabelStatus
 
 # The seed's six axes; issue "support plans" makes them programme data.
 SUPPORT_AXES = [
@@ -20,9 +21,6 @@ SUPPORT_AXES = [
 def home_context() -> dict:
     """What the home page shows: the programme and a few public figures. A fixed number of
     queries, whatever the volume."""
-    from essaim.calls.models import Wave, WaveStatus
-    from essaim.labels.models import Label, LabelStatus
-
     programme = Programme.objects.select_related("owner", "expert_partner").first()
     return {
         "programme": programme,

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,6 +9,7 @@ from essaim.accounts import permissions
 from essaim.actors.models import Organisation
 from essaim.core import history
 from essaim.core.forms import add_service_errors
+from essaim.core.pagination import paginate
 from essaim.projects import queries, rules, services
 from essaim.projects.forms import DirectoryForm, NeedForm, ProjectForm
 from essaim.projects.hooks import project_editor_sections
@@ -26,7 +26,7 @@ def _history(project) -> list:
 def directory(request):
     form = DirectoryForm(request.GET or None)
     qs = queries.directory(Project.objects.visible_to(request.user), **form.filters())
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -10,7 +10,6 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from essaim.actors.models import Organisation
 from essaim.calls.models import Programme
 from essaim.core import history
+from essaim.core.pagination import paginate
 from essaim.regulatory import forms, queries, rules, services, views_mail
 from essaim.regulatory.models import (
     ExperimentationRequest,
@@ -83,7 +83,7 @@ def knowledge_base(request):
     if theme not in Theme.values:
         theme = ""
     articles = queries.published_articles(q=q, theme=theme, rule=rule)
-    page = Paginator(articles, 20).get_page(request.GET.get("page"))
+    page = paginate(request, articles, 20)
     return render(
         request,
         "regulatory/knowledge_base.html",
@@ -195,7 +195,7 @@ def queue(request):
     form = forms.QueueFilterForm(request.GET or None, programme_ids=programmes)
     filters = form.cleaned_data if form.is_valid() else {}
     tickets = queries.tickets_for(request.user, filters=filters, q=filters.get("q", ""))
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, tickets, PAGE_SIZE)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -449,7 +449,7 @@ def experimentation_list(request):
     state = request.GET.get("state", "")
     if state:
         requests = requests.filter(state=state)
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, requests, PAGE_SIZE)
     return render(request, "regulatory/experimentation_list.html", {"page": page})
 
 

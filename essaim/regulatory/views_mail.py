@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from essaim.calls.models import Programme
 from essaim.core import history
+from essaim.core.pagination import paginate
 from essaim.regulatory import addresses, forms, inbound, mailparse, rules_mail, services_mail
 from essaim.regulatory.models import HeldMailKind, QuarantinedMail, QuarantineStatus
 
@@ -53,7 +53,7 @@ def held_mail_list(request):
     )
     if not show_all:
         items = items.pending()
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, items, PAGE_SIZE)
     return render(
         request,
         "regulatory/quarantine_list.html",

@@ -6,11 +6,11 @@ expert declares no conflict, the page shows the territory's name and the deadlin
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from essaim.core.pagination import paginate
 from essaim.reviews import services
 from essaim.reviews.forms import ConflictForm, OpinionForm, apply_errors
 from essaim.reviews.instruction import application_content
@@ -26,7 +26,7 @@ def my_requests(request):
     status = request.GET.get("etat", "")
     if status in ReviewStatus.values:
         requests = requests.filter(status=status)
-    page = Paginator(requests.order_by("deadline", "pk"), 25).get_page(request.GET.get("page"))
+    page = paginate(request, requests.order_by("deadline", "pk"), 25)
     return render(
         request,
         "reviews/my_requests.html",

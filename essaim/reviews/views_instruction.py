@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
@@ -28,6 +27,7 @@ from essaim.applications.services import allowed_transitions, application_transi
 from essaim.applications.workflow import Status
 from essaim.calls.models import CutOff, Programme
 from essaim.core.forms import EssaimForm
+from essaim.core.pagination import paginate
 from essaim.geo.models import PerimeterCommune, PerimeterUnit, Region, UnitKind
 from essaim.reviews import rules as review_rules
 from essaim.reviews import services
@@ -213,13 +213,13 @@ def queue(request):
                 .order_by(f"-{field}" if descending else field, "pk")
                 .values_list("pk", flat=True)
             )
-        page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = paginate(request, ordered, PAGE_SIZE)
         rows = queryset.in_bulk(list(page.object_list))
         applications = [rows[pk] for pk in page.object_list]
     else:
         field = SORTS[key]
         ordered_qs = queryset.order_by(f"-{field}" if descending else field, "pk")
-        page = Paginator(ordered_qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = paginate(request, ordered_qs, PAGE_SIZE)
         applications = list(page.object_list)
         consolidations = consolidate(applications)
     rows = [(a, consolidations.get(a.pk)) for a in applications]

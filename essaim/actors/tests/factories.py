@@ -13,7 +13,18 @@ from essaim.actors.models import (
     Person,
 )
 from essaim.actors.search import organisation_index
-from essaim.geo.models import Commune, Departement, Perimeter, Region
+from essaim.geo.models import Commune, Departement, Region
+from essaim.geo.tests.factories import PerimeterFactory
+
+__all__ = [
+    "CollectiveFactory",
+    "CollectiveMemberFactory",
+    "OrganisationFactory",
+    "PartnershipFactory",
+    "PerimeterFactory",  # geo's, here too for the tests that build collectives
+    "PersonFactory",
+    "commune",
+]
 
 
 def commune(insee: str = "79191", name: str = "Niort", dep=("79", "Deux-Sèvres"), region=None):
@@ -36,6 +47,10 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Organisation {n}")
     kind = OrganisationKind.ASSOCIATION
+
+    class Params:
+        # Registered through an application, not yet confirmed by the staff.
+        unverified = factory.Trait(verified_at=None)
 
     @factory.post_generation
     def index(self, create, extracted, **kwargs):
@@ -60,14 +75,6 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     source = factory.SubFactory(OrganisationFactory)
     target = factory.SubFactory(OrganisationFactory)
     kind = PartnershipKind.MEMBER_OF
-
-
-class PerimeterFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Perimeter
-
-    name = factory.Sequence(lambda n: f"Territoire {n}")
-    slug = factory.Sequence(lambda n: f"territoire-{n}")
 
 
 class CollectiveFactory(factory.django.DjangoModelFactory):

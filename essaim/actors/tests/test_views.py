@@ -203,7 +203,7 @@ def test_history_visibility(client, organisation, admin, programme, superuser, w
     client.force_login(users[who]())
     content = client.get(detail(organisation)).content.decode()
     assert ('id="organisation-history"' in content) is sees_history
-    assert ("Sigle : «  » → « FAN »" in content) is sees_history
+    assert ("sigle : — → FAN" in content) is sees_history
     assert ("Bob Privé" in content) is (sees_history and who != "involved_instructor")
 
 

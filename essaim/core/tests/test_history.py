@@ -1,5 +1,6 @@
 import pytest
 
+from essaim.accounts.history import UserAction
 from essaim.core.models import HistoryEvent
 from essaim.core.services import changed_fields, history_record
 
@@ -11,7 +12,7 @@ def event(user):
     return history_record(
         obj=user,
         user=user,
-        action="test_action",
+        action=UserAction.API_TOKEN_CREATED,
         from_state="draft",
         to_state="submitted",
         comment="pourquoi",
@@ -24,7 +25,7 @@ def test_record_and_read_back(event, user):
     assert read == event
     assert (read.actor, read.action, read.from_state, read.to_state) == (
         user,
-        "test_action",
+        "api_token_created",
         "draft",
         "submitted",
     )
@@ -34,7 +35,7 @@ def test_record_and_read_back(event, user):
 def test_anonymous_actor_is_the_system(user):
     from django.contrib.auth.models import AnonymousUser
 
-    event = history_record(obj=user, user=AnonymousUser(), action="system")
+    event = history_record(obj=user, user=AnonymousUser(), action=UserAction.API_TOKENS_REVOKED)
     assert event.actor is None
 
 

@@ -1,5 +1,8 @@
 """Typed history (``essaim.core.history``): actions must be described, rows read in words."""
 
+import ast
+from pathlib import Path
+
 import pytest
 from django.db import models
 from django.utils import translation
@@ -26,7 +29,9 @@ class OtherAction(models.TextChoices):
 
 @pytest.fixture
 def described(monkeypatch):
-    monkeypatch.setattr(history, "_REGISTRY", dict(history._REGISTRY))
+    registry = dict(history._REGISTRY)
+    registry.pop(Programme, None)  # whatever calls registers, these tests use their own choices
+    monkeypatch.setattr(history, "_REGISTRY", registry)
     history.describe(Programme, actions=ProgrammeAction, states=ProgrammeState)
     return Programme.objects.create(name="P", slug="p", label_name="P")
 
@@ -85,3 +90,46 @@ def test_history_rows_limit_keeps_the_latest_in_order(described):
     rows = history.history_rows(described, limit=2)
     assert len(rows) == 2 and rows[0].event.pk < rows[1].event.pk
     assert rows[1].event.pk == max(r.event.pk for r in history.history_rows(described))
+
+
+# --- Guards ---------------------------------------------------------------------------------------
+
+ESSAIM = Path(__file__).resolve().parents[2]
+
+
+def _history_record_calls():
+    for path in sorted(ESSAIM.rglob("*.py")):
+        parts = path.relative_to(ESSAIM).parts
+        if "tests" in parts or "migrations" in parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "history_record":
+                yield path.relative_to(ESSAIM).as_posix(), node
+
+
+def test_every_history_record_call_passes_a_typed_action():
+    """A string (literal or f-string) would skip the words: pass a member of the model's
+    actions (``essaim/<app>/history.py``)."""
+    untyped = sorted(
+        f"{path}:{node.lineno}"
+        for path, node in _history_record_calls()
+        for keyword in node.keywords
+        if keyword.arg == "action"
+        and isinstance(keyword.value, ast.Constant | ast.JoinedStr | ast.BinOp)
+    )
+    assert untyped == []
+
+
+def test_every_described_model_has_words_for_every_code():
+    """Each action and state has its own label (not the name Django makes up for a member
+    without one)."""
+    unlabelled = []
+    for model in history.described_models():
+        description = history.description_of(model)
+        for choices in (description.actions, description.states):
+            for member in choices or ():
+                made_up = member.name.replace("_", " ").title()
+                if not str(member.label).strip() or str(member.label) == made_up:
+                    unlabelled.append(f"{model.__name__}.{member.value}")
+    assert history.described_models()
+    assert unlabelled == []

@@ -4,7 +4,7 @@ import copy
 
 import factory
 
-from essaim.geo.models import Commune, Departement, Epci, Region
+from essaim.geo.models import Commune, Departement, Epci, Perimeter, Region
 
 # A few real units of the 2026 COG (same shape as essaim/geo/data/cog-2026.json.gz).
 TINY_SNAPSHOT = {
@@ -96,3 +96,13 @@ class CommuneFactory(factory.django.DjangoModelFactory):
     population = 100
     postal_codes = factory.LazyFunction(lambda: ["99000"])
     search_name = factory.LazyAttribute(lambda o: o.name.lower())
+
+
+class PerimeterFactory(factory.django.DjangoModelFactory):
+    """A perimeter without units (tests that need its communes build them with the services)."""
+
+    class Meta:
+        model = Perimeter
+
+    name = factory.Sequence(lambda n: f"Territoire {n}")
+    slug = factory.Sequence(lambda n: f"territoire-{n}")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from essaim.actors.search import organisation_reindex_all
+from essaim.actors.services import organisation_reindex_all
 
 
 class Command(BaseCommand):
