@@ -461,7 +461,7 @@ def instruction_detail(request, pk: int, *, forms_override=None, status=200):
             programme_id=application.call.programme_id,
             initial={"assignee": application.assignee_id},
         ),
-        "history": queries.history_visible_to(request.user, application)[::-1][:50],
+        "history_rows": queries.history_rows_visible_to(request.user, application)[::-1][:50],
         "today": timezone.localdate(),
     }
     return render(request, "reviews/instruction/detail.html", context, status=status)

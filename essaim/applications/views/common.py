@@ -67,7 +67,7 @@ def _detail_context(request, application: Application) -> dict:
         "sections": FormEngine(application.form_version.schema).readonly(application.answers),
         "attachments": application.attachments.order_by("uploaded_at"),
         "thread": application.messages.select_related("author"),
-        "history": queries.history_visible_to(request.user, application),
+        "history_rows": queries.history_rows_visible_to(request.user, application),
         "transitions": [
             (t, forms.TransitionForm(auto_id=f"id_{t.name}_%s", transition=t)) for t in transitions
         ],
