@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from essaim.accounts.models import User
 from essaim.applications.history import ApplicationAction
 from essaim.applications.models import Application, PrivateNote
+from essaim.applications.services import application_transition
 from essaim.applications.workflow import Status
 from essaim.core.notifications import notify
 from essaim.core.services import history_record
@@ -490,3 +491,39 @@ def private_note_create(*, application: Application, user, body: str):
     if not body.strip():
         raise ValidationError({"body": _("La note est vide.")})
     return PrivateNote.objects.create(application=application, author=user, body=body.strip())
+
+
+# --- Bulk actions of the instructors' queue ------------------------------------------------------
+
+BULK_ACTIONS = {
+    "assign_me": lambda application, user, data: application_assign(
+        application=application, user=user, assignee=user
+    ),
+    "assign": lambda application, user, data: application_assign(
+        application=application, user=user, assignee=data["assignee"]
+    ),
+    "start_review": lambda application, user, data: application_transition(
+        application=application, user=user, name="start_review"
+    ),
+    "request_review": lambda application, user, data: review_request_create(
+        application=application, user=user, experts=data["experts"], deadline=data["deadline"]
+    ),
+}
+
+
+@transaction.atomic
+def applications_bulk_action(*, applications, user, action: str, data: Mapping) -> None:
+    """Apply ``action`` (a key of ``BULK_ACTIONS``; ``data``: its choices) to every application:
+    everything or nothing. When some cannot take it, nothing is written and a
+    ``ValidationError`` lists, per application, why ("REF : reason")."""
+    step = BULK_ACTIONS[action]
+    errors = []
+    for application in applications:
+        try:
+            step(application, user, data)
+        except ValidationError as error:
+            errors.append(f"{application.reference} : {' '.join(error.messages)}")
+        except PermissionDenied as error:
+            errors.append(f"{application.reference} : {error}")
+    if errors:
+        raise ValidationError(errors)
