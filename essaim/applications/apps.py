@@ -9,7 +9,12 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self):
         from essaim.applications import services
+        from essaim.applications.history import ApplicationAction
+        from essaim.applications.models import Application
+        from essaim.applications.workflow import Status
         from essaim.calls import hooks as calls_hooks
+        from essaim.core import history
 
+        history.describe(Application, actions=ApplicationAction, states=Status)
         calls_hooks.form_version_drafts.register(services.drafts_affected_by)
         calls_hooks.form_version_published.register(services.drafts_move_to)

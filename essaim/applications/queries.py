@@ -8,27 +8,20 @@ are concerned by with only the comments addressed to them, and the decision only
 published, with its motivation only if it was addressed to them.
 """
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Case, F, Q, QuerySet, Value, When
-from django.utils.translation import gettext_lazy as _
 
 from essaim.accounts import permissions
 from essaim.applications import rules, workflow
 from essaim.applications.models import Application
 from essaim.applications.workflow import ApplicantStatus, Status
 from essaim.calls.models import WaveStatus
+from essaim.core import history
 from essaim.core.models import HistoryEvent
 
-ACTION_LABELS = {
-    **{t.name: t.label for t in workflow.TRANSITIONS},
-    "create": _("Création"),
-    "assign": _("Attribution"),
-    "review_requested": _("Avis demandé"),
-    "wave_add": _("Ajout à une vague"),
-    "wave_remove": _("Retrait d'une vague"),
-}
 # The rows of an application's history its applicants are concerned by (the others — expert
 # requests, assignment, waves — are the programme team's business).
 APPLICANT_ACTIONS = {"create", *workflow.BY_NAME}
@@ -96,6 +89,8 @@ def with_shown_status(queryset: QuerySet[Application], user) -> QuerySet[Applica
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    """One row of the history as data (the API): codes and the words for them."""
+
     at: datetime
     actor: object | None
     action: str
@@ -108,20 +103,21 @@ class HistoryEntry:
     internal: bool  # an internal note (only ever in the staff's entries)
 
 
-def history_visible_to(user, application: Application) -> list[HistoryEntry]:
-    """The application's history as ``user`` may see it, oldest first.
+def _visible_events(user, application: Application) -> list[HistoryEvent]:
+    """The history events ``user`` may see, oldest first, as that user sees them.
 
     The programme's staff: every row, internal notes marked. Anybody else: the workflow's
     transitions with the states as the applicants see them, a decision only once its wave is
     published, and only the comments addressed to the applicants; a row that shows no change to
-    them and says nothing to them is left out."""
-    events = HistoryEvent.objects.for_object(application)
+    them and says nothing to them is left out. The events given to others are unsaved copies
+    carrying what they may read."""
+    events = HistoryEvent.objects.for_object(application).select_related("actor")
     if sees_internals(user, application):
-        return [_entry(e, e.from_state, e.to_state, e.comment, e.comment_internal) for e in events]
+        return list(events)
     events = events.filter(action__in=APPLICANT_ACTIONS)
     if not decision_is_public(application):
         events = events.exclude(action__in=DECISIONS)
-    entries = []
+    seen_events = []
     for event in events:
         # A row is seen as the applicants saw the change then: out of a wave, except a decision.
         column = workflow.WAVE_PUBLISHED if event.action in DECISIONS else workflow.NO_WAVE
@@ -129,28 +125,46 @@ def history_visible_to(user, application: Application) -> list[HistoryEntry]:
         comment = "" if event.comment_internal else event.comment
         if from_state == to_state and not comment:
             continue
-        entries.append(_entry(event, from_state, to_state, comment, False))
-    return entries
+        seen = copy.copy(event)
+        seen.from_state, seen.to_state = from_state, to_state
+        seen.comment, seen.comment_internal = comment, False
+        seen_events.append(seen)
+    return seen_events
+
+
+def history_rows_visible_to(user, application: Application) -> list[history.HistoryRow]:
+    """The application's history as ``user`` may see it (see ``_visible_events``), oldest
+    first, in words (``core/_history.html``)."""
+    rows = history.rows_for_events(Application, _visible_events(user, application))
+    for row in rows:
+        # The states may be the applicants' view of them (``ApplicantStatus``).
+        row.from_label = status_label(row.event.from_state) if row.event.from_state else ""
+        row.to_label = status_label(row.event.to_state) if row.event.to_state else ""
+    return rows
+
+
+def history_visible_to(user, application: Application) -> list[HistoryEntry]:
+    """The same rows as :func:`history_rows_visible_to`, as data (codes and words)."""
+    return [
+        HistoryEntry(
+            at=row.at,
+            actor=row.actor,
+            action=row.event.action,
+            action_label=row.action_label,
+            from_state=row.event.from_state,
+            to_state=row.event.to_state,
+            from_label=row.from_label,
+            to_label=row.to_label,
+            comment=row.comment,
+            internal=row.comment_internal,
+        )
+        for row in history_rows_visible_to(user, application)
+    ]
 
 
 def _seen(state: str, column: int) -> str:
     views = workflow.APPLICANT_VIEW.get(state)
     return views[column] if views else ""
-
-
-def _entry(event, from_state: str, to_state: str, comment: str, internal: bool) -> HistoryEntry:
-    return HistoryEntry(
-        at=event.at,
-        actor=event.actor,
-        action=event.action,
-        action_label=str(ACTION_LABELS.get(event.action, event.action)),
-        from_state=from_state,
-        to_state=to_state,
-        from_label=status_label(from_state) if from_state else "",
-        to_label=status_label(to_state) if to_state else "",
-        comment=comment,
-        internal=internal,
-    )
 
 
 # --- Decision -----------------------------------------------------------------------------------

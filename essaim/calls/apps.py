@@ -6,3 +6,10 @@ class CallsConfig(AppConfig):
     name = "essaim.calls"
     label = "calls"
     verbose_name = _("appels")
+
+    def ready(self):
+        from essaim.calls.history import CallAction
+        from essaim.calls.models import Call, CallStatus
+        from essaim.core import history
+
+        history.describe(Call, actions=CallAction, states=CallStatus)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from essaim.calls import hooks, rules
 from essaim.calls.formschema import schema_errors
+from essaim.calls.history import CallAction
 from essaim.calls.models import Call, CallStatus, Criterion, CutOff, FormVersion, ScoringGrid
 from essaim.core.services import changed_fields, history_record
 
@@ -40,7 +41,7 @@ def call_create(*, user, programme, **fields) -> Call:
     call.full_clean()
     call.save()
     ScoringGrid.objects.create(call=call)
-    history_record(obj=call, user=user, action="create", to_state=call.status)
+    history_record(obj=call, user=user, action=CallAction.CREATE, to_state=call.status)
     return call
 
 
@@ -53,7 +54,7 @@ def call_update(*, user, call: Call, **fields) -> Call:
     call.full_clean()
     call.save()
     if changes:
-        history_record(obj=call, user=user, action="update", payload={"changes": changes})
+        history_record(obj=call, user=user, action=CallAction.UPDATE, payload={"changes": changes})
     return call
 
 
@@ -76,7 +77,7 @@ def call_set_status(*, user, call: Call, status: str) -> Call:
     old = call.status
     call.status = status
     call.save(update_fields=["status"])
-    history_record(obj=call, user=user, action="status", from_state=old, to_state=status)
+    history_record(obj=call, user=user, action=CallAction.STATUS, from_state=old, to_state=status)
     return call
 
 
@@ -88,7 +89,9 @@ def cutoff_add(*, user, call: Call, date, wave=None) -> CutOff:
     if wave is not None and wave.programme_id != call.programme_id:
         raise ValidationError({"wave": _("Cette vague appartient à un autre programme.")})
     cutoff = CutOff.objects.create(call=call, date=date, wave=wave)
-    history_record(obj=call, user=user, action="cutoff_add", payload={"date": date.isoformat()})
+    history_record(
+        obj=call, user=user, action=CallAction.CUTOFF_ADD, payload={"date": date.isoformat()}
+    )
     return cutoff
 
 
@@ -102,7 +105,7 @@ def cutoff_remove(*, user, cutoff: CutOff) -> None:
     history_record(
         obj=cutoff.call,
         user=user,
-        action="cutoff_remove",
+        action=CallAction.CUTOFF_REMOVE,
         payload={"date": cutoff.date.isoformat()},
     )
     cutoff.delete()
@@ -147,7 +150,9 @@ def formversion_save(*, user, call: Call, schema: dict) -> FormVersion:
     if draft is None:
         number = (FormVersion.objects.filter(call=call).aggregate(n=Max("number"))["n"] or 0) + 1
         draft = FormVersion.objects.create(call=call, number=number, schema=schema)
-        history_record(obj=call, user=user, action="form_draft", payload={"version": number})
+        history_record(
+            obj=call, user=user, action=CallAction.FORM_DRAFT, payload={"version": number}
+        )
     else:
         draft.schema = schema
         draft.save(update_fields=["schema"])
@@ -182,7 +187,7 @@ def formversion_publish(*, user, version: FormVersion) -> FormVersion:
     payload = {"version": version.number}
     for moved in hooks.form_version_published(version=version, user=user):
         payload.update(moved or {})
-    history_record(obj=version.call, user=user, action="form_publish", payload=payload)
+    history_record(obj=version.call, user=user, action=CallAction.FORM_PUBLISH, payload=payload)
     return version
 
 
@@ -258,5 +263,7 @@ def grid_save(
                     % {"title": criterion.title}
                 }
             ) from None
-    history_record(obj=call, user=user, action="grid_save", payload={"criteria": len(kept)})
+    history_record(
+        obj=call, user=user, action=CallAction.GRID_SAVE, payload={"criteria": len(kept)}
+    )
     return grid

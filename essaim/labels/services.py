@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from essaim.accounts import permissions
+from essaim.applications.history import ApplicationAction
 from essaim.applications.models import Application, ApplicationPerson
 from essaim.applications.services import addressed_comment_post, application_transition
 from essaim.applications.workflow import Audience, Status
@@ -25,6 +26,7 @@ from essaim.calls.models import Programme, Wave, WaveStatus
 from essaim.core.notifications import notify
 from essaim.core.services import changed_fields, history_record
 from essaim.labels import hooks, rules
+from essaim.labels.history import DecisionAction, LabelAction, WaveAction
 from essaim.labels.models import Decision, Label, LabelStatus, Outcome
 
 DEFAULT_VALIDITY_YEARS = 3
@@ -100,7 +102,7 @@ def wave_create(
         announced_on=announced_on,
         announced_at=announced_at,
     )
-    history_record(obj=wave, user=user, action="wave_create", to_state=wave.status)
+    history_record(obj=wave, user=user, action=WaveAction.WAVE_CREATE, to_state=wave.status)
     return wave
 
 
@@ -131,7 +133,9 @@ def wave_update(*, wave: Wave, user, **data) -> Wave:
         for field, value in data.items():
             setattr(wave, field, value)
         wave.save()
-        history_record(obj=wave, user=user, action="wave_update", payload={"changes": changes})
+        history_record(
+            obj=wave, user=user, action=WaveAction.WAVE_UPDATE, payload={"changes": changes}
+        )
     return wave
 
 
@@ -177,11 +181,16 @@ def wave_add_applications(*, wave: Wave, applications: Iterable[Application], us
             continue
         application.wave = wave
         application.save(update_fields=["wave", "updated_at"])
-        history_record(obj=application, user=user, action="wave_add", payload={"wave": wave.pk})
+        history_record(
+            obj=application, user=user, action=ApplicationAction.WAVE_ADD, payload={"wave": wave.pk}
+        )
         added += 1
     if added:
         history_record(
-            obj=wave, user=user, action="wave_add_applications", payload={"applications": ids}
+            obj=wave,
+            user=user,
+            action=WaveAction.WAVE_ADD_APPLICATIONS,
+            payload={"applications": ids},
         )
     return added
 
@@ -198,7 +207,9 @@ def wave_remove_application(*, wave: Wave, application: Application, user) -> No
         raise ValidationError({"wave": _("Cette candidature a déjà une décision.")})
     application.wave = None
     application.save(update_fields=["wave", "updated_at"])
-    history_record(obj=application, user=user, action="wave_remove", payload={"wave": wave.pk})
+    history_record(
+        obj=application, user=user, action=ApplicationAction.WAVE_REMOVE, payload={"wave": wave.pk}
+    )
 
 
 @dataclass(frozen=True)
@@ -314,7 +325,7 @@ def wave_decide(*, wave: Wave, decisions: Sequence[DecisionInput], user) -> list
         history_record(
             obj=decision,
             user=user,
-            action="decide",
+            action=DecisionAction.DECIDE,
             to_state=decision.outcome,
             comment=decision.motivation,
             comment_internal=not decision.motivation_addressed,
@@ -332,14 +343,14 @@ def wave_decide(*, wave: Wave, decisions: Sequence[DecisionInput], user) -> list
         history_record(
             obj=wave,
             user=user,
-            action="wave_decided",
+            action=WaveAction.WAVE_DECIDED,
             from_state=WaveStatus.PLANNED,
             to_state=WaveStatus.DECIDED,
         )
     history_record(
         obj=wave,
         user=user,
-        action="wave_decide",
+        action=WaveAction.WAVE_DECIDE,
         payload={"decisions": [[d.application_id, d.outcome] for d in recorded]},
     )
     return recorded
@@ -446,7 +457,7 @@ def wave_publish(*, wave: Wave, user, today: datetime.date | None = None) -> lis
     history_record(
         obj=wave,
         user=user,
-        action="wave_publish",
+        action=WaveAction.WAVE_PUBLISH,
         from_state=WaveStatus.DECIDED,
         to_state=WaveStatus.PUBLISHED,
         payload={"labels": [label.pk for label in labels]},
@@ -496,7 +507,7 @@ def label_grant(*, decision: Decision, user, granted_on: datetime.date | None = 
     history_record(
         obj=label,
         user=user,
-        action="label_grant",
+        action=LabelAction.LABEL_GRANT,
         to_state=label.status,
         payload={"decision": decision.pk, "valid_until": label.valid_until.isoformat()},
     )
@@ -520,7 +531,7 @@ def label_revoke(*, label: Label, user, reason: str) -> Label:
     history_record(
         obj=label,
         user=user,
-        action="label_revoke",
+        action=LabelAction.LABEL_REVOKE,
         from_state=LabelStatus.VALID,
         to_state=LabelStatus.REVOKED,
         comment=label.revocation_reason,

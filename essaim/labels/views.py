@@ -11,12 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from essaim.actors.models import CollectiveMember
 from essaim.applications.models import Challenge
 from essaim.calls.models import WaveStatus
+from essaim.core import history
 from essaim.core.models import HistoryEvent
 from essaim.labels import certificates, queries, rules, services
 from essaim.labels.forms import (
@@ -29,23 +29,13 @@ from essaim.labels.forms import (
 )
 from essaim.labels.models import Label, LabelState, LabelStatus
 
-HISTORY_ACTIONS = {
-    "wave_create": _lazy("vague créée"),
-    "wave_update": _lazy("vague modifiée"),
-    "wave_add_applications": _lazy("candidatures ajoutées"),
-    "wave_decide": _lazy("décisions enregistrées"),
-    "wave_decided": _lazy("toutes les décisions prises"),
-    "wave_publish": _lazy("vague publiée"),
-    "label_grant": _lazy("label attribué"),
-    "label_revoke": _lazy("label révoqué"),
-}
-
 
 def _history(obj, limit: int = 20) -> list:
-    events = list(HistoryEvent.objects.for_object(obj).order_by("-at", "-pk")[:limit])
-    for event in events:
-        event.action_label = HISTORY_ACTIONS.get(event.action, event.action)
-    return events
+    """The ``limit`` latest events of ``obj``'s history, newest first, in words."""
+    events = (
+        HistoryEvent.objects.for_object(obj).select_related("actor").order_by("-at", "-pk")[:limit]
+    )
+    return history.rows_for_events(obj._meta.model, events)
 
 
 # --- Programme admin: waves ----------------------------------------------------------------------

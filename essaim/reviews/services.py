@@ -11,11 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from essaim.accounts.models import User
+from essaim.applications.history import ApplicationAction
 from essaim.applications.models import Application, PrivateNote
+from essaim.applications.services import application_transition
 from essaim.applications.workflow import Status
 from essaim.core.notifications import notify
 from essaim.core.services import history_record
 from essaim.reviews import rules, workflow
+from essaim.reviews.history import ReviewAction
 from essaim.reviews.models import CriterionMark, Recommendation, ReviewRequest, ReviewStatus
 
 # Application states in which an instructor may ask experts for an opinion.
@@ -59,7 +62,7 @@ def _take(
     history_record(
         obj=review,
         user=user,
-        action=name,
+        action=ReviewAction(name),
         from_state=from_state,
         to_state=transition.target,
         comment=comment,
@@ -158,7 +161,7 @@ def review_request_create(
         history_record(
             obj=review,
             user=user,
-            action="request",
+            action=ReviewAction.REQUEST,
             to_state=ReviewStatus.REQUESTED,
             payload={"deadline": deadline.isoformat(), "expert": expert.pk},
         )
@@ -176,7 +179,7 @@ def review_request_create(
     history_record(
         obj=application,
         user=user,
-        action="review_requested",
+        action=ApplicationAction.REVIEW_REQUESTED,
         payload={"experts": [e.pk for e in experts], "deadline": deadline.isoformat()},
     )
     return created
@@ -437,7 +440,7 @@ def review_reminders_send(
         notify(users=[review.expert], title=title, body=body, url=review_url(review))
         review.last_reminder_at = now
         reminded.append(review)
-        history_record(obj=review, user=None, action=f"reminder_{kind}")
+        history_record(obj=review, user=None, action=ReviewAction(f"reminder_{kind}"))
         sent[kind] += 1
     ReviewRequest.objects.bulk_update(reminded, ["last_reminder_at"])
     return sent
@@ -467,7 +470,7 @@ def application_assign(*, application: Application, user, assignee) -> Applicati
     history_record(
         obj=application,
         user=user,
-        action="assign",
+        action=ApplicationAction.ASSIGN,
         payload={"from": previous, "to": assignee.pk if assignee else None},
     )
     if assignee is not None and assignee != user:
@@ -488,3 +491,39 @@ def private_note_create(*, application: Application, user, body: str):
     if not body.strip():
         raise ValidationError({"body": _("La note est vide.")})
     return PrivateNote.objects.create(application=application, author=user, body=body.strip())
+
+
+# --- Bulk actions of the instructors' queue ------------------------------------------------------
+
+BULK_ACTIONS = {
+    "assign_me": lambda application, user, data: application_assign(
+        application=application, user=user, assignee=user
+    ),
+    "assign": lambda application, user, data: application_assign(
+        application=application, user=user, assignee=data["assignee"]
+    ),
+    "start_review": lambda application, user, data: application_transition(
+        application=application, user=user, name="start_review"
+    ),
+    "request_review": lambda application, user, data: review_request_create(
+        application=application, user=user, experts=data["experts"], deadline=data["deadline"]
+    ),
+}
+
+
+@transaction.atomic
+def applications_bulk_action(*, applications, user, action: str, data: Mapping) -> None:
+    """Apply ``action`` (a key of ``BULK_ACTIONS``; ``data``: its choices) to every application:
+    everything or nothing. When some cannot take it, nothing is written and a
+    ``ValidationError`` lists, per application, why ("REF : reason")."""
+    step = BULK_ACTIONS[action]
+    errors = []
+    for application in applications:
+        try:
+            step(application, user, data)
+        except ValidationError as error:
+            errors.append(f"{application.reference} : {' '.join(error.messages)}")
+        except PermissionDenied as error:
+            errors.append(f"{application.reference} : {error}")
+    if errors:
+        raise ValidationError(errors)

@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -307,14 +306,10 @@ class BulkForm(EssaimForm):
         return data
 
 
-class _Rollback(Exception):
-    pass
-
-
 @require_POST
 def bulk_action(request):
     """Apply one action to the selected applications: everything or nothing, with a message per
-    application that could not take it."""
+    application that could not take it (``services.applications_bulk_action``)."""
     programmes = staff_programmes(request.user)
     form = BulkForm(request.POST, programmes=programmes)
     back = "{}?{}".format(
@@ -335,45 +330,18 @@ def bulk_action(request):
     )
     if len(applications) != len(set(ids)):
         raise Http404(_("Candidature introuvable parmi celles que vous instruisez."))
-    data = form.cleaned_data
-    action = data["action"]
-    errors = []
+    action = form.cleaned_data["action"]
     try:
-        with transaction.atomic():
-            for application in applications:
-                try:
-                    if action == "assign_me":
-                        services.application_assign(
-                            application=application, user=request.user, assignee=request.user
-                        )
-                    elif action == "assign":
-                        services.application_assign(
-                            application=application, user=request.user, assignee=data["assignee"]
-                        )
-                    elif action == "start_review":
-                        application_transition(
-                            application=application, user=request.user, name="start_review"
-                        )
-                    elif action == "request_review":
-                        services.review_request_create(
-                            application=application,
-                            user=request.user,
-                            experts=data["experts"],
-                            deadline=data["deadline"],
-                        )
-                except ValidationError as error:
-                    errors.append(f"{application.reference} : {' '.join(error.messages)}")
-                except PermissionDenied as error:
-                    errors.append(f"{application.reference} : {error}")
-            if errors:
-                raise _Rollback
-    except _Rollback:
+        services.applications_bulk_action(
+            applications=applications, user=request.user, action=action, data=form.cleaned_data
+        )
+    except ValidationError as refused:
         messages.error(
             request,
             _("Rien n'a été fait : %(count)s candidature(s) ne peuvent pas recevoir cette action.")
-            % {"count": len(errors)},
+            % {"count": len(refused.messages)},
         )
-        for error in errors:
+        for error in refused.messages:
             messages.error(request, error)
         return redirect(back)
     messages.success(
@@ -461,7 +429,7 @@ def instruction_detail(request, pk: int, *, forms_override=None, status=200):
             programme_id=application.call.programme_id,
             initial={"assignee": application.assignee_id},
         ),
-        "history": queries.history_visible_to(request.user, application)[::-1][:50],
+        "history_rows": queries.history_rows_visible_to(request.user, application)[::-1][:50],
         "today": timezone.localdate(),
     }
     return render(request, "reviews/instruction/detail.html", context, status=status)

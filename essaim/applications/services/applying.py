@@ -28,6 +28,7 @@ from essaim.actors.models import (
 from essaim.actors.services import organisation_register
 from essaim.actors.validators import validate_siret
 from essaim.applications import queries, rules
+from essaim.applications.history import ApplicationAction
 from essaim.applications.models import (
     Application,
     ApplicationPerson,
@@ -141,7 +142,9 @@ def application_create(
         is_signatory=True,
         accepted_at=timezone.now(),
     )
-    history_record(obj=application, user=user, action="create", to_state=application.status)
+    history_record(
+        obj=application, user=user, action=ApplicationAction.CREATE, to_state=application.status
+    )
     return application
 
 
@@ -318,7 +321,7 @@ def collective_member_add(
     history_record(
         obj=application,
         user=user,
-        action="collective_add",
+        action=ApplicationAction.COLLECTIVE_ADD,
         payload={"organisation": organisation.pk, "name": organisation.name, "role": role},
     )
     return member
@@ -340,7 +343,7 @@ def collective_member_set_role(
     history_record(
         obj=application,
         user=user,
-        action="collective_role",
+        action=ApplicationAction.COLLECTIVE_ROLE,
         payload={"organisation": member.organisation_id, "role": role},
     )
 
@@ -353,7 +356,7 @@ def collective_member_remove(*, user, application: Application, member: Collecti
     history_record(
         obj=application,
         user=user,
-        action="collective_remove",
+        action=ApplicationAction.COLLECTIVE_REMOVE,
         payload={"organisation": member.organisation_id, "name": member.organisation.name},
     )
     member.delete()
@@ -402,7 +405,9 @@ def person_invite(
             body=body,
         )
     )
-    history_record(obj=application, user=user, action="person_invite", payload={"email": email})
+    history_record(
+        obj=application, user=user, action=ApplicationAction.PERSON_INVITE, payload={"email": email}
+    )
     return person
 
 
@@ -427,7 +432,10 @@ def person_accept(*, user, token: str) -> ApplicationPerson:
     person.invitation_token = None
     person.save(update_fields=["user", "accepted_at", "invitation_token"])
     history_record(
-        obj=person.application, user=user, action="person_accept", payload={"email": person.email}
+        obj=person.application,
+        user=user,
+        action=ApplicationAction.PERSON_ACCEPT,
+        payload={"email": person.email},
     )
     return person
 
@@ -446,7 +454,7 @@ def person_update(
     history_record(
         obj=application,
         user=user,
-        action="person_update",
+        action=ApplicationAction.PERSON_UPDATE,
         payload={"email": person.email, "can_edit": can_edit, "is_signatory": is_signatory},
     )
     return person
@@ -460,7 +468,10 @@ def person_remove(*, user, application: Application, person: ApplicationPerson) 
     if person.is_lead:
         raise ValidationError({"person": _("Passez d'abord la main à une autre personne.")})
     history_record(
-        obj=application, user=user, action="person_remove", payload={"email": person.email}
+        obj=application,
+        user=user,
+        action=ApplicationAction.PERSON_REMOVE,
+        payload={"email": person.email},
     )
     person.delete()
 
@@ -478,7 +489,10 @@ def lead_handover(*, user, application: Application, person: ApplicationPerson) 
     person.is_lead = person.can_edit = person.is_signatory = True
     person.save(update_fields=["is_lead", "can_edit", "is_signatory"])
     history_record(
-        obj=application, user=user, action="lead_handover", payload={"email": person.email}
+        obj=application,
+        user=user,
+        action=ApplicationAction.LEAD_HANDOVER,
+        payload={"email": person.email},
     )
     notify(
         users=[person.user],

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from essaim.applications import workflow
 from essaim.applications.completeness import missing_items
+from essaim.applications.history import ApplicationAction
 from essaim.applications.models import Application, Message
 from essaim.applications.notices import after_transition
 from essaim.applications.rules import can_act_as
@@ -143,7 +144,7 @@ def application_transition(
     history_record(
         obj=locked,
         user=user,
-        action=name,
+        action=ApplicationAction(name),
         from_state=from_state,
         to_state=transition.target,
         comment=comment,

@@ -16,11 +16,11 @@ from essaim.applications.models import (
     ApplicationPerson,
 )
 from essaim.applications.services import applying
-from essaim.applications.views.common import _errors_to_messages, _get
+from essaim.applications.views.common import errors_to_messages, visible_application
 
 
 def collective(request, pk: int):
-    application = _get(request, pk)
+    application = visible_application(request, pk)
     if not rules.can_lead_application(request.user, application):
         raise PermissionDenied
     context = {
@@ -36,7 +36,7 @@ def collective(request, pk: int):
 
 def organisation_search(request, pk: int):
     """htmx: organisations matching a name, to add to the collective."""
-    application = _get(request, pk)
+    application = visible_application(request, pk)
     if not rules.can_lead_application(request.user, application):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()
@@ -61,7 +61,7 @@ def organisation_search(request, pk: int):
 
 @require_POST
 def member_add(request, pk: int):
-    application = _get(request, pk)
+    application = visible_application(request, pk)
     if not rules.can_lead_application(request.user, application):
         # Before looking the SIRET up: a refused request adds nothing to the directory either.
         raise PermissionDenied
@@ -93,13 +93,13 @@ def member_add(request, pk: int):
             request, _("« %(name)s » ajoutée au collectif.") % {"name": organisation.name}
         )
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        errors_to_messages(request, exc)
     return redirect("applications:collective", pk=application.pk)
 
 
 @require_POST
 def member_role(request, pk: int, member_pk: int):
-    application = _get(request, pk)
+    application = visible_application(request, pk)
     member = get_object_or_404(application.collective.members, pk=member_pk)
     try:
         applying.collective_member_set_role(
@@ -109,13 +109,13 @@ def member_role(request, pk: int, member_pk: int):
             role=request.POST.get("role", ""),
         )
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        errors_to_messages(request, exc)
     return redirect("applications:collective", pk=application.pk)
 
 
 @require_POST
 def member_remove(request, pk: int, member_pk: int):
-    application = _get(request, pk)
+    application = visible_application(request, pk)
     member = get_object_or_404(application.collective.members, pk=member_pk)
     applying.collective_member_remove(user=request.user, application=application, member=member)
     return redirect("applications:collective", pk=application.pk)
@@ -123,14 +123,14 @@ def member_remove(request, pk: int, member_pk: int):
 
 @require_POST
 def person_invite(request, pk: int):
-    application = _get(request, pk)
+    application = visible_application(request, pk)
     form = forms.PersonInviteForm(request.POST)
     if form.is_valid():
         try:
             applying.person_invite(user=request.user, application=application, **form.cleaned_data)
             messages.success(request, _("Invitation envoyée à %(email)s.") % form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_messages(request, exc)
+            errors_to_messages(request, exc)
     else:
         if not rules.can_lead_application(request.user, application):
             raise PermissionDenied
@@ -146,7 +146,7 @@ def _person(application, person_pk) -> ApplicationPerson:
 
 @require_POST
 def person_update(request, pk: int, person_pk: int):
-    application = _get(request, pk)
+    application = visible_application(request, pk)
     form = forms.PersonRightsForm(request.POST)
     form.is_valid()
     try:
@@ -158,32 +158,32 @@ def person_update(request, pk: int, person_pk: int):
             is_signatory=form.cleaned_data.get("is_signatory", False),
         )
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        errors_to_messages(request, exc)
     return redirect("applications:collective", pk=application.pk)
 
 
 @require_POST
 def person_remove(request, pk: int, person_pk: int):
-    application = _get(request, pk)
+    application = visible_application(request, pk)
     try:
         applying.person_remove(
             user=request.user, application=application, person=_person(application, person_pk)
         )
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        errors_to_messages(request, exc)
     return redirect("applications:collective", pk=application.pk)
 
 
 @require_POST
 def handover(request, pk: int, person_pk: int):
-    application = _get(request, pk)
+    application = visible_application(request, pk)
     try:
         applying.lead_handover(
             user=request.user, application=application, person=_person(application, person_pk)
         )
         messages.success(request, _("Vous avez passé la main."))
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        errors_to_messages(request, exc)
     return redirect("applications:detail", pk=application.pk)
 
 
@@ -207,7 +207,7 @@ def invitation(request, token: str):
         try:
             applying.person_accept(user=request.user, token=token)
         except ValidationError as exc:
-            _errors_to_messages(request, exc)
+            errors_to_messages(request, exc)
             return redirect("applications:mine")
         messages.success(request, _("Vous avez rejoint la candidature."))
         return redirect("applications:detail", pk=person.application_id)

@@ -16,7 +16,7 @@ from essaim.applications.workflow import EDITABLE_STATES
 from essaim.calls.formengine import FormEngine
 
 
-def _get(request, pk: int) -> Application:
+def visible_application(request, pk: int) -> Application:
     return get_object_or_404(
         Application.objects.visible_to(request.user).select_related(
             "call__programme",
@@ -32,7 +32,7 @@ def _get(request, pk: int) -> Application:
     )
 
 
-def _errors_to_messages(request, exc: ValidationError) -> None:
+def errors_to_messages(request, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             for error in errors:
@@ -42,13 +42,13 @@ def _errors_to_messages(request, exc: ValidationError) -> None:
             messages.error(request, error)
 
 
-def _add_errors(form, exc: ValidationError) -> None:
+def add_errors(form, exc: ValidationError) -> None:
     for field, errors in exc.message_dict.items():
         for error in errors:
             form.add_error(field if field in form.fields else None, error)
 
 
-def _detail_context(request, application: Application) -> dict:
+def detail_context(request, application: Application) -> dict:
     """What the detail page and its includes need; ``review`` reuses the includes."""
     role = rules.applicant_role(request.user, application)
     is_staff = rules.can_instruct(request.user, application)
@@ -67,7 +67,7 @@ def _detail_context(request, application: Application) -> dict:
         "sections": FormEngine(application.form_version.schema).readonly(application.answers),
         "attachments": application.attachments.order_by("uploaded_at"),
         "thread": application.messages.select_related("author"),
-        "history": queries.history_visible_to(request.user, application),
+        "history_rows": queries.history_rows_visible_to(request.user, application),
         "transitions": [
             (t, forms.TransitionForm(auto_id=f"id_{t.name}_%s", transition=t)) for t in transitions
         ],

@@ -14,11 +14,16 @@ from essaim.applications.models import (
 )
 from essaim.applications.receipt import receipt_pdf
 from essaim.applications.services import application_transition, applying
-from essaim.applications.views.common import _add_errors, _detail_context, _errors_to_messages, _get
+from essaim.applications.views.common import (
+    add_errors,
+    detail_context,
+    errors_to_messages,
+    visible_application,
+)
 
 
 def challenges(request, pk: int, challenge_pk: int | None = None):
-    application = _get(request, pk)
+    application = visible_application(request, pk)
     if not rules.can_edit_application(request.user, application):
         raise PermissionDenied
     challenge = get_object_or_404(application.challenges, pk=challenge_pk) if challenge_pk else None
@@ -38,7 +43,7 @@ def challenges(request, pk: int, challenge_pk: int | None = None):
                 user=request.user, application=application, challenge=challenge, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Défi enregistré."))
             return redirect("applications:challenges", pk=application.pk)
@@ -56,18 +61,18 @@ def challenges(request, pk: int, challenge_pk: int | None = None):
 
 @require_POST
 def challenge_remove(request, pk: int, challenge_pk: int):
-    application = _get(request, pk)
+    application = visible_application(request, pk)
     challenge = get_object_or_404(application.challenges, pk=challenge_pk)
     try:
         applying.challenge_remove(user=request.user, application=application, challenge=challenge)
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        errors_to_messages(request, exc)
     return redirect("applications:challenges", pk=application.pk)
 
 
 @require_POST
 def challenge_move(request, pk: int, challenge_pk: int, direction: str):
-    application = _get(request, pk)
+    application = visible_application(request, pk)
     challenge = get_object_or_404(application.challenges, pk=challenge_pk)
     try:
         applying.challenge_move(
@@ -77,7 +82,7 @@ def challenge_move(request, pk: int, challenge_pk: int, direction: str):
             offset=-1 if direction == "haut" else 1,
         )
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        errors_to_messages(request, exc)
     return redirect("applications:challenges", pk=application.pk)
 
 
@@ -86,7 +91,7 @@ def challenge_move(request, pk: int, challenge_pk: int, direction: str):
 
 @require_POST
 def message_create(request, pk: int):
-    application = _get(request, pk)
+    application = visible_application(request, pk)
     form = forms.MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -97,15 +102,15 @@ def message_create(request, pk: int):
                 attachment=form.cleaned_data.get("attachment"),
             )
         except ValidationError as exc:
-            context = _detail_context(request, application)
-            _add_errors(form, exc)
+            context = detail_context(request, application)
+            add_errors(form, exc)
             context["message_form"] = form
             return render(request, "applications/detail.html", context, status=422)
         messages.success(request, _("Message envoyé."))
         return redirect(f"{application.get_absolute_url()}#messages")
     if not rules.can_message(request.user, application):
         raise PermissionDenied
-    context = _detail_context(request, application)
+    context = detail_context(request, application)
     context["message_form"] = form
     return render(request, "applications/detail.html", context, status=422)
 
@@ -113,7 +118,7 @@ def message_create(request, pk: int):
 @require_POST
 def transition(request, pk: int, name: str):
     """The one view for every workflow action the table offers (applicant or instructor)."""
-    application = _get(request, pk)
+    application = visible_application(request, pk)
     transition = workflow.BY_NAME.get(name)
     if transition is None:
         raise Http404(_("Action inconnue : « %(name)s ».") % {"name": name})
@@ -128,14 +133,14 @@ def transition(request, pk: int, name: str):
             audience=form.cleaned_data.get("audience"),
         )
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, _("Action effectuée."))
     return redirect("applications:detail", pk=application.pk)
 
 
 def receipt(request, pk: int):
-    application = _get(request, pk)
+    application = visible_application(request, pk)
     if application.submitted_at is None:
         raise Http404(_("Pas encore déposée : pas de récépissé."))
     if not rules.can_message(request.user, application):
@@ -150,7 +155,7 @@ def receipt(request, pk: int):
 
 
 def attachment_download(request, pk: int, attachment_pk: int):
-    application = _get(request, pk)
+    application = visible_application(request, pk)
     attachment = get_object_or_404(Attachment, application=application, pk=attachment_pk)
     return FileResponse(
         attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
@@ -158,7 +163,7 @@ def attachment_download(request, pk: int, attachment_pk: int):
 
 
 def message_attachment(request, pk: int, message_pk: int):
-    application = _get(request, pk)
+    application = visible_application(request, pk)
     if not rules.can_message(request.user, application):
         raise Http404  # the thread is between the collective and the programme team only
     message = get_object_or_404(Message, application=application, pk=message_pk)

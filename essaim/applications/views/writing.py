@@ -17,7 +17,12 @@ from essaim.applications.models import (
     Application,
 )
 from essaim.applications.services import allowed_transitions, application_transition, applying
-from essaim.applications.views.common import _add_errors, _detail_context, _errors_to_messages, _get
+from essaim.applications.views.common import (
+    add_errors,
+    detail_context,
+    errors_to_messages,
+    visible_application,
+)
 from essaim.calls.models import Call, CallStatus
 
 
@@ -67,7 +72,7 @@ def create(request):
                 collective=collective,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Brouillon créé : complétez la candidature."))
             return redirect("applications:edit", pk=application.pk)
@@ -75,8 +80,8 @@ def create(request):
 
 
 def detail(request, pk: int):
-    application = _get(request, pk)
-    return render(request, "applications/detail.html", _detail_context(request, application))
+    application = visible_application(request, pk)
+    return render(request, "applications/detail.html", detail_context(request, application))
 
 
 def _edit_context(request, application, form, meta_form, result=None) -> dict:
@@ -99,7 +104,7 @@ def _edit_context(request, application, form, meta_form, result=None) -> dict:
 def edit(request, pk: int):
     """The answers. POST saves every valid answer (and files), keeps what was typed, and with
     ``action=submit`` tries to submit; a refused submission keeps everything typed."""
-    application = _get(request, pk)
+    application = visible_application(request, pk)
     if not rules.can_edit_application(request.user, application):
         raise PermissionDenied
     engine = applying.engine_for(application)
@@ -136,7 +141,7 @@ def edit(request, pk: int):
             messages.error(
                 request, _("Dépôt refusé : la candidature est incomplète (voir la liste).")
             )
-            _errors_to_messages(request, exc)
+            errors_to_messages(request, exc)
         except PermissionDenied:
             messages.error(request, _("Seul un signataire peut déposer la candidature."))
         else:
@@ -158,7 +163,7 @@ def edit(request, pk: int):
 @require_POST
 def autosave(request, pk: int):
     """htmx: save the valid answers of the posted form, answer the field errors and the time."""
-    application = _get(request, pk)
+    application = visible_application(request, pk)
     if not rules.can_edit_application(request.user, application):
         raise PermissionDenied
     engine = applying.engine_for(application)
@@ -204,21 +209,21 @@ def _save_posted(request, application) -> None:
 
 @require_POST
 def block_add(request, pk: int, key: str):
-    application = _get(request, pk)
+    application = visible_application(request, pk)
     _save_posted(request, application)
     try:
         applying.block_add(user=request.user, application=application, key=key)
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        errors_to_messages(request, exc)
     return redirect(f"{application.get_absolute_url()}modifier/#bloc-{key}")
 
 
 @require_POST
 def block_remove(request, pk: int, key: str, index: int):
-    application = _get(request, pk)
+    application = visible_application(request, pk)
     _save_posted(request, application)
     try:
         applying.block_remove(user=request.user, application=application, key=key, index=index)
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        errors_to_messages(request, exc)
     return redirect(f"{application.get_absolute_url()}modifier/#bloc-{key}")

@@ -1,0 +1,34 @@
+"""What the history of an application records (``essaim.core.history``; described in
+``ApplicationsConfig``). The steps above (``reviews``, ``labels``) record on applications with
+these actions too: an application's history reads in one vocabulary."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationAction(models.TextChoices):
+    CREATE = "create", _("Création")
+    # The workflow's transitions (``workflow.TRANSITIONS``: same codes, same words).
+    SUBMIT = "submit", _("Déposer")
+    START_REVIEW = "start_review", _("Instruire")
+    REQUEST_CHANGES = "request_changes", _("Demander des compléments")
+    RESUBMIT = "resubmit", _("Déposer à nouveau")
+    PROPOSE = "propose", _("Proposer au comité")
+    REOPEN = "reopen", _("Reprendre l'instruction")
+    LABEL = "label", _("Labelliser")
+    NOT_LABEL = "not_label", _("Ne pas labelliser")
+    WITHDRAW = "withdraw", _("Retirer la candidature")
+    # The collective and the people.
+    COLLECTIVE_ADD = "collective_add", _("Organisation ajoutée au collectif")
+    COLLECTIVE_ROLE = "collective_role", _("Rôle d'une organisation du collectif changé")
+    COLLECTIVE_REMOVE = "collective_remove", _("Organisation retirée du collectif")
+    PERSON_INVITE = "person_invite", _("Personne invitée")
+    PERSON_ACCEPT = "person_accept", _("Invitation acceptée")
+    PERSON_UPDATE = "person_update", _("Droits d'une personne changés")
+    PERSON_REMOVE = "person_remove", _("Personne retirée")
+    LEAD_HANDOVER = "lead_handover", _("Référent changé")
+    # Instruction (``reviews``) and committee (``labels``).
+    ASSIGN = "assign", _("Attribution")
+    REVIEW_REQUESTED = "review_requested", _("Avis demandé")
+    WAVE_ADD = "wave_add", _("Ajout à une vague")
+    WAVE_REMOVE = "wave_remove", _("Retrait d'une vague")

@@ -1,0 +1,15 @@
+"""What the history of a call records (``essaim.core.history``; described in ``CallsConfig``)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CallAction(models.TextChoices):
+    CREATE = "create", _("appel créé")
+    UPDATE = "update", _("appel modifié")
+    STATUS = "status", _("état de l'appel changé")
+    CUTOFF_ADD = "cutoff_add", _("date limite de dépôt ajoutée")
+    CUTOFF_REMOVE = "cutoff_remove", _("date limite de dépôt retirée")
+    FORM_DRAFT = "form_draft", _("nouvelle version du formulaire en préparation")
+    FORM_PUBLISH = "form_publish", _("version du formulaire publiée")
+    GRID_SAVE = "grid_save", _("grille de notation enregistrée")
