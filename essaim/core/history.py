@@ -81,10 +81,6 @@ def described_models() -> list[type[models.Model]]:
 def check_action(model: type[models.Model], action: Any) -> str:
     """The code to store for ``action`` on ``model``; ``TypeError`` for a plain string or a
     member of another model's actions."""
-    concrete = model._meta.concrete_model
-    if concrete not in _REGISTRY and isinstance(action, str):
-        # Transitional: apps not yet described still pass codes (removed once all are).
-        return str(action)
     actions = description_of(model).actions
     if not isinstance(action, actions):
         raise TypeError(

@@ -122,6 +122,11 @@ def test_request_changes_comment_is_a_message_in_thread(
     thread = page.split('id="messages"')[1].split('id="historique"')[0]
     assert ask in thread
     assert ask in [e["comment"] for e in api["history"]]
+    # The staff's history marks it as addressed to the applicant (not an internal note).
+    client.force_login(instructor)
+    staff_page = client.get(reverse("reviews:instruction_detail", args=[application.pk])).text
+    staff_history = staff_page.split('id="historique"')[1]
+    assert "adressé au porteur" in staff_history and "note interne" not in staff_history
 
 
 def test_request_changes_cannot_be_an_internal_note(client, application, lead, instructor):
