@@ -43,7 +43,7 @@ class ExperimentationAction(models.TextChoices):
     REFUSE = "refuse", _("Refus")
     EVALUATE = "evaluate", _("Évaluation enregistrée")
     GENERALISE = "generalise", _("Généralisation")
-    ABANDON = "abandon", _("Abandon")
+    ABANDON = "abandon", _("Projet abandonné")
 
 
 class HeldMailAction(models.TextChoices):

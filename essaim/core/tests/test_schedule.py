@@ -55,7 +55,7 @@ def test_due_jobs_are_enqueued_once_per_period(monkeypatch, django_capture_on_co
 def test_review_reminders_job_runs_the_reminder_service(monkeypatch):
     calls = []
     monkeypatch.setattr(
-        "essaim.reviews.services.review_reminders_send",
+        "essaim.reviews.tasks.review_reminders_send",
         lambda *, days_before: calls.append(days_before) or {"reminded": 0},
     )
     assert schedule.run_periodic.call("review_reminders") == "{'reminded': 0}"
