@@ -205,7 +205,8 @@ def project_create(request, payload: ProjectIn):
                     amount=need.amount,
                 )
             except ValidationError as exc:
+                errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
                 raise ValidationError(
-                    {f"needs[{position}].{k}": v for k, v in exc.message_dict.items()}
+                    {f"needs[{position}].{k}".rstrip("."): v for k, v in errors.items()}
                 ) from exc
     return Status(201, project_out(visible_project(request, project.pk)))
