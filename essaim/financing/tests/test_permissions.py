@@ -301,3 +301,22 @@ def test_alerts_follow_only_ones_own_territories(world, rival, who):
     assert not AlertSubscription.objects.exists()
     services.alert_subscribe(user=world.staff, collective=world.collective)
     assert AlertSubscription.objects.count() == 1
+
+
+def test_financer_shortcut_to_the_gaps_opens_on_published_projects(world):
+    """Dead end: the financer's own shortcut "Besoins sans outil" answered 403. Financers see
+    the gaps of published projects (their market), not those of unpublished ones."""
+    from essaim.accounts.navigation import user_shortcuts
+    from essaim.projects.models import Project
+
+    shortcut = next(
+        item for item in user_shortcuts(world.financer) if item["label"] == "Besoins sans outil"
+    )
+    client = client_for(world.financer)
+    page = client.get(shortcut["url"])
+    assert page.status_code == 200
+    assert {gap.need_id for gap in page.context["report"].gaps} == {world.big_need.pk}
+    Project.objects.filter(pk=world.other_project.pk).update(is_published=False)
+    page = client.get(shortcut["url"])
+    assert page.status_code == 200
+    assert page.context["report"].gaps == []
