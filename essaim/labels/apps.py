@@ -6,3 +6,9 @@ class LabelsConfig(AppConfig):
     name = "essaim.labels"
     label = "labels"
     verbose_name = _("labels")
+
+    def ready(self):
+        from essaim.applications.hooks import application_links
+        from essaim.labels import queries
+
+        application_links.register(queries.application_links)

@@ -10,9 +10,10 @@ class SupportConfig(AppConfig):
     verbose_name = _("plans d'accompagnement")
 
     def ready(self):
+        from essaim.applications.hooks import application_links
         from essaim.core import schedule
         from essaim.labels.hooks import label_granted
-        from essaim.support import services
+        from essaim.support import queries, services
         from essaim.support.reminders import send_action_reminders
 
         schedule.register("action_reminders", send_action_reminders, timedelta(days=1))
@@ -20,3 +21,4 @@ class SupportConfig(AppConfig):
         label_granted.register(
             lambda *, label, user: services.support_plan_open(label=label, user=user)
         )
+        application_links.register(queries.application_links)
