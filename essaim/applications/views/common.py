@@ -76,6 +76,7 @@ def _detail_context(request, application: Application) -> dict:
         "show_thread": role.is_applicant or is_staff,
         "message_form": forms.MessageForm(),
         "outcome_links": _outcome_links(request.user, application),
+        "change_request": queries.pending_change_request(application),
     }
 
 
