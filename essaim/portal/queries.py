@@ -19,8 +19,8 @@ SUPPORT_AXES = [
 
 
 def home_context() -> dict:
-    """What the home page shows: the programme, the calls open now and a few public figures. A fixed number of
-    queries, whatever the volume; the calls open now lead to their page."""
+    """What the home page shows: the programme, the calls open now (each leads to its page) and
+    a few public figures. A fixed number of queries, whatever the volume."""
     programme = Programme.objects.select_related("owner", "expert_partner").first()
     return {
         "programme": programme,

@@ -180,4 +180,6 @@ def application_links(*, application, user) -> list[dict]:
     )
     if plan is None or not support_rules.can_view_plan(user, plan):
         return []
-    return [{"label": _("Le plan d'accompagnement"), "url": reverse("support:plan", args=[plan.pk])}]
+    return [
+        {"label": _("Le plan d'accompagnement"), "url": reverse("support:plan", args=[plan.pk])}
+    ]

@@ -125,9 +125,7 @@ def application_create(
         )
         # The applicant leads the collective they create: once labelled, its support plan is
         # theirs to see.
-        membership_grant(
-            user=user, member=user, role=Role.TERRITORY_LEAD, collective=collective
-        )
+        membership_grant(user=user, member=user, role=Role.TERRITORY_LEAD, collective=collective)
     application = Application.objects.create(
         call=call,
         form_version=form,

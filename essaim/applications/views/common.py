@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404
 
 from essaim.applications import forms, queries, rules
 from essaim.applications.completeness import missing_items
+from essaim.applications.hooks import application_links
 from essaim.applications.models import (
     Application,
 )
 from essaim.applications.services import allowed_transitions
-from essaim.applications.hooks import application_links
 from essaim.applications.workflow import EDITABLE_STATES, Status
 from essaim.calls.formengine import FormEngine
 
@@ -86,7 +86,5 @@ def _outcome_links(user, application: Application) -> list[dict]:
     if application.status != Status.LABELLED:
         return []
     return [
-        link
-        for links in application_links(application=application, user=user)
-        for link in links
+        link for links in application_links(application=application, user=user) for link in links
     ]
