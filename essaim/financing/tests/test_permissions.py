@@ -11,10 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from essaim.accounts.navigation import user_shortcuts
 from essaim.accounts.tests.factories import UserFactory
 from essaim.core.models import HistoryEvent
 from essaim.financing import services
 from essaim.financing.models import AlertSubscription, FinancingRequest, Instrument
+from essaim.projects.models import Project
 
 API = "/api/v1"
 RIVALS = ["admin", "instructor", "officer", "lead", "holder"]
@@ -306,9 +308,6 @@ def test_alerts_follow_only_ones_own_territories(world, rival, who):
 def test_financer_shortcut_to_the_gaps_opens_on_published_projects(world):
     """Dead end: the financer's own shortcut "Besoins sans outil" answered 403. Financers see
     the gaps of published projects (their market), not those of unpublished ones."""
-    from essaim.accounts.navigation import user_shortcuts
-    from essaim.projects.models import Project
-
     shortcut = next(
         item for item in user_shortcuts(world.financer) if item["label"] == "Besoins sans outil"
     )
