@@ -12,6 +12,8 @@ from essaim.accounts.models import Role
 
 # (label, URL name, the URL namespace that marks the entry as the current page)
 PUBLIC_SECTIONS = [
+    # The open call (or the list of those open now): the way in for a territory.
+    (_("Candidater"), "calls:open", "calls"),
     (_("Territoires labellisés"), "territories:list", "territories"),
     (_("Projets"), "projects:directory", "projects"),
     (_("Financement"), "financing:instrument_list", "financing"),

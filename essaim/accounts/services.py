@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from essaim.accounts import permissions
 from essaim.accounts.history import UserAction
 from essaim.accounts.models import ApiToken, Membership, User
 from essaim.core.services import history_record
@@ -69,6 +70,7 @@ def membership_grant(*, user: User | None, member: User, role: str, **scope) -> 
         user=member, role=role, ended_at=None, **scope
     )
     if created:
+        permissions.forget_memberships(member)
         history_record(
             obj=member,
             user=user,

@@ -16,7 +16,7 @@ from django.db.models import Case, F, Q, QuerySet, Value, When
 
 from essaim.accounts import permissions
 from essaim.applications import rules, workflow
-from essaim.applications.models import Application
+from essaim.applications.models import Application, Message
 from essaim.applications.workflow import ApplicantStatus, Status
 from essaim.calls.models import WaveStatus
 from essaim.core import history
@@ -199,3 +199,12 @@ def decision_visible_to(user, application: Application) -> VisibleDecision | Non
         public=public,
         label=getattr(application, "label", None) if public else None,
     )
+
+
+def pending_change_request(application: Application) -> Message | None:
+    """While changes are requested: the programme team's request (their latest message in the
+    thread) until the collective answers there or resubmits; ``None`` otherwise. One query."""
+    if application.status != Status.CHANGES_REQUESTED:
+        return None
+    last = application.messages.select_related("author").order_by("-created_at", "-pk").first()
+    return last if last is not None and last.from_staff else None

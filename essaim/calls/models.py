@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from essaim.accounts import permissions
@@ -67,6 +68,15 @@ class CallQuerySet(models.QuerySet):
         if admins.every:
             return self.all()
         return self.filter(~Q(status=CallStatus.DRAFT) | admins.q("programme"))
+
+    def open_now(self, today=None) -> "CallQuerySet":
+        """The calls one may apply to today: open, already opened and not yet closed."""
+        today = today or timezone.localdate()
+        return self.filter(
+            Q(opens_on__isnull=True) | Q(opens_on__lte=today),
+            Q(closes_on__isnull=True) | Q(closes_on__gte=today),
+            status=CallStatus.OPEN,
+        )
 
     def managed_by(self, user) -> "CallQuerySet":
         """The calls of the programmes ``user`` administers."""

@@ -6,6 +6,7 @@ app_name = "calls"
 urlpatterns = [
     path("", views.call_list, name="list"),
     path("nouveau/", views.call_create, name="create"),
+    path("ouverts/", views.open_calls, name="open"),
     path("<slug:slug>/", views.call_detail, name="detail"),
     path("<slug:slug>/gestion/", views.call_manage, name="manage"),
     path("<slug:slug>/etat/", views.call_status, name="status"),

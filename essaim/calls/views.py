@@ -8,6 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -82,20 +85,48 @@ def call_list(request):
 
 
 @login_not_required
+def open_calls(request):
+    """The menu's "Candidater": the call open now (its page), or the list of those open now."""
+    calls = list(Call.objects.open_now().select_related("programme").order_by("-opens_on"))
+    if len(calls) == 1:
+        return redirect("calls:detail", slug=calls[0].slug)
+    return render(
+        request,
+        "calls/call_list.html",
+        {"calls": calls, "can_create": False, "open_only": True},
+    )
+
+
+@login_not_required
 def call_detail(request, slug: str):
     call = get_object_or_404(
         Call.objects.visible_to(request.user).select_related("programme"), slug=slug
     )
     grid = getattr(call, "grid", None)
+    form_version = services.published_form(call)
+    cutoffs = list(call.cutoffs.select_related("wave"))
+    today = timezone.localdate()
+    start_url = f"{reverse('applications:create')}?{urlencode({'appel': call.slug})}"
     return render(
         request,
         "calls/call_detail.html",
         {
             "call": call,
-            "cutoffs": call.cutoffs.select_related("wave"),
+            "cutoffs": cutoffs,
+            "next_cutoff": next((c for c in cutoffs if c.date >= today), None),
             "criteria": grid.criteria.all() if grid else [],
             "grid": grid,
-            "form_version": services.published_form(call),
+            "form_version": form_version,
+            "form_intro": form_version.schema.get("intro", "") if form_version else "",
+            "form_sections": [
+                section.get("title", "")
+                for section in (form_version.schema.get("sections", []) if form_version else [])
+                if section.get("title")
+            ],
+            "can_apply": call.status == CallStatus.OPEN and form_version is not None,
+            "start_url": start_url,
+            "login_url": f"{reverse('account_login')}?{urlencode({'next': start_url})}",
+            "signup_url": f"{reverse('account_signup')}?{urlencode({'next': start_url})}",
             "is_admin": rules.can_manage_call(request.user, call),
         },
     )

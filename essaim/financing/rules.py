@@ -121,15 +121,19 @@ def can_act_as(user, request, actor: str) -> bool:
 
 def gap_projects(user):
     """The projects whose open needs ``user`` may see in the gaps view: their programmes'
-    projects (programme staff) and their collectives' (territory people). ``None`` when the
-    user may not see the gaps at all."""
+    projects (programme staff), their collectives' (territory people) and, for financers (the
+    gaps are their market), every published project. ``None`` when the user may not see the
+    gaps at all."""
     staff = permissions.staff_programmes(user)
     territories = permissions.territory_collectives(user)
+    financers = permissions.financer_organisations(user)
     if staff.every:
         return Project.objects.all()
-    if not staff and not territories:
+    if not staff and not territories and not financers:
         return None
     query = Q(pk__in=[])
+    if financers:
+        query |= Q(is_published=True)
     if staff:
         query |= programmes_q(staff.sorted())
     if territories:

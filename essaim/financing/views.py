@@ -341,7 +341,9 @@ def gaps(request):
     user's programmes (programme staff) and of their own territories (its people)."""
     projects = rules.gap_projects(request.user)
     if projects is None:
-        raise PermissionDenied(_("Réservé à l'équipe du programme et aux territoires."))
+        raise PermissionDenied(
+            _("Réservé à l'équipe du programme, aux territoires et aux financeurs.")
+        )
     report = find_gaps(project_queryset=projects)
     rows = report.by_territory()
     stages = list(Stage)

@@ -5,6 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from essaim.applications.models import Application
 from essaim.applications.workflow import Status
@@ -170,3 +172,21 @@ def territory_label(slug: str) -> Label | None:
         .order_by("-status", "-granted_on")  # "valid" sorts before "revoked" when descending
         .first()
     )
+
+
+def application_links(*, application, user) -> list[dict]:
+    """The application's label (its territory's page) and certificate, once granted and valid
+    (both are public): for the ``application_links`` hook."""
+    label = (
+        Label.objects.public()
+        .valid_on(timezone.localdate())
+        .select_related("perimeter")
+        .filter(application=application)
+        .first()
+    )
+    if label is None:
+        return []
+    return [
+        {"label": _("Le label du territoire"), "url": label.get_absolute_url()},
+        {"label": _("L'attestation de labellisation (PDF)"), "url": label.get_certificate_url()},
+    ]

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from essaim.actors.models import Organisation
-from essaim.calls.models import Programme, Wave, WaveStatus
+from essaim.calls.models import Call, Programme, Wave, WaveStatus
 from essaim.labels.models import Label, LabelStatus
 
 # The seed's six axes; issue "support plans" makes them programme data.
@@ -19,12 +19,15 @@ SUPPORT_AXES = [
 
 
 def home_context() -> dict:
-    """What the home page shows: the programme and a few public figures. A fixed number of
-    queries, whatever the volume."""
+    """What the home page shows: the programme, the calls open now (each leads to its page) and
+    a few public figures. A fixed number of queries, whatever the volume."""
     programme = Programme.objects.select_related("owner", "expert_partner").first()
     return {
         "programme": programme,
         "support_axes": SUPPORT_AXES,
+        "open_calls": list(
+            Call.objects.open_now().select_related("programme").order_by("-opens_on")
+        ),
         "label_count": Label.objects.public().filter(status=LabelStatus.VALID).count(),
         "wave_count": Wave.objects.filter(status=WaveStatus.PUBLISHED).count(),
         "organisation_count": Organisation.objects.count(),

@@ -10,9 +10,10 @@ class SupportConfig(AppConfig):
     verbose_name = _("plans d'accompagnement")
 
     def ready(self):
+        from essaim.applications.hooks import application_links
         from essaim.core import history, schedule
         from essaim.labels.hooks import label_granted
-        from essaim.support import services
+        from essaim.support import queries, services
         from essaim.support.history import ActionEvent, AxisAction, PlanAction
         from essaim.support.models import Action, PlanStatus, SupportAxis, SupportPlan
         from essaim.support.reminders import send_action_reminders
@@ -26,3 +27,4 @@ class SupportConfig(AppConfig):
         history.describe(SupportPlan, actions=PlanAction, states=PlanStatus)
         history.describe(SupportAxis, actions=AxisAction)
         history.describe(Action, actions=ActionEvent, states=ActionStatus)
+        application_links.register(queries.application_links)

@@ -9,8 +9,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import BigIntegerField, Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from essaim.support import rules as support_rules
 from essaim.support.models import Action, Meeting, Milestone, SupportAxis, SupportPlan
 from essaim.support.workflow import ActionStatus
 
@@ -165,3 +168,18 @@ def timeline(plan: SupportPlan, today: datetime.date | None = None) -> list[Time
     order = {"meeting": 0, "milestone": 1, "action_start": 2, "action_due": 3}
     items.sort(key=lambda i: (i.day, order[i.kind], i.obj.pk))
     return items
+
+
+def application_links(*, application, user) -> list[dict]:
+    """The support plan the application's label opened, for those who may see it: for the
+    ``application_links`` hook."""
+    plan = (
+        SupportPlan.objects.select_related("label__application")
+        .filter(label__application=application)
+        .first()
+    )
+    if plan is None or not support_rules.can_view_plan(user, plan):
+        return []
+    return [
+        {"label": _("Le plan d'accompagnement"), "url": reverse("support:plan", args=[plan.pk])}
+    ]

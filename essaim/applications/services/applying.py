@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from essaim.accounts import identity
+from essaim.accounts.models import Role
+from essaim.accounts.services import membership_grant
 from essaim.actors.models import (
     Collective,
     CollectiveMember,
@@ -122,6 +124,9 @@ def application_create(
             name=_("Collectif porteur — %(territory)s") % {"territory": perimeter.name},
             perimeter=perimeter,
         )
+        # The applicant leads the collective they create: once labelled, its support plan is
+        # theirs to see.
+        membership_grant(user=user, member=user, role=Role.TERRITORY_LEAD, collective=collective)
     application = Application.objects.create(
         call=call,
         form_version=form,
@@ -488,6 +493,9 @@ def lead_handover(*, user, application: Application, person: ApplicationPerson) 
     application.people.filter(is_lead=True).update(is_lead=False, can_edit=True, is_signatory=True)
     person.is_lead = person.can_edit = person.is_signatory = True
     person.save(update_fields=["is_lead", "can_edit", "is_signatory"])
+    membership_grant(
+        user=user, member=person.user, role=Role.TERRITORY_LEAD, collective=application.collective
+    )
     history_record(
         obj=application,
         user=user,

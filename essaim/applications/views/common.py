@@ -8,11 +8,12 @@ from django.shortcuts import get_object_or_404
 
 from essaim.applications import forms, queries, rules
 from essaim.applications.completeness import missing_items
+from essaim.applications.hooks import application_links
 from essaim.applications.models import (
     Application,
 )
 from essaim.applications.services import allowed_transitions
-from essaim.applications.workflow import EDITABLE_STATES
+from essaim.applications.workflow import EDITABLE_STATES, Status
 from essaim.calls.formengine import FormEngine
 
 
@@ -74,4 +75,16 @@ def detail_context(request, application: Application) -> dict:
         "missing": missing_items(application) if application.status in EDITABLE_STATES else [],
         "show_thread": role.is_applicant or is_staff,
         "message_form": forms.MessageForm(),
+        "outcome_links": _outcome_links(request.user, application),
+        "change_request": queries.pending_change_request(application),
     }
+
+
+def _outcome_links(user, application: Application) -> list[dict]:
+    """The label, its certificate and the support plan, once the application is labelled
+    (given by the later steps through the ``application_links`` hook)."""
+    if application.status != Status.LABELLED:
+        return []
+    return [
+        link for links in application_links(application=application, user=user) for link in links
+    ]

@@ -93,6 +93,7 @@ def _edit_context(request, application, form, meta_form, result=None) -> dict:
         "file_names": ",".join(form.file_names()),
         "missing": missing_items(application),
         "result": result,
+        "change_request": queries.pending_change_request(application),
         "transitions": [
             t
             for t in allowed_transitions(application, request.user)

@@ -11,10 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from essaim.accounts.navigation import user_shortcuts
 from essaim.accounts.tests.factories import UserFactory
 from essaim.core.models import HistoryEvent
 from essaim.financing import services
 from essaim.financing.models import AlertSubscription, FinancingRequest, Instrument
+from essaim.projects.models import Project
 
 API = "/api/v1"
 RIVALS = ["admin", "instructor", "officer", "lead", "holder"]
@@ -301,3 +303,19 @@ def test_alerts_follow_only_ones_own_territories(world, rival, who):
     assert not AlertSubscription.objects.exists()
     services.alert_subscribe(user=world.staff, collective=world.collective)
     assert AlertSubscription.objects.count() == 1
+
+
+def test_financer_shortcut_to_the_gaps_opens_on_published_projects(world):
+    """Dead end: the financer's own shortcut "Besoins sans outil" answered 403. Financers see
+    the gaps of published projects (their market), not those of unpublished ones."""
+    shortcut = next(
+        item for item in user_shortcuts(world.financer) if item["label"] == "Besoins sans outil"
+    )
+    client = client_for(world.financer)
+    page = client.get(shortcut["url"])
+    assert page.status_code == 200
+    assert {gap.need_id for gap in page.context["report"].gaps} == {world.big_need.pk}
+    Project.objects.filter(pk=world.other_project.pk).update(is_published=False)
+    page = client.get(shortcut["url"])
+    assert page.status_code == 200
+    assert page.context["report"].gaps == []
