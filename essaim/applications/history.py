@@ -7,17 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationAction(models.TextChoices):
-    CREATE = "create", _("Création")
-    # The workflow's transitions (``workflow.TRANSITIONS``: same codes, same words).
-    SUBMIT = "submit", _("Déposer")
-    START_REVIEW = "start_review", _("Instruire")
-    REQUEST_CHANGES = "request_changes", _("Demander des compléments")
-    RESUBMIT = "resubmit", _("Déposer à nouveau")
-    PROPOSE = "propose", _("Proposer au comité")
-    REOPEN = "reopen", _("Reprendre l'instruction")
-    LABEL = "label", _("Labelliser")
-    NOT_LABEL = "not_label", _("Ne pas labelliser")
-    WITHDRAW = "withdraw", _("Retirer la candidature")
+    CREATE = "create", _("Candidature créée")
+    # The workflow's transitions (``workflow.TRANSITIONS``: same codes; here in the past tense,
+    # as what happened, where the workflow's words are the buttons' verbs).
+    SUBMIT = "submit", _("Candidature déposée")
+    START_REVIEW = "start_review", _("Instruction commencée")
+    REQUEST_CHANGES = "request_changes", _("Compléments demandés")
+    RESUBMIT = "resubmit", _("Candidature déposée à nouveau")
+    PROPOSE = "propose", _("Proposée au comité")
+    REOPEN = "reopen", _("Instruction reprise")
+    LABEL = "label", _("Territoire labellisé")
+    NOT_LABEL = "not_label", _("Non labellisée")
+    WITHDRAW = "withdraw", _("Candidature retirée")
     # The collective and the people.
     COLLECTIVE_ADD = "collective_add", _("Organisation ajoutée au collectif")
     COLLECTIVE_ROLE = "collective_role", _("Rôle d'une organisation du collectif changé")
