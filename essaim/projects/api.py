@@ -205,6 +205,8 @@ def project_create(request, payload: ProjectIn):
                     amount=need.amount,
                 )
             except ValidationError as exc:
+                if not hasattr(exc, "error_dict"):
+                    raise ValidationError({f"needs[{position}]": exc.messages}) from exc
                 raise ValidationError(
                     {f"needs[{position}].{k}": v for k, v in exc.message_dict.items()}
                 ) from exc

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from essaim.actors.models import Organisation
 from essaim.calls.models import Programme
 from essaim.core import history
+from essaim.core.forms import add_service_errors
 from essaim.core.pagination import paginate
 from essaim.regulatory import forms, queries, rules, services, views_mail
 from essaim.regulatory.models import (
@@ -29,14 +30,6 @@ from essaim.regulatory.models import (
 )
 
 PAGE_SIZE = 50
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _officer_programmes(user) -> set[int]:
@@ -147,7 +140,7 @@ def ticket_new(request):
                 **fields,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -421,7 +414,7 @@ def ticket_action(request, pk: int, name: str):
     try:
         result = action.perform(ticket, request.user, data, uploads)
     except ValidationError as error:
-        _apply_errors(form, error)
+        add_service_errors(form, error)
         return ticket_detail(request, pk, bound=(name, form), status=400)
     messages.success(request, action.success(result))
     return redirect(action.next_url(result, ticket))
@@ -465,7 +458,7 @@ def experimentation_new(request):
                 **data,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("regulatory:experimentation_detail", pk=obj.pk)
     return render(
@@ -518,7 +511,7 @@ def experimentation_action(request, pk: int, name: str):
             evaluation_dates=[data["evaluation_date_1"], data["evaluation_date_2"]],
         )
     except ValidationError as error:
-        _apply_errors(form, error)
+        add_service_errors(form, error)
         return experimentation_detail(request, pk, bound=form, status=400)
     messages.success(request, _("C'est fait."))
     return redirect("regulatory:experimentation_detail", pk=pk)
