@@ -155,7 +155,7 @@ def ticket_new(request):
         request,
         "regulatory/ticket_form.html",
         {"form": form, "programme": programme, "anonymous": anonymous},
-        status=400 if form.is_bound and form.errors else 200,
+        status=422 if form.is_bound and form.errors else 200,
     )
 
 
@@ -408,14 +408,14 @@ def ticket_action(request, pk: int, name: str):
         raise Http404(_("Action inconnue sur une saisine : « %(name)s ».") % {"name": name})
     form = _make_form(name, ticket, request.POST, request.FILES)
     if not form.is_valid():
-        return ticket_detail(request, pk, bound=(name, form), status=400)
+        return ticket_detail(request, pk, bound=(name, form), status=422)
     data = form.cleaned_data
     uploads = [data["attachment"]] if data.get("attachment") else []
     try:
         result = action.perform(ticket, request.user, data, uploads)
     except ValidationError as error:
         add_service_errors(form, error)
-        return ticket_detail(request, pk, bound=(name, form), status=400)
+        return ticket_detail(request, pk, bound=(name, form), status=422)
     messages.success(request, action.success(result))
     return redirect(action.next_url(result, ticket))
 
@@ -465,7 +465,7 @@ def experimentation_new(request):
         request,
         "regulatory/experimentation_form.html",
         {"form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        status=422 if form.is_bound and form.errors else 200,
     )
 
 
@@ -497,7 +497,7 @@ def experimentation_action(request, pk: int, name: str):
     obj = get_object_or_404(ExperimentationRequest.objects.visible_to(request.user), pk=pk)
     form = forms.ExperimentationActionForm(request.POST)
     if not form.is_valid():
-        return experimentation_detail(request, pk, bound=form, status=400)
+        return experimentation_detail(request, pk, bound=form, status=422)
     data = form.cleaned_data
     try:
         services.experimentation_transition(
@@ -512,6 +512,6 @@ def experimentation_action(request, pk: int, name: str):
         )
     except ValidationError as error:
         add_service_errors(form, error)
-        return experimentation_detail(request, pk, bound=form, status=400)
+        return experimentation_detail(request, pk, bound=form, status=422)
     messages.success(request, _("C'est fait."))
     return redirect("regulatory:experimentation_detail", pk=pk)
