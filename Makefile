@@ -3,15 +3,16 @@
 
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/essaim
-APPS_WITH_OWN_CATALOGUE := geo actors calls applications reviews labels support projects \
-	financing regulatory synergies impact
+# The apps that keep their own catalogue: those with an essaim/<app>/locale directory.
+APPS_WITH_OWN_CATALOGUE := $(patsubst essaim/%/locale,%,$(wildcard essaim/*/locale))
 
 help:
 	@echo "make demo         run the French Impact demo on http://127.0.0.1:$(PORT)/"
 	@echo "make test         the whole test suite on SQLite (2 processes)"
 	@echo "make test-fast    the suite without browser and slow tests"
 	@echo "make test-pg      the whole suite on PostgreSQL (PG_URL=$(PG_URL))"
-	@echo "make quality      ruff, ruff format --check, djlint, makemigrations --check"
+	@echo "make quality      what CI's Quality step runs: ruff, ruff format --check, djlint,"
+	@echo "                  makemigrations --check, lint-imports"
 	@echo "make format       ruff format and ruff --fix"
 	@echo "make messages     update and compile essaim/locale (shared pages' English catalogue)"
 	@echo "make screenshots  docs/img/*.png from a demo running on PORT"
@@ -30,11 +31,13 @@ test-fast:
 test-pg:
 	DATABASE_URL=$(PG_URL) uv run pytest -n 2 --dist loadgroup --create-db --durations=15
 
+# Keep in step with the "Quality" step of .ci/run.
 quality:
 	uv run ruff check .
 	uv run ruff format --check .
 	uv run djlint essaim --lint
 	uv run essaim makemigrations --check --dry-run
+	uv run lint-imports --no-cache
 
 format:
 	uv run ruff check --fix .

@@ -74,7 +74,8 @@ def generate(count: int, rng: random.Random) -> None:
     from django.db.models import Value
 
     from essaim.actors.models import Organisation
-    from essaim.actors.search import SEARCH_CONFIG, normalise, uses_postgres
+    from essaim.core.search import SEARCH_CONFIG, uses_postgres
+    from essaim.core.text import normalise
 
     with transaction.atomic():
         rows = []

@@ -17,18 +17,13 @@ from essaim.actors.rules import (
     can_verify_organisation,
     can_view_organisation_history,
 )
+from essaim.core.forms import add_service_errors
 from essaim.core.history import history_rows
 from essaim.core.pagination import paginate
 from essaim.geo.models import Region
 
 PAGE_SIZE = 20
 RESULTS_ID = "directory-results"
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (unknown fields on the form)."""
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 @login_not_required
@@ -112,7 +107,7 @@ def organisation_create(request):
         try:
             organisation = services.organisation_create(user=request.user, data=form.service_data())
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Organisation créée."))
             return redirect(organisation)
@@ -178,7 +173,7 @@ def organisation_update(request, pk: int):
                 user=request.user, organisation=organisation, data=form.service_data()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Organisation mise à jour."))
             return redirect(organisation)
@@ -196,7 +191,7 @@ def person_add(request, pk: int):
         try:
             services.person_add(user=request.user, organisation=organisation, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Personne ajoutée."))
             return redirect(organisation)
@@ -216,7 +211,7 @@ def partnership_add(request, pk: int):
         try:
             services.partnership_add(user=request.user, **form.service_data())
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Partenariat ajouté."))
             return redirect(organisation)

@@ -19,7 +19,7 @@ from essaim.calls import rules, services
 from essaim.calls.formengine import FormEngine
 from essaim.calls.formschema import schema_errors
 from essaim.calls.models import Call, CallKind, CallStatus, CutOff, Programme, Wave
-from essaim.core.forms import EssaimForm, EssaimModelForm
+from essaim.core.forms import EssaimForm, EssaimModelForm, add_service_errors
 
 
 def _admin_call(request, slug: str) -> Call:
@@ -146,7 +146,7 @@ def call_create(request):
                 user=request.user, programme=form.cleaned_data["programme"], **data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Appel créé (en préparation)."))
             return redirect("calls:manage", slug=call.slug)
@@ -166,7 +166,7 @@ def call_manage(request, slug: str):
         try:
             services.call_update(user=request.user, call=call, **data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Appel enregistré."))
             return redirect("calls:manage", slug=call.slug)

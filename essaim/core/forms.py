@@ -1,5 +1,7 @@
 """Form bases that render with the DSFR (django-dsfr), for plain, model and Django's own forms."""
 
+from collections.abc import Callable, Mapping
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -56,12 +58,24 @@ class EssaimModelForm(DsfrMixin, forms.ModelForm):
     pass
 
 
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+def add_service_errors(
+    form: forms.BaseForm,
+    error: ValidationError,
+    *,
+    rename: Callable[[str], str] | Mapping[str, str] | None = None,
+) -> None:
     """Show a service's ``ValidationError`` on ``form``: each message under its field when the
     form has that field, at the top otherwise. Works for every shape of ``ValidationError`` (a
-    dict of fields, a list, a single message) — ``error.message_dict`` raises on the last two."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
+    dict of fields, a list, a single message) — ``error.message_dict`` raises on the last two.
+
+    ``rename`` maps the service's field names to the form's (a mapping, or a function of the
+    name) where they differ, e.g. ``{"slug": "name"}`` when the form derives the slug."""
+    if not hasattr(error, "error_dict"):
         form.add_error(None, error.error_list)
+        return
+    if isinstance(rename, Mapping):
+        mapping = rename
+        rename = lambda name: mapping.get(name, name)  # noqa: E731
+    for field, errors in error.error_dict.items():
+        name = rename(field) if rename is not None else field
+        form.add_error(name if name in form.fields else None, errors)

@@ -28,12 +28,18 @@ def uses_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def text_of(pieces: Iterable[tuple[str, str]]) -> str:
+    """The ``search_text`` of ``parts(obj)``: its texts, accent-free and lower-case (what a
+    service sets before the first ``save()`` when it needs no ``search_vector``)."""
+    return normalise(" ".join(text for text, _weight in pieces if text))
+
+
 def index(objects: Iterable[Model], parts: Parts) -> None:
     """Refresh ``search_text`` (and ``search_vector`` on PostgreSQL) of ``objects`` from
     ``parts(obj)`` — a list of (text, weight). One UPDATE per object."""
     for obj in objects:
         pieces = parts(obj)
-        values = {"search_text": normalise(" ".join(text for text, _weight in pieces if text))}
+        values = {"search_text": text_of(pieces)}
         if uses_postgres():
             vector = None
             for text, weight in pieces:
@@ -53,17 +59,31 @@ def tsquery(query: str) -> SearchQuery | None:
     return SearchQuery(raw, config=SEARCH_CONFIG, search_type="raw")
 
 
-def search(queryset: QuerySet, query: str, *, ordering: Sequence[str] = ("-pk",)) -> QuerySet:
+def search(
+    queryset: QuerySet,
+    query: str,
+    *,
+    ordering: Sequence[str] = ("-pk",),
+    vector: SearchVector | None = None,
+) -> QuerySet:
     """``queryset`` narrowed to the rows matching every word of ``query``, best first
-    (``rank``, then ``ordering``). An empty query changes nothing."""
+    (``rank``, then ``ordering``). An empty query changes nothing.
+
+    On PostgreSQL the rows' ``search_vector`` is matched, or ``vector`` — a ``SearchVector``
+    computed per query, in :data:`SEARCH_CONFIG`, for a model that keeps no such column."""
     terms = words(query)
     if not terms:
         return queryset
     if uses_postgres():
         wanted = tsquery(query)
+        if vector is not None:
+            queryset = queryset.annotate(search_document=vector)
+            document = F("search_document")
+        else:
+            document = F("search_vector")
         return (
-            queryset.filter(search_vector=wanted)
-            .annotate(rank=SearchRank(F("search_vector"), wanted))
+            queryset.filter(**{document.name: wanted})
+            .annotate(rank=SearchRank(document, wanted))
             .order_by("-rank", *ordering)
         )
     for term in terms:

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from essaim.core.forms import add_service_errors
 from essaim.core.history import history_rows
 from essaim.core.pagination import paginate
 from essaim.geo import rules
@@ -80,11 +81,6 @@ def _check_can_create(request) -> None:
         raise PermissionDenied(_("Seule l'équipe d'un programme peut créer des périmètres."))
 
 
-def _copy_errors(form: PerimeterForm, error: ValidationError) -> None:
-    for field, field_errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else "name", field_errors)
-
-
 @require_http_methods(["GET", "POST"])
 def perimeter_create_view(request):
     """The programme team builds a perimeter from official units (picked with the unit search)."""
@@ -99,7 +95,7 @@ def perimeter_create_view(request):
                 units=form.cleaned_data["units"],
             )
         except ValidationError as error:
-            _copy_errors(form, error)
+            add_service_errors(form, error, rename={"slug": "name"})
         else:
             messages.success(request, _("Périmètre créé."))
             return redirect("geo:perimeter_detail", slug=perimeter.slug)
@@ -128,7 +124,7 @@ def perimeter_update_view(request, slug: str):
                 units=form.cleaned_data["units"],
             )
         except ValidationError as error:
-            _copy_errors(form, error)
+            add_service_errors(form, error, rename={"slug": "name"})
         else:
             if changed:
                 messages.success(request, _("Périmètre mis à jour."))

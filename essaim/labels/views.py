@@ -17,6 +17,7 @@ from essaim.actors.models import CollectiveMember
 from essaim.applications.models import Challenge
 from essaim.calls.models import WaveStatus
 from essaim.core import history
+from essaim.core.forms import add_service_errors
 from essaim.core.models import HistoryEvent
 from essaim.labels import certificates, queries, rules, services
 from essaim.labels.forms import (
@@ -51,12 +52,6 @@ def _require_decide(user, wave) -> None:
         raise PermissionDenied(_("Seuls les administrateurs du programme peuvent faire cela."))
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's errors on the form: on the named field if the form has it, else on top."""
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def wave_list(request):
     _require_staff(request.user)
     waves = list(queries.wave_list(request.user))
@@ -85,7 +80,7 @@ def wave_create(request):
                 announced_at=data["announced_at"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("La vague %(wave)s est créée.") % {"wave": wave})
             return redirect("labels:wave_committee", pk=wave.pk)
@@ -105,7 +100,7 @@ def wave_edit(request, pk: int):
                 wave=queries.waves_visible_to(request.user).get(pk=pk), user=request.user, **data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("La vague est modifiée."))
             return redirect("labels:wave_committee", pk=wave.pk)
@@ -153,7 +148,7 @@ def wave_add(request, pk: int):
                 wave=wave, applications=form.cleaned_data["applications"], user=request.user
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -201,9 +196,9 @@ def wave_decide(request, pk: int):
                 wave=wave, decisions=form.decisions(), user=request.user
             )
         except ValidationError as exc:
-            for key, errors in exc.message_dict.items():
-                field = key.replace("application-", "outcome-")
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(
+                form, exc, rename=lambda key: key.replace("application-", "outcome-")
+            )
         else:
             messages.success(
                 request,
@@ -246,7 +241,7 @@ def label_revoke(request, pk: int):
                 label=label, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Le label de %(t)s est révoqué.") % {"t": label.perimeter})
             return redirect("labels:wave_committee", pk=label.wave_id)

@@ -1,9 +1,9 @@
 """Reads of projects: the directory's search and filters, shared by the pages and the API."""
 
-from django.contrib.postgres.search import SearchRank, SearchVector
+from django.contrib.postgres.search import SearchVector
 
-from essaim.core.search import SEARCH_CONFIG, tsquery, uses_postgres
-from essaim.core.text import words
+from essaim.core import search as full_text
+from essaim.core.search import SEARCH_CONFIG
 from essaim.projects.fields import code_filter
 from essaim.projects.models import Need, NeedStatus, Project
 
@@ -11,27 +11,14 @@ from essaim.projects.models import Need, NeedStatus, Project
 def search(queryset, query: str):
     """Projects matching every word of ``query`` (the last one may be a prefix), best first.
 
-    ``essaim.core.search``'s query and configuration: on PostgreSQL, French full-text search
-    (stemmed and accent-blind: "cooperatifs" finds "coopérative") over title and summary,
-    computed per query (projects keep no ``search_vector`` column); on SQLite, an accent-free
-    match of each word in ``search_text``."""
-    terms = words(query)
-    if not terms:
-        return queryset
-    if uses_postgres():
-        vector = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
-            "summary", weight="B", config=SEARCH_CONFIG
-        )
-        wanted = tsquery(query)
-        return (
-            queryset.annotate(search=vector)
-            .filter(search=wanted)
-            .annotate(rank=SearchRank(vector, wanted))
-            .order_by("-rank", "title", "pk")
-        )
-    for term in terms:
-        queryset = queryset.filter(search_text__contains=term)
-    return queryset
+    ``essaim.core.search``: on PostgreSQL, French full-text search (stemmed and accent-blind:
+    "cooperatifs" finds "coopérative") over title and summary, computed per query (projects keep
+    no ``search_vector`` column); on SQLite, an accent-free match of each word in
+    ``search_text``."""
+    vector = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+        "summary", weight="B", config=SEARCH_CONFIG
+    )
+    return full_text.search(queryset, query, ordering=("title", "pk"), vector=vector)
 
 
 def directory(

@@ -4,7 +4,8 @@ from statistics import median
 
 from django.db.models import Count, Q
 
-from essaim.regulatory import search
+from essaim.core.search import search
+from essaim.core.text import words
 from essaim.regulatory.models import KnowledgeArticle, Ticket
 from essaim.regulatory.workflow import RESOLVED_OUTCOMES, Outcome, TicketState
 
@@ -24,7 +25,7 @@ def tickets_for(user, *, filters: dict | None = None, q: str = ""):
         queryset = queryset.filter(assignee=filters["assignee"])
     if filters.get("overdue"):
         queryset = queryset.overdue()
-    return search.search(queryset, q, ordering=("-received_at", "-pk"))
+    return search(queryset, q, ordering=("-received_at", "-pk"))
 
 
 def published_articles(*, q: str = "", theme: str = "", rule: str = ""):
@@ -32,9 +33,9 @@ def published_articles(*, q: str = "", theme: str = "", rule: str = ""):
     if theme:
         queryset = queryset.filter(theme=theme)
     if rule:
-        for word in search.words(rule):
+        for word in words(rule):
             queryset = queryset.filter(search_text__contains=word)
-    return search.search(queryset, q, ordering=("-published_at", "-pk"))
+    return search(queryset, q, ordering=("-published_at", "-pk"))
 
 
 def public_figures(programme=None) -> dict:

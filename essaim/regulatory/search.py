@@ -1,23 +1,13 @@
-"""French full-text search over tickets and published answers: PostgreSQL's text search
-(``french_unaccent`` configuration created by this app's migration, GIN-indexed
-``search_vector``) or, on SQLite, a word match over the accent-free ``search_text``.
+"""What of a ticket and a published answer is searched, with which weight. The search itself
+(French full-text on PostgreSQL in the ``french_unaccent`` configuration, a word match over the
+accent-free ``search_text`` on SQLite) is ``essaim.core.search``.
 
 Both columns are written by :func:`index` — called by the services and the demo loader, never by
 ``save()`` or signals.
 """
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
-from django.db.models import F, Value
-
-from essaim.core.text import normalise, words
+from essaim.core import search as full_text
 from essaim.regulatory.models import KnowledgeArticle
-
-SEARCH_CONFIG = "french_unaccent"
-
-
-def uses_postgres() -> bool:
-    return connection.vendor == "postgresql"
 
 
 def ticket_parts(ticket, rules=None) -> list[tuple[str, str]]:
@@ -41,38 +31,11 @@ def article_parts(article) -> list[tuple[str, str]]:
 
 
 def index(objects, parts=None) -> None:
-    """Refresh ``search_text`` (every database) and ``search_vector`` (PostgreSQL)."""
+    """Refresh ``search_text`` (every database) and ``search_vector`` (PostgreSQL) of tickets
+    and published answers (``parts`` defaults to the one of each object's model)."""
     for obj in objects:
-        pieces = (parts or _parts_for(obj))(obj)
-        values = {"search_text": normalise(" ".join(text for text, _w in pieces if text))}
-        if uses_postgres():
-            vector = None
-            for text, weight in pieces:
-                piece = SearchVector(Value(text or ""), weight=weight, config=SEARCH_CONFIG)
-                vector = piece if vector is None else vector + piece
-            values["search_vector"] = vector
-        type(obj).objects.filter(pk=obj.pk).update(**values)
-        obj.search_text = values["search_text"]
+        full_text.index([obj], parts or _parts_for(obj))
 
 
 def _parts_for(obj):
     return article_parts if isinstance(obj, KnowledgeArticle) else ticket_parts
-
-
-def search(queryset, query: str, ordering=("-pk",)):
-    """``queryset`` narrowed to the rows matching every word of ``query`` (the last word may be
-    a prefix), best first on PostgreSQL. An empty query changes nothing."""
-    terms = words(query)
-    if not terms:
-        return queryset
-    if uses_postgres():
-        raw = " & ".join(f"{term}:*" for term in terms)
-        tsquery = SearchQuery(raw, config=SEARCH_CONFIG, search_type="raw")
-        return (
-            queryset.filter(search_vector=tsquery)
-            .annotate(rank=SearchRank(F("search_vector"), tsquery))
-            .order_by("-rank", *ordering)
-        )
-    for term in terms:
-        queryset = queryset.filter(search_text__contains=term)
-    return queryset

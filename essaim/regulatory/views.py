@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from essaim.actors.models import Organisation
 from essaim.calls.models import Programme
 from essaim.core import history
+from essaim.core.forms import add_service_errors
 from essaim.core.pagination import paginate
 from essaim.regulatory import forms, queries, rules, services, views_mail
 from essaim.regulatory.models import (
@@ -29,14 +30,6 @@ from essaim.regulatory.models import (
 )
 
 PAGE_SIZE = 50
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _officer_programmes(user) -> set[int]:
@@ -147,7 +140,7 @@ def ticket_new(request):
                 **fields,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -162,7 +155,7 @@ def ticket_new(request):
         request,
         "regulatory/ticket_form.html",
         {"form": form, "programme": programme, "anonymous": anonymous},
-        status=400 if form.is_bound and form.errors else 200,
+        status=422 if form.is_bound and form.errors else 200,
     )
 
 
@@ -415,14 +408,14 @@ def ticket_action(request, pk: int, name: str):
         raise Http404(_("Action inconnue sur une saisine : « %(name)s ».") % {"name": name})
     form = _make_form(name, ticket, request.POST, request.FILES)
     if not form.is_valid():
-        return ticket_detail(request, pk, bound=(name, form), status=400)
+        return ticket_detail(request, pk, bound=(name, form), status=422)
     data = form.cleaned_data
     uploads = [data["attachment"]] if data.get("attachment") else []
     try:
         result = action.perform(ticket, request.user, data, uploads)
     except ValidationError as error:
-        _apply_errors(form, error)
-        return ticket_detail(request, pk, bound=(name, form), status=400)
+        add_service_errors(form, error)
+        return ticket_detail(request, pk, bound=(name, form), status=422)
     messages.success(request, action.success(result))
     return redirect(action.next_url(result, ticket))
 
@@ -465,14 +458,14 @@ def experimentation_new(request):
                 **data,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("regulatory:experimentation_detail", pk=obj.pk)
     return render(
         request,
         "regulatory/experimentation_form.html",
         {"form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        status=422 if form.is_bound and form.errors else 200,
     )
 
 
@@ -504,7 +497,7 @@ def experimentation_action(request, pk: int, name: str):
     obj = get_object_or_404(ExperimentationRequest.objects.visible_to(request.user), pk=pk)
     form = forms.ExperimentationActionForm(request.POST)
     if not form.is_valid():
-        return experimentation_detail(request, pk, bound=form, status=400)
+        return experimentation_detail(request, pk, bound=form, status=422)
     data = form.cleaned_data
     try:
         services.experimentation_transition(
@@ -518,7 +511,7 @@ def experimentation_action(request, pk: int, name: str):
             evaluation_dates=[data["evaluation_date_1"], data["evaluation_date_2"]],
         )
     except ValidationError as error:
-        _apply_errors(form, error)
-        return experimentation_detail(request, pk, bound=form, status=400)
+        add_service_errors(form, error)
+        return experimentation_detail(request, pk, bound=form, status=422)
     messages.success(request, _("C'est fait."))
     return redirect("regulatory:experimentation_detail", pk=pk)

@@ -136,7 +136,7 @@ def held_mail_action(request, pk: int, name: str):
         elif name == "attach":
             form = forms.HeldMailAttachForm(request.POST, item=item, prefix="attach")
             if not form.is_valid():
-                return held_mail_detail(request, pk, bound=("attach", form), status=400)
+                return held_mail_detail(request, pk, bound=("attach", form), status=422)
             services_mail.held_mail_attach(item=item, user=user, ticket=form.ticket)
             done = _("Message rattaché à la saisine %(number)s.")
             messages.success(request, done % {"number": form.ticket.number})
@@ -160,7 +160,7 @@ def held_mail_action(request, pk: int, name: str):
                 request.POST, prefix="assign", programmes=_assignable(user)
             )
             if not form.is_valid():
-                return held_mail_detail(request, pk, bound=("assign", form), status=400)
+                return held_mail_detail(request, pk, bound=("assign", form), status=422)
             services_mail.held_mail_assign(
                 item=item, user=user, programme=form.cleaned_data["programme"]
             )
@@ -169,7 +169,7 @@ def held_mail_action(request, pk: int, name: str):
             raise Http404(name)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return held_mail_detail(request, pk, status=400)
+        return held_mail_detail(request, pk, status=422)
     return redirect("regulatory:quarantine_detail", pk=item.pk)
 
 

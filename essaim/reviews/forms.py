@@ -124,14 +124,3 @@ class ReviewRequestForm(EssaimForm):
         super().__init__(*args, **kwargs)
         self.fields["experts"].queryset = experts
         self.fields["experts"].label_from_instance = lambda u: f"{u} ({u.email})"
-
-
-def apply_errors(form: forms.Form, error) -> None:
-    """Put a service's ValidationError on the form's fields (or the form when no such field)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)

@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from essaim.core.forms import add_service_errors
 from essaim.core.pagination import paginate
 from essaim.reviews import services
-from essaim.reviews.forms import ConflictForm, OpinionForm, apply_errors
+from essaim.reviews.forms import ConflictForm, OpinionForm
 from essaim.reviews.instruction import application_content
 from essaim.reviews.models import ReviewRequest, ReviewStatus
 
@@ -92,7 +93,7 @@ def request_conflict(request, pk: int):
                 )
             return redirect("reviews:request_detail", pk=review.pk)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
     return request_detail(request, pk, conflict_form=form, status=422)
 
 
@@ -128,5 +129,5 @@ def request_opinion(request, pk: int):
                 messages.success(request, _("Brouillon enregistré."))
             return redirect("reviews:request_detail", pk=review.pk)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
     return request_detail(request, pk, opinion_form=form, status=422)

@@ -25,13 +25,13 @@ from essaim.applications.models import Application, PrivateNote
 from essaim.applications.services import allowed_transitions, application_transition
 from essaim.applications.workflow import Status
 from essaim.calls.models import CutOff, Programme
-from essaim.core.forms import EssaimForm
+from essaim.core.forms import EssaimForm, add_service_errors
 from essaim.core.pagination import paginate
 from essaim.geo.models import PerimeterCommune, PerimeterUnit, Region, UnitKind
 from essaim.reviews import rules as review_rules
 from essaim.reviews import services
 from essaim.reviews.consolidation import consolidate
-from essaim.reviews.forms import ReviewRequestForm, apply_errors
+from essaim.reviews.forms import ReviewRequestForm
 from essaim.reviews.instruction import application_content, changes_since_last_submission
 from essaim.reviews.models import ReviewRequest, ReviewStatus
 
@@ -454,7 +454,7 @@ def instruction_transition(request, pk: int, name: str):
             messages.success(request, _("« %(action)s » : fait.") % {"action": transition.label})
             return redirect("reviews:instruction_detail", pk=application.pk)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
     return instruction_detail(request, pk, forms_override={name: form}, status=422)
 
 
@@ -470,7 +470,7 @@ def note_create(request, pk: int):
             messages.success(request, _("Note enregistrée."))
             return redirect("reviews:instruction_detail", pk=application.pk)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
     return instruction_detail(request, pk, forms_override={"note": form}, status=422)
 
 
@@ -510,7 +510,7 @@ def review_request(request, pk: int):
             )
             return redirect("reviews:instruction_detail", pk=application.pk)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
     return instruction_detail(request, pk, forms_override={"review": form}, status=422)
 
 

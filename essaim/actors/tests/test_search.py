@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 
 from essaim.actors.models import Organisation
-from essaim.actors.search import normalise, organisation_index
+from essaim.actors.search import organisation_index
 from essaim.actors.tests.factories import OrganisationFactory, commune
+from essaim.core.text import normalise
 
 pytestmark = pytest.mark.django_db
 

@@ -43,12 +43,6 @@ def errors_to_messages(request, exc: ValidationError) -> None:
             messages.error(request, error)
 
 
-def add_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-
-
 def detail_context(request, application: Application) -> dict:
     """What the detail page and its includes need; ``review`` reuses the includes."""
     role = rules.applicant_role(request.user, application)

@@ -15,11 +15,11 @@ from essaim.applications.models import (
 from essaim.applications.receipt import receipt_pdf
 from essaim.applications.services import application_transition, applying
 from essaim.applications.views.common import (
-    add_errors,
     detail_context,
     errors_to_messages,
     visible_application,
 )
+from essaim.core.forms import add_service_errors
 
 
 def challenges(request, pk: int, challenge_pk: int | None = None):
@@ -43,7 +43,7 @@ def challenges(request, pk: int, challenge_pk: int | None = None):
                 user=request.user, application=application, challenge=challenge, **form.cleaned_data
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Défi enregistré."))
             return redirect("applications:challenges", pk=application.pk)
@@ -103,7 +103,7 @@ def message_create(request, pk: int):
             )
         except ValidationError as exc:
             context = detail_context(request, application)
-            add_errors(form, exc)
+            add_service_errors(form, exc)
             context["message_form"] = form
             return render(request, "applications/detail.html", context, status=422)
         messages.success(request, _("Message envoyé."))

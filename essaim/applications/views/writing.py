@@ -18,12 +18,12 @@ from essaim.applications.models import (
 )
 from essaim.applications.services import allowed_transitions, application_transition, applying
 from essaim.applications.views.common import (
-    add_errors,
     detail_context,
     errors_to_messages,
     visible_application,
 )
 from essaim.calls.models import Call, CallStatus
+from essaim.core.forms import add_service_errors
 
 
 def mine(request):
@@ -72,7 +72,7 @@ def create(request):
                 collective=collective,
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Brouillon créé : complétez la candidature."))
             return redirect("applications:edit", pk=application.pk)

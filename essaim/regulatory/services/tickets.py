@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from essaim.actors.models import Organisation
+from essaim.core import search as full_text
 from essaim.core.notifications import notify
 from essaim.core.services import history_record
 from essaim.projects.models import Project
@@ -147,9 +148,7 @@ def ticket_create(
         is_fictitious=is_fictitious,
     )
     rule_rows = _rules(ticket, rules)
-    ticket.search_text = search.normalise(
-        " ".join(text for text, _w in search.ticket_parts(ticket, rule_rows))
-    )
+    ticket.search_text = full_text.text_of(search.ticket_parts(ticket, rule_rows))
     if idempotency_key:
         try:
             with transaction.atomic():
@@ -165,7 +164,7 @@ def ticket_create(
         rule.ticket = ticket
     RuleReference.objects.bulk_create(rule_rows)
     save_attachments(ticket, None, attachments)
-    if search.uses_postgres():
+    if full_text.uses_postgres():
         search.index([ticket])
     history_record(
         obj=ticket,

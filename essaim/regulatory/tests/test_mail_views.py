@@ -152,7 +152,7 @@ def test_officer_attaches_a_message_to_confirm_from_its_page(client, programme, 
     elsewhere = inbound.mail_ingest(
         make_mail(to=other_address, message_id="<m3@example.test>")
     ).ticket
-    assert c.post(url, {"attach-number": elsewhere.number}).status_code == 400
+    assert c.post(url, {"attach-number": elsewhere.number}).status_code == 422
     assert _state(held)[0] == QuarantineStatus.PENDING
 
     response = c.post(url, {"attach-number": first.number})

@@ -145,7 +145,7 @@ def test_action_with_bad_input_names_the_field_and_keeps_the_state(client, progr
     response = client.post(
         reverse("regulatory:ticket_action", args=[t.pk, "route"]), {"route-comment": "x"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Ce champ est obligatoire" in response.content.decode()
     assert _state(t) == before
 
@@ -211,7 +211,7 @@ def test_form_errors_name_the_field_and_keep_the_text(client, programme, people)
         reverse("regulatory:ticket_new"),
         {"title": "Garder ce titre", "rule_text": "Décret", "idempotency_key": "k"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     content = response.content.decode()
     assert "Garder ce titre" in content
     assert "Précisez le niveau de la règle citée." in content
@@ -324,7 +324,7 @@ def test_holder_files_an_experimentation_request(client, programme, people):
             "evaluation_plan": "x",
         },
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Union européenne" in response.content.decode()
     assert ExperimentationRequest.objects.count() == 0
 
@@ -344,7 +344,7 @@ def test_holder_links_the_ticket_to_their_own_project_only(client, programme):
         "idempotency_key": "p-1",
     }
     response = client.post(reverse("regulatory:ticket_new"), {**data, "project": theirs.pk})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert Ticket.objects.count() == 0
     client.post(reverse("regulatory:ticket_new"), {**data, "project": mine.pk})
     t = Ticket.objects.get()
