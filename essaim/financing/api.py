@@ -234,7 +234,7 @@ def instrument_update(request, instrument_id: int, payload: InstrumentPatch):
 # --- Requests -----------------------------------------------------------------------------------
 
 
-class TransitionOut(Schema):
+class RequestTransitionOut(Schema):
     name: str
     label: str
     comment_required: bool
@@ -256,7 +256,7 @@ class RequestOut(Schema):
     sent_at: datetime.datetime
     decided_at: datetime.datetime | None
     disbursed_at: datetime.datetime | None
-    actions: list[TransitionOut]
+    actions: list[RequestTransitionOut]
 
 
 def request_out(req: FinancingRequest, user) -> dict:
@@ -395,7 +395,7 @@ def request_create(request, payload: RequestIn):
     return Status(201, request_out(_request(request, created.pk), request.user))
 
 
-class TransitionIn(Schema):
+class RequestTransitionIn(Schema):
     name: str
     comment: str = ""
     amount: Money | None = None
@@ -407,7 +407,7 @@ class TransitionIn(Schema):
     auth=BearerOrSession(),
     summary="Move a request along the pipeline (received → in_review → granted/declined → …)",
 )
-def request_transition(request, request_id: int, payload: TransitionIn):
+def request_transition(request, request_id: int, payload: RequestTransitionIn):
     req = _request(request, request_id)
     services.financing_request_transition(
         user=request.user,

@@ -215,7 +215,7 @@ def project_create(request, payload: ProjectIn):
 # --- Matches --------------------------------------------------------------------------------
 
 
-class RuleOut(Schema):
+class MatchRuleOut(Schema):
     code: str
     title: str
     hard: bool
@@ -235,7 +235,7 @@ class MatchOut(Schema):
     score: int
     eligible: bool
     reasons: list[str]
-    rules: list[RuleOut]
+    rules: list[MatchRuleOut]
 
 
 class MatchesOut(Schema):
