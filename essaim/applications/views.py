@@ -394,9 +394,7 @@ def member_remove(request, pk: int, member_pk: int):
     application = _get(request, pk)
     member = get_object_or_404(application.collective.members, pk=member_pk)
     try:
-        applying.collective_member_remove(
-            user=request.user, application=application, member=member
-        )
+        applying.collective_member_remove(user=request.user, application=application, member=member)
     except ValidationError as exc:
         _errors_to_messages(request, exc)
     return redirect("applications:collective", pk=application.pk)

@@ -39,8 +39,12 @@ NUMBERS = (
 SCALARS = st.none() | st.booleans() | NUMBERS | TEXT
 JSON = st.recursive(
     SCALARS,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=8) | st.sampled_from(["code", "siret", "kind"]), children),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.text(max_size=8) | st.sampled_from(["code", "siret", "kind"]), children
+        )
+    ),
     max_leaves=12,
 )
 KEYS = st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=6)

@@ -4,7 +4,10 @@ programme, so that the regional programme's admin is the "staff of another progr
 
 from dataclasses import dataclass, field
 
+import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import override_settings
 
 # The identities of the matrix, in the order of the table's columns.
 IDENTITIES = (
@@ -180,3 +183,33 @@ def build_world() -> World:
         client.force_login(user)
         world.cookies[name] = client.cookies
     return world
+
+
+# --- Fixtures (import them into a test module: each module loads its own world) -------------
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory):
+    return tmp_path_factory.mktemp("matrix-media")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, media):
+    """The world's files stay where the module's world wrote them."""
+    settings.MEDIA_ROOT = media
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, media):
+    """The demo, loaded once for the module (rolled back at the end); each test runs in a
+    savepoint inside it."""
+    from essaim.demo import load_demo
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media),
+        transaction.atomic(),
+    ):
+        load_demo(force=True)
+        yield build_world()
+        transaction.set_rollback(True)

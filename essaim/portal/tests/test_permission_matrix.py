@@ -14,9 +14,8 @@ import os
 
 import pytest
 from django.apps import apps
-from django.db import transaction
-from django.test import override_settings
 
+from . import matrix_world
 from .matrix_probe import (
     CODES,
     api_path,
@@ -26,8 +25,13 @@ from .matrix_probe import (
     url_of,
     walk,
 )
-from .matrix_world import IDENTITIES, build_world
+from .matrix_world import IDENTITIES
 from .permission_matrix import API, PAGES
+
+# The demo world, loaded once for this module (fixtures of matrix_world).
+media = matrix_world.media
+_media_root = matrix_world._media_root
+world = matrix_world.world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -37,33 +41,6 @@ ADMIN_GET = "l l l l l l l l l o"
 ADMIN_POST = "l l l l l l l l l -"
 # The admin pages asked about (the others follow the same code path in django.contrib.admin).
 ADMIN_ASKED = ("admin:index", "admin:regulatory_ticket_changelist", "admin:projects_project_change")
-
-
-@pytest.fixture(scope="module")
-def media(tmp_path_factory):
-    return tmp_path_factory.mktemp("matrix-media")
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, media):
-    """The world's files stay where the module's world wrote them."""
-    settings.MEDIA_ROOT = media
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, media):
-    """The demo, loaded once for the module (rolled back at the end); each test runs in a
-    savepoint inside it."""
-    from essaim.demo import load_demo
-
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media),
-        transaction.atomic(),
-    ):
-        load_demo(force=True)
-        yield build_world()
-        transaction.set_rollback(True)
 
 
 def _record(key: str, *answers) -> None:
