@@ -104,7 +104,7 @@ class AnswersIn(Schema):
     answers: dict = Field(default_factory=dict)
 
 
-class TransitionIn(Schema):
+class ApplicationTransitionIn(Schema):
     comment: str = ""
     audience: Literal["addressed", "internal"] | None = Field(
         default=None,
@@ -291,7 +291,9 @@ def application_patch(request, application_id: int, payload: AnswersIn):
     auth=BearerOrSession(),
     summary="Take a workflow action (same table and permissions as the pages)",
 )
-def application_transition_api(request, application_id: int, name: str, payload: TransitionIn):
+def application_transition_api(
+    request, application_id: int, name: str, payload: ApplicationTransitionIn
+):
     application = _get(request, application_id)
     if name not in BY_NAME:
         raise Http404(_("Action inconnue : « %(name)s ».") % {"name": name})

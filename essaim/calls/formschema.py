@@ -294,7 +294,9 @@ def _check_kind_options(field: dict, kind: str, path: str, err) -> None:
     elif kind == "territory":
         kinds = field.get("unit_kinds")
         if kinds is not None and (
-            not isinstance(kinds, list) or not kinds or not set(kinds) <= set(UNIT_KINDS)
+            not isinstance(kinds, list)
+            or not kinds
+            or not all(isinstance(k, str) and k in UNIT_KINDS for k in kinds)
         ):
             err(
                 f"{path}.unit_kinds",

@@ -237,7 +237,7 @@ def instrument_update(request, instrument_id: int, payload: InstrumentPatch):
 # --- Requests -----------------------------------------------------------------------------------
 
 
-class TransitionOut(Schema):
+class RequestTransitionOut(Schema):
     name: str
     label: str
     comment_required: bool
@@ -259,7 +259,7 @@ class RequestOut(Schema):
     sent_at: datetime.datetime
     decided_at: datetime.datetime | None
     disbursed_at: datetime.datetime | None
-    actions: list[TransitionOut]
+    actions: list[RequestTransitionOut]
 
 
 def request_out(req: FinancingRequest, user) -> dict:
@@ -398,7 +398,7 @@ def request_create(request, payload: RequestIn):
     return Status(201, request_out(_request(request, created.pk), request.user))
 
 
-class TransitionIn(Schema):
+class RequestTransitionIn(Schema):
     name: str
     comment: str = ""
     amount: Money | None = None
@@ -410,7 +410,7 @@ class TransitionIn(Schema):
     auth=BearerOrSession(),
     summary="Move a request along the pipeline (received → in_review → granted/declined → …)",
 )
-def request_transition(request, request_id: int, payload: TransitionIn):
+def request_transition(request, request_id: int, payload: RequestTransitionIn):
     req = _request(request, request_id)
     services.financing_request_transition(
         user=request.user,
@@ -472,7 +472,7 @@ def financing_gaps(request):
 # --- Matches --------------------------------------------------------------------------------
 
 
-class RuleOut(Schema):
+class MatchRuleOut(Schema):
     code: str
     title: str
     hard: bool
@@ -492,7 +492,7 @@ class MatchOut(Schema):
     score: int
     eligible: bool
     reasons: list[str]
-    rules: list[RuleOut]
+    rules: list[MatchRuleOut]
 
 
 class MatchesOut(Schema):

@@ -68,7 +68,7 @@ class ReviewIn(Schema):
     submit: bool = Field(default=False, description="true gives the opinion (final)")
 
 
-class CriterionOut(Schema):
+class ConsolidationCriterionOut(Schema):
     criterion_id: int
     title: str
     weight: float
@@ -87,7 +87,7 @@ class ConsolidationOut(Schema):
     scale_max: int | None
     disagreement_threshold: int | None
     recommendations: dict[str, int]
-    criteria: list[CriterionOut]
+    criteria: list[ConsolidationCriterionOut]
 
 
 def _queryset(user):

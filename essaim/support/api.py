@@ -58,7 +58,7 @@ class PlanSummaryOut(Schema):
     progress: ProgressOut
 
 
-class TransitionOut(Schema):
+class ActionTransitionOut(Schema):
     name: str
     label: str
     reason_required: bool
@@ -82,7 +82,7 @@ class ActionOut(Schema):
     status_label: str
     status_reason: str
     late: bool
-    transitions: list[TransitionOut]
+    transitions: list[ActionTransitionOut]
 
 
 class AxisOut(Schema):
@@ -276,7 +276,7 @@ def support_action_create(request, plan_id: int, payload: ActionIn):
     return Status(201, action_out(action, request.user, timezone.localdate(), True))
 
 
-class TransitionIn(Schema):
+class ActionTransitionIn(Schema):
     reason: str = ""
 
 
@@ -286,7 +286,7 @@ class TransitionIn(Schema):
     auth=BearerOrSession(),
     summary="Move an action along its workflow (block and drop need a reason)",
 )
-def support_action_transition(request, action_id: int, name: str, payload: TransitionIn):
+def support_action_transition(request, action_id: int, name: str, payload: ActionTransitionIn):
     action = (
         Action.objects.visible_to(request.user)
         .select_related("axis", *(f"plan__{r}" for r in PLAN_RELATED))

@@ -117,7 +117,10 @@ def member_role(request, pk: int, member_pk: int):
 def member_remove(request, pk: int, member_pk: int):
     application = visible_application(request, pk)
     member = get_object_or_404(application.collective.members, pk=member_pk)
-    applying.collective_member_remove(user=request.user, application=application, member=member)
+    try:
+        applying.collective_member_remove(user=request.user, application=application, member=member)
+    except ValidationError as exc:
+        errors_to_messages(request, exc)
     return redirect("applications:collective", pk=application.pk)
 
 

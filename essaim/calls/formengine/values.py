@@ -277,6 +277,8 @@ class ValueChecks:
         allowed = spec.get("unit_kinds") or list(UNIT_KINDS)
         if isinstance(raw, dict):
             kind, code = raw.get("kind"), str(raw.get("code", "")).strip()
+            if kind is not None and not isinstance(kind, str):
+                kind = str(kind)  # a list or an object names no kind: not found, below
         else:
             text = str(raw).strip()
             kind, sep, code = text.partition(":")

@@ -1,0 +1,215 @@
+"""The world of the permission matrix: the whole demo data set (two programmes, every demo role)
+plus a superuser, and the objects each route is asked about — all of the French Impact
+programme, so that the regional programme's admin is the "staff of another programme"."""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import override_settings
+
+# The identities of the matrix, in the order of the table's columns.
+IDENTITIES = (
+    "anon",  # not signed in
+    "other",  # admin of the regional programme (another programme's staff)
+    "admin",  # French Impact programme admin
+    "instr",  # French Impact instructor
+    "offcr",  # French Impact single-window officer
+    "lead",  # territory lead of the collective that holds the application
+    "expert",  # expert (French Impact) asked for an opinion on that application
+    "fin",  # financer (Bpifrance), provider of the instrument asked
+    "holder",  # project holder of the project asked about
+    "root",  # superuser
+)
+ACCOUNTS = {
+    "other": "admin-region@demo.essaim.fr",
+    "admin": "admin@demo.essaim.fr",
+    "instr": "instructeur@demo.essaim.fr",
+    "offcr": "guichet@demo.essaim.fr",
+    "lead": "porteur@demo.essaim.fr",
+    "expert": "expert@demo.essaim.fr",
+    "fin": "financeur@demo.essaim.fr",
+    "holder": "projet@demo.essaim.fr",
+}
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)
+    ids: dict = field(default_factory=dict)
+    # Each identity's session cookie, signed in once (a login writes ``last_login``: doing it
+    # for each request would change the tables a refused write must leave alone).
+    cookies: dict = field(default_factory=dict)
+
+    def client(self, identity: str):
+        from django.test import Client
+
+        client = Client()
+        if identity in self.cookies:
+            client.cookies = self.cookies[identity].copy()
+        return client
+
+
+def build_world() -> World:
+    from essaim.accounts.models import Membership, User
+    from essaim.accounts.services import api_token_create
+    from essaim.applications.models import Application, Attachment, Message
+    from essaim.calls.models import Programme, Wave
+    from essaim.financing.models import (
+        AlertSubscription,
+        FinancingRequest,
+        Instrument,
+        RequestDocument,
+    )
+    from essaim.labels.models import Label
+    from essaim.projects.models import Project
+    from essaim.regulatory.models import (
+        ExperimentationRequest,
+        KnowledgeArticle,
+        QuarantinedMail,
+        Ticket,
+        TicketAttachment,
+    )
+    from essaim.reviews.models import ReviewRequest
+    from essaim.support.models import Action, MeetingDecision, Milestone, SupportAxis
+    from essaim.testing import superuser
+
+    world = World()
+    world.users = {name: User.objects.get(email=email) for name, email in ACCOUNTS.items()}
+    world.users["root"] = superuser()
+    users = world.users
+    # The demo makes its programme admin a superuser too (to show the Django admin): here the
+    # admin is a programme admin only; the superuser has its own column.
+    User.objects.filter(pk=users["admin"].pk).update(is_staff=False, is_superuser=False)
+    users["admin"].refresh_from_db()
+
+    programme = Programme.objects.get(slug="french-impact-territoires")
+    collective_id = Membership.objects.get(user=users["lead"]).collective_id
+    holder_org = Membership.objects.get(user=users["holder"]).organisation_id
+    financer_org = Membership.objects.get(user=users["fin"]).organisation_id
+
+    application = Application.objects.get(collective_id=collective_id, call__programme=programme)
+    label = Label.objects.get(application=application)
+    plan = label.support_plan
+    call = application.call
+    project = Project.objects.filter(holder_id=holder_org, collective_id=collective_id).first()
+    request = FinancingRequest.objects.filter(
+        project=project, instrument__provider_id=financer_org
+    ).first()
+    document = RequestDocument.objects.create(
+        request=request,
+        file=ContentFile(b"%PDF-1.4 matrix", name="piece.pdf"),
+        original_name="piece.pdf",
+        size=15,
+    )
+    message = Message.objects.create(
+        application=application,
+        author=users["lead"],
+        body="Pièce pour la matrice",
+        attachment=ContentFile(b"%PDF-1.4 matrix", name="message.pdf"),
+        attachment_name="message.pdf",
+        attachment_size=15,
+    )
+    upload = Attachment.objects.create(
+        application=application,
+        field_key="piece",
+        file=ContentFile(b"%PDF-1.4 matrix", name="reponse.pdf"),
+        original_name="reponse.pdf",
+        size=15,
+        content_type="application/pdf",
+        uploaded_by=users["lead"],
+    )
+    attachment = TicketAttachment.objects.order_by("pk").first()
+    ids = {
+        "application": application.pk,
+        "member": application.collective.members.order_by("pk").first().pk,
+        "person": application.people.order_by("pk").first().pk,
+        "challenge": application.challenges.order_by("pk").first().pk,
+        "message": message.pk,
+        "attachment": upload.pk,
+        "call": call.pk,
+        "call_slug": call.slug,
+        "cutoff": call.cutoffs.order_by("pk").first().pk,
+        "review": ReviewRequest.objects.filter(expert=users["expert"], application=application)
+        .order_by("pk")
+        .first()
+        .pk,
+        "label": label.pk,
+        "label_code": label.verification_code,
+        "wave": Wave.objects.filter(programme=programme, status="planned").first().pk,
+        "plan": plan.pk,
+        "action": Action.objects.filter(plan=plan, status="planned").order_by("pk").first().pk,
+        "milestone": Milestone.objects.filter(plan=plan).order_by("pk").first().pk,
+        "decision": MeetingDecision.objects.filter(meeting__plan=plan).order_by("pk").first().pk,
+        "project": project.pk,
+        "instrument": Instrument.objects.filter(provider_id=financer_org).order_by("pk").first().pk,
+        "request": request.pk,
+        "document": document.pk,
+        "ticket": Ticket.objects.filter(programme=programme, author=users["holder"], state="new")
+        .order_by("pk")
+        .first()
+        .pk,
+        "ticket_attachment": attachment.pk,
+        "attachment_ticket": attachment.ticket_id,
+        "quarantine": QuarantinedMail.objects.filter(programme=programme).order_by("pk").first().pk,
+        "experimentation": ExperimentationRequest.objects.filter(
+            call__programme=programme, state="submitted"
+        )
+        .order_by("pk")
+        .first()
+        .pk,
+        "article": KnowledgeArticle.objects.filter(is_published=True).order_by("pk").first().slug,
+        "perimeter": label.perimeter.slug,
+        "perimeter_id": label.perimeter.pk,
+        "organisation": holder_org,
+        "commune": "86194",
+    }
+    repeats = [
+        f["key"]
+        for section in application.form_version.schema.get("sections", [])
+        for f in section.get("fields", [])
+        if f.get("kind") == "repeat"
+    ]
+    ids["axis"] = SupportAxis.objects.filter(programme=programme).order_by("pk").first().pk
+    ids["block"] = repeats[0] if repeats else "bloc"
+    ids["api_token"] = api_token_create(user=users["lead"], name="matrice")[0].pk
+    ids["alert"] = AlertSubscription.objects.create(user=users["lead"], project=project).pk
+    world.ids = ids
+    from django.test import Client
+
+    for name, user in users.items():
+        client = Client()
+        client.force_login(user)
+        world.cookies[name] = client.cookies
+    return world
+
+
+# --- Fixtures (import them into a test module: each module loads its own world) -------------
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory):
+    return tmp_path_factory.mktemp("matrix-media")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, media):
+    """The world's files stay where the module's world wrote them."""
+    settings.MEDIA_ROOT = media
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, media):
+    """The demo, loaded once for the module (rolled back at the end); each test runs in a
+    savepoint inside it."""
+    from essaim.demo import load_demo
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media),
+        transaction.atomic(),
+    ):
+        load_demo(force=True)
+        yield build_world()
+        transaction.set_rollback(True)
