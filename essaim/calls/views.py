@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from essaim.calls import rules, services
 from essaim.calls.formengine import FormEngine
@@ -85,6 +85,7 @@ def call_list(request):
 
 
 @login_not_required
+@require_safe
 def open_calls(request):
     """The menu's "Candidater": the call open now (its page), or the list of those open now."""
     calls = list(Call.objects.open_now().select_related("programme").order_by("-opens_on"))

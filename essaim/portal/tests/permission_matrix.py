@@ -95,6 +95,7 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "actors:person_add": ("pk=organisation", "l d d d d d d d o o", "l d d d d d d d o o"),
     "actors:partnership_add": ("pk=organisation", "l d d d d d d d o o", "l d d d d d d d o o"),
     "calls:list": ("", "o o o o o o o o o o", "o o o o o o o o o o"),
+    "calls:open": ("", "o o o o o o o o o o", "x x x x x x x x x x"),
     "calls:create": ("", "l o o d d d d d d o", "l o o d d d d d d o"),
     "calls:detail": ("slug=call_slug", "o o o o o o o o o o", "o o o o o o o o o o"),
     "calls:manage": ("slug=call_slug", "l d o d d d d d d o", "l d o d d d d d d o"),
