@@ -27,8 +27,8 @@ pytestmark = [
 
 
 def test_two_admins_deciding_at_once_record_exactly_one_decision():
-    wave = WaveFactory(number=1)
-    application = ApplicationFactory(wave=wave)
+    wave = WaveFactory(french_impact=True, number=1)
+    application = ApplicationFactory(proposed=True, wave=wave)
     first_admin = programme_admin(wave.programme)
     second_admin = programme_admin(wave.programme)
 

@@ -55,7 +55,10 @@ def test_only_programme_admins_open_plans(world, who):
 
 def test_label_grant_opens_the_plan(world):
     application = ApplicationFactory(
-        wave=WaveFactory(programme=world.programme, number=9, status=WaveStatus.PUBLISHED)
+        proposed=True,
+        wave=WaveFactory(
+            french_impact=True, programme=world.programme, number=9, status=WaveStatus.PUBLISHED
+        ),
     )
     decision = Decision.objects.create(
         application=application,
