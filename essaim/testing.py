@@ -1,8 +1,10 @@
 """Helpers shared by the test suites of several apps."""
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.utils.html import escape
 
 from essaim.accounts.models import Membership, Role, User
@@ -18,6 +20,108 @@ def blocked_on_lock(pid: int) -> bool:
         cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
         row = cursor.fetchone()
     return bool(row) and row[0] == "Lock"
+
+
+# --- Concurrency (PostgreSQL) -------------------------------------------------------------------
+
+
+class _Worker(threading.Thread):
+    """A thread running ``fn()``: keeps its result or the exception it raised in ``outcome`` and
+    closes its own database connections when done (each thread has its connection)."""
+
+    def __init__(self, fn: Callable[[], object]):
+        super().__init__(daemon=True)
+        self.fn = fn
+        self.outcome: object = None
+        self.done = threading.Event()
+
+    def run(self):
+        try:
+            self.outcome = self.fn()
+        except Exception as exc:  # the caller asserts on it
+            self.outcome = exc
+        finally:
+            connections.close_all()
+            self.done.set()
+
+
+def run_concurrently(fn: Callable[[int], object], n: int, timeout: float = 120) -> list:
+    """Run ``fn(index)`` in ``n`` threads released together on a barrier; each one's result or
+    the exception it raised, in index order."""
+    start = threading.Barrier(n)
+
+    def released(index):
+        start.wait(timeout=timeout)
+        return fn(index)
+
+    workers = [_Worker(lambda i=i: released(i)) for i in range(n)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=timeout)
+    if not all(worker.done.is_set() for worker in workers):
+        raise AssertionError("a thread did not finish")
+    return [worker.outcome for worker in workers]
+
+
+def run_while_holding(
+    hold: Callable[[], object],
+    contend: Callable[[], object],
+    *,
+    wait_for_contender: bool = False,
+    rollback: bool = False,
+    timeout: float = 30,
+) -> tuple[object, object]:
+    """``hold()`` runs in a transaction of a first thread, which stays open; once it is inside,
+    ``contend()`` runs in a second thread. Asserts that the second connection gets blocked on a
+    lock, then lets the first transaction commit (roll back with ``rollback=True``) — only
+    after ``contend()`` has finished on its own with ``wait_for_contender=True`` (e.g. on a lock
+    timeout). Returns the outcomes of ``hold`` and ``contend``: a result or the exception raised."""
+    inside, release = threading.Event(), threading.Event()
+    contender_pid: list[int] = []
+
+    def first():
+        try:
+            with transaction.atomic():
+                result = hold()
+                inside.set()
+                if not release.wait(timeout=timeout):
+                    raise TimeoutError("never released")
+                if rollback:
+                    transaction.set_rollback(True)
+            return result
+        finally:
+            inside.set()
+
+    def second():
+        if not inside.wait(timeout=timeout):
+            raise TimeoutError("the first transaction never started")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            contender_pid.append(cursor.fetchone()[0])
+        return contend()
+
+    holder, contender = _Worker(first), _Worker(second)
+    holder.start()
+    contender.start()
+    try:
+        for _ in range(int(timeout * 100)):
+            if (contender_pid and blocked_on_lock(contender_pid[0])) or contender.done.is_set():
+                break
+            threading.Event().wait(0.01)
+        if not (contender_pid and blocked_on_lock(contender_pid[0])):
+            raise AssertionError(
+                "the second connection was not blocked on a lock",
+                holder.outcome,
+                contender.outcome,
+            )
+        if wait_for_contender:
+            contender.join(timeout=timeout)
+    finally:
+        release.set()
+        holder.join(timeout=timeout)
+        contender.join(timeout=timeout)
+    return holder.outcome, contender.outcome
 
 
 # --- Programme ownership ------------------------------------------------------------------------

@@ -3,37 +3,47 @@ from django.utils import timezone
 
 from essaim.accounts.models import Membership, Role
 from essaim.accounts.tests.factories import UserFactory
-from essaim.actors.models import Collective, CollectiveMember, CollectiveRole, Organisation
+from essaim.actors.models import CollectiveMember, CollectiveRole
+from essaim.actors.tests.factories import CollectiveFactory, OrganisationFactory
 from essaim.applications.models import Application, ApplicationPerson, Challenge
-from essaim.calls.tests.factories import FormVersionFactory
-from essaim.geo.models import Perimeter
+from essaim.applications.workflow import Status
+from essaim.calls.models import FormVersion
+from essaim.calls.tests.factories import CallFactory, FormVersionFactory, GridFactory, WaveFactory
+from essaim.geo.tests.factories import PerimeterFactory
+
+__all__ = [
+    "ApplicationFactory",
+    "CollectiveFactory",  # actors', here too for the applications tests
+    "OrganisationFactory",  # actors'
+    "PerimeterFactory",  # geo's
+    "PersonFactory",
+    "complete",
+    "lead_of",
+    "staff",
+]
 
 
-class PerimeterFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Perimeter
-
-    name = factory.Sequence(lambda n: f"Territoire {n}")
-    slug = factory.Sequence(lambda n: f"territoire-{n}")
-
-
-class OrganisationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
-    name = factory.Sequence(lambda n: f"Organisation {n}")
-    kind = "association"
+def _proposed_call(o):
+    """The wave's programme's call (the French Impact programme's without a wave)."""
+    if o.wave:
+        return CallFactory(programme=o.wave.programme)
+    return CallFactory(programme__french_impact=True)
 
 
-class CollectiveFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Collective
-
-    name = factory.Sequence(lambda n: f"Collectif {n}")
-    perimeter = factory.SubFactory(PerimeterFactory)
+def _empty_form(o):
+    return FormVersion.objects.get_or_create(
+        call=o.call, number=1, defaults={"schema": {"sections": []}}
+    )[0]
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A draft on a published version of the test SCHEMA.
+
+    Traits: ``in_review`` (under instruction, submitted, on a call with the reviews tests' grid
+    — pass ``call=`` to share one — with confidential answers and summary) and ``proposed``
+    (proposed in a French Impact wave — ``wave=None`` for one outside any wave — on a form
+    without sections)."""
+
     class Meta:
         model = Application
 
@@ -44,6 +54,24 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     collective = factory.SubFactory(CollectiveFactory)
     perimeter = factory.SelfAttribute("collective.perimeter")
     created_by = factory.SubFactory(UserFactory)
+
+    class Params:
+        in_review = factory.Trait(
+            call=factory.LazyFunction(lambda: GridFactory(reviewed=True).call),
+            form_version=factory.LazyAttribute(_empty_form),
+            status=Status.IN_REVIEW,
+            answers=factory.LazyFunction(
+                lambda: {"ambition": "Une ambition secrète du territoire"}
+            ),
+            summary="Résumé confidentiel",
+            submitted_at=factory.LazyFunction(timezone.now),
+        )
+        proposed = factory.Trait(
+            wave=factory.SubFactory(WaveFactory, french_impact=True),
+            call=factory.LazyAttribute(_proposed_call),
+            form_version=factory.LazyAttribute(_empty_form),
+            status=Status.PROPOSED,
+        )
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

@@ -1,9 +1,14 @@
+import datetime
+
 import factory
 from django.utils import timezone
 
+from essaim.actors.models import OrganisationKind
+from essaim.actors.tests.factories import OrganisationFactory
 from essaim.calls.models import (
     Call,
     CallKind,
+    CallPurpose,
     CallStatus,
     Criterion,
     CutOff,
@@ -103,15 +108,39 @@ SCHEMA = {
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
+    """A programme (get-or-create by slug).
+
+    Traits: ``french_impact`` (the one programme of the labels and support tests: every call
+    returns the same row), ``single_window`` (with a single-window address), ``with_experts``
+    (with its expert partner organisation, "Avise")."""
+
     class Meta:
         model = Programme
+        django_get_or_create = ("slug",)
 
     name = factory.Sequence(lambda n: f"Programme {n}")
     slug = factory.Sequence(lambda n: f"programme-{n}")
     label_name = "Label"
 
+    class Params:
+        french_impact = factory.Trait(
+            name="French Impact — Territoires",
+            slug="french-impact-territoires",
+            label_name="Territoire French Impact",
+        )
+        single_window = factory.Trait(
+            single_window_email=factory.Sequence(lambda n: f"guichet{n}@programme.test")
+        )
+        with_experts = factory.Trait(
+            expert_partner=factory.SubFactory(
+                OrganisationFactory, name="Avise", kind=OrganisationKind.SUPPORT
+            )
+        )
+
 
 class CallFactory(factory.django.DjangoModelFactory):
+    """An open permanent AMI (trait ``experimentation``: France Expérimentation)."""
+
     class Meta:
         model = Call
 
@@ -121,8 +150,21 @@ class CallFactory(factory.django.DjangoModelFactory):
     kind = CallKind.PERMANENT_AMI
     status = CallStatus.OPEN
 
+    class Params:
+        # France Expérimentation: the call for projects of the single window.
+        experimentation = factory.Trait(
+            programme=factory.SubFactory(ProgrammeFactory, single_window=True),
+            title="France Expérimentation",
+            slug=factory.Sequence(lambda n: f"france-experimentation-{n}"),
+            kind=CallKind.CALL_FOR_PROJECTS,
+            purpose=CallPurpose.EXPERIMENTATION,
+        )
+
 
 class FormVersionFactory(factory.django.DjangoModelFactory):
+    """A published version of the test SCHEMA (trait ``empty``: an unpublished version without
+    any section)."""
+
     class Meta:
         model = FormVersion
 
@@ -131,12 +173,56 @@ class FormVersionFactory(factory.django.DjangoModelFactory):
     schema = factory.LazyFunction(lambda: SCHEMA)
     published_at = factory.LazyFunction(timezone.now)
 
+    class Params:
+        empty = factory.Trait(
+            schema=factory.LazyFunction(lambda: {"sections": []}), published_at=None
+        )
+
+
+def _criteria(grid, create, weights):
+    for position, weight in enumerate(weights or [] if create else []):
+        Criterion.objects.create(
+            grid=grid, position=position, title=f"Critère {position + 1}", weight=weight
+        )
+
 
 class GridFactory(factory.django.DjangoModelFactory):
+    """A scoring grid; ``criteria=[weights]`` creates its criteria. Trait ``reviewed``: a 0–4 grid,
+    comment required under 2, disagreement from a spread of 2, three criteria weighted 1, 1
+    and 2, on a call of a programme with experts (the reviews tests' grid)."""
+
     class Meta:
         model = ScoringGrid
+        skip_postgeneration_save = True
 
     call = factory.SubFactory(CallFactory)
+
+    class Params:
+        reviewed = factory.Trait(
+            call=factory.SubFactory(CallFactory, programme__with_experts=True),
+            scale_min=0,
+            scale_max=4,
+            scale_labels=factory.LazyFunction(
+                lambda: {
+                    "0": "absent",
+                    "1": "insuffisant",
+                    "2": "moyen",
+                    "3": "bon",
+                    "4": "excellent",
+                }
+            ),
+            comment_required_below=2,
+            disagreement_threshold=2,
+            criteria=factory.PostGeneration(
+                lambda grid, create, extracted, **kwargs: _criteria(
+                    grid, create, [1, 1, 2] if extracted is None else extracted
+                )
+            ),
+        )
+
+    criteria = factory.PostGeneration(
+        lambda grid, create, extracted, **kwargs: _criteria(grid, create, extracted)
+    )
 
 
 class CriterionFactory(factory.django.DjangoModelFactory):
@@ -148,11 +234,22 @@ class CriterionFactory(factory.django.DjangoModelFactory):
 
 
 class WaveFactory(factory.django.DjangoModelFactory):
+    """A wave (trait ``french_impact``: of the French Impact programme, committee on 1 February
+    2019, announced in Nantes on 25 February 2019 — the labels tests' wave)."""
+
     class Meta:
         model = Wave
 
     programme = factory.SubFactory(ProgrammeFactory)
     number = factory.Sequence(lambda n: n + 1)
+
+    class Params:
+        french_impact = factory.Trait(
+            programme=factory.SubFactory(ProgrammeFactory, french_impact=True),
+            committee_on=datetime.date(2019, 2, 1),
+            announced_on=datetime.date(2019, 2, 25),
+            announced_at="Nantes",
+        )
 
 
 class CutOffFactory(factory.django.DjangoModelFactory):

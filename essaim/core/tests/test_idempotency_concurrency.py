@@ -4,14 +4,14 @@ nine others wait on the key's unique index, then get the first one's response. R
 ten threads, ten PostgreSQL connections (skipped on SQLite, which runs one writer at a time)."""
 
 import json
-import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.test import Client, RequestFactory
 
 from essaim.core.idempotency import REPLAY_HEADER, claim, fingerprint
 from essaim.core.models import Notification
+from essaim.testing import run_concurrently, run_while_holding
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -29,24 +29,7 @@ def _at_once(user, send) -> list:
         client = Client(raise_request_exception=False)
         client.force_login(user)
         clients.append(client)
-    start = threading.Barrier(TEN)
-    responses: list = [None] * TEN
-
-    def run(index):
-        try:
-            start.wait(timeout=30)
-            responses[index] = send(clients[index])
-        except Exception as exc:  # reported by the assertions below
-            responses[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(TEN)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return responses
+    return run_concurrently(lambda index: send(clients[index]), TEN)
 
 
 def _same_answer(responses, status: int) -> None:
@@ -106,15 +89,6 @@ def test_ten_concurrent_identical_api_calls_create_one_support_action(settings):
     assert Action.objects.count() == 1
 
 
-def _waiting_on_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-            " AND datname = current_database()"
-        )
-        return cursor.fetchone()[0] > 0
-
-
 def test_replay_while_the_first_still_runs_answers_409(world, settings):
     """The first request holds its key (its transaction is still open); the same request waits
     on the key's lock for ``IDEMPOTENCY_WAIT_SECONDS``, then answers 409 and creates nothing."""
@@ -126,44 +100,21 @@ def test_replay_while_the_first_still_runs_answers_409(world, settings):
     data = {"amount": "40000", "purpose": "Local", "idempotency_key": "slow"}
     client = Client(raise_request_exception=False)
     client.force_login(world.holder)
-    holding, release = threading.Event(), threading.Event()
-    outcome: dict = {}
 
     def first():
-        try:
-            with transaction.atomic():
-                fingerprint_of_data = fingerprint(RequestFactory().post(url, data))
-                found = claim(world.holder, "slow", fingerprint_of_data, RequestFactory().post(url))
-                outcome["first"] = found.outcome
-                holding.set()
-                assert release.wait(timeout=30)
-                transaction.set_rollback(True)
-        finally:
-            holding.set()
-            connections.close_all()
+        found = claim(
+            world.holder,
+            "slow",
+            fingerprint(RequestFactory().post(url, data)),
+            RequestFactory().post(url),
+        )
+        return found.outcome
 
-    def second():
-        try:
-            outcome["second"] = client.post(url, data)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    threads[0].start()
-    try:
-        assert holding.wait(timeout=30) and outcome["first"] == "claimed"
-        threads[1].start()
-        for _ in range(2000):
-            if _waiting_on_a_lock() or "second" in outcome:
-                break
-            threading.Event().wait(0.01)
-        assert "second" not in outcome and _waiting_on_a_lock()  # it waits for the first
-        threads[1].join(timeout=30)
-    finally:
-        release.set()
-        for thread in threads:
-            thread.join(timeout=30)
-    response = outcome["second"]
+    # The first transaction is rolled back only once the second request has given up.
+    claimed, response = run_while_holding(
+        first, lambda: client.post(url, data), wait_for_contender=True, rollback=True
+    )
+    assert claimed == "claimed"
     assert response.status_code == 409
     assert response["Retry-After"] == "2"
     assert "déjà en cours de traitement" in response.text

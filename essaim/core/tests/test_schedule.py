@@ -52,14 +52,15 @@ def test_due_jobs_are_enqueued_once_per_period(monkeypatch, django_capture_on_co
     assert PeriodicRun.objects.get(name="a").last_enqueued_at == now + timedelta(minutes=61)
 
 
-def test_review_reminders_job_runs_the_reminder_service(monkeypatch):
-    calls = []
+def test_run_periodic_runs_the_job_and_answers_its_result(monkeypatch):
+    """The task runs the registered target and answers its result as text (the real review
+    reminders job: ``essaim/reviews/tests/test_reminders.py``)."""
     monkeypatch.setattr(
-        "essaim.reviews.tasks.review_reminders_send",
-        lambda *, days_before: calls.append(days_before) or {"reminded": 0},
+        schedule,
+        "BY_NAME",
+        {"b": schedule.Periodic("b", lambda: {"soon": 1, "overdue": 2}, timedelta(days=1))},
     )
-    assert schedule.run_periodic.call("review_reminders") == "{'reminded': 0}"
-    assert calls == [3]
+    assert schedule.run_periodic.call("b") == "{'soon': 1, 'overdue': 2}"
 
 
 _RAN: list = []

@@ -18,14 +18,14 @@ def test_demo_decisions_and_labels_are_made_once(monkeypatch):
         lambda *, label, user: opened.append(label.pk),
     )
     UserFactory(email=demo.ADMIN_EMAIL)
-    wave1 = WaveFactory(number=1)
-    wave2 = WaveFactory(programme=wave1.programme, number=2)
-    wave3 = WaveFactory(programme=wave1.programme, number=3)
-    ApplicationFactory.create_batch(3, wave=wave1, status=Status.LABELLED)
-    ApplicationFactory.create_batch(2, wave=wave1, status=Status.NOT_LABELLED)
-    ApplicationFactory(wave=wave2, status=Status.LABELLED)
+    wave1 = WaveFactory(french_impact=True, number=1)
+    wave2 = WaveFactory(french_impact=True, programme=wave1.programme, number=2)
+    wave3 = WaveFactory(french_impact=True, programme=wave1.programme, number=3)
+    ApplicationFactory.create_batch(3, proposed=True, wave=wave1, status=Status.LABELLED)
+    ApplicationFactory.create_batch(2, proposed=True, wave=wave1, status=Status.NOT_LABELLED)
+    ApplicationFactory(proposed=True, wave=wave2, status=Status.LABELLED)
     free = ApplicationFactory.create_batch(
-        5, wave=None, call__programme=wave1.programme, status=Status.PROPOSED
+        5, proposed=True, wave=None, call__programme=wave1.programme, status=Status.PROPOSED
     )
     ctx = DemoContext(reference={}, objects={"programme": wave1.programme})
 

@@ -21,7 +21,9 @@ from essaim.regulatory.tests.factories import PerimeterFactory, ProgrammeFactory
 
 @pytest.mark.django_db
 def test_demo_load_is_consistent_and_idempotent():
-    programme = ProgrammeFactory(slug="french-impact-territoires", single_window_email="")
+    programme = ProgrammeFactory(
+        single_window=True, slug="french-impact-territoires", single_window_email=""
+    )
     guichet = UserFactory(email="guichet@demo.essaim.fr")
     Membership.objects.create(user=guichet, role=Role.SINGLE_WINDOW_OFFICER, programme=programme)
     UserFactory(email="projet@demo.essaim.fr")

@@ -27,7 +27,7 @@ API = "/api/v1/geo/perimeters"
 def people(geography):
     """Programme A labels the CA du Niortais; programme B is another programme; an instructor
     of B built the Gâtine perimeter, which no label uses."""
-    labelling = ProgrammeFactory()
+    labelling = ProgrammeFactory(french_impact=True)
     other = Programme.objects.create(
         slug="programme-regional", name="Programme régional (fictif)", label_name="PR"
     )
@@ -41,7 +41,7 @@ def people(geography):
         user=creator, name="CA du Niortais", units=[Unit("epci", "200041317")]
     )
     application = ApplicationFactory(
-        wave__programme=labelling, collective__perimeter=niortais, perimeter=niortais
+        proposed=True, wave__programme=labelling, collective__perimeter=niortais, perimeter=niortais
     )
     label = labelled(application, admin)
     gatine = perimeter_create(
@@ -139,6 +139,7 @@ def test_labelled_perimeter_is_redefined_by_the_labelling_programme_admins(clien
 
 def test_a_perimeter_used_by_two_programmes_needs_the_admins_of_both(people):
     second = ApplicationFactory(
+        proposed=True,
         wave__programme=people.other,
         collective__perimeter=people.niortais,
         perimeter=people.niortais,

@@ -1,105 +1,46 @@
 """Factories for the labels tests: a programme, its call, waves, proposed applications and labels.
 
-Self-contained (they do not wait for other apps' factories) and cheap: no geography is loaded; a
-perimeter may be given communes with ``with_communes(perimeter, ["75056", ...])``.
+The model factories are the owning apps' (re-exported here); the labels tests use their traits:
+``ProgrammeFactory(french_impact=True)``, ``WaveFactory(french_impact=True)``,
+``ApplicationFactory(proposed=True)``. Cheap: no geography is loaded; a perimeter may be given
+communes with ``with_communes(perimeter, ["75056", ...])``.
 """
-
-import datetime
-
-import factory
 
 from essaim.accounts.models import Membership, Role
 from essaim.accounts.tests.factories import UserFactory
-from essaim.actors.models import Collective, CollectiveMember, Organisation, OrganisationKind
+from essaim.actors.models import CollectiveMember
+from essaim.actors.tests.factories import CollectiveFactory, OrganisationFactory
 from essaim.applications.models import Application, ApplicationPerson, Challenge
+from essaim.applications.tests.factories import ApplicationFactory
 from essaim.applications.workflow import Status
-from essaim.calls.models import Call, CallKind, CallStatus, FormVersion, Programme, Wave
+from essaim.calls.models import Programme
+from essaim.calls.tests.factories import (
+    CallFactory,
+    FormVersionFactory,
+    ProgrammeFactory,
+    WaveFactory,
+)
 from essaim.geo.models import Commune, Departement, Perimeter, PerimeterCommune, Region
+from essaim.geo.tests.factories import PerimeterFactory
 from essaim.labels.models import Decision, Label, Outcome
 
-
-class ProgrammeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Programme
-        django_get_or_create = ("slug",)
-
-    name = "French Impact — Territoires"
-    slug = "french-impact-territoires"
-    label_name = "Territoire French Impact"
-
-
-class CallFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Call
-
-    programme = factory.SubFactory(ProgrammeFactory)
-    title = factory.Sequence(lambda n: f"AMI {n}")
-    slug = factory.Sequence(lambda n: f"ami-{n}")
-    kind = CallKind.PERMANENT_AMI
-    status = CallStatus.OPEN
-
-
-class FormVersionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = FormVersion
-
-    call = factory.SubFactory(CallFactory)
-    number = 1
-    schema = factory.LazyFunction(lambda: {"sections": []})
-
-
-class PerimeterFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Perimeter
-
-    name = factory.Sequence(lambda n: f"Territoire {n}")
-    slug = factory.Sequence(lambda n: f"territoire-{n}")
-
-
-class OrganisationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
-    name = factory.Sequence(lambda n: f"Organisation {n}")
-    kind = OrganisationKind.ASSOCIATION
-
-
-class CollectiveFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Collective
-
-    name = factory.Sequence(lambda n: f"Collectif {n}")
-    perimeter = factory.SubFactory(PerimeterFactory)
-
-
-class WaveFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Wave
-
-    programme = factory.SubFactory(ProgrammeFactory)
-    number = factory.Sequence(lambda n: n + 1)
-    committee_on = datetime.date(2019, 2, 1)
-    announced_on = datetime.date(2019, 2, 25)
-    announced_at = "Nantes"
-
-
-class ApplicationFactory(factory.django.DjangoModelFactory):
-    """A proposed application in ``wave`` (give ``wave=None`` for one outside any wave)."""
-
-    class Meta:
-        model = Application
-
-    wave = factory.SubFactory(WaveFactory)
-    call = factory.LazyAttribute(
-        lambda o: CallFactory(programme=o.wave.programme) if o.wave else CallFactory()
-    )
-    form_version = factory.LazyAttribute(lambda o: FormVersionFactory(call=o.call))
-    reference = factory.Sequence(lambda n: f"TFI-{n:05d}")
-    title = factory.Sequence(lambda n: f"Candidature {n}")
-    collective = factory.SubFactory(CollectiveFactory)
-    perimeter = factory.LazyAttribute(lambda o: o.collective.perimeter)
-    status = Status.PROPOSED
-    created_by = factory.SubFactory(UserFactory)
+__all__ = [  # the owning apps' factories, re-exported for the tests that import them from here
+    "ApplicationFactory",
+    "CallFactory",
+    "CollectiveFactory",
+    "FormVersionFactory",
+    "OrganisationFactory",
+    "PerimeterFactory",
+    "ProgrammeFactory",
+    "WaveFactory",
+    "applicant_person",
+    "instructor",
+    "labelled",
+    "programme_admin",
+    "territory_lead",
+    "with_collective_details",
+    "with_communes",
+]
 
 
 def programme_admin(programme: Programme, **kwargs):

@@ -15,14 +15,16 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def labels(settings):
     settings.ESSAIM_BASE_URL = "https://essaim.example"
-    wave1 = WaveFactory(number=1, status=WaveStatus.PUBLISHED)
-    wave2 = WaveFactory(programme=wave1.programme, number=2, status=WaveStatus.PUBLISHED)
-    planned = WaveFactory(programme=wave1.programme, number=3)
+    wave1 = WaveFactory(french_impact=True, number=1, status=WaveStatus.PUBLISHED)
+    wave2 = WaveFactory(
+        french_impact=True, programme=wave1.programme, number=2, status=WaveStatus.PUBLISHED
+    )
+    planned = WaveFactory(french_impact=True, programme=wave1.programme, number=3)
     admin = programme_admin(wave1.programme)
     result = {
-        1: [labelled(ApplicationFactory(wave=wave1), admin) for _ in range(3)],
-        2: [labelled(ApplicationFactory(wave=wave2), admin) for _ in range(2)],
-        3: [labelled(ApplicationFactory(wave=planned), admin)],
+        1: [labelled(ApplicationFactory(proposed=True, wave=wave1), admin) for _ in range(3)],
+        2: [labelled(ApplicationFactory(proposed=True, wave=wave2), admin) for _ in range(2)],
+        3: [labelled(ApplicationFactory(proposed=True, wave=planned), admin)],
     }
     result["admin"] = admin
     return result
@@ -105,7 +107,7 @@ def test_verify_made_up_code(client, labels):
 def test_label_list_query_budget(client, labels, django_assert_max_num_queries):
     wave = labels[1][0].wave
     for _ in range(100):
-        labelled(ApplicationFactory(wave=wave), labels["admin"])
+        labelled(ApplicationFactory(proposed=True, wave=wave), labels["admin"])
     with django_assert_max_num_queries(4):
         response = client.get("/api/v1/labels?wave=1")
     assert response.json()["count"] == 103

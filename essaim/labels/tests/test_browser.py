@@ -25,11 +25,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def proposed():
     today = timezone.localdate()
     wave = WaveFactory(
+        french_impact=True,
         number=1,
         committee_on=today - datetime.timedelta(days=20),
         announced_on=today - datetime.timedelta(days=1),
     )
     application = ApplicationFactory(
+        proposed=True,
         wave=wave,
         title="Territoire French Impact — Vallée de la Marne",
         collective__perimeter__name="Vallée de la Marne",

@@ -36,12 +36,12 @@ SECRET = "Motivation confidentielle du comité"
 
 @pytest.fixture
 def wave():
-    return WaveFactory(number=1, announced_on=ANNOUNCED)
+    return WaveFactory(french_impact=True, number=1, announced_on=ANNOUNCED)
 
 
 @pytest.fixture
 def application(wave):
-    application = ApplicationFactory(wave=wave)
+    application = ApplicationFactory(proposed=True, wave=wave)
     Application.objects.filter(pk=application.pk).update(submitted_at=application.created_at)
     return Application.objects.get(pk=application.pk)
 
@@ -160,7 +160,7 @@ def test_applicant_sees_in_committee_until_wave_published(
 
 
 def test_motivation_hidden_from_applicant_before_publication(client, wave, application, people):
-    addressed, internal = ApplicationFactory.create_batch(2, wave=wave)
+    addressed, internal = ApplicationFactory.create_batch(2, proposed=True, wave=wave)
     for each in (addressed, internal):
         Membership.objects.create(
             user=people["lead"], role=Role.TERRITORY_LEAD, collective=each.collective

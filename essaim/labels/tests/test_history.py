@@ -11,10 +11,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_action_of_a_wave_reads_in_words():
-    assert_history_in_words(WaveFactory(), actions=WaveAction, states=WaveStatus)
+    assert_history_in_words(WaveFactory(french_impact=True), actions=WaveAction, states=WaveStatus)
 
 
 def test_every_action_of_a_decision_and_a_label_reads_in_words():
-    label = labelled(ApplicationFactory(wave=WaveFactory()), UserFactory())
+    label = labelled(
+        ApplicationFactory(proposed=True, wave=WaveFactory(french_impact=True)),
+        UserFactory(),
+    )
     assert_history_in_words(label.application.decision, actions=DecisionAction, states=Outcome)
     assert_history_in_words(label, actions=LabelAction, states=LabelStatus)

@@ -32,21 +32,29 @@ STAFF = ("admin", "instructor", "officer")
 
 @pytest.fixture
 def world():
-    programme = ProgrammeFactory()
+    programme = ProgrammeFactory(french_impact=True)
     admin = programme_admin(programme)
-    planned = WaveFactory(programme=programme, number=3, title="Vague en préparation")
-    in_wave = ApplicationFactory(wave=planned)
-    ApplicationFactory(wave=None, call=in_wave.call, form_version=in_wave.form_version)
-    decided = WaveFactory(programme=programme, number=2, status=WaveStatus.DECIDED)
+    planned = WaveFactory(
+        french_impact=True, programme=programme, number=3, title="Vague en préparation"
+    )
+    in_wave = ApplicationFactory(proposed=True, wave=planned)
+    ApplicationFactory(
+        proposed=True, wave=None, call=in_wave.call, form_version=in_wave.form_version
+    )
+    decided = WaveFactory(
+        french_impact=True, programme=programme, number=2, status=WaveStatus.DECIDED
+    )
     Decision.objects.create(
-        application=ApplicationFactory(wave=decided),
+        application=ApplicationFactory(proposed=True, wave=decided),
         wave=decided,
         outcome=Outcome.NOT_LABELLED,
         motivation="Pas encore mûr.",
         decided_by=admin,
     )
-    published = WaveFactory(programme=programme, number=1, status=WaveStatus.PUBLISHED)
-    label = labelled(ApplicationFactory(wave=published), admin)
+    published = WaveFactory(
+        french_impact=True, programme=programme, number=1, status=WaveStatus.PUBLISHED
+    )
+    label = labelled(ApplicationFactory(proposed=True, wave=published), admin)
     return {
         "programme": programme,
         "admin": admin,

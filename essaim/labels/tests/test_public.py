@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def published_wave():
-    return WaveFactory(number=1, status=WaveStatus.PUBLISHED)
+    return WaveFactory(french_impact=True, number=1, status=WaveStatus.PUBLISHED)
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def label(published_wave):
     from essaim.labels.tests.factories import labelled
 
     application = ApplicationFactory(
-        wave=published_wave, collective__perimeter__name="Vallée de la Marne"
+        proposed=True, wave=published_wave, collective__perimeter__name="Vallée de la Marne"
     )
     with_collective_details(application)
     with_communes(application.perimeter, ["77001", "77002", "51001"], region_code="11")
@@ -79,7 +79,9 @@ def test_certificate_of_revoked_or_unpublished_label_is_not_served(client, label
     admin = programme_admin(label.programme)
     services.label_revoke(label=label, user=admin, reason="Collectif dissous.")
     assert client.get(reverse("labels:certificate", args=[label.pk])).status_code == 404
-    other = ApplicationFactory(wave=WaveFactory(number=2))  # planned wave: not public
+    other = ApplicationFactory(
+        proposed=True, wave=WaveFactory(french_impact=True, number=2)
+    )  # planned wave: not public
     from essaim.labels.tests.factories import labelled
 
     hidden = labelled(other, admin)
@@ -144,11 +146,13 @@ def test_territory_list_shows_table_and_map_data(client, label):
 
 
 def test_territory_list_filters(client, label):
-    wave2 = WaveFactory(programme=label.programme, number=2, status=WaveStatus.PUBLISHED)
+    wave2 = WaveFactory(
+        french_impact=True, programme=label.programme, number=2, status=WaveStatus.PUBLISHED
+    )
     from essaim.labels.tests.factories import labelled
 
     other = labelled(
-        ApplicationFactory(wave=wave2, collective__perimeter__name="Grand Poitiers"),
+        ApplicationFactory(proposed=True, wave=wave2, collective__perimeter__name="Grand Poitiers"),
         label.application.created_by,
     )
     with_communes(other.perimeter, ["86194"], region_code="75")
@@ -162,7 +166,11 @@ def test_unpublished_labels_are_not_public(client, label):
     from essaim.labels.tests.factories import labelled
 
     hidden = labelled(
-        ApplicationFactory(wave=WaveFactory(number=3), collective__perimeter__name="Secret"),
+        ApplicationFactory(
+            proposed=True,
+            wave=WaveFactory(french_impact=True, number=3),
+            collective__perimeter__name="Secret",
+        ),
         label.application.created_by,
     )
     assert "Secret" not in client.get(reverse("territories:list")).text
@@ -177,7 +185,7 @@ def test_territory_list_query_budget(client, published_wave, django_assert_max_n
 
     admin = programme_admin(published_wave.programme)
     for n in range(110):
-        application = ApplicationFactory(wave=published_wave)
+        application = ApplicationFactory(proposed=True, wave=published_wave)
         labelled(application, admin)
         with_communes(application.perimeter, [f"{n % 90 + 1:02d}{n:03d}"])
     with django_assert_max_num_queries(12):

@@ -25,7 +25,7 @@ AFTER = datetime.date(2019, 3, 1)
 
 @pytest.fixture
 def wave():
-    return WaveFactory(number=1)
+    return WaveFactory(french_impact=True, number=1)
 
 
 @pytest.fixture
@@ -72,8 +72,10 @@ def test_wave_create_refuses_misordered_dates_and_non_admin(wave, admin):
 
 
 def test_add_applications_only_proposed_ones(wave, admin):
-    ok = ApplicationFactory(wave=None, call__programme=wave.programme)
-    draft = ApplicationFactory(wave=None, call__programme=wave.programme, status=Status.DRAFT)
+    ok = ApplicationFactory(proposed=True, wave=None, call__programme=wave.programme)
+    draft = ApplicationFactory(
+        proposed=True, wave=None, call__programme=wave.programme, status=Status.DRAFT
+    )
     with pytest.raises(ValidationError) as exc:
         services.wave_add_applications(wave=wave, applications=[ok, draft], user=admin)
     assert draft.reference in str(exc.value)
@@ -86,14 +88,14 @@ def test_add_applications_only_proposed_ones(wave, admin):
 
 
 def test_add_application_of_another_wave_refused(wave, admin):
-    other = WaveFactory(programme=wave.programme, number=2)
-    app = ApplicationFactory(wave=other)
+    other = WaveFactory(french_impact=True, programme=wave.programme, number=2)
+    app = ApplicationFactory(proposed=True, wave=other)
     with pytest.raises(ValidationError, match="déjà dans la vague"):
         services.wave_add_applications(wave=wave, applications=[app], user=admin)
 
 
 def test_batch_decide_records_one_decision_each_and_marks_the_wave_decided(wave, admin):
-    apps = ApplicationFactory.create_batch(3, wave=wave)
+    apps = ApplicationFactory.create_batch(3, proposed=True, wave=wave)
     decide_all(wave, admin, apps, [Outcome.LABELLED, Outcome.NOT_LABELLED, Outcome.LABELLED])
     for app, status in zip(
         apps, [Status.LABELLED, Status.NOT_LABELLED, Status.LABELLED], strict=True
@@ -108,14 +110,14 @@ def test_batch_decide_records_one_decision_each_and_marks_the_wave_decided(wave,
 
 
 def test_partial_batch_leaves_wave_planned(wave, admin):
-    apps = ApplicationFactory.create_batch(2, wave=wave)
+    apps = ApplicationFactory.create_batch(2, proposed=True, wave=wave)
     decide_all(wave, admin, apps[:1], [Outcome.LABELLED])
     wave.refresh_from_db()
     assert wave.status == WaveStatus.PLANNED
 
 
 def test_batch_is_all_or_nothing_and_names_the_application(wave, admin):
-    apps = ApplicationFactory.create_batch(2, wave=wave)
+    apps = ApplicationFactory.create_batch(2, proposed=True, wave=wave)
     with pytest.raises(ValidationError) as exc:
         services.wave_decide(
             wave=wave,
@@ -133,8 +135,10 @@ def test_batch_is_all_or_nothing_and_names_the_application(wave, admin):
 
 
 def test_decision_outside_the_application_wave_refused(wave, admin):
-    elsewhere = ApplicationFactory(wave=WaveFactory(programme=wave.programme, number=2))
-    no_wave = ApplicationFactory(wave=None, call__programme=wave.programme)
+    elsewhere = ApplicationFactory(
+        proposed=True, wave=WaveFactory(french_impact=True, programme=wave.programme, number=2)
+    )
+    no_wave = ApplicationFactory(proposed=True, wave=None, call__programme=wave.programme)
     for app in (elsewhere, no_wave):
         with pytest.raises(ValidationError, match="uniquement dans la vague"):
             decide_all(wave, admin, [app], [Outcome.LABELLED])
@@ -144,7 +148,7 @@ def test_decision_outside_the_application_wave_refused(wave, admin):
 
 
 def test_second_decision_refused_with_a_clear_message(wave, admin):
-    app = ApplicationFactory(wave=wave)
+    app = ApplicationFactory(proposed=True, wave=wave)
     other_admin = programme_admin(wave.programme)
     decide_all(wave, admin, [app], [Outcome.LABELLED])
     with pytest.raises(ValidationError, match="a déjà une décision"):
@@ -153,7 +157,7 @@ def test_second_decision_refused_with_a_clear_message(wave, admin):
 
 
 def test_decide_requires_programme_admin(wave):
-    app = ApplicationFactory(wave=wave)
+    app = ApplicationFactory(proposed=True, wave=wave)
     with pytest.raises(PermissionDenied):
         decide_all(wave, instructor(wave.programme), [app], [Outcome.LABELLED])
     assert not Decision.objects.exists()
@@ -164,8 +168,8 @@ def test_decide_requires_programme_admin(wave):
 def test_decide_requires_programme_admin_of_this_programme(wave):
     from essaim.labels.tests.factories import ProgrammeFactory
 
-    stranger = programme_admin(ProgrammeFactory(slug="autre", name="Autre"))
-    app = ApplicationFactory(wave=wave)
+    stranger = programme_admin(ProgrammeFactory(french_impact=True, slug="autre", name="Autre"))
+    app = ApplicationFactory(proposed=True, wave=wave)
     with pytest.raises(PermissionDenied):
         decide_all(wave, stranger, [app], [Outcome.LABELLED])
 
@@ -176,7 +180,7 @@ def test_publish_grants_labels_and_notifies_every_applicant(wave, admin, monkeyp
         "essaim.support.services.support_plan_open",
         lambda *, label, user: opened.append(label.pk),
     )
-    apps = ApplicationFactory.create_batch(3, wave=wave)
+    apps = ApplicationFactory.create_batch(3, proposed=True, wave=wave)
     people = [applicant_person(a) for a in apps]
     leads = [territory_lead(a) for a in apps]
     decide_all(wave, admin, apps, [Outcome.LABELLED, Outcome.NOT_LABELLED, Outcome.LABELLED])
@@ -202,7 +206,7 @@ def test_publish_grants_labels_and_notifies_every_applicant(wave, admin, monkeyp
 
 
 def test_publish_refused_before_announcement_date(wave, admin):
-    app = ApplicationFactory(wave=wave)
+    app = ApplicationFactory(proposed=True, wave=wave)
     decide_all(wave, admin, [app], [Outcome.LABELLED])
     with pytest.raises(ValidationError, match="qu'à partir de sa date d'annonce"):
         services.wave_publish(wave=wave, user=admin, today=datetime.date(2019, 2, 24))
@@ -213,7 +217,7 @@ def test_publish_refused_before_announcement_date(wave, admin):
 
 
 def test_publish_refused_with_undecided_applications(wave, admin):
-    apps = ApplicationFactory.create_batch(2, wave=wave)
+    apps = ApplicationFactory.create_batch(2, proposed=True, wave=wave)
     decide_all(wave, admin, apps[:1], [Outcome.LABELLED])
     with pytest.raises(ValidationError, match=apps[1].reference):
         services.wave_publish(wave=wave, user=admin, today=AFTER)
@@ -221,7 +225,7 @@ def test_publish_refused_with_undecided_applications(wave, admin):
 
 
 def test_publish_twice_refused(wave, admin):
-    app = ApplicationFactory(wave=wave)
+    app = ApplicationFactory(proposed=True, wave=wave)
     decide_all(wave, admin, [app], [Outcome.LABELLED])
     services.wave_publish(wave=wave, user=admin, today=AFTER)
     with pytest.raises(ValidationError, match="déjà publiée"):
@@ -231,14 +235,14 @@ def test_publish_twice_refused(wave, admin):
 
 def test_validity_is_configurable(wave, admin, settings):
     settings.ESSAIM_LABEL_VALIDITY_YEARS = 5
-    app = ApplicationFactory(wave=wave)
+    app = ApplicationFactory(proposed=True, wave=wave)
     decide_all(wave, admin, [app], [Outcome.LABELLED])
     [label] = services.wave_publish(wave=wave, user=admin, today=AFTER)
     assert label.valid_until == datetime.date(2024, 2, 25)
 
 
 def test_revoke_needs_a_reason_and_is_recorded(wave, admin):
-    app = ApplicationFactory(wave=wave)
+    app = ApplicationFactory(proposed=True, wave=wave)
     person = applicant_person(app)
     decide_all(wave, admin, [app], [Outcome.LABELLED])
     [label] = services.wave_publish(wave=wave, user=admin, today=AFTER)
@@ -261,7 +265,7 @@ def test_revoke_needs_a_reason_and_is_recorded(wave, admin):
 
 
 def test_label_state_expires(wave, admin):
-    app = ApplicationFactory(wave=wave)
+    app = ApplicationFactory(proposed=True, wave=wave)
     decide_all(wave, admin, [app], [Outcome.LABELLED])
     [label] = services.wave_publish(wave=wave, user=admin, today=AFTER)
     assert label.state_on(datetime.date(2022, 2, 25)) == LabelState.VALID
@@ -272,7 +276,7 @@ def test_wave_update_records_changes_and_published_wave_is_frozen(wave, admin):
     services.wave_update(wave=wave, user=admin, announced_at="Paris")
     event = HistoryEvent.objects.for_object(wave).get(action="wave_update")
     assert event.payload["changes"]["announced_at"] == ["Nantes", "Paris"]
-    app = ApplicationFactory(wave=wave)
+    app = ApplicationFactory(proposed=True, wave=wave)
     decide_all(wave, admin, [app], [Outcome.LABELLED])
     services.wave_publish(wave=wave, user=admin, today=AFTER)
     wave.refresh_from_db()

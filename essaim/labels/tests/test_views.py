@@ -23,17 +23,19 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def wave():
-    return WaveFactory(number=1, announced_on=datetime.date(2019, 2, 25))
+    return WaveFactory(french_impact=True, number=1, announced_on=datetime.date(2019, 2, 25))
 
 
 @pytest.fixture
 def apps(wave):
-    return ApplicationFactory.create_batch(2, wave=wave)
+    return ApplicationFactory.create_batch(2, proposed=True, wave=wave)
 
 
 @pytest.fixture
 def people(wave, apps):
-    other_programme = ProgrammeFactory(slug="autre-programme", name="Autre programme")
+    other_programme = ProgrammeFactory(
+        french_impact=True, slug="autre-programme", name="Autre programme"
+    )
     return {
         "admin": programme_admin(wave.programme),
         "instructor": instructor(wave.programme),
@@ -228,8 +230,8 @@ def test_partial_batch_and_second_decision_message(client, people, wave, apps):
 
 
 def test_publish_before_announcement_is_refused_with_message(client, people, apps):
-    future = WaveFactory(number=9, announced_on=datetime.date(2099, 1, 1))
-    app = ApplicationFactory(wave=future)
+    future = WaveFactory(french_impact=True, number=9, announced_on=datetime.date(2099, 1, 1))
+    app = ApplicationFactory(proposed=True, wave=future)
     login(client, people["admin"])
     client.post(reverse("labels:wave_decide", args=[future.pk]), decide_payload([app]))
     response = client.post(reverse("labels:wave_publish", args=[future.pk]), follow=True)
@@ -248,7 +250,7 @@ def test_publish_through_the_page_notifies(client, people, wave, apps):
 
 
 def test_add_proposed_applications(client, people, wave):
-    free = ApplicationFactory(wave=None, call__programme=wave.programme)
+    free = ApplicationFactory(proposed=True, wave=None, call__programme=wave.programme)
     login(client, people["admin"])
     page = client.get(reverse("labels:wave_committee", args=[wave.pk])).text
     assert free.reference in page
@@ -286,7 +288,7 @@ def test_wave_create_misordered_dates_message(client, people, wave):
 
 def test_wave_list_query_budget(client, people, wave, django_assert_max_num_queries):
     for number in range(2, 40):
-        WaveFactory(programme=wave.programme, number=number)
+        WaveFactory(french_impact=True, programme=wave.programme, number=number)
     login(client, people["admin"])
     with django_assert_max_num_queries(8):
         response = client.get(reverse("labels:wave_list"))
@@ -294,7 +296,7 @@ def test_wave_list_query_budget(client, people, wave, django_assert_max_num_quer
 
 
 def test_committee_query_budget(client, people, wave, django_assert_max_num_queries):
-    ApplicationFactory.create_batch(60, wave=wave)
+    ApplicationFactory.create_batch(60, proposed=True, wave=wave)
     login(client, people["admin"])
     with django_assert_max_num_queries(14):
         response = client.get(reverse("labels:wave_committee", args=[wave.pk]))

@@ -13,11 +13,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("who", ["anonymous", "other_admin", "admin", "superuser"])
 def test_home_figures_are_the_public_ones_for_everybody(client, who):
-    published = WaveFactory(number=1, status=WaveStatus.PUBLISHED)
+    published = WaveFactory(french_impact=True, number=1, status=WaveStatus.PUBLISHED)
     admin = programme_admin(published.programme)
-    labelled(ApplicationFactory(wave=published), admin)
-    planned = WaveFactory(number=2, programme=published.programme)
-    labelled(ApplicationFactory(wave=planned), admin)  # not published: counted by nobody
+    labelled(ApplicationFactory(proposed=True, wave=published), admin)
+    planned = WaveFactory(french_impact=True, number=2, programme=published.programme)
+    labelled(
+        ApplicationFactory(proposed=True, wave=planned), admin
+    )  # not published: counted by nobody
     users = {"other_admin": other_programme().admin, "admin": admin, "superuser": superuser()}
     if who in users:
         client.force_login(users[who])

@@ -22,12 +22,14 @@ def test_home_figures(client):
         programme_admin,
     )
 
-    published = WaveFactory(number=1, status=WaveStatus.PUBLISHED)
+    published = WaveFactory(french_impact=True, number=1, status=WaveStatus.PUBLISHED)
     admin = programme_admin(published.programme)
     for _n in range(3):
-        labelled(ApplicationFactory(wave=published), admin)
-    planned = WaveFactory(number=2, programme=published.programme)
-    labelled(ApplicationFactory(wave=planned), admin)  # decided, not yet published: not counted
+        labelled(ApplicationFactory(proposed=True, wave=published), admin)
+    planned = WaveFactory(french_impact=True, number=2, programme=published.programme)
+    labelled(
+        ApplicationFactory(proposed=True, wave=planned), admin
+    )  # decided, not yet published: not counted
     OrganisationFactory.create_batch(2)
 
     content = client.get(reverse("portal:home")).content.decode()

@@ -1,54 +1,25 @@
 """Factories for the single window. Tickets are made through ``services.ticket_create`` so that
-number, clock and search columns are filled the way the application fills them."""
-
-import factory
+number, clock and search columns are filled the way the application fills them. The model
+factories are the owning apps' (re-exported here); the single-window tests use their traits:
+``ProgrammeFactory(single_window=True)``, ``CallFactory(experimentation=True)``."""
 
 from essaim.accounts.models import Membership, Role
 from essaim.accounts.tests.factories import UserFactory
-from essaim.actors.models import Organisation, OrganisationKind
-from essaim.calls.models import Call, CallKind, CallPurpose, CallStatus, Programme
-from essaim.geo.models import Perimeter
+from essaim.actors.tests.factories import OrganisationFactory
+from essaim.calls.tests.factories import CallFactory, ProgrammeFactory
+from essaim.geo.tests.factories import PerimeterFactory
 from essaim.regulatory import services
 from essaim.regulatory.models import Channel
 
-
-class ProgrammeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Programme
-        django_get_or_create = ("slug",)
-
-    name = factory.Sequence(lambda n: f"Programme {n}")
-    slug = factory.Sequence(lambda n: f"programme-{n}")
-    label_name = "Label"
-    single_window_email = factory.Sequence(lambda n: f"guichet{n}@programme.test")
-
-
-class OrganisationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
-    name = factory.Sequence(lambda n: f"Structure {n}")
-    kind = OrganisationKind.ASSOCIATION
-
-
-class PerimeterFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Perimeter
-
-    name = factory.Sequence(lambda n: f"Territoire {n}")
-    slug = factory.Sequence(lambda n: f"territoire-{n}")
-
-
-class ExperimentationCallFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Call
-
-    programme = factory.SubFactory(ProgrammeFactory)
-    title = "France Expérimentation"
-    slug = factory.Sequence(lambda n: f"france-experimentation-{n}")
-    kind = CallKind.CALL_FOR_PROJECTS
-    purpose = CallPurpose.EXPERIMENTATION
-    status = CallStatus.OPEN
+__all__ = [  # the owning apps' factories, re-exported for the tests that import them from here
+    "CallFactory",
+    "OrganisationFactory",
+    "PerimeterFactory",
+    "ProgrammeFactory",
+    "holder",
+    "officer",
+    "ticket",
+]
 
 
 def officer(programme, **kwargs):
@@ -68,7 +39,7 @@ def holder(organisation=None, **kwargs):
 
 
 def ticket(programme=None, user=None, **kwargs):
-    programme = programme or ProgrammeFactory()
+    programme = programme or ProgrammeFactory(single_window=True)
     defaults = {
         "title": "Vendre des paniers de légumes en vrac",
         "wants_to_do": "Ouvrir une épicerie coopérative avec vente en vrac.",

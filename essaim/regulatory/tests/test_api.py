@@ -6,7 +6,7 @@ from essaim.accounts.services import api_token_create
 from essaim.regulatory import services
 from essaim.regulatory.models import Ticket
 from essaim.regulatory.tests.factories import (
-    ExperimentationCallFactory,
+    CallFactory,
     PerimeterFactory,
     ProgrammeFactory,
     holder,
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def programme():
-    return ProgrammeFactory(single_window_email="hacker@le-frenchimpact.fr")
+    return ProgrammeFactory(single_window=True, single_window_email="hacker@le-frenchimpact.fr")
 
 
 def _auth(user):
@@ -46,7 +46,13 @@ def test_ticket_list_is_scoped_and_filtered(client, programme):
         **_auth(guichet),
     ).json()
     assert [t["number"] for t in filtered["items"]] == [mine.number]
-    assert client.get("/api/v1/tickets", **_auth(officer(ProgrammeFactory()))).json()["count"] == 0
+    assert (
+        client.get(
+            "/api/v1/tickets",
+            **_auth(officer(ProgrammeFactory(single_window=True))),
+        ).json()["count"]
+        == 0
+    )
 
 
 def test_ticket_detail_404_outside_scope(client, programme):
@@ -120,7 +126,7 @@ def test_knowledge_base_is_public_and_searchable(client, programme):
 
 def test_experimentation_requests_scoped(client, programme):
     author = holder()
-    call = ExperimentationCallFactory(programme=programme)
+    call = CallFactory(experimentation=True, programme=programme)
     obj = services.experimentation_submit(
         user=author,
         call=call,

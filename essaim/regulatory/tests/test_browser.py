@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from essaim.regulatory.models import ExperimentationRequest, KnowledgeArticle, Ticket
 from essaim.regulatory.tests.factories import (
-    ExperimentationCallFactory,
+    CallFactory,
     OrganisationFactory,
     PerimeterFactory,
     ProgrammeFactory,
@@ -26,8 +26,10 @@ PASSWORD = "secret-password"  # the UserFactory's
 def test_blocker_to_granted_experimentation_and_published_answer(
     page, browser, live_server, login, assert_accessible, smtp_server
 ):
-    programme = ProgrammeFactory(single_window_email="hacker@le-frenchimpact.fr")
-    ExperimentationCallFactory(programme=programme, title="France Expérimentation")
+    programme = ProgrammeFactory(
+        single_window=True, single_window_email="hacker@le-frenchimpact.fr"
+    )
+    CallFactory(experimentation=True, programme=programme, title="France Expérimentation")
     OrganisationFactory(name="DGCCRF (administration)", kind="public_body")
     PerimeterFactory(name="Vallée de la Marne", slug="vallee-de-la-marne")
     author = holder(email="porteuse@example.test")
@@ -128,7 +130,9 @@ def test_mail_sender_confirms_and_officer_attaches_a_reply_to_confirm(
     from essaim.regulatory import inbound
     from essaim.regulatory.tests.mails import make_mail
 
-    programme = ProgrammeFactory(single_window_email="hacker@le-frenchimpact.fr")
+    programme = ProgrammeFactory(
+        single_window=True, single_window_email="hacker@le-frenchimpact.fr"
+    )
     author = holder(email="porteuse@example.test")
     guichet = officer(programme, email="guichet@example.test")
 

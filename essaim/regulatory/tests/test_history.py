@@ -17,7 +17,7 @@ from essaim.regulatory.models import (
     Ticket,
 )
 from essaim.regulatory.tests.factories import (
-    ExperimentationCallFactory,
+    CallFactory,
     ProgrammeFactory,
     holder,
     officer,
@@ -41,7 +41,7 @@ def test_every_transition_has_a_history_label():
 
 
 def test_history_only_takes_the_model_s_actions():
-    t = ticket(ProgrammeFactory())
+    t = ticket(ProgrammeFactory(single_window=True))
     with pytest.raises(TypeError):
         history_record(obj=t, user=None, action="create")
     with pytest.raises(TypeError):
@@ -73,7 +73,7 @@ def _assert_in_words(page: str, actions, states):
 
 
 def test_ticket_history_reads_in_words(client):
-    programme = ProgrammeFactory()
+    programme = ProgrammeFactory(single_window=True)
     t = ticket(programme)
     _record_each(t, TicketAction, TicketState)
     client.force_login(officer(programme))
@@ -82,10 +82,10 @@ def test_ticket_history_reads_in_words(client):
 
 
 def test_experimentation_history_reads_in_words(client):
-    programme = ProgrammeFactory()
+    programme = ProgrammeFactory(single_window=True)
     request = services.experimentation_submit(
         user=holder(),
-        call=ExperimentationCallFactory(programme=programme),
+        call=CallFactory(experimentation=True, programme=programme),
         title="Vrac",
         derogation_asked="x",
         rule_text="Décret",
@@ -100,7 +100,7 @@ def test_experimentation_history_reads_in_words(client):
 
 
 def test_held_mail_history_reads_in_words(client):
-    programme = ProgrammeFactory(single_window_email=ADDRESS)
+    programme = ProgrammeFactory(single_window=True, single_window_email=ADDRESS)
     raw = f"To: {ADDRESS}\r\nSubject: Sans expediteur\r\n\r\nBonjour\r\n".encode()
     item = inbound.mail_ingest(raw, source="test").quarantine
     assert item is not None and item.programme == programme

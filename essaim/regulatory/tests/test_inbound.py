@@ -23,7 +23,7 @@ from essaim.regulatory.workflow import TicketState
 
 @pytest.fixture
 def programme(db):
-    return ProgrammeFactory(single_window_email="hacker@le-frenchimpact.fr")
+    return ProgrammeFactory(single_window=True, single_window_email="hacker@le-frenchimpact.fr")
 
 
 @pytest.fixture

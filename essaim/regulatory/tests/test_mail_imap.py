@@ -32,7 +32,7 @@ def _config(server) -> ImapSettings:
 
 
 def test_poll_reads_new_messages_once(db, imap_server):
-    programme = ProgrammeFactory()
+    programme = ProgrammeFactory(single_window=True)
     imap_server.deliver(_mail(1, programme.single_window_email))
     imap_server.deliver(_mail(2, programme.single_window_email))
     config = _config(imap_server)
@@ -58,7 +58,7 @@ def test_poll_refuses_an_oversized_message_fetching_only_its_head(
     db, imap_server, settings, monkeypatch
 ):
     settings.ESSAIM_MAIL_MAX_MESSAGE_BYTES = 200_000
-    programme = ProgrammeFactory()
+    programme = ProgrammeFactory(single_window=True)
     imap_server.deliver(_mail(4, programme.single_window_email))
     big = _mail(5, programme.single_window_email, body=("y" * 76 + "\r\n") * 20_000)  # 1.5 MB
     imap_server.deliver(big)
@@ -95,7 +95,7 @@ def test_poll_refuses_an_oversized_message_fetching_only_its_head(
 
 
 def test_poll_command_reads_the_mailbox_and_reports_bad_credentials(db, imap_server, capsys):
-    programme = ProgrammeFactory()
+    programme = ProgrammeFactory(single_window=True)
     imap_server.deliver(_mail(7, programme.single_window_email))
     args = ["mail", "poll", "--host", "127.0.0.1", "--port", str(imap_server.port), "--no-ssl"]
 
@@ -112,7 +112,7 @@ def test_periodic_poll_without_configuration_does_nothing(db, monkeypatch):
 
 
 def test_periodic_poll_reads_the_configured_mailbox(db, imap_server, monkeypatch):
-    programme = ProgrammeFactory()
+    programme = ProgrammeFactory(single_window=True)
     imap_server.deliver(_mail(8, programme.single_window_email))
     for key, value in {
         "HOST": "127.0.0.1",

@@ -38,7 +38,7 @@ ADDRESS = "hacker@le-frenchimpact.fr"
 
 @pytest.fixture
 def programme():
-    return ProgrammeFactory(single_window_email=ADDRESS)
+    return ProgrammeFactory(single_window=True, single_window_email=ADDRESS)
 
 
 @pytest.fixture
@@ -172,7 +172,9 @@ def test_reply_from_non_party_via_secret_address_waits_for_an_officer(programme)
 
 def test_reply_separator_is_configurable(settings):
     settings.ESSAIM_MAIL_REPLY_SEPARATOR = "-"
-    programme = ProgrammeFactory(single_window_email="guichet-unique@le-frenchimpact.fr")
+    programme = ProgrammeFactory(
+        single_window=True, single_window_email="guichet-unique@le-frenchimpact.fr"
+    )
     t = _first(programme)
     address = addresses.ticket_reply_address(t)
     assert address == f"guichet-unique-{t.reply_token}@le-frenchimpact.fr"
@@ -467,7 +469,7 @@ def test_officer_of_other_programme_cannot_handle_held_mail(programme):
 
     t = _first(programme)
     item = _to_confirm(t)
-    stranger = officer(ProgrammeFactory())
+    stranger = officer(ProgrammeFactory(single_window=True))
     for action in (
         lambda: services_mail.held_mail_attach(item=item, user=stranger, ticket=t),
         lambda: services_mail.held_mail_file(item=item, user=stranger),
@@ -503,7 +505,7 @@ def test_mail_to_no_known_address_belongs_to_no_programme_until_a_superuser_assi
 ):
     from essaim.accounts.tests.factories import UserFactory
 
-    other = ProgrammeFactory()
+    other = ProgrammeFactory(single_window=True)
     root = UserFactory(is_superuser=True)
     guichet = officer(programme)
     raw = make_mail(to="quelquun@ailleurs.example")

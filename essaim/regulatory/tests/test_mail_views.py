@@ -19,7 +19,7 @@ NO_SENDER = f"To: {ADDRESS}\r\nSubject: Sans expediteur\r\n\r\nBonjour\r\n".enco
 
 @pytest.fixture
 def programme():
-    return ProgrammeFactory(single_window_email=ADDRESS)
+    return ProgrammeFactory(single_window=True, single_window_email=ADDRESS)
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def people(programme):
     return {
         "anonymous": None,
         "holder": holder(),
-        "other_officer": officer(ProgrammeFactory()),
+        "other_officer": officer(ProgrammeFactory(single_window=True)),
         "officer": officer(programme),
     }
 
@@ -163,7 +163,7 @@ def test_officer_attaches_a_message_to_confirm_from_its_page(client, programme, 
 
 
 def test_superuser_assigns_mail_of_no_programme(client, programme):
-    other = ProgrammeFactory()
+    other = ProgrammeFactory(single_window=True)
     root = UserFactory(is_superuser=True)
     item = inbound.mail_ingest(make_mail(to="inconnu@ailleurs.example")).quarantine
     assert item.programme is None

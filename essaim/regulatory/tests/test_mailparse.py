@@ -98,7 +98,9 @@ def test_parse_never_raises_anything_but_unusable_mail(raw):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_import_never_drops_a_message(raw):
-    ProgrammeFactory(slug="p-hypothesis", single_window_email="guichet@programme.test")
+    ProgrammeFactory(
+        single_window=True, slug="p-hypothesis", single_window_email="guichet@programme.test"
+    )
     result = inbound.mail_ingest(raw, source="hypothesis")
     if result.status == inbound.QUARANTINED:
         item = QuarantinedMail.objects.get(sha256=hashlib.sha256(raw).hexdigest())
@@ -123,8 +125,12 @@ def world(db):
     from essaim.regulatory import services
     from essaim.regulatory.tests.factories import holder, officer
 
-    programme = ProgrammeFactory(slug="p-hypothesis-paths", single_window_email=WINDOW)
-    ProgrammeFactory(slug="p-hypothesis-other", single_window_email="autre@programme.test")
+    programme = ProgrammeFactory(
+        single_window=True, slug="p-hypothesis-paths", single_window_email=WINDOW
+    )
+    ProgrammeFactory(
+        single_window=True, slug="p-hypothesis-other", single_window_email="autre@programme.test"
+    )
     guichet = officer(programme)
     holder(email="compte@example.test")
     opened = inbound.mail_ingest(make_mail(to=WINDOW, message_id="<open@example.test>")).ticket

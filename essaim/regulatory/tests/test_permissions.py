@@ -18,7 +18,7 @@ from essaim.core.models import HistoryEvent
 from essaim.regulatory import rules, services
 from essaim.regulatory.models import ExperimentationRequest, KnowledgeArticle
 from essaim.regulatory.tests.factories import (
-    ExperimentationCallFactory,
+    CallFactory,
     OrganisationFactory,
     ProgrammeFactory,
     holder,
@@ -40,7 +40,10 @@ def staff(programme, role):
 def world():
     """Programme A's single window received a ticket (with an attachment) from a project holder,
     and an experimentation request in A's call; programme B has its own people."""
-    programme, other = ProgrammeFactory(), ProgrammeFactory()
+    programme, other = (
+        ProgrammeFactory(single_window=True),
+        ProgrammeFactory(single_window=True),
+    )
     organisation = OrganisationFactory(name="Épicerie du Marais")
     author = holder(organisation)
     a_ticket = ticket(
@@ -49,7 +52,7 @@ def world():
         publish_consent=True,
         attachments=[SimpleUploadedFile("statuts.pdf", b"%PDF-1.4 statuts")],
     )
-    call = ExperimentationCallFactory(programme=programme)
+    call = CallFactory(experimentation=True, programme=programme)
     experimentation = services.experimentation_submit(
         user=author,
         call=call,

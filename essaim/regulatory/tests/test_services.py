@@ -20,7 +20,7 @@ from essaim.regulatory.models import (
     Ticket,
 )
 from essaim.regulatory.tests.factories import (
-    ExperimentationCallFactory,
+    CallFactory,
     OrganisationFactory,
     PerimeterFactory,
     ProgrammeFactory,
@@ -36,7 +36,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def programme():
-    return ProgrammeFactory(single_window_email="hacker@le-frenchimpact.fr")
+    return ProgrammeFactory(single_window=True, single_window_email="hacker@le-frenchimpact.fr")
 
 
 @pytest.fixture
@@ -93,7 +93,7 @@ def test_rules_are_structured(programme):
 
 def test_only_officers_of_the_programme_triage(programme):
     t = ticket(programme)
-    other = officer(ProgrammeFactory())
+    other = officer(ProgrammeFactory(single_window=True))
     for user in (holder(), other):
         with pytest.raises(PermissionDenied):
             services.ticket_triage(ticket=t, user=user, category="food", priority="high")
@@ -198,7 +198,7 @@ def test_ticket_becomes_an_experimentation_request_keeping_its_links(programme, 
     author = holder(organisation)
     perimeter = PerimeterFactory()
     t = _routed(programme, guichet, user=author, perimeter=perimeter, project_title="Épicerie")
-    call = ExperimentationCallFactory(programme=programme)
+    call = CallFactory(experimentation=True, programme=programme)
 
     request = services.ticket_to_experimentation(
         ticket=t,
@@ -236,7 +236,7 @@ def test_ticket_becomes_an_experimentation_request_keeping_its_links(programme, 
 
 def test_experimentation_excludes_eu_law_and_needs_an_experimentation_call(programme):
     user = holder()
-    call = ExperimentationCallFactory(programme=programme)
+    call = CallFactory(experimentation=True, programme=programme)
     fields = {
         "title": "Dérogation",
         "derogation_asked": "x",
@@ -255,7 +255,7 @@ def test_experimentation_excludes_eu_law_and_needs_an_experimentation_call(progr
 
 
 def test_experimentation_workflow_grant_evaluate_generalise(programme, guichet):
-    call = ExperimentationCallFactory(programme=programme)
+    call = CallFactory(experimentation=True, programme=programme)
     perimeter = PerimeterFactory()
     request = services.experimentation_submit(
         user=holder(),

@@ -19,7 +19,7 @@ def test_the_table_holds_every_ticket_action_and_nothing_else():
 
 @pytest.mark.parametrize("name", ["bogus", "reopen_on_message", "create", "TRIAGE"])
 def test_an_unknown_action_is_a_404_and_changes_nothing(client, name):
-    programme = ProgrammeFactory()
+    programme = ProgrammeFactory(single_window=True)
     t = ticket(programme)
     client.force_login(officer(programme))
     response = client.post(reverse("regulatory:ticket_action", args=[t.pk, name]), {})
@@ -29,7 +29,7 @@ def test_an_unknown_action_is_a_404_and_changes_nothing(client, name):
 
 
 def test_the_404_of_an_unknown_action_says_so():
-    programme = ProgrammeFactory()
+    programme = ProgrammeFactory(single_window=True)
     t = ticket(programme)
     request = RequestFactory().post("/")
     request.user = officer(programme)
@@ -38,7 +38,7 @@ def test_the_404_of_an_unknown_action_says_so():
 
 
 def test_an_action_leads_where_its_entry_says(client):
-    programme = ProgrammeFactory()
+    programme = ProgrammeFactory(single_window=True)
     t = ticket(programme)
     client.force_login(officer(programme))
     response = client.post(

@@ -13,7 +13,7 @@ from essaim.regulatory.models import (
     Ticket,
 )
 from essaim.regulatory.tests.factories import (
-    ExperimentationCallFactory,
+    CallFactory,
     OrganisationFactory,
     ProgrammeFactory,
     holder,
@@ -27,12 +27,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def programme():
-    return ProgrammeFactory(single_window_email="hacker@le-frenchimpact.fr")
+    return ProgrammeFactory(single_window=True, single_window_email="hacker@le-frenchimpact.fr")
 
 
 @pytest.fixture
 def people(programme):
-    other_programme = ProgrammeFactory()
+    other_programme = ProgrammeFactory(single_window=True)
     author = holder()
     return {
         "anonymous": None,
@@ -282,7 +282,7 @@ def test_queue_filters_and_query_budget(client, programme, people, django_assert
     ],
 )
 def test_experimentation_pages_matrix(client, programme, people, who, expected):
-    call = ExperimentationCallFactory(programme=programme)
+    call = CallFactory(experimentation=True, programme=programme)
     obj = services.experimentation_submit(
         user=people["author"],
         call=call,
@@ -310,7 +310,7 @@ def test_experimentation_pages_matrix(client, programme, people, who, expected):
 
 
 def test_holder_files_an_experimentation_request(client, programme, people):
-    call = ExperimentationCallFactory(programme=programme)
+    call = CallFactory(experimentation=True, programme=programme)
     client.force_login(people["author"])
     response = client.post(
         reverse("regulatory:experimentation_new"),
@@ -375,7 +375,7 @@ def test_public_knowledge_base_query_budget(
 def test_experimentation_list_query_budget(
     client, programme, people, django_assert_max_num_queries
 ):
-    call = ExperimentationCallFactory(programme=programme)
+    call = CallFactory(experimentation=True, programme=programme)
     for n in range(30):
         services.experimentation_submit(
             user=people["author"],

@@ -1,5 +1,9 @@
 """Factories for the reviews tests: a programme with a call and its scoring grid, applications
-under instruction, experts, instructors and review requests. Self-contained (no geography)."""
+under instruction, experts, instructors and review requests. No geography.
+
+The model factories are the owning apps' (re-exported here); the reviews tests use their traits:
+``ProgrammeFactory(with_experts=True)``, ``GridFactory(reviewed=True)``,
+``ApplicationFactory(in_review=True)``."""
 
 import datetime
 
@@ -8,116 +12,31 @@ from django.utils import timezone
 
 from essaim.accounts.models import Membership, Role
 from essaim.accounts.tests.factories import UserFactory
-from essaim.actors.models import Collective, Organisation, OrganisationKind
+from essaim.actors.models import CollectiveMember
+from essaim.actors.tests.factories import CollectiveFactory, OrganisationFactory
 from essaim.applications.models import Application, ApplicationPerson, Challenge
-from essaim.applications.workflow import Status
-from essaim.calls.models import (
-    Call,
-    CallKind,
-    CallStatus,
-    Criterion,
-    FormVersion,
-    Programme,
-    ScoringGrid,
-)
-from essaim.geo.models import Perimeter
+from essaim.applications.tests.factories import ApplicationFactory
+from essaim.calls.models import Programme
+from essaim.calls.tests.factories import CallFactory, GridFactory, ProgrammeFactory
+from essaim.geo.tests.factories import PerimeterFactory
 from essaim.reviews.models import CriterionMark, ReviewRequest, ReviewStatus
 
-
-class OrganisationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
-    name = factory.Sequence(lambda n: f"Organisation {n}")
-    kind = OrganisationKind.SUPPORT
-
-
-class ProgrammeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Programme
-
-    name = factory.Sequence(lambda n: f"Programme {n}")
-    slug = factory.Sequence(lambda n: f"programme-{n}")
-    label_name = "Label"
-    expert_partner = factory.SubFactory(OrganisationFactory, name="Avise")
-
-
-class CallFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Call
-
-    programme = factory.SubFactory(ProgrammeFactory)
-    title = factory.Sequence(lambda n: f"AMI {n}")
-    slug = factory.Sequence(lambda n: f"ami-rev-{n}")
-    kind = CallKind.PERMANENT_AMI
-    status = CallStatus.OPEN
-
-
-class GridFactory(factory.django.DjangoModelFactory):
-    """A 0–4 grid, comment required under 2, disagreement from a spread of 2, with three
-    criteria weighted 1, 1 and 2."""
-
-    class Meta:
-        model = ScoringGrid
-        skip_postgeneration_save = True
-
-    call = factory.SubFactory(CallFactory)
-    scale_min = 0
-    scale_max = 4
-    scale_labels = factory.LazyFunction(
-        lambda: {"0": "absent", "1": "insuffisant", "2": "moyen", "3": "bon", "4": "excellent"}
-    )
-    comment_required_below = 2
-    disagreement_threshold = 2
-
-    @factory.post_generation
-    def criteria(self, create, extracted, **kwargs):
-        if not create:
-            return
-        weights = extracted if extracted is not None else [1, 1, 2]
-        for position, weight in enumerate(weights):
-            Criterion.objects.create(
-                grid=self, position=position, title=f"Critère {position + 1}", weight=weight
-            )
-
-
-class PerimeterFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Perimeter
-
-    name = factory.Sequence(lambda n: f"Territoire {n}")
-    slug = factory.Sequence(lambda n: f"territoire-rev-{n}")
-
-
-class CollectiveFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Collective
-
-    name = factory.Sequence(lambda n: f"Collectif {n}")
-    perimeter = factory.SubFactory(PerimeterFactory)
-
-
-class ApplicationFactory(factory.django.DjangoModelFactory):
-    """An application in review, on a call with a grid (pass ``call=`` to share one)."""
-
-    class Meta:
-        model = Application
-
-    call = factory.LazyFunction(lambda: GridFactory().call)
-    form_version = factory.LazyAttribute(
-        lambda o: FormVersion.objects.get_or_create(
-            call=o.call, number=1, defaults={"schema": {"sections": []}}
-        )[0]
-    )
-    reference = factory.Sequence(lambda n: f"REV-{n:05d}")
-    title = factory.Sequence(lambda n: f"Candidature {n}")
-    collective = factory.SubFactory(CollectiveFactory)
-    perimeter = factory.LazyAttribute(lambda o: o.collective.perimeter)
-    status = Status.IN_REVIEW
-    answers = factory.LazyFunction(lambda: {"ambition": "Une ambition secrète du territoire"})
-    summary = "Résumé confidentiel"
-    created_by = factory.SubFactory(UserFactory)
-    submitted_at = factory.LazyFunction(timezone.now)
+__all__ = [  # the owning apps' factories, re-exported for the tests that import them from here
+    "ApplicationFactory",
+    "CallFactory",
+    "CollectiveFactory",
+    "GridFactory",
+    "OrganisationFactory",
+    "PerimeterFactory",
+    "ProgrammeFactory",
+    "ReviewRequestFactory",
+    "applicant",
+    "expert",
+    "staff",
+    "submitted_review",
+    "with_challenge",
+    "with_collective",
+]
 
 
 def staff(programme: Programme, role: str = Role.INSTRUCTOR, **kwargs):
@@ -157,7 +76,7 @@ class ReviewRequestFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ReviewRequest
 
-    application = factory.SubFactory(ApplicationFactory)
+    application = factory.SubFactory(ApplicationFactory, in_review=True)
     expert = factory.LazyAttribute(lambda o: expert(o.application.call.programme))
     requested_by = factory.LazyAttribute(lambda o: staff(o.application.call.programme))
     deadline = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
@@ -184,8 +103,6 @@ def submitted_review(application: Application, marks: list[int], **kwargs) -> Re
 
 def with_collective(application: Application) -> None:
     """A lead and a member organisation, so that the application is complete."""
-    from essaim.actors.models import CollectiveMember
-
     for position, role in enumerate(["lead", "member"]):
         CollectiveMember.objects.create(
             collective=application.collective,

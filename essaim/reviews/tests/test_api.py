@@ -146,7 +146,7 @@ def test_conflict_via_api_requires_details(client, review):
 
 
 def test_consolidation_endpoint_permission_matrix(client):
-    application = ApplicationFactory()
+    application = ApplicationFactory(in_review=True)
     programme = application.call.programme
     submitted_review(application, [4, 0, 2], comment="x")
     submitted_review(application, [4, 4, 2])
@@ -154,7 +154,7 @@ def test_consolidation_endpoint_permission_matrix(client):
     assert client.get(url).status_code == 401
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404
-    client.force_login(staff(ApplicationFactory().call.programme))
+    client.force_login(staff(ApplicationFactory(in_review=True).call.programme))
     assert client.get(url).status_code == 404
     client.force_login(applicant(application))
     assert client.get(url).status_code == 403

@@ -21,7 +21,9 @@ PASSWORD = "secret-password"  # UserFactory's
 def test_expert_declares_then_gives_an_opinion_and_instructor_proposes(
     page, live_server, login, assert_accessible
 ):
-    application = ApplicationFactory(summary="Un territoire qui coopère déjà beaucoup")
+    application = ApplicationFactory(
+        in_review=True, summary="Un territoire qui coopère déjà beaucoup"
+    )
     with_challenge(application)
     review = ReviewRequestFactory(application=application)
     criteria = list(application.call.grid.criteria.all())

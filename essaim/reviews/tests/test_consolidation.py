@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_means_spread_weighted_total_and_disagreement():
-    application = ApplicationFactory()  # grid 0–4, weights 1, 1, 2, disagreement from 2
+    application = ApplicationFactory(
+        in_review=True
+    )  # grid 0–4, weights 1, 1, 2, disagreement from 2
     submitted_review(application, [4, 2, 3])
     submitted_review(application, [4, 4, 1])
     result = consolidate([application])[application.pk]
@@ -29,7 +31,7 @@ def test_means_spread_weighted_total_and_disagreement():
 
 
 def test_spread_under_the_threshold_is_no_disagreement():
-    application = ApplicationFactory()
+    application = ApplicationFactory(in_review=True)
     submitted_review(application, [3, 3, 3])
     submitted_review(application, [4, 2, 4])
     result = consolidate([application])[application.pk]
@@ -38,18 +40,18 @@ def test_spread_under_the_threshold_is_no_disagreement():
 
 
 def test_single_review_never_disagrees_and_normalises_to_100():
-    call = GridFactory(scale_min=1, scale_max=5, criteria=[3]).call
-    application = ApplicationFactory(call=call)
+    call = GridFactory(reviewed=True, scale_min=1, scale_max=5, criteria=[3]).call
+    application = ApplicationFactory(in_review=True, call=call)
     submitted_review(application, [5])
     result = consolidate([application])[application.pk]
     assert result.total == 100 and not result.disagreement
-    other = ApplicationFactory(call=call)
+    other = ApplicationFactory(in_review=True, call=call)
     submitted_review(other, [1])
     assert consolidate([other])[other.pk].total == 0
 
 
 def test_only_submitted_reviews_count():
-    application = ApplicationFactory()
+    application = ApplicationFactory(in_review=True)
     submitted_review(application, [4, 4, 4])
     draft = ReviewRequestFactory(application=application, status=ReviewStatus.ACCEPTED)
     criteria = list(application.call.grid.criteria.all())
@@ -61,7 +63,7 @@ def test_only_submitted_reviews_count():
 
 
 def test_application_without_reviews_or_grid():
-    application = ApplicationFactory()
+    application = ApplicationFactory(in_review=True)
     result = consolidate([application])[application.pk]
     assert result.review_count == 0 and result.total is None and not result.disagreement
     assert [c.mean for c in result.criteria] == [None, None, None]
@@ -72,9 +74,9 @@ def test_application_without_reviews_or_grid():
 
 
 def test_query_count_does_not_grow_with_applications(django_assert_max_num_queries):
-    grid = GridFactory()
-    applications = [ApplicationFactory(call=grid.call) for _ in range(30)]
-    other_call_application = ApplicationFactory()  # a second call and grid
+    grid = GridFactory(reviewed=True)
+    applications = [ApplicationFactory(in_review=True, call=grid.call) for _ in range(30)]
+    other_call_application = ApplicationFactory(in_review=True)  # a second call and grid
     for index, application in enumerate(applications):
         submitted_review(application, [index % 5, 4, 2])
         submitted_review(application, [4, index % 5, 2])

@@ -30,12 +30,12 @@ OUTSIDERS = ("admin", "instructor", "officer", "expert")
 
 @pytest.fixture
 def world():
-    application = ApplicationFactory()
+    application = ApplicationFactory(in_review=True)
     programme = application.call.programme
     open_review = ReviewRequestFactory(application=application, status=ReviewStatus.ACCEPTED)
-    done = submitted_review(ApplicationFactory(call=application.call), [3, 2, 4])
+    done = submitted_review(ApplicationFactory(in_review=True, call=application.call), [3, 2, 4])
     other = other_programme()
-    other.programme.expert_partner = ProgrammeFactory().expert_partner
+    other.programme.expert_partner = ProgrammeFactory(with_experts=True).expert_partner
     other.programme.save()
     outsiders = {**other.staff(), "expert": expert(other.programme)}
     return {

@@ -6,6 +6,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from essaim.core import schedule
 from essaim.core.models import Notification
 from essaim.reviews.models import ReviewStatus
 from essaim.reviews.services import review_reminders_send
@@ -18,6 +19,19 @@ TODAY = datetime.date(2026, 3, 10)
 
 def day(offset: int) -> datetime.date:
     return TODAY + datetime.timedelta(days=offset)
+
+
+def test_the_periodic_job_reminds_with_the_real_service(django_capture_on_commit_callbacks):
+    today = timezone.localdate()
+    soon = ReviewRequestFactory(deadline=today + datetime.timedelta(days=2))
+    late = ReviewRequestFactory(deadline=today - datetime.timedelta(days=1))
+    ReviewRequestFactory(deadline=today + datetime.timedelta(days=10))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert schedule.run_periodic.call("review_reminders") == "{'soon': 1, 'overdue': 1}"
+    assert Notification.objects.filter(user=soon.expert, title__startswith="Rappel").count() == 1
+    assert Notification.objects.filter(user=late.expert, title__startswith="Relance").count() == 1
+    # Run again the same day: nobody is reminded twice.
+    assert schedule.run_periodic.call("review_reminders") == "{'soon': 0, 'overdue': 0}"
 
 
 def test_reminder_before_the_deadline_once(django_capture_on_commit_callbacks):

@@ -39,7 +39,7 @@ def all_marks(review, values, comments=None):
 
 
 def test_instructor_asks_experts_who_are_notified(django_capture_on_commit_callbacks):
-    application = ApplicationFactory()
+    application = ApplicationFactory(in_review=True)
     programme = application.call.programme
     instructor, first, second = staff(programme), expert(programme), expert(programme)
     with django_capture_on_commit_callbacks(execute=True):
@@ -58,14 +58,16 @@ def test_instructor_asks_experts_who_are_notified(django_capture_on_commit_callb
 
 @pytest.mark.parametrize("role", [None, Role.EXPERT, Role.TERRITORY_LEAD])
 def test_only_programme_staff_ask(role):
-    application = ApplicationFactory()
+    application = ApplicationFactory(in_review=True)
     programme = application.call.programme
     if role == Role.EXPERT:
         user = expert(programme)
     elif role == Role.TERRITORY_LEAD:
         user = applicant(application)
     else:
-        user = staff(ApplicationFactory().call.programme)  # staff of another programme
+        user = staff(
+            ApplicationFactory(in_review=True).call.programme
+        )  # staff of another programme
     with pytest.raises(PermissionDenied):
         services.review_request_create(
             application=application, user=user, experts=[expert(programme)], deadline=SOON
@@ -74,7 +76,7 @@ def test_only_programme_staff_ask(role):
 
 
 def test_request_refuses_non_experts_past_deadlines_and_duplicates():
-    application = ApplicationFactory()
+    application = ApplicationFactory(in_review=True)
     programme = application.call.programme
     instructor, reviewer = staff(programme), expert(programme)
     with pytest.raises(ValidationError) as error:
@@ -102,7 +104,7 @@ def test_request_refuses_non_experts_past_deadlines_and_duplicates():
 
 
 def test_request_refused_on_a_draft():
-    application = ApplicationFactory(status=Status.DRAFT)
+    application = ApplicationFactory(in_review=True, status=Status.DRAFT)
     programme = application.call.programme
     with pytest.raises(ValidationError):
         services.review_request_create(
@@ -312,7 +314,7 @@ def test_submitted_opinion_cannot_be_cancelled():
 
 
 def test_a_concurrent_duplicate_request_is_a_clear_error(monkeypatch):
-    application = ApplicationFactory()
+    application = ApplicationFactory(in_review=True)
     programme = application.call.programme
     instructor, reviewer = staff(programme), expert(programme)
     # The other instructor's request lands between our check and our insert.

@@ -25,7 +25,7 @@ def detail(review):
 
 @pytest.fixture
 def review():
-    application = ApplicationFactory()
+    application = ApplicationFactory(in_review=True)
     with_challenge(application)
     return ReviewRequestFactory(application=application)
 
@@ -167,7 +167,7 @@ def test_my_requests_query_budget(client, django_assert_max_num_queries):
     first = ReviewRequestFactory()
     for _ in range(40):
         ReviewRequest.objects.create(
-            application=ApplicationFactory(call=first.application.call),
+            application=ApplicationFactory(in_review=True, call=first.application.call),
             expert=first.expert,
             requested_by=first.requested_by,
             deadline=timezone.localdate() + datetime.timedelta(days=3),

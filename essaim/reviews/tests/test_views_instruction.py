@@ -32,7 +32,7 @@ BULK = reverse("reviews:bulk_action")
 
 @pytest.fixture
 def call():
-    return GridFactory().call
+    return GridFactory(reviewed=True).call
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def refs(response) -> set[str]:
 
 @pytest.mark.parametrize("who", ["anonymous", "expert", "applicant", "nobody"])
 def test_queue_is_for_programme_staff_only(client, call, who):
-    application = ApplicationFactory(call=call)
+    application = ApplicationFactory(in_review=True, call=call)
     if who == "expert":
         client.force_login(expert(call.programme))
     elif who == "applicant":
@@ -68,9 +68,9 @@ def test_queue_is_for_programme_staff_only(client, call, who):
 
 
 def test_queue_shows_my_programmes_applications_but_no_drafts(client, call, instructor):
-    mine = ApplicationFactory(call=call)
-    ApplicationFactory(call=call, status=Status.DRAFT, reference="DRAFT-1")
-    other = ApplicationFactory()  # another programme
+    mine = ApplicationFactory(in_review=True, call=call)
+    ApplicationFactory(in_review=True, call=call, status=Status.DRAFT, reference="DRAFT-1")
+    other = ApplicationFactory(in_review=True)  # another programme
     client.force_login(instructor)
     response = client.get(QUEUE)
     assert response.status_code == 200
@@ -80,13 +80,17 @@ def test_queue_shows_my_programmes_applications_but_no_drafts(client, call, inst
 
 def test_queue_filters(client, call, instructor):
     region = Region.objects.create(code="75", name="Nouvelle-Aquitaine")
-    bordeaux = ApplicationFactory(call=call, title="Bordeaux solidaire", assignee=instructor)
+    bordeaux = ApplicationFactory(
+        in_review=True, call=call, title="Bordeaux solidaire", assignee=instructor
+    )
     PerimeterUnit.objects.create(perimeter=bordeaux.perimeter, kind="region", code=region.code)
-    submitted = ApplicationFactory(call=call, status=Status.SUBMITTED, reference="TFI-9999")
-    agreeing = ApplicationFactory(call=call)
+    submitted = ApplicationFactory(
+        in_review=True, call=call, status=Status.SUBMITTED, reference="TFI-9999"
+    )
+    agreeing = ApplicationFactory(in_review=True, call=call)
     submitted_review(agreeing, [4, 4, 4])
     submitted_review(agreeing, [4, 4, 4])
-    split = ApplicationFactory(call=call)
+    split = ApplicationFactory(in_review=True, call=call)
     submitted_review(split, [0, 4, 2], recommendation="not_label")
     submitted_review(split, [4, 4, 2])
     client.force_login(instructor)
@@ -115,7 +119,7 @@ def test_queue_filters(client, call, instructor):
 def test_queue_query_budget_with_many_applications(
     client, call, instructor, django_assert_max_num_queries
 ):
-    applications = [ApplicationFactory(call=call) for _ in range(110)]
+    applications = [ApplicationFactory(in_review=True, call=call) for _ in range(110)]
     reviewer = expert(call.programme)
     for application in applications[:60]:
         submitted_review(application, [3, 2, 4], expert=reviewer, requested_by=instructor)
@@ -140,13 +144,13 @@ def test_queue_query_budget_with_many_applications(
     "who,expected", [("anonymous", 302), ("expert", 403), ("applicant", 403), ("other", 404)]
 )
 def test_bulk_actions_refused_change_nothing(client, call, who, expected):
-    application = ApplicationFactory(call=call, status=Status.SUBMITTED)
+    application = ApplicationFactory(in_review=True, call=call, status=Status.SUBMITTED)
     if who == "expert":
         client.force_login(expert(call.programme))
     elif who == "applicant":
         client.force_login(applicant(application))
     elif who == "other":
-        client.force_login(staff(ApplicationFactory().call.programme))
+        client.force_login(staff(ApplicationFactory(in_review=True).call.programme))
     response = client.post(BULK, {"action": "start_review", "ids": [application.pk]})
     assert response.status_code == expected
     application.refresh_from_db()
@@ -154,8 +158,8 @@ def test_bulk_actions_refused_change_nothing(client, call, who, expected):
 
 
 def test_bulk_assign_and_start_review(client, call, instructor):
-    first = ApplicationFactory(call=call, status=Status.SUBMITTED)
-    second = ApplicationFactory(call=call, status=Status.SUBMITTED)
+    first = ApplicationFactory(in_review=True, call=call, status=Status.SUBMITTED)
+    second = ApplicationFactory(in_review=True, call=call, status=Status.SUBMITTED)
     colleague = staff(call.programme, role=Role.PROGRAMME_ADMIN)
     client.force_login(instructor)
     ids = [first.pk, second.pk]
@@ -172,8 +176,8 @@ def test_bulk_assign_and_start_review(client, call, instructor):
 
 
 def test_bulk_is_all_or_nothing(client, call, instructor):
-    ready = ApplicationFactory(call=call, status=Status.SUBMITTED)
-    already = ApplicationFactory(call=call, status=Status.IN_REVIEW)
+    ready = ApplicationFactory(in_review=True, call=call, status=Status.SUBMITTED)
+    already = ApplicationFactory(in_review=True, call=call, status=Status.IN_REVIEW)
     client.force_login(instructor)
     response = client.post(
         BULK, {"action": "start_review", "ids": [ready.pk, already.pk]}, follow=True
@@ -185,7 +189,7 @@ def test_bulk_is_all_or_nothing(client, call, instructor):
 
 
 def test_bulk_request_review_on_several(client, call, instructor):
-    applications = [ApplicationFactory(call=call) for _ in range(3)]
+    applications = [ApplicationFactory(in_review=True, call=call) for _ in range(3)]
     reviewer = expert(call.programme)
     client.force_login(instructor)
     deadline = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
@@ -198,8 +202,8 @@ def test_bulk_request_review_on_several(client, call, instructor):
 
 
 def test_bulk_assign_refuses_a_non_instructor(client, call, instructor):
-    application = ApplicationFactory(call=call)
-    outsider = staff(ApplicationFactory().call.programme)
+    application = ApplicationFactory(in_review=True, call=call)
+    outsider = staff(ApplicationFactory(in_review=True).call.programme)
     client.force_login(instructor)
     client.post(BULK, {"action": "assign", "ids": [application.pk], "assignee": outsider.pk})
     application.refresh_from_db()
@@ -210,7 +214,7 @@ def test_bulk_assign_refuses_a_non_instructor(client, call, instructor):
 
 
 def test_instruction_page_shows_everything(client, call, instructor):
-    application = ApplicationFactory(call=call)
+    application = ApplicationFactory(in_review=True, call=call)
     with_challenge(application)
     submitted_review(application, [0, 4, 2], comment="x")
     submitted_review(application, [4, 4, 2])
@@ -239,7 +243,7 @@ def test_instruction_page_shows_everything(client, call, instructor):
 
 
 def test_request_changes_needs_a_comment(client, call, instructor):
-    application = ApplicationFactory(call=call)
+    application = ApplicationFactory(in_review=True, call=call)
     client.force_login(instructor)
     url = reverse("reviews:instruction_transition", args=[application.pk, "request_changes"])
     response = client.post(url, {"request_changes-comment": ""})
@@ -253,7 +257,7 @@ def test_request_changes_needs_a_comment(client, call, instructor):
 
 
 def test_propose_with_motivation_then_reopen(client, call, instructor):
-    application = ApplicationFactory(call=call)
+    application = ApplicationFactory(in_review=True, call=call)
     client.force_login(instructor)
     url = reverse("reviews:instruction_transition", args=[application.pk, "propose"])
     client.post(url, {"propose-comment": "Écosystème solide, avis favorables."})
@@ -271,7 +275,7 @@ def test_propose_with_motivation_then_reopen(client, call, instructor):
 
 @pytest.mark.parametrize("name", ["submit", "label", "withdraw", "nonsense"])
 def test_instructor_cannot_take_other_actors_transitions(client, call, instructor, name):
-    application = ApplicationFactory(call=call, status=Status.PROPOSED)
+    application = ApplicationFactory(in_review=True, call=call, status=Status.PROPOSED)
     client.force_login(instructor)
     url = reverse("reviews:instruction_transition", args=[application.pk, name])
     assert client.post(url, {f"{name}-comment": "x"}).status_code == 404
@@ -281,7 +285,7 @@ def test_instructor_cannot_take_other_actors_transitions(client, call, instructo
 
 @pytest.mark.parametrize("who", ["expert", "applicant", "other"])
 def test_instruction_actions_refused_to_others(client, call, who):
-    application = ApplicationFactory(call=call)
+    application = ApplicationFactory(in_review=True, call=call)
     if who == "expert":
         reviewer = expert(call.programme)
         ReviewRequestFactory(application=application, expert=reviewer, status="accepted")
@@ -291,7 +295,7 @@ def test_instruction_actions_refused_to_others(client, call, who):
         client.force_login(applicant(application))
         expected = 403
     else:
-        client.force_login(staff(ApplicationFactory().call.programme))
+        client.force_login(staff(ApplicationFactory(in_review=True).call.programme))
         expected = 404
     detail = reverse("reviews:instruction_detail", args=[application.pk])
     assert client.get(detail).status_code == expected
@@ -309,7 +313,7 @@ def test_instruction_actions_refused_to_others(client, call, who):
 
 
 def test_notes_assign_request_and_cancel(client, call, instructor):
-    application = ApplicationFactory(call=call)
+    application = ApplicationFactory(in_review=True, call=call)
     reviewer = expert(call.programme)
     client.force_login(instructor)
     client.post(
@@ -331,7 +335,7 @@ def test_notes_assign_request_and_cancel(client, call, instructor):
 
 
 def test_what_changed_since_the_last_submission(client, call, instructor):
-    application = ApplicationFactory(call=call, status=Status.SUBMITTED)
+    application = ApplicationFactory(in_review=True, call=call, status=Status.SUBMITTED)
     with_challenge(application)
     with_collective(application)
     lead = applicant(application)
@@ -360,7 +364,7 @@ def test_what_changed_since_the_last_submission(client, call, instructor):
 
 
 def test_applicant_never_sees_reviews(client, call):
-    application = ApplicationFactory(call=call)
+    application = ApplicationFactory(in_review=True, call=call)
     lead = applicant(application)
     review = submitted_review(application, [1, 1, 1])
     review.comment = "AVIS-CONFIDENTIEL"
@@ -388,7 +392,7 @@ def test_applicant_never_sees_reviews(client, call):
 
 
 def test_instruction_page_query_budget(client, call, instructor, django_assert_max_num_queries):
-    application = ApplicationFactory(call=call)
+    application = ApplicationFactory(in_review=True, call=call)
     with_challenge(application)
     for _ in range(8):
         submitted_review(application, [3, 2, 4])
@@ -408,8 +412,8 @@ def test_queue_filters_by_cutoff_and_by_region_through_communes(client, call, in
 
     first_cutoff = CutOff.objects.create(call=call, date=dt.date(2018, 10, 22))
     second_cutoff = CutOff.objects.create(call=call, date=dt.date(2019, 6, 30))
-    early = ApplicationFactory(call=call, cutoff=first_cutoff)
-    late = ApplicationFactory(call=call, cutoff=second_cutoff)
+    early = ApplicationFactory(in_review=True, call=call, cutoff=first_cutoff)
+    late = ApplicationFactory(in_review=True, call=call, cutoff=second_cutoff)
     region = Region.objects.create(code="84", name="Auvergne-Rhône-Alpes")
     departement = Departement.objects.create(code="26", name="Drôme", region=region)
     commune = Commune.objects.create(

@@ -41,7 +41,7 @@ def member(role, **scope):
 
 def territory(wave, admin):
     """A labelled application with two collective organisations and one challenge; its plan."""
-    application = ApplicationFactory(wave=wave)
+    application = ApplicationFactory(proposed=True, wave=wave)
     for position, role in enumerate(("lead", "member")):
         CollectiveMember.objects.create(
             collective=application.collective,
@@ -86,13 +86,13 @@ class World:
 
 
 def build_world() -> World:
-    programme = ProgrammeFactory()
-    wave = WaveFactory(programme=programme)
+    programme = ProgrammeFactory(french_impact=True)
+    wave = WaveFactory(french_impact=True, programme=programme)
     admin = member(Role.PROGRAMME_ADMIN, programme=programme)
     plan = territory(wave, admin)
     other_plan = territory(wave, admin)
     collective = plan.label.application.collective
-    other_programme = ProgrammeFactory(slug="autre-programme", name="Autre")
+    other_programme = ProgrammeFactory(french_impact=True, slug="autre-programme", name="Autre")
     return World(
         programme=programme,
         axes=axes_for(programme),

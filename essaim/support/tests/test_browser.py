@@ -26,7 +26,10 @@ def test_label_opens_plan_lead_adds_and_completes_an_action(
     world, page, live_server, login, assert_accessible
 ):
     application = ApplicationFactory(
-        wave=WaveFactory(programme=world.programme, number=5, status=WaveStatus.PUBLISHED)
+        proposed=True,
+        wave=WaveFactory(
+            french_impact=True, programme=world.programme, number=5, status=WaveStatus.PUBLISHED
+        ),
     )
     CollectiveMember.objects.create(
         collective=application.collective,

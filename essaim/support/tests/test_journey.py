@@ -49,7 +49,7 @@ AXES = [
 def labelled_territory():
     """A programme with its axes, a decided wave with one labelled application, published:
     returns the label (and the plan it opened) and the programme admin."""
-    programme = ProgrammeFactory()
+    programme = ProgrammeFactory(french_impact=True)
     for position, (code, title) in enumerate(AXES, start=1):
         SupportAxis.objects.create(programme=programme, code=code, title=title, position=position)
     admin = member(Role.PROGRAMME_ADMIN, programme=programme)
@@ -67,9 +67,14 @@ def labelled_territory():
         position=0,
     )
     wave = WaveFactory(
-        programme=programme, number=3, announced_on=timezone.localdate() - datetime.timedelta(1)
+        french_impact=True,
+        programme=programme,
+        number=3,
+        announced_on=timezone.localdate() - datetime.timedelta(1),
     )
-    application = ApplicationFactory(wave=wave, collective=collective, title="Niort, terre d'ESS")
+    application = ApplicationFactory(
+        proposed=True, wave=wave, collective=collective, title="Niort, terre d'ESS"
+    )
     Challenge.objects.create(
         application=application,
         title="Alimentation et consommation",

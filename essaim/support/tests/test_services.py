@@ -47,15 +47,16 @@ def test_only_programme_admins_open_plans(world, who):
     SupportPlan.objects.filter(pk=world.plan.pk).delete()
     with pytest.raises(PermissionDenied):
         services.support_plan_open(label=world.plan.label, user=getattr(world, who))
-    assert (
-        not SupportPlan.objects.exists()
-        or not SupportPlan.objects.filter(label=world.plan.label).exists()
-    )
+    # No plan was opened for the label: the other territory's plan is the only one left.
+    assert list(SupportPlan.objects.values_list("pk", flat=True)) == [world.other_plan.pk]
 
 
 def test_label_grant_opens_the_plan(world):
     application = ApplicationFactory(
-        wave=WaveFactory(programme=world.programme, number=9, status=WaveStatus.PUBLISHED)
+        proposed=True,
+        wave=WaveFactory(
+            french_impact=True, programme=world.programme, number=9, status=WaveStatus.PUBLISHED
+        ),
     )
     decision = Decision.objects.create(
         application=application,
