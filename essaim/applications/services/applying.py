@@ -35,7 +35,6 @@ from essaim.applications.models import (
     Application,
     ApplicationPerson,
     Attachment,
-    Challenge,
     Message,
 )
 from essaim.applications.notices import applicant_users, staff_users
@@ -60,7 +59,7 @@ MESSAGE_MAX_SIZE_MB = 10
 MAX_LINES = 10
 
 
-def _require_edit(user, application: Application) -> ApplicantRole:
+def require_edit(user, application: Application) -> ApplicantRole:
     role = rules.applicant_role(user, application)
     if not role.can_edit:
         raise PermissionDenied(_("Vous ne pouvez pas modifier cette candidature."))
@@ -176,7 +175,7 @@ def perimeter_for_unit(*, kind: str, code: str):
 
 @transaction.atomic
 def application_update(*, user, application: Application, title: str, summary: str) -> Application:
-    _require_edit(user, application)
+    require_edit(user, application)
     if not title.strip():
         raise ValidationError({"title": _("Donnez un titre à la candidature.")})
     application.title, application.summary = title.strip()[:255], summary.strip()
@@ -194,7 +193,7 @@ def application_save_answers(
     """Validate answers (a JSON ``data`` subset, or a bound engine ``form``) and save the valid
     ones; invalid ones keep their previous value and come back in ``result.errors`` by path.
     Uploaded files (already checked for type and size) become ``Attachment`` rows."""
-    _require_edit(user, application)
+    require_edit(user, application)
     locked = Application.objects.select_for_update().get(pk=application.pk)
     engine = engine_for(locked)
     if form is not None:
@@ -248,7 +247,7 @@ def _check_attachment_refs(application: Application, engine: FormEngine, result:
 
 @transaction.atomic
 def block_add(*, user, application: Application, key: str) -> None:
-    _require_edit(user, application)
+    require_edit(user, application)
     spec = engine_for(application).fields.get(key)
     if spec is None or spec["kind"] != "repeat":
         raise ValidationError({key: _("Bloc inconnu.")})
@@ -264,7 +263,7 @@ def block_add(*, user, application: Application, key: str) -> None:
 
 @transaction.atomic
 def block_remove(*, user, application: Application, key: str, index: int) -> None:
-    _require_edit(user, application)
+    require_edit(user, application)
     blocks = list(application.answers.get(key) or [])
     if not 0 <= index < len(blocks):
         raise ValidationError({key: _("Bloc introuvable.")})
@@ -508,71 +507,6 @@ def lead_handover(*, user, application: Application, person: ApplicationPerson) 
         % {"reference": application.reference},
         url=reverse("applications:detail", args=[application.pk]),
     )
-
-
-# -- challenges ---------------------------------------------------------------------------------
-
-
-def _clean_lines(lines) -> list[str]:
-    if isinstance(lines, str):
-        lines = lines.splitlines()
-    cleaned = [str(line).strip()[:300] for line in lines or [] if str(line).strip()]
-    if len(cleaned) > MAX_LINES:
-        raise ValidationError(
-            {"lines": _("%(max)s axes de travail au plus par défi.") % {"max": MAX_LINES}}
-        )
-    return cleaned
-
-
-@transaction.atomic
-def challenge_save(
-    *,
-    user,
-    application: Application,
-    title: str,
-    description: str = "",
-    lines=(),
-    challenge: Challenge | None = None,
-) -> Challenge:
-    _require_edit(user, application)
-    if not title.strip():
-        raise ValidationError({"title": _("Donnez un intitulé au défi.")})
-    lines = _clean_lines(lines)
-    if challenge is None:
-        position = (application.challenges.aggregate(p=Max("position"))["p"] or 0) + 1
-        challenge = Challenge(application=application, position=position)
-    elif challenge.application_id != application.pk:
-        raise PermissionDenied
-    challenge.title, challenge.description, challenge.lines = (
-        title.strip()[:255],
-        description,
-        lines,
-    )
-    challenge.save()
-    return challenge
-
-
-@transaction.atomic
-def challenge_remove(*, user, application: Application, challenge: Challenge) -> None:
-    _require_edit(user, application)
-    if challenge.application_id != application.pk:
-        raise PermissionDenied
-    challenge.delete()
-
-
-@transaction.atomic
-def challenge_move(*, user, application: Application, challenge: Challenge, offset: int) -> None:
-    """Move a challenge up (-1) or down (+1); positions are renumbered 1..n."""
-    _require_edit(user, application)
-    if challenge.application_id != application.pk:
-        raise PermissionDenied
-    ordered = list(application.challenges.order_by("position", "pk"))
-    index = next(i for i, c in enumerate(ordered) if c.pk == challenge.pk)
-    target = max(0, min(len(ordered) - 1, index + offset))
-    ordered.insert(target, ordered.pop(index))
-    for position, item in enumerate(ordered, start=1):
-        item.position = position
-    Challenge.objects.bulk_update(ordered, ["position"])
 
 
 # -- messages -----------------------------------------------------------------------------------

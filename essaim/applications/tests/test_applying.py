@@ -10,7 +10,7 @@ from essaim.applications import rules
 from essaim.applications.completeness import missing_items
 from essaim.applications.models import Application, ApplicationPerson, Attachment, Message
 from essaim.applications.receipt import receipt_pdf
-from essaim.applications.services import application_transition, applying
+from essaim.applications.services import application_transition, applying, challenges
 from essaim.applications.tests.factories import (
     ApplicationFactory,
     OrganisationFactory,
@@ -209,23 +209,25 @@ def test_invitation_accept_rights_and_handover(django_capture_on_commit_callback
 def test_challenges_add_edit_reorder_remove():
     application = ApplicationFactory()
     lead = lead_of(application).user
-    one = applying.challenge_save(user=lead, application=application, title="Santé", lines="a\n\nb")
-    two = applying.challenge_save(
+    one = challenges.challenge_save(
+        user=lead, application=application, title="Santé", lines="a\n\nb"
+    )
+    two = challenges.challenge_save(
         user=lead, application=application, title="Alimentation", lines=["c"]
     )
     assert one.lines == ["a", "b"]
-    applying.challenge_move(user=lead, application=application, challenge=two, offset=-1)
+    challenges.challenge_move(user=lead, application=application, challenge=two, offset=-1)
     assert [c.title for c in application.challenges.order_by("position")] == [
         "Alimentation",
         "Santé",
     ]
     with pytest.raises(ValidationError):
-        applying.challenge_save(user=lead, application=application, title="X", lines=["l"] * 11)
-    applying.challenge_remove(user=lead, application=application, challenge=one)
+        challenges.challenge_save(user=lead, application=application, title="X", lines=["l"] * 11)
+    challenges.challenge_remove(user=lead, application=application, challenge=one)
     assert application.challenges.count() == 1
     reader = PersonFactory(application=application, can_edit=False).user
     with pytest.raises(PermissionDenied):
-        applying.challenge_save(user=reader, application=application, title="Non")
+        challenges.challenge_save(user=reader, application=application, title="Non")
 
 
 def test_messages_notify_the_other_side_and_check_attachments(django_capture_on_commit_callbacks):

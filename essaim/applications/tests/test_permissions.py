@@ -25,7 +25,7 @@ from essaim.applications.models import (
     Message,
     PrivateNote,
 )
-from essaim.applications.services import application_transition, applying
+from essaim.applications.services import application_transition, applying, challenges
 from essaim.applications.tests.factories import (
     ApplicationFactory,
     OrganisationFactory,
@@ -297,7 +297,7 @@ def test_services_refuse_the_staff_of_another_programme(world, role):
         lambda: applying.application_update(
             user=user, application=editable, title="Détourné", summary=""
         ),
-        lambda: applying.challenge_save(user=user, application=editable, title="Intrus"),
+        lambda: challenges.challenge_save(user=user, application=editable, title="Intrus"),
         lambda: applying.person_invite(
             user=user, application=editable, email="intrus@example.test"
         ),

@@ -14,6 +14,7 @@ from essaim.applications.models import (
 )
 from essaim.applications.receipt import receipt_pdf
 from essaim.applications.services import application_transition, applying
+from essaim.applications.services import challenges as challenge_services
 from essaim.applications.views.common import (
     detail_context,
     errors_to_messages,
@@ -39,7 +40,7 @@ def challenges(request, pk: int, challenge_pk: int | None = None):
     form = forms.ChallengeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            applying.challenge_save(
+            challenge_services.challenge_save(
                 user=request.user, application=application, challenge=challenge, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -64,7 +65,9 @@ def challenge_remove(request, pk: int, challenge_pk: int):
     application = visible_application(request, pk)
     challenge = get_object_or_404(application.challenges, pk=challenge_pk)
     try:
-        applying.challenge_remove(user=request.user, application=application, challenge=challenge)
+        challenge_services.challenge_remove(
+            user=request.user, application=application, challenge=challenge
+        )
     except ValidationError as exc:
         errors_to_messages(request, exc)
     return redirect("applications:challenges", pk=application.pk)
@@ -75,7 +78,7 @@ def challenge_move(request, pk: int, challenge_pk: int, direction: str):
     application = visible_application(request, pk)
     challenge = get_object_or_404(application.challenges, pk=challenge_pk)
     try:
-        applying.challenge_move(
+        challenge_services.challenge_move(
             user=request.user,
             application=application,
             challenge=challenge,
