@@ -5,6 +5,7 @@ from essaim.accounts.models import Membership, Role
 from essaim.accounts.tests.factories import UserFactory
 from essaim.actors.models import Collective, CollectiveMember, CollectiveRole, Organisation
 from essaim.applications.models import Application, ApplicationPerson, Challenge
+from essaim.applications.workflow import Status
 from essaim.calls.tests.factories import FormVersionFactory
 from essaim.geo.models import Perimeter
 
@@ -33,6 +34,12 @@ class CollectiveFactory(factory.django.DjangoModelFactory):
     perimeter = factory.SubFactory(PerimeterFactory)
 
 
+def submitted_at_for(application):
+    """The submission date the state implies (the database refuses a submitted application
+    without one, and a draft with one); withdrawn ones are taken as withdrawn after submission."""
+    return None if application.status == Status.DRAFT else timezone.now()
+
+
 class ApplicationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Application
@@ -44,6 +51,8 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     collective = factory.SubFactory(CollectiveFactory)
     perimeter = factory.SelfAttribute("collective.perimeter")
     created_by = factory.SubFactory(UserFactory)
+    status = Status.DRAFT
+    submitted_at = factory.LazyAttribute(submitted_at_for)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

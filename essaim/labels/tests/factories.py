@@ -12,6 +12,7 @@ from essaim.accounts.models import Membership, Role
 from essaim.accounts.tests.factories import UserFactory
 from essaim.actors.models import Collective, CollectiveMember, Organisation, OrganisationKind
 from essaim.applications.models import Application, ApplicationPerson, Challenge
+from essaim.applications.tests.factories import submitted_at_for
 from essaim.applications.workflow import Status
 from essaim.calls.models import Call, CallKind, CallStatus, FormVersion, Programme, Wave
 from essaim.geo.models import Commune, Departement, Perimeter, PerimeterCommune, Region
@@ -100,6 +101,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     perimeter = factory.LazyAttribute(lambda o: o.collective.perimeter)
     status = Status.PROPOSED
     created_by = factory.SubFactory(UserFactory)
+    submitted_at = factory.LazyAttribute(submitted_at_for)
 
 
 def programme_admin(programme: Programme, **kwargs):

@@ -10,6 +10,7 @@ from essaim.accounts.models import Membership, Role
 from essaim.accounts.tests.factories import UserFactory
 from essaim.actors.models import Collective, Organisation, OrganisationKind
 from essaim.applications.models import Application, ApplicationPerson, Challenge
+from essaim.applications.tests.factories import submitted_at_for
 from essaim.applications.workflow import Status
 from essaim.calls.models import (
     Call,
@@ -117,7 +118,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     answers = factory.LazyFunction(lambda: {"ambition": "Une ambition secrète du territoire"})
     summary = "Résumé confidentiel"
     created_by = factory.SubFactory(UserFactory)
-    submitted_at = factory.LazyFunction(timezone.now)
+    submitted_at = factory.LazyAttribute(submitted_at_for)
 
 
 def staff(programme: Programme, role: str = Role.INSTRUCTOR, **kwargs):
