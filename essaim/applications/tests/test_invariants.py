@@ -1,9 +1,12 @@
 """The database refuses an application whose state disagrees with its submission date, wave or
 cut-off (``Application.Meta.constraints``), and the service moving the state sets them together."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from essaim.applications.models import Application
@@ -78,3 +81,34 @@ def test_submitting_sets_the_state_the_date_and_the_cutoff_together():
     assert application.status == Status.SUBMITTED
     assert application.submitted_at >= before
     assert application.cutoff == cutoff
+
+
+def test_the_migration_refuses_breaking_rows_and_names_them():
+    """A database holding rows that break the rules (hand edits) is not migrated: the migration
+    stops and names the applications and what to correct."""
+    migration = importlib.import_module("essaim.applications.migrations.0003_state_invariants")
+    draft = ApplicationFactory(status=Status.DRAFT)
+    decided = ApplicationFactory(status=Status.PROPOSED, wave=WaveFactory())
+    migration.refuse_breaking_rows(django_apps, None)  # nothing breaks the rules: no error
+    with connection.cursor() as cursor:
+        # Let breaking rows in, as in a database from before the constraints.
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA ignore_check_constraints = ON")
+        else:
+            for constraint in Application._meta.constraints:
+                cursor.execute(
+                    f"ALTER TABLE {Application._meta.db_table} DROP CONSTRAINT {constraint.name}"
+                )
+        try:
+            Application.objects.filter(pk=draft.pk).update(submitted_at=timezone.now())
+            Application.objects.filter(pk=decided.pk).update(status=Status.LABELLED, wave=None)
+        finally:
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA ignore_check_constraints = OFF")
+    with pytest.raises(RuntimeError) as caught:
+        migration.refuse_breaking_rows(django_apps, None)
+    message = str(caught.value)
+    assert "application_draft_not_submitted (1): a draft has a submission date" in message
+    assert draft.reference in message and decided.reference in message
+    assert "application_decided_in_wave (1)" in message
+    assert "application_submitted_has_date" not in message
