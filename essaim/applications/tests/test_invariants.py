@@ -95,6 +95,7 @@ def test_the_migration_refuses_breaking_rows_and_names_them():
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA ignore_check_constraints = ON")
         else:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks on the table
             for constraint in Application._meta.constraints:
                 cursor.execute(
                     f"ALTER TABLE {Application._meta.db_table} DROP CONSTRAINT {constraint.name}"
@@ -105,6 +106,8 @@ def test_the_migration_refuses_breaking_rows_and_names_them():
         finally:
             if connection.vendor == "sqlite":
                 cursor.execute("PRAGMA ignore_check_constraints = OFF")
+            else:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     with pytest.raises(RuntimeError) as caught:
         migration.refuse_breaking_rows(django_apps, None)
     message = str(caught.value)
