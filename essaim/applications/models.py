@@ -113,6 +113,38 @@ class Application(models.Model):
         verbose_name_plural = _("candidatures")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["call", "status"])]
+        # The state and the fields it implies move together (``services.transitions``), and the
+        # database refuses any row where they disagree. A withdrawn application may have been
+        # withdrawn as a draft (no submission date) or later (one).
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=Status.DRAFT) | models.Q(submitted_at__isnull=True),
+                name="application_draft_not_submitted",
+                violation_error_message=_("Un brouillon n'a pas de date de dépôt."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=[Status.DRAFT, Status.WITHDRAWN])
+                | models.Q(submitted_at__isnull=False),
+                name="application_submitted_has_date",
+                violation_error_message=_("Une candidature déposée a une date de dépôt."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=Status.DRAFT)
+                | models.Q(wave__isnull=True, cutoff__isnull=True),
+                name="application_draft_no_wave_no_cutoff",
+                violation_error_message=_(
+                    "Un brouillon n'est ni dans une vague ni rattaché à une date limite."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=[Status.LABELLED, Status.NOT_LABELLED])
+                | models.Q(wave__isnull=False),
+                name="application_decided_in_wave",
+                violation_error_message=_(
+                    "Une candidature labellisée ou non labellisée est dans une vague."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.title}"

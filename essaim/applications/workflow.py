@@ -165,7 +165,8 @@ _A = ApplicantStatus
 
 # What the applicants see of each state, by where the application stands. The programme's staff
 # see the state itself. A decision is only taken inside a wave, so "labelled" out of a wave does
-# not happen; should it, nothing is told (fail closed).
+# not happen (the database refuses it, as a draft in a wave: ``Application.Meta.constraints``);
+# should it, nothing is told (fail closed).
 #
 #   state               no wave              wave not published    wave published
 APPLICANT_VIEW: dict[str, tuple[str, str, str]] = {

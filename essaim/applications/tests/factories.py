@@ -36,6 +36,12 @@ def _empty_form(o):
     )[0]
 
 
+def submitted_at_for(application):
+    """The submission date the state implies (the database refuses a submitted application
+    without one, and a draft with one); withdrawn ones are taken as withdrawn after submission."""
+    return None if application.status == Status.DRAFT else timezone.now()
+
+
 class ApplicationFactory(factory.django.DjangoModelFactory):
     """A draft on a published version of the test SCHEMA.
 
@@ -54,6 +60,8 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     collective = factory.SubFactory(CollectiveFactory)
     perimeter = factory.SelfAttribute("collective.perimeter")
     created_by = factory.SubFactory(UserFactory)
+    status = Status.DRAFT
+    submitted_at = factory.LazyAttribute(submitted_at_for)
 
     class Params:
         in_review = factory.Trait(

@@ -21,9 +21,7 @@ NOTE = "Dossier solide, à défendre en comité (avis instructeur)"
 
 @pytest.fixture
 def application():
-    application = ApplicationFactory()
-    Application.objects.filter(pk=application.pk).update(status=Status.IN_REVIEW)
-    return Application.objects.get(pk=application.pk)
+    return ApplicationFactory(status=Status.IN_REVIEW)
 
 
 @pytest.fixture

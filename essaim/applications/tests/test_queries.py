@@ -27,6 +27,10 @@ def test_listed_status_matches_the_applicant_view_table():
     lead, instructor = UserFactory(), staff(programme, Role.INSTRUCTOR)
     expected = {}
     for status, wave_status in itertools.product(Status.values, waves):
+        if (status == Status.DRAFT and wave_status is not None) or (
+            status in {Status.LABELLED, Status.NOT_LABELLED} and wave_status is None
+        ):
+            continue  # the database refuses these (``Application.Meta.constraints``)
         application = ApplicationFactory(
             form_version=first.form_version, status=status, wave=waves[wave_status]
         )

@@ -109,6 +109,20 @@ def test_batch_decide_records_one_decision_each_and_marks_the_wave_decided(wave,
     assert not Label.objects.exists()  # labels come with publication
 
 
+def test_a_decision_sets_the_state_inside_the_wave_and_keeps_it_there(wave, admin):
+    app, _undecided = ApplicationFactory.create_batch(2, wave=wave)  # the wave stays planned
+    decide_all(wave, admin, [app], [Outcome.NOT_LABELLED])
+    app.refresh_from_db()
+    assert (app.status, app.wave, app.decision.wave) == (Status.NOT_LABELLED, wave, wave)
+    assert app.submitted_at is not None
+    # A decided application cannot leave its wave (the database refuses it too:
+    # ``application_decided_in_wave``).
+    with pytest.raises(ValidationError, match="a déjà une décision"):
+        services.wave_remove_application(wave=wave, application=app, user=admin)
+    app.refresh_from_db()
+    assert app.wave == wave
+
+
 def test_partial_batch_leaves_wave_planned(wave, admin):
     apps = ApplicationFactory.create_batch(2, proposed=True, wave=wave)
     decide_all(wave, admin, apps[:1], [Outcome.LABELLED])
