@@ -72,7 +72,6 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
                 lambda: {"ambition": "Une ambition secrète du territoire"}
             ),
             summary="Résumé confidentiel",
-            submitted_at=factory.LazyFunction(timezone.now),
         )
         proposed = factory.Trait(
             wave=factory.SubFactory(WaveFactory, french_impact=True),

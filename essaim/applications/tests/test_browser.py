@@ -38,5 +38,5 @@ def test_lead_writes_with_autosave_and_submits(page, live_server, login, assert_
     application.refresh_from_db()
     assert application.answers["pitch"] == "Bonjour"
     page.get_by_role("button", name="Enregistrer et déposer").click()
-    expect(page.get_by_text("Candidature déposée")).to_be_visible()
+    expect(page.get_by_text("Candidature déposée. Un accusé de réception")).to_be_visible()
     assert Application.objects.get(pk=application.pk).status == Status.SUBMITTED

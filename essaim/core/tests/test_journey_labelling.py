@@ -149,7 +149,7 @@ def test_from_application_to_a_verified_label(page, live_server, login, assert_a
     # 1. The lead starts from the call, writes the application and submits it.
     sign_in(setting["lead"])
     page.goto(f"{live_server.url}/appels/{setting['call'].slug}/")
-    page.get_by_role("link", name="Candidater").click()
+    page.locator("#apply").click()  # the call page's button (the menu has one too)
     page.get_by_label("Titre de la candidature").fill("Territoire French Impact — Niort")
     page.get_by_label("Territoire existant").select_option(label=TERRITORY)
     page.get_by_label("Collectif porteur").select_option(label="Collectif niortais")
@@ -169,7 +169,7 @@ def test_from_application_to_a_verified_label(page, live_server, login, assert_a
     page.goto(f"{live_server.url}/candidatures/{application.pk}/modifier/")
     expect(page.locator("#completeness")).not_to_contain_text("Vision du territoire")
     page.get_by_role("button", name="Enregistrer et déposer").click()
-    expect(page.get_by_text("Candidature déposée")).to_be_visible()
+    expect(page.get_by_text("Candidature déposée. Un accusé de réception")).to_be_visible()
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
 
@@ -189,7 +189,7 @@ def test_from_application_to_a_verified_label(page, live_server, login, assert_a
         "Une économie qui coopère : alimentation, mobilité, emploi."
     )
     page.get_by_role("button", name="Enregistrer et déposer").click()
-    expect(page.get_by_text("Candidature déposée")).to_be_visible()
+    expect(page.get_by_text("Candidature déposée. Un accusé de réception")).to_be_visible()
     expect(page.locator("main")).to_contain_text("en instruction")
     application.refresh_from_db()
     assert application.status == Status.IN_REVIEW

@@ -270,7 +270,7 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
         "l d o o d o d o o o",
     ),
     "financing:request_transition": ("pk=request", "l x x x x x x x x x", "l d b b d b d b b b"),
-    "financing:gaps": ("", "l o o o d o d d d o", "l o o o d o d d d o"),
+    "financing:gaps": ("", "l o o o d o d o d o", "l o o o d o d o d o"),
     "financing:alerts": ("", "l o o o o o o o o o", "l o o o o o o o o o"),
     "financing:alert_subscribe": ("", "l x x x x x x x x x", "l r r r r r r r r r"),
     "financing:alert_unsubscribe": ("pk=alert", "l x x x x x x x x x", "l d d d d r d d d d"),
@@ -457,7 +457,7 @@ API: dict[str, tuple[str, str | None, dict | None]] = {
         "u d d d d d d o d d",
         {"name": "start_review"},
     ),
-    "GET /api/v1/financing-gaps": ("", "u o o o d o d d d o", None),
+    "GET /api/v1/financing-gaps": ("", "u o o o d o d o d o", None),
     "GET /api/v1/tickets": ("", "u o o o o o o o o o", None),
     "POST /api/v1/tickets": (
         "",

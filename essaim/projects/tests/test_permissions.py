@@ -150,6 +150,7 @@ def test_a_label_makes_its_programme_own_the_territory(world, rival):
     """Labels count as well as applications: a programme that labelled a territory owns its
     projects."""
     application = LabelledApplicationFactory(
+        proposed=True,
         wave=WaveFactory(french_impact=True, programme=rival.programme),
         collective__perimeter=world.other_collective.perimeter,
     )

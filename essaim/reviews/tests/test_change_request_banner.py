@@ -21,7 +21,7 @@ def _request_changes(client, instructor, application):
 
 def test_the_request_is_a_message_and_a_banner_until_answered(client):
     call = GridFactory().call
-    application = ApplicationFactory(call=call)
+    application = ApplicationFactory(in_review=True, call=call)
     instructor, lead = staff(call.programme), applicant(application)
     _request_changes(client, instructor, application)
 
