@@ -110,7 +110,8 @@ def test_batch_decide_records_one_decision_each_and_marks_the_wave_decided(wave,
 
 
 def test_a_decision_sets_the_state_inside_the_wave_and_keeps_it_there(wave, admin):
-    app, _undecided = ApplicationFactory.create_batch(2, proposed=True, wave=wave)  # the wave stays planned
+    # The wave stays planned.
+    app, _undecided = ApplicationFactory.create_batch(2, proposed=True, wave=wave)
     decide_all(wave, admin, [app], [Outcome.NOT_LABELLED])
     app.refresh_from_db()
     assert (app.status, app.wave, app.decision.wave) == (Status.NOT_LABELLED, wave, wave)
