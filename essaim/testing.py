@@ -2,9 +2,11 @@
 
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection, connections, transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection, connections, transaction
 from django.utils.html import escape
 
 from essaim.accounts.models import Membership, Role, User
@@ -186,3 +188,29 @@ def assert_history_in_words(html: str, actions) -> None:
             raise AssertionError(f"raw code {action.value!r} shown")
         if escape(str(action.label)) not in html:
             raise AssertionError(f"label {action.label!r} missing")
+
+
+def close_response(response) -> None:
+    """Close a test client's response (a streamed file keeps its handle open otherwise) without
+    firing ``request_finished``'s ``close_old_connections``, as the test client itself does:
+    inside a test's transaction that would close the database connection (PostgreSQL)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
+@contextmanager
+def connections_kept():
+    """Requests handled in process outside the test client (a WSGI application called directly,
+    e.g. by schemathesis) fire ``close_old_connections`` at their start and end; inside a test's
+    transaction that closes PostgreSQL's connection. The test client disconnects it; this does
+    the same for a block."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)

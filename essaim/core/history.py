@@ -156,6 +156,13 @@ def _field_label(model: type[models.Model], name: str) -> str:
     return str(field.related_model._meta.verbose_name_plural)  # a reverse relation
 
 
+def _in_field_order(model: type[models.Model], items) -> list:
+    """``(name, value)`` pairs in the model's field order (PostgreSQL's jsonb does not keep the
+    keys' order), names the model does not know last."""
+    order = {field.name: index for index, field in enumerate(model._meta.get_fields())}
+    return sorted(items, key=lambda item: (order.get(item[0], len(order)), item[0]))
+
+
 def _related_text(field, value: Any) -> Any:
     """Changed related objects in words: the names of many-to-many objects (a list of ids), the
     fields of reverse-related rows (a list of dicts, e.g. an instrument's bands)."""
@@ -166,7 +173,7 @@ def _related_text(field, value: Any) -> Any:
         return "; ".join(
             " / ".join(
                 str(_value_text(related, key, item_value))
-                for key, item_value in item.items()
+                for key, item_value in _in_field_order(related, item.items())
                 if item_value not in (None, "")
             )
             for item in value
@@ -211,7 +218,7 @@ def _changes(model: type[models.Model], payload: dict) -> list[Change]:
     if not isinstance(changes, dict):
         return []
     rows = []
-    for name, values in changes.items():
+    for name, values in _in_field_order(model, changes.items()):
         old, new = values if isinstance(values, list | tuple) and len(values) == 2 else ("", values)
         rows.append(
             Change(

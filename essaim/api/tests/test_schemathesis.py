@@ -20,6 +20,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from essaim.api.urls import api
+from essaim.testing import connections_kept
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -58,6 +59,7 @@ def tokens(django_db_setup, django_db_blocker, tmp_path_factory):
     with (
         django_db_blocker.unblock(),
         override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")),
+        connections_kept(),
         transaction.atomic(),
     ):
         load_demo(force=True)

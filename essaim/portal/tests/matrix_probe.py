@@ -7,7 +7,7 @@ from django.apps import apps
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from essaim.testing import table_state
+from essaim.testing import close_response, table_state
 
 from .matrix_world import IDENTITIES
 
@@ -137,7 +137,7 @@ def ask(world, url: str, method: str, *, body=None) -> str:
                     url, data=json.dumps(body), content_type="application/json"
                 )
             letter = classify(response)
-            response.close()
+            close_response(response)
             if before is not None and letter not in ALLOWED:
                 after = table_state(*models)
                 assert after == before, f"{method.upper()} {url} as {identity}: refused but changed"

@@ -17,6 +17,8 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
+from essaim.testing import close_response
+
 from . import matrix_world
 from .matrix_probe import url_of
 from .matrix_world import IDENTITIES
@@ -79,7 +81,7 @@ def test_pages_use_no_unknown_template_variable(world, identity):
             url = url_of(name, args, world.ids)
             response = world.client(identity).get(url)
             if "text/html" not in response.headers.get("Content-Type", ""):
-                response.close()
+                close_response(response)
                 continue
             body = response.content.decode()
             at = body.find(MARKER)
