@@ -32,7 +32,9 @@ def test_the_applicant_leads_the_new_collective_and_reaches_label_certificate_an
 
     # The instruction is elsewhere: the application reaches the committee and is labelled.
     wave = WaveFactory(programme=programme, announced_on=timezone.localdate())
-    type(application).objects.filter(pk=application.pk).update(wave=wave, status=Status.PROPOSED)
+    type(application).objects.filter(pk=application.pk).update(
+        wave=wave, status=Status.PROPOSED, submitted_at=timezone.now()
+    )
     wave_decide(
         wave=wave,
         decisions=[
