@@ -16,6 +16,7 @@ from essaim.labels.services import DecisionInput, wave_decide, wave_publish
 from essaim.labels.tests.factories import FormVersionFactory, PerimeterFactory, WaveFactory
 from essaim.support.models import SupportPlan
 from essaim.support.tests.factories import member
+from essaim.testing import close_response
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,7 @@ def test_the_applicant_leads_the_new_collective_and_reaches_label_certificate_an
     # The links lead somewhere.
     certificate = client.get(label.get_certificate_url())
     assert certificate.status_code == 200
-    certificate.close()
+    close_response(certificate)
     assert client.get(label.get_absolute_url()).status_code == 200
 
     # Another signed-in person sees neither the plan nor its link.
