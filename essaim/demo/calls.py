@@ -25,9 +25,11 @@ from essaim.calls.models import (
     WaveStatus,
 )
 from essaim.demo.actors import REGIONAL_OWNER
+from essaim.geo.models import Region
 
 PARIS = ZoneInfo("Europe/Paris")
 CALL_SLUG = "ami-territoire-french-impact"
+NOUVELLE_AQUITAINE = "75"  # INSEE code of the regional programme's zone
 
 # The five published criteria (reference file ``call.criteria``), in French.
 CRITERIA = [
@@ -306,6 +308,7 @@ def load(ctx) -> None:
             "label_name": ref["label_name"],
             "owner": owner,
             "expert_partner": partner,
+            "short_name": "French Impact",
             "website": ref["website"],
             "single_window_email": ref["single_window_address"],
         },
@@ -524,6 +527,7 @@ def load_regional(ctx) -> None:
             "single_window_email": REGIONAL_SINGLE_WINDOW,
         },
     )
+    programme.regions.set(Region.objects.filter(code=NOUVELLE_AQUITAINE))
     opens_on, closes_on = date(2026, 2, 2), date(2027, 1, 29)
     call, _ = Call.objects.update_or_create(
         slug=REGIONAL_CALL_SLUG,
