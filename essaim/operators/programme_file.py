@@ -22,6 +22,7 @@ from pathlib import Path
 import jsonschema_rs
 import yaml
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from essaim.actors.models import Organisation
 from essaim.calls.formschema import schema_errors
@@ -202,13 +203,13 @@ def schema_problems(data: dict) -> list[Problem]:
 
 
 TYPE_WORDS = {
-    "string": "un texte",
-    "integer": "un nombre entier",
-    "number": "un nombre",
-    "object": "un dictionnaire",
-    "array": "une liste",
-    "boolean": "oui ou non (true/false)",
-    "null": "vide (null)",
+    "string": gettext_noop("un texte"),
+    "integer": gettext_noop("un nombre entier"),
+    "number": gettext_noop("un nombre"),
+    "object": gettext_noop("un dictionnaire"),
+    "array": gettext_noop("une liste"),
+    "boolean": gettext_noop("oui ou non (true/false)"),
+    "null": gettext_noop("vide (null)"),
 }
 
 
