@@ -7,3 +7,8 @@ class OperatorsConfig(AppConfig):
 
     name = "essaim.operators"
     verbose_name = _("exploitation")
+
+    def ready(self):
+        from essaim.operators.admin import register_every_model
+
+        register_every_model()
