@@ -81,4 +81,3 @@ def register_every_model() -> None:
                 model_admin = admin.site.get_model_admin(model)
                 if essaim_history not in model_admin.readonly_fields:
                     model_admin.readonly_fields = (*model_admin.readonly_fields, essaim_history)
-

@@ -25,3 +25,12 @@ def can_configure_programme(user, programme) -> bool:
 
 rules.add_perm("operators.create_programme", can_create_programme)
 rules.add_perm("operators.configure_programme", can_configure_programme)
+
+
+@rules.predicate
+def can_manage_team(user, programme) -> bool:
+    """Invite people to a programme's team, cancel invitations, end roles: its admins."""
+    return programme is not None and permissions.is_programme_admin(user, programme.pk)
+
+
+rules.add_perm("operators.manage_team", can_manage_team)
