@@ -15,3 +15,26 @@ class InviteForm(EssaimForm):
     role = forms.ChoiceField(
         label=_("Rôle"), choices=[(role.value, Role(role).label) for role in TEAM_ROLES]
     )
+
+
+class ProgrammeCreateForm(EssaimForm):
+    name = forms.CharField(label=_("Nom du programme"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Identifiant"),
+        max_length=50,
+        help_text=_("lettres minuscules, chiffres et tirets ; il apparaît dans les adresses"),
+    )
+    label_name = forms.CharField(
+        label=_("Nom du label"),
+        max_length=200,
+        required=False,
+        help_text=_("vide : le nom du programme"),
+    )
+    template = forms.ChoiceField(
+        label=_("Configuration de départ"),
+        help_text=_("axes d'accompagnement, appels, formulaires et grilles de notation copiés"),
+    )
+
+    def __init__(self, *args, templates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = [(name, name) for name in templates]

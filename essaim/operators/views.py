@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,7 +15,9 @@ from essaim.accounts import permissions, services
 from essaim.accounts.models import Invitation, Membership, Role
 from essaim.calls.models import Programme
 from essaim.core.forms import add_service_errors
-from essaim.operators.forms import InviteForm
+from essaim.operators import programme_file
+from essaim.operators.forms import InviteForm, ProgrammeCreateForm
+from essaim.operators.services import ProgrammeFileRefused, import_programme
 
 FORMER_MEMBERS_SHOWN = 30
 
@@ -173,4 +176,49 @@ def invitation(request, key: str):
             "expert": found is not None and found.role == Role.EXPERT,
         },
         status=404 if found is None else 200,
+    )
+
+
+def programme_create(request):
+    """A superuser starts a programme from a shipped configuration; then invites its admins."""
+    if not request.user.has_perm("operators.create_programme"):
+        raise PermissionDenied
+    form = ProgrammeCreateForm(request.POST or None, templates=programme_file.template_names())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if Programme.objects.filter(slug=data["slug"]).exists():
+            form.add_error("slug", _("Un programme porte déjà cet identifiant."))
+        else:
+            spec = programme_file.from_template(
+                data["template"],
+                slug=data["slug"],
+                title=data["name"],
+                label_name=data["label_name"] or data["name"],
+                now=timezone.now().isoformat(),
+            )
+            try:
+                problems = programme_file.schema_problems(spec)
+                problems += programme_file.reference_problems(spec)
+                if problems:
+                    raise ProgrammeFileRefused(problems)
+                result = import_programme(spec, user=request.user)
+            except ProgrammeFileRefused as refused:
+                for problem in refused.problems:
+                    form.add_error(None, str(problem))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Le programme « %(name)s » est créé avec ses axes, ses appels (en "
+                        "préparation), ses formulaires et ses grilles. Invitez maintenant son "
+                        "équipe."
+                    )
+                    % {"name": result.programme.name},
+                )
+                return redirect("operators:team", slug=result.programme.slug)
+    return render(
+        request,
+        "operators/programme_create.html",
+        {"form": form},
+        status=422 if form.errors else 200,
     )

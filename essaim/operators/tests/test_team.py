@@ -15,8 +15,10 @@ from essaim.accounts.history import UserAction
 from essaim.accounts.models import Invitation, Membership, Role
 from essaim.accounts.services import api_token_create, invitation_send
 from essaim.accounts.tests.factories import MembershipFactory, UserFactory
+from essaim.calls.models import Programme
 from essaim.calls.tests.factories import ProgrammeFactory
 from essaim.core.models import HistoryEvent
+from essaim.geo.tests.factories import load_tiny_geography
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +187,27 @@ def test_the_team_page_shows_who_since_when_and_from_whom_with_a_query_budget(
     page = client.get(reverse("operators:team", args=[programme.slug])).content.decode()
     assert page.count("Retirer ce rôle") == 7
     assert admin.email in page
+
+
+def test_a_superuser_creates_a_programme_from_the_template_then_lands_on_its_team(client):
+    load_tiny_geography()
+    client.force_login(UserFactory(is_superuser=True))
+    form = {
+        "name": "Économie circulaire",
+        "slug": "eco-circ",
+        "label_name": "",
+        "template": "french-impact",
+    }
+    response = client.post(reverse("operators:programme_create"), form)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("operators:team", args=["eco-circ"])
+    programme = Programme.objects.get(slug="eco-circ")
+    assert programme.label_name == "Économie circulaire"
+    assert programme.support_axes.count() == 6
+    again = client.post(reverse("operators:programme_create"), form)
+    assert again.status_code == 422 and "déjà cet identifiant" in again.content.decode()
+
+
+def test_only_superusers_create_programmes(client, admin):
+    client.force_login(admin)
+    assert client.get(reverse("operators:programme_create")).status_code == 403

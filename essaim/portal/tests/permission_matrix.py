@@ -71,6 +71,7 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "accounts:dashboard": ("", "l o o o o o o o o o", "l o o o o o o o o o"),
     "accounts:api_tokens": ("", "l o o o o o o o o o", "l o o o o o o o o o"),
     "accounts:api_token_revoke": ("pk=api_token", "l x x x x x x x x x", "l d d d d r d d d d"),
+    "operators:programme_create": ("", "l d d d d d d d d o", "l d d d d d d d d b"),
     "operators:teams": ("", "l r r d d d d d d o", "l x x x x x x x x x"),
     "operators:team": ("slug=programme_slug", "l d o d d d d d d o", "l x x x x x x x x x"),
     "operators:invite": ("slug=programme_slug", "l x x x x x x x x x", "l d b d d d d d d b"),
