@@ -183,7 +183,8 @@ def programme_create(request):
     """A superuser starts a programme from a shipped configuration; then invites its admins."""
     if not request.user.has_perm("operators.create_programme"):
         raise PermissionDenied
-    form = ProgrammeCreateForm(request.POST or None, templates=programme_file.template_names())
+    bound = request.POST if request.method == "POST" else None
+    form = ProgrammeCreateForm(bound, templates=programme_file.template_names())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if Programme.objects.filter(slug=data["slug"]).exists():
