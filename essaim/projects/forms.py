@@ -82,6 +82,10 @@ class ProjectForm(EssaimModelForm):
             "website",
             "is_published",
         ]
+        help_texts = {
+            "collective": _("la liste suit le territoire choisi"),
+            "challenge": _("les défis de la candidature du territoire choisi"),
+        }
 
     def __init__(self, *args, holders=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,7 +105,6 @@ class ProjectForm(EssaimModelForm):
         for field in (collective, challenge):
             field.widget.choices = field.choices
             field.widget.attrs["data-territory-list"] = "id_perimeter"
-            field.help_text = _("proposés selon le territoire choisi")
         if holders is not None:
             self.fields["holder"].queryset = holders
         if self.instance.pk:

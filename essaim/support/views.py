@@ -102,9 +102,9 @@ def plan_detail(request, pk: int):
     late_only = request.GET.get("retard") == "1"
     progress = queries.plan_progress(plan, today)
     actions = list(
-        plan.actions.select_related("axis", "challenge", "lead_organisation", "instrument").order_by(
-            "axis__position", "due_on", "pk"
-        )
+        plan.actions.select_related(
+            "axis", "challenge", "lead_organisation", "instrument"
+        ).order_by("axis__position", "due_on", "pk")
     )
     can_edit = rules.can_edit_plan(request.user, plan)
     by_axis: dict[int, list[Action]] = {}
