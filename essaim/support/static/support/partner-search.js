@@ -27,7 +27,7 @@
       if (!count) return;
       if (!words.length) { count.textContent = ""; return; }
       count.textContent = shown === 0 ? count.dataset.none
-        : shown === 1 ? count.dataset.one : count.dataset.many.replace("%(n)s", shown);
+        : shown === 1 ? count.dataset.one : count.dataset.many.replace("{n}", shown);
     }
     input.addEventListener("input", update);
     input.addEventListener("keydown", function (event) {
