@@ -285,6 +285,7 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
         "l d o o d o d o o o",
     ),
     "financing:request_transition": ("pk=request", "l x x x x x x x x x", "l d b b d b d b b b"),
+    "financing:request_grant": ("pk=request", "l d d d d d d o d d", "l d d d d d d b d d"),
     "financing:gaps": ("", "l o o o d o d o d o", "l o o o d o d o d o"),
     "financing:alerts": ("", "l o o o o o o o o o", "l o o o o o o o o o"),
     "financing:alert_subscribe": ("", "l x x x x x x x x x", "l r r r r r r r r r"),
