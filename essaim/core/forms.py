@@ -35,7 +35,10 @@ class DsfrMixin:
     lone surrogates before any form sees them."""
 
     bound_field_class = DsfrBaseForm.bound_field_class
-    template_name = DsfrBaseForm.template_name
+    # django-dsfr's snippet, with the error summary above it (``core/form_snippet.html``).
+    template_name = "core/form_snippet.html"
+    # False when the page renders one summary for several forms ({% error_summary a b %}).
+    show_error_summary = True
     default_renderer = DsfrBaseForm.default_renderer
 
     def __init__(self, *args, **kwargs):
@@ -48,6 +51,21 @@ class DsfrMixin:
         context = forms.Form.get_context(self)  # type: ignore[arg-type]
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True
         return context
+
+
+def error_entries(form: forms.BaseForm) -> list[dict]:
+    """The errors of a bound form for the error summary: ``target`` (the id of the field's
+    input, empty for errors of the whole form), ``label`` and ``message``, in field order."""
+    if not form.is_bound:
+        return []
+    entries = [
+        {"target": "", "label": "", "message": message} for message in form.non_field_errors()
+    ]
+    for bound in form:
+        target = "" if bound.is_hidden else (bound.id_for_label or bound.auto_id or "")
+        for message in bound.errors:
+            entries.append({"target": target, "label": bound.label, "message": message})
+    return entries
 
 
 class EssaimForm(DsfrMixin, forms.Form):

@@ -31,6 +31,7 @@ from essaim.actors.services import organisation_register
 from essaim.actors.validators import validate_siret
 from essaim.applications import queries, rules
 from essaim.applications.history import ApplicationAction
+from essaim.applications.services.prefill import territory_answers
 from essaim.applications.models import (
     Application,
     ApplicationPerson,
@@ -134,6 +135,8 @@ def application_create(
         perimeter=perimeter,
         collective=collective,
         created_by=user,
+        # The territory picked here answers the form's territory question (not asked twice).
+        answers=territory_answers(form.schema, perimeter),
     )
     application.reference = _next_reference(application)
     application.save(update_fields=["reference"])
