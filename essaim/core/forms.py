@@ -62,10 +62,23 @@ def error_entries(form: forms.BaseForm) -> list[dict]:
         {"target": "", "label": "", "message": message} for message in form.non_field_errors()
     ]
     for bound in form:
-        target = "" if bound.is_hidden else (bound.id_for_label or bound.auto_id or "")
         for message in bound.errors:
+            target = _error_target(bound)
             entries.append({"target": target, "label": bound.label, "message": message})
     return entries
+
+
+def _error_target(bound) -> str:
+    """The id a summary link points to: the input, or a group's first option (radios and
+    checkboxes label a fieldset, not an input)."""
+    if bound.is_hidden:
+        return ""
+    if bound.id_for_label:
+        return bound.id_for_label
+    subwidgets = bound.subwidgets
+    if subwidgets and subwidgets[0].id_for_label:
+        return subwidgets[0].id_for_label
+    return bound.auto_id or ""
 
 
 class EssaimForm(DsfrMixin, forms.Form):
