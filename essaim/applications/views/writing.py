@@ -144,6 +144,9 @@ def edit(request, pk: int):
         except ValidationError as exc:
             # Each missing answer under its field and in the error summary; the rest (title,
             # collective, challenges, signatory) in the summary, as in the completeness panel.
+            form.add_error(
+                None, _("Dépôt refusé : la candidature est incomplète (voir la liste).")
+            )
             add_service_errors(form, exc)
         except PermissionDenied:
             messages.error(request, _("Seul un signataire peut déposer la candidature."))
