@@ -63,8 +63,10 @@ def error_entries(form: forms.BaseForm) -> list[dict]:
     ]
     for bound in form:
         for message in bound.errors:
-            target = _error_target(bound)
-            entries.append({"target": target, "label": bound.label, "message": message})
+            # A message that already names its field ("« Titre » : …") is not prefixed again.
+            named = bound.label and str(bound.label).casefold() in message.casefold()
+            label = "" if named else bound.label
+            entries.append({"target": _error_target(bound), "label": label, "message": message})
     return entries
 
 

@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from essaim.core.forms import EssaimForm
 from essaim.reviews.models import Recommendation
@@ -65,7 +66,8 @@ class OpinionForm(EssaimForm):
             # The criterion's title and weight are the legend of its fieldset
             # (request_detail.html): the fields' labels do not repeat them.
             self.fields[f"mark_{criterion.pk}"] = forms.ChoiceField(
-                label=_("Note"),
+                # With a context: Django's own catalogue translates "Note" as "Remarque".
+                label=pgettext_lazy("mark", "Note"),
                 help_text=criterion.help_text,
                 choices=choices,
                 required=False,

@@ -137,6 +137,7 @@ def request_opinion(request, pk: int):
 def _opinion_recap(request, review, grid):
     """Giving the opinion is final: the saved draft's marks, weighted total and
     recommendation, to confirm (``action=confirm``) or to go back to."""
+    review.refresh_from_db(fields=["recommendation", "comment"])  # saved on a locked copy
     marks = {m.criterion_id: m for m in review.marks.all()}
     rows = [(c, marks.get(c.pk)) for c in grid.criteria.all()]
     total = opinion_total(grid, {cid: m.mark for cid, m in marks.items()})

@@ -145,7 +145,7 @@ def edit(request, pk: int):
             # Each missing answer under its field and in the error summary; the rest (title,
             # collective, challenges, signatory) in the summary, as in the completeness panel.
             form.add_error(
-                None, _("Dépôt refusé : la candidature est incomplète (voir la liste).")
+                None, _("Dépôt refusé : la candidature est incomplète.")
             )
             add_service_errors(form, exc)
         except PermissionDenied:

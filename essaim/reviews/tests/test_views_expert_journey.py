@@ -99,7 +99,9 @@ def test_giving_the_opinion_shows_a_recap_then_confirms(client, review):
     assert re.search(r"Total pondéré : [\d,]+ / 100", html)
     assert "," in re.search(r"Total pondéré : ([\d,]+)", html).group(1)
     assert "1,00" in html
-    assert "Labelliser" in html or "labelliser" in html
+    recommendation = html[html.index('id="opinion-recommendation"') :]
+    assert "labelliser" in recommendation[: recommendation.index("</p>")]
+    assert "Dossier solide." in html
     review.refresh_from_db()
     assert review.status == ReviewStatus.ACCEPTED  # nothing given yet
     assert CriterionMark.objects.filter(review=review).count() == len(criteria)
