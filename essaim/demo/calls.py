@@ -70,7 +70,8 @@ FORM_V1 = {
             "key": "collectif",
             "title": "Le collectif porteur",
             "help": "Qui porte la candidature : sa force et sa diversité (les organisations "
-            "membres se déclarent sur la page « Le collectif porteur » : lien en bas du formulaire).",
+            "membres se déclarent sur la page « Le collectif porteur » : lien en bas du "
+            "formulaire).",
             "fields": [
                 {
                     "key": "collectif_force",

@@ -31,7 +31,6 @@ from essaim.actors.services import organisation_register
 from essaim.actors.validators import validate_siret
 from essaim.applications import queries, rules
 from essaim.applications.history import ApplicationAction
-from essaim.applications.services.prefill import territory_answers
 from essaim.applications.models import (
     Application,
     ApplicationPerson,
@@ -40,6 +39,7 @@ from essaim.applications.models import (
 )
 from essaim.applications.notices import applicant_users, staff_users
 from essaim.applications.rules import ApplicantRole
+from essaim.applications.services.prefill import territory_answers
 from essaim.applications.workflow import EDITABLE_STATES, ApplicantStatus
 from essaim.calls.formengine import FormEngine, Result, check_upload
 from essaim.calls.models import Call, CallStatus

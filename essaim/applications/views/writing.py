@@ -144,9 +144,7 @@ def edit(request, pk: int):
         except ValidationError as exc:
             # Each missing answer under its field and in the error summary; the rest (title,
             # collective, challenges, signatory) in the summary, as in the completeness panel.
-            form.add_error(
-                None, _("Dépôt refusé : la candidature est incomplète.")
-            )
+            form.add_error(None, _("Dépôt refusé : la candidature est incomplète."))
             add_service_errors(form, exc)
         except PermissionDenied:
             messages.error(request, _("Seul un signataire peut déposer la candidature."))

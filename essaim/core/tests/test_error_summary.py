@@ -8,7 +8,9 @@ from essaim.core.templatetags.error_summary import error_summary
 
 class _Form(EssaimForm):
     name = forms.CharField(label="Nom", max_length=10)
-    kind = forms.ChoiceField(label="Type", choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label="Type", choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect
+    )
     token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def clean(self):
