@@ -69,6 +69,19 @@ def test_invalid_siret_keeps_what_was_typed_under_the_field(client, lead_and_app
     assert not application.collective.members.exists()
 
 
+def test_invalid_siret_in_the_form_stays_under_its_field(client, lead_and_application):
+    user, application = lead_and_application
+    client.force_login(user)
+    response = client.post(
+        f"/candidatures/{application.pk}/modifier/",
+        {"title": application.title, "coordinator": "123 456 789 00000", "action": "save"},
+    )
+    html = response.text
+    assert 'value="123 456 789 00000"' in html
+    assert 'id="id_coordinator-desc-error"' in html and 'href="#id_coordinator"' in html
+    assert not list(get_messages(response.wsgi_request))
+
+
 def test_invalid_invitation_keeps_the_address(client, lead_and_application):
     user, application = lead_and_application
     client.force_login(user)
