@@ -140,3 +140,20 @@ def test_create_groups_the_territory_alternatives_and_carries_the_unit(client):
     assert application.answers["unit"]["kind"] == "departement"
     html = client.get(f"/candidatures/{application.pk}/modifier/").text
     assert f'value="{departement.code}"' in html
+
+
+def test_form_pages_query_budget(client, lead_and_application, django_assert_max_num_queries):
+    user, application = lead_and_application
+    complete(application)
+    for n in range(5):
+        Challenge.objects.create(application=application, title=f"Défi {n}", lines=["a", "b"])
+    client.force_login(user)
+    with django_assert_max_num_queries(25):
+        response = client.get(f"/candidatures/{application.pk}/modifier/")
+    assert response.status_code == 200 and "Défi 4" in response.text
+    with django_assert_max_num_queries(25):
+        response = client.post(
+            f"/candidatures/{application.pk}/collectif/ajouter/",
+            {"siret": "123", "name": "", "role": "member"},
+        )
+    assert response.status_code == 422
