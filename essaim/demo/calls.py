@@ -72,7 +72,8 @@ FORM_V1 = {
             "key": "collectif",
             "title": "Le collectif porteur",
             "help": "Qui porte la candidature : sa force et sa diversité (les organisations "
-            "membres se déclarent dans l'onglet « Collectif »).",
+            "membres se déclarent sur la page « Le collectif porteur » : lien en bas du "
+            "formulaire).",
             "fields": [
                 {
                     "key": "collectif_force",
@@ -167,9 +168,9 @@ FORM_V1 = {
         {
             "key": "strategie",
             "title": "La stratégie et les défis",
-            "help": "Critère 3 : une stratégie ambitieuse répondant aux défis du territoire. Au "
-            "plus trois défis prioritaires ; leurs axes de travail se décrivent dans l'onglet "
-            "« Défis ».",
+            "help": "Critère 3 : une stratégie ambitieuse répondant aux défis du territoire. Les "
+            "défis prioritaires (au plus trois) et leurs axes de travail se décrivent une seule "
+            "fois, sur la page « Défis et axes de travail » (lien en bas du formulaire).",
             "fields": [
                 {
                     "key": "strategie",
@@ -177,45 +178,6 @@ FORM_V1 = {
                     "label": "Stratégie de développement de l'innovation sociale",
                     "required": True,
                     "max_length": 4000,
-                },
-                {
-                    "key": "defis",
-                    "kind": "repeat",
-                    "label": "Défis prioritaires",
-                    "item_label": "Défi",
-                    "min_count": 1,
-                    "max_count": 3,
-                    "required": True,
-                    "fields": [
-                        {
-                            "key": "titre",
-                            "kind": "short_text",
-                            "label": "Intitulé du défi",
-                            "required": True,
-                            "max_length": 200,
-                        },
-                        {
-                            "key": "enjeu",
-                            "kind": "long_text",
-                            "label": "Le besoin social du territoire",
-                            "required": True,
-                            "max_length": 2000,
-                        },
-                        {
-                            "key": "resultats",
-                            "kind": "long_text",
-                            "label": "Résultats attendus à trois ans",
-                            "max_length": 2000,
-                        },
-                        {
-                            "key": "budget",
-                            "kind": "number",
-                            "label": "Budget estimé",
-                            "min": 0,
-                            "decimals": 0,
-                            "unit": "€",
-                        },
-                    ],
                 },
             ],
         },

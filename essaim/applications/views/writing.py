@@ -85,6 +85,8 @@ def detail(request, pk: int):
 
 
 def _edit_context(request, application, form, meta_form, result=None) -> dict:
+    # One error summary for both forms, at the top of the page's form (edit.html).
+    meta_form.show_error_summary = False
     return {
         "application": application,
         "form": form,
@@ -92,6 +94,7 @@ def _edit_context(request, application, form, meta_form, result=None) -> dict:
         "layout": form.layout(),
         "file_names": ",".join(form.file_names()),
         "missing": missing_items(application),
+        "challenges": application.challenges.all(),
         "result": result,
         "change_request": queries.pending_change_request(application),
         "transitions": [
@@ -139,10 +142,10 @@ def edit(request, pk: int):
                 application=application, user=request.user, name=request.POST["action"]
             )
         except ValidationError as exc:
-            messages.error(
-                request, _("Dépôt refusé : la candidature est incomplète (voir la liste).")
-            )
-            errors_to_messages(request, exc)
+            # Each missing answer under its field and in the error summary; the rest (title,
+            # collective, challenges, signatory) in the summary, as in the completeness panel.
+            form.add_error(None, _("Dépôt refusé : la candidature est incomplète."))
+            add_service_errors(form, exc)
         except PermissionDenied:
             messages.error(request, _("Seul un signataire peut déposer la candidature."))
         else:
