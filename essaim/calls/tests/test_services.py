@@ -98,6 +98,7 @@ def test_editing_a_published_form_makes_a_draft_and_publishing_numbers_it():
         "version": 2,
         "moved_applications": 2,
         "affected": {draft_app.reference: ["story"]},
+        "blocked": [],
     }
     with pytest.raises(ValidationError):
         services.formversion_publish(user=admin, version=draft)
