@@ -54,7 +54,7 @@ OPTION_LABELS = {
     "max_size_mb": gettext_lazy("taille maximale (Mo)"),
     "unit_kinds": gettext_lazy("types de territoire"),
     "item_label": gettext_lazy("nom d'un bloc"),
-    "fields": gettext_lazy("questions du bloc"),
+    "fields": gettext_lazy("questions"),
     "title": gettext_lazy("titre"),
     "intro": gettext_lazy("introduction"),
     "sections": gettext_lazy("sections"),
