@@ -232,7 +232,7 @@
   }
 
   function toolbar(list, index, what, id, announce) {
-    return h("ul", { class: "fr-btns-group fr-btns-group--inline fr-btns-group--sm essaim-fb-tools" }, [
+    return h("ul", { class: "essaim-fb-tools" }, [
       h("li", {}, [button("Monter", "fr-icon-arrow-up-line", function () {
         if (move(list, index, -1)) { write(); announce(-1); render(id.replace(/(\d+)$/, String(index - 1)) + "-up"); }
       }, { id: id + "-up", disabled: index === 0, "aria-label": "Monter " + what })]),
@@ -341,7 +341,7 @@
     var upText = first && !nested ? "Monter dans la section précédente" : "Monter";
     var downText = last && !nested ? "Descendre dans la section suivante" : "Descendre";
     var base = id.replace(/-f\d+$/, "");
-    return h("ul", { class: "fr-btns-group fr-btns-group--inline fr-btns-group--sm essaim-fb-tools" }, [
+    return h("ul", { class: "essaim-fb-tools" }, [
       h("li", {}, [button(upText, "fr-icon-arrow-up-line", function () {
         var target;
         if (!first) { move(siblings, j, -1); target = base + "-f" + (j - 1); }
@@ -406,7 +406,7 @@
             auto.delete(c); c.value = e.target.value.trim(); write();
           }, { spellcheck: "false" }))])
         ]),
-        h("ul", { class: "fr-btns-group fr-btns-group--inline fr-btns-group--sm essaim-fb-tools" }, [
+        h("ul", { class: "essaim-fb-tools" }, [
           h("li", {}, [button("Monter", "fr-icon-arrow-up-line", function () { move(choices, k, -1); write(); render(id + "-c" + (k - 1) + "-up"); }, { id: cid + "-up", disabled: k === 0, "aria-label": "Monter l'option « " + cname + " »" })]),
           h("li", {}, [button("Descendre", "fr-icon-arrow-down-line", function () { move(choices, k, 1); write(); render(id + "-c" + (k + 1) + "-down"); }, { id: cid + "-down", disabled: k === choices.length - 1, "aria-label": "Descendre l'option « " + cname + " »" })]),
           h("li", {}, [button("Retirer", "fr-icon-delete-line", function () { choices.splice(k, 1); write(); render(id + "-addchoice"); say("Option « " + cname + " » retirée."); }, { id: cid + "-remove", "aria-label": "Retirer l'option « " + cname + " »" })])
