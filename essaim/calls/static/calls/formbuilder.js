@@ -191,6 +191,8 @@
     root.appendChild(status);
     if (active) {
       var el = document.getElementById(active);
+      // A move to the first (last) place disables the button pressed: focus the other one.
+      if (el && el.disabled) el = document.getElementById(active.replace(/-(up|down)$/, function (m) { return m === "-up" ? "-down" : "-up"; })) || el;
       if (el) el.focus();
     }
   }
@@ -272,7 +274,7 @@
     } }, settings.kinds.filter(function (k) { return !(nested && k.value === "repeat"); }).map(function (k) {
       return h("option", { value: k.value, text: k.label, selected: k.value === f.kind });
     }));
-    var item = h("li", { class: "essaim-fb-field fr-p-2w fr-mb-2w", id: id, role: "group", "aria-labelledby": id + "-heading" }, [
+    var item = h("div", { class: "essaim-fb-field fr-p-2w fr-mb-2w", id: id, role: "group", "aria-labelledby": id + "-heading" }, [
       heading,
       h("div", { class: "fr-grid-row fr-grid-row--gutters" }, [
         h("div", { class: "fr-col-12 fr-col-md-8" }, [field(id + "-label", "Libellé de la question", input(id + "-label", f.label, function (e) {
@@ -323,7 +325,7 @@
       item.appendChild(block);
     }
     item.appendChild(fieldToolbar(f, j, siblings, id, nested, sectionIndex, name));
-    return item;
+    return h("li", {}, [item]);
   }
 
   function headingText(f, j) {
