@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from essaim.calls import rules, services
+from essaim.calls.editor_strings import editor_strings
 from essaim.calls.formdiff import KIND_LABELS, describe_changes, error_in_words
 from essaim.calls.formengine import FormEngine
 from essaim.calls.formschema import UNIT_KINDS, schema_errors
@@ -252,6 +253,7 @@ def _editor_settings() -> dict:
     return {
         "kinds": [{"value": k, "label": str(label)} for k, label in KIND_LABELS.items()],
         "unit_kinds": list(UNIT_KINDS),
+        "t": editor_strings(),
     }
 
 

@@ -22,19 +22,26 @@
   var COMMON = ["key", "kind", "label", "help", "required", "show_if"];
   // Options of each kind: [name, label, type] (type: int, num, text, date, list).
   var OPTIONS = {
-    short_text: [["min_length", "Longueur minimale (caractères)", "int"], ["max_length", "Longueur maximale (caractères)", "int"], ["placeholder", "Exemple de réponse", "text"]],
-    long_text: [["min_length", "Longueur minimale (caractères)", "int"], ["max_length", "Longueur maximale (caractères)", "int"], ["placeholder", "Exemple de réponse", "text"]],
-    number: [["min", "Minimum", "num"], ["max", "Maximum", "num"], ["unit", "Unité (par exemple €)", "text"], ["decimals", "Décimales (0 : nombre entier)", "int"]],
-    date: [["min", "Date au plus tôt", "date"], ["max", "Date au plus tard", "date"]],
+    short_text: [["min_length", t("Longueur minimale (caractères)"), "int"], ["max_length", t("Longueur maximale (caractères)"), "int"], ["placeholder", t("Exemple de réponse"), "text"]],
+    long_text: [["min_length", t("Longueur minimale (caractères)"), "int"], ["max_length", t("Longueur maximale (caractères)"), "int"], ["placeholder", t("Exemple de réponse"), "text"]],
+    number: [["min", t("Minimum"), "num"], ["max", t("Maximum"), "num"], ["unit", t("Unité (par exemple €)"), "text"], ["decimals", t("Décimales (0 : nombre entier)"), "int"]],
+    date: [["min", t("Date au plus tôt"), "date"], ["max", t("Date au plus tard"), "date"]],
     choice: [],
-    multiple_choice: [["min_count", "Nombre minimal de choix", "int"], ["max_count", "Nombre maximal de choix", "int"]],
+    multiple_choice: [["min_count", t("Nombre minimal de choix"), "int"], ["max_count", t("Nombre maximal de choix"), "int"]],
     yes_no: [], email: [], url: [], organisation: [],
-    file: [["accept", "Extensions acceptées (séparées par des virgules, par exemple pdf, docx)", "list"], ["max_size_mb", "Taille maximale (Mo)", "num"]],
+    file: [["accept", t("Extensions acceptées (séparées par des virgules, par exemple pdf, docx)"), "list"], ["max_size_mb", t("Taille maximale (Mo)"), "num"]],
     territory: [],
-    repeat: [["item_label", "Nom d'un bloc (par exemple « Défi »)", "text"], ["min_count", "Nombre minimal de blocs", "int"], ["max_count", "Nombre maximal de blocs", "int"]]
+    repeat: [["item_label", t("Nom d'un bloc (par exemple « Défi »)"), "text"], ["min_count", t("Nombre minimal de blocs"), "int"], ["max_count", t("Nombre maximal de blocs"), "int"]]
   };
   var EXTRA = { choice: ["choices"], multiple_choice: ["choices"], territory: ["unit_kinds"], repeat: ["fields"] };
-  var UNIT_LABELS = { commune: "Commune", epci: "Intercommunalité (EPCI)", departement: "Département", region: "Région" };
+  var UNIT_LABELS = { commune: t("Commune"), epci: t("Intercommunalité (EPCI)"), departement: t("Département"), region: t("Région") };
+
+  // The editor's words, translated by the server (calls/editor_strings.py); French by default.
+  function t(text, values) {
+    var out = (settings.t && settings.t[text]) || text;
+    Object.keys(values || {}).forEach(function (k) { out = out.split("%(" + k + ")s").join(String(values[k])); });
+    return out;
+  }
 
   var schema = null;
   var auto = new WeakSet(); // items whose identifier follows the label (new ones)
@@ -92,7 +99,7 @@
   function relabel(id, name) {
     ["-up", "-down", "-remove"].forEach(function (suffix) {
       var el = document.getElementById(id + suffix);
-      if (el) el.setAttribute("aria-label", el.getAttribute("aria-label").replace(/« .* »$/, "« " + name + " »"));
+      if (el && el.dataset.what) el.setAttribute("aria-label", el.textContent + " " + t(el.dataset.what, { name: name }));
     });
   }
 
@@ -172,7 +179,7 @@
     var active = focusId || (document.activeElement && root.contains(document.activeElement) ? document.activeElement.id : null);
     root.textContent = "";
     root.appendChild(h("p", { class: "fr-text--sm" }, [
-      "Ajoutez, modifiez, déplacez ou supprimez les sections et les questions ; l'aperçu se met à jour. Rien n'est enregistré avant « Enregistrer le brouillon »."
+      t("Ajoutez, modifiez, déplacez ou supprimez les sections et les questions ; l'aperçu se met à jour. Rien n'est enregistré avant « Enregistrer le brouillon ».")
     ]));
     schema.sections.forEach(function (section, index) { root.appendChild(renderSection(section, index)); });
     root.appendChild(h("div", { class: "fr-mb-3w" }, [
@@ -184,9 +191,9 @@
           schema.sections.push(s);
           write();
           render("fb-s" + (schema.sections.length - 1) + "-title");
-          say("Section ajoutée en position " + schema.sections.length + ".");
+          say(t("Section ajoutée en position %(n)s.", { n: schema.sections.length }));
         }
-      }, ["Ajouter une section"])
+      }, [t("Ajouter une section")])
     ]));
     root.appendChild(status);
     if (active) {
@@ -199,32 +206,32 @@
 
   function renderSection(section, index) {
     var id = "fb-s" + index;
-    var name = label(section, "Section " + (index + 1));
-    var heading = h("h3", { class: "fr-h6 fr-mb-2w", id: id + "-heading" }, ["Section " + (index + 1) + " : " + name]);
+    var name = label(section, t("Section %(n)s", { n: index + 1 }));
+    var heading = h("h3", { class: "fr-h6 fr-mb-2w", id: id + "-heading" }, [t("Section %(n)s : %(name)s", { n: index + 1, name: name })]);
     var fields = Array.isArray(section.fields) ? section.fields : (section.fields = []);
     var body = h("div", { class: "essaim-fb-section fr-p-2w fr-mb-3w", role: "group", "aria-labelledby": id + "-heading", id: id }, [
       heading,
       h("div", { class: "fr-grid-row fr-grid-row--gutters" }, [
-        h("div", { class: "fr-col-12 fr-col-md-8" }, [field(id + "-title", "Titre de la section", input(id + "-title", section.title, function (e) {
+        h("div", { class: "fr-col-12 fr-col-md-8" }, [field(id + "-title", t("Titre de la section"), input(id + "-title", section.title, function (e) {
           section.title = e.target.value;
-          heading.textContent = "Section " + (index + 1) + " : " + label(section, "");
-          relabel(id, label(section, "Section " + (index + 1)));
+          heading.textContent = t("Section %(n)s : %(name)s", { n: index + 1, name: label(section, "") });
+          relabel(id, label(section, t("Section %(n)s", { n: index + 1 })));
           if (auto.has(section)) {
             section.key = uniqueKey(e.target.value || "section", schema.sections.filter(function (s) { return s !== section; }).map(function (s) { return s.key; }));
             document.getElementById(id + "-key").value = section.key;
           }
           write();
         }))]),
-        h("div", { class: "fr-col-12 fr-col-md-4" }, [field(id + "-key", "Identifiant", input(id + "-key", section.key, function (e) {
+        h("div", { class: "fr-col-12 fr-col-md-4" }, [field(id + "-key", t("Identifiant"), input(id + "-key", section.key, function (e) {
           auto.delete(section); section.key = e.target.value.trim(); write();
-        }, { spellcheck: "false" }), "a-z, 0-9, _")])
+        }, { spellcheck: "false" }), t("a-z, 0-9, _"))])
       ]),
-      field(id + "-help", "Aide de la section (facultative)", h("textarea", { class: "fr-input", id: id + "-help", rows: "2", value: section.help || "", oninput: function (e) {
+      field(id + "-help", t("Aide de la section (facultative)"), h("textarea", { class: "fr-input", id: id + "-help", rows: "2", value: section.help || "", oninput: function (e) {
         if (e.target.value) section.help = e.target.value; else delete section.help; write();
       } })),
-      toolbar(schema.sections, index, "la section « " + name + " »", id, function (delta) {
-        say("Section « " + name + " » déplacée en position " + (index + delta + 1) + ".");
-      })
+      toolbar(schema.sections, index, t("la section « %(name)s »", { name: name }), id, function (delta) {
+        say(t("Section « %(name)s » déplacée en position %(n)s.", { name: name, n: index + delta + 1 }));
+      }, t("Section « %(name)s » supprimée.", { name: name }))
     ]);
     var list = h("ol", { class: "essaim-fb-fields" });
     fields.forEach(function (f, j) { list.appendChild(renderField(f, j, fields, id + "-f" + j, false, index)); });
@@ -233,19 +240,19 @@
     return body;
   }
 
-  function toolbar(list, index, what, id, announce) {
+  function toolbar(list, index, what, id, announce, removed) {
     return h("ul", { class: "essaim-fb-tools" }, [
-      h("li", {}, [button("Monter", "fr-icon-arrow-up-line", function () {
+      h("li", {}, [button(t("Monter"), "fr-icon-arrow-up-line", function () {
         if (move(list, index, -1)) { write(); announce(-1); render(id.replace(/(\d+)$/, String(index - 1)) + "-up"); }
-      }, { id: id + "-up", disabled: index === 0, "aria-label": "Monter " + what })]),
-      h("li", {}, [button("Descendre", "fr-icon-arrow-down-line", function () {
+      }, { id: id + "-up", disabled: index === 0, "data-what": "la section « %(name)s »", "aria-label": t("Monter") + " " + what })]),
+      h("li", {}, [button(t("Descendre"), "fr-icon-arrow-down-line", function () {
         if (move(list, index, 1)) { write(); announce(1); render(id.replace(/(\d+)$/, String(index + 1)) + "-down"); }
-      }, { id: id + "-down", disabled: index === list.length - 1, "aria-label": "Descendre " + what })]),
-      h("li", {}, [button("Supprimer", "fr-icon-delete-line", function () {
+      }, { id: id + "-down", disabled: index === list.length - 1, "data-what": "la section « %(name)s »", "aria-label": t("Descendre") + " " + what })]),
+      h("li", {}, [button(t("Supprimer"), "fr-icon-delete-line", function () {
         list.splice(index, 1); write();
         render(list.length ? "fb-s" + Math.min(index, list.length - 1) + "-title" : "fb-add-section");
-        say(what.charAt(0).toUpperCase() + what.slice(1) + " supprimée.");
-      }, { id: id + "-remove", "aria-label": "Supprimer " + what })])
+        say(removed);
+      }, { id: id + "-remove", "data-what": "la section « %(name)s »", "aria-label": t("Supprimer") + " " + what })])
     ]);
   }
 
@@ -255,19 +262,19 @@
       return !(nested && k.value === "repeat");
     }).map(function (k) { return h("option", { value: k.value, text: k.label }); }));
     return h("div", { class: "essaim-fb-add fr-mt-2w" }, [
-      h("div", { class: "fr-input-group" }, [h("label", { class: "fr-label", for: selectId, text: "Type de la nouvelle question" }), select]),
+      h("div", { class: "fr-input-group" }, [h("label", { class: "fr-label", for: selectId, text: t("Type de la nouvelle question") }), select]),
       h("button", { type: "button", class: "fr-btn fr-btn--sm fr-btn--secondary fr-btn--icon-left fr-icon-add-line", id: id + "-addfield",
         onclick: function () {
           fields.push(newField(select.value, fields));
           write();
           render(id + "-f" + (fields.length - 1) + "-label");
-          say("Question ajoutée à « " + owner + " ».");
-        } }, [nested ? "Ajouter une question au bloc" : "Ajouter une question à la section"])
+          say(t("Question ajoutée à « %(name)s ».", { name: owner }));
+        } }, [nested ? t("Ajouter une question au bloc") : t("Ajouter une question à la section")])
     ]);
   }
 
   function renderField(f, j, siblings, id, nested, sectionIndex) {
-    var name = label(f, "Question " + (j + 1));
+    var name = label(f, t("Question %(n)s", { n: j + 1 }));
     var heading = h("p", { class: "fr-text--bold fr-mb-1w", id: id + "-heading" }, [headingText(f, j)]);
     var kindSelect = h("select", { class: "fr-select", id: id + "-kind", onchange: function (e) {
       setKind(f, e.target.value); write(); render(id + "-kind");
@@ -277,10 +284,10 @@
     var item = h("div", { class: "essaim-fb-field fr-p-2w fr-mb-2w", id: id, role: "group", "aria-labelledby": id + "-heading" }, [
       heading,
       h("div", { class: "fr-grid-row fr-grid-row--gutters" }, [
-        h("div", { class: "fr-col-12 fr-col-md-8" }, [field(id + "-label", "Libellé de la question", input(id + "-label", f.label, function (e) {
+        h("div", { class: "fr-col-12 fr-col-md-8" }, [field(id + "-label", t("Libellé de la question"), input(id + "-label", f.label, function (e) {
           f.label = e.target.value;
           heading.textContent = headingText(f, j);
-          relabel(id, label(f, "Question " + (j + 1)));
+          relabel(id, label(f, t("Question %(n)s", { n: j + 1 })));
           if (auto.has(f)) {
             var old = f.key;
             var taken = nested ? siblings.filter(function (s) { return s !== f; }).map(function (s) { return s.key; }) : allKeys(f);
@@ -290,22 +297,22 @@
           }
           write();
         }))]),
-        h("div", { class: "fr-col-12 fr-col-md-4" }, [field(id + "-kind", "Type", kindSelect)])
+        h("div", { class: "fr-col-12 fr-col-md-4" }, [field(id + "-kind", t("Type"), kindSelect)])
       ]),
       h("div", { class: "fr-grid-row fr-grid-row--gutters" }, [
-        h("div", { class: "fr-col-12 fr-col-md-8" }, [field(id + "-help", "Aide (facultative)", input(id + "-help", f.help, function (e) {
+        h("div", { class: "fr-col-12 fr-col-md-8" }, [field(id + "-help", t("Aide (facultative)"), input(id + "-help", f.help, function (e) {
           if (e.target.value) f.help = e.target.value; else delete f.help; write();
         }))]),
-        h("div", { class: "fr-col-12 fr-col-md-4" }, [field(id + "-key", "Identifiant", input(id + "-key", f.key, function (e) {
+        h("div", { class: "fr-col-12 fr-col-md-4" }, [field(id + "-key", t("Identifiant"), input(id + "-key", f.key, function (e) {
           var old = f.key;
           auto.delete(f); f.key = e.target.value.trim(); renameKey(siblings, old, f.key); write();
-        }, { spellcheck: "false" }), "ne le changez plus une fois publié")])
+        }, { spellcheck: "false" }), t("ne le changez plus une fois publié"))])
       ]),
       h("div", { class: "fr-checkbox-group fr-mb-2w" }, [
         h("input", { type: "checkbox", id: id + "-required", checked: !!f.required, onchange: function (e) {
           if (e.target.checked) f.required = true; else delete f.required; heading.textContent = headingText(f, j); write();
         } }),
-        h("label", { class: "fr-label", for: id + "-required", text: "Réponse obligatoire" })
+        h("label", { class: "fr-label", for: id + "-required", text: t("Réponse obligatoire") })
       ])
     ]);
     var options = (OPTIONS[f.kind] || []).map(function (o) { return optionInput(f, o, id); });
@@ -317,7 +324,7 @@
     item.appendChild(renderCondition(f, j, siblings, id));
     if (f.kind === "repeat") {
       var subs = Array.isArray(f.fields) ? f.fields : (f.fields = []);
-      var block = h("div", { class: "essaim-fb-block fr-p-2w fr-mb-2w" }, [h("p", { class: "fr-text--bold fr-mb-1w", text: "Questions de chaque bloc « " + (f.item_label || name) + " »" })]);
+      var block = h("div", { class: "essaim-fb-block fr-p-2w fr-mb-2w" }, [h("p", { class: "fr-text--bold fr-mb-1w", text: t("Questions de chaque bloc « %(name)s »", { name: f.item_label || name }) })]);
       var list = h("ol", { class: "essaim-fb-fields" });
       subs.forEach(function (sub, k) { list.appendChild(renderField(sub, k, subs, id + "-f" + k, true, sectionIndex)); });
       block.appendChild(list);
@@ -329,19 +336,19 @@
   }
 
   function headingText(f, j) {
-    return "Question " + (j + 1) + " · " + (KIND_LABELS[f.kind] || f.kind) + " : " + (f.label || "(sans libellé)") + (f.required ? " (obligatoire)" : "");
+    return t(f.required ? "Question %(n)s · %(kind)s : %(label)s (obligatoire)" : "Question %(n)s · %(kind)s : %(label)s", { n: j + 1, kind: KIND_LABELS[f.kind] || f.kind, label: f.label || t("(sans libellé)") });
   }
 
   function fieldToolbar(f, j, siblings, id, nested, sectionIndex, name) {
-    var what = "la question « " + name + " »";
+    var what = t("la question « %(name)s »", { name: name });
     var sections = schema.sections;
     var first = j === 0, last = j === siblings.length - 1;
     // At the top (bottom) of a section, « Monter » (« Descendre ») moves the question into the
     // previous (next) section: every move is possible with the keyboard.
     var canUp = !first || (!nested && sectionIndex > 0);
     var canDown = !last || (!nested && sectionIndex < sections.length - 1);
-    var upText = first && !nested ? "Monter dans la section précédente" : "Monter";
-    var downText = last && !nested ? "Descendre dans la section suivante" : "Descendre";
+    var upText = first && !nested ? t("Monter dans la section précédente") : t("Monter");
+    var downText = last && !nested ? t("Descendre dans la section suivante") : t("Descendre");
     var base = id.replace(/-f\d+$/, "");
     return h("ul", { class: "essaim-fb-tools" }, [
       h("li", {}, [button(upText, "fr-icon-arrow-up-line", function () {
@@ -353,8 +360,8 @@
           prev.push(f);
           target = "fb-s" + (sectionIndex - 1) + "-f" + (prev.length - 1);
         }
-        write(); render(target + "-up"); say("Question « " + name + " » déplacée.");
-      }, { id: id + "-up", disabled: !canUp, "aria-label": upText + " " + what })]),
+        write(); render(target + "-up"); say(t("Question « %(name)s » déplacée.", { name: name }));
+      }, { id: id + "-up", disabled: !canUp, "data-what": "la question « %(name)s »", "aria-label": upText + " " + what })]),
       h("li", {}, [button(downText, "fr-icon-arrow-down-line", function () {
         var target;
         if (!last) { move(siblings, j, 1); target = base + "-f" + (j + 1); }
@@ -363,13 +370,13 @@
           sections[sectionIndex + 1].fields.unshift(f);
           target = "fb-s" + (sectionIndex + 1) + "-f0";
         }
-        write(); render(target + "-down"); say("Question « " + name + " » déplacée.");
-      }, { id: id + "-down", disabled: !canDown, "aria-label": downText + " " + what })]),
-      h("li", {}, [button("Supprimer", "fr-icon-delete-line", function () {
+        write(); render(target + "-down"); say(t("Question « %(name)s » déplacée.", { name: name }));
+      }, { id: id + "-down", disabled: !canDown, "data-what": "la question « %(name)s »", "aria-label": downText + " " + what })]),
+      h("li", {}, [button(t("Supprimer"), "fr-icon-delete-line", function () {
         siblings.splice(j, 1); write();
         var next = siblings.length ? base + "-f" + Math.min(j, siblings.length - 1) + "-label" : base + "-addfield";
-        render(next); say("Question « " + name + " » supprimée.");
-      }, { id: id + "-remove", "aria-label": "Supprimer " + what })])
+        render(next); say(t("Question « %(name)s » supprimée.", { name: name }));
+      }, { id: id + "-remove", "data-what": "la question « %(name)s »", "aria-label": t("Supprimer") + " " + what })])
     ]);
   }
 
@@ -389,14 +396,14 @@
   function renderChoices(f, id) {
     var choices = f.choices;
     var box = h("fieldset", { class: "fr-fieldset essaim-fb-choices", id: id + "-choices" }, [
-      h("legend", { class: "fr-fieldset__legend fr-text--md", text: "Options proposées" })
+      h("legend", { class: "fr-fieldset__legend fr-text--md", text: t("Options proposées") })
     ]);
     choices.forEach(function (c, k) {
       var cid = id + "-c" + k;
-      var cname = c.label || c.value || "Option " + (k + 1);
+      var cname = c.label || c.value || t("Option %(n)s", { n: k + 1 });
       box.appendChild(h("div", { class: "fr-fieldset__element essaim-fb-choice" }, [
         h("div", { class: "fr-grid-row fr-grid-row--gutters" }, [
-          h("div", { class: "fr-col-12 fr-col-md-6" }, [field(cid + "-label", "Libellé de l'option " + (k + 1), input(cid + "-label", c.label, function (e) {
+          h("div", { class: "fr-col-12 fr-col-md-6" }, [field(cid + "-label", t("Libellé de l'option %(n)s", { n: k + 1 }), input(cid + "-label", c.label, function (e) {
             c.label = e.target.value;
             if (auto.has(c)) {
               c.value = uniqueKey(e.target.value || "option", choices.filter(function (x) { return x !== c; }).map(function (x) { return x.value; }));
@@ -404,18 +411,18 @@
             }
             write();
           }))]),
-          h("div", { class: "fr-col-12 fr-col-md-6" }, [field(cid + "-value", "Valeur enregistrée", input(cid + "-value", c.value, function (e) {
+          h("div", { class: "fr-col-12 fr-col-md-6" }, [field(cid + "-value", t("Valeur enregistrée"), input(cid + "-value", c.value, function (e) {
             auto.delete(c); c.value = e.target.value.trim(); write();
           }, { spellcheck: "false" }))])
         ]),
         h("ul", { class: "essaim-fb-tools" }, [
-          h("li", {}, [button("Monter", "fr-icon-arrow-up-line", function () { move(choices, k, -1); write(); render(id + "-c" + (k - 1) + "-up"); }, { id: cid + "-up", disabled: k === 0, "aria-label": "Monter l'option « " + cname + " »" })]),
-          h("li", {}, [button("Descendre", "fr-icon-arrow-down-line", function () { move(choices, k, 1); write(); render(id + "-c" + (k + 1) + "-down"); }, { id: cid + "-down", disabled: k === choices.length - 1, "aria-label": "Descendre l'option « " + cname + " »" })]),
-          h("li", {}, [button("Retirer", "fr-icon-delete-line", function () { choices.splice(k, 1); write(); render(id + "-addchoice"); say("Option « " + cname + " » retirée."); }, { id: cid + "-remove", "aria-label": "Retirer l'option « " + cname + " »" })])
+          h("li", {}, [button(t("Monter"), "fr-icon-arrow-up-line", function () { move(choices, k, -1); write(); render(id + "-c" + (k - 1) + "-up"); }, { id: cid + "-up", disabled: k === 0, "aria-label": t("Monter", {}) + " " + t("l'option « %(name)s »", { name: cname }) })]),
+          h("li", {}, [button(t("Descendre"), "fr-icon-arrow-down-line", function () { move(choices, k, 1); write(); render(id + "-c" + (k + 1) + "-down"); }, { id: cid + "-down", disabled: k === choices.length - 1, "aria-label": t("Descendre", {}) + " " + t("l'option « %(name)s »", { name: cname }) })]),
+          h("li", {}, [button(t("Retirer"), "fr-icon-delete-line", function () { choices.splice(k, 1); write(); render(id + "-addchoice"); say(t("Option « %(name)s » retirée.", { name: cname })); }, { id: cid + "-remove", "aria-label": t("Retirer", {}) + " " + t("l'option « %(name)s »", { name: cname }) })])
         ])
       ]));
     });
-    box.appendChild(h("div", { class: "fr-fieldset__element" }, [button("Ajouter une option", "fr-icon-add-line", function () {
+    box.appendChild(h("div", { class: "fr-fieldset__element" }, [button(t("Ajouter une option"), "fr-icon-add-line", function () {
       var c = { value: uniqueKey("option", choices.map(function (x) { return x.value; })), label: "" };
       auto.add(c); choices.push(c); write(); render(id + "-c" + (choices.length - 1) + "-label");
     }, { id: id + "-addchoice", class: "fr-btn fr-btn--sm fr-btn--secondary fr-btn--icon-left fr-icon-add-line" })]));
@@ -425,7 +432,7 @@
   function renderUnits(f, id) {
     var chosen = Array.isArray(f.unit_kinds) ? f.unit_kinds : [];
     return h("fieldset", { class: "fr-fieldset", id: id + "-units" }, [
-      h("legend", { class: "fr-fieldset__legend fr-text--md", text: "Types de territoire acceptés (aucun coché : tous)" })
+      h("legend", { class: "fr-fieldset__legend fr-text--md", text: t("Types de territoire acceptés (aucun coché : tous)") })
     ].concat(settings.unit_kinds.map(function (kind) {
       var uid = id + "-unit-" + kind;
       return h("div", { class: "fr-fieldset__element fr-fieldset__element--inline" }, [h("div", { class: "fr-checkbox-group" }, [
@@ -444,10 +451,10 @@
     var rule = f.show_if || null;
     var mode = !rule ? "" : ("filled" in rule ? "filled" : ("in" in rule ? "in" : "equals"));
     var box = h("fieldset", { class: "fr-fieldset essaim-fb-condition", id: id + "-condition" }, [
-      h("legend", { class: "fr-fieldset__legend fr-text--md", text: "Affichage de la question" })
+      h("legend", { class: "fr-fieldset__legend fr-text--md", text: t("Affichage de la question") })
     ]);
     if (!earlier.length && !rule) {
-      box.appendChild(h("p", { class: "fr-text--sm fr-fieldset__element", text: "Toujours affichée (aucune question avant elle ne peut la conditionner)." }));
+      box.appendChild(h("p", { class: "fr-text--sm fr-fieldset__element", text: t("Toujours affichée (aucune question avant elle ne peut la conditionner).") }));
       return box;
     }
     var modeSelect = h("select", { class: "fr-select", id: id + "-cond-mode", onchange: function (e) {
@@ -460,10 +467,10 @@
         f.show_if = m === "filled" ? { field: target, filled: true } : m === "in" ? { field: target, in: first === "" ? [] : [first] } : { field: target, equals: first };
       }
       write(); render(id + "-cond-mode");
-    } }, [["", "Toujours"], ["equals", "Si une réponse vaut…"], ["in", "Si une réponse vaut l'une des valeurs…"], ["filled", "Si une réponse est remplie"]].map(function (o) {
+    } }, [["", t("Toujours")], ["equals", t("Si une réponse vaut…")], ["in", t("Si une réponse vaut l'une des valeurs…")], ["filled", t("Si une réponse est remplie")]].map(function (o) {
       return h("option", { value: o[0], text: o[1], selected: o[0] === mode });
     }));
-    box.appendChild(h("div", { class: "fr-fieldset__element" }, [field(id + "-cond-mode", "Afficher", modeSelect)]));
+    box.appendChild(h("div", { class: "fr-fieldset__element" }, [field(id + "-cond-mode", t("Afficher"), modeSelect)]));
     if (!rule) return box;
     var target = siblings.filter(function (s) { return s.key === rule.field; })[0];
     var targetSelect = h("select", { class: "fr-select", id: id + "-cond-field", onchange: function (e) {
@@ -474,7 +481,7 @@
       else f.show_if.equals = spec && spec.choices && spec.choices[0] ? spec.choices[0].value : (spec && spec.kind === "yes_no" ? true : "");
       write(); render(id + "-cond-field");
     } }, earlier.map(function (s) { return h("option", { value: s.key, text: label(s, s.key), selected: s.key === rule.field }); }));
-    box.appendChild(h("div", { class: "fr-fieldset__element" }, [field(id + "-cond-field", "Selon la question", targetSelect)]));
+    box.appendChild(h("div", { class: "fr-fieldset__element" }, [field(id + "-cond-field", t("Selon la question"), targetSelect)]));
     if (mode === "equals") box.appendChild(h("div", { class: "fr-fieldset__element" }, [equalsControl(f, target, id)]));
     if (mode === "in") box.appendChild(h("div", { class: "fr-fieldset__element" }, [inControl(f, target, id)]));
     return box;
@@ -483,18 +490,18 @@
   function equalsControl(f, target, id) {
     var cid = id + "-cond-value";
     if (target && (target.choices || target.kind === "yes_no")) {
-      var opts = target.kind === "yes_no" ? [[true, "Oui"], [false, "Non"]] : target.choices.map(function (c) { return [c.value, c.label || c.value]; });
-      return field(cid, "Vaut", h("select", { class: "fr-select", id: cid, onchange: function (e) {
+      var opts = target.kind === "yes_no" ? [[true, t("Oui")], [false, t("Non")]] : target.choices.map(function (c) { return [c.value, c.label || c.value]; });
+      return field(cid, t("Vaut"), h("select", { class: "fr-select", id: cid, onchange: function (e) {
         f.show_if.equals = target.kind === "yes_no" ? e.target.value === "true" : e.target.value; write();
       } }, opts.map(function (o) { return h("option", { value: String(o[0]), text: o[1], selected: o[0] === f.show_if.equals }); })));
     }
-    return field(cid, "Vaut", input(cid, f.show_if.equals, function (e) { f.show_if.equals = e.target.value; write(); }));
+    return field(cid, t("Vaut"), input(cid, f.show_if.equals, function (e) { f.show_if.equals = e.target.value; write(); }));
   }
 
   function inControl(f, target, id) {
     var values = Array.isArray(f.show_if.in) ? f.show_if.in : (f.show_if.in = []);
     if (target && target.choices) {
-      return h("fieldset", { class: "fr-fieldset" }, [h("legend", { class: "fr-fieldset__legend fr-text--sm", text: "Vaut l'une des valeurs" })].concat(target.choices.map(function (c, k) {
+      return h("fieldset", { class: "fr-fieldset" }, [h("legend", { class: "fr-fieldset__legend fr-text--sm", text: t("Vaut l'une des valeurs") })].concat(target.choices.map(function (c, k) {
         var cid = id + "-cond-in-" + k;
         return h("div", { class: "fr-fieldset__element fr-fieldset__element--inline" }, [h("div", { class: "fr-checkbox-group" }, [
           h("input", { type: "checkbox", id: cid, checked: values.indexOf(c.value) !== -1, onchange: function (e) {
@@ -508,7 +515,7 @@
       })));
     }
     var cid2 = id + "-cond-in";
-    return field(cid2, "Vaut l'une des valeurs (séparées par des virgules)", input(cid2, values.join(", "), function (e) {
+    return field(cid2, t("Vaut l'une des valeurs (séparées par des virgules)"), input(cid2, values.join(", "), function (e) {
       f.show_if.in = e.target.value.split(",").map(function (s) { return s.trim(); }).filter(Boolean); write();
     }));
   }
@@ -535,7 +542,7 @@
     render();
   } else {
     root.appendChild(h("div", { class: "fr-alert fr-alert--warning fr-alert--sm fr-mb-2w" }, [
-      h("p", { text: "Le JSON de l'édition avancée n'est pas lisible : corrigez-le, l'éditeur visuel le reprendra." })
+      h("p", { text: t("Le JSON de l'édition avancée n'est pas lisible : corrigez-le, l'éditeur visuel le reprendra.") })
     ]));
   }
   textarea.addEventListener("input", function () {
