@@ -136,8 +136,8 @@
   function newField(kind, siblings) {
     var f = { key: "", kind: kind, label: "" };
     f.key = uniqueKey("question", allKeys().concat(siblings.map(function (x) { return x.key; })));
-    if (kind === "choice" || kind === "multiple_choice") f.choices = [{ value: "option_1", label: "Option 1" }];
-    if (kind === "repeat") { f.fields = [{ key: "titre", kind: "short_text", label: "Titre" }]; f.item_label = "Bloc"; }
+    setKind(f, kind);
+    if (kind === "repeat") f.item_label = "Bloc";
     auto.add(f);
     return f;
   }
@@ -146,8 +146,15 @@
     var allowed = COMMON.concat((OPTIONS[kind] || []).map(function (o) { return o[0]; }), EXTRA[kind] || []);
     Object.keys(f).forEach(function (k) { if (allowed.indexOf(k) === -1) delete f[k]; });
     f.kind = kind;
-    if ((kind === "choice" || kind === "multiple_choice") && !Array.isArray(f.choices)) f.choices = [{ value: "option_1", label: "Option 1" }];
-    if (kind === "repeat" && !Array.isArray(f.fields)) { f.fields = [{ key: "titre", kind: "short_text", label: "Titre" }]; }
+    // New options and block questions follow their label (their value / identifier) until set.
+    if ((kind === "choice" || kind === "multiple_choice") && !Array.isArray(f.choices)) {
+      f.choices = [{ value: "option_1", label: "Option 1" }];
+      auto.add(f.choices[0]);
+    }
+    if (kind === "repeat" && !Array.isArray(f.fields)) {
+      f.fields = [{ key: "titre", kind: "short_text", label: "Titre" }];
+      auto.add(f.fields[0]);
+    }
   }
 
   function move(list, index, delta) {
