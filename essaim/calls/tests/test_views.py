@@ -214,3 +214,29 @@ def test_publish_recap_counts_the_blocked_drafts_and_refuses_an_invalid_version(
     assert FormVersion.objects.filter(call=call, published_at__isnull=True).exists()
     client.force_login(instructor)
     assert client.get(url).status_code == 403
+
+
+def test_recap_queries_do_not_grow_with_the_drafts(client, setup):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from essaim.applications.tests.factories import ApplicationFactory
+
+    call, admin, _o, _i = setup
+    v1 = FormVersion.objects.get(call=call)
+    required = json.loads(json.dumps(SCHEMA))
+    required["sections"][0]["fields"][1]["required"] = True
+    client.force_login(admin)
+    client.post(
+        f"/appels/{call.slug}/formulaire/", {"schema": json.dumps(required), "action": "save"}
+    )
+    url = f"/appels/{call.slug}/formulaire/publier/"
+    counts = []
+    for _round in range(2):
+        for _n in range(3):
+            ApplicationFactory(call=call, form_version=v1, answers={"pitch": "Oi"})
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert "Aucun brouillon à publier" not in client.get(url).text
