@@ -123,7 +123,7 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     ),
     "calls:form_edit": ("slug=call_slug", "l d o d d d d d d o", "l d o d d d d d d o"),
     "calls:form_preview": ("slug=call_slug", "l x x x x x x x x x", "l d o d d d d d d o"),
-    "calls:form_publish": ("slug=call_slug", "l x x x x x x x x x", "l d r d d d d d d r"),
+    "calls:form_publish": ("slug=call_slug", "l d o d d d d d d o", "l d r d d d d d d r"),
     "calls:grid_edit": ("slug=call_slug", "l d o d d d d d d o", "l d o d d d d d d o"),
     "applications:mine": ("", "l o o o o o o o o o", "l o o o o o o o o o"),
     "applications:create": ("", "l d d d d d d d d d", "l d d d d d d d d d"),
