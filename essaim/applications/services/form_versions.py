@@ -33,9 +33,11 @@ def drafts_affected_by(*, version: FormVersion) -> list[AffectedDraft]:
         for v in FormVersion.objects.filter(call_id=version.call_id, published_at__isnull=False)
     }
     result = []
-    drafts = Application.objects.filter(call_id=version.call_id, status__in=DRAFT_STATES).only(
-        "pk", "reference", "title", "answers", "form_version_id", "status"
-    ).order_by("reference", "pk")
+    drafts = (
+        Application.objects.filter(call_id=version.call_id, status__in=DRAFT_STATES)
+        .only("pk", "reference", "title", "answers", "form_version_id", "status")
+        .order_by("reference", "pk")
+    )
     diffs: dict[int, dict] = {}
     for application in drafts:
         if application.form_version_id not in diffs:
