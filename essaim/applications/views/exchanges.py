@@ -138,7 +138,7 @@ def transition(request, pk: int, name: str):
     except ValidationError as exc:
         errors_to_messages(request, exc)
     else:
-        messages.success(request, _("Action effectuée."))
+        messages.success(request, workflow.done_message(name))
     return redirect("applications:detail", pk=application.pk)
 
 
