@@ -19,6 +19,8 @@ def applicants_by_application(application_ids: list[int]) -> dict[int, set]:
     """The people to tell about each application: its people with an account and the
     collective's lead and members. Three queries."""
     users: dict[int, set] = {pk: set() for pk in application_ids}
+    if not application_ids:
+        return users
     people = ApplicationPerson.objects.filter(
         application_id__in=application_ids, user__isnull=False
     ).select_related("user")
@@ -35,9 +37,10 @@ def applicants_by_application(application_ids: list[int]) -> dict[int, set]:
     return users
 
 
-def publish_blockers(wave: Wave, today: datetime.date) -> list[tuple[str, str]]:
+def publish_blockers(wave: Wave, today: datetime.date, rows=None) -> list[tuple[str, str]]:
     """Why the wave may not be published today, as ``(field, message)`` pairs, in the order the
-    service checks them (empty: it may)."""
+    service checks them (empty: it may). ``rows`` (``queries.committee_rows(wave)``), when the
+    caller has them, spare the queries."""
     if wave.status == WaveStatus.PUBLISHED:
         return [("wave", _("La vague est déjà publiée."))]
     blockers = []
@@ -51,13 +54,18 @@ def publish_blockers(wave: Wave, today: datetime.date) -> list[tuple[str, str]]:
                 % {"date": date_format(wave.announced_on, "DATE_FORMAT")},
             )
         )
-    undecided = list(
-        Application.objects.filter(wave=wave, decision__isnull=True)
-        .exclude(status=Status.WITHDRAWN)
-        .values_list("reference", flat=True)
-        .order_by("reference")
-    )
-    if not undecided and not Decision.objects.filter(wave=wave).exists():
+    if rows is None:
+        undecided = list(
+            Application.objects.filter(wave=wave, decision__isnull=True)
+            .exclude(status=Status.WITHDRAWN)
+            .values_list("reference", flat=True)
+            .order_by("reference")
+        )
+        decided = Decision.objects.filter(wave=wave).exists()
+    else:
+        undecided = sorted(r.application.reference for r in rows if r.decision is None)
+        decided = any(r.decision is not None for r in rows)
+    if not undecided and not decided:
         blockers.append(
             ("wave", _("Aucune candidature de la vague n'est décidée : il n'y a rien à publier."))
         )
@@ -100,5 +108,5 @@ def publish_recap(wave: Wave, rows, today: datetime.date) -> PublishRecap:
         undecided=sum(1 for r in rows if r.decision is None),
         emails=sum(1 for d in decisions for user in recipients[d.application_id] if user.is_active),
         motivations=sum(1 for d in decisions if d.motivation_addressed),
-        blockers=[message for _field, message in publish_blockers(wave, today)],
+        blockers=[message for _field, message in publish_blockers(wave, today, rows)],
     )
