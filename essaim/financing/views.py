@@ -9,7 +9,7 @@ from essaim.accounts import permissions
 from essaim.actors.models import Collective
 from essaim.core import history
 from essaim.core.forms import add_service_errors
-from essaim.financing import rules, services
+from essaim.financing import rules, services, workflow
 from essaim.financing.forms import (
     BandFormSet,
     InstrumentCreateForm,
@@ -17,7 +17,7 @@ from essaim.financing.forms import (
     RequestForm,
     TransitionForm,
 )
-from essaim.financing.matching import AMOUNT_BANDS, find_gaps, match_project
+from essaim.financing.matching import AMOUNT_BANDS, euros, find_gaps, match_project
 from essaim.financing.models import (
     AlertSubscription,
     FinancingRequest,
@@ -304,14 +304,17 @@ def request_transition(request, pk: int):
     form = TransitionForm(request.POST)
     if form.is_valid():
         try:
-            services.financing_request_transition(
+            done = services.financing_request_transition(
                 user=request.user,
                 request=req,
                 name=form.cleaned_data["name"],
                 comment=form.cleaned_data["comment"],
                 amount=form.cleaned_data["amount"],
             )
-            messages.success(request, _("Demande mise à jour."))
+            messages.success(
+                request,
+                workflow.done_message(form.cleaned_data["name"], euros(done.granted_amount)),
+            )
             return redirect(req)
         except ValidationError as exc:
             add_service_errors(form, exc)

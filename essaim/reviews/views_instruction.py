@@ -509,7 +509,13 @@ def assign(request, pk: int):
             services.application_assign(
                 application=application, user=request.user, assignee=form.cleaned_data["assignee"]
             )
-            messages.success(request, _("Attribution enregistrée."))
+            assignee = form.cleaned_data["assignee"]
+            messages.success(
+                request,
+                _("La candidature est attribuée à %(name)s.") % {"name": assignee}
+                if assignee
+                else _("La candidature n'est plus attribuée à personne."),
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     else:
