@@ -187,14 +187,15 @@ class ApplicantStatus(models.TextChoices):
     """The states as the applicants (the collective's lead and members, invited people) see
     them: nothing of a decision before its wave is published."""
 
-    DRAFT = "draft", _("brouillon")
-    SUBMITTED = "submitted", _("déposée")
-    IN_REVIEW = "in_review", _("en instruction")
-    CHANGES_REQUESTED = "changes_requested", _("compléments demandés")
+    # The states they share with ``Status`` keep its words: one word per state everywhere.
+    DRAFT = "draft", Status.DRAFT.label
+    SUBMITTED = "submitted", Status.SUBMITTED.label
+    IN_REVIEW = "in_review", Status.IN_REVIEW.label
+    CHANGES_REQUESTED = "changes_requested", Status.CHANGES_REQUESTED.label
     IN_COMMITTEE = "in_committee", _("en comité")
-    LABELLED = "labelled", _("labellisée")
-    NOT_LABELLED = "not_labelled", _("non labellisée")
-    WITHDRAWN = "withdrawn", _("retirée")
+    LABELLED = "labelled", Status.LABELLED.label
+    NOT_LABELLED = "not_labelled", Status.NOT_LABELLED.label
+    WITHDRAWN = "withdrawn", Status.WITHDRAWN.label
 
 
 NO_WAVE, WAVE_NOT_PUBLISHED, WAVE_PUBLISHED = 0, 1, 2
