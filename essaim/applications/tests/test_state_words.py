@@ -32,9 +32,7 @@ def test_the_states_the_applicants_share_with_the_workflow_have_its_words():
 
 
 @pytest.mark.parametrize(("status", "seen"), SEEN)
-def test_the_applicant_reads_the_same_word_in_the_list_the_page_and_the_api(
-    client, status, seen
-):
+def test_the_applicant_reads_the_same_word_in_the_list_the_page_and_the_api(client, status, seen):
     application = ApplicationFactory()
     Application.objects.filter(pk=application.pk).update(
         status=status, submitted_at=None if status == Status.DRAFT else timezone.now()
