@@ -48,6 +48,7 @@ def submit(request, pk: int):
             "application": application,
             "recap": recap,
             "can_edit": rules.can_edit_application(request.user, application),
+            "is_lead": rules.applicant_role(request.user, application).is_lead,
         },
         status=status,
     )
