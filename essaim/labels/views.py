@@ -214,24 +214,41 @@ def wave_decide(request, pk: int):
 
 
 def _published_message(labels: list, recap: publication.PublishRecap) -> str:
-    """What the confirmation of a publication says it did."""
-    granted = ngettext("%(count)s label attribué", "%(count)s labels attribués", len(labels)) % {
-        "count": len(labels)
+    """What the confirmation of a publication says it did (nothing said of what did not
+    happen, but "no label" and "no e-mail")."""
+    count = len(labels)
+    parts = [
+        ngettext(
+            "%(count)s label attribué et son plan d'accompagnement ouvert",
+            "%(count)s labels attribués et autant de plans d'accompagnement ouverts",
+            count,
+        )
+        % {"count": count}
+        if count
+        else _("aucun label attribué")
+    ]
+    if recap.refusals:
+        parts.append(
+            ngettext(
+                "%(count)s candidature non labellisée",
+                "%(count)s candidatures non labellisées",
+                recap.refusals,
+            )
+            % {"count": recap.refusals}
+        )
+    parts.append(
+        ngettext(
+            "%(count)s courriel envoyé aux candidats",
+            "%(count)s courriels envoyés aux candidats",
+            recap.emails,
+        )
+        % {"count": recap.emails}
+        if recap.emails
+        else _("aucun courriel envoyé")
+    )
+    return _("La vague est publiée : %(done)s. Les décisions sont publiques.") % {
+        "done": ", ".join(parts)
     }
-    refused = ngettext(
-        "%(count)s candidature non labellisée",
-        "%(count)s candidatures non labellisées",
-        recap.refusals,
-    ) % {"count": recap.refusals}
-    emails = ngettext(
-        "%(count)s courriel envoyé aux candidats",
-        "%(count)s courriels envoyés aux candidats",
-        recap.emails,
-    ) % {"count": recap.emails}
-    return _(
-        "La vague est publiée : %(granted)s (et autant de plans d'accompagnement ouverts), "
-        "%(refused)s, %(emails)s. Les labels sont publics."
-    ) % {"granted": granted, "refused": refused, "emails": emails}
 
 
 @require_POST

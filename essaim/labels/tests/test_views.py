@@ -358,7 +358,7 @@ def test_publish_recap_counts_what_publication_will_do_and_it_does_it(
     assert len(mail.outbox) == announced
     text = html.unescape(response.text)
     assert (
-        "La vague est publiée : 1 label attribué (et autant de plans d'accompagnement ouverts), "
+        "La vague est publiée : 1 label attribué et son plan d'accompagnement ouvert, "
         f"1 candidature non labellisée, {announced} courriel"
     ) in text
 
