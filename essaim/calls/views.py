@@ -194,14 +194,17 @@ def call_manage(request, slug: str):
 def call_status(request, slug: str):
     call = _admin_call(request, slug)
     try:
-        services.call_set_status(
+        call = services.call_set_status(
             user=request.user, call=call, status=request.POST.get("status", "")
         )
     except (ValidationError, ValueError) as exc:
         for message in getattr(exc, "messages", [str(exc)]):
             messages.error(request, message)
     else:
-        messages.success(request, _("État de l'appel modifié."))
+        messages.success(
+            request,
+            _("L'appel est maintenant « %(status)s ».") % {"status": call.get_status_display()},
+        )
     return redirect("calls:manage", slug=call.slug)
 
 

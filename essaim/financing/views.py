@@ -347,7 +347,9 @@ def request_transition(request, pk: int):
             )
             messages.success(
                 request,
-                _grant_message(done) if done.status == "granted" else _("Demande mise à jour."),
+                _grant_message(done)
+                if done.status == "granted"
+                else workflow.done_message(form.cleaned_data["name"], euros(done.granted_amount)),
             )
             return redirect(req)
         except ValidationError as exc:

@@ -259,7 +259,7 @@ def action_transition(request, pk: int, name: str):
     except ValidationError as exc:
         add_service_errors(form, exc)
         return action_detail(request, pk, transition_form=form, status=422)
-    messages.success(request, _("État de l'action mis à jour."))
+    messages.success(request, workflow.done_message(name, action))
     return redirect(request.POST.get("next") == "plan" and action.plan or action)
 
 
@@ -304,7 +304,9 @@ def milestone_reach(request, pk: int):
     )
     _require_edit(request, milestone.plan)
     services.milestone_reach(user=request.user, milestone=milestone)
-    messages.success(request, _("Jalon atteint."))
+    messages.success(
+        request, _("Le jalon « %(title)s » est marqué atteint.") % {"title": milestone.title}
+    )
     return redirect(milestone.plan.get_absolute_url() + "#jalons")
 
 

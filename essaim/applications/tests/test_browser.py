@@ -37,8 +37,13 @@ def test_lead_writes_with_autosave_and_submits(page, live_server, login, assert_
     expect(page.locator("#completeness")).not_to_contain_text("Accroche")
     application.refresh_from_db()
     assert application.answers["pitch"] == "Bonjour"
-    page.get_by_role("button", name="Enregistrer et déposer").click()
-    expect(page.get_by_text("Candidature déposée. Un accusé de réception")).to_be_visible()
+    page.get_by_role("button", name="Enregistrer et vérifier avant de déposer").click()
+    expect(page.locator("#submission-recap")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Déposer la candidature").click()
+    expect(
+        page.get_by_text("Votre candidature a été transmise à l'équipe du programme")
+    ).to_be_visible()
     assert Application.objects.get(pk=application.pk).status == Status.SUBMITTED
 
 

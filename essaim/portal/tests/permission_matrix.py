@@ -130,6 +130,7 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "applications:invitation": ("token=:inconnu", "l d d d d d d d d d", "l d d d d d d d d d"),
     "applications:detail": ("pk=application", "l d o o d o o d d o", "l d o o d o o d d o"),
     "applications:edit": ("pk=application", "l d d d d d d d d d", "l d d d d d d d d d"),
+    "applications:submit": ("pk=application", "l d d d d d d d d d", "l d d d d d d d d d"),
     "applications:autosave": ("pk=application", "l x x x x x x x x x", "l d d d d d d d d d"),
     "applications:block_add": (
         "pk=application key=block",
