@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from essaim.accounts import identity, services
 from essaim.accounts.forms import ApiTokenForm
 from essaim.accounts.models import ApiToken, Membership
-from essaim.accounts.navigation import role_shortcuts
+from essaim.accounts.navigation import user_shortcuts
 
 
 def dashboard(request):
@@ -22,7 +22,7 @@ def dashboard(request):
         "accounts/dashboard.html",
         {
             "memberships": memberships,
-            "shortcuts": role_shortcuts(m.role for m in memberships),
+            "shortcuts": user_shortcuts(request.user),
             "has_second_factor": identity.has_second_factor(request.user),
             "second_factor_required": identity.second_factor_required(request.user),
         },

@@ -37,9 +37,10 @@ def teams(request):
     programmes = list(
         permissions.admin_programmes(request.user).filter(Programme.objects.order_by("name"), "pk")
     )
-    if len(programmes) == 1:
+    creates = request.user.has_perm("operators.create_programme")
+    if len(programmes) == 1 and not creates:
         return redirect("operators:team", slug=programmes[0].slug)
-    if not programmes:
+    if not programmes and not creates:
         raise PermissionDenied
     return render(request, "operators/teams.html", {"programmes": programmes})
 
