@@ -6,7 +6,7 @@ app_name = "operators"
 
 urlpatterns = [
     path("programmes/nouveau/", views.programme_create, name="programme_create"),
-    path("equipes/", views.teams, name="teams"),
+    path("equipes/", views.programme_teams, name="teams"),
     path("equipes/<slug:slug>/", views.team, name="team"),
     path("equipes/<slug:slug>/inviter/", views.invite, name="invite"),
     path("equipes/<slug:slug>/roles/<int:pk>/retirer/", views.revoke, name="revoke"),

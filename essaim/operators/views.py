@@ -5,14 +5,15 @@ signs up or signs in and receives the role."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from essaim.accounts import permissions, services
-from essaim.accounts.models import Invitation, Membership, Role
+from essaim.accounts import permissions, services, teams
+from essaim.accounts.models import Invitation, Role
 from essaim.calls.models import Programme
 from essaim.core.forms import add_service_errors
 from essaim.operators import programme_file
@@ -32,7 +33,7 @@ def _team_programme(request, slug: str) -> Programme:
 
 
 @require_GET
-def teams(request):
+def programme_teams(request):
     """The programmes whose team the user runs: straight to the team when there is one."""
     programmes = list(
         permissions.admin_programmes(request.user).filter(Programme.objects.order_by("name"), "pk")
@@ -51,23 +52,9 @@ def team(request, slug: str):
 
 
 def _team_page(request, programme: Programme, form: InviteForm | None = None):
-    in_team = Membership.objects.filter(programme=programme, role__in=services.TEAM_ROLES)
-    members = (
-        in_team.filter(ended_at__isnull=True)
-        .select_related("user", "granted_by")
-        .order_by("role", "user__last_name", "user__email")
-    )
-    former = (
-        in_team.filter(ended_at__isnull=False)
-        .select_related("user", "ended_by")
-        .order_by("-ended_at")[:FORMER_MEMBERS_SHOWN]
-    )
-    invitations = (
-        Invitation.objects.pending()
-        .filter(programme=programme)
-        .select_related("invited_by")
-        .order_by("-created_at")
-    )
+    members = teams.team_members(programme)
+    former = teams.former_members(programme, limit=FORMER_MEMBERS_SHOWN)
+    invitations = teams.pending_invitations(programme)
     return render(
         request,
         "operators/team.html",
@@ -113,9 +100,9 @@ def invite(request, slug: str):
 @require_POST
 def revoke(request, slug: str, pk: int):
     programme = _team_programme(request, slug)
-    membership = get_object_or_404(
-        Membership.objects.select_related("user"), pk=pk, programme=programme
-    )
+    membership = teams.team_membership(programme, pk)
+    if membership is None:
+        raise Http404
     try:
         services.membership_revoke(user=request.user, membership=membership)
     except ValidationError as error:

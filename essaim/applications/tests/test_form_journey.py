@@ -39,18 +39,23 @@ def test_edit_page_error_summary_links_to_each_field(client, lead_and_applicatio
     assert "core/error-summary.js" in html  # focuses it on load
 
 
-def test_refused_submission_lists_what_is_missing_in_the_summary(client, lead_and_application):
+def test_an_incomplete_application_goes_to_the_recap_that_lists_what_is_missing(
+    client, lead_and_application
+):
+    """Saving "to submit" keeps the answers and leads to the recap (no submission from the
+    form): what is missing is listed there and the submit button is disabled with its reason."""
     user, application = lead_and_application
     client.force_login(user)
     response = client.post(
         f"/candidatures/{application.pk}/modifier/",
-        {"title": application.title, "pitch": "Salut", "action": "submit"},
+        {"title": application.title, "pitch": "Salut", "action": "review"},
     )
-    html = response.text
-    summary = html[html.index("essaim-error-summary") : html.index('id="section-')]
-    assert "Dépôt refusé" in summary
-    assert "Décrivez au moins un défi." in summary
-    assert not list(get_messages(response.wsgi_request))  # not as page banners
+    assert response.status_code == 302
+    assert response.url == f"/candidatures/{application.pk}/deposer/"
+    html = client.get(response.url).text
+    missing = html[html.index('id="recap-missing"') :]
+    assert "Décrivez au moins un défi." in missing
+    assert 'disabled aria-describedby="submit-blocked"' in html
 
 
 def test_invalid_siret_keeps_what_was_typed_under_the_field(client, lead_and_application):

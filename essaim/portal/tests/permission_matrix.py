@@ -148,7 +148,7 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
         "l d d d d o d d d d",
         "l d d d d o d d d d",
     ),
-    "applications:member_add": ("pk=application", "l x x x x x x x x x", "l d d d d r d d d d"),
+    "applications:member_add": ("pk=application", "l x x x x x x x x x", "l d d d d b d d d d"),
     "applications:member_role": (
         "pk=application member_pk=member",
         "l x x x x x x x x x",
@@ -159,7 +159,7 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
         "l x x x x x x x x x",
         "l d d d d r d d d d",
     ),
-    "applications:person_invite": ("pk=application", "l x x x x x x x x x", "l d d d d r d d d d"),
+    "applications:person_invite": ("pk=application", "l x x x x x x x x x", "l d d d d b d d d d"),
     "applications:person_update": (
         "pk=application person_pk=person",
         "l x x x x x x x x x",
