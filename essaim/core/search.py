@@ -8,16 +8,18 @@ the ``french_unaccent`` configuration that the ``actors`` migration creates). Ea
 texts, with which weight (``"A"`` to ``"D"``), through a ``parts(obj)`` function.
 
 :func:`search` narrows a queryset to the rows matching every word of a query (the last word may
-be a prefix), ranked on PostgreSQL; on SQLite, a plain word match.
+be a prefix), ranked on PostgreSQL; on SQLite, a plain word match. :func:`search_any` is the
+forgiving one, for questions asked in one's own words (the knowledge base): a row matching ANY
+word's stem is found, the rows matching the most words first.
 """
 
 from collections.abc import Callable, Iterable, Sequence
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, Model, QuerySet, Value
+from django.db.models import Case, F, IntegerField, Model, Q, QuerySet, Value, When
 
-from essaim.core.text import normalise, words
+from essaim.core.text import french_stem, normalise, significant_words, words
 
 SEARCH_CONFIG = "french_unaccent"
 
@@ -89,3 +91,45 @@ def search(
     for term in terms:
         queryset = queryset.filter(search_text__contains=term)
     return queryset.order_by(*ordering)
+
+
+def search_any(
+    queryset: QuerySet,
+    query: str,
+    *,
+    ordering: Sequence[str] = ("-pk",),
+) -> QuerySet:
+    """``queryset`` narrowed to the rows matching ANY significant word of ``query`` (French
+    stop words such as "des", "le" left out), by stem ("vendre" finds "vendra", "repas" finds
+    "repas"), best first: the rows matching the most words, then (PostgreSQL) ``SearchRank``,
+    then ``ordering``. An empty query changes nothing.
+
+    PostgreSQL: each word is a ``word:*`` query in :data:`SEARCH_CONFIG` (French stemming)
+    against ``search_vector``, OR-ed. SQLite: each word's stem
+    (:func:`essaim.core.text.french_stem`) is looked for in ``search_text``. Both annotate
+    ``matched_words``."""
+    terms = significant_words(query)
+    if not terms:
+        return queryset
+    if uses_postgres():
+        per_term = [
+            SearchQuery(f"{term}:*", config=SEARCH_CONFIG, search_type="raw") for term in terms
+        ]
+        anyone = per_term[0]
+        for term_query in per_term[1:]:
+            anyone = anyone | term_query
+        matches = [Q(search_vector=term_query) for term_query in per_term]
+        extra = {"rank": SearchRank(F("search_vector"), anyone)}
+        best = ("-matched_words", "-rank")
+    else:
+        matches = [Q(search_text__contains=french_stem(term)) for term in terms]
+        extra, best = {}, ("-matched_words",)
+    score = sum(
+        (
+            Case(When(match, then=Value(1)), default=Value(0), output_field=IntegerField())
+            for match in matches
+        ),
+        Value(0),
+    )
+    found = queryset.annotate(matched_words=score, **extra).filter(matched_words__gt=0)
+    return found.order_by(*best, *ordering)

@@ -26,8 +26,8 @@ from django.utils.text import slugify
 from essaim.accounts.models import User
 from essaim.actors.models import Organisation, OrganisationKind
 from essaim.calls.models import Call, CallKind, CallPurpose, CallStatus, Programme
-from essaim.demo.calls import REGIONAL_SINGLE_WINDOW
 from essaim.core.models import HistoryEvent
+from essaim.demo.calls import REGIONAL_SINGLE_WINDOW
 from essaim.geo.models import Perimeter
 from essaim.projects.models import Project
 from essaim.regulatory import addresses, inbound, services, services_mail

@@ -1,7 +1,6 @@
 """Decisions taken inside a wave, the labels they grant, and their verifiable certificates."""
 
 import datetime
-import secrets
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from essaim.accounts import permissions
+from essaim.labels import codes
 
 
 class Outcome(models.TextChoices):
@@ -47,7 +47,8 @@ class Decision(models.Model):
 
 
 def new_verification_code() -> str:
-    return secrets.token_urlsafe(12)
+    """A new certificate code (``essaim.labels.codes``: Crockford base32, four groups)."""
+    return codes.new_code()
 
 
 class LabelStatus(models.TextChoices):
@@ -67,6 +68,16 @@ class LabelQuerySet(models.QuerySet):
     def public(self) -> "LabelQuerySet":
         """Labels anyone may see: those of published waves (valid, expired or revoked)."""
         return self.filter(wave__status="published")
+
+    def with_code(self, raw: str) -> "Label | None":
+        """The label whose verification code is ``raw`` as typed (exact value first — codes made
+        before the readable ones are mixed-case —, then its normalised form: case, spaces,
+        dashes, O/0, I/L/1), in one query."""
+        wanted = codes.candidates(raw)
+        found = {
+            label.verification_code: label for label in self.filter(verification_code__in=wanted)
+        }
+        return next((found[code] for code in wanted if code in found), None)
 
     def visible_to(self, user) -> "LabelQuerySet":
         """Public labels for everyone; every label of the programmes ``user`` is staff of."""
