@@ -26,12 +26,15 @@ STOP_WORDS = frozenset(
     ont""".split()
 )
 
-# Endings removed by ``french_stem``, longest first.
+# Endings removed by ``french_stem``, longest first ("-dre"/"-tre" keep their consonant:
+# "vendre" → "vend" like "vendent", while "réparé" stays apart from "repas").
 _SUFFIXES = (
     "issements", "issement", "ements", "ement", "ations", "ation", "itions", "ition",
-    "euses", "euse", "eurs", "eur", "ements", "ment", "antes", "ante", "ants", "ant",
-    "ees", "ee", "ies", "ie", "ir", "er", "re", "es", "e", "s", "x",
+    "euses", "euse", "eurs", "eur", "ment", "antes", "ante", "ants", "ant",
+    "eront", "erait", "era", "ent", "ons", "ez", "ees", "ee", "ies", "ie", "ir", "er",
+    "dre", "tre", "es", "e", "s", "x",
 )  # fmt: skip
+_KEEP = {"dre": "d", "tre": "t"}
 
 
 def significant_words(query: str) -> list[str]:
@@ -45,9 +48,9 @@ def significant_words(query: str) -> list[str]:
 def french_stem(word: str) -> str:
     """A light French stem of an accent-free lower-case word, for a substring match on
     databases without full-text search: plural and common endings removed, at least four
-    letters kept ("vendre" → "vend", "repas" → "repa", "payants" → "pay")."""
+    letters kept ("vendre" → "vend", "repas" → "repa", "payants" → "paya")."""
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            stem = word[: -len(suffix)]
+            stem = word[: -len(suffix)] + _KEEP.get(suffix, "")
             return stem if len(stem) >= 4 or len(word) <= 4 else word[: max(4, len(stem))]
     return word
