@@ -70,14 +70,19 @@ class LabelQuerySet(models.QuerySet):
         return self.filter(wave__status="published")
 
     def with_code(self, raw: str) -> "Label | None":
-        """The label whose verification code is ``raw`` as typed (exact value first — codes made
-        before the readable ones are mixed-case —, then its normalised form: case, spaces,
-        dashes, O/0, I/L/1), in one query."""
+        """The label whose verification code is ``raw`` as typed: its exact value first, then its
+        normalised form (case, spaces, dashes, O/0, I/L/1: ``essaim.labels.codes``) — one
+        query —; failing both, a code made before the readable ones (mixed case) typed in
+        another case, when only one label has it (a second query, on a miss only)."""
         wanted = codes.candidates(raw)
         found = {
             label.verification_code: label for label in self.filter(verification_code__in=wanted)
         }
-        return next((found[code] for code in wanted if code in found), None)
+        label = next((found[code] for code in wanted if code in found), None)
+        if label is None and wanted[0]:
+            same_letters = list(self.filter(verification_code__iexact=wanted[0])[:2])
+            label = same_letters[0] if len(same_letters) == 1 else None
+        return label
 
     def visible_to(self, user) -> "LabelQuerySet":
         """Public labels for everyone; every label of the programmes ``user`` is staff of."""
