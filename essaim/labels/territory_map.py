@@ -152,8 +152,9 @@ def build(labels) -> TerritoryMap:
         for frame_code, mark in marks.items():
             frames[frame_code].marks.append(mark)
     for frame in frames.values():
-        # Whole départements first, discs above them, so that no disc is hidden.
-        frame.marks.sort(key=lambda m: (not m.paths, bool(m.discs)))
+        # Larger territories first, so that a smaller one (a département inside a labelled
+        # région, a disc) is drawn above them and stays visible and clickable.
+        frame.marks.sort(key=lambda m: (not m.paths, -len(m.paths)))
     return TerritoryMap(
         frames=list(frames.values()),
         waves=list(legend.values()),

@@ -166,6 +166,9 @@ def test_territory_list_shows_table_and_map(client, label):
     assert "<title>Vallée de la Marne, Vague 1</title>" in link
     assert link.count("<path ") == 1  # département 77's outline (from the stored shapes)
     assert link.count("<circle ") == 1  # its share of département 51
+    # SVG numbers, never localised ("705,5" would draw nothing).
+    circle = re.search(r'<circle cx="([^"]+)" cy="([^"]+)" r="([^"]+)"', link).groups()
+    assert all(re.fullmatch(r"\d+(\.\d+)?", value) for value in circle), circle
     assert "Mise à jour : 20/12/2019" not in text and "Légende 02" not in text
     legend = re.search(r'id="territory-map-legend">(.*?)</div>', text, re.S).group(1)
     assert "Tous les territoires labellisés" in legend
