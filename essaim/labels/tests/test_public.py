@@ -137,7 +137,7 @@ def _map_links(text: str) -> dict[str, str]:
     return {
         name: href
         for href, name in re.findall(
-            r'<a href="([^"]+)" class="essaim-map__territory" aria-label="([^"]+)">', svg
+            r'<a href="([^"]+)"\s+class="essaim-map__territory"\s+aria-label="([^"]+)">', svg
         )
     }
 
