@@ -80,9 +80,11 @@ class TerritoryMap:
     updated_at: datetime.date | None
 
 
-def _wave_name(wave, several_programmes: bool) -> str:
-    name = str(wave)
-    return f"{name} — {wave.programme.name}" if several_programmes else name
+def _wave_name(label, several_programmes: bool) -> str:
+    """The wave's name, with its programme's when several programmes are shown (the label's
+    programme, already read with it: no query)."""
+    name = str(label.wave)
+    return f"{name} — {label.programme.name}" if several_programmes else name
 
 
 def _updated_at(labels) -> datetime.date | None:
@@ -123,7 +125,7 @@ def build(labels) -> TerritoryMap:
         if label.wave_id not in colours:
             colours[label.wave_id] = PALETTE[len(colours) % len(PALETTE)]
             legend[label.wave_id] = LegendWave(
-                colours[label.wave_id], _wave_name(label.wave, several_programmes), 0
+                colours[label.wave_id], _wave_name(label, several_programmes), 0
             )
         legend[label.wave_id].count += 1
 

@@ -75,7 +75,7 @@ def test_demo_builds_the_27_perimeters_over_all_of_france_and_is_idempotent(name
     assert perimeters["Mayotte"].commune_count == 17
     assert "Approximation" in perimeters["Vallée de la Marne"].description
     grenoble = perimeters["Grenoble Alpes Métropole"].description
-    assert "l'intercommunalité Grenoble Alpes Métropole" in grenoble
+    assert "l'intercommunalité Grenoble-Alpes-Métropole" in grenoble
     assert "SIREN" not in grenoble
 
     events = HistoryEvent.objects.count()

@@ -315,3 +315,30 @@ def test_territory_page_query_budget(client, label, django_assert_max_num_querie
     with django_assert_max_num_queries(8):
         response = client.get(reverse("territories:detail", args=[label.perimeter.slug]))
     assert response.text.count("Défi ") >= 30
+
+
+def test_map_of_two_programmes_query_budget(client, django_assert_max_num_queries):
+    """Territories of several programmes: the legend names each wave's programme, read with the
+    labels (no query per territory)."""
+    from essaim.labels.tests.factories import labelled
+
+    for programme_name in ("Programme A", "Programme B"):
+        wave = WaveFactory(
+            number=1,
+            status=WaveStatus.PUBLISHED,
+            programme__name=programme_name,
+            announced_on=datetime.date(2020, 1, 1),
+        )
+        admin = programme_admin(wave.programme)
+        for n in range(15):
+            application = ApplicationFactory(
+                proposed=True, wave=wave, call__programme=wave.programme
+            )
+            labelled(application, admin)
+            with_communes(application.perimeter, [f"{n % 90 + 1:02d}{n + 100:03d}"])
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("territories:list"))
+    legend = re.search(r'id="map-waves">(.*?)</ul>', response.text, re.S).group(1)
+    assert "Vague 1 — Programme A (15 territoires)" in legend
+    assert "Vague 1 — Programme B (15 territoires)" in legend
+    assert len(_map_links(response.text)) == 30
