@@ -279,9 +279,7 @@ def verify_form(request):
 
 @login_not_required
 def verify(request, code: str):
-    label = (
-        Label.objects.public().select_related("perimeter", "wave", "programme").with_code(code)
-    )
+    label = Label.objects.public().select_related("perimeter", "wave", "programme").with_code(code)
     if label is not None and label.verification_code != code:
         # Typed differently (case, spaces, O for 0…): the page of the code as printed.
         return redirect("labels:verify", code=label.verification_code)
