@@ -13,7 +13,7 @@ collectives and applications are invented.
 
 from dataclasses import dataclass, field
 
-from essaim.geo.models import Departement, Epci, Region
+from essaim.geo.models import Commune, Departement, Epci, Region
 from essaim.geo.reference import ept_communes
 from essaim.geo.services import (
     Unit,
@@ -22,7 +22,7 @@ from essaim.geo.services import (
     perimeter_ensure,
 )
 
-SOURCE = "Unités du Code officiel géographique 2026 (INSEE, DGCL)."
+SOURCE = "Limites des communes et intercommunalités au 1er janvier 2026 (INSEE)."
 APPROXIMATION = (
     "Approximation : le périmètre exact retenu par le collectif n'est pas public ; "
     "il est représenté par les unités officielles les plus proches."
@@ -190,26 +190,29 @@ def _resolve(territory: Territory, sirens: dict[str, str]) -> tuple[list[Unit], 
         names = dict(Region.objects.filter(code__in=territory.regions).values_list("code", "name"))
         for code in territory.regions:
             units.append(Unit("region", code))
-            described.append(f"région {names.get(code, code)} ({code})")
+            described.append(f"la région {names.get(code, code)}")
     if territory.departements:
         names = dict(
             Departement.objects.filter(code__in=territory.departements).values_list("code", "name")
         )
         for code in territory.departements:
             units.append(Unit("departement", code))
-            described.append(f"département {names.get(code, code)} ({code})")
+            described.append(f"le département {names.get(code, code)} ({code})")
     for name in territory.epci:
         if name not in sirens:
             raise LookupError(f"EPCI {name!r} is not in the loaded geography")
         units.append(Unit("epci", sirens[name]))
-        described.append(f"EPCI {name} (SIREN {sirens[name]})")
+        described.append(f"l'intercommunalité {name}")
     for name in territory.ept:
         codes = ept_communes(name)
         units.extend(Unit("commune", code) for code in codes)
-        described.append(f"les {len(codes)} communes de l'EPT {name}")
+        described.append(f"les {len(codes)} communes de {name}")
+    communes = dict(
+        Commune.objects.filter(insee__in=territory.communes).values_list("insee", "name")
+    )
     for code in territory.communes:
         units.append(Unit("commune", code))
-        described.append(f"commune {code}")
+        described.append(f"la commune de {communes.get(code, code)}")
     return units, described
 
 
@@ -235,7 +238,7 @@ def load(ctx) -> None:
             part
             for part in (
                 territory.note,
-                "Construit à partir de : " + ", ".join(described) + ".",
+                "Le territoire réunit : " + ", ".join(described) + ".",
                 APPROXIMATION if territory.approximate else "",
                 SOURCE,
             )
@@ -283,7 +286,7 @@ def load_regional(ctx) -> None:
         description = "\n\n".join(
             (
                 territory.note,
-                "Construit à partir de : " + ", ".join(described) + ".",
+                "Le territoire réunit : " + ", ".join(described) + ".",
                 REGIONAL_NOTE,
                 SOURCE,
             )

@@ -19,16 +19,19 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.text import slugify
 
 from essaim.accounts.models import User
 from essaim.actors.models import Organisation, OrganisationKind
 from essaim.calls.models import Call, CallKind, CallPurpose, CallStatus, Programme
+from essaim.core.models import HistoryEvent
 from essaim.demo.calls import REGIONAL_SINGLE_WINDOW
 from essaim.geo.models import Perimeter
 from essaim.projects.models import Project
 from essaim.regulatory import addresses, inbound, services, services_mail
+from essaim.regulatory.history import TicketAction
 from essaim.regulatory.models import (
     Channel,
     ExperimentationRequest,
@@ -298,6 +301,7 @@ def load(ctx) -> None:
     web = _web_tickets(
         programme, officer, holder, holder_project, administrations, perimeters, call
     )
+    date_ticket_history(programme)
     ctx.objects["regulatory_call"] = call
     received = Ticket.objects.filter(programme=programme).count()
     ctx.say(
@@ -401,6 +405,67 @@ def _close(ticket, officer, outcome, when, reason="") -> None:
         out_of_scope_reason=reason,
     )
     Ticket.objects.filter(pk=ticket.pk).update(outcome_at=when)
+
+
+def _ticket_event_times(ticket, events, published_at) -> list[datetime]:
+    """When each of ``events`` (one ticket's history, in the order it was recorded) happened in
+    the ticket's story: reception at ``received_at``, the first answer at ``first_answered_at``,
+    the outcome at ``outcome_at``, publication at the article's date, any other step an hour
+    (a message: a day) after the previous one — never earlier than the previous one, never in
+    the future."""
+    now = timezone.now()
+    times: list[datetime] = []
+    answered = False
+    for event in events:
+        previous = times[-1] if times else ticket.received_at
+        if event.action in (TicketAction.CREATE, TicketAction.MAIL_FILE):
+            when = ticket.received_at
+        elif event.action == TicketAction.ANSWER and not answered and ticket.first_answered_at:
+            when, answered = ticket.first_answered_at, True
+        elif event.action in (
+            TicketAction.CLOSE,
+            TicketAction.TO_EXPERIMENTATION,
+            TicketAction.WITHDRAW,
+        ):
+            when = ticket.outcome_at or previous + timedelta(hours=1)
+        elif event.action == TicketAction.PUBLISH and published_at:
+            when = published_at
+        elif event.action in (TicketAction.MESSAGE, TicketAction.ANSWER):
+            when = previous + timedelta(days=1)
+        else:
+            when = previous + timedelta(hours=1)
+        times.append(min(max(when, previous), now))
+    return times
+
+
+def date_ticket_history(programme) -> None:
+    """Date the history of the programme's demo tickets in their story rather than at the time
+    the demo was loaded: the services record each step "now", the demo's tickets were received
+    months or days ago (``_ticket_event_times``). Idempotent; three queries plus one update per
+    event that moves. The history is append-only for the application; the demo loader alone
+    re-dates its own rows, through the base manager, as ``history_bulk_create`` dates them."""
+    tickets = {
+        str(t.pk): t
+        for t in Ticket.objects.filter(programme=programme, is_fictitious=True).only(
+            "pk", "received_at", "first_answered_at", "outcome_at"
+        )
+    }
+    published = dict(
+        KnowledgeArticle.objects.filter(ticket__programme=programme).values_list(
+            "ticket_id", "published_at"
+        )
+    )
+    events: dict[str, list] = {}
+    for event in HistoryEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Ticket), object_id__in=list(tickets)
+    ).order_by("pk"):
+        events.setdefault(event.object_id, []).append(event)
+    for object_id, rows in events.items():
+        ticket = tickets[object_id]
+        times = _ticket_event_times(ticket, rows, published.get(ticket.pk))
+        for event, when in zip(rows, times, strict=True):
+            if event.at != when:
+                HistoryEvent._base_manager.filter(pk=event.pk).update(at=when)
 
 
 def _web_tickets(
@@ -703,6 +768,7 @@ def load_regional(ctx) -> None:
             )
             continue
         _close(ticket, officer, Outcome.CLARIFIED, received + timedelta(days=12))
+    date_ticket_history(programme)
     ctx.say(
         f"    {made} saisines créées au guichet unique régional "
         f"({Ticket.objects.filter(programme=programme).count()} en tout)"

@@ -4,9 +4,17 @@ every read that could grow is one indexed query."""
 import re
 from dataclasses import dataclass
 
-from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models import Case, Count, F, QuerySet, Value, When
 
-from essaim.geo.models import Commune, Departement, Epci, Perimeter, Region, UnitKind
+from essaim.geo.models import (
+    Commune,
+    Departement,
+    Epci,
+    Perimeter,
+    PerimeterCommune,
+    Region,
+    UnitKind,
+)
 from essaim.geo.reference import fold
 
 DEPARTEMENT_CODE = re.compile(r"\d{2,3}|2[abAB]")
@@ -153,3 +161,28 @@ def units_with_names(perimeter: Perimeter) -> list[dict]:
         }
         for unit in units
     ]
+
+
+def perimeter_departement_counts(perimeter_ids) -> dict[int, dict[str, int]]:
+    """{perimeter id: {département code: number of its communes there}}, one aggregated query."""
+    rows = (
+        PerimeterCommune.objects.filter(perimeter_id__in=list(perimeter_ids))
+        .values_list("perimeter_id", "commune__departement__code")
+        .annotate(communes=Count("pk"))
+        .order_by("perimeter_id", "commune__departement__code")
+    )
+    result: dict[int, dict[str, int]] = {}
+    for perimeter_id, code, communes in rows:
+        result.setdefault(perimeter_id, {})[code] = communes
+    return result
+
+
+def departement_commune_totals(codes) -> dict[str, int]:
+    """{département code: number of its communes}, for ``codes`` only, one aggregated query."""
+    rows = (
+        Commune.objects.filter(departement__code__in=list(codes))
+        .values_list("departement__code")
+        .annotate(communes=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)

@@ -130,12 +130,7 @@ def label_list(request, wave: int | None = None):
 )
 def label_verify(request, code: str):
     """``state`` is ``valid``, ``expired`` or ``revoked``; an unknown code is a 404."""
-    label = (
-        Label.objects.public()
-        .select_related("perimeter", "wave", "programme")
-        .filter(verification_code=code)
-        .first()
-    )
+    label = Label.objects.public().select_related("perimeter", "wave", "programme").with_code(code)
     if label is None:
         raise Http404(
             _("Code « %(code)s » introuvable (not found) : aucun label ne le porte.")

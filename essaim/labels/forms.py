@@ -154,7 +154,15 @@ class RevokeForm(EssaimForm):
 
 
 class VerifyForm(EssaimForm):
-    code = forms.CharField(label=_("Code de vérification"), max_length=64, strip=True)
+    code = forms.CharField(
+        label=_("Code de vérification"),
+        max_length=64,
+        strip=True,
+        help_text=_(
+            "Le code imprimé sous le QR code, par exemple 7KQ2-M9XD-AB3F-0ZRT : majuscules ou "
+            "minuscules, avec ou sans tirets ni espaces."
+        ),
+    )
 
 
 class TerritoryFilterForm(EssaimForm):

@@ -1,7 +1,6 @@
 """Decisions taken inside a wave, the labels they grant, and their verifiable certificates."""
 
 import datetime
-import secrets
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from essaim.accounts import permissions
+from essaim.labels import codes
 
 
 class Outcome(models.TextChoices):
@@ -47,7 +47,8 @@ class Decision(models.Model):
 
 
 def new_verification_code() -> str:
-    return secrets.token_urlsafe(12)
+    """A new certificate code (``essaim.labels.codes``: Crockford base32, four groups)."""
+    return codes.new_code()
 
 
 class LabelStatus(models.TextChoices):
@@ -68,6 +69,21 @@ class LabelQuerySet(models.QuerySet):
     def public(self) -> "LabelQuerySet":
         """Labels anyone may see: those of published waves (valid, expired or revoked)."""
         return self.filter(wave__status="published")
+
+    def with_code(self, raw: str) -> "Label | None":
+        """The label whose verification code is ``raw`` as typed: its exact value first, then its
+        normalised form (case, spaces, dashes, O/0, I/L/1: ``essaim.labels.codes``) — one
+        query —; failing both, a code made before the readable ones (mixed case) typed in
+        another case, when only one label has it (a second query, on a miss only)."""
+        wanted = codes.candidates(raw)
+        found = {
+            label.verification_code: label for label in self.filter(verification_code__in=wanted)
+        }
+        label = next((found[code] for code in wanted if code in found), None)
+        if label is None and wanted[0]:
+            same_letters = list(self.filter(verification_code__iexact=wanted[0])[:2])
+            label = same_letters[0] if len(same_letters) == 1 else None
+        return label
 
     def visible_to(self, user) -> "LabelQuerySet":
         """Public labels for everyone; every label of the programmes ``user`` is staff of."""

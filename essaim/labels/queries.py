@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from essaim.applications.models import Application
 from essaim.applications.workflow import Status
 from essaim.calls.models import Wave, WaveStatus
-from essaim.geo.models import Departement, PerimeterCommune, Region
+from essaim.geo.models import PerimeterCommune, Region
 from essaim.labels.models import Label
 from essaim.reviews.consolidation import consolidate as reviews_consolidate
 
@@ -134,21 +134,6 @@ def regions_of(perimeter_ids) -> dict[int, list[str]]:
     for perimeter_id, name in rows:
         result[perimeter_id].append(name)
     return result
-
-
-def departement_counts(perimeter_ids) -> dict[str, int]:
-    """{département code: number of the given territories touching it}, one aggregated query."""
-    rows = (
-        PerimeterCommune.objects.filter(perimeter_id__in=list(perimeter_ids))
-        .values("commune__departement__code")
-        .annotate(territories=Count("perimeter_id", distinct=True))
-        .order_by("commune__departement__code")
-    )
-    return {row["commune__departement__code"]: row["territories"] for row in rows}
-
-
-def departement_codes() -> list[str]:
-    return list(Departement.objects.order_by("code").values_list("code", flat=True))
 
 
 def regions_with_labels() -> QuerySet[Region]:

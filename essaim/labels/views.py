@@ -1,8 +1,6 @@
 """Pages: the programme admin's waves and committee view, label revocation, certificates and
 their public verification, and the public pages of labelled territories."""
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +18,7 @@ from essaim.calls.models import WaveStatus
 from essaim.core import history
 from essaim.core.forms import add_service_errors
 from essaim.core.models import HistoryEvent
-from essaim.labels import certificates, publication, queries, rules, services
+from essaim.labels import certificates, publication, queries, rules, services, territory_map
 from essaim.labels.forms import (
     AddApplicationsForm,
     DecisionBatchForm,
@@ -320,12 +318,10 @@ def verify_form(request):
 
 @login_not_required
 def verify(request, code: str):
-    label = (
-        Label.objects.public()
-        .select_related("perimeter", "wave", "programme")
-        .filter(verification_code=code)
-        .first()
-    )
+    label = Label.objects.public().select_related("perimeter", "wave", "programme").with_code(code)
+    if label is not None and label.verification_code != code:
+        # Typed differently (case, spaces, O for 0…): the page of the code as printed.
+        return redirect("labels:verify", code=label.verification_code)
     context = {
         "form": VerifyForm(initial={"code": code}),
         "searched": True,
@@ -352,21 +348,18 @@ def territory_list(request):
     labels = list(queries.public_labels(wave_number=wave_number, region_code=region_code))
     perimeter_ids = {label.perimeter_id for label in labels}
     regions_by_perimeter = queries.regions_of(perimeter_ids)
-    counts = queries.departement_counts(perimeter_ids)
-    # Every département appears (0 where no territory), so that the map's colour scale starts at
-    # "none" rather than at the smallest count.
-    map_data = dict.fromkeys(queries.departement_codes(), 0) | counts
     for label in labels:
         label.region_names = regions_by_perimeter.get(label.perimeter_id, [])
+    region_name = next((r.name for r in regions if r.code == region_code), "")
     return render(
         request,
         "labels/territory_list.html",
         {
             "form": form,
             "labels": labels,
-            "map_data": json.dumps(map_data, sort_keys=True),
-            "map_date": max((w.published_at for w in waves if w.published_at), default=None),
-            "departement_count": len(counts),
+            "map": territory_map.build(labels),
+            "filter_wave": wave_number,
+            "filter_region": region_name,
             "territory_count": len(perimeter_ids),
         },
     )

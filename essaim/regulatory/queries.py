@@ -4,7 +4,7 @@ from statistics import median
 
 from django.db.models import Count, Q
 
-from essaim.core.search import search
+from essaim.core.search import search, search_any
 from essaim.core.text import words
 from essaim.regulatory.models import KnowledgeArticle, Ticket
 from essaim.regulatory.workflow import RESOLVED_OUTCOMES, Outcome, TicketState
@@ -35,7 +35,9 @@ def published_articles(*, q: str = "", theme: str = "", rule: str = ""):
     if rule:
         for word in words(rule):
             queryset = queryset.filter(search_text__contains=word)
-    return search(queryset, q, ordering=("-published_at", "-pk"))
+    # Questions are asked in one's own words: any word (stemmed) finds an answer, the answers
+    # matching the most words first ("vendre des repas" finds "servir des repas payants").
+    return search_any(queryset, q, ordering=("-published_at", "-pk"))
 
 
 def public_figures(programme=None) -> dict:

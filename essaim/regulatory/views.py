@@ -5,6 +5,7 @@ through ``services``; every read through ``queries`` or ``visible_to``."""
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms as django_forms
 from django.contrib import messages
@@ -77,11 +78,15 @@ def knowledge_base(request):
         theme = ""
     articles = queries.published_articles(q=q, theme=theme, rule=rule)
     page = paginate(request, articles, 20)
+    params = urlencode({k: v for k, v in (("q", q), ("theme", theme), ("rule", rule)) if v})
     return render(
         request,
         "regulatory/knowledge_base.html",
         {
             "page": page,
+            "params": params,
+            "ask_url": reverse("regulatory:ticket_new")
+            + (f"?{urlencode({'question': q})}" if q else ""),
             "q": q,
             "theme": theme,
             "rule": rule,
@@ -103,8 +108,14 @@ def ticket_new(request):
     content waits in a pending ticket, nothing is lost)."""
     anonymous = not request.user.is_authenticated
     programme = _default_programme()
+    # From the knowledge base's "no answer" link: the question typed there becomes the subject.
+    question = " ".join(request.GET.get("question", "").split())[:255]
     form = forms.TicketForm(
-        request.POST or None, request.FILES or None, anonymous=anonymous, user=request.user
+        request.POST or None,
+        request.FILES or None,
+        anonymous=anonymous,
+        user=request.user,
+        initial={"title": question} if question else None,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

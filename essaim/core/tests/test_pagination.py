@@ -1,7 +1,11 @@
 """HTML list pages: ``?page=`` is a page that exists, or 404 (``essaim.core.pagination``)."""
 
+import re
+
 import pytest
+from django.core.paginator import Paginator
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -51,3 +55,46 @@ def test_a_second_page_is_served(client):
     assert second.status_code == 200
     assert second.content.decode() != first
     assert client.get(url, {"page": "3"}).status_code == 404
+
+
+def _pagination_links(html: str) -> dict[str, str]:
+    """{link text: its opening tag} of the pagination's previous/next links."""
+    nav = re.search(
+        r"<nav role=\"navigation\"\s+class=\"fr-pagination\".*?</nav>", html, re.S
+    ).group(0)
+    return {
+        " ".join(text.split()): tag
+        for tag, text in re.findall(r"(<a [^>]*>)(.*?)</a>", nav, re.S)
+        if "--prev" in tag or "--next" in tag or "--first" in tag or "--last" in tag
+    }
+
+
+def _disabled(tag: str) -> bool:
+    return 'aria-disabled="true"' in tag and 'role="link"' in tag and "href=" not in tag
+
+
+def test_core_pagination_disables_links_that_lead_nowhere():
+    """DSFR's disabled link (no href, role="link", aria-disabled="true"): axe does not hold a
+    disabled link's grey to the contrast rule, as it does a bare <a>."""
+    template = "core/_pagination.html"
+    first = Paginator(list(range(25)), 10).page(1)
+    links = _pagination_links(render_to_string(template, {"page_obj": first, "query": "q=x"}))
+    assert _disabled(links["Page précédente"])
+    assert 'href="?q=x&amp;page=2"' in links["Page suivante"]
+    last = Paginator(list(range(25)), 10).page(3)
+    links = _pagination_links(render_to_string(template, {"page_obj": last}))
+    assert 'href="?page=2"' in links["Page précédente"]
+    assert _disabled(links["Page suivante"])
+
+
+def test_dsfr_pagination_disables_links_that_lead_nowhere(client):
+    """The directory uses django-dsfr's pagination tag, whose template Essaim overrides."""
+    OrganisationFactory.create_batch(21, verified_at="2026-01-01T00:00:00Z")
+    url = reverse("actors:directory")
+    links = _pagination_links(client.get(url).content.decode())
+    disabled = [text for text, tag in links.items() if _disabled(tag)]
+    enabled = [text for text, tag in links.items() if "href=" in tag]
+    assert len(disabled) == 2 and len(enabled) == 2  # first/previous off, next/last on
+    links = _pagination_links(client.get(url, {"page": "2"}).content.decode())
+    assert len([t for t, tag in links.items() if _disabled(tag)]) == 2
+    assert all("aria-disabled" not in tag for tag in links.values() if "href=" in tag)

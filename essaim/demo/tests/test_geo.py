@@ -74,7 +74,9 @@ def test_demo_builds_the_27_perimeters_over_all_of_france_and_is_idempotent(name
     assert list(communes_of(perimeters["Roubaix"]).values_list("name", flat=True)) == ["Roubaix"]
     assert perimeters["Mayotte"].commune_count == 17
     assert "Approximation" in perimeters["Vallée de la Marne"].description
-    assert "SIREN 200040715" in perimeters["Grenoble Alpes Métropole"].description
+    grenoble = perimeters["Grenoble Alpes Métropole"].description
+    assert "l'intercommunalité Grenoble-Alpes-Métropole" in grenoble
+    assert "SIREN" not in grenoble
 
     events = HistoryEvent.objects.count()
     demo.load(ctx)

@@ -3,9 +3,11 @@ real import code, and a second load that changes nothing."""
 
 import pytest
 import yaml
+from django.contrib.contenttypes.models import ContentType
 
 from essaim.accounts.models import Membership, Role
 from essaim.accounts.tests.factories import UserFactory
+from essaim.core.models import HistoryEvent
 from essaim.demo import REFERENCE_FILE, DemoContext
 from essaim.demo import regulatory as demo
 from essaim.regulatory import queries
@@ -59,6 +61,7 @@ def test_demo_load_is_consistent_and_idempotent():
         False,
     )
     assert vrac.number.startswith("SAISINE-2019-")
+    _history_is_dated_in_the_story()
 
     counts = (
         Ticket.objects.count(),
@@ -73,3 +76,30 @@ def test_demo_load_is_consistent_and_idempotent():
         KnowledgeArticle.objects.count(),
         QuarantinedMail.objects.count(),
     )
+    _history_is_dated_in_the_story()  # a second load keeps the dates
+
+
+def _history_is_dated_in_the_story():
+    """Each demo ticket's history starts at its reception, the answer at the first answer, the
+    outcome at its date, in order — not at the time the demo was loaded."""
+    ticket_type = ContentType.objects.get_for_model(Ticket)
+    events = {}
+    for event in HistoryEvent.objects.filter(content_type=ticket_type).order_by("pk"):
+        events.setdefault(int(event.object_id), []).append(event)
+    tickets = Ticket.objects.filter(pk__in=events)
+    assert tickets.count() == Ticket.objects.count()
+    for ticket in tickets:
+        rows = events[ticket.pk]
+        assert rows[0].at == ticket.received_at, ticket.title
+        times = [row.at for row in rows]
+        assert times == sorted(times), ticket.title
+        answers = [row.at for row in rows if row.action == "answer"]
+        if ticket.first_answered_at:
+            assert answers[0] == ticket.first_answered_at, ticket.title
+        closes = [row.at for row in rows if row.action == "close"]
+        if closes and ticket.outcome_at:
+            assert closes[0] == ticket.outcome_at, ticket.title
+    # The closed 2019 tickets' history is in 2019, not today.
+    closed_2019 = Ticket.objects.filter(state="closed", received_at__year=2019).first()
+    assert closed_2019 is not None
+    assert {row.at.year for row in events[closed_2019.pk]} <= {2019, 2020}

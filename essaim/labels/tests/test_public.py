@@ -131,18 +131,98 @@ def test_verify_form_redirects_to_the_code(client, label):
 # --- Public list, map and territory page ------------------------------------------------------
 
 
-def test_territory_list_shows_table_and_map_data(client, label):
-    from essaim.geo.models import Departement, Region
+def _map_links(text: str) -> dict[str, str]:
+    """{accessible name: href} of the territory links drawn in the map's SVG."""
+    svg = "".join(re.findall(r'<svg class="essaim-map[^"]*".*?</svg>', text, re.S))
+    return {
+        name: href
+        for href, name in re.findall(
+            r'<a href="([^"]+)"\s+class="essaim-map__territory"\s+aria-label="([^"]+)">', svg
+        )
+    }
 
-    Departement.objects.create(code="29", name="Finistère", region=Region.objects.get(code="11"))
+
+def test_territory_list_shows_table_and_map(client, label):
+    from essaim.geo.models import Commune, Departement, Region
+
+    # Département 77 holds only the territory's two communes: the territory fills it (outline);
+    # 51 holds another commune: the territory is a disc there.
+    Commune.objects.create(
+        insee="51002",
+        name="Autre",
+        departement=Departement.objects.get(code="51"),
+        region=Region.objects.get(code="11"),
+    )
     response = client.get(reverse("territories:list"))
     assert response.status_code == 200
-    assert "Vallée de la Marne" in response.text
-    assert "Région 11" in response.text
-    data = re.search(r'<map-chart data="([^"]*)"', response.text).group(1)
-    # Every département is there, 0 where no labelled territory is.
-    assert data == "{&quot;29&quot;: 0, &quot;51&quot;: 1, &quot;77&quot;: 1}"
-    assert "MapChart.js" in response.text
+    text = response.text
+    assert "Vallée de la Marne" in text
+    assert "Région 11" in text
+    # No web component any more: the map is SVG drawn on the server, each territory a link.
+    assert "MapChart.js" not in text and "<map-chart" not in text
+    links = _map_links(text)
+    assert links == {"Vallée de la Marne, Vague 1": label.get_absolute_url()}
+    link = re.search(r'aria-label="Vallée de la Marne, Vague 1">(.*?)</a>', text, re.S).group(1)
+    assert "<title>Vallée de la Marne, Vague 1</title>" in link
+    assert link.count("<path ") == 1  # département 77's outline (from the stored shapes)
+    assert link.count("<circle ") == 1  # its share of département 51
+    # SVG numbers, never localised ("705,5" would draw nothing).
+    circle = re.search(r'<circle cx="([^"]+)" cy="([^"]+)" r="([^"]+)"', link).groups()
+    assert all(re.fullmatch(r"\d+(\.\d+)?", value) for value in circle), circle
+    assert "Mise à jour : 20/12/2019" not in text and "Légende 02" not in text
+    legend = re.search(r'id="territory-map-legend">(.*?)</div>', text, re.S).group(1)
+    assert "Tous les territoires labellisés" in legend
+    assert "Vague 1 (1 territoire)" in legend
+    published = label.wave.published_at or label.granted_on
+    assert f"Données à jour au {published:%-d}" in legend
+
+
+def test_map_legend_reflects_the_filter(client, label):
+    from essaim.labels.tests.factories import labelled
+
+    wave2 = WaveFactory(
+        french_impact=True,
+        programme=label.programme,
+        number=2,
+        status=WaveStatus.PUBLISHED,
+        published_at=datetime.datetime(2020, 6, 3, 10, tzinfo=datetime.UTC),
+    )
+    other = labelled(
+        ApplicationFactory(proposed=True, wave=wave2, collective__perimeter__name="Grand Poitiers"),
+        label.application.created_by,
+        granted_on=datetime.date(2020, 6, 3),
+    )
+    with_communes(other.perimeter, ["86194"], region_code="75")
+    text = client.get(reverse("territories:list"), {"vague": 2}).text
+    assert set(_map_links(text)) == {"Grand Poitiers, Vague 2"}
+    legend = re.search(r'id="territory-map-legend">(.*?)</div>', text, re.S).group(1)
+    assert "Filtre : vague 2, toutes les régions." in legend
+    assert "1 territoire affiché" in legend
+    assert "Vague 2 (1 territoire)" in legend and "Vague 1" not in legend
+    assert "Données à jour au 3 juin 2020" in legend
+
+    text = client.get(reverse("territories:list"), {"region": "11"}).text
+    assert set(_map_links(text)) == {"Vallée de la Marne, Vague 1"}
+    legend = re.search(r'id="territory-map-legend">(.*?)</div>', text, re.S).group(1)
+    assert "Filtre : toutes les vagues, région Région 11." in legend
+    assert "Vague 2" not in legend
+
+    text = client.get(reverse("territories:list")).text
+    assert set(_map_links(text)) == {"Grand Poitiers, Vague 2", "Vallée de la Marne, Vague 1"}
+    legend = re.search(r'id="map-waves">(.*?)</ul>', text, re.S).group(1)
+    colours = re.findall(r'fill="(#[0-9A-F]{6})" />\s*</svg>\s*(Vague \d)', legend)
+    assert len(colours) == 2 and colours[0][0] != colours[1][0]  # one colour per wave
+
+
+def test_revoked_territory_is_hatched_and_named_so(client, label):
+    Label.objects.filter(pk=label.pk).update(
+        status="revoked", revoked_at=datetime.datetime(2021, 2, 1, 9, tzinfo=datetime.UTC)
+    )
+    text = client.get(reverse("territories:list")).text
+    assert set(_map_links(text)) == {"Vallée de la Marne, Vague 1 (label révoqué)"}
+    assert 'fill="url(#map-hatch-metro)"' in text
+    assert "Label expiré ou révoqué" in text
+    assert "Données à jour au 1 février 2021" in text
 
 
 def test_territory_list_filters(client, label):
@@ -235,3 +315,30 @@ def test_territory_page_query_budget(client, label, django_assert_max_num_querie
     with django_assert_max_num_queries(8):
         response = client.get(reverse("territories:detail", args=[label.perimeter.slug]))
     assert response.text.count("Défi ") >= 30
+
+
+def test_map_of_two_programmes_query_budget(client, django_assert_max_num_queries):
+    """Territories of several programmes: the legend names each wave's programme, read with the
+    labels (no query per territory)."""
+    from essaim.labels.tests.factories import labelled
+
+    for programme_name in ("Programme A", "Programme B"):
+        wave = WaveFactory(
+            number=1,
+            status=WaveStatus.PUBLISHED,
+            programme__name=programme_name,
+            announced_on=datetime.date(2020, 1, 1),
+        )
+        admin = programme_admin(wave.programme)
+        for n in range(15):
+            application = ApplicationFactory(
+                proposed=True, wave=wave, call__programme=wave.programme
+            )
+            labelled(application, admin)
+            with_communes(application.perimeter, [f"{n % 90 + 1:02d}{n + 100:03d}"])
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("territories:list"))
+    legend = re.search(r'id="map-waves">(.*?)</ul>', response.text, re.S).group(1)
+    assert "Vague 1 — Programme A (15 territoires)" in legend
+    assert "Vague 1 — Programme B (15 territoires)" in legend
+    assert len(_map_links(response.text)) == 30
