@@ -25,7 +25,9 @@ from essaim.core import worklist
 A = ApplicantStatus
 LEAD_TABS = {
     worklist.TODO: Q(shown_status__in=[A.DRAFT, A.CHANGES_REQUESTED]),
-    worklist.FOLLOWED: Q(shown_status__in=[A.SUBMITTED, A.IN_REVIEW, A.IN_COMMITTEE, Status.PROPOSED]),
+    worklist.FOLLOWED: Q(
+        shown_status__in=[A.SUBMITTED, A.IN_REVIEW, A.IN_COMMITTEE, Status.PROPOSED]
+    ),
     worklist.DONE: Q(shown_status__in=[A.LABELLED, A.NOT_LABELLED, A.WITHDRAWN]),
 }
 

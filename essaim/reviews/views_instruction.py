@@ -198,7 +198,9 @@ def queue(request):
     needs_scores = key == "score" or any(
         data.get(f) not in (None, "", False) for f in ("disagreement", "score_min", "score_max")
     )
-    queryset = candidates.select_related("perimeter", "assignee", "cutoff", "call", "wave").annotate(
+    queryset = candidates.select_related(
+        "perimeter", "assignee", "cutoff", "call", "wave"
+    ).annotate(
         reviews_submitted=Count(
             "review_requests", filter=Q(review_requests__status=ReviewStatus.SUBMITTED)
         ),

@@ -22,8 +22,8 @@ from essaim.applications.views.common import (
     errors_to_messages,
     visible_application,
 )
-from essaim.calls.models import Call, CallStatus
 from essaim.applications.worklists import lead_worklist
+from essaim.calls.models import Call, CallStatus
 from essaim.core.forms import add_service_errors
 from essaim.core.pagination import paginate
 
