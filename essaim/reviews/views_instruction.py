@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from essaim.applications import queries, rules, workflow
-from essaim.applications.forms import TransitionForm
-from essaim.applications.models import Application, PrivateNote
+from essaim.applications.forms import MessageForm, TransitionForm
+from essaim.applications.models import Application, Message, PrivateNote
 from essaim.applications.services import allowed_transitions, application_transition
 from essaim.applications.workflow import Status
 from essaim.calls.models import CutOff, Programme
@@ -445,6 +445,8 @@ def instruction_detail(request, pk: int, *, forms_override=None, status=200):
         "grid": getattr(application.call, "grid", None),
         "notes": PrivateNote.objects.filter(application=application).select_related("author"),
         "note_form": forms_override.get("note") or NoteForm(),
+        "thread": Message.objects.filter(application=application).select_related("author"),
+        "message_form": forms_override.get("message") or MessageForm(),
         "assign_form": AssignForm(
             programme_id=application.call.programme_id,
             initial={"assignee": application.assignee_id},
