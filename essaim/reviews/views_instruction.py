@@ -446,7 +446,7 @@ def instruction_detail(request, pk: int, *, forms_override=None, status=200):
         "notes": PrivateNote.objects.filter(application=application).select_related("author"),
         "note_form": forms_override.get("note") or NoteForm(),
         "thread": Message.objects.filter(application=application).select_related("author"),
-        "message_form": forms_override.get("message") or MessageForm(),
+        "message_form": forms_override.get("message") or MessageForm(prefix="thread"),
         "assign_form": AssignForm(
             programme_id=application.call.programme_id,
             initial={"assignee": application.assignee_id},

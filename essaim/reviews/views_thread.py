@@ -18,7 +18,7 @@ from essaim.reviews.views_instruction import _get_application, instruction_detai
 def message_create(request, pk: int):
     """Write to the applicant from the instruction page (the application's thread)."""
     application = _get_application(request, pk)
-    form = MessageForm(request.POST, request.FILES)
+    form = MessageForm(request.POST, request.FILES, prefix="thread")
     if form.is_valid():
         try:
             message_post(

@@ -263,13 +263,13 @@ def test_instruction_page_shows_the_thread_and_writes_to_the_applicant(client, c
     page = text(client.get(url))
     assert page.index("Précisez le budget") < page.index("Budget précisé")
     post = reverse("reviews:instruction_message", args=[application.pk])
-    response = client.post(post, {"body": "Merci, c'est noté"})
+    response = client.post(post, {"thread-body": "Merci, c'est noté"})
     assert response.status_code == 302
     message = Message.objects.filter(application=application).latest("pk")
     assert message.body == "Merci, c'est noté" and message.from_staff
     assert "Merci, c'est noté" in text(client.get(url))
     # An empty message: the form says so, nothing is sent.
-    empty = client.post(post, {"body": "  "})
+    empty = client.post(post, {"thread-body": "  "})
     assert empty.status_code == 422 and Message.objects.filter(application=application).count() == 3
 
 
@@ -277,7 +277,7 @@ def test_only_the_programme_staff_write_from_the_instruction_page(client, call):
     application = app(call, Status.IN_REVIEW, "J-2")
     client.force_login(applicant(application))
     post = reverse("reviews:instruction_message", args=[application.pk])
-    assert client.post(post, {"body": "Bonjour"}).status_code == 403
+    assert client.post(post, {"thread-body": "Bonjour"}).status_code == 403
     client.force_login(staff(GridFactory(reviewed=True).call.programme))
-    assert client.post(post, {"body": "Bonjour"}).status_code == 404
+    assert client.post(post, {"thread-body": "Bonjour"}).status_code == 404
     assert not Message.objects.filter(application=application).exists()
