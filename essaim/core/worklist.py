@@ -17,7 +17,7 @@ overdue rows come first, rows without a deadline last — with :func:`by_deadlin
 
 Two markers, computed in the list's one query:
 
-- **new message** (:func:`new_message_since`): the last message on the object comes from the
+- **new message** (:func:`with_new_message`): the last message on the object comes from the
   other side (the applicant for the staff, the staff for the applicant) and no action of the
   viewer was recorded on the object (``core.HistoryEvent``) since it arrived. There is no
   read-tracking: writing back, or any recorded action, clears the marker; reading does not.
@@ -88,7 +88,8 @@ def worklist(
         **{_alias(key): Count("pk", filter=conditions[key], distinct=True) for key in KEYS}
     )
     tab = current_tab(request)
-    kept = {name: request.GET[name] for name in keep if request.GET.get(name)}
+    # Kept as given, bounded (each list's filter form says what it makes of them).
+    kept = {name: request.GET[name][:200] for name in keep if request.GET.get(name)}
     tabs = tuple(
         Tab(
             key=key,
