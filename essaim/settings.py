@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "essaim.regulatory",
     "essaim.portal",
     "essaim.api",
+    "essaim.operators",
     # After Essaim's apps, whose templates (DSFR pages) override allauth's.
     "allauth",
     "allauth.account",

@@ -42,6 +42,7 @@ urlpatterns = [
     path("projets/", include("essaim.projects.urls")),
     path("financement/", include("essaim.financing.urls")),
     path("guichet-unique/", include("essaim.regulatory.urls")),
+    path("", include("essaim.operators.urls")),
     path("", include("essaim.portal.urls")),
 ]
 

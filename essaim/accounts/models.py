@@ -135,6 +135,22 @@ class Membership(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(_("fin"), null=True, blank=True)
+    granted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("attribué par"),
+    )
+    ended_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("retiré par"),
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -178,6 +194,68 @@ class Membership(models.Model):
     def __str__(self) -> str:
         scope = self.collective or self.organisation or self.programme
         return f"{self.user} — {self.get_role_display()} ({scope})"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self) -> "InvitationQuerySet":
+        return self.filter(
+            accepted_at__isnull=True, cancelled_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """An invitation to hold a role, bound to one e-mail address: whoever signs in with that
+    address (after signing up if need be) and opens the link receives the role. The link's key
+    is never stored, only its hash."""
+
+    email = models.EmailField(_("adresse électronique"))
+    role = models.CharField(_("rôle"), max_length=32, choices=Role.choices)
+    programme = models.ForeignKey(
+        "calls.Programme",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("programme"),
+    )
+    organisation = models.ForeignKey(
+        "actors.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("organisation"),
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invité par")
+    )
+    created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("valable jusqu'au"))
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} — {self.get_role_display()}"
+
+    @staticmethod
+    def new_key() -> tuple[str, str]:
+        raw = secrets.token_urlsafe(32)
+        return raw, _hash_token(raw)
+
+    @classmethod
+    def find(cls, raw: str) -> "Invitation | None":
+        return cls.objects.filter(key_hash=_hash_token(raw)).select_related("programme").first()
 
 
 def _hash_token(raw: str) -> str:

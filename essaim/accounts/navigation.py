@@ -27,7 +27,7 @@ ROLE_SHORTCUTS = {
         (_("Vagues et décisions"), "labels:wave_list"),
         (_("Plans d'accompagnement"), "support:programme"),
         (_("Besoins sans outil de financement"), "financing:gaps"),
-        (_("Administration technique (rôles)"), "admin:index"),
+        (_("Équipe du programme"), "operators:teams"),
     ],
     Role.INSTRUCTOR: [
         (_("Instruction des candidatures"), "reviews:queue"),

@@ -230,6 +230,12 @@ def owns_shared_objects(user) -> bool:
     return is_superuser(user)
 
 
+def runs_the_platform(user) -> bool:
+    """Whether ``user`` may start programmes (the superuser's answer): a programme's own admins
+    run it once it exists."""
+    return is_superuser(user)
+
+
 def owns_organisation(user, organisation_id: int | None) -> bool:
     """Whether ``user`` may change a shared object kept by ``organisation_id`` (its directory
     entry, its instruments): a member of that organisation, or a superuser."""

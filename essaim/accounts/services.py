@@ -1,14 +1,21 @@
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from essaim.accounts import permissions
+from essaim.accounts import identity, permissions
 from essaim.accounts.history import UserAction
-from essaim.accounts.models import ApiToken, Membership, User
+from essaim.accounts.models import ApiToken, Invitation, Membership, Role, User
 from essaim.core.services import history_record
+from essaim.core.tasks import send_email
+
+INVITATION_DAYS = 14
+# The roles a programme's admins give, by invitation, on the programme's team page.
+TEAM_ROLES = (Role.PROGRAMME_ADMIN, Role.INSTRUCTOR, Role.SINGLE_WINDOW_OFFICER, Role.EXPERT)
 
 
 @transaction.atomic
@@ -67,7 +74,7 @@ def api_tokens_revoke_all(*, user: User, reason: str) -> int:
 def membership_grant(*, user: User | None, member: User, role: str, **scope) -> Membership:
     """Give ``member`` a role in a scope (programme=, collective=, organisation=). Idempotent."""
     membership, created = Membership.objects.get_or_create(
-        user=member, role=role, ended_at=None, **scope
+        user=member, role=role, ended_at=None, **scope, defaults={"granted_by": user}
     )
     if created:
         permissions.forget_memberships(member)
@@ -77,4 +84,156 @@ def membership_grant(*, user: User | None, member: User, role: str, **scope) -> 
             action=UserAction.MEMBERSHIP_GRANTED,
             payload={"role": role, **{k: str(v.pk) for k, v in scope.items() if v is not None}},
         )
+    return membership
+
+
+# --- A programme's team: invitations and revocations ---------------------------------------------
+
+
+def _require_team_admin(user, programme) -> None:
+    if not permissions.is_programme_admin(user, programme.pk):
+        raise PermissionDenied(_("Seuls les administrateurs du programme gèrent son équipe."))
+
+
+def team_scope(role: str, programme) -> dict:
+    """Where a team role is held: the programme; an expert, in its expert partner organisation
+    and for the programme."""
+    if role == Role.EXPERT:
+        return {"organisation": programme.expert_partner, "programme": programme}
+    return {"programme": programme}
+
+
+@transaction.atomic
+def invitation_send(*, user, programme, email: str, role: str) -> tuple[Invitation, str]:
+    """Invite ``email`` to hold ``role`` in ``programme``'s team; e-mail them the link (sent
+    once the transaction commits). A pending invitation for the same address and role is
+    replaced (its link stops working). Returns the invitation and its raw key."""
+    _require_team_admin(user, programme)
+    email = email.strip().lower()
+    if role not in TEAM_ROLES:
+        raise ValidationError({"role": _("Choisissez un rôle de l'équipe du programme.")})
+    if role == Role.EXPERT and programme.expert_partner_id is None:
+        raise ValidationError(
+            {"role": _("Ce programme n'a pas de partenaire expert : nommez-le d'abord.")}
+        )
+    scope = team_scope(role, programme)
+    if Membership.objects.active().filter(user__email__iexact=email, role=role, **scope).exists():
+        raise ValidationError({"email": _("Cette personne détient déjà ce rôle.")})
+    now = timezone.now()
+    Invitation.objects.pending().filter(email=email, role=role, programme=programme).update(
+        cancelled_at=now
+    )
+    raw, key_hash = Invitation.new_key()
+    invitation = Invitation.objects.create(
+        email=email,
+        role=role,
+        programme=programme,
+        organisation=scope.get("organisation"),
+        key_hash=key_hash,
+        invited_by=user,
+        expires_at=now + timedelta(days=INVITATION_DAYS),
+    )
+    history_record(
+        obj=user,
+        user=user,
+        action=UserAction.INVITATION_SENT,
+        payload={"role": role, "email": email, "programme": str(programme.pk)},
+    )
+    link = f"{settings.ESSAIM_BASE_URL}/invitations/{raw}/"
+    inviter = user.get_full_name() or user.email
+    subject = _("Invitation : %(role)s — %(programme)s") % {
+        "role": invitation.get_role_display(),
+        "programme": programme.name,
+    }
+    body = _(
+        "%(inviter)s vous invite à rejoindre l'équipe du programme « %(programme)s » comme "
+        "%(role)s.\n\nOuvrez ce lien, puis créez votre compte ou connectez-vous avec cette "
+        "adresse (%(email)s) : %(link)s\n\nLe lien est valable %(days)s jours."
+    ) % {
+        "inviter": inviter,
+        "programme": programme.name,
+        "role": invitation.get_role_display(),
+        "email": email,
+        "link": link,
+        "days": INVITATION_DAYS,
+    }
+    transaction.on_commit(partial(send_email.enqueue, to=[email], subject=subject, body=body))
+    return invitation, raw
+
+
+@transaction.atomic
+def invitation_cancel(*, user, invitation: Invitation) -> Invitation:
+    _require_team_admin(user, invitation.programme)
+    if invitation.accepted_at is None and invitation.cancelled_at is None:
+        invitation.cancelled_at = timezone.now()
+        invitation.save(update_fields=["cancelled_at"])
+    return invitation
+
+
+def invitation_problem(invitation: Invitation | None, user) -> str:
+    """Why ``user`` cannot accept ``invitation`` (empty: they can)."""
+    if invitation is None or invitation.cancelled_at is not None:
+        return _("Cette invitation n'existe pas ou a été annulée.")
+    if invitation.accepted_at is not None:
+        if invitation.accepted_by_id == getattr(user, "pk", None):
+            return ""
+        return _("Cette invitation a déjà été acceptée.")
+    if invitation.expires_at <= timezone.now():
+        return _("Cette invitation a expiré : demandez-en une nouvelle à l'équipe du programme.")
+    if permissions.is_signed_in(user) and not identity.has_verified_email(user, invitation.email):
+        return identity.invited_address_message(invitation.email)
+    return ""
+
+
+@transaction.atomic
+def invitation_accept(*, user, raw: str) -> Membership:
+    """Give ``user`` the role ``raw``'s invitation names — only to the invited address; opening
+    the link twice is harmless."""
+    invitation = Invitation.find(raw)
+    if invitation is not None:
+        invitation = (
+            Invitation.objects.select_for_update().select_related("programme").get(pk=invitation.pk)
+        )
+    problem = invitation_problem(invitation, user)
+    if problem or not permissions.is_signed_in(user):
+        raise PermissionDenied(problem or _("Connectez-vous pour accepter l'invitation."))
+    scope = team_scope(invitation.role, invitation.programme)
+    membership = membership_grant(
+        user=invitation.invited_by, member=user, role=invitation.role, **scope
+    )
+    if invitation.accepted_at is None:
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, user, membership: Membership) -> Membership:
+    """End a team role at once (pages and API: roles are read at each request). The last admin
+    of a programme stays: a programme is never left without one."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.programme is None or membership.role not in TEAM_ROLES:
+        raise PermissionDenied
+    _require_team_admin(user, membership.programme)
+    if membership.ended_at is not None:
+        return membership
+    if membership.role == Role.PROGRAMME_ADMIN:
+        admins = Membership.objects.active().filter(
+            role=Role.PROGRAMME_ADMIN, programme=membership.programme
+        )
+        if admins.select_for_update().count() <= 1:
+            raise ValidationError(
+                _("C'est le dernier administrateur du programme : nommez-en un autre d'abord.")
+            )
+    membership.ended_at = timezone.now()
+    membership.ended_by = user
+    membership.save(update_fields=["ended_at", "ended_by"])
+    permissions.forget_memberships(membership.user)
+    history_record(
+        obj=membership.user,
+        user=user,
+        action=UserAction.MEMBERSHIP_REVOKED,
+        payload={"role": membership.role, "programme": str(membership.programme_id)},
+    )
     return membership

@@ -102,6 +102,15 @@ def can_edit_application(user, application) -> bool:
     )
 
 
+def can_prepare_submission(user, application) -> bool:
+    """The recap before submission: an editor or a signatory, while the application may be
+    submitted (its state allows it; whether this user may confirm is the recap's business)."""
+    if application is None or application.status not in EDITABLE_STATES:
+        return False
+    role = applicant_role(user, application)
+    return role.can_edit or role.is_signatory
+
+
 @rules.predicate
 def can_lead_application(user, application) -> bool:
     """The lead: the collective's organisations and people, the handover (until it is closed)."""

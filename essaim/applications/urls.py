@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/modifier/", views.edit, name="edit"),
     path("<int:pk>/enregistrer/", views.autosave, name="autosave"),
+    path("<int:pk>/deposer/", views.submit, name="submit"),
     path("<int:pk>/blocs/<slug:key>/ajouter/", views.block_add, name="block_add"),
     path("<int:pk>/blocs/<slug:key>/<int:index>/retirer/", views.block_remove, name="block_remove"),
     path("<int:pk>/collectif/", views.collective, name="collective"),

@@ -110,6 +110,43 @@ def transitions_from(status: str) -> list[Transition]:
     return core_workflow.transitions_from(TRANSITIONS, status)
 
 
+# What the confirmation says once a transition is done: what happened, with the target state's
+# one word (``%(status)s``: the ``Status`` label).
+DONE: dict[str, str] = {
+    "submit": _(
+        "La candidature est « %(status)s » : l'équipe du programme est prévenue et un accusé de "
+        "réception a été envoyé par courriel au collectif."
+    ),
+    "resubmit": _(
+        "Vos compléments ont été transmis : la candidature est de nouveau « %(status)s » et "
+        "l'équipe du programme est prévenue."
+    ),
+    "start_review": _("L'instruction a commencé : la candidature est « %(status)s »."),
+    "request_changes": _(
+        "Votre demande de compléments a été envoyée au collectif (message et courriel) : la "
+        "candidature est « %(status)s »."
+    ),
+    "propose": _(
+        "La candidature est « %(status)s » : ajoutez-la à une vague pour que le comité décide."
+    ),
+    "reopen": _("L'instruction a repris : la candidature est de nouveau « %(status)s »."),
+    "label": _(
+        "Décision enregistrée (« %(status)s ») : les candidats la recevront à la publication "
+        "de la vague."
+    ),
+    "not_label": _(
+        "Décision enregistrée (« %(status)s ») : les candidats la recevront à la publication "
+        "de la vague."
+    ),
+    "withdraw": _("La candidature est « %(status)s » : elle ne sera plus instruite."),
+}
+
+
+def done_message(name: str) -> str:
+    """The confirmation of transition ``name``, in words."""
+    return str(DONE[name]) % {"status": Status(BY_NAME[name].target).label}
+
+
 # --- Who reads a transition's comment ----------------------------------------------------------
 
 
@@ -150,14 +187,15 @@ class ApplicantStatus(models.TextChoices):
     """The states as the applicants (the collective's lead and members, invited people) see
     them: nothing of a decision before its wave is published."""
 
-    DRAFT = "draft", _("brouillon")
-    SUBMITTED = "submitted", _("déposée")
-    IN_REVIEW = "in_review", _("en instruction")
-    CHANGES_REQUESTED = "changes_requested", _("compléments demandés")
+    # The states they share with ``Status`` keep its words: one word per state everywhere.
+    DRAFT = "draft", Status.DRAFT.label
+    SUBMITTED = "submitted", Status.SUBMITTED.label
+    IN_REVIEW = "in_review", Status.IN_REVIEW.label
+    CHANGES_REQUESTED = "changes_requested", Status.CHANGES_REQUESTED.label
     IN_COMMITTEE = "in_committee", _("en comité")
-    LABELLED = "labelled", _("labellisée")
-    NOT_LABELLED = "not_labelled", _("non labellisée")
-    WITHDRAWN = "withdrawn", _("retirée")
+    LABELLED = "labelled", Status.LABELLED.label
+    NOT_LABELLED = "not_labelled", Status.NOT_LABELLED.label
+    WITHDRAWN = "withdrawn", Status.WITHDRAWN.label
 
 
 NO_WAVE, WAVE_NOT_PUBLISHED, WAVE_PUBLISHED = 0, 1, 2

@@ -10,6 +10,7 @@ from essaim.accounts import permissions
 
 class Programme(models.Model):
     name = models.CharField(_("nom"), max_length=200)
+    short_name = models.CharField(_("nom court"), max_length=60, blank=True)
     slug = models.SlugField(_("identifiant"), unique=True)
     label_name = models.CharField(_("nom du label"), max_length=200)
     owner = models.ForeignKey(
@@ -31,6 +32,19 @@ class Programme(models.Model):
     description = models.TextField(_("présentation"), blank=True)
     website = models.URLField(_("site web"), blank=True)
     single_window_email = models.EmailField(_("adresse du guichet unique"), blank=True)
+    contact_email = models.EmailField(_("adresse de contact"), blank=True)
+    home_text = models.TextField(
+        _("texte de la page d'accueil"),
+        blank=True,
+        help_text=_("présentation publique du programme, en quelques paragraphes"),
+    )
+    regions = models.ManyToManyField(
+        "geo.Region",
+        blank=True,
+        related_name="programmes",
+        verbose_name=_("zone du programme"),
+        help_text=_("régions où l'on peut candidater ; vide : toute la France"),
+    )
 
     class Meta:
         verbose_name = _("programme")

@@ -1,6 +1,6 @@
 """Every write on calls, cut-offs, form versions and scoring grids (programme admins only)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -163,12 +163,30 @@ def formversion_save(*, user, call: Call, schema: dict) -> FormVersion:
 class AffectedDraft:
     application: object
     fields: list[str]  # paths answered by the application that the change removes or changes
+    # What the change makes it fail, in words (``formengine.impact.answer_problems``): a draft
+    # with problems cannot be submitted as it stands once the version is published.
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.problems)
+
+    @property
+    def touched(self) -> bool:
+        return bool(self.fields or self.problems)
 
 
 def affected_drafts(version: FormVersion) -> list[AffectedDraft]:
     """Draft applications of the call whose answers a publication of ``version`` would touch:
-    fields they answered that the new version removes or changes (asked of the apps above through
-    ``hooks.form_version_drafts``)."""
+    fields they answered that the new version removes or changes, or answers the new version
+    refuses or lacks (``problems``: their saved answers validated against it) — asked of the
+    apps above through ``hooks.form_version_drafts``."""
+    return [draft for draft in version_drafts(version) if draft.touched]
+
+
+def version_drafts(version: FormVersion) -> list[AffectedDraft]:
+    """Every draft application of the call (and those sent back for changes), which a
+    publication of ``version`` moves to it, with what it touches (maybe nothing)."""
     return [draft for drafts in hooks.form_version_drafts(version=version) for draft in drafts]
 
 

@@ -16,8 +16,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from essaim.calls import rules, services
+from essaim.calls.editor_strings import editor_strings
+from essaim.calls.formdiff import KIND_LABELS, describe_changes, error_in_words
 from essaim.calls.formengine import FormEngine
-from essaim.calls.formschema import schema_errors
+from essaim.calls.formschema import UNIT_KINDS, schema_errors
 from essaim.calls.models import Call, CallKind, CallStatus, CutOff, Programme, Wave
 from essaim.core.forms import EssaimForm, EssaimModelForm, add_service_errors
 
@@ -192,14 +194,17 @@ def call_manage(request, slug: str):
 def call_status(request, slug: str):
     call = _admin_call(request, slug)
     try:
-        services.call_set_status(
+        call = services.call_set_status(
             user=request.user, call=call, status=request.POST.get("status", "")
         )
     except (ValidationError, ValueError) as exc:
         for message in getattr(exc, "messages", [str(exc)]):
             messages.error(request, message)
     else:
-        messages.success(request, _("État de l'appel modifié."))
+        messages.success(
+            request,
+            _("L'appel est maintenant « %(status)s ».") % {"status": call.get_status_display()},
+        )
     return redirect("calls:manage", slug=call.slug)
 
 
@@ -233,9 +238,32 @@ def cutoff_remove(request, slug: str, pk: int):
     return redirect("calls:manage", slug=call.slug)
 
 
+def _read_schema(text: str) -> tuple[object, list[str]]:
+    """The schema typed (or written by the editor) and its problems, each with its place in
+    words (« Section « Territoire », question « Code » : … »)."""
+    try:
+        schema = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, [
+            _("JSON invalide ligne %(line)s, colonne %(col)s : %(msg)s.")
+            % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg}
+        ]
+    return schema, [error_in_words(schema, e) for e in schema_errors(schema)]
+
+
+def _editor_settings() -> dict:
+    """What the visual editor (calls/formbuilder.js) offers: kinds and territory levels."""
+    return {
+        "kinds": [{"value": k, "label": str(label)} for k, label in KIND_LABELS.items()],
+        "unit_kinds": list(UNIT_KINDS),
+        "t": editor_strings(),
+    }
+
+
 def form_edit(request, slug: str):
-    """The JSON editor of the draft version: validate (errors with their path), preview, save,
-    and publish after seeing which drafts the change affects."""
+    """The editor of the draft version (visual editor writing the JSON, the JSON itself under
+    "Édition avancée"): validate (errors with their place in words), preview, save; then what the
+    draft changes against the published version, in words, and the drafts it would block."""
     call = _admin_call(request, slug)
     draft = services.draft_form(call)
     published = services.published_form(call)
@@ -244,25 +272,23 @@ def form_edit(request, slug: str):
     form = SchemaForm(request.POST or None, initial={"schema": initial})
     schema, problems = None, []
     if request.method == "POST" and form.is_valid():
-        try:
-            schema = json.loads(form.cleaned_data["schema"])
-        except json.JSONDecodeError as exc:
-            problems = [
-                _("JSON invalide ligne %(line)s, colonne %(col)s : %(msg)s.")
-                % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg}
-            ]
-        else:
-            problems = [str(e) for e in schema_errors(schema)]
+        schema, problems = _read_schema(form.cleaned_data["schema"])
         if not problems and request.POST.get("action") == "save":
             draft = services.formversion_save(user=request.user, call=call, schema=schema)
             messages.success(
-                request, _("Brouillon de la version %(n)s enregistré.") % {"n": draft.number}
+                request,
+                _(
+                    "Brouillon de la version %(n)s enregistré. Il n'est pas encore visible des "
+                    "candidats : vérifiez ci-dessous ce qui change, puis publiez-le."
+                )
+                % {"n": draft.number},
             )
             return redirect("calls:form_edit", slug=call.slug)
     preview_schema = (
         schema if schema is not None and not problems else (base.schema if base else None)
     )
     preview = FormEngine(preview_schema).build_form({}) if preview_schema else None
+    drafts = services.version_drafts(draft) if draft else []
     return render(
         request,
         "calls/form_edit.html",
@@ -273,27 +299,22 @@ def form_edit(request, slug: str):
             "draft": draft,
             "published": published,
             "preview": preview.layout() if preview else [],
-            "affected": services.affected_drafts(draft) if draft else [],
+            "changes": describe_changes(published.schema if published else {}, draft.schema)
+            if draft
+            else [],
+            "blocked": [d for d in drafts if d.blocked],
+            "drafts_count": len(drafts),
+            "editor_settings": _editor_settings(),
         },
     )
 
 
 @require_POST
 def form_preview(request, slug: str):
-    """htmx: the live preview of the schema being typed, or its errors (path and problem)."""
+    """htmx: the live preview of the schema being typed, or its errors (place and problem)."""
     call = _admin_call(request, slug)
-    problems, layout = [], []
-    try:
-        schema = json.loads(request.POST.get("schema", ""))
-    except json.JSONDecodeError as exc:
-        problems = [
-            _("JSON invalide ligne %(line)s, colonne %(col)s : %(msg)s.")
-            % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg}
-        ]
-    else:
-        problems = [str(e) for e in schema_errors(schema)]
-        if not problems:
-            layout = FormEngine(schema).build_form({}).layout()
+    schema, problems = _read_schema(request.POST.get("schema", ""))
+    layout = FormEngine(schema).build_form({}).layout() if not problems else []
     return render(
         request,
         "calls/includes/form_preview.html",
@@ -301,21 +322,56 @@ def form_preview(request, slug: str):
     )
 
 
-@require_POST
 def form_publish(request, slug: str):
+    """Publishing is irreversible: GET shows the recap (what changes against the published
+    version, in words; the drafts it blocks and which; who is affected), the confirmation being
+    disabled with its reason when the draft is invalid; POST publishes."""
     call = _admin_call(request, slug)
     draft = services.draft_form(call)
-    if draft is None:
-        messages.error(request, _("Aucun brouillon à publier."))
-    else:
+    if request.method == "POST":
+        if draft is None:
+            messages.error(request, _("Aucun brouillon à publier : rien n'a été publié."))
+            return redirect("calls:form_edit", slug=call.slug)
+        blocked = [d for d in services.version_drafts(draft) if d.blocked]
         try:
             version = services.formversion_publish(user=request.user, version=draft)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
-        else:
-            messages.success(request, _("Version %(n)s publiée.") % {"n": version.number})
-    return redirect("calls:form_edit", slug=call.slug)
+            messages.error(request, _("La version n'a pas été publiée."))
+            return redirect("calls:form_publish", slug=call.slug)
+        text = _(
+            "Version %(n)s publiée : c'est désormais le formulaire des nouvelles candidatures et "
+            "des brouillons en cours ; les candidatures déposées gardent leur version."
+        ) % {"n": version.number}
+        if blocked:
+            text += " " + _(
+                "%(count)s brouillon(s) devront compléter ou corriger leurs réponses avant le "
+                "dépôt."
+            ) % {"count": len(blocked)}
+        messages.success(request, text)
+        return redirect("calls:form_edit", slug=call.slug)
+    published = services.published_form(call)
+    drafts = services.version_drafts(draft) if draft else []
+    problems = (
+        [error_in_words(draft.schema, e) for e in schema_errors(draft.schema)] if draft else []
+    )
+    return render(
+        request,
+        "calls/form_publish.html",
+        {
+            "call": call,
+            "draft": draft,
+            "published": published,
+            "changes": describe_changes(published.schema if published else {}, draft.schema)
+            if draft
+            else [],
+            "problems": problems,
+            "blocked": [d for d in drafts if d.blocked],
+            "touched": [d for d in drafts if d.touched and not d.blocked],
+            "drafts_count": len(drafts),
+        },
+    )
 
 
 def grid_edit(request, slug: str):

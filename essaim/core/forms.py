@@ -35,7 +35,10 @@ class DsfrMixin:
     lone surrogates before any form sees them."""
 
     bound_field_class = DsfrBaseForm.bound_field_class
-    template_name = DsfrBaseForm.template_name
+    # django-dsfr's snippet, with the error summary above it (``core/form_snippet.html``).
+    template_name = "core/form_snippet.html"
+    # False when the page renders one summary for several forms ({% error_summary a b %}).
+    show_error_summary = True
     default_renderer = DsfrBaseForm.default_renderer
 
     def __init__(self, *args, **kwargs):
@@ -48,6 +51,36 @@ class DsfrMixin:
         context = forms.Form.get_context(self)  # type: ignore[arg-type]
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True
         return context
+
+
+def error_entries(form: forms.BaseForm) -> list[dict]:
+    """The errors of a bound form for the error summary: ``target`` (the id of the field's
+    input, empty for errors of the whole form), ``label`` and ``message``, in field order."""
+    if not form.is_bound:
+        return []
+    entries = [
+        {"target": "", "label": "", "message": message} for message in form.non_field_errors()
+    ]
+    for bound in form:
+        for message in bound.errors:
+            # A message that already names its field ("« Titre » : …") is not prefixed again.
+            named = bound.label and str(bound.label).casefold() in message.casefold()
+            label = "" if named else bound.label
+            entries.append({"target": _error_target(bound), "label": label, "message": message})
+    return entries
+
+
+def _error_target(bound) -> str:
+    """The id a summary link points to: the input, or a group's first option (radios and
+    checkboxes label a fieldset, not an input)."""
+    if bound.is_hidden:
+        return ""
+    if bound.id_for_label:
+        return bound.id_for_label
+    subwidgets = bound.subwidgets
+    if subwidgets and subwidgets[0].id_for_label:
+        return subwidgets[0].id_for_label
+    return bound.auto_id or ""
 
 
 class EssaimForm(DsfrMixin, forms.Form):

@@ -108,10 +108,6 @@ def _answers(name: str, challenges: list[str], fictitious: bool) -> dict:
         "ecosysteme": f"Un réseau d'entrepreneurs sociaux et de structures d'accompagnement{note}.",
         "ptce": False,
         "strategie": f"Faire de {name} un territoire d'essaimage des innovations sociales{note}.",
-        "defis": [
-            {"titre": title[:200], "enjeu": f"Répondre aux besoins du territoire{note}."}
-            for title in challenges[:3]
-        ],
         "gouvernance": f"Un comité de pilotage partenarial réuni chaque trimestre{note}.",
         "engagement_partage": True,
         "modalites_partage": f"Participation aux rencontres des territoires labellisés{note}.",

@@ -25,9 +25,11 @@ from essaim.calls.models import (
     WaveStatus,
 )
 from essaim.demo.actors import REGIONAL_OWNER
+from essaim.geo.models import Region
 
 PARIS = ZoneInfo("Europe/Paris")
 CALL_SLUG = "ami-territoire-french-impact"
+NOUVELLE_AQUITAINE = "75"  # INSEE code of the regional programme's zone
 
 # The five published criteria (reference file ``call.criteria``), in French.
 CRITERIA = [
@@ -70,7 +72,8 @@ FORM_V1 = {
             "key": "collectif",
             "title": "Le collectif porteur",
             "help": "Qui porte la candidature : sa force et sa diversité (les organisations "
-            "membres se déclarent dans l'onglet « Collectif »).",
+            "membres se déclarent sur la page « Le collectif porteur » : lien en bas du "
+            "formulaire).",
             "fields": [
                 {
                     "key": "collectif_force",
@@ -165,9 +168,9 @@ FORM_V1 = {
         {
             "key": "strategie",
             "title": "La stratégie et les défis",
-            "help": "Critère 3 : une stratégie ambitieuse répondant aux défis du territoire. Au "
-            "plus trois défis prioritaires ; leurs axes de travail se décrivent dans l'onglet "
-            "« Défis ».",
+            "help": "Critère 3 : une stratégie ambitieuse répondant aux défis du territoire. Les "
+            "défis prioritaires (au plus trois) et leurs axes de travail se décrivent une seule "
+            "fois, sur la page « Défis et axes de travail » (lien en bas du formulaire).",
             "fields": [
                 {
                     "key": "strategie",
@@ -175,45 +178,6 @@ FORM_V1 = {
                     "label": "Stratégie de développement de l'innovation sociale",
                     "required": True,
                     "max_length": 4000,
-                },
-                {
-                    "key": "defis",
-                    "kind": "repeat",
-                    "label": "Défis prioritaires",
-                    "item_label": "Défi",
-                    "min_count": 1,
-                    "max_count": 3,
-                    "required": True,
-                    "fields": [
-                        {
-                            "key": "titre",
-                            "kind": "short_text",
-                            "label": "Intitulé du défi",
-                            "required": True,
-                            "max_length": 200,
-                        },
-                        {
-                            "key": "enjeu",
-                            "kind": "long_text",
-                            "label": "Le besoin social du territoire",
-                            "required": True,
-                            "max_length": 2000,
-                        },
-                        {
-                            "key": "resultats",
-                            "kind": "long_text",
-                            "label": "Résultats attendus à trois ans",
-                            "max_length": 2000,
-                        },
-                        {
-                            "key": "budget",
-                            "kind": "number",
-                            "label": "Budget estimé",
-                            "min": 0,
-                            "decimals": 0,
-                            "unit": "€",
-                        },
-                    ],
                 },
             ],
         },
@@ -306,6 +270,7 @@ def load(ctx) -> None:
             "label_name": ref["label_name"],
             "owner": owner,
             "expert_partner": partner,
+            "short_name": "French Impact",
             "website": ref["website"],
             "single_window_email": ref["single_window_address"],
         },
@@ -524,6 +489,7 @@ def load_regional(ctx) -> None:
             "single_window_email": REGIONAL_SINGLE_WINDOW,
         },
     )
+    programme.regions.set(Region.objects.filter(code=NOUVELLE_AQUITAINE))
     opens_on, closes_on = date(2026, 2, 2), date(2027, 1, 29)
     call, _ = Call.objects.update_or_create(
         slug=REGIONAL_CALL_SLUG,

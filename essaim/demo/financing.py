@@ -19,6 +19,7 @@ from essaim.financing.services import financing_request_send
 from essaim.financing.workflow import RequestStatus
 from essaim.geo.models import Region
 from essaim.projects.models import Need, NeedKind, Project
+from essaim.support.models import Action
 
 # Providers, looked up by these names (the actors demo creates them), created if missing.
 PROVIDERS = {
@@ -213,6 +214,10 @@ def load(ctx) -> None:
     instruments = load_instruments()
     ctx.objects["instruments"] = instruments
     ctx.say(f"    {len(instruments)} instruments")
+    # The support plans' financing rounds (loaded before the instruments) name the one they use.
+    Action.objects.filter(
+        axis__code__in=["financing", "financement"], instrument=None, is_fictitious=True
+    ).update(instrument=instruments["Apport associatif France Active"])
     if FinancingRequest.objects.filter(is_fictitious=True).exists():
         return
     _requests(ctx, instruments)

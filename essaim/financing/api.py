@@ -254,6 +254,8 @@ class RequestOut(Schema):
     status: str
     status_label: str
     granted_amount: int | None
+    grant_conditions: str
+    partial_reason: str
     decline_reason: str
     terms: dict
     sent_at: datetime.datetime
@@ -273,6 +275,8 @@ def request_out(req: FinancingRequest, user) -> dict:
         "status": req.status,
         "status_label": str(req.get_status_display()),
         "granted_amount": req.granted_amount,
+        "grant_conditions": req.grant_conditions,
+        "partial_reason": req.partial_reason,
         "decline_reason": req.decline_reason,
         "terms": req.terms,
         "sent_at": req.sent_at,
@@ -402,6 +406,10 @@ class RequestTransitionIn(Schema):
     name: str
     comment: str = ""
     amount: Money | None = None
+    conditions: str = Field("", max_length=5000, description="grant: the grant's conditions")
+    partial_reason: str = Field(
+        "", max_length=5000, description="grant: required when the amount is below the request"
+    )
 
 
 @router.post(
@@ -418,6 +426,8 @@ def request_transition(request, request_id: int, payload: RequestTransitionIn):
         name=payload.name,
         comment=payload.comment,
         amount=payload.amount,
+        conditions=payload.conditions,
+        partial_reason=payload.partial_reason,
     )
     return request_out(_request(request, request_id), request.user)
 

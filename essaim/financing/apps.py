@@ -14,6 +14,7 @@ class FinancingConfig(AppConfig):
         from essaim.financing.alerts import send_digests
         from essaim.financing.history import InstrumentAction, RequestAction
         from essaim.financing.models import FinancingRequest, Instrument
+        from essaim.financing.services import grant_details
         from essaim.financing.views import project_section
         from essaim.financing.workflow import RequestStatus
         from essaim.projects.hooks import project_editor_sections
@@ -21,4 +22,9 @@ class FinancingConfig(AppConfig):
         schedule.register("financing_alerts", send_digests, timedelta(days=1))
         project_editor_sections.register(project_section)
         history.describe(Instrument, actions=InstrumentAction)
-        history.describe(FinancingRequest, actions=RequestAction, states=RequestStatus)
+        history.describe(
+            FinancingRequest,
+            actions=RequestAction,
+            states=RequestStatus,
+            details=lambda event: grant_details(event.payload),
+        )

@@ -97,6 +97,27 @@ class TransitionForm(EssaimForm):
     amount = MoneyFormField(label=_("Montant accordé (€)"), required=False, min_value=1)
 
 
+class GrantForm(EssaimForm):
+    """The grant page's fields; the checks (amount ≤ request, reason when partial) are the
+    service's (``services.check_grant``)."""
+
+    amount = MoneyFormField(label=_("Montant accordé (€)"), min_value=1)
+    conditions = forms.CharField(
+        label=_("Conditions de l'accord"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("ce que le porteur doit respecter (pièces, échéances, affectation des fonds)"),
+    )
+    partial_reason = forms.CharField(
+        label=_("Motif du montant partiel"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("obligatoire si le montant accordé est inférieur au montant demandé"),
+    )
+
+
 class InstrumentCreateForm(InstrumentForm):
     class Meta(InstrumentForm.Meta):
         fields = ["provider", "name", *InstrumentForm.Meta.fields]

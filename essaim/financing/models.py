@@ -226,6 +226,8 @@ class FinancingRequest(models.Model):
     terms = models.JSONField(_("conditions à l'envoi"), default=dict, editable=False)
     granted_amount = MoneyField(_("montant accordé (€)"), null=True, blank=True)
     decline_reason = models.TextField(_("motif du refus"), blank=True)
+    grant_conditions = models.TextField(_("conditions de l'accord"), blank=True)
+    partial_reason = models.TextField(_("motif du montant partiel"), blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -347,6 +347,43 @@ def request_allowed_transitions(request: FinancingRequest, user) -> list[workflo
     ]
 
 
+def grant_blocker(user, request: FinancingRequest) -> str:
+    """Why ``user`` cannot grant ``request`` now ("" when they can): what the grant page shows
+    next to its disabled confirm button."""
+    if not can_act_as(user, request, workflow.Actor.FINANCER):
+        return _("Seul un financeur de l'outil peut accorder cette demande.")
+    if request.status == RequestStatus.RECEIVED:
+        return _("La demande est « reçue » : mettez-la d'abord en instruction.")
+    if request.status not in workflow.BY_NAME["grant"].source:
+        return _("La demande est « %(status)s » : elle ne peut plus être accordée.") % {
+            "status": request.get_status_display()
+        }
+    return ""
+
+
+def check_grant(*, request: FinancingRequest, amount, conditions: str, partial_reason: str):
+    """The grant's own checks (amount given, not above the request; a reason when partial),
+    field by field — the recap page shows them before anything is written."""
+    errors: dict[str, str] = {}
+    if amount is None or amount <= 0:
+        errors["amount"] = _("Indiquez le montant accordé.")
+    elif amount > request.amount:
+        errors["amount"] = _(
+            "Le montant accordé (%(amount)s) dépasse le montant demandé (%(limit)s)."
+        ) % {"amount": euros(amount), "limit": euros(request.amount)}
+    elif amount < request.amount and not (partial_reason or "").strip():
+        errors["partial_reason"] = _(
+            "Le montant accordé (%(amount)s) est inférieur au montant demandé (%(limit)s) : "
+            "indiquez le motif du montant partiel."
+        ) % {"amount": euros(amount), "limit": euros(request.amount)}
+    if len(conditions or "") > 5000 or len(partial_reason or "") > 5000:
+        errors["conditions" if len(conditions or "") > 5000 else "partial_reason"] = _(
+            "5 000 caractères au plus."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def financing_request_transition(
     *,
@@ -355,6 +392,8 @@ def financing_request_transition(
     name: str,
     comment: str = "",
     amount: int | None = None,
+    conditions: str = "",
+    partial_reason: str = "",
 ) -> FinancingRequest:
     """Take transition ``name`` on a request. Guarantees: the row is locked, the table allows
     it from the current state, the user is the instrument's financer (or, to withdraw, a holder
@@ -384,19 +423,15 @@ def financing_request_transition(
     payload: dict[str, Any] = {}
     now = timezone.now()
     if transition.amount_required:
-        if amount is None or amount <= 0:
-            raise ValidationError({"amount": _("Indiquez le montant accordé.")})
-        if amount > locked.amount:
-            raise ValidationError(
-                {
-                    "amount": _(
-                        "Le montant accordé (%(amount)s) dépasse le montant demandé (%(limit)s)."
-                    )
-                    % {"amount": euros(amount), "limit": euros(locked.amount)}
-                }
-            )
+        conditions, partial_reason = (conditions or "").strip(), (partial_reason or "").strip()
+        if amount is not None and amount >= locked.amount:
+            partial_reason = ""
+        check_grant(
+            request=locked, amount=amount, conditions=conditions, partial_reason=partial_reason
+        )
         locked.granted_amount = amount
-        payload["granted_amount"] = amount
+        locked.grant_conditions, locked.partial_reason = conditions, partial_reason
+        payload.update(granted_amount=amount, conditions=conditions, partial_reason=partial_reason)
     if transition.target in (RequestStatus.GRANTED, RequestStatus.DECLINED):
         locked.decided_at = now
     if transition.target == RequestStatus.DECLINED:
@@ -424,10 +459,23 @@ def financing_request_transition(
         users=people,
         title=_("Demande de financement « %(project)s » : %(status)s")
         % {"project": locked.project.title, "status": locked.get_status_display()},
-        body=comment,
+        body=comment or grant_details(payload),
         url=locked.get_absolute_url(),
     )
+    locked.notified_count = len(people)
     return locked
+
+
+def grant_details(payload: dict) -> str:
+    """A grant's amount, conditions and partial-amount reason in words (history, e-mail)."""
+    if not isinstance(payload, dict) or payload.get("granted_amount") is None:
+        return ""
+    parts = [euros(payload["granted_amount"])]
+    if payload.get("conditions"):
+        parts.append(_("conditions : %(text)s") % {"text": payload["conditions"]})
+    if payload.get("partial_reason"):
+        parts.append(_("motif du montant partiel : %(text)s") % {"text": payload["partial_reason"]})
+    return " ; ".join(parts)
 
 
 def request_totals(queryset) -> dict[str, list[dict]]:

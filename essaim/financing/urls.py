@@ -22,6 +22,7 @@ urlpatterns = [
         name="request_document",
     ),
     path("demandes/<int:pk>/action/", views.request_transition, name="request_transition"),
+    path("demandes/<int:pk>/accorder/", views.request_grant, name="request_grant"),
     path("manques/", views.gaps, name="gaps"),
     path("alertes/", views.alerts, name="alerts"),
     path("alertes/suivre/", views.alert_subscribe, name="alert_subscribe"),

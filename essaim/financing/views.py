@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from essaim.accounts import permissions
@@ -10,15 +11,16 @@ from essaim.actors.models import Collective
 from essaim.core import history
 from essaim.core.forms import add_service_errors
 from essaim.core.pagination import paginate
-from essaim.financing import rules, services, worklists
+from essaim.financing import rules, services, workflow, worklists
 from essaim.financing.forms import (
     BandFormSet,
+    GrantForm,
     InstrumentCreateForm,
     InstrumentForm,
     RequestForm,
     TransitionForm,
 )
-from essaim.financing.matching import AMOUNT_BANDS, find_gaps, match_project
+from essaim.financing.matching import AMOUNT_BANDS, euros, find_gaps, match_project
 from essaim.financing.models import (
     AlertSubscription,
     FinancingRequest,
@@ -192,13 +194,16 @@ def request_create(request, project_pk: int, instrument_pk: int):
     )
     if not rules.can_send_request(request.user, project):
         raise PermissionDenied(_("Vous ne pouvez pas envoyer de demande pour ce projet."))
-    initial = {}
+    initial, prefill_note = {}, ""
     first = project.needs.filter(kind="financing", status="open").order_by("pk").first()
     if first:
-        initial = {"need": first.pk, "amount": first.amount, "purpose": first.purpose}
+        amount, prefill_note = _prefill(instrument, project, first.amount)
+        initial = {"need": first.pk, "amount": amount, "purpose": first.purpose}
     form = RequestForm(
         request.POST or None, request.FILES or None, project=project, initial=initial
     )
+    if prefill_note:  # the bound field keeps its own copy of the help text
+        form.fields["amount"].help_text = form["amount"].help_text = prefill_note
     if request.method == "POST" and form.is_valid():
         try:
             sent = services.financing_request_send(
@@ -220,6 +225,35 @@ def request_create(request, project_pk: int, instrument_pk: int):
         {"form": form, "project": project, "instrument": instrument},
         status=422 if request.method == "POST" else 200,
     )
+
+
+def _prefill(instrument: Instrument, project: Project, need: int | None) -> tuple:
+    """The amount the request form proposes for a need: the need, but at most what the
+    instrument puts in (its share of the costs × the need, capped by its maximum for the
+    project's stage) — and why, in words, for under the field."""
+    if not need:
+        return need, ""
+    amount, why = need, []
+    share = instrument.share_of_costs_max
+    if share is not None and share < 1:
+        amount = int(need * share)
+        why.append(
+            _("%(share)s %% du besoin de %(need)s (l'outil finance au plus %(share)s %% des coûts)")
+            % {"share": f"{share * 100:.0f}", "need": euros(need)}
+        )
+    limit = services.request_max_for(instrument, project.stage)
+    if limit is not None and amount > limit:
+        amount = limit
+        why.append(
+            _("plafonné au montant maximal de l'outil pour ce stade (%(limit)s)")
+            % {"limit": euros(limit)}
+        )
+    if not why:
+        return amount, _("Prérempli avec le besoin de %(need)s.") % {"need": euros(need)}
+    return amount, _("Prérempli à %(amount)s : %(why)s. Vous pouvez le modifier.") % {
+        "amount": euros(amount),
+        "why": " ; ".join(why),
+    }
 
 
 def request_list(request):
@@ -306,14 +340,19 @@ def request_transition(request, pk: int):
     form = TransitionForm(request.POST)
     if form.is_valid():
         try:
-            services.financing_request_transition(
+            done = services.financing_request_transition(
                 user=request.user,
                 request=req,
                 name=form.cleaned_data["name"],
                 comment=form.cleaned_data["comment"],
                 amount=form.cleaned_data["amount"],
             )
-            messages.success(request, _("Demande mise à jour."))
+            messages.success(
+                request,
+                _grant_message(done)
+                if done.status == "granted"
+                else workflow.done_message(form.cleaned_data["name"], euros(done.granted_amount)),
+            )
             return redirect(req)
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -333,6 +372,60 @@ def request_transition(request, pk: int):
             "history": _history(req),
         },
         status=422,
+    )
+
+
+def _grant_message(granted: FinancingRequest) -> str:
+    count = granted.notified_count
+    if not count:
+        told = _("aucun porteur n'a de compte actif : prévenez-le vous-même.")
+    else:
+        told = ngettext(
+            "le porteur en est informé par courriel.",
+            "les %(count)s porteurs en sont informés par courriel.",
+            count,
+        ) % {"count": count}
+    return _("La demande a été accordée : %(amount)s ; %(told)s") % {
+        "amount": euros(granted.granted_amount),
+        "told": told,
+    }
+
+
+def request_grant(request, pk: int):
+    """Grant a request in two steps: the amount, conditions and (when partial) its reason, then
+    a recap of what will happen — the grant is irreversible — before the confirm button."""
+    req = _request(request, pk)
+    if not services.can_act_as(request.user, req, workflow.Actor.FINANCER):
+        raise PermissionDenied(_("Seul un financeur de l'outil peut accorder cette demande."))
+    blocker = services.grant_blocker(request.user, req)
+    form = GrantForm(request.POST or None, initial={"amount": req.amount})
+    step = request.POST.get("step", "")
+    recap = False
+    if request.method == "POST" and not blocker and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if step == "confirm":
+                granted = services.financing_request_transition(
+                    user=request.user, request=req, name="grant", **data
+                )
+                messages.success(request, _grant_message(granted))
+                return redirect(granted)
+            services.check_grant(request=req, **data)
+            recap = step != "edit"
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    invalid = request.method == "POST" and (bool(form.errors) or bool(blocker))
+    return render(
+        request,
+        "financing/request_grant.html",
+        {
+            "req": req,
+            "form": form,
+            "recap": recap,
+            "blocker": blocker,
+            "recipients": len(services.holders_of(req.project)),
+        },
+        status=422 if invalid else 200,
     )
 
 

@@ -80,3 +80,21 @@ BY_NAME = core_workflow.by_name(TRANSITIONS)
 
 def transitions_from(status: str) -> list[Transition]:
     return core_workflow.transitions_from(TRANSITIONS, status)
+
+
+# What the confirmation says once a transition is done, with the target state's one word
+# (``%(status)s``: the ``RequestStatus`` label); the other side is told (notification and e-mail).
+DONE: dict[str, str] = {
+    "start_review": _("La demande est « %(status)s » ; le porteur en est prévenu."),
+    "grant": _(
+        "La demande est « %(status)s » pour %(amount)s ; le porteur en est prévenu par courriel."
+    ),
+    "decline": _("La demande est « %(status)s » ; le porteur reçoit le motif par courriel."),
+    "disburse": _("La demande est « %(status)s » ; le porteur en est prévenu."),
+    "withdraw": _("Votre demande est « %(status)s » ; le financeur en est prévenu."),
+}
+
+
+def done_message(name: str, amount: str = "—") -> str:
+    """The confirmation of transition ``name`` (``amount``: the granted amount, in words)."""
+    return str(DONE[name]) % {"status": RequestStatus(BY_NAME[name].target).label, "amount": amount}

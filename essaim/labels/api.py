@@ -7,11 +7,11 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from essaim.calls.models import Wave, WaveStatus
 from essaim.core.api.pagination import PageNumberPagination, paginate
-from essaim.labels.models import Label
+from essaim.labels.models import Label, LabelState
 from essaim.labels.queries import public_labels
 
 router = Router(tags=["labels"])
@@ -26,6 +26,7 @@ class WaveOut(Schema):
     announced_on: datetime.date | None
     announced_at: str
     status: str
+    status_label: str = Field(description="the state in words, as the pages show it")
     published_at: datetime.datetime | None
     label_count: int
 
@@ -41,6 +42,7 @@ class LabelOut(Schema):
     valid_until: datetime.date | None
     status: str
     state: str
+    state_label: str = Field(description="`state` in words, as the pages show it")
     revoked_at: datetime.datetime | None
     revocation_reason: str
     verification_code: str
@@ -70,6 +72,7 @@ def _label_out(label: Label) -> dict:
         "valid_until": label.valid_until,
         "status": label.status,
         "state": state,
+        "state_label": str(LabelState(state).label),
         "revoked_at": label.revoked_at,
         "revocation_reason": label.revocation_reason,
         "verification_code": label.verification_code,
@@ -104,6 +107,7 @@ def wave_list(request):
             "announced_on": w.announced_on,
             "announced_at": w.announced_at,
             "status": w.status,
+            "status_label": str(w.get_status_display()),
             "published_at": w.published_at,
             "label_count": w.label_count,
         }

@@ -58,9 +58,10 @@ class LabelStatus(models.TextChoices):
 class LabelState(models.TextChoices):
     """What the public verification says: a valid label may have expired since."""
 
-    VALID = "valid", _("valide")
+    # The states it shares with ``LabelStatus`` keep its words: one word per state everywhere.
+    VALID = "valid", LabelStatus.VALID.label
     EXPIRED = "expired", _("expiré")
-    REVOKED = "revoked", _("révoqué")
+    REVOKED = "revoked", LabelStatus.REVOKED.label
 
 
 class LabelQuerySet(models.QuerySet):

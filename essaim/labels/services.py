@@ -17,9 +17,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from essaim.accounts import permissions
 from essaim.applications.history import ApplicationAction
-from essaim.applications.models import Application, ApplicationPerson
+from essaim.applications.models import Application
 from essaim.applications.services import addressed_comment_post, application_transition
 from essaim.applications.workflow import Audience, Status
 from essaim.calls.models import Programme, Wave, WaveStatus
@@ -28,6 +27,7 @@ from essaim.core.services import changed_fields, history_record
 from essaim.labels import hooks, rules
 from essaim.labels.history import DecisionAction, LabelAction, WaveAction
 from essaim.labels.models import Decision, Label, LabelStatus, Outcome
+from essaim.labels.publication import applicants_by_application, publish_blockers
 
 DEFAULT_VALIDITY_YEARS = 3
 
@@ -356,26 +356,6 @@ def wave_decide(*, wave: Wave, decisions: Sequence[DecisionInput], user) -> list
     return recorded
 
 
-def _applicants_by_application(application_ids: list[int]) -> dict[int, set]:
-    """The people to tell about each application: its people with an account and the
-    collective's lead and members. Three queries."""
-    users: dict[int, set] = {pk: set() for pk in application_ids}
-    people = ApplicationPerson.objects.filter(
-        application_id__in=application_ids, user__isnull=False
-    ).select_related("user")
-    for person in people:
-        users[person.application_id].add(person.user)
-    collectives = dict(
-        Application.objects.filter(pk__in=application_ids).values_list("pk", "collective_id")
-    )
-    by_collective = permissions.holders_by_scope(
-        permissions.TERRITORY_ROLES, "collective", set(collectives.values())
-    )
-    for app_id, collective_id in collectives.items():
-        users[app_id] |= set(by_collective.get(collective_id, []))
-    return users
-
-
 @transaction.atomic
 def wave_publish(*, wave: Wave, user, today: datetime.date | None = None) -> list[Label]:
     """Publish a decided wave on or after its announcement date. Guarantees: every application of
@@ -386,35 +366,10 @@ def wave_publish(*, wave: Wave, user, today: datetime.date | None = None) -> lis
     _require(rules.can_decide(user, wave))
     today = today or timezone.localdate()
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
-    if wave.status == WaveStatus.PUBLISHED:
-        raise ValidationError({"wave": _("La vague est déjà publiée.")})
-    if wave.announced_on is None:
-        raise ValidationError({"announced_on": _("Fixez d'abord la date d'annonce de la vague.")})
-    if today < wave.announced_on:
-        raise ValidationError(
-            {
-                "announced_on": _(
-                    "La vague ne peut être publiée qu'à partir de sa date d'annonce, le %(date)s."
-                )
-                % {"date": date_format(wave.announced_on, "DATE_FORMAT")}
-            }
-        )
-    undecided = list(
-        Application.objects.filter(wave=wave, decision__isnull=True).exclude(
-            status=Status.WITHDRAWN
-        )
-    )
-    if undecided or wave.status != WaveStatus.DECIDED:
-        names = ", ".join(a.reference for a in undecided[:10])
-        raise ValidationError(
-            {
-                "wave": _(
-                    "Toutes les candidatures de la vague doivent avoir une décision avant la "
-                    "publication (sans décision : %(names)s)."
-                )
-                % {"names": names or "—"}
-            }
-        )
+    blockers = publish_blockers(wave, today)
+    if blockers:
+        name, message = blockers[0]
+        raise ValidationError({name: message})
     decisions = list(
         Decision.objects.filter(wave=wave)
         .select_related("application__perimeter", "application__call", "decided_by", "wave")
@@ -430,7 +385,7 @@ def wave_publish(*, wave: Wave, user, today: datetime.date | None = None) -> lis
         if decision.outcome == Outcome.LABELLED:
             labels.append(label_grant(decision=decision, user=user, granted_on=wave.announced_on))
     label_by_app = {label.application_id: label for label in labels}
-    recipients = _applicants_by_application([d.application_id for d in decisions])
+    recipients = applicants_by_application([d.application_id for d in decisions])
     for decision in decisions:
         application = decision.application
         label = label_by_app.get(application.pk)
@@ -536,7 +491,7 @@ def label_revoke(*, label: Label, user, reason: str) -> Label:
         to_state=LabelStatus.REVOKED,
         comment=label.revocation_reason,
     )
-    recipients = _applicants_by_application([label.application_id])[label.application_id]
+    recipients = applicants_by_application([label.application_id])[label.application_id]
     notify(
         users=recipients,
         title=_("Le label de « %(territory)s » est révoqué") % {"territory": label.perimeter},

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from essaim.actors.models import CollectiveMember
@@ -19,7 +20,7 @@ from essaim.calls.models import WaveStatus
 from essaim.core import history
 from essaim.core.forms import add_service_errors
 from essaim.core.models import HistoryEvent
-from essaim.labels import certificates, queries, rules, services
+from essaim.labels import certificates, publication, queries, rules, services
 from essaim.labels.forms import (
     AddApplicationsForm,
     DecisionBatchForm,
@@ -125,9 +126,12 @@ def _committee_context(request, wave, *, decision_form=None, add_form=None) -> d
         "is_admin": is_admin,
         "decision_form": decision_form if can_decide else None,
         "add_form": add_form if can_add and addable.exists() else None,
-        "can_publish": is_admin and wave.status == WaveStatus.DECIDED,
+        "publish_recap": (
+            publication.publish_recap(wave, rows, today)
+            if is_admin and wave.status != WaveStatus.PUBLISHED
+            else None
+        ),
         "can_remove": can_add,
-        "publish_too_early": bool(wave.announced_on and today < wave.announced_on),
         "history": _history(wave),
     }
 
@@ -209,21 +213,56 @@ def wave_decide(request, pk: int):
     return render(request, "labels/wave_committee.html", context, status=422)
 
 
+def _published_message(labels: list, recap: publication.PublishRecap) -> str:
+    """What the confirmation of a publication says it did (nothing said of what did not
+    happen, but "no label" and "no e-mail")."""
+    count = len(labels)
+    parts = [
+        ngettext(
+            "%(count)s label attribué et son plan d'accompagnement ouvert",
+            "%(count)s labels attribués et autant de plans d'accompagnement ouverts",
+            count,
+        )
+        % {"count": count}
+        if count
+        else _("aucun label attribué")
+    ]
+    if recap.refusals:
+        parts.append(
+            ngettext(
+                "%(count)s candidature non labellisée",
+                "%(count)s candidatures non labellisées",
+                recap.refusals,
+            )
+            % {"count": recap.refusals}
+        )
+    parts.append(
+        ngettext(
+            "%(count)s courriel envoyé aux candidats",
+            "%(count)s courriels envoyés aux candidats",
+            recap.emails,
+        )
+        % {"count": recap.emails}
+        if recap.emails
+        else _("aucun courriel envoyé")
+    )
+    return _("La vague est publiée : %(done)s. Les décisions sont publiques.") % {
+        "done": ", ".join(parts)
+    }
+
+
 @require_POST
 def wave_publish(request, pk: int):
     wave = get_object_or_404(queries.waves_visible_to(request.user), pk=pk)
     _require_decide(request.user, wave)
+    recap = publication.publish_recap(wave, queries.committee_rows(wave), timezone.localdate())
     try:
         labels = services.wave_publish(wave=wave, user=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(
-            request,
-            _("La vague est publiée : %(count)s label(s) attribué(s), candidats prévenus.")
-            % {"count": len(labels)},
-        )
+        messages.success(request, _published_message(labels, recap))
     return redirect("labels:wave_committee", pk=wave.pk)
 
 

@@ -45,6 +45,23 @@ class DirectoryForm(EssaimForm):
         }
 
 
+class TerritorySelect(forms.Select):
+    """A select whose options carry their territory (``data-territory``), so that
+    projects/territory-lists.js keeps only the chosen territory's collectives and challenges.
+    ``territory_of(instance)`` names it; the queryset selects what it reads."""
+
+    def __init__(self, *args, territory_of, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.territory_of = territory_of
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-territory"] = self.territory_of(instance) or ""
+        return option
+
+
 class ProjectForm(EssaimModelForm):
     class Meta:
         model = Project
@@ -65,9 +82,29 @@ class ProjectForm(EssaimModelForm):
             "website",
             "is_published",
         ]
+        help_texts = {
+            "collective": _("la liste suit le territoire choisi"),
+            "challenge": _("les défis de la candidature du territoire choisi"),
+        }
 
     def __init__(self, *args, holders=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The collective and challenge lists depend on the territory (data-territory on each
+        # option; projects/territory-lists.js narrows them, the service refuses a mismatch).
+        collective, challenge = self.fields["collective"], self.fields["challenge"]
+        collective.queryset = collective.queryset.order_by("name")
+        attrs = dict(collective.widget.attrs)  # the DSFR class the base form gave it
+        collective.widget = TerritorySelect(attrs=attrs, territory_of=lambda c: c.perimeter_id)
+        challenge.queryset = challenge.queryset.select_related("application").order_by(
+            "application__perimeter__name", "position", "pk"
+        )
+        challenge.widget = TerritorySelect(
+            attrs=dict(attrs), territory_of=lambda c: c.application.perimeter_id
+        )
+        challenge.label_from_instance = lambda c: c.title
+        for field in (collective, challenge):
+            field.widget.choices = field.choices
+            field.widget.attrs["data-territory-list"] = "id_perimeter"
         if holders is not None:
             self.fields["holder"].queryset = holders
         if self.instance.pk:

@@ -61,9 +61,19 @@ def _validate(project: Project) -> None:
         )
     if project.challenge_id:
         application = project.challenge.application
-        if project.collective_id and application.collective_id != project.collective_id:
+        if project.perimeter_id is None:
             errors.setdefault("challenge", []).append(
-                _("Ce défi appartient à la candidature d'un autre territoire.")
+                _("Choisissez d'abord le territoire du projet : le défi doit être le sien.")
+            )
+        elif application.perimeter_id != project.perimeter_id or (
+            project.collective_id and application.collective_id != project.collective_id
+        ):
+            errors.setdefault("challenge", []).append(
+                _(
+                    "Ce défi appartient à la candidature d'un autre territoire : choisissez un "
+                    "défi de « %(territory)s »."
+                )
+                % {"territory": project.perimeter.name}
             )
     if errors:
         raise ValidationError(errors)

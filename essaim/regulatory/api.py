@@ -51,6 +51,7 @@ class TicketOut(Schema):
     number: str
     title: str
     state: str
+    state_label: str = Field(description="the state in words, as the pages show it")
     outcome: str
     category: str
     priority: str
@@ -106,6 +107,7 @@ class ExperimentationOut(Schema):
     title: str
     call: str
     state: str
+    state_label: str = Field(description="the state in words, as the pages show it")
     ticket: str | None
     perimeter: str | None
     rule_level: str
@@ -132,6 +134,7 @@ def _ticket_out(ticket: Ticket) -> dict:
         "number": ticket.number,
         "title": ticket.title,
         "state": ticket.state,
+        "state_label": str(ticket.get_state_display()),
         "outcome": ticket.outcome,
         "category": ticket.category,
         "priority": ticket.priority,
@@ -274,6 +277,7 @@ def _experimentation_out(obj: ExperimentationRequest) -> dict:
         "title": obj.title,
         "call": obj.call.slug,
         "state": obj.state,
+        "state_label": str(obj.get_state_display()),
         "ticket": obj.ticket.number if obj.ticket_id else None,
         "perimeter": obj.perimeter.slug if obj.perimeter_id else None,
         "rule_level": obj.rule_level,

@@ -21,7 +21,7 @@ from essaim.calls.models import Programme
 from essaim.core import history
 from essaim.core.forms import add_service_errors
 from essaim.core.pagination import paginate
-from essaim.regulatory import forms, queries, rules, services, views_mail
+from essaim.regulatory import forms, queries, rules, services, views_mail, workflow
 from essaim.regulatory.models import (
     ExperimentationRequest,
     KnowledgeArticle,
@@ -211,7 +211,8 @@ class PageAction:
 
     form: type[django_forms.Form]
     perform: Callable[[Ticket, Any, dict, list], Any]
-    success: Callable[[Any], str] = lambda result: _("C'est fait.")
+    # What the confirmation says (``None``: the workflow's words, ``workflow.ticket_done``).
+    success: Callable[[Any], str] | None = None
     next_url: Callable[[Any, Ticket], str] = lambda result, ticket: reverse(
         "regulatory:ticket_detail", args=[ticket.pk]
     )
@@ -288,6 +289,7 @@ ACTIONS: dict[str, PageAction] = {
         lambda ticket, user, data, uploads: services.ticket_message_receive(
             ticket=ticket, user=user, body=data["body"], attachments=uploads
         ),
+        success=lambda message: _("Votre message a été transmis au guichet unique."),
     ),
     "to_experimentation": PageAction(
         forms.ExperimentationFieldsForm,
@@ -417,7 +419,12 @@ def ticket_action(request, pk: int, name: str):
     except ValidationError as error:
         add_service_errors(form, error)
         return ticket_detail(request, pk, bound=(name, form), status=422)
-    messages.success(request, action.success(result))
+    if action.success is not None:
+        done = action.success(result)
+    else:
+        ticket.refresh_from_db()
+        done = workflow.ticket_done(name, ticket)
+    messages.success(request, done)
     return redirect(action.next_url(result, ticket))
 
 
@@ -514,5 +521,5 @@ def experimentation_action(request, pk: int, name: str):
     except ValidationError as error:
         add_service_errors(form, error)
         return experimentation_detail(request, pk, bound=form, status=422)
-    messages.success(request, _("C'est fait."))
+    messages.success(request, workflow.experimentation_done(name, obj))
     return redirect("regulatory:experimentation_detail", pk=pk)

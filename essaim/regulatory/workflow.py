@@ -155,3 +155,54 @@ def ticket_transitions_from(state: str) -> list[Transition]:
 
 def experimentation_transitions_from(state: str) -> list[Transition]:
     return core_workflow.transitions_from(EXPERIMENTATION_TRANSITIONS, state)
+
+
+# --- What the confirmations say ------------------------------------------------------------------
+# Once an action is done, the page says what happened, with the state's one word (``%(state)s``:
+# the label of the transition's target state) and the ticket's or request's ``%(number)s``.
+
+TICKET_DONE: dict[str, str] = {
+    "triage": _(
+        "La saisine %(number)s est « %(state)s » : son thème et sa priorité sont enregistrés."
+    ),
+    "route": _("La saisine %(number)s est « %(state)s » ; elle est suivie par %(assignee)s."),
+    "start": _("Vous suivez la saisine %(number)s : elle est « %(state)s »."),
+    "answer": _(
+        "Votre réponse a été envoyée par courriel à l'auteur ; la saisine %(number)s est "
+        "« %(state)s »."
+    ),
+    "close": _("La saisine %(number)s est « %(state)s », avec l'issue « %(outcome)s »."),
+    "reopen": _("La saisine %(number)s est rouverte : elle est « %(state)s »."),
+    "withdraw": _("Vous avez retiré la saisine %(number)s : elle est « %(state)s »."),
+}
+
+EXPERIMENTATION_DONE: dict[str, str] = {
+    "review": _("La demande d'expérimentation %(number)s est « %(state)s »."),
+    "grant": _(
+        "La dérogation est accordée : la demande d'expérimentation %(number)s est « %(state)s »."
+    ),
+    "refuse": _("La demande d'expérimentation %(number)s est « %(state)s »."),
+    "evaluate": _(
+        "L'évaluation est enregistrée : la demande d'expérimentation %(number)s est « %(state)s »."
+    ),
+    "generalise": _("La demande d'expérimentation %(number)s est « %(state)s »."),
+    "abandon": _("La demande d'expérimentation %(number)s est « %(state)s »."),
+}
+
+
+def ticket_done(name: str, ticket) -> str:
+    """The confirmation of ticket action ``name`` (``ticket``: as it is after the action)."""
+    return str(TICKET_DONE[name]) % {
+        "number": ticket.number,
+        "state": TicketState(TICKET_BY_NAME[name].target).label,
+        "assignee": ticket.assignee or "—",
+        "outcome": ticket.get_outcome_display() if ticket.outcome else "—",
+    }
+
+
+def experimentation_done(name: str, request) -> str:
+    """The confirmation of experimentation action ``name``."""
+    return str(EXPERIMENTATION_DONE[name]) % {
+        "number": request.number,
+        "state": ExperimentationState(EXPERIMENTATION_BY_NAME[name].target).label,
+    }

@@ -137,3 +137,15 @@ def consolidate(applications: Iterable) -> dict[int, Consolidation]:
             item.total = round(SCALE_OF_TOTAL * weighted / weights, 1)
         result[application_id] = item
     return result
+
+
+def opinion_total(grid, marks: dict[int, int]) -> float | None:
+    """One expert's weighted total, out of ``SCALE_OF_TOTAL``, as ``consolidate`` computes it
+    for all of them: ``marks`` maps criterion ids to marks; ``None`` while one is missing."""
+    criteria = list(grid.criteria.all())
+    span = grid.scale_max - grid.scale_min
+    if not criteria or span <= 0 or any(c.pk not in marks for c in criteria):
+        return None
+    weights = sum(float(c.weight) for c in criteria)
+    weighted = sum(float(c.weight) * (marks[c.pk] - grid.scale_min) / span for c in criteria)
+    return round(SCALE_OF_TOTAL * weighted / weights, 1)

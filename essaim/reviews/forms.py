@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from essaim.core.forms import EssaimForm
 from essaim.reviews.models import Recommendation
@@ -62,16 +63,18 @@ class OpinionForm(EssaimForm):
         self.criteria = list(grid.criteria.all())
         threshold = grid.comment_required_below
         for criterion in self.criteria:
+            # The criterion's title and weight are the legend of its fieldset
+            # (request_detail.html): the fields' labels do not repeat them.
             self.fields[f"mark_{criterion.pk}"] = forms.ChoiceField(
-                label=_("%(criterion)s (poids %(weight)s)")
-                % {"criterion": criterion.title, "weight": f"{criterion.weight:g}"},
+                # With a context: Django's own catalogue translates "Note" as "Remarque".
+                label=pgettext_lazy("mark", "Note"),
                 help_text=criterion.help_text,
                 choices=choices,
                 required=False,
                 widget=forms.RadioSelect,
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
-                label=_("Commentaire sur « %(criterion)s »") % {"criterion": criterion.title},
+                label=_("Commentaire"),
                 help_text=(
                     _("Obligatoire pour une note inférieure à %(threshold)s.")
                     % {"threshold": threshold}

@@ -115,16 +115,72 @@ def _label(path: str) -> str:
     return f"{top} › {rest.replace('.', ' › ')}" if rest else top
 
 
-def snapshot_diff(before: dict, after: dict) -> list[Change]:
-    """Every leaf that differs between two snapshots (see ``applications.services.snapshot``)."""
-    old, new = {}, {}
-    _flatten(before or {}, "", old)
-    _flatten(after or {}, "", new)
+def _flatten_answers(answers, schema: dict, out: dict[str, str], labels: dict[str, str]) -> None:
+    """The answers as leaves labelled with the form's words (« Territoire › Unité » rather than
+    ``perimetre_unite › code``), each answer as the engine displays it; answers to questions the
+    form does not have (any more) fall back on their keys."""
+    if not isinstance(answers, dict):
+        _flatten(answers, "answers", out)
+        return
+    engine = FormEngine(schema)
+    known = set()
+    for section in engine.sections:
+        title = section.get("title") or section.get("key", "")
+        for spec in section.get("fields", []):
+            key = spec["key"]
+            known.add(key)
+            value = answers.get(key)
+            if spec["kind"] != "repeat":
+                path = f"answers.{key}"
+                labels[path] = f"{title} › {spec['label']}"
+                out[path] = _display(engine, spec, value)
+                continue
+            for index, item in enumerate(value if isinstance(value, list) else []):
+                item = item if isinstance(item, dict) else {}
+                name = f"{spec.get('item_label') or spec['label']} {index + 1}"
+                for sub in spec.get("fields", []):
+                    path = f"answers.{key}.{index + 1}.{sub['key']}"
+                    labels[path] = f"{title} › {name} › {sub['label']}"
+                    out[path] = _display(engine, sub, item.get(sub["key"]))
+    for key, value in answers.items():
+        if key not in known:
+            _flatten(value, f"answers.{key}", out)
+
+
+def _display(engine: FormEngine, spec: dict, value) -> str:
+    try:
+        return engine.display(spec, value)
+    except (KeyError, TypeError, AttributeError):  # an answer of another shape: as stored
+        return _plain(value)
+
+
+def snapshot_diff(before: dict, after: dict, schema: dict | None = None) -> list[Change]:
+    """Every leaf that differs between two snapshots (see ``applications.services.snapshot``);
+    with the form's ``schema``, the answers are named by the questions' labels, in the form's
+    order."""
+    old, new, labels = {}, {}, {}
+    for snap, out in ((before or {}, old), (after or {}, new)):
+        if schema and schema.get("sections"):
+            _flatten({k: v for k, v in snap.items() if k != "answers"}, "", out)
+            _flatten_answers(snap.get("answers") or {}, schema, out, labels)
+        else:
+            _flatten(snap, "", out)
+    position = {path: index for index, path in enumerate(labels)}
+
+    def order(path: str) -> tuple:
+        top, rest = _order(path)
+        return (top, position.get(path, len(position)), rest)
+
     changes = []
-    for path in sorted(set(old) | set(new), key=_order):
+    for path in sorted(set(old) | set(new), key=order):
         if old.get(path, "") != new.get(path, ""):
-            changes.append(Change(path, _label(path), old.get(path, ""), new.get(path, "")))
+            label = labels.get(path) or _label(path)
+            changes.append(Change(path, label, old.get(path, ""), new.get(path, "")))
     return changes
+
+
+def _schema(application) -> dict:
+    return (application.form_version.schema if application.form_version_id else None) or {}
 
 
 def changes_since_last_submission(application) -> dict | None:
@@ -135,7 +191,9 @@ def changes_since_last_submission(application) -> dict | None:
     if application.status == Status.CHANGES_REQUESTED and application.submitted_snapshot:
         return {
             "pending": True,
-            "changes": snapshot_diff(application.submitted_snapshot, snapshot(application)),
+            "changes": snapshot_diff(
+                application.submitted_snapshot, snapshot(application), _schema(application)
+            ),
             "at": None,
         }
     event = (
@@ -149,7 +207,9 @@ def changes_since_last_submission(application) -> dict | None:
     return {
         "pending": False,
         "changes": snapshot_diff(
-            event.payload["previous_snapshot"], application.submitted_snapshot
+            event.payload["previous_snapshot"],
+            application.submitted_snapshot,
+            _schema(application),
         ),
         "at": event.at,
     }

@@ -233,6 +233,32 @@ def _write_opinion(
     comment: str,
     final: bool,
 ) -> None:
+    cleaned = _clean_opinion(
+        review, marks=marks, recommendation=recommendation, comment=comment, final=final
+    )
+    existing = {m.criterion_id: m for m in review.marks.all()}
+    to_create, to_update = [], []
+    for cid, (mark, mark_comment) in cleaned.items():
+        current = existing.pop(cid, None)
+        if current is None:
+            to_create.append(
+                CriterionMark(review=review, criterion_id=cid, mark=mark, comment=mark_comment)
+            )
+        elif (current.mark, current.comment) != (mark, mark_comment):
+            current.mark, current.comment = mark, mark_comment
+            to_update.append(current)
+    CriterionMark.objects.bulk_create(to_create)
+    CriterionMark.objects.bulk_update(to_update, ["mark", "comment"])
+    if existing:  # marks cleared in this draft
+        CriterionMark.objects.filter(pk__in=[m.pk for m in existing.values()]).delete()
+    review.recommendation = recommendation
+    review.comment = comment.strip()
+
+
+def _clean_opinion(
+    review: ReviewRequest, *, marks: MarksInput, recommendation: str, comment: str, final: bool
+) -> dict[int, tuple[int, str]]:
+    """The marks checked against the grid (and, when ``final``, complete), or the errors."""
     grid = getattr(review.application.call, "grid", None)
     if grid is None:
         raise ValidationError(
@@ -288,23 +314,7 @@ def _write_opinion(
         errors["comment"] = _("Rédigez un avis général.")
     if errors:
         raise ValidationError(errors)
-    existing = {m.criterion_id: m for m in review.marks.all()}
-    to_create, to_update = [], []
-    for cid, (mark, mark_comment) in cleaned.items():
-        current = existing.pop(cid, None)
-        if current is None:
-            to_create.append(
-                CriterionMark(review=review, criterion_id=cid, mark=mark, comment=mark_comment)
-            )
-        elif (current.mark, current.comment) != (mark, mark_comment):
-            current.mark, current.comment = mark, mark_comment
-            to_update.append(current)
-    CriterionMark.objects.bulk_create(to_create)
-    CriterionMark.objects.bulk_update(to_update, ["mark", "comment"])
-    if existing:  # marks cleared in this draft
-        CriterionMark.objects.filter(pk__in=[m.pk for m in existing.values()]).delete()
-    review.recommendation = recommendation
-    review.comment = comment.strip()
+    return cleaned
 
 
 @transaction.atomic
@@ -334,6 +344,16 @@ def _check_writable(review: ReviewRequest) -> None:
             },
             code="stale_state",
         )
+
+
+def review_check(
+    *, review: ReviewRequest, user, marks: MarksInput, recommendation: str, comment: str
+) -> None:
+    """What ``review_submit`` would refuse, without writing anything: the expert's page shows
+    the recap to confirm only for an opinion that may be given."""
+    _check_expert(review, user)
+    _check_writable(review)
+    _clean_opinion(review, marks=marks, recommendation=recommendation, comment=comment, final=True)
 
 
 @transaction.atomic

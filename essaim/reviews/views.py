@@ -16,6 +16,7 @@ from essaim.core import worklist
 from essaim.core.forms import add_service_errors
 from essaim.core.pagination import paginate
 from essaim.reviews import services
+from essaim.reviews.consolidation import opinion_total
 from essaim.reviews.forms import ConflictForm, OpinionForm
 from essaim.reviews.instruction import application_content, resubmissions
 from essaim.reviews.models import ReviewRequest, ReviewStatus
@@ -65,6 +66,10 @@ def request_detail(request, pk: int, *, conflict_form=None, opinion_form=None, s
     context = {"review": review, "today_overdue": review.is_overdue()}
     if review.status == ReviewStatus.REQUESTED:
         context["conflict_form"] = conflict_form or ConflictForm()
+        # To declare knowingly, the expert sees who is in the collective (names only).
+        context["members"] = review.application.collective.members.select_related(
+            "organisation"
+        ).order_by("role", "organisation__name")
     if review.content_open:
         application = review.application
         context["content"] = application_content(application)
@@ -116,30 +121,66 @@ def request_opinion(request, pk: int):
     if grid is None or not review.content_open:
         # Before the declaration (or without a grid) there is no opinion to write.
         return request_detail(request, pk, status=409)
+    action = request.POST.get("action")
+    if action == "confirm":
+        return _opinion_confirm(request, review)
     form = OpinionForm(request.POST, grid=grid)
-    final = request.POST.get("action") == "submit"
     if form.is_valid():
         data = form.cleaned_data
+        opinion = {
+            "marks": form.marks(),
+            "recommendation": data["recommendation"],
+            "comment": data["comment"],
+        }
         try:
-            if final:
-                services.review_submit(
-                    review=review,
-                    user=request.user,
-                    marks=form.marks(),
-                    recommendation=data["recommendation"],
-                    comment=data["comment"],
-                )
-                messages.success(request, _("Votre avis est rendu. Merci !"))
-            else:
-                services.review_save_draft(
-                    review=review,
-                    user=request.user,
-                    marks=form.marks(),
-                    recommendation=data["recommendation"],
-                    comment=data["comment"],
-                )
+            # Saved first, whatever follows: nothing typed is lost.
+            services.review_save_draft(review=review, user=request.user, **opinion)
+            if action != "submit":
                 messages.success(request, _("Brouillon enregistré."))
-            return redirect("reviews:request_detail", pk=review.pk)
+                return redirect("reviews:request_detail", pk=review.pk)
+            services.review_check(review=review, user=request.user, **opinion)
         except ValidationError as error:
             add_service_errors(form, error)
+        else:
+            return _opinion_recap(request, review, grid)
     return request_detail(request, pk, opinion_form=form, status=422)
+
+
+def _opinion_recap(request, review, grid):
+    """Giving the opinion is final: the saved draft's marks, weighted total and
+    recommendation, to confirm (``action=confirm``) or to go back to."""
+    review.refresh_from_db(fields=["recommendation", "comment"])  # saved on a locked copy
+    marks = {m.criterion_id: m for m in review.marks.all()}
+    rows = [(c, marks.get(c.pk)) for c in grid.criteria.all()]
+    total = opinion_total(grid, {cid: m.mark for cid, m in marks.items()})
+    context = {"review": review, "grid": grid, "rows": rows, "total": total}
+    return render(request, "reviews/opinion_confirm.html", context)
+
+
+def _opinion_confirm(request, review):
+    """Give the opinion as saved in the draft the recap showed."""
+    marks = {m.criterion_id: (m.mark, m.comment) for m in review.marks.all()}
+    try:
+        services.review_submit(
+            review=review,
+            user=request.user,
+            marks=marks,
+            recommendation=review.recommendation,
+            comment=review.comment,
+        )
+    except ValidationError as error:
+        grid = review.application.call.grid
+        form = OpinionForm(grid=grid, review=review, data=_draft_data(review))
+        form.is_valid()
+        add_service_errors(form, error)
+        return request_detail(request, review.pk, opinion_form=form, status=422)
+    messages.success(request, _("Votre avis a été transmis à l'équipe."))
+    return redirect("reviews:request_detail", pk=review.pk)
+
+
+def _draft_data(review) -> dict:
+    data = {"recommendation": review.recommendation, "comment": review.comment}
+    for mark in review.marks.all():
+        data[f"mark_{mark.criterion_id}"] = str(mark.mark)
+        data[f"comment_{mark.criterion_id}"] = mark.comment
+    return data

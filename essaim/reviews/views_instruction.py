@@ -17,7 +17,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from essaim.applications import queries, rules, workflow
@@ -282,6 +282,36 @@ def queue(request):
 # --- Bulk actions ----------------------------------------------------------------------------
 
 
+def _bulk_done(action: str, data: dict, count: int) -> str:
+    """What the confirmation of a bulk action says it did."""
+    params = {"count": count, "name": data.get("assignee") or "", "status": Status.IN_REVIEW.label}
+    if action == "assign_me":
+        text = ngettext(
+            "%(count)s candidature vous est attribuée.",
+            "%(count)s candidatures vous sont attribuées.",
+            count,
+        )
+    elif action == "assign":
+        text = ngettext(
+            "%(count)s candidature est attribuée à %(name)s.",
+            "%(count)s candidatures sont attribuées à %(name)s.",
+            count,
+        )
+    elif action == "start_review":
+        text = ngettext(
+            "%(count)s candidature est passée %(status)s.",
+            "%(count)s candidatures sont passées %(status)s.",
+            count,
+        )
+    else:
+        text = ngettext(
+            "Demandes d'avis envoyées aux experts choisis pour %(count)s candidature.",
+            "Demandes d'avis envoyées aux experts choisis pour %(count)s candidatures.",
+            count,
+        )
+    return text % params
+
+
 class BulkForm(EssaimForm):
     ACTIONS = [
         ("assign_me", gettext_lazy("M'attribuer")),
@@ -364,11 +394,7 @@ def bulk_action(request):
         for error in refused.messages:
             messages.error(request, error)
         return redirect(back)
-    messages.success(
-        request,
-        _("« %(action)s » fait pour %(count)s candidature(s).")
-        % {"action": dict(BulkForm.ACTIONS)[action], "count": len(applications)},
-    )
+    messages.success(request, _bulk_done(action, form.cleaned_data, len(applications)))
     return redirect(back)
 
 
@@ -473,7 +499,7 @@ def instruction_transition(request, pk: int, name: str):
                 comment=form.cleaned_data["comment"],
                 audience=form.cleaned_data.get("audience"),
             )
-            messages.success(request, _("« %(action)s » : fait.") % {"action": transition.label})
+            messages.success(request, workflow.done_message(name))
             return redirect("reviews:instruction_detail", pk=application.pk)
         except ValidationError as error:
             add_service_errors(form, error)
@@ -505,7 +531,13 @@ def assign(request, pk: int):
             services.application_assign(
                 application=application, user=request.user, assignee=form.cleaned_data["assignee"]
             )
-            messages.success(request, _("Attribution enregistrée."))
+            assignee = form.cleaned_data["assignee"]
+            messages.success(
+                request,
+                _("La candidature est attribuée à %(name)s.") % {"name": assignee}
+                if assignee
+                else _("La candidature n'est plus attribuée à personne."),
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     else:

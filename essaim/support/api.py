@@ -72,6 +72,7 @@ class ActionOut(Schema):
     title: str
     description: str
     lead_organisation_id: int | None
+    instrument_id: int | None
     partner_ids: list[int]
     starts_on: datetime.date | None
     due_on: datetime.date | None
@@ -112,6 +113,7 @@ def action_out(action: Action, user, today: datetime.date, can_edit: bool) -> di
         "title": action.title,
         "description": action.description,
         "lead_organisation_id": action.lead_organisation_id,
+        "instrument_id": action.instrument_id,
         "partner_ids": [p.pk for p in action.partners.all()],
         "starts_on": action.starts_on,
         "due_on": action.due_on,

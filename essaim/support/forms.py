@@ -23,13 +23,18 @@ class ActionForm(EssaimModelForm):
             "description",
             "lead_organisation",
             "partners",
+            "instrument",
             "starts_on",
             "due_on",
             "budget_planned",
             "budget_committed",
             "budget_spent",
         ]
-        widgets = {"starts_on": _date_widget(), "due_on": _date_widget()}
+        widgets = {
+            "starts_on": _date_widget(),
+            "due_on": _date_widget(),
+            "partners": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,6 +52,10 @@ class ActionForm(EssaimModelForm):
             )
         self.fields["lead_organisation"].queryset = organisations.distinct().order_by("name")
         self.fields["partners"].queryset = organisations.distinct().order_by("name")
+        # Ticked from a list narrowed by a search box (support/partner-search.js), not ctrl-click.
+        self.fields["partners"].template_name = "support/_partners_field.html"
+        instruments = self.fields["instrument"].queryset  # financing's, not imported: same layer
+        self.fields["instrument"].queryset = instruments.filter(is_published=True).order_by("name")
         for name in ("budget_planned", "budget_committed", "budget_spent"):
             self.fields[name].required = False
 

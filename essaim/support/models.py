@@ -130,6 +130,17 @@ class Action(models.Model):
         related_name="support_actions",
         verbose_name=_("partenaires"),
     )
+    # A string reference: support and financing sit side by side in the flow and import nothing
+    # of each other (pyproject.toml); the database link is all a financing action needs.
+    instrument = models.ForeignKey(
+        "financing.Instrument",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="support_actions",
+        verbose_name=_("outil de financement mobilisé"),
+        help_text=_("pour une action de l'axe financement : l'outil qu'elle mobilise"),
+    )
     starts_on = models.DateField(_("début"), null=True, blank=True)
     due_on = models.DateField(_("échéance"), null=True, blank=True, db_index=True)
     budget_planned = MoneyField(_("budget prévu (€)"), default=0)

@@ -35,6 +35,7 @@ ACTION_FIELDS = (
     "title",
     "description",
     "lead_organisation",
+    "instrument",
     "starts_on",
     "due_on",
     "budget_planned",
@@ -125,6 +126,8 @@ def validate_action(action: Action) -> None:
         add("axis", _("Cet axe n'appartient pas au programme du plan."))
     if action.challenge_id and action.challenge.application_id != action.plan.label.application_id:
         add("challenge", _("Ce défi n'est pas celui du territoire."))
+    if action.instrument_id and not action.instrument.is_published:
+        add("instrument", _("Cet outil de financement n'est pas publié."))
     if action.starts_on and action.due_on and action.due_on < action.starts_on:
         add(
             "due_on",

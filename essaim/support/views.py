@@ -49,6 +49,7 @@ def _action(request, pk: int) -> Action:
             "axis",
             "challenge",
             "lead_organisation",
+            "instrument__provider",
             "source_decision__meeting",
         ),
         pk=pk,
@@ -95,13 +96,15 @@ def programme_view(request):
 
 
 def plan_detail(request, pk: int):
+    """The plan, axis by axis. ``?retard=1`` (the only value read) shows the late actions only."""
     plan = _plan(request, pk)
     today = timezone.localdate()
+    late_only = request.GET.get("retard") == "1"
     progress = queries.plan_progress(plan, today)
     actions = list(
-        plan.actions.select_related("axis", "challenge", "lead_organisation").order_by(
-            "axis__position", "due_on", "pk"
-        )
+        plan.actions.select_related(
+            "axis", "challenge", "lead_organisation", "instrument"
+        ).order_by("axis__position", "due_on", "pk")
     )
     can_edit = rules.can_edit_plan(request.user, plan)
     by_axis: dict[int, list[Action]] = {}
@@ -112,7 +115,8 @@ def plan_detail(request, pk: int):
             if can_edit
             else []
         )
-        by_axis.setdefault(action.axis_id, []).append(action)
+        if action.late or not late_only:
+            by_axis.setdefault(action.axis_id, []).append(action)
     sections = [
         {"axis": row.axis, "progress": row.progress, "actions": by_axis.get(row.axis.pk, [])}
         for row in progress.axes
@@ -130,6 +134,7 @@ def plan_detail(request, pk: int):
             "milestones": plan.milestones.select_related("action").order_by("due_on", "pk"),
             "meetings": meetings,
             "today": today,
+            "late_only": late_only,
             "can_edit": can_edit,
             "milestone_form": MilestoneForm() if can_edit else None,
             "axes": [section["axis"] for section in sections],
@@ -254,7 +259,7 @@ def action_transition(request, pk: int, name: str):
     except ValidationError as exc:
         add_service_errors(form, exc)
         return action_detail(request, pk, transition_form=form, status=422)
-    messages.success(request, _("État de l'action mis à jour."))
+    messages.success(request, workflow.done_message(name, action))
     return redirect(request.POST.get("next") == "plan" and action.plan or action)
 
 
@@ -299,7 +304,9 @@ def milestone_reach(request, pk: int):
     )
     _require_edit(request, milestone.plan)
     services.milestone_reach(user=request.user, milestone=milestone)
-    messages.success(request, _("Jalon atteint."))
+    messages.success(
+        request, _("Le jalon « %(title)s » est marqué atteint.") % {"title": milestone.title}
+    )
     return redirect(milestone.plan.get_absolute_url() + "#jalons")
 
 

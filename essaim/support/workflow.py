@@ -72,3 +72,11 @@ BY_NAME = core_workflow.by_name(TRANSITIONS)
 
 def transitions_from(status: str) -> list[Transition]:
     return core_workflow.transitions_from(TRANSITIONS, status)
+
+
+def done_message(name: str, action) -> str:
+    """The confirmation of transition ``name`` on ``action``, with the state's one word."""
+    return str(_("L'action « %(title)s » est « %(status)s ».")) % {
+        "title": action.title,
+        "status": ActionStatus(BY_NAME[name].target).label,
+    }

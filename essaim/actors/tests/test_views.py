@@ -283,6 +283,8 @@ def test_create_bad_input_names_the_field(client, admin, data, field, message):
     assert list(errors) == [field]
     assert message in " ".join(errors[field])
     assert not Organisation.objects.filter(name="Ellyx").exists()
+    # named in the error summary, with a link to the field
+    assert f'href="#id_{field}"' in response.content.decode()
     # what was typed is kept
     for key, value in data.items():
         if value:

@@ -39,6 +39,7 @@ from essaim.applications.models import (
 )
 from essaim.applications.notices import applicant_users, staff_users
 from essaim.applications.rules import ApplicantRole
+from essaim.applications.services.prefill import territory_answers
 from essaim.applications.workflow import EDITABLE_STATES, ApplicantStatus
 from essaim.calls.formengine import FormEngine, Result, check_upload
 from essaim.calls.models import Call, CallStatus
@@ -134,6 +135,8 @@ def application_create(
         perimeter=perimeter,
         collective=collective,
         created_by=user,
+        # The territory picked here answers the form's territory question (not asked twice).
+        answers=territory_answers(form.schema, perimeter),
     )
     application.reference = _next_reference(application)
     application.save(update_fields=["reference"])

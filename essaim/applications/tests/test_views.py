@@ -98,15 +98,26 @@ def test_edit_page_has_autosave_and_failed_submit_keeps_what_was_typed(client, p
             "title": application.title,
             "pitch": "Salut",
             "story": "Une longue histoire",
-            "action": "submit",
+            "action": "review",
         },
     )
-    assert response.status_code == 200
-    assert "Dépôt refusé" in response.text
-    assert "Une longue histoire" in response.text
+    # Saved, then the recap before submission: nothing is submitted yet.
+    assert response.status_code == 302
+    assert response["Location"] == f"/candidatures/{application.pk}/deposer/"
+    refused = client.post(f"/candidatures/{application.pk}/deposer/")
+    assert refused.status_code == 422
+    assert "La candidature n&#x27;a pas été déposée" in refused.text
     application.refresh_from_db()
     assert application.status == Status.DRAFT
     assert application.answers["story"] == "Une longue histoire"
+    # A refused answer keeps what was typed on the form, and nothing goes on to the recap.
+    response = client.post(
+        f"/candidatures/{application.pk}/modifier/",
+        {"title": "x" * 300, "story": "Une autre histoire", "action": "review"},
+    )
+    assert response.status_code == 200
+    assert "Pas encore de dépôt" in response.text
+    assert "x" * 300 in response.text
 
 
 def test_upload_over_the_limit_is_refused_with_the_limit(client, people):

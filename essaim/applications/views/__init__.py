@@ -24,6 +24,7 @@ from essaim.applications.views.exchanges import (
     receipt,
     transition,
 )
+from essaim.applications.views.submission import submit
 from essaim.applications.views.writing import (
     autosave,
     block_add,
@@ -59,5 +60,6 @@ __all__ = [
     "person_remove",
     "person_update",
     "receipt",
+    "submit",
     "transition",
 ]

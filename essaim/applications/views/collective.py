@@ -17,21 +17,28 @@ from essaim.applications.models import (
 )
 from essaim.applications.services import applying
 from essaim.applications.views.common import errors_to_messages, visible_application
+from essaim.core.forms import add_service_errors
 
 
 def collective(request, pk: int):
     application = visible_application(request, pk)
     if not rules.can_lead_application(request.user, application):
         raise PermissionDenied
+    return _collective_page(request, application)
+
+
+def _collective_page(request, application, *, siret_form=None, invite_form=None, status=200):
+    """The collective page; a refused SIRET or invitation comes back in its own form, with
+    what was typed and the error under its field."""
     context = {
         "application": application,
         "members": application.collective.members.select_related("organisation"),
         "people": application.people.select_related("user").order_by("-is_lead", "email"),
-        "siret_form": forms.OrganisationSiretForm(),
-        "invite_form": forms.PersonInviteForm(),
+        "siret_form": siret_form or forms.OrganisationSiretForm(),
+        "invite_form": invite_form or forms.PersonInviteForm(),
         "role_choices": forms.RoleForm.base_fields["role"].choices,
     }
-    return render(request, "applications/collective.html", context)
+    return render(request, "applications/collective.html", context, status=status)
 
 
 def organisation_search(request, pk: int):
@@ -65,24 +72,13 @@ def member_add(request, pk: int):
     if not rules.can_lead_application(request.user, application):
         # Before looking the SIRET up: a refused request adds nothing to the directory either.
         raise PermissionDenied
+    if not request.POST.get("organisation"):
+        return _member_add_by_siret(request, application)
     try:
-        if request.POST.get("organisation"):
-            form = forms.OrganisationPickForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(form.errors.get_json_data())
-            organisation = get_object_or_404(Organisation, pk=form.cleaned_data["organisation"])
-        else:
-            form = forms.OrganisationSiretForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(
-                    {
-                        f: [e["message"] for e in errs]
-                        for f, errs in form.errors.get_json_data().items()
-                    }
-                )
-            organisation = applying.organisation_for_siret(
-                siret=form.cleaned_data["siret"], name=form.cleaned_data["name"]
-            )
+        form = forms.OrganisationPickForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(form.errors.get_json_data())
+        organisation = get_object_or_404(Organisation, pk=form.cleaned_data["organisation"])
         applying.collective_member_add(
             user=request.user,
             application=application,
@@ -95,6 +91,31 @@ def member_add(request, pk: int):
     except ValidationError as exc:
         errors_to_messages(request, exc)
     return redirect("applications:collective", pk=application.pk)
+
+
+def _member_add_by_siret(request, application):
+    """Add by SIRET: a refused SIRET (or name, or membership) comes back in the form, with
+    what was typed kept and the error under its field."""
+    form = forms.OrganisationSiretForm(request.POST)
+    if form.is_valid():
+        try:
+            organisation = applying.organisation_for_siret(
+                siret=form.cleaned_data["siret"], name=form.cleaned_data["name"]
+            )
+            applying.collective_member_add(
+                user=request.user,
+                application=application,
+                organisation=organisation,
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("« %(name)s » ajoutée au collectif.") % {"name": organisation.name}
+            )
+            return redirect("applications:collective", pk=application.pk)
+    return _collective_page(request, application, siret_form=form, status=422)
 
 
 @require_POST
@@ -137,9 +158,7 @@ def person_invite(request, pk: int):
     else:
         if not rules.can_lead_application(request.user, application):
             raise PermissionDenied
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        return _collective_page(request, application, invite_form=form, status=422)
     return redirect("applications:collective", pk=application.pk)
 
 

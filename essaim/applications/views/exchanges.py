@@ -109,7 +109,12 @@ def message_create(request, pk: int):
             add_service_errors(form, exc)
             context["message_form"] = form
             return render(request, "applications/detail.html", context, status=422)
-        messages.success(request, _("Message envoyé."))
+        messages.success(
+            request,
+            _("Votre message est publié dans le fil ; l'équipe du programme en est prévenue.")
+            if not rules.can_instruct(request.user, application)
+            else _("Votre message est publié dans le fil ; le collectif en est prévenu."),
+        )
         return redirect(f"{application.get_absolute_url()}#messages")
     if not rules.can_message(request.user, application):
         raise PermissionDenied
@@ -138,7 +143,7 @@ def transition(request, pk: int, name: str):
     except ValidationError as exc:
         errors_to_messages(request, exc)
     else:
-        messages.success(request, _("Action effectuée."))
+        messages.success(request, workflow.done_message(name))
     return redirect("applications:detail", pk=application.pk)
 
 

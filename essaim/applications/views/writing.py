@@ -16,7 +16,8 @@ from essaim.applications.completeness import missing_items
 from essaim.applications.models import (
     Application,
 )
-from essaim.applications.services import allowed_transitions, application_transition, applying
+from essaim.applications.services import applying
+from essaim.applications.submission import submit_transition
 from essaim.applications.views.common import (
     detail_context,
     errors_to_messages,
@@ -95,6 +96,8 @@ def detail(request, pk: int):
 
 
 def _edit_context(request, application, form, meta_form, result=None) -> dict:
+    # One error summary for both forms, at the top of the page's form (edit.html).
+    meta_form.show_error_summary = False
     return {
         "application": application,
         "form": form,
@@ -102,19 +105,17 @@ def _edit_context(request, application, form, meta_form, result=None) -> dict:
         "layout": form.layout(),
         "file_names": ",".join(form.file_names()),
         "missing": missing_items(application),
+        "challenges": application.challenges.all(),
         "result": result,
         "change_request": queries.pending_change_request(application),
-        "transitions": [
-            t
-            for t in allowed_transitions(application, request.user)
-            if t.name in {"submit", "resubmit"}
-        ],
+        "submit_transition": submit_transition(application),
     }
 
 
 def edit(request, pk: int):
     """The answers. POST saves every valid answer (and files), keeps what was typed, and with
-    ``action=submit`` tries to submit; a refused submission keeps everything typed."""
+    ``action=review`` goes on to the recap before submission (``views.submission``) once nothing
+    typed is refused."""
     application = visible_application(request, pk)
     if not rules.can_edit_application(request.user, application):
         raise PermissionDenied
@@ -139,30 +140,14 @@ def edit(request, pk: int):
             title=meta_form.cleaned_data["title"],
             summary=meta_form.cleaned_data["summary"],
         )
-    if (
-        request.POST.get("action") in {"submit", "resubmit"}
-        and not result.errors
-        and meta_form.is_valid()
-    ):
-        try:
-            application_transition(
-                application=application, user=request.user, name=request.POST["action"]
-            )
-        except ValidationError as exc:
-            messages.error(
-                request, _("Dépôt refusé : la candidature est incomplète (voir la liste).")
-            )
-            errors_to_messages(request, exc)
-        except PermissionDenied:
-            messages.error(request, _("Seul un signataire peut déposer la candidature."))
-        else:
-            messages.success(
-                request, _("Candidature déposée. Un accusé de réception vous a été envoyé.")
-            )
-            return redirect("applications:detail", pk=application.pk)
-    elif not result.errors and meta_form.is_valid():
-        messages.success(request, _("Enregistré."))
+    if request.POST.get("action") == "review" and not result.errors and meta_form.is_valid():
+        # Saved: the recap of what the submission will send comes before any submission.
+        return redirect("applications:submit", pk=application.pk)
+    if not result.errors and meta_form.is_valid():
+        messages.success(request, _("Vos réponses sont enregistrées."))
         return redirect("applications:edit", pk=application.pk)
+    if request.POST.get("action") == "review":
+        messages.error(request, _("Pas encore de dépôt : corrigez d'abord les réponses signalées."))
     application.refresh_from_db()
     return render(
         request,

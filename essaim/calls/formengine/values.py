@@ -72,6 +72,8 @@ def resolve_unit(kind: str | None, code: str, allowed) -> dict | None:
     """Find an official unit by kind and code (or by code alone: 2-3 characters a
     département or région, 5 a commune, 9 digits an EPCI)."""
     code = code.strip().upper() if kind != "epci" else code.strip()
+    if not (code.isascii() and code.isalnum() and len(code) <= 9):
+        return None  # no official code looks otherwise: nothing to ask the database
     lookups = {
         "region": lambda: Region.objects.filter(code=code).first(),
         "departement": lambda: Departement.objects.filter(code=code).first(),

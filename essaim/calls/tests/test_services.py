@@ -98,6 +98,7 @@ def test_editing_a_published_form_makes_a_draft_and_publishing_numbers_it():
         "version": 2,
         "moved_applications": 2,
         "affected": {draft_app.reference: ["story"]},
+        "blocked": [],
     }
     with pytest.raises(ValidationError):
         services.formversion_publish(user=admin, version=draft)
@@ -139,3 +140,28 @@ def test_cutoffs_and_grid():
         caught.value.message_dict
     )
     assert grid.criteria.count() == 2
+
+
+def test_a_newly_required_field_is_reported_as_blocking_the_draft_that_left_it_empty():
+    """The bug: a question made required was reported as affecting no application (nobody had
+    answered it), and the draft could then not be submitted."""
+    v1 = FormVersionFactory()
+    call, admin = v1.call, admin_of(v1.call.programme)
+    empty = ApplicationFactory(form_version=v1, answers={"pitch": "Oi"})
+    answered = ApplicationFactory(form_version=v1, answers={"pitch": "Oi", "story": "Il était"})
+    new = copy.deepcopy(SCHEMA)
+    new["sections"][0]["fields"][1]["required"] = True  # "story", answered by one draft only
+    draft = services.formversion_save(user=admin, call=call, schema=new)
+    affected = services.affected_drafts(draft)
+    assert [(a.application.pk, a.blocked) for a in affected] == [
+        (empty.pk, True),
+        (answered.pk, False),  # touched (its answer's question changed), not blocked
+    ]
+    assert affected[0].problems == [
+        "Section « Principal », question « Histoire » : réponse obligatoire, non remplie."
+    ]
+    everyone = services.version_drafts(draft)
+    assert {a.application.pk for a in everyone} == {empty.pk, answered.pk}
+    services.formversion_publish(user=admin, version=draft)
+    published = HistoryEvent.objects.for_object(call).get(action="form_publish")
+    assert published.payload["blocked"] == [empty.reference]

@@ -1,3 +1,4 @@
+import html
 import json
 
 import pytest
@@ -60,7 +61,8 @@ def test_form_editor_checks_saves_and_publishes(client, setup):
     bad["sections"][0]["fields"][0]["max_length"] = "vingt"
     response = client.post(url, {"schema": json.dumps(bad), "action": "save"})
     assert response.status_code == 200
-    assert "sections[0].fields[0].max_length" in response.text
+    # The place of the error in words (labels), not the JSON path.
+    assert "Section « Principal », question « Accroche », longueur maximale : " in response.text
     assert "vingt" in response.text  # what was typed is kept
     assert "ligne 1" in client.post(url, {"schema": "{oops", "action": "check"}).text
     assert FormVersion.objects.filter(call=call).count() == 1
@@ -69,10 +71,18 @@ def test_form_editor_checks_saves_and_publishes(client, setup):
     response = client.post(url, {"schema": json.dumps(changed), "action": "save"})
     assert response.status_code == 302
     draft = FormVersion.objects.get(call=call, published_at__isnull=True)
-    assert "Nouveau titre" in client.get(url).text  # preview of the draft
-    client.post(f"/appels/{call.slug}/formulaire/publier/")
+    page = html.unescape(client.get(url).text)
+    assert "Nouveau titre" in page  # preview of the draft
+    assert "Section « Principal » renommée « Nouveau titre »." in page  # the diff in words
+    recap = html.unescape(client.get(f"/appels/{call.slug}/formulaire/publier/").text)
+    assert "Publier la version 2 est définitif" in recap
+    assert "Section « Principal » renommée « Nouveau titre »." in recap
+    draft.refresh_from_db()
+    assert draft.published_at is None  # seeing the recap publishes nothing
+    response = client.post(f"/appels/{call.slug}/formulaire/publier/", follow=True)
     draft.refresh_from_db()
     assert draft.published_at is not None and draft.number == 2
+    assert "Version 2 publiée" in html.unescape(response.text)
 
 
 def test_call_create_and_status_pages(client, setup):
@@ -153,4 +163,80 @@ def test_live_preview(client, setup):
     assert "ligne 1" in client.post(url, {"schema": "{"}).text
     bad = json.loads(json.dumps(SCHEMA))
     bad["sections"][0]["fields"][0]["kind"] = "essay"
-    assert "sections[0].fields[0].kind" in client.post(url, {"schema": json.dumps(bad)}).text
+    assert "Section « Principal », question « Accroche », type : " in html.unescape(
+        client.post(url, {"schema": json.dumps(bad)}).text
+    )
+
+
+def test_publish_recap_counts_the_blocked_drafts_and_refuses_an_invalid_version(
+    client, setup, django_assert_max_num_queries
+):
+    from essaim.applications.tests.factories import ApplicationFactory
+
+    call, admin, _o, instructor = setup
+    v1 = FormVersion.objects.get(call=call)
+    drafts = [
+        ApplicationFactory(call=call, form_version=v1, answers={"pitch": "Oi"}) for _n in range(3)
+    ]
+    ApplicationFactory(call=call, form_version=v1, answers={"pitch": "Oi", "story": "Il était"})
+    required = json.loads(json.dumps(SCHEMA))
+    required["sections"][0]["fields"][1]["required"] = True  # "Histoire", left empty by 3
+    client.force_login(admin)
+    client.post(
+        f"/appels/{call.slug}/formulaire/", {"schema": json.dumps(required), "action": "save"}
+    )
+    url = f"/appels/{call.slug}/formulaire/publier/"
+    with django_assert_max_num_queries(25):
+        recap = html.unescape(client.get(url).text)
+    assert "Question « Histoire » : désormais obligatoire." in recap
+    assert "3 brouillons sur 4 en cours seraient bloqués par ce changement" in recap
+    for draft in drafts:
+        assert draft.reference in recap
+    assert (
+        "Section « Principal », question « Histoire » : réponse obligatoire, non remplie." in recap
+    )
+    assert "disabled" not in recap.split("Confirmer la publication")[0].rsplit("<button", 1)[1]
+    with django_assert_max_num_queries(25):
+        editor = html.unescape(client.get(f"/appels/{call.slug}/formulaire/").text)
+    assert "3 brouillons sur 4 en cours seraient bloqués" in editor
+    # An invalid version (saved before a rule was added): confirmation disabled, with the reason.
+    FormVersion.objects.filter(call=call, published_at__isnull=True).update(
+        schema={"sections": [{"key": "main", "title": "Principal", "fields": []}]}
+    )
+    recap = html.unescape(client.get(url).text)
+    button = recap.split("Confirmer la publication")[0].rsplit("<button", 1)[1]
+    assert "disabled" in button and 'aria-describedby="publish-blocked-reason"' in button
+    assert (
+        "Section « Principal », questions : Une section doit contenir au moins un champ." in recap
+    )
+    response = client.post(url, follow=True)
+    assert "La version n'a pas été publiée." in html.unescape(response.text)
+    assert FormVersion.objects.filter(call=call, published_at__isnull=True).exists()
+    client.force_login(instructor)
+    assert client.get(url).status_code == 403
+
+
+def test_recap_queries_do_not_grow_with_the_drafts(client, setup):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from essaim.applications.tests.factories import ApplicationFactory
+
+    call, admin, _o, _i = setup
+    v1 = FormVersion.objects.get(call=call)
+    required = json.loads(json.dumps(SCHEMA))
+    required["sections"][0]["fields"][1]["required"] = True
+    client.force_login(admin)
+    client.post(
+        f"/appels/{call.slug}/formulaire/", {"schema": json.dumps(required), "action": "save"}
+    )
+    url = f"/appels/{call.slug}/formulaire/publier/"
+    counts = []
+    for _round in range(2):
+        for _n in range(3):
+            ApplicationFactory(call=call, form_version=v1, answers={"pitch": "Oi"})
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert "Aucun brouillon à publier" not in client.get(url).text

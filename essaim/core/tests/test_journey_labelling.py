@@ -168,8 +168,12 @@ def test_from_application_to_a_verified_label(page, live_server, login, assert_a
     expect(page.get_by_role("heading", name="1. Se nourrir localement")).to_be_visible()
     page.goto(f"{live_server.url}/candidatures/{application.pk}/modifier/")
     expect(page.locator("#completeness")).not_to_contain_text("Vision du territoire")
-    page.get_by_role("button", name="Enregistrer et déposer").click()
-    expect(page.get_by_text("Candidature déposée. Un accusé de réception")).to_be_visible()
+    page.get_by_role("button", name="Enregistrer et vérifier avant de déposer").click()
+    expect(page.locator("#submission-recap")).to_be_visible()
+    page.get_by_role("button", name="Déposer la candidature").click()
+    expect(
+        page.get_by_text("Votre candidature a été transmise à l'équipe du programme")
+    ).to_be_visible()
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
 
@@ -188,8 +192,10 @@ def test_from_application_to_a_verified_label(page, live_server, login, assert_a
     page.get_by_label("Vision du territoire").fill(
         "Une économie qui coopère : alimentation, mobilité, emploi."
     )
-    page.get_by_role("button", name="Enregistrer et déposer").click()
-    expect(page.get_by_text("Candidature déposée. Un accusé de réception")).to_be_visible()
+    page.get_by_role("button", name="Enregistrer et vérifier avant de déposer").click()
+    expect(page.locator("#submission-recap")).to_be_visible()
+    page.get_by_role("button", name="Déposer à nouveau la candidature").click()
+    expect(page.get_by_text("Vos compléments ont été transmis")).to_be_visible()
     expect(page.locator("main")).to_contain_text("en instruction")
     application.refresh_from_db()
     assert application.status == Status.IN_REVIEW

@@ -22,6 +22,8 @@ from essaim.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from essaim.financing.models import FinancingRequest
 from essaim.geo.models import PerimeterCommune
 from essaim.labels.models import Label
+from essaim.operators.programme_file import TEMPLATES_DIR, dump, export_programme, read
+from essaim.operators.services import import_programme
 from essaim.projects.models import Project
 from essaim.regulatory.models import Ticket
 from essaim.support.models import Action, SupportAxis
@@ -211,3 +213,20 @@ def test_loading_the_demo_again_changes_no_row_count():
     assert load_demo() is False  # the same version is recorded: nothing to do
     load_demo(force=True)  # every loader again, French Impact and regional
     assert counts() == before
+
+
+def test_the_shipped_french_impact_template_is_the_demo_programme_exported():
+    """``essaim programme export french-impact-territoires`` on the demo writes the shipped
+    template (regenerate it with that command when the demo's configuration changes)."""
+    exported = export_programme(Programme.objects.get(slug="french-impact-territoires"))
+    shipped, problems = read((TEMPLATES_DIR / "french-impact.yaml").read_text(encoding="utf-8"))
+    assert problems == []
+    assert read(dump(exported))[0] == shipped
+
+
+def test_the_regional_programme_round_trips_and_a_second_import_changes_nothing(regional):
+    data, problems = read(dump(export_programme(regional)))
+    assert problems == []
+    assert data["programme"]["regions"] == [NOUVELLE_AQUITAINE]
+    result = import_programme(data)
+    assert not result.changed, result.counts

@@ -203,8 +203,17 @@ def test_transition_grant_and_totals(world):
     response = post(client, url, {"name": "grant"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "amount"
-    body = post(client, url, {"name": "grant", "amount": 30000}).json()
+    response = post(client, url, {"name": "grant", "amount": 30000})
+    assert response.json()["errors"][0]["field"] == "partial_reason"
+    response = post(client, url, {"name": "grant", "amount": 30000, "partial_reason": "x" * 5001})
+    assert response.status_code == 422
+    body = post(
+        client,
+        url,
+        {"name": "grant", "amount": 30000, "conditions": "Bilan", "partial_reason": "Plafond"},
+    ).json()
     assert (body["status"], body["granted_amount"]) == ("granted", 30000)
+    assert (body["grant_conditions"], body["partial_reason"]) == ("Bilan", "Plafond")
     totals = client_for(world.holder).get(f"{API}/financing-requests/totals").json()
     assert totals["instrument"][0]["granted"] == 30000
     assert totals["stage"][0]["name"] == "amorçage"

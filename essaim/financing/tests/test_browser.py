@@ -24,7 +24,9 @@ def test_matches_request_grant_totals(world, page, live_server, login, assert_ac
     assert_accessible(page)
 
     page.get_by_role("link", name="Demander à FISO #2").click()
-    expect(page.get_by_label("Montant demandé (€)")).to_have_value("40000")
+    # FISO #2 funds at most half of the costs: half of the 40 000 € need, and the field says why
+    expect(page.get_by_label("Montant demandé (€)")).to_have_value("20000")
+    expect(page.locator("#id_amount_helptext")).to_contain_text("50 % du besoin de 40 000 €")
     page.get_by_role("button", name="Envoyer la demande").click()
     expect(page).to_have_url(re.compile(r"/financement/demandes/\d+/$"))
     expect(page.locator("#request-status")).to_have_text("reçue")
@@ -35,12 +37,22 @@ def test_matches_request_grant_totals(world, page, live_server, login, assert_ac
     page.goto(request_url)
     page.get_by_role("button", name="Instruire").click()
     expect(page.locator("#request-status")).to_have_text("en instruction")
-    page.locator("#amount-grant").fill("35000")
-    page.get_by_role("button", name="Accorder").click()
+    page.get_by_role("link", name="Accorder…").click()
+    page.get_by_label("Montant accordé (€)").fill("15000")
+    page.get_by_label("Conditions de l'accord").fill("Bilan à 12 mois")
+    page.get_by_label("Motif du montant partiel").fill("Plafond annuel")
+    page.get_by_role("button", name="Vérifier avant d'accorder").click()
+    expect(page.locator("#recap-granted")).to_contain_text("15")
+    expect(page.locator("#recap-notified")).to_contain_text("1 courriel au porteur")
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile("Confirmer l'accord")).click()
     expect(page.locator("#request-status")).to_have_text("accordée")
+    expect(page.locator(".fr-alert--success, .fr-notice, [role=status]").first).to_contain_text(
+        "La demande a été accordée"
+    )
 
     page.goto(f"{live_server.url}/financement/demandes/")
-    expect(page.locator("#totals-instrument")).to_contain_text("35")
+    expect(page.locator("#totals-instrument")).to_contain_text("15")
     assert_accessible(page)
 
     page.context.clear_cookies()

@@ -3,6 +3,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
+from essaim.core.history import history_rows
 from essaim.core.models import HistoryEvent
 from essaim.financing import services
 from essaim.financing.alerts import send_digests
@@ -164,8 +165,26 @@ def test_pipeline_received_review_grant_disburse(world):
     assert caught.value.message_dict["amount"] == [
         "Le montant accordé (50 000 €) dépasse le montant demandé (40 000 €)."
     ]
+    with pytest.raises(ValidationError) as caught:
+        services.financing_request_transition(
+            user=world.financer, request=request, name="grant", amount=35_000
+        )
+    assert caught.value.message_dict["partial_reason"] == [
+        "Le montant accordé (35 000 €) est inférieur au montant demandé (40 000 €) : "
+        "indiquez le motif du montant partiel."
+    ]
     services.financing_request_transition(
-        user=world.financer, request=request, name="grant", amount=35_000
+        user=world.financer,
+        request=request,
+        name="grant",
+        amount=35_000,
+        conditions="  Justificatifs de dépenses sous 6 mois  ",
+        partial_reason="Plafond annuel atteint",
+    )
+    request.refresh_from_db()
+    assert (request.grant_conditions, request.partial_reason) == (
+        "Justificatifs de dépenses sous 6 mois",
+        "Plafond annuel atteint",
     )
     services.financing_request_transition(user=world.financer, request=request, name="disburse")
     request.refresh_from_db()
@@ -179,8 +198,13 @@ def test_pipeline_received_review_grant_disburse(world):
         ("in_review", "granted"),
         ("granted", "disbursed"),
     ]
-    # the holder was told at each step (in-app notifications)
+    # the holder was told at each step (in-app notifications); the grant's words are in history
     assert world.holder.notifications.count() == 3
+    grant_row = [row for row in history_rows(request) if row.to_label == "accordée"][0]
+    assert grant_row.detail == (
+        "35 000 € ; conditions : Justificatifs de dépenses sous 6 mois ; "
+        "motif du montant partiel : Plafond annuel atteint"
+    )
 
 
 def test_decline_needs_a_reason_and_final_states_stay_final(world):
@@ -233,7 +257,7 @@ def test_totals_per_territory_instrument_and_stage(world):
     send(world, instrument="Apport associatif France Active", amount=20_000)
     services.financing_request_transition(user=world.financer, request=first, name="start_review")
     services.financing_request_transition(
-        user=world.financer, request=first, name="grant", amount=30_000
+        user=world.financer, request=first, name="grant", amount=30_000, partial_reason="Plafond"
     )
     totals = services.request_totals(FinancingRequest.objects.all())
     assert totals["territory"] == [

@@ -163,14 +163,15 @@ def test_pipeline_pages(world):
     assert response.status_code == 422
     assert "Indiquez le montant accordé." in response.content.decode()
     financer.post(
-        f"/financement/demandes/{request.pk}/action/", {"name": "grant", "amount": "30000"}
+        f"/financement/demandes/{request.pk}/action/",
+        {"name": "grant", "amount": "40000"},
     )
     holder_view = client_for(world.holder).get(f"/projets/{world.supermarket.pk}/")
-    assert "accordée (30 000 €)" in holder_view.content.decode().replace("\u202f", " ").replace(
+    assert "accordée (40 000 €)" in holder_view.content.decode().replace("\u202f", " ").replace(
         "\xa0", " "
     )
     listing = client_for(world.holder).get("/financement/demandes/")
-    assert listing.context["totals"]["instrument"][0]["granted"] == 30_000
+    assert listing.context["totals"]["instrument"][0]["granted"] == 40_000
 
 
 def test_request_list_query_budget_with_many_rows(world, django_assert_max_num_queries):

@@ -1,6 +1,9 @@
 import datetime
+import html
+import re
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from essaim.accounts.tests.factories import UserFactory
@@ -329,3 +332,68 @@ def test_decided_application_cannot_leave_the_wave(client, people, wave, apps):
     assert "Cette candidature a déjà une décision." in response.text
     apps[0].refresh_from_db()
     assert apps[0].wave == wave
+
+
+# --- Publishing: the recap, and why the button is disabled -----------------------------------
+
+
+def test_publish_recap_counts_what_publication_will_do_and_it_does_it(
+    client, people, wave, apps, django_capture_on_commit_callbacks
+):
+    login(client, people["admin"])
+    data = decide_payload(apps[:1]) | decide_payload(apps[1:], outcome="not_labelled")
+    client.post(reverse("labels:wave_decide", args=[wave.pk]), data)
+    page = html.unescape(client.get(reverse("labels:wave_committee", args=[wave.pk])).text)
+    recap = page[page.index('id="publish-recap"') :]
+    assert "1 label attribué, et son plan d'accompagnement ouvert" in recap
+    assert "1 candidature non labellisée" in recap
+    match = re.search(r"(\d+) courriels? aux candidats", recap)
+    announced = int(match.group(1))
+    assert announced >= 1
+    assert 'id="publish-blocked"' not in recap
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("labels:wave_publish", args=[wave.pk]), follow=True)
+    # The recap's count is what the publication sends.
+    assert len(mail.outbox) == announced
+    text = html.unescape(response.text)
+    assert (
+        "La vague est publiée : 1 label attribué et son plan d'accompagnement ouvert, "
+        f"1 candidature non labellisée, {announced} courriel"
+    ) in text
+
+
+def test_publish_is_disabled_with_its_reason_before_the_announcement_date(client, people, apps):
+    future = WaveFactory(french_impact=True, number=9, announced_on=datetime.date(2099, 1, 1))
+    app = ApplicationFactory(proposed=True, wave=future)
+    login(client, people["admin"])
+    client.post(reverse("labels:wave_decide", args=[future.pk]), decide_payload([app]))
+    page = html.unescape(client.get(reverse("labels:wave_committee", args=[future.pk])).text)
+    assert 'disabled aria-describedby="publish-blocked"' in page
+    assert "La vague ne peut être publiée qu'à partir de sa date d'annonce, le 1 janvier 2099." in (
+        page
+    )
+
+
+def test_publish_is_disabled_while_nothing_or_not_everything_is_decided(client, people, wave, apps):
+    login(client, people["admin"])
+    page = html.unescape(client.get(reverse("labels:wave_committee", args=[wave.pk])).text)
+    assert 'disabled aria-describedby="publish-blocked"' in page
+    assert "2 candidatures encore à décider" in page
+    assert "sans décision : " + ", ".join(sorted(a.reference for a in apps)) in page
+    empty = WaveFactory(
+        french_impact=True, programme=wave.programme, number=5, announced_on=wave.announced_on
+    )
+    page = html.unescape(client.get(reverse("labels:wave_committee", args=[empty.pk])).text)
+    assert "Aucune candidature de la vague n'est décidée : il n'y a rien à publier." in page
+    # The service refuses for the same reason.
+    response = client.post(reverse("labels:wave_publish", args=[empty.pk]), follow=True)
+    assert "il n'y a rien à publier" in html.unescape(response.text)
+    empty.refresh_from_db()
+    assert empty.status != WaveStatus.PUBLISHED
+
+
+def test_publish_recap_is_for_the_programme_admins_only(client, people, wave, apps):
+    login(client, people["instructor"])
+    page = client.get(reverse("labels:wave_committee", args=[wave.pk])).text
+    assert 'id="publish-recap"' not in page

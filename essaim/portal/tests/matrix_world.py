@@ -53,7 +53,7 @@ class World:
 
 def build_world() -> World:
     from essaim.accounts.models import Membership, User
-    from essaim.accounts.services import api_token_create
+    from essaim.accounts.services import api_token_create, invitation_send
     from essaim.applications.models import Application, Attachment, Message
     from essaim.calls.models import Programme, Wave
     from essaim.financing.models import (
@@ -175,6 +175,15 @@ def build_world() -> World:
     ids["block"] = repeats[0] if repeats else "bloc"
     ids["api_token"] = api_token_create(user=users["lead"], name="matrice")[0].pk
     ids["alert"] = AlertSubscription.objects.create(user=users["lead"], project=project).pk
+    ids["programme_slug"] = programme.slug
+    ids["team_member"] = (
+        Membership.objects.filter(user=users["instr"], programme=programme, role="instructor")
+        .get()
+        .pk
+    )
+    ids["invitation"] = invitation_send(
+        user=users["admin"], programme=programme, email="invitee@matrix.test", role="instructor"
+    )[0].pk
     world.ids = ids
     from django.test import Client
 

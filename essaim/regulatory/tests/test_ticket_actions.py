@@ -1,6 +1,8 @@
 """The ticket page's actions: one table (name → form, service, message, next page), bounded —
 every action a ticket can take has its entry, and a name outside the table is a clear 404."""
 
+import html
+
 import pytest
 from django.http import Http404
 from django.test import RequestFactory
@@ -47,6 +49,9 @@ def test_an_action_leads_where_its_entry_says(client):
         follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("regulatory:ticket_detail", args=[t.pk])
-    assert "C&#x27;est fait." in response.content.decode() or "C'est fait." in (
-        response.content.decode()
+    t.refresh_from_db()
+    # The confirmation says what happened, with the state's one word.
+    assert (
+        f"La saisine {t.number} est « qualifiée » : son thème et sa priorité sont enregistrés."
+        in html.unescape(response.content.decode())
     )

@@ -44,15 +44,26 @@ def test_expert_declares_then_gives_an_opinion_and_instructor_proposes(
         page.locator(f"input[name='mark_{criterion.pk}'][value='{mark}']").check(force=True)
     page.get_by_label("Recommandation").select_option("label_with_reservations")
     page.get_by_label("Avis général").fill("Collectif solide, gouvernance à préciser.")
-    page.get_by_role("button", name="Rendre l'avis").click()
-    # A mark under the threshold without a comment: refused, naming the criterion, nothing lost.
-    expect(page.get_by_text("« Critère 2 » : un commentaire est obligatoire")).to_be_visible()
+    page.get_by_role("button", name="Vérifier et rendre l'avis").click()
+    # A mark under the threshold without a comment: refused, naming the criterion, nothing lost;
+    # the error summary at the top of the grid takes the focus and links to the field.
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    expect(page.locator("[data-error-summary]")).to_contain_text(
+        "« Critère 2 » : un commentaire est obligatoire"
+    )
     expect(page.get_by_label("Avis général")).to_have_value(
         "Collectif solide, gouvernance à préciser."
     )
-    page.get_by_label("Commentaire sur « Critère 2 »").fill("Peu de partenaires privés.")
-    page.get_by_role("button", name="Rendre l'avis").click()
-    expect(page.get_by_text("Votre avis est rendu. Merci !")).to_be_visible()
+    assert_accessible(page)
+    page.locator("[data-error-summary] a").first.click()
+    expect(page.locator(f"#id_comment_{criteria[1].pk}")).to_be_focused()
+    page.locator(f"#id_comment_{criteria[1].pk}").fill("Peu de partenaires privés.")
+    page.get_by_role("button", name="Vérifier et rendre l'avis").click()
+    # Final: a recap (marks, weighted total, recommendation) to confirm.
+    expect(page.locator("#opinion-total")).to_contain_text("/ 100")
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirmer et transmettre l'avis").click()
+    expect(page.get_by_text("Votre avis a été transmis à l'équipe.")).to_be_visible()
     review.refresh_from_db()
     assert review.status == ReviewStatus.SUBMITTED
 

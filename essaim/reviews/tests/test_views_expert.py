@@ -120,7 +120,11 @@ def test_opinion_form_draft_then_submit(client, review):
     review.refresh_from_db()
     assert review.status == ReviewStatus.ACCEPTED
     data[f"comment_{criteria[1].pk}"] = "Gouvernance à préciser."
-    assert client.post(url, data).status_code == 302
+    # A recap to confirm first (the draft is saved), then the opinion is given.
+    assert 'id="opinion-recap"' in client.post(url, data).content.decode()
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.ACCEPTED
+    assert client.post(url, {"action": "confirm"}).status_code == 302
     review.refresh_from_db()
     assert review.status == ReviewStatus.SUBMITTED
     html = client.get(detail(review)).content.decode()

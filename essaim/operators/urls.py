@@ -1,0 +1,19 @@
+from django.urls import path
+
+from essaim.operators import views
+
+app_name = "operators"
+
+urlpatterns = [
+    path("programmes/nouveau/", views.programme_create, name="programme_create"),
+    path("equipes/", views.teams, name="teams"),
+    path("equipes/<slug:slug>/", views.team, name="team"),
+    path("equipes/<slug:slug>/inviter/", views.invite, name="invite"),
+    path("equipes/<slug:slug>/roles/<int:pk>/retirer/", views.revoke, name="revoke"),
+    path(
+        "equipes/<slug:slug>/invitations/<int:pk>/annuler/",
+        views.cancel_invitation,
+        name="cancel_invitation",
+    ),
+    path("invitations/<str:key>/", views.invitation, name="invitation"),
+]

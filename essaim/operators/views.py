@@ -1,0 +1,225 @@
+"""A programme's team, run by its admins: who holds which role, since when and granted by whom;
+invitations by e-mail; roles ended at once. And the invitation link, where the invited person
+signs up or signs in and receives the role."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from essaim.accounts import permissions, services
+from essaim.accounts.models import Invitation, Membership, Role
+from essaim.calls.models import Programme
+from essaim.core.forms import add_service_errors
+from essaim.operators import programme_file
+from essaim.operators.forms import InviteForm, ProgrammeCreateForm
+from essaim.operators.services import ProgrammeFileRefused, import_programme
+
+FORMER_MEMBERS_SHOWN = 30
+
+
+def _team_programme(request, slug: str) -> Programme:
+    programme = get_object_or_404(
+        Programme.objects.select_related("expert_partner"), slug=slug[:50]
+    )
+    if not request.user.has_perm("operators.manage_team", programme):
+        raise PermissionDenied
+    return programme
+
+
+@require_GET
+def teams(request):
+    """The programmes whose team the user runs: straight to the team when there is one."""
+    programmes = list(
+        permissions.admin_programmes(request.user).filter(Programme.objects.order_by("name"), "pk")
+    )
+    if len(programmes) == 1:
+        return redirect("operators:team", slug=programmes[0].slug)
+    if not programmes:
+        raise PermissionDenied
+    return render(request, "operators/teams.html", {"programmes": programmes})
+
+
+@require_GET
+def team(request, slug: str):
+    return _team_page(request, _team_programme(request, slug))
+
+
+def _team_page(request, programme: Programme, form: InviteForm | None = None):
+    in_team = Membership.objects.filter(programme=programme, role__in=services.TEAM_ROLES)
+    members = (
+        in_team.filter(ended_at__isnull=True)
+        .select_related("user", "granted_by")
+        .order_by("role", "user__last_name", "user__email")
+    )
+    former = (
+        in_team.filter(ended_at__isnull=False)
+        .select_related("user", "ended_by")
+        .order_by("-ended_at")[:FORMER_MEMBERS_SHOWN]
+    )
+    invitations = (
+        Invitation.objects.pending()
+        .filter(programme=programme)
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "operators/team.html",
+        {
+            "programme": programme,
+            "members": members,
+            "former": former,
+            "invitations": invitations,
+            "form": form or InviteForm(),
+        },
+        status=200 if form is None else 422,
+    )
+
+
+@require_POST
+def invite(request, slug: str):
+    programme = _team_programme(request, slug)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation, _raw = services.invitation_send(
+                user=request.user, programme=programme, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Invitation envoyée à %(email)s (%(role)s) : le lien reçu par courriel est "
+                    "valable %(days)s jours."
+                )
+                % {
+                    "email": invitation.email,
+                    "role": invitation.get_role_display(),
+                    "days": services.INVITATION_DAYS,
+                },
+            )
+            return redirect("operators:team", slug=programme.slug)
+    return _team_page(request, programme, form=form)
+
+
+@require_POST
+def revoke(request, slug: str, pk: int):
+    programme = _team_programme(request, slug)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, programme=programme
+    )
+    try:
+        services.membership_revoke(user=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(person)s n'est plus %(role)s du programme ; son accès a pris fin.")
+            % {
+                "person": membership.user.get_full_name() or membership.user.email,
+                "role": membership.get_role_display(),
+            },
+        )
+    return redirect("operators:team", slug=programme.slug)
+
+
+@require_POST
+def cancel_invitation(request, slug: str, pk: int):
+    programme = _team_programme(request, slug)
+    invitation = get_object_or_404(Invitation, pk=pk, programme=programme)
+    services.invitation_cancel(user=request.user, invitation=invitation)
+    messages.success(
+        request,
+        _("L'invitation de %(email)s est annulée : son lien ne fonctionne plus.")
+        % {"email": invitation.email},
+    )
+    return redirect("operators:team", slug=programme.slug)
+
+
+@login_not_required
+def invitation(request, key: str):
+    """The link of an invitation: sign up or sign in with the invited address, then accept."""
+    found = Invitation.find(key[:100])
+    if found is not None and found.accepted_at is None and request.method == "POST":
+        try:
+            membership = services.invitation_accept(user=request.user, raw=key)
+        except PermissionDenied:
+            pass  # the page below says why
+        else:
+            messages.success(
+                request,
+                _("Vous faites maintenant partie de l'équipe « %(programme)s » comme %(role)s.")
+                % {
+                    "programme": found.programme.name,
+                    "role": membership.get_role_display(),
+                },
+            )
+            return redirect("accounts:dashboard")
+    problem = services.invitation_problem(found, request.user)
+    return render(
+        request,
+        "operators/invitation.html",
+        {
+            "invitation": found,
+            "problem": problem,
+            "signed_in": permissions.is_signed_in(request.user),
+            "accepted": found is not None and found.accepted_at is not None and not problem,
+            "here": reverse("operators:invitation", args=[key]),
+            "expert": found is not None and found.role == Role.EXPERT,
+        },
+        status=404 if found is None else 200,
+    )
+
+
+def programme_create(request):
+    """A superuser starts a programme from a shipped configuration; then invites its admins."""
+    if not request.user.has_perm("operators.create_programme"):
+        raise PermissionDenied
+    bound = request.POST if request.method == "POST" else None
+    form = ProgrammeCreateForm(bound, templates=programme_file.template_names())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if Programme.objects.filter(slug=data["slug"]).exists():
+            form.add_error("slug", _("Un programme porte déjà cet identifiant."))
+        else:
+            spec = programme_file.from_template(
+                data["template"],
+                slug=data["slug"],
+                title=data["name"],
+                label_name=data["label_name"] or data["name"],
+                now=timezone.now().isoformat(),
+            )
+            try:
+                problems = programme_file.schema_problems(spec)
+                problems += programme_file.reference_problems(spec)
+                if problems:
+                    raise ProgrammeFileRefused(problems)
+                result = import_programme(spec, user=request.user)
+            except ProgrammeFileRefused as refused:
+                for problem in refused.problems:
+                    form.add_error(None, str(problem))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Le programme « %(name)s » est créé avec ses axes, ses appels (en "
+                        "préparation), ses formulaires et ses grilles. Invitez maintenant son "
+                        "équipe."
+                    )
+                    % {"name": result.programme.name},
+                )
+                return redirect("operators:team", slug=result.programme.slug)
+    return render(
+        request,
+        "operators/programme_create.html",
+        {"form": form},
+        status=422 if form.errors else 200,
+    )

@@ -1,0 +1,95 @@
+"""The project form's collective and challenge lists depend on its territory: each option names
+its territory (data-territory, read by projects/territory-lists.js) and the service refuses a
+challenge of another territory, naming the field, whatever the page sent."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from essaim.applications.models import Application, Challenge
+from essaim.projects import services
+from essaim.projects.tests.test_projects import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _challenges(world):
+    mine = Application.objects.get(collective=world.collective)
+    theirs = Application.objects.get(collective=world.other_collective)
+    return (
+        Challenge.objects.create(application=mine, title="Alimentation (fictif)"),
+        Challenge.objects.create(application=theirs, title="Mobilité lyonnaise (fictif)"),
+    )
+
+
+def _form(world, **changes):
+    return {
+        "title": "Supermarché coopératif",
+        "summary": "Résumé",
+        "stage": "seed",
+        "domains": ["food"],
+        "perimeter": world.collective.perimeter_id,
+        "collective": world.collective.pk,
+        **changes,
+    }
+
+
+def test_options_carry_their_territory_and_the_script_narrows_them(world):
+    mine, theirs = _challenges(world)
+    html = client_for(world.holder).get(f"/projets/{world.supermarket.pk}/modifier/")
+    html = html.content.decode()
+    perimeter, other = world.collective.perimeter_id, world.other_collective.perimeter_id
+    assert f'value="{world.collective.pk}" data-territory="{perimeter}"' in html
+    assert f'value="{mine.pk}" data-territory="{perimeter}"' in html
+    assert f'value="{theirs.pk}" data-territory="{other}"' in html
+    assert 'data-territory-list="id_perimeter"' in html
+    assert "projects/territory-lists.js" in html
+    assert "les défis de la candidature du territoire choisi" in html
+
+
+def test_a_challenge_of_another_territory_is_refused_with_a_field_error(world):
+    mine, theirs = _challenges(world)
+    client = client_for(world.holder)
+    url = f"/projets/{world.supermarket.pk}/modifier/"
+    response = client.post(url, _form(world, challenge=theirs.pk, title="Titre gardé"))
+    assert response.status_code == 200  # the form again, with its errors
+    errors = response.context["form"].errors
+    assert errors["challenge"] == [
+        "Ce défi appartient à la candidature d'un autre territoire : choisissez un défi de "
+        "« Région Nouvelle-Aquitaine »."
+    ]
+    assert "Titre gardé" in response.content.decode()
+    world.supermarket.refresh_from_db()
+    assert world.supermarket.challenge is None
+
+    assert client.post(url, _form(world, challenge=mine.pk)).status_code == 302
+    world.supermarket.refresh_from_db()
+    assert world.supermarket.challenge == mine
+
+
+def test_a_challenge_without_territory_is_refused(world):
+    mine, _theirs = _challenges(world)
+    with pytest.raises(ValidationError) as caught:
+        services.project_create(
+            user=world.holder,
+            holder=world.epicerie,
+            data={
+                "title": "Sans territoire",
+                "summary": "Résumé",
+                "stage": "seed",
+                "challenge": mine,
+            },
+        )
+    assert list(caught.value.message_dict) == ["challenge"]
+
+
+def test_project_form_query_budget(world, django_assert_max_num_queries):
+    for n in range(30):
+        _challenges(world)
+        Challenge.objects.create(
+            application=Application.objects.get(collective=world.collective), title=f"Défi {n}"
+        )
+    client = client_for(world.holder)
+    with django_assert_max_num_queries(14):
+        assert client.get(f"/projets/{world.supermarket.pk}/modifier/").status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get("/projets/nouveau/").status_code == 200
