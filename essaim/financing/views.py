@@ -10,7 +10,8 @@ from essaim.accounts import permissions
 from essaim.actors.models import Collective
 from essaim.core import history
 from essaim.core.forms import add_service_errors
-from essaim.financing import rules, services, workflow
+from essaim.core.pagination import paginate
+from essaim.financing import rules, services, workflow, worklists
 from essaim.financing.forms import (
     BandFormSet,
     GrantForm,
@@ -256,21 +257,21 @@ def _prefill(instrument: Instrument, project: Project, need: int | None) -> tupl
 
 
 def request_list(request):
+    """The requests the user sees, in the tabs of ``essaim.financing.worklists``."""
     qs = FinancingRequest.objects.visible_to(request.user)
-    status = request.GET.get("status", "")
-    listed = qs.select_related("project", "project__perimeter", "instrument").order_by(
-        "-sent_at", "-pk"
-    )
-    if status:
-        listed = listed.filter(status=status)
+    form, tabs, rows = worklists.request_worklist(request, qs)
+    page = paginate(request, rows, 50)
+    for req in page:
+        req.contact = worklists.contact(req)
     return render(
         request,
         "financing/request_list.html",
         {
-            "requests": listed[:200],
+            "form": form,
+            "page": page,
+            "requests": page,
+            "worklist": tabs,
             "totals": services.request_totals(qs),
-            "status": status,
-            "statuses": FinancingRequest._meta.get_field("status").choices,
         },
     )
 
@@ -278,7 +279,7 @@ def request_list(request):
 def _request(request, pk: int) -> FinancingRequest:
     return get_object_or_404(
         FinancingRequest.objects.visible_to(request.user).select_related(
-            "project", "project__holder", "instrument", "instrument__provider", "need"
+            "project", "project__holder", "instrument", "instrument__provider", "need", "sent_by"
         ),
         pk=pk,
     )
@@ -309,6 +310,7 @@ def request_detail(request, pk: int):
         "financing/request_detail.html",
         {
             "req": req,
+            "contact": worklists.contact(req),
             "terms": _terms_display(req.terms),
             "project_visible": Project.objects.visible_to(request.user)
             .filter(pk=req.project_id)
@@ -359,6 +361,7 @@ def request_transition(request, pk: int):
         "financing/request_detail.html",
         {
             "req": req,
+            "contact": worklists.contact(req),
             "terms": _terms_display(req.terms),
             "project_visible": Project.objects.visible_to(request.user)
             .filter(pk=req.project_id)

@@ -29,6 +29,7 @@ from essaim.regulatory.models import (
     Theme,
     Ticket,
 )
+from essaim.regulatory.worklists import ticket_worklist
 
 PAGE_SIZE = 50
 
@@ -199,16 +200,16 @@ def queue(request):
     form = forms.QueueFilterForm(request.GET or None, programme_ids=programmes)
     filters = form.cleaned_data if form.is_valid() else {}
     tickets = queries.tickets_for(request.user, filters=filters, q=filters.get("q", ""))
+    tabs, tickets = ticket_worklist(request, tickets, keep=forms.QueueFilterForm.base_fields)
     page = paginate(request, tickets, PAGE_SIZE)
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "regulatory/queue.html",
         {
             "form": form,
             "page": page,
-            "params": params.urlencode(),
+            "params": tabs.query,
+            "worklist": tabs,
             "held_mail": views_mail.held_mail_counts(request.user),
         },
     )

@@ -5,9 +5,12 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from essaim.applications.history import ApplicationAction
+from essaim.applications.models import Application
 from essaim.applications.services import snapshot
 from essaim.applications.workflow import Status
 from essaim.calls.formengine import FormEngine
@@ -210,3 +213,12 @@ def changes_since_last_submission(application) -> dict | None:
         ),
         "at": event.at,
     }
+
+
+def resubmissions():
+    """The history rows of applications submitted again after a request for changes (filter
+    them on ``object_id`` for one application: the "déposée à nouveau" marker of worklists)."""
+    return HistoryEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Application),
+        action=ApplicationAction.RESUBMIT,
+    )

@@ -3,7 +3,7 @@ names live in the ``reviews`` namespace)."""
 
 from django.urls import path
 
-from essaim.reviews import views_exports
+from essaim.reviews import views_exports, views_thread
 from essaim.reviews import views_instruction as views
 
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
         "<int:pk>/action/<str:name>/", views.instruction_transition, name="instruction_transition"
     ),
     path("<int:pk>/notes/", views.note_create, name="note_create"),
+    path("<int:pk>/messages/", views_thread.message_create, name="instruction_message"),
     path("<int:pk>/attribuer/", views.assign, name="assign"),
     path("<int:pk>/demander-avis/", views.review_request, name="review_request"),
     path("demandes/<int:pk>/annuler/", views.review_cancel, name="review_cancel"),

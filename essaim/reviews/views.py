@@ -6,16 +6,19 @@ expert declares no conflict, the page shows the territory's name and the deadlin
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from essaim.core import worklist
 from essaim.core.forms import add_service_errors
 from essaim.core.pagination import paginate
 from essaim.reviews import services
 from essaim.reviews.consolidation import opinion_total
 from essaim.reviews.forms import ConflictForm, OpinionForm
-from essaim.reviews.instruction import application_content
+from essaim.reviews.instruction import application_content, resubmissions
 from essaim.reviews.models import ReviewRequest, ReviewStatus
 
 
@@ -23,21 +26,30 @@ def _own_requests(user):
     return ReviewRequest.objects.visible_to(user).filter(expert=user)
 
 
+# The expert's worklist (``essaim.core.worklist``): "à traiter" — requests waiting on the expert
+# (to declare their interests, or to write the opinion); "suivis" — a conflict of interest they
+# declared, waiting on the programme team; "traités" — opinions given and requests cancelled.
+# Each tab by deadline (overdue first). Marker: the application was submitted again after the
+# request (its content changed since the expert was asked) — shown once the content is open.
+EXPERT_TABS = {
+    worklist.TODO: Q(status__in=[ReviewStatus.REQUESTED, ReviewStatus.ACCEPTED]),
+    worklist.FOLLOWED: Q(status=ReviewStatus.CONFLICT),
+    worklist.DONE: Q(status__in=[ReviewStatus.SUBMITTED, ReviewStatus.CANCELLED]),
+}
+
+
 def my_requests(request):
-    requests = _own_requests(request.user).select_related("application__perimeter")
-    status = request.GET.get("etat", "")
-    if status in ReviewStatus.values:
-        requests = requests.filter(status=status)
-    page = paginate(request, requests.order_by("deadline", "pk"), 25)
-    return render(
-        request,
-        "reviews/my_requests.html",
-        {
-            "page": page,
-            "status": status,
-            "statuses": [s for s in ReviewStatus.choices if s[0] != ReviewStatus.CANCELLED],
-        },
+    tabs, requests = worklist.worklist(request, _own_requests(request.user), EXPERT_TABS)
+    requests = requests.select_related("application__perimeter").annotate(
+        resubmitted=Exists(
+            resubmissions().filter(
+                object_id=Cast(OuterRef("application_id"), CharField()),
+                at__gt=OuterRef("requested_at"),
+            )
+        )
     )
+    page = paginate(request, requests.order_by(*worklist.by_deadline("deadline", "pk")), 25)
+    return render(request, "reviews/my_requests.html", {"page": page, "worklist": tabs})
 
 
 def _get_own(request, pk: int) -> ReviewRequest:

@@ -1,5 +1,6 @@
-"""The instructors' pages: the queue of their programmes' applications (filters, search, sort,
-pagination, bulk actions) and the instruction page of one application (its content, what
+"""The instructors' pages: the queue of their programmes' applications (tabs « à traiter /
+suivis / traités » defined in ``essaim.reviews.worklists``, filters, search, sort, pagination,
+bulk actions) and the instruction page of one application (its content, what
 changed since the last submission, private notes, expert requests, consolidation, actions).
 
 Mounted by ``essaim.reviews.urls``. Anyone without a staff role on a programme gets a 403;
@@ -11,32 +12,35 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from essaim.applications import queries, rules, workflow
-from essaim.applications.forms import TransitionForm
-from essaim.applications.models import Application, PrivateNote
+from essaim.applications.forms import MessageForm, TransitionForm
+from essaim.applications.models import Application, Message, PrivateNote
 from essaim.applications.services import allowed_transitions, application_transition
 from essaim.applications.workflow import Status
-from essaim.calls.models import CutOff, Programme
+from essaim.calls.models import CutOff
+from essaim.core import worklist
 from essaim.core.forms import EssaimForm, add_service_errors
 from essaim.core.pagination import paginate
 from essaim.geo.models import PerimeterCommune, PerimeterUnit, Region, UnitKind
-from essaim.reviews import rules as review_rules
 from essaim.reviews import services
+from essaim.reviews.bulk import BulkForm, bulk_done
 from essaim.reviews.consolidation import consolidate
 from essaim.reviews.forms import ReviewRequestForm
 from essaim.reviews.instruction import application_content, changes_since_last_submission
 from essaim.reviews.models import ReviewRequest, ReviewStatus
+from essaim.reviews.worklists import instruction_tabs, with_instruction_markers
 
 PAGE_SIZE = 25
 SORTS = {
+    "deadline": "deadline",
     "reference": "reference",
     "title": "title",
     "territory": "perimeter__name",
@@ -169,20 +173,34 @@ def _score_filter(consolidations: dict, data: dict) -> set[int]:
     return keep
 
 
+def _ordering(key: str, descending: bool) -> list:
+    if key == "deadline":
+        deadline = F("deadline")
+        first = deadline.desc(nulls_last=True) if descending else deadline.asc(nulls_last=True)
+        return [first, "submitted_at", "pk"]
+    field = SORTS[key]
+    return [f"-{field}" if descending else field, "pk"]
+
+
 def queue(request):
     programmes = staff_programmes(request.user)
     form = QueueFilterForm(request.GET or None, programmes=programmes, user=request.user)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     candidates = _filter(instruction_queryset(request.user), data, request.user)
-    sort = request.GET.get("tri", "-submitted")
+    tabs, candidates = worklist.worklist(
+        request, candidates, instruction_tabs(), keep=[*QueueFilterForm.base_fields, "tri"]
+    )
+    sort = request.GET.get("tri", "deadline")
     key = sort.lstrip("-")
     if key not in SORTS:
-        sort, key = "-submitted", "submitted"
+        sort, key = "deadline", "deadline"
     descending = sort.startswith("-")
     needs_scores = key == "score" or any(
         data.get(f) not in (None, "", False) for f in ("disagreement", "score_min", "score_max")
     )
-    queryset = candidates.select_related("perimeter", "assignee", "cutoff", "call").annotate(
+    queryset = candidates.select_related(
+        "perimeter", "assignee", "cutoff", "call", "wave"
+    ).annotate(
         reviews_submitted=Count(
             "review_requests", filter=Q(review_requests__status=ReviewStatus.SUBMITTED)
         ),
@@ -191,6 +209,7 @@ def queue(request):
             filter=Q(review_requests__status__in=[ReviewStatus.REQUESTED, ReviewStatus.ACCEPTED]),
         ),
     )
+    queryset = with_instruction_markers(queryset, request.user)
     if needs_scores:
         # Scores are computed (weighted, normalised): consolidate every candidate in a bounded
         # number of queries, filter and sort the ids, then load one page of rows.
@@ -206,18 +225,16 @@ def queue(request):
                 scored.reverse()
             ordered = scored + [pk for pk in ordered if consolidations[pk].total is None]
         else:
-            field = SORTS[key]
             ordered = list(
                 queryset.filter(pk__in=ids)
-                .order_by(f"-{field}" if descending else field, "pk")
+                .order_by(*_ordering(key, descending))
                 .values_list("pk", flat=True)
             )
         page = paginate(request, ordered, PAGE_SIZE)
         rows = queryset.in_bulk(list(page.object_list))
         applications = [rows[pk] for pk in page.object_list]
     else:
-        field = SORTS[key]
-        ordered_qs = queryset.order_by(f"-{field}" if descending else field, "pk")
+        ordered_qs = queryset.order_by(*_ordering(key, descending))
         page = paginate(request, ordered_qs, PAGE_SIZE)
         applications = list(page.object_list)
         consolidations = consolidate(applications)
@@ -228,6 +245,7 @@ def queue(request):
         ("title", _("Candidature")),
         ("territory", _("Territoire")),
         ("status", _("État")),
+        ("deadline", _("Échéance")),
         ("submitted", _("Déposée le")),
         ("assignee", _("Instructeur")),
         ("reviews", _("Avis rendus")),
@@ -255,85 +273,13 @@ def queue(request):
             "query_string": urlencode({**params, "tri": sort}),
             "bulk_form": BulkForm(programmes=programmes),
             "total": page.paginator.count,
+            "worklist": tabs,
+            "today": timezone.localdate(),
         },
     )
 
 
 # --- Bulk actions ----------------------------------------------------------------------------
-
-
-def _bulk_done(action: str, data: dict, count: int) -> str:
-    """What the confirmation of a bulk action says it did."""
-    params = {"count": count, "name": data.get("assignee") or "", "status": Status.IN_REVIEW.label}
-    if action == "assign_me":
-        text = ngettext(
-            "%(count)s candidature vous est attribuée.",
-            "%(count)s candidatures vous sont attribuées.",
-            count,
-        )
-    elif action == "assign":
-        text = ngettext(
-            "%(count)s candidature est attribuée à %(name)s.",
-            "%(count)s candidatures sont attribuées à %(name)s.",
-            count,
-        )
-    elif action == "start_review":
-        text = ngettext(
-            "%(count)s candidature est passée %(status)s.",
-            "%(count)s candidatures sont passées %(status)s.",
-            count,
-        )
-    else:
-        text = ngettext(
-            "Demandes d'avis envoyées aux experts choisis pour %(count)s candidature.",
-            "Demandes d'avis envoyées aux experts choisis pour %(count)s candidatures.",
-            count,
-        )
-    return text % params
-
-
-class BulkForm(EssaimForm):
-    ACTIONS = [
-        ("assign_me", gettext_lazy("M'attribuer")),
-        ("assign", gettext_lazy("Attribuer à un instructeur")),
-        ("start_review", gettext_lazy("Passer en instruction")),
-        ("request_review", gettext_lazy("Demander un avis d'expert")),
-    ]
-    action = forms.ChoiceField(label=gettext_lazy("Action"), choices=ACTIONS)
-    assignee = forms.ModelChoiceField(
-        label=gettext_lazy("Instructeur (pour « attribuer »)"), queryset=None, required=False
-    )
-    experts = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Experts (pour « demander un avis »)"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    deadline = forms.DateField(
-        label=gettext_lazy("Date limite de l'avis"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-    def __init__(self, *args, programmes, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = rules.assignable_staff(programmes)
-        self.fields["experts"].queryset = review_rules.experts_of(
-            programmes.filter(Programme.objects.all(), "pk")
-        )
-        self.fields["experts"].label_from_instance = lambda u: f"{u} ({u.email})"
-
-    def clean(self):
-        data = super().clean()
-        action = data.get("action")
-        if action == "assign" and not data.get("assignee"):
-            self.add_error("assignee", _("Choisissez l'instructeur à qui attribuer."))
-        if action == "request_review":
-            if not data.get("experts"):
-                self.add_error("experts", _("Choisissez au moins un expert."))
-            if not data.get("deadline"):
-                self.add_error("deadline", _("Indiquez la date limite de l'avis."))
-        return data
 
 
 @require_POST
@@ -374,7 +320,7 @@ def bulk_action(request):
         for error in refused.messages:
             messages.error(request, error)
         return redirect(back)
-    messages.success(request, _bulk_done(action, form.cleaned_data, len(applications)))
+    messages.success(request, bulk_done(action, form.cleaned_data, len(applications)))
     return redirect(back)
 
 
@@ -451,6 +397,8 @@ def instruction_detail(request, pk: int, *, forms_override=None, status=200):
         "grid": getattr(application.call, "grid", None),
         "notes": PrivateNote.objects.filter(application=application).select_related("author"),
         "note_form": forms_override.get("note") or NoteForm(),
+        "thread": Message.objects.filter(application=application).select_related("author"),
+        "message_form": forms_override.get("message") or MessageForm(prefix="thread"),
         "assign_form": AssignForm(
             programme_id=application.call.programme_id,
             initial={"assignee": application.assignee_id},

@@ -40,7 +40,11 @@ def test_the_applicant_reads_the_same_word_in_the_list_the_page_and_the_api(clie
     client.force_login(lead_of(application).user)
     word = str(seen.label)
 
-    mine = client.get("/candidatures/").text
+    # The list's three tabs (the application is in one of them).
+    mine = "".join(
+        client.get("/candidatures/", {"onglet": tab}).text
+        for tab in ("a-traiter", "suivis", "traites")
+    )
     rows = [row for row in re.findall(r"<tr.*?</tr>", mine, re.S) if application.reference in row]
     assert len(rows) == 1
     texts = {html.unescape(t).strip() for t in re.findall(r">([^<]+)<", rows[0])}

@@ -23,28 +23,38 @@ from essaim.applications.views.common import (
     errors_to_messages,
     visible_application,
 )
+from essaim.applications.worklists import lead_worklist
 from essaim.calls.models import Call, CallStatus
 from essaim.core.forms import add_service_errors
+from essaim.core.pagination import paginate
 
 
 def mine(request):
-    """The applications of the collectives the user belongs to, and those they were invited to."""
+    """The applications of the collectives the user belongs to, and those they were invited to,
+    in the tabs of ``essaim.applications.worklists``."""
     user = request.user
     collectives = permissions.territory_collectives(user)
     applications = (
         Application.objects.visible_to(user)
         .filter(Q(people__user=user) | collectives.q("collective"))
         .distinct()
-        .select_related("call", "perimeter", "wave")
-        .order_by("-updated_at")
     )
-    applications = list(applications)
-    for application in applications:
-        application.shown_status_label = queries.status_label(
-            queries.shown_status(user, application)
-        )
+    tabs, rows = lead_worklist(request, applications)
+    page = paginate(request, rows.select_related("call", "perimeter", "wave"), 50)
+    for application in page:
+        application.shown_status_label = queries.status_label(application.shown_status)
     calls = Call.objects.filter(status=CallStatus.OPEN).order_by("title")
-    return render(request, "applications/mine.html", {"applications": applications, "calls": calls})
+    return render(
+        request,
+        "applications/mine.html",
+        {
+            "applications": page,
+            "page": page,
+            "calls": calls,
+            "worklist": tabs,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 def create(request):

@@ -175,9 +175,12 @@ def test_regional_instructor_sees_exactly_the_regional_applications(client, regi
         .values_list("reference", flat=True)
     )
     client.force_login(User.objects.get(email="instructeur-region@demo.essaim.fr"))
-    response = client.get("/avis/instruction/")
-    assert response.status_code == 200
-    assert _references(response.content.decode()) == submitted
+    seen = set()
+    for tab in ("a-traiter", "suivis", "traites"):
+        response = client.get("/avis/instruction/", {"onglet": tab})
+        assert response.status_code == 200
+        seen |= _references(response.content.decode())
+    assert seen == submitted
 
     client.logout()
     token = client.post(
@@ -194,9 +197,10 @@ def test_regional_instructor_sees_exactly_the_regional_applications(client, regi
 
 def test_french_impact_instructor_sees_none_of_the_regional_applications(client, regional):
     client.force_login(User.objects.get(email="instructeur@demo.essaim.fr"))
-    response = client.get("/avis/instruction/", {"q": "ISNA"})
-    assert response.status_code == 200
-    assert not {r for r in _references(response.content.decode()) if r.startswith("ISNA")}
+    for tab in ("a-traiter", "suivis", "traites"):
+        response = client.get("/avis/instruction/", {"q": "ISNA", "onglet": tab})
+        assert response.status_code == 200
+        assert not {r for r in _references(response.content.decode()) if r.startswith("ISNA")}
     regional_application = Application.objects.filter(call__programme=regional).first()
     assert client.get(f"/avis/instruction/{regional_application.pk}/").status_code == 404
 

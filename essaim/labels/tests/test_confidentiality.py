@@ -74,12 +74,15 @@ def publish(wave, admin):
 
 
 def seen_by(client, user, application) -> dict:
-    """What ``user`` sees of ``application``: its page, the list of their applications, the API
-    list (also filtered on the decision) and detail."""
+    """What ``user`` sees of ``application``: its page, the list of their applications (its three
+    tabs), the API list (also filtered on the decision) and detail."""
     client.force_login(user)
     return {
         "page": client.get(reverse("applications:detail", args=[application.pk])).text,
-        "mine": client.get(reverse("applications:mine")).text,
+        "mine": "".join(
+            client.get(reverse("applications:mine"), {"onglet": tab}).text
+            for tab in ("a-traiter", "suivis", "traites")
+        ),
         "list": client.get("/api/v1/applications").json()["items"],
         "labelled": client.get("/api/v1/applications?status=labelled").json()["items"],
         "in_committee": client.get("/api/v1/applications?status=in_committee").json()["items"],

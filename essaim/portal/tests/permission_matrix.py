@@ -223,6 +223,11 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
         "l d b b d d d d d b",
     ),
     "reviews:note_create": ("pk=application", "l x x x x x x x x x", "l d b b d d d d d b"),
+    "reviews:instruction_message": (
+        "pk=application",
+        "l x x x x x x x x x",
+        "l d b b d d d d d b",
+    ),
     "reviews:assign": ("pk=application", "l x x x x x x x x x", "l d r r d d d d d r"),
     "reviews:review_request": ("pk=application", "l x x x x x x x x x", "l d b b d d d d d b"),
     "reviews:review_cancel": ("pk=review", "l x x x x x x x x x", "l d r r d d d d d r"),

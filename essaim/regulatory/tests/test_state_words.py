@@ -47,7 +47,11 @@ def test_a_ticket_s_state_reads_the_same_in_list_detail_and_queue(client, state)
     assert _badge(detail, r'id="ticket-state">(.*?)<') == word
 
     client.force_login(officer(programme))
-    queue = client.get(reverse("regulatory:queue"), {"state": state}).text
+    # The queue's three tabs (the ticket is in one of them).
+    queue = "".join(
+        client.get(reverse("regulatory:queue"), {"state": state, "onglet": tab}).text
+        for tab in ("a-traiter", "suivis", "traites")
+    )
     assert _row_states(queue, t.number) == {word}
     detail = client.get(reverse("regulatory:ticket_detail", args=[t.pk])).text
     assert _badge(detail, r'id="ticket-state">(.*?)<') == word
