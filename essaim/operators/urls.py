@@ -5,7 +5,7 @@ from essaim.operators import views
 app_name = "operators"
 
 urlpatterns = [
-    path("programmes/nouveau/", views.programme_create, name="programme_create"),
+    path("exploitation/programmes/nouveau/", views.programme_create, name="programme_create"),
     path("equipes/", views.programme_teams, name="teams"),
     path("equipes/<slug:slug>/", views.team, name="team"),
     path("equipes/<slug:slug>/inviter/", views.invite, name="invite"),

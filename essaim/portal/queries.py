@@ -1,8 +1,10 @@
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from essaim.actors.models import Organisation
 from essaim.calls.models import Call, Programme, Wave, WaveStatus
 from essaim.labels.models import Label, LabelStatus
+from essaim.support.models import SupportAxis
 
 # The seed's six axes; issue "support plans" makes them programme data.
 SUPPORT_AXES = [
@@ -18,6 +20,33 @@ SUPPORT_AXES = [
 ]
 
 
+def programme_summaries():
+    """Every programme with its public figures (valid labels of published waves, published
+    waves), in one query."""
+    return Programme.objects.annotate(
+        public_label_count=Count(
+            "labels",
+            filter=Q(labels__wave__status=WaveStatus.PUBLISHED, labels__status=LabelStatus.VALID),
+            distinct=True,
+        ),
+        published_wave_count=Count(
+            "waves", filter=Q(waves__status=WaveStatus.PUBLISHED), distinct=True
+        ),
+    ).order_by("name")
+
+
+def programme_context(programme) -> dict:
+    """A programme's public page: its presentation, open calls, axes and figures."""
+    return {
+        "programme": programme,
+        "open_calls": list(
+            Call.objects.open_now().filter(programme=programme).order_by("-opens_on")
+        ),
+        "axes": list(SupportAxis.objects.filter(programme=programme).order_by("position", "pk")),
+        "regions": list(programme.regions.order_by("name")),
+    }
+
+
 def home_context() -> dict:
     """What the home page shows: the programme, the calls open now (each leads to its page) and
     a few public figures. A fixed number of queries, whatever the volume."""
@@ -31,4 +60,5 @@ def home_context() -> dict:
         "label_count": Label.objects.public().filter(status=LabelStatus.VALID).count(),
         "wave_count": Wave.objects.filter(status=WaveStatus.PUBLISHED).count(),
         "organisation_count": Organisation.objects.count(),
+        "programmes": list(programme_summaries()),
     }

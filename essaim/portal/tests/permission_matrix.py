@@ -343,6 +343,8 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "api:openapi-view": ("", "o o o o o o o o o o", "o o o o o o o o o o"),
     "api:api-root": ("", "d d d d d d d d d d", "d d d d d d d d d d"),
     "portal:home": ("", "o o o o o o o o o o", "o o o o o o o o o o"),
+    "portal:programme_list": ("", "o o o o o o o o o o", "x x x x x x x x x x"),
+    "portal:programme": ("slug=programme_slug", "o o o o o o o o o o", "x x x x x x x x x x"),
     "portal:accessibility": ("", "o o o o o o o o o o", "o o o o o o o o o o"),
     "portal:legal": ("", "o o o o o o o o o o", "o o o o o o o o o o"),
 }
