@@ -271,6 +271,12 @@ def load(ctx) -> None:
             "owner": owner,
             "expert_partner": partner,
             "short_name": "French Impact",
+            "description": (
+                "Le label « Territoire French Impact » distingue les territoires qui renforcent "
+                "leur écosystème d'innovation sociale, mettent leurs acteurs en synergie et "
+                "favorisent l'émergence, le développement et l'essaimage des innovations "
+                "sociales ; chacun reçoit un plan d'accompagnement sur mesure en six axes."
+            ),
             "website": ref["website"],
             "single_window_email": ref["single_window_address"],
         },

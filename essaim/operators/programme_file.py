@@ -409,6 +409,8 @@ def from_template(name: str, *, slug: str, title: str, label_name: str, now: str
             "owner": None,
             "expert_partner": None,
             "regions": [],
+            "description": "",
+            "home_text": "",
             "website": "",
             "single_window_email": "",
             "contact_email": "",
