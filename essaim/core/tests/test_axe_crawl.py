@@ -73,13 +73,20 @@ def test_every_page_pattern_has_no_serious_axe_violation(browser, live_server, t
     try:
         for name, args, identity in visits():
             if identity not in contexts:
-                context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+                context = browser.new_context(
+                    locale="fr-FR", viewport={"width": 1280, "height": 900}
+                )
                 context.set_default_timeout(15_000)
                 if identity != "anon":
                     sessionid = world.cookies[identity][settings.SESSION_COOKIE_NAME].value
                     context.add_cookies(
-                        [{"name": settings.SESSION_COOKIE_NAME, "value": sessionid,
-                          "url": live_server.url}]
+                        [
+                            {
+                                "name": settings.SESSION_COOKIE_NAME,
+                                "value": sessionid,
+                                "url": live_server.url,
+                            }
+                        ]
                     )
                 contexts[identity] = context.new_page()
             page = contexts[identity]
@@ -104,5 +111,5 @@ def test_every_page_pattern_has_no_serious_axe_violation(browser, live_server, t
     finally:
         for page in contexts.values():
             page.context.close()
-    print(f"axe crawl: {checked} pages checked")
+    print(f"axe crawl: {checked} pages checked")  # noqa: T201 - what was covered
     assert not failures, "\n".join(failures)

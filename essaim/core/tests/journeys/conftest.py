@@ -50,10 +50,6 @@ class Journey:
         form.get_by_label("Mot de passe").fill(password)
         form.get_by_role("button", name="Se connecter").click()
 
-    def sign_out(self):
-        self.page.get_by_role("banner").get_by_role("button", name="Se déconnecter").click()
-        expect(self.page.get_by_role("banner").get_by_role("link", name="Se connecter")).to_be_visible()
-
     def h1(self, text):
         expect(self.page.get_by_role("heading", level=1)).to_contain_text(
             text if isinstance(text, re.Pattern) else re.compile(re.escape(text))
@@ -64,7 +60,7 @@ class Journey:
         expect(self.page.get_by_role("status").filter(has_text=text).first).to_be_visible()
 
     def done(self):
-        print(f"journey {self.name}: {self.pages} pages")
+        print(f"journey {self.name}: {self.pages} pages")  # noqa: T201 - the journey's length
         assert not self.errors, self.errors
         return self.pages
 
