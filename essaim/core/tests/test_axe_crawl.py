@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
+from essaim.demo import load_demo
 from essaim.portal.tests.matrix_probe import url_of
 from essaim.portal.tests.matrix_world import IDENTITIES, build_world
 from essaim.portal.tests.permission_matrix import PAGES
@@ -60,8 +61,6 @@ def visits() -> list[tuple[str, str, str]]:
 
 def test_every_page_pattern_has_no_serious_axe_violation(browser, live_server, tmp_path):
     from axe_playwright_python.sync_playwright import Axe
-
-    from essaim.demo import load_demo
 
     with override_settings(MEDIA_ROOT=tmp_path):
         load_demo(force=True)
