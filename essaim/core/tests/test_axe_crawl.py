@@ -113,4 +113,4 @@ def test_every_page_pattern_has_no_serious_axe_violation(browser, live_server):
             page.context.close()
     print(f"axe crawl: {checked} pages checked")  # noqa: T201 - what was covered
     assert not failures, "\n".join(failures)
-    assert checked > len(PAGES) // 2, f"only {checked} pages checked"
+    assert checked >= 80, f"only {checked} pages checked"
