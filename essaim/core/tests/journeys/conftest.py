@@ -1,5 +1,8 @@
 """The ``journey`` fixture: a first-time visitor's walk from the home page, by links and buttons
-only (the home page is the one address typed), counting the pages it took."""
+only (the home page is the one address typed), counting the pages it took.
+
+The journeys assert the pages reached and the messages shown; accessibility is checked once per
+page pattern by ``core/tests/test_axe_crawl.py``, not again here (a few seconds each)."""
 
 import re
 

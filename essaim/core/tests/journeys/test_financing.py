@@ -15,7 +15,7 @@ from essaim.financing.tests.world import world  # noqa: F401
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_project_holder(journey, world, assert_accessible):  # noqa: F811
+def test_project_holder(journey, world):  # noqa: F811
     walk = journey("project holder")
     page = walk.page
 
@@ -50,7 +50,6 @@ def test_project_holder(journey, world, assert_accessible):  # noqa: F811
 
     page.get_by_role("link", name="Voir les financements possibles").click()
     expect(page.locator("#ranked-matches > li").first).to_contain_text("FISO #2")
-    assert_accessible(page)
     page.get_by_role("link", name="Demander à FISO #2").click()
     page.get_by_role("button", name="Envoyer la demande").click()
     expect(page.locator("#request-status")).to_have_text("reçue")
@@ -58,7 +57,7 @@ def test_project_holder(journey, world, assert_accessible):  # noqa: F811
     walk.done()
 
 
-def test_financer(journey, world, assert_accessible):  # noqa: F811
+def test_financer(journey, world):  # noqa: F811
     request = services.financing_request_send(
         user=world.holder,
         project=world.supermarket,
@@ -75,7 +74,6 @@ def test_financer(journey, world, assert_accessible):  # noqa: F811
     walk.shortcut("Besoins sans outil")
     walk.h1("Besoins sans financement")
     expect(page.locator("main")).to_contain_text("Conciergerie lyonnaise")  # 2 M€: no instrument
-    assert_accessible(page)
 
     walk.my_space()
     walk.shortcut("Demandes de financement")

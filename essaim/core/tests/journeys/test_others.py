@@ -15,7 +15,7 @@ from essaim.support.tests.factories import member
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_single_window_officer(journey, assert_accessible):
+def test_single_window_officer(journey):
     programme = ProgrammeFactory(single_window=True)
     blocker = ticket(programme)
     desk = officer(programme)
@@ -27,7 +27,6 @@ def test_single_window_officer(journey, assert_accessible):
     walk.shortcut("Saisines")
     page.get_by_role("link", name=blocker.number).click()
     walk.h1(blocker.title)
-    assert_accessible(page)
     page.get_by_role("button", name="Répondre").first.click()
     answer = page.locator("#action-answer form")
     answer.get_by_label("Réponse (envoyée par courriel à l'auteur)").fill(
@@ -40,7 +39,7 @@ def test_single_window_officer(journey, assert_accessible):
     walk.done()
 
 
-def test_engaged_company(journey, assert_accessible):
+def test_engaged_company(journey):
     company = OrganisationFactory(name="Atelier Boréal", kind="company")
     user = member(Role.COMPANY, organisation=company)
     need = NeedFactory(project__title="Ressourcerie du Bocage", purpose="Un camion de collecte")
@@ -62,5 +61,4 @@ def test_engaged_company(journey, assert_accessible):
     page.get_by_role("link", name=need.project.title).click()
     walk.h1(need.project.title)
     expect(page.locator("main")).to_contain_text("Un camion de collecte")
-    assert_accessible(page)
     walk.done()

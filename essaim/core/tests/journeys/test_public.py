@@ -9,7 +9,7 @@ from essaim.support.tests.test_journey import labelled_territory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_anonymous_visitor(journey, assert_accessible):
+def test_anonymous_visitor(journey):
     label, _niort = labelled_territory()
     call = label.application.call
     territory = label.perimeter.name
@@ -40,5 +40,4 @@ def test_anonymous_visitor(journey, assert_accessible):
     page.get_by_role("link", name="Vérifier le label").click()
     expect(page.get_by_role("heading", name="Label valide")).to_be_visible()
     expect(page.locator("main")).to_contain_text(f"« {territory} » est labellisé")
-    assert_accessible(page)
     assert walk.done() <= 6

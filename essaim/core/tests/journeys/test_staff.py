@@ -22,7 +22,7 @@ from essaim.reviews.tests.factories import ReviewRequestFactory, expert, staff
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_instructor(journey, assert_accessible):
+def test_instructor(journey):
     application = ApplicationFactory(in_review=True)
     programme = application.call.programme
     instructor = staff(programme)
@@ -35,7 +35,6 @@ def test_instructor(journey, assert_accessible):
     walk.shortcut("Instruction des candidatures")
     page.get_by_role("link", name=application.reference).click()
     walk.h1(application.title)
-    assert_accessible(page)
 
     request_form = page.locator("#review-request-form")
     request_form.get_by_label(re.compile(re.escape(partner_expert.email))).check(force=True)
@@ -53,7 +52,7 @@ def test_instructor(journey, assert_accessible):
     walk.done()
 
 
-def test_expert(journey, assert_accessible):
+def test_expert(journey):
     review = ReviewRequestFactory()
     criteria = list(review.application.call.grid.criteria.all())
     walk = journey("expert")
@@ -70,7 +69,6 @@ def test_expert(journey, assert_accessible):
         page.locator(f"input[name='mark_{criterion.pk}'][value='3']").check(force=True)
     page.get_by_label("Recommandation").select_option("label")
     page.get_by_label("Avis général").fill("Un collectif solide.")
-    assert_accessible(page)
     page.get_by_role("button", name="Rendre l'avis").click()
     walk.says("Votre avis est rendu. Merci !")
     review.refresh_from_db()
@@ -78,7 +76,7 @@ def test_expert(journey, assert_accessible):
     walk.done()
 
 
-def test_programme_admin(journey, assert_accessible):
+def test_programme_admin(journey):
     wave = WaveFactory(
         french_impact=True,
         number=4,
@@ -106,7 +104,6 @@ def test_programme_admin(journey, assert_accessible):
     page.get_by_role("link", name="Gérer l'appel").click()
     expect(page.get_by_role("link", name="Formulaire")).to_be_visible()
     expect(page.get_by_role("link", name="Grille de notation")).to_be_visible()
-    assert_accessible(page)
 
     walk.my_space()
     walk.shortcut("Vagues et décisions")
@@ -116,7 +113,6 @@ def test_programme_admin(journey, assert_accessible):
     fieldset.get_by_label("Motivation").fill("Une coopération exemplaire.")
     page.get_by_role("button", name="Enregistrer les décisions").click()
     walk.says("1 décision(s) enregistrée(s).")
-    assert_accessible(page)
     page.get_by_role("button", name="Publier la vague").click()
     walk.says("La vague est publiée")
     assert Label.objects.filter(application=application).exists()

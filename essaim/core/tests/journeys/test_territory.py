@@ -57,7 +57,7 @@ def test_territory_lead_applies(journey, setting):  # noqa: F811
     walk.done()
 
 
-def test_lead_after_labelling(journey, assert_accessible):
+def test_lead_after_labelling(journey):
     label, _niort = labelled_territory()
     lead = member(Role.TERRITORY_LEAD, collective=label.application.collective)
     walk = journey("lead after labelling")
@@ -78,5 +78,4 @@ def test_lead_after_labelling(journey, assert_accessible):
     walk.shortcut("Mon plan d'accompagnement")
     walk.h1(label.perimeter.name)
     expect(page.locator("#plan-progress")).to_be_visible()
-    assert_accessible(page)
     walk.done()
