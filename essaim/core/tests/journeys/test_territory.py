@@ -28,6 +28,7 @@ def test_territory_lead_applies(journey, setting):  # noqa: F811
     page = walk.page
 
     walk.menu("Candidater")  # the open call's page, or the list when several are open
+    page.wait_for_url(re.compile(r"/appels/"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     if page.get_by_role("heading", level=1, name=call.title).count() == 0:
         page.get_by_role("link", name=call.title).click()
