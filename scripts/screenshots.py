@@ -130,7 +130,7 @@ ROLE_SHOTS = {
     "roles/financer/3-request": (
         "financeur",
         "/financement/demandes/",
-        ["css:#request-table tbody a"],
+        ['css:#request-table tbody tr:has-text("reçue") a'],
         1000,
     ),
     "roles/financer/4-gaps": ("financeur", "/financement/manques/", [], 800),
