@@ -11,6 +11,7 @@ import logging
 from django.http import HttpResponseForbidden, HttpResponseNotFound, HttpResponseServerError
 from django.template import loader
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
 logger = logging.getLogger(__name__)
@@ -24,6 +25,11 @@ FALLBACK_500 = (
 
 @requires_csrf_token
 def permission_denied(request, exception=None):
+    if request.headers.get("HX-Request"):
+        # htmx swaps no error answer: the page's layout would only consume the flash messages
+        # meant for the next page (an autosave refused just after a submission took its
+        # "Candidature déposée" message).
+        return HttpResponseForbidden(_("Accès refusé"), content_type="text/plain; charset=utf-8")
     template = loader.get_template("403.html")
     return HttpResponseForbidden(template.render({"exception": exception}, request))
 

@@ -4,9 +4,11 @@ renders even when the database is down."""
 from unittest import mock
 
 import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from essaim.accounts.tests.factories import UserFactory
@@ -66,6 +68,21 @@ def test_403_for_a_signed_in_user_has_no_sign_in_link(anonymous):
     assert "<h1>Accès refusé</h1>" in content
     assert 'id="error-login"' not in content
     assert user.email in content  # the header knows who is signed in
+
+
+def test_403_to_htmx_keeps_the_flash_messages_for_the_next_page(anonymous):
+    """htmx swaps no error answer: a refused htmx request (an autosave arriving after the
+    submission) must not consume the message meant for the page that follows."""
+    storage = CookieStorage(RequestFactory().get("/"))
+    storage.add(constants.SUCCESS, "Candidature déposée.")
+    response = anonymous.get("/")  # a response to carry the message cookie
+    storage.update(response)
+    anonymous.cookies.update(response.cookies)
+
+    refused = anonymous.get("/test-erreur/403/", headers={"HX-Request": "true"})
+    assert refused.status_code == 403
+    assert "fr-header" not in refused.content.decode()
+    assert "Candidature déposée." in anonymous.get("/").content.decode()
 
 
 def test_500_page_uses_layout_and_language(anonymous, settings):

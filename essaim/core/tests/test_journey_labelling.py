@@ -135,6 +135,15 @@ def setting():
     }
 
 
+def autosaved(page, label, value):
+    """Type an answer and wait for its autosave's answer. Submitting while the autosave (sent
+    800 ms after typing) is still to come made the test flaky: the autosave then reached a
+    submitted application, was refused, and its 403 page took the flash message ("Candidature
+    déposée…") meant for the page after the submission."""
+    with page.expect_response(re.compile(r"/enregistrer/$")):
+        page.get_by_label(label).fill(value)
+
+
 def test_from_application_to_a_verified_label(page, live_server, login, assert_accessible, setting):
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -158,8 +167,8 @@ def test_from_application_to_a_verified_label(page, live_server, login, assert_a
     assert_accessible(page)
     application = Application.objects.get(title="Territoire French Impact — Niort")
     expect(page.locator("#completeness")).to_contain_text("Vision du territoire")
-    page.get_by_label("Vision du territoire").fill("Une économie qui coopère.")
-    page.get_by_label("Nombre de structures engagées").fill("12")
+    autosaved(page, "Vision du territoire", "Une économie qui coopère.")
+    autosaved(page, "Nombre de structures engagées", "12")
     expect(page.locator("#autosave-status")).to_contain_text("Enregistré à")
     page.get_by_role("link", name="Défis et axes de travail").click()
     page.get_by_label("Intitulé du défi").fill("Se nourrir localement")
@@ -189,8 +198,8 @@ def test_from_application_to_a_verified_label(page, live_server, login, assert_a
     # 3. The lead completes and submits again.
     sign_in(setting["lead"])
     page.goto(f"{live_server.url}/candidatures/{application.pk}/modifier/")
-    page.get_by_label("Vision du territoire").fill(
-        "Une économie qui coopère : alimentation, mobilité, emploi."
+    autosaved(
+        page, "Vision du territoire", "Une économie qui coopère : alimentation, mobilité, emploi."
     )
     page.get_by_role("button", name="Enregistrer et vérifier avant de déposer").click()
     expect(page.locator("#submission-recap")).to_be_visible()

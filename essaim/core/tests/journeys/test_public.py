@@ -1,0 +1,43 @@
+"""Journey of an anonymous visitor: from the home page to the open call and who may apply, the
+labelled territories (list and map), a territory's page and its certificate's verification."""
+
+import pytest
+from playwright.sync_api import expect
+
+from essaim.support.tests.test_journey import labelled_territory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_anonymous_visitor(journey):
+    label, _niort = labelled_territory()
+    call = label.application.call
+    territory = label.perimeter.name
+    walk = journey("anonymous")
+    page = walk.page
+
+    # The open call, from the home page's announcement.
+    page.locator("main").get_by_role("link", name="Qui peut candidater et comment").first.click()
+    walk.h1(call.title)
+    expect(page.get_by_role("heading", name="Qui peut candidater ?")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Un collectif d'acteurs d'un même territoire")
+
+    # The labelled territories: the list, then the map.
+    walk.menu("Territoires labellisés")
+    walk.h1("Territoires labellisés")
+    expect(page.get_by_role("link", name=territory)).to_be_visible()
+    page.get_by_role("tab", name="Carte").click()
+    expect(page.locator("map-chart")).to_be_visible()
+    table_tab = page.get_by_role("tab", name="Tableau")
+    table_tab.click()
+    expect(table_tab).to_have_attribute("aria-selected", "true")
+    link = page.get_by_role("tabpanel").get_by_role("link", name=territory)
+    expect(link).to_be_visible()
+    link.click()
+    walk.h1(territory)
+
+    # The certificate's verification, from the territory's page.
+    page.get_by_role("link", name="Vérifier le label").click()
+    expect(page.get_by_role("heading", name="Label valide")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(f"« {territory} » est labellisé")
+    assert walk.done() <= 6
