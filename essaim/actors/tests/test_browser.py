@@ -52,7 +52,7 @@ def test_own_member_edits_the_organisation(page, live_server, login, assert_acce
     page.locator("#id_siret").fill("32025248901075")
     page.locator("#id_siren").fill("320252488")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("clé de contrôle (Luhn)")).to_be_visible()
+    expect(page.locator("#id_siren-desc-error")).to_contain_text("clé de contrôle (Luhn)")
     assert_accessible(page)
 
     page.locator("#id_siren").fill("")

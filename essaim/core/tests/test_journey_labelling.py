@@ -160,7 +160,9 @@ def test_from_application_to_a_verified_label(page, live_server, login, assert_a
     page.goto(f"{live_server.url}/appels/{setting['call'].slug}/")
     page.locator("#apply").click()  # the call page's button (the menu has one too)
     page.get_by_label("Titre de la candidature").fill("Territoire French Impact — Niort")
-    page.get_by_label("Territoire existant").select_option(label=TERRITORY)
+    page.get_by_role("combobox", name=re.compile("^Territoire existant")).select_option(
+        label=TERRITORY
+    )
     page.get_by_label("Collectif porteur").select_option(label="Collectif niortais")
     page.get_by_role("button", name="Créer le brouillon").click()
     expect(page.get_by_text("Brouillon créé")).to_be_visible()
@@ -241,8 +243,9 @@ def test_from_application_to_a_verified_label(page, live_server, login, assert_a
         page.locator(f"input[name='mark_{criterion.pk}'][value='4']").check(force=True)
     page.get_by_label("Recommandation").select_option("label")
     page.get_by_label("Avis général").fill("Collectif solide et vision claire.")
-    page.get_by_role("button", name="Rendre l'avis").click()
-    expect(page.get_by_text("Votre avis est rendu. Merci !")).to_be_visible()
+    page.get_by_role("button", name="Vérifier et rendre l'avis").click()
+    page.get_by_role("button", name="Confirmer et transmettre l'avis").click()
+    expect(page.get_by_text("Votre avis a été transmis à l'équipe.")).to_be_visible()
     assert ReviewRequest.objects.get(application=application).status == ReviewStatus.SUBMITTED
 
     # 6. The instructor reads the consolidation and proposes.

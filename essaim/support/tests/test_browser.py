@@ -55,7 +55,7 @@ def test_label_opens_plan_lead_adds_and_completes_an_action(
     assert_accessible(page)
 
     page.get_by_role("link", name="Ajouter une action", exact=True).click()
-    page.get_by_label("Axe").select_option(label="Axe financing")
+    page.get_by_role("combobox", name=re.compile("^Axe")).select_option(label="Axe financing")
     page.get_by_label("Intitulé").fill("Tour de table des financeurs")
     page.get_by_label("Début").fill("2026-03-01")
     page.get_by_label("Échéance").fill("2026-01-01")

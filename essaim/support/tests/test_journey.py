@@ -128,7 +128,9 @@ def test_label_plan_action_project_matches_request_grant_totals(
     assert_accessible(page)
 
     page.get_by_role("link", name="Ajouter une action à l'axe 2").click()
-    expect(page.get_by_label("Axe")).to_have_value(str(plan_axis(plan, "financing").pk))
+    expect(page.get_by_role("combobox", name=re.compile("^Axe"))).to_have_value(
+        str(plan_axis(plan, "financing").pk)
+    )
     page.get_by_label("Intitulé").fill("Tour de table des financeurs solidaires")
     page.get_by_label("Début").fill(today.isoformat())
     page.get_by_label("Échéance").fill((today + datetime.timedelta(days=90)).isoformat())
@@ -194,7 +196,9 @@ def test_label_plan_action_project_matches_request_grant_totals(
     assert_accessible(page)
 
     page.get_by_role("link", name="Demander à FISO #2").click()
-    expect(page.get_by_label("Montant demandé (€)")).to_have_value("40000")
+    # Pre-filled at what FISO #2 may cover (half of the 40 000 € need); the holder asks more.
+    expect(page.get_by_label("Montant demandé (€)")).to_have_value("20000")
+    page.get_by_label("Montant demandé (€)").fill("40000")
     page.get_by_role("button", name="Envoyer la demande").click()
     expect(page).to_have_url(re.compile(r"/financement/demandes/\d+/$"))
     expect(page.locator("#request-status")).to_have_text("reçue")
@@ -206,22 +210,27 @@ def test_label_plan_action_project_matches_request_grant_totals(
     row = page.locator("#request-table tbody tr", has_text="Supermarché coopératif")
     expect(row).to_contain_text("reçue")
     assert_accessible(page)
-    row.get_by_role("link").click()
+    row.get_by_role("link").first.click()
     # The terms the request was sent under, in words (not codes).
     terms = page.locator("#request-terms")
     expect(terms).to_contain_text("avance remboursable, prêt à taux zéro")
     expect(terms).to_contain_text(re.compile(r"Tranche amorçage : 30\s000\s€ – —"))
     page.get_by_role("button", name="Instruire").click()
     expect(page.locator("#request-status")).to_have_text("en instruction")
-    page.locator("#amount-grant").fill("35000")
-    page.get_by_role("button", name="Accorder").click()
+    page.get_by_role("link", name="Accorder…").click()
+    page.get_by_label("Montant accordé (€)").fill("35000")
+    page.get_by_label("Conditions de l'accord").fill("Bilan à 12 mois")
+    page.get_by_label("Motif du montant partiel").fill("Plafond de l'outil")
+    page.get_by_role("button", name="Vérifier avant d'accorder").click()
+    page.get_by_role("button", name=re.compile("Confirmer l'accord")).click()
     expect(page.locator("#request-status")).to_have_text("accordée")
     expect(page.locator("#granted-amount")).to_contain_text("35")
-    expect(page.locator("main .essaim-history")).to_contain_text(
-        "demande accordée (en instruction → accordée)"
-    )
+    history = page.locator("main .essaim-history")
+    expect(history).to_contain_text("demande accordée : 35 000 € ; conditions : Bilan à 12 mois")
+    expect(history).to_contain_text("(en instruction → accordée)")
 
     page.get_by_role("link", name="Demandes de financement").last.click()
+    page.locator("#worklist-tabs").get_by_role("link", name=re.compile("Suivis")).click()
     expect(row).to_contain_text("accordée")
     for key, name in (("territory", territory), ("instrument", fiso.label), ("stage", "amorçage")):
         totals_row = page.locator(f"#totals-{key} tbody tr", has_text=name)
@@ -232,9 +241,10 @@ def test_label_plan_action_project_matches_request_grant_totals(
     page.context.clear_cookies()
     login(page, live_server, holder.email, PASSWORD)
     page.locator("#shortcuts").get_by_role("link", name="Demandes de financement").click()
+    page.locator("#worklist-tabs").get_by_role("link", name=re.compile("Suivis")).click()
     holder_row = page.locator("#request-table tbody tr", has_text="Supermarché coopératif")
     expect(holder_row).to_contain_text(re.compile(r"accordée \(35\s000\s€\)"))
-    holder_row.get_by_role("link").click()
+    holder_row.get_by_role("link").first.click()
     expect(page.locator("#request-status")).to_have_text("accordée")
     page.locator("#request-project").click()
     expect(page).to_have_url(project_url)

@@ -1,6 +1,8 @@
 """Journey of an anonymous visitor: from the home page to the open call and who may apply, the
 labelled territories (list and map), a territory's page and its certificate's verification."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -27,11 +29,13 @@ def test_anonymous_visitor(journey):
     walk.h1("Territoires labellisés")
     expect(page.get_by_role("link", name=territory)).to_be_visible()
     page.get_by_role("tab", name="Carte").click()
-    expect(page.locator("map-chart")).to_be_visible()
+    expect(
+        page.locator("#territory-map").get_by_role("link", name=re.compile(territory))
+    ).to_be_visible()
     table_tab = page.get_by_role("tab", name="Tableau")
     table_tab.click()
     expect(table_tab).to_have_attribute("aria-selected", "true")
-    link = page.get_by_role("tabpanel").get_by_role("link", name=territory)
+    link = page.get_by_role("tabpanel").get_by_role("link", name=territory, exact=True)
     expect(link).to_be_visible()
     link.click()
     walk.h1(territory)

@@ -69,8 +69,9 @@ def test_expert(journey):
         page.locator(f"input[name='mark_{criterion.pk}'][value='3']").check(force=True)
     page.get_by_label("Recommandation").select_option("label")
     page.get_by_label("Avis général").fill("Un collectif solide.")
-    page.get_by_role("button", name="Rendre l'avis").click()
-    walk.says("Votre avis est rendu. Merci !")
+    page.get_by_role("button", name="Vérifier et rendre l'avis").click()
+    page.get_by_role("button", name="Confirmer et transmettre l'avis").click()
+    walk.says("Votre avis a été transmis à l'équipe.")
     review.refresh_from_db()
     assert review.status == ReviewStatus.SUBMITTED
     walk.done()

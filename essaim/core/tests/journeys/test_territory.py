@@ -36,7 +36,9 @@ def test_territory_lead_applies(journey, setting):  # noqa: F811
     page.get_by_role("link", name="Candidater", exact=True).last.click()
     walk.sign_in(setting["lead"].email, from_header=False)  # the call's button asks to sign in
     page.get_by_label("Titre de la candidature").fill("Niort coopère")
-    page.get_by_label("Territoire existant").select_option(label=TERRITORY)
+    page.get_by_role("combobox", name=re.compile("^Territoire existant")).select_option(
+        label=TERRITORY
+    )
     page.get_by_label("Collectif porteur").select_option(label="Collectif niortais")
     page.get_by_role("button", name="Créer le brouillon").click()
     walk.says("Brouillon créé")
@@ -52,8 +54,10 @@ def test_territory_lead_applies(journey, setting):  # noqa: F811
     page.get_by_role("link", name="Retour à la candidature").click()
     page.get_by_role("link", name="Compléter le formulaire").click()
     expect(page.locator("#completeness")).not_to_contain_text("Vision du territoire")
-    page.get_by_role("button", name="Enregistrer et déposer").click()
-    walk.says("Candidature déposée. Un accusé de réception")
+    page.get_by_role("button", name="Enregistrer et vérifier avant de déposer").click()
+    expect(page.locator("#submission-recap")).to_be_visible()
+    page.get_by_role("button", name="Déposer la candidature").click()
+    walk.says("Votre candidature a été transmise à l'équipe du programme")
     assert Application.objects.get(title="Niort coopère").status == Status.SUBMITTED
     walk.done()
 
@@ -67,6 +71,7 @@ def test_lead_after_labelling(journey):
     walk.sign_in(lead.email)
     walk.h1("Mon espace")
     walk.shortcut("Mes candidatures")
+    page.locator("#worklist-tabs").get_by_role("link", name=re.compile("Traités")).click()
     page.get_by_role("link", name=label.application.title).click()
     expect(page.locator("#application-status")).to_have_text(re.compile("labellisée", re.I))
     expect(page.get_by_role("link", name="Page publique du territoire labellisé")).to_be_visible()
