@@ -114,7 +114,7 @@ def load_demo(stdout=None, force: bool = False) -> bool:
         module = importlib.import_module(name)
         with transaction.atomic():
             getattr(module, function)(ctx)
-        step = name.split(".")[1] + (" (régional)" if function == "load_regional" else "")
+        step = name.split(".")[-1] + (" (régional)" if function == "load_regional" else "")
         ctx.say(f"  {step:<25} {time.monotonic() - started:5.1f} s")
     # Loaders write organisations in bulk; index them all once for the directory search.
     organisation_reindex_all()
