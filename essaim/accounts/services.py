@@ -192,7 +192,9 @@ def invitation_accept(*, user, raw: str) -> Membership:
     invitation = Invitation.find(raw)
     if invitation is not None:
         invitation = (
-            Invitation.objects.select_for_update().select_related("programme").get(pk=invitation.pk)
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("programme")
+            .get(pk=invitation.pk)
         )
     problem = invitation_problem(invitation, user)
     if problem or not permissions.is_signed_in(user):

@@ -43,7 +43,22 @@ def sign_up_through(page, live_server, link: str, email: str) -> None:
     page.locator("main form").get_by_role("button").click()
 
 
-def test_a_programme_and_its_team_start_from_the_pages(page, browser, live_server, login):
+@pytest.fixture
+def new_page(browser):
+    """Another person's browser (its own context), closed at the end of the test — before the
+    database is emptied, so that no request of theirs is still running then."""
+    opened = []
+
+    def make():
+        opened.append(browser.new_page(locale="fr-FR"))
+        return opened[-1]
+
+    yield make
+    for other in opened:
+        other.context.close()
+
+
+def test_a_programme_and_its_team_start_from_the_pages(page, new_page, live_server, login):
     load_tiny_geography()
     UserFactory(email="operatrice@essaim.test", is_superuser=True, is_staff=True)
     login(page, live_server, "operatrice@essaim.test", "secret-password")
@@ -66,7 +81,7 @@ def test_a_programme_and_its_team_start_from_the_pages(page, browser, live_serve
     page.get_by_role("button", name="Envoyer l'invitation").click()
     page.get_by_text("Invitation envoyée à admin@bretagne.test").wait_for()
 
-    admin = browser.new_page(locale="fr-FR")
+    admin = new_page()
     sign_up_through(
         admin, live_server, last_link("admin@bretagne.test", "/invitations/"), "admin@bretagne.test"
     )
@@ -88,7 +103,7 @@ def test_a_programme_and_its_team_start_from_the_pages(page, browser, live_serve
     admin.get_by_role("button", name="Ouvrir").click()
     admin.get_by_text(re.compile("ouvert", re.I)).first.wait_for()
 
-    lead = browser.new_page(locale="fr-FR")
+    lead = new_page()
     lead.goto(live_server.url + "/")
     lead.get_by_role("link", name="Candidater").first.click()
     lead.wait_for_load_state()
