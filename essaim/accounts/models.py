@@ -226,6 +226,14 @@ class Invitation(models.Model):
         related_name="invitations",
         verbose_name=_("organisation"),
     )
+    collective = models.ForeignKey(
+        "actors.Collective",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("collectif porteur"),
+    )
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invité par")

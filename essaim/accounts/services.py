@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 
 from essaim.accounts import identity, permissions
 from essaim.accounts.history import UserAction
-from essaim.accounts.models import ApiToken, Invitation, Membership, Role, User
+from essaim.accounts.models import (
+    PROGRAMME_ROLES,
+    ApiToken,
+    Invitation,
+    Membership,
+    Role,
+    User,
+)
 from essaim.core.services import history_record
 from essaim.core.tasks import send_email
 
@@ -109,7 +116,6 @@ def invitation_send(*, user, programme, email: str, role: str) -> tuple[Invitati
     once the transaction commits). A pending invitation for the same address and role is
     replaced (its link stops working). Returns the invitation and its raw key."""
     _require_team_admin(user, programme)
-    email = email.strip().lower()
     if role not in TEAM_ROLES:
         raise ValidationError({"role": _("Choisissez un rôle de l'équipe du programme.")})
     if role == Role.EXPERT and programme.expert_partner_id is None:
@@ -117,33 +123,60 @@ def invitation_send(*, user, programme, email: str, role: str) -> tuple[Invitati
             {"role": _("Ce programme n'a pas de partenaire expert : nommez-le d'abord.")}
         )
     scope = team_scope(role, programme)
+    return invitation_create(
+        invited_by=user,
+        programme=programme,
+        email=email,
+        role=role,
+        organisation=scope.get("organisation"),
+    )
+
+
+def invitation_create(
+    *, invited_by, programme, email: str, role: str, organisation=None, collective=None
+) -> tuple[Invitation, str]:
+    """Write and e-mail an invitation to hold ``role`` where the keyword arguments say. The
+    caller has checked who may invite there (``invitation_send`` for the team; the operators'
+    services for collectives and organisations) and the scope matches the role."""
+    email = email.strip().lower()
+    scope = {"programme": programme} if role in PROGRAMME_ROLES or role == Role.EXPERT else {}
+    if organisation is not None:
+        scope["organisation"] = organisation
+    if collective is not None:
+        scope["collective"] = collective
     if Membership.objects.active().filter(user__email__iexact=email, role=role, **scope).exists():
         raise ValidationError({"email": _("Cette personne détient déjà ce rôle.")})
     now = timezone.now()
-    Invitation.objects.pending().filter(email=email, role=role, programme=programme).update(
-        cancelled_at=now
-    )
+    Invitation.objects.pending().filter(
+        email=email,
+        role=role,
+        programme=programme,
+        organisation=organisation,
+        collective=collective,
+    ).update(cancelled_at=now)
     raw, key_hash = Invitation.new_key()
     invitation = Invitation.objects.create(
         email=email,
         role=role,
         programme=programme,
-        organisation=scope.get("organisation"),
+        organisation=organisation,
+        collective=collective,
         key_hash=key_hash,
-        invited_by=user,
+        invited_by=invited_by,
         expires_at=now + timedelta(days=INVITATION_DAYS),
     )
     history_record(
-        obj=user,
-        user=user,
+        obj=invited_by,
+        user=invited_by,
         action=UserAction.INVITATION_SENT,
         payload={"role": role, "email": email, "programme": str(programme.pk)},
     )
     link = f"{settings.ESSAIM_BASE_URL}/invitations/{raw}/"
-    inviter = user.get_full_name() or user.email
+    inviter = invited_by.get_full_name() or invited_by.email
+    where = collective or organisation
     subject = _("Invitation : %(role)s — %(programme)s") % {
         "role": invitation.get_role_display(),
-        "programme": programme.name,
+        "programme": where or programme.name,
     }
     body = _(
         "%(inviter)s vous invite à rejoindre l'équipe du programme « %(programme)s » comme "
@@ -152,7 +185,7 @@ def invitation_send(*, user, programme, email: str, role: str) -> tuple[Invitati
     ) % {
         "inviter": inviter,
         "programme": programme.name,
-        "role": invitation.get_role_display(),
+        "role": invitation.get_role_display() + (f" — {where}" if where is not None else ""),
         "email": email,
         "link": link,
         "days": INVITATION_DAYS,
@@ -168,6 +201,16 @@ def invitation_cancel(*, user, invitation: Invitation) -> Invitation:
         invitation.cancelled_at = timezone.now()
         invitation.save(update_fields=["cancelled_at"])
     return invitation
+
+
+def invitation_scope(invitation: Invitation) -> dict:
+    """Where the invited role is held: a collective's or an organisation's role there, a team
+    role in the programme (an expert also in its partner organisation)."""
+    if invitation.collective_id is not None:
+        return {"collective": invitation.collective}
+    if invitation.role in PROGRAMME_ROLES or invitation.role == Role.EXPERT:
+        return team_scope(invitation.role, invitation.programme)
+    return {"organisation": invitation.organisation}
 
 
 def invitation_problem(invitation: Invitation | None, user) -> str:
@@ -199,7 +242,7 @@ def invitation_accept(*, user, raw: str) -> Membership:
     problem = invitation_problem(invitation, user)
     if problem or not permissions.is_signed_in(user):
         raise PermissionDenied(problem or _("Connectez-vous pour accepter l'invitation."))
-    scope = team_scope(invitation.role, invitation.programme)
+    scope = invitation_scope(invitation)
     membership = membership_grant(
         user=invitation.invited_by, member=user, role=invitation.role, **scope
     )

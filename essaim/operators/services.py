@@ -17,15 +17,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from essaim.actors.models import Organisation
+from essaim.accounts.models import COLLECTIVE_ROLES, ORGANISATION_ROLES, Invitation, Role
+from essaim.accounts.services import invitation_create
+from essaim.actors.models import Collective, Organisation
 from essaim.calls.history import CallAction
 from essaim.calls.models import Call, CutOff, FormVersion, Programme, ScoringGrid, Wave
 from essaim.core.services import history_record
 from essaim.geo.models import Region
+from essaim.operators import rules
 from essaim.operators.programme_file import Problem, path_text
 from essaim.support.models import SupportAxis
 
@@ -287,3 +291,52 @@ def _import_grid(result, call: Call, spec: dict) -> None:
         else:
             grid.criteria.create(**values)
             result.counts[("created", "criterion")] += 1
+
+
+# --- Invitations outside the team: collectives and partner organisations ----------------------
+
+# Roles a programme's admins give, by invitation, in a collective that applied to the
+# programme, or in an organisation of the directory (financers, engaged companies, holders).
+PARTNER_ROLES = (
+    Role.TERRITORY_LEAD,
+    Role.TERRITORY_MEMBER,
+    Role.FINANCER,
+    Role.COMPANY,
+    Role.PROJECT_HOLDER,
+)
+
+
+def programme_collectives(programme):
+    """The collectives that applied to ``programme`` (those its admins may invite people to)."""
+    return (
+        Collective.objects.filter(applications__call__programme=programme)
+        .distinct()
+        .order_by("name")
+    )
+
+
+@transaction.atomic
+def partner_invitation_send(
+    *, user, programme, email: str, role: str, collective=None, organisation=None
+) -> tuple[Invitation, str]:
+    """Invite ``email`` into a collective of the programme (lead, member) or into an
+    organisation (financer, engaged company, project holder), by the programme's admins."""
+    if not rules.can_manage_team(user, programme):
+        raise PermissionDenied(_("Seuls les administrateurs du programme invitent."))
+    if role in COLLECTIVE_ROLES:
+        if collective is None:
+            raise ValidationError({"collective": _("Choisissez le collectif.")})
+        if not programme_collectives(programme).filter(pk=collective.pk).exists():
+            raise ValidationError(
+                {"collective": _("Ce collectif n'a pas candidaté à ce programme.")}
+            )
+        return invitation_create(
+            invited_by=user, programme=programme, email=email, role=role, collective=collective
+        )
+    if role in ORGANISATION_ROLES and role != Role.EXPERT:
+        if organisation is None:
+            raise ValidationError({"organisation": _("Indiquez l'organisation.")})
+        return invitation_create(
+            invited_by=user, programme=programme, email=email, role=role, organisation=organisation
+        )
+    raise ValidationError({"role": _("Choisissez un rôle dans un collectif ou une organisation.")})

@@ -17,8 +17,12 @@ from essaim.accounts.models import Invitation, Role
 from essaim.calls.models import Programme
 from essaim.core.forms import add_service_errors
 from essaim.operators import programme_file
-from essaim.operators.forms import InviteForm, ProgrammeCreateForm
-from essaim.operators.services import ProgrammeFileRefused, import_programme
+from essaim.operators.forms import InviteForm, PartnerInviteForm, ProgrammeCreateForm
+from essaim.operators.services import (
+    ProgrammeFileRefused,
+    import_programme,
+    partner_invitation_send,
+)
 
 FORMER_MEMBERS_SHOWN = 30
 
@@ -51,7 +55,12 @@ def team(request, slug: str):
     return _team_page(request, _team_programme(request, slug))
 
 
-def _team_page(request, programme: Programme, form: InviteForm | None = None):
+def _team_page(
+    request,
+    programme: Programme,
+    form: InviteForm | None = None,
+    partner_form: PartnerInviteForm | None = None,
+):
     members = teams.team_members(programme)
     former = teams.former_members(programme, limit=FORMER_MEMBERS_SHOWN)
     invitations = teams.pending_invitations(programme)
@@ -64,8 +73,9 @@ def _team_page(request, programme: Programme, form: InviteForm | None = None):
             "former": former,
             "invitations": invitations,
             "form": form or InviteForm(),
+            "partner_form": partner_form or PartnerInviteForm(programme=programme),
         },
-        status=200 if form is None else 422,
+        status=200 if form is None and partner_form is None else 422,
     )
 
 
@@ -95,6 +105,35 @@ def invite(request, slug: str):
             )
             return redirect("operators:team", slug=programme.slug)
     return _team_page(request, programme, form=form)
+
+
+@require_POST
+def invite_partner(request, slug: str):
+    programme = _team_programme(request, slug)
+    form = PartnerInviteForm(request.POST, programme=programme)
+    if form.is_valid():
+        try:
+            invitation, _raw = partner_invitation_send(
+                user=request.user, programme=programme, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Invitation envoyée à %(email)s (%(role)s — %(where)s) : le lien reçu par "
+                    "courriel est valable %(days)s jours."
+                )
+                % {
+                    "email": invitation.email,
+                    "role": invitation.get_role_display(),
+                    "where": invitation.collective or invitation.organisation,
+                    "days": services.INVITATION_DAYS,
+                },
+            )
+            return redirect("operators:team", slug=programme.slug)
+    return _team_page(request, programme, partner_form=form)
 
 
 @require_POST

@@ -40,6 +40,11 @@ def invite(client, admin, programme, email="nouvelle@example.test", role=Role.IN
     )
 
 
+def invitation_key_from_mail(email: str) -> str:
+    message = [m for m in mail.outbox if m.to == [email]][-1]
+    return re.search(r"/invitations/([\w-]+)/", message.body).group(1)
+
+
 def link_in_last_mail() -> str:
     return re.search(r"/invitations/[\w-]+/", mail.outbox[-1].body).group(0)
 
@@ -211,3 +216,75 @@ def test_a_superuser_creates_a_programme_from_the_template_then_lands_on_its_tea
 def test_only_superusers_create_programmes(client, admin):
     client.force_login(admin)
     assert client.get(reverse("operators:programme_create")).status_code == 403
+
+
+def test_an_admin_invites_a_lead_into_a_collective_that_applied(
+    client, programme, admin, django_capture_on_commit_callbacks
+):
+    from essaim.applications.tests.factories import ApplicationFactory
+    from essaim.calls.tests.factories import CallFactory, FormVersionFactory
+
+    call = CallFactory(programme=programme)
+    application = ApplicationFactory(form_version=FormVersionFactory(call=call), call=call)
+    elsewhere = ApplicationFactory()
+    client.force_login(admin)
+    url = reverse("operators:invite_partner", args=[programme.slug])
+    refused = client.post(
+        url,
+        {
+            "partner-email": "lead@example.test",
+            "partner-role": Role.TERRITORY_LEAD,
+            "partner-collective": elsewhere.collective.pk,
+        },
+    )
+    assert refused.status_code == 422  # not one of this programme's collectives
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "partner-email": "lead@example.test",
+                "partner-role": Role.TERRITORY_LEAD,
+                "partner-collective": application.collective.pk,
+            },
+        )
+    assert response.status_code == 302
+    assert Invitation.objects.filter(email="lead@example.test").count() == 1
+    lead = UserFactory(email="lead@example.test")
+    client.force_login(lead)
+    client.post(reverse("operators:invitation", args=["x"]))  # a wrong key gives nothing
+    assert not Membership.objects.filter(user=lead).exists()
+    raw = invitation_key_from_mail(lead.email)
+    client.post(reverse("operators:invitation", args=[raw]))
+    membership = Membership.objects.get(user=lead)
+    assert (membership.role, membership.collective) == (
+        Role.TERRITORY_LEAD,
+        application.collective,
+    )
+
+
+def test_an_admin_invites_a_financer_of_a_directory_organisation_by_siren(client, programme, admin):
+    from essaim.actors.tests.factories import OrganisationFactory
+
+    bank = OrganisationFactory(name="Banque solidaire", siren="552081317")
+    client.force_login(admin)
+    url = reverse("operators:invite_partner", args=[programme.slug])
+    unknown = client.post(
+        url,
+        {
+            "partner-email": "f@example.test",
+            "partner-role": Role.FINANCER,
+            "partner-organisation": "123456789",
+        },
+    )
+    assert unknown.status_code == 422
+    assert "Aucune organisation de l&#x27;annuaire" in unknown.content.decode()
+    client.post(
+        url,
+        {
+            "partner-email": "f@example.test",
+            "partner-role": Role.FINANCER,
+            "partner-organisation": "552 081 317",
+        },
+    )
+    invitation = Invitation.objects.get(email="f@example.test")
+    assert (invitation.role, invitation.organisation) == (Role.FINANCER, bank)

@@ -75,6 +75,11 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "operators:teams": ("", "l r r d d d d d d o", "l x x x x x x x x x"),
     "operators:team": ("slug=programme_slug", "l d o d d d d d d o", "l x x x x x x x x x"),
     "operators:invite": ("slug=programme_slug", "l x x x x x x x x x", "l d b d d d d d d b"),
+    "operators:invite_partner": (
+        "slug=programme_slug",
+        "l x x x x x x x x x",
+        "l d b d d d d d d b",
+    ),
     "operators:revoke": (
         "slug=programme_slug pk=team_member",
         "l x x x x x x x x x",
