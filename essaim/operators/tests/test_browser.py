@@ -72,13 +72,15 @@ def test_a_programme_and_its_team_start_from_the_pages(page, new_page, live_serv
     page.get_by_role("button", name="Créer le programme").click()
     page.get_by_text("Le programme « Économie circulaire en Bretagne » est créé").wait_for()
 
-    page.get_by_role("textbox", name=re.compile("^Adresse électronique")).fill(
-        "admin@bretagne.test"
-    )
-    page.get_by_role("combobox", name=re.compile("^Rôle")).select_option(
-        label="administrateur du programme"
-    )
-    page.get_by_role("button", name="Envoyer l'invitation").click()
+    page.get_by_role("region", name="Inviter une personne").get_by_role(
+        "textbox", name=re.compile("^Adresse électronique")
+    ).fill("admin@bretagne.test")
+    page.get_by_role("region", name="Inviter une personne").get_by_role(
+        "combobox", name=re.compile("^Rôle")
+    ).select_option(label="administrateur du programme")
+    page.get_by_role("region", name="Inviter une personne").get_by_role(
+        "button", name="Envoyer l'invitation"
+    ).click()
     page.get_by_text("Invitation envoyée à admin@bretagne.test").wait_for()
 
     admin = new_page()
@@ -89,11 +91,15 @@ def test_a_programme_and_its_team_start_from_the_pages(page, new_page, live_serv
     admin.get_by_text("Vous faites maintenant partie de l'équipe").wait_for()
 
     admin.get_by_role("link", name="Équipe du programme").first.click()
-    admin.get_by_role("textbox", name=re.compile("^Adresse électronique")).fill(
-        "instruction@bretagne.test"
-    )
-    admin.get_by_role("combobox", name=re.compile("^Rôle")).select_option(label="instructeur")
-    admin.get_by_role("button", name="Envoyer l'invitation").click()
+    admin.get_by_role("region", name="Inviter une personne").get_by_role(
+        "textbox", name=re.compile("^Adresse électronique")
+    ).fill("instruction@bretagne.test")
+    admin.get_by_role("region", name="Inviter une personne").get_by_role(
+        "combobox", name=re.compile("^Rôle")
+    ).select_option(label="instructeur")
+    admin.get_by_role("region", name="Inviter une personne").get_by_role(
+        "button", name="Envoyer l'invitation"
+    ).click()
     admin.get_by_text("Invitation envoyée à instruction@bretagne.test").wait_for()
 
     admin.get_by_role("link", name="Mon espace").first.click()
