@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -29,7 +30,7 @@ from essaim.calls.history import CallAction
 from essaim.calls.models import Call, CutOff, FormVersion, Programme, ScoringGrid, Wave
 from essaim.core.services import history_record
 from essaim.geo.models import Region
-from essaim.operators import rules
+from essaim.operators import programme_file, rules
 from essaim.operators.programme_file import Problem, path_text
 from essaim.support.models import SupportAxis
 
@@ -203,6 +204,29 @@ def import_programme(data: dict, *, user=None) -> ImportResult:
     for index, call in enumerate(data.get("calls") or []):
         _import_call(result, programme, call, waves, user=user, where=f"calls[{index}]")
     return result
+
+
+def programme_start(
+    *, user, template: str, slug: str, name: str, label_name: str = ""
+) -> ImportResult:
+    """Start a programme from a shipped configuration (``programme_file.from_template``):
+    a superuser from the pages, the operator from the shell (``user`` None). Refused when the
+    identifier is taken."""
+    if user is not None and not rules.can_create_programme(user):
+        raise PermissionDenied
+    if Programme.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": _("Un programme porte déjà cet identifiant.")})
+    data = programme_file.from_template(
+        template,
+        slug=slug,
+        title=name,
+        label_name=label_name or name,
+        now=timezone.now().isoformat(),
+    )
+    problems = programme_file.schema_problems(data) + programme_file.reference_problems(data)
+    if problems:
+        raise ProgrammeFileRefused(problems)
+    return import_programme(data, user=user)
 
 
 def _import_call(result, programme, spec: dict, waves: dict, *, user, where: str) -> None:

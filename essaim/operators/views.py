@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,8 +19,8 @@ from essaim.operators import programme_file
 from essaim.operators.forms import InviteForm, PartnerInviteForm, ProgrammeCreateForm
 from essaim.operators.services import (
     ProgrammeFileRefused,
-    import_programme,
     partner_invitation_send,
+    programme_start,
 )
 
 FORMER_MEMBERS_SHOWN = 30
@@ -213,37 +212,24 @@ def programme_create(request):
     bound = request.POST if request.method == "POST" else None
     form = ProgrammeCreateForm(bound, templates=programme_file.template_names())
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if Programme.objects.filter(slug=data["slug"]).exists():
-            form.add_error("slug", _("Un programme porte déjà cet identifiant."))
+        try:
+            result = programme_start(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except ProgrammeFileRefused as refused:
+            for problem in refused.problems:
+                form.add_error(None, str(problem))
         else:
-            spec = programme_file.from_template(
-                data["template"],
-                slug=data["slug"],
-                title=data["name"],
-                label_name=data["label_name"] or data["name"],
-                now=timezone.now().isoformat(),
-            )
-            try:
-                problems = programme_file.schema_problems(spec)
-                problems += programme_file.reference_problems(spec)
-                if problems:
-                    raise ProgrammeFileRefused(problems)
-                result = import_programme(spec, user=request.user)
-            except ProgrammeFileRefused as refused:
-                for problem in refused.problems:
-                    form.add_error(None, str(problem))
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Le programme « %(name)s » est créé avec ses axes, ses appels (en "
-                        "préparation), ses formulaires et ses grilles. Invitez maintenant son "
-                        "équipe."
-                    )
-                    % {"name": result.programme.name},
+            messages.success(
+                request,
+                _(
+                    "Le programme « %(name)s » est créé avec ses axes, ses appels (en "
+                    "préparation), ses formulaires et ses grilles. Invitez maintenant son "
+                    "équipe."
                 )
-                return redirect("operators:team", slug=result.programme.slug)
+                % {"name": result.programme.name},
+            )
+            return redirect("operators:team", slug=result.programme.slug)
     return render(
         request,
         "operators/programme_create.html",

@@ -4,8 +4,8 @@
 import sys
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from essaim.calls.models import Programme
 from essaim.operators import programme_file, services
@@ -44,17 +44,23 @@ class Command(BaseCommand):
         return self._import(options["file"], check=options["check"])
 
     def _new(self, options) -> None:
-        if Programme.objects.filter(slug=options["slug"]).exists():
-            raise CommandError(f"A programme {options['slug']!r} exists already.")
-        data = programme_file.from_template(
-            options["template"],
-            slug=options["slug"],
-            title=options["name"],
-            label_name=options["label_name"] or options["name"],
-            now=timezone.now().isoformat(),
-        )
-        problems = programme_file.schema_problems(data) + programme_file.reference_problems(data)
-        self._write(data, problems, check=False)
+        try:
+            result = services.programme_start(
+                user=None,
+                template=options["template"],
+                slug=options["slug"],
+                name=options["name"],
+                label_name=options["label_name"] or "",
+            )
+        except ValidationError as error:  # the only one: the identifier is taken
+            raise CommandError(f"A programme {options['slug']!r} exists already.") from error
+        except services.ProgrammeFileRefused as refused:
+            for problem in refused.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                f"{len(refused.problems)} problem(s): nothing was imported."
+            ) from refused
+        self.stdout.write(f"Programme {result.programme.slug}: {result.summary()}")
 
     def _export(self, slug: str, output: str | None) -> None:
         programme = Programme.objects.filter(slug=slug).first()
