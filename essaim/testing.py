@@ -1,5 +1,6 @@
 """Helpers shared by the test suites of several apps."""
 
+import re
 import threading
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -214,3 +215,15 @@ def connections_kept():
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+
+
+def grant_partly_on_its_page(page, amount: str, *, conditions: str, reason: str) -> None:
+    """In a browser, as the instrument's financer on a request under review: open its grant
+    page, grant ``amount`` (less than asked, hence ``reason``) on ``conditions``, confirm the
+    recap."""
+    page.get_by_role("link", name="Accorder…").click()
+    page.get_by_label("Montant accordé (€)").fill(amount)
+    page.get_by_label("Conditions de l'accord").fill(conditions)
+    page.get_by_label("Motif du montant partiel").fill(reason)
+    page.get_by_role("button", name="Vérifier avant d'accorder").click()
+    page.get_by_role("button", name=re.compile("Confirmer l'accord")).click()

@@ -30,6 +30,7 @@ from essaim.labels.services import DecisionInput, wave_decide, wave_publish
 from essaim.labels.tests.factories import ApplicationFactory, ProgrammeFactory, WaveFactory
 from essaim.support.models import SupportAxis, SupportPlan
 from essaim.support.tests.factories import member
+from essaim.testing import grant_partly_on_its_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -217,12 +218,9 @@ def test_label_plan_action_project_matches_request_grant_totals(
     expect(terms).to_contain_text(re.compile(r"Tranche amorçage : 30\s000\s€ – —"))
     page.get_by_role("button", name="Instruire").click()
     expect(page.locator("#request-status")).to_have_text("en instruction")
-    page.get_by_role("link", name="Accorder…").click()
-    page.get_by_label("Montant accordé (€)").fill("35000")
-    page.get_by_label("Conditions de l'accord").fill("Bilan à 12 mois")
-    page.get_by_label("Motif du montant partiel").fill("Plafond de l'outil")
-    page.get_by_role("button", name="Vérifier avant d'accorder").click()
-    page.get_by_role("button", name=re.compile("Confirmer l'accord")).click()
+    grant_partly_on_its_page(
+        page, "35000", conditions="Bilan à 12 mois", reason="Plafond de l'outil"
+    )
     expect(page.locator("#request-status")).to_have_text("accordée")
     expect(page.locator("#granted-amount")).to_contain_text("35")
     history = page.locator("main .essaim-history")

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from essaim.financing import services
 from essaim.financing.models import FinancingRequest
 from essaim.financing.tests.world import world  # noqa: F401
+from essaim.testing import grant_partly_on_its_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -82,12 +83,9 @@ def test_financer(journey, world):  # noqa: F811
     row.get_by_role("link").first.click()
     page.get_by_role("button", name="Instruire").click()
     expect(page.locator("#request-status")).to_have_text("en instruction")
-    page.get_by_role("link", name="Accorder…").click()
-    page.get_by_label("Montant accordé (€)").fill("35000")
-    page.get_by_label("Conditions de l'accord").fill("Bilan à 12 mois")
-    page.get_by_label("Motif du montant partiel").fill("Plafond de l'outil")
-    page.get_by_role("button", name="Vérifier avant d'accorder").click()
-    page.get_by_role("button", name=re.compile("Confirmer l'accord")).click()
+    grant_partly_on_its_page(
+        page, "35000", conditions="Bilan à 12 mois", reason="Plafond de l'outil"
+    )
     expect(page.locator("#request-status")).to_have_text("accordée")
     expect(page.locator("#granted-amount")).to_contain_text(re.compile(r"35\s000"))
     request.refresh_from_db()
