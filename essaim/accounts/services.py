@@ -138,15 +138,22 @@ def invitation_create(
     """Write and e-mail an invitation to hold ``role`` where the keyword arguments say. The
     caller has checked who may invite there (``invitation_send`` for the team; the operators'
     services for collectives and organisations) and the scope matches the role."""
-    email = email.strip().lower()
-    scope = {"programme": programme} if role in PROGRAMME_ROLES or role == Role.EXPERT else {}
-    if organisation is not None:
-        scope["organisation"] = organisation
-    if collective is not None:
-        scope["collective"] = collective
-    if Membership.objects.active().filter(user__email__iexact=email, role=role, **scope).exists():
-        raise ValidationError({"email": _("Cette personne détient déjà ce rôle.")})
     now = timezone.now()
+    invitation = Invitation(
+        email=email.strip().lower(),
+        role=role,
+        programme=programme,
+        organisation=organisation,
+        collective=collective,
+        invited_by=invited_by,
+        expires_at=now + timedelta(days=INVITATION_DAYS),
+    )
+    email = invitation.email
+    held = Membership.objects.active().filter(
+        user__email__iexact=email, role=role, **invitation_scope(invitation)
+    )
+    if held.exists():
+        raise ValidationError({"email": _("Cette personne détient déjà ce rôle.")})
     Invitation.objects.pending().filter(
         email=email,
         role=role,
@@ -154,17 +161,8 @@ def invitation_create(
         organisation=organisation,
         collective=collective,
     ).update(cancelled_at=now)
-    raw, key_hash = Invitation.new_key()
-    invitation = Invitation.objects.create(
-        email=email,
-        role=role,
-        programme=programme,
-        organisation=organisation,
-        collective=collective,
-        key_hash=key_hash,
-        invited_by=invited_by,
-        expires_at=now + timedelta(days=INVITATION_DAYS),
-    )
+    raw, invitation.key_hash = Invitation.new_key()
+    invitation.save()
     history_record(
         obj=invited_by,
         user=invited_by,
