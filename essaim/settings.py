@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "essaim.projects",
     "essaim.financing",
     "essaim.regulatory",
+    "essaim.synergies",
+    "essaim.impact",
     "essaim.portal",
     "essaim.api",
     "essaim.operators",

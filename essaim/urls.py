@@ -42,6 +42,8 @@ urlpatterns = [
     path("projets/", include("essaim.projects.urls")),
     path("financement/", include("essaim.financing.urls")),
     path("guichet-unique/", include("essaim.regulatory.urls")),
+    path("synergies/", include("essaim.synergies.urls")),
+    path("impact/", include("essaim.impact.urls")),
     path("", include("essaim.operators.urls")),
     path("", include("essaim.portal.urls")),
 ]

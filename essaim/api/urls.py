@@ -66,6 +66,8 @@ def _mount() -> None:
         "projects",
         "financing",
         "regulatory",
+        "synergies",
+        "impact",
     ):
         api.add_router("", import_module(f"essaim.{app}.api").router)
 

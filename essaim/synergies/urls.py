@@ -1,0 +1,2 @@
+app_name = "synergies"
+urlpatterns: list = []
