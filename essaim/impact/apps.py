@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,3 +11,27 @@ class ImpactConfig(AppConfig):
     name = "essaim.impact"
     label = "impact"
     verbose_name = _("impact")
+
+    def ready(self):
+        from essaim.core import history, schedule
+        from essaim.impact.history import (
+            CampaignAction,
+            IndicatorAction,
+            MeasurementAction,
+            PlanAction,
+        )
+        from essaim.impact.models import (
+            Campaign,
+            CampaignStatus,
+            Indicator,
+            IndicatorPlan,
+            Measurement,
+            MeasurementStatus,
+        )
+        from essaim.impact.reminders import send_campaign_reminders
+
+        schedule.register("impact_campaign_reminders", send_campaign_reminders, timedelta(days=1))
+        history.describe(Indicator, actions=IndicatorAction)
+        history.describe(IndicatorPlan, actions=PlanAction)
+        history.describe(Campaign, actions=CampaignAction, states=CampaignStatus)
+        history.describe(Measurement, actions=MeasurementAction, states=MeasurementStatus)

@@ -1,0 +1,755 @@
+"""Every write on impact data. Each service is keyword-only, takes the acting ``user``, checks its
+rule (``essaim.impact.rules``), validates (errors name the field, in French), writes and records
+history in one transaction.
+
+A measurement is checked the same way whatever its channel (form, CSV, API): ``measurement_check``
+says what is wrong with it, field by field, before anything is written; the CSV import runs it on
+every row first and writes only a clean file, or the valid rows when the user accepts them.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from essaim.core.services import changed_fields, history_record
+from essaim.impact import outliers, rules
+from essaim.impact.history import (
+    CampaignAction,
+    IndicatorAction,
+    MeasurementAction,
+    PlanAction,
+)
+from essaim.impact.models import (
+    VALUE_LIMIT,
+    VALUE_PLACES,
+    YEAR_MAX,
+    YEAR_MIN,
+    Aggregation,
+    Campaign,
+    CampaignStatus,
+    Channel,
+    Indicator,
+    IndicatorPlan,
+    Measurement,
+    MeasurementStatus,
+    Target,
+)
+from essaim.labels.models import Label
+
+STARTER_LIBRARY = Path(__file__).parent / "data" / "starter_library.yaml"
+INDICATOR_FIELDS = (
+    "name",
+    "definition",
+    "unit",
+    "direction",
+    "aggregation",
+    "min_value",
+    "max_value",
+    "breakdowns",
+    "theme",
+    "challenge",
+    "sdg_targets",
+    "imp_what",
+    "imp_who",
+    "imp_how_much",
+    "imp_contribution",
+    "imp_risk",
+    "position",
+)
+
+
+def _fmt_date(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+# --- Values -------------------------------------------------------------------------------------
+
+
+def parse_value(raw, field: str = "value") -> Decimal:
+    """A number as people type it ("1 234,5" or "1234.5"), within the stored precision."""
+    if isinstance(raw, Decimal | int) and not isinstance(raw, bool):
+        value = Decimal(raw)
+    elif isinstance(raw, float):
+        value = Decimal(str(raw))
+    else:
+        text = str(raw or "").strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+        text = text.replace(",", ".")
+        if not text:
+            raise ValidationError({field: _("Une valeur numérique est attendue.")})
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(
+                {field: _("« %(text)s » n'est pas un nombre.") % {"text": str(raw)[:40]}}
+            ) from None
+    if not value.is_finite():
+        raise ValidationError({field: _("Une valeur numérique finie est attendue.")})
+    if abs(value) > VALUE_LIMIT:
+        raise ValidationError({field: _("La valeur dépasse 10^15.")})
+    if value.as_tuple().exponent < -VALUE_PLACES:
+        raise ValidationError({field: _("Au plus quatre décimales.")})
+    return value
+
+
+def breakdown_key(indicator: Indicator, breakdown: dict | None) -> str:
+    """The canonical key of a breakdown cell ("age=18-25;sexe=femme"), after checking that each
+    dimension and value is one the indicator declares."""
+    if not breakdown:
+        return ""
+    if not isinstance(breakdown, dict) or len(breakdown) > 5:
+        raise ValidationError({"breakdown": _("Ventilation illisible.")})
+    declared = indicator.dimensions()
+    parts = []
+    for dimension, value in sorted(breakdown.items()):
+        if dimension not in declared:
+            raise ValidationError(
+                {
+                    "breakdown": _("L'indicateur n'a pas de ventilation « %(d)s ».")
+                    % {"d": str(dimension)[:40]}
+                }
+            )
+        if value not in declared[dimension]:
+            raise ValidationError(
+                {
+                    "breakdown": _("« %(v)s » n'est pas une valeur de « %(d)s » (%(allowed)s).")
+                    % {
+                        "v": str(value)[:40],
+                        "d": dimension,
+                        "allowed": ", ".join(declared[dimension]),
+                    }
+                }
+            )
+        parts.append(f"{dimension}={value}")
+    return ";".join(parts)
+
+
+def parse_breakdown(text: str) -> dict:
+    """ "sexe=femme;age=18-25" → {"sexe": "femme", "age": "18-25"}."""
+    result = {}
+    for part in (text or "").split(";"):
+        if not part.strip():
+            continue
+        if "=" not in part:
+            raise ValidationError(
+                {"breakdown": _("Écrivez la ventilation « dimension=valeur;dimension=valeur ».")}
+            )
+        dimension, value = (s.strip() for s in part.split("=", 1))
+        result[dimension] = value
+    return result
+
+
+def label_for_project(indicator: Indicator, project) -> Label | None:
+    """The labelled territory of ``project`` in the indicator's programme: the valid label whose
+    perimeter is the project's territory or whose collective is the project's."""
+    criteria = Q(pk__in=[])
+    if project.perimeter_id is not None:
+        criteria |= Q(perimeter_id=project.perimeter_id)
+    if project.collective_id is not None:
+        criteria |= Q(application__collective_id=project.collective_id)
+    return (
+        Label.objects.filter(criteria, programme_id=indicator.programme_id, status="valid")
+        .select_related("application", "perimeter", "programme")
+        .order_by("pk")
+        .first()
+    )
+
+
+@dataclass
+class Checked:
+    """A measurement that passed ``measurement_check``: ready to write."""
+
+    indicator: Indicator
+    label: Label
+    project: object
+    period_end: datetime.date
+    value: Decimal
+    weight: Decimal | None
+    breakdown: dict
+    breakdown_key: str
+    campaign: Campaign | None
+    source: str
+    comment: str
+
+
+def measurement_check(
+    *,
+    user,
+    indicator: Indicator,
+    label: Label,
+    project=None,
+    period_end: datetime.date,
+    value,
+    weight=None,
+    breakdown: dict | None = None,
+    unit: str = "",
+    source: str,
+    comment: str = "",
+    campaign: Campaign | None = None,
+    check_existing: bool = True,
+) -> Checked:
+    """Everything that may be wrong with a value, as a ``ValidationError`` naming the fields;
+    ``PermissionDenied`` when ``user`` may not enter it. Writes nothing."""
+    if not rules.can_enter(user, indicator=indicator, label=label, project=project):
+        raise PermissionDenied(_("Vous ne pouvez pas saisir de valeur pour ce territoire."))
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    number = weight_number = None
+    if indicator.aggregation == Aggregation.RATIO:
+        add(
+            "indicator",
+            _(
+                "« %(code)s » est un ratio : saisissez son numérateur (%(n)s) et son "
+                "dénominateur (%(d)s), il est calculé."
+            )
+            % {
+                "code": indicator.code,
+                "n": indicator.numerator.code if indicator.numerator else "?",
+                "d": indicator.denominator.code if indicator.denominator else "?",
+            },
+        )
+    try:
+        number = parse_value(value)
+    except ValidationError as error:
+        errors.setdefault("value", []).extend(error.message_dict["value"])
+    if number is not None:
+        if indicator.min_value is not None and number < indicator.min_value:
+            add(
+                "value",
+                _("La valeur doit être au moins %(min)s %(unit)s.")
+                % {"min": outliers._fmt(indicator.min_value), "unit": indicator.unit},
+            )
+        if indicator.max_value is not None and number > indicator.max_value:
+            add(
+                "value",
+                _("La valeur doit être au plus %(max)s %(unit)s.")
+                % {"max": outliers._fmt(indicator.max_value), "unit": indicator.unit},
+            )
+    if unit and unit.strip().lower() != indicator.unit.strip().lower():
+        add(
+            "unit",
+            _("Unité « %(given)s » : cet indicateur se mesure en « %(unit)s ».")
+            % {"given": unit[:40], "unit": indicator.unit},
+        )
+    if indicator.aggregation == Aggregation.WEIGHTED_MEAN:
+        if weight in (None, ""):
+            add(
+                "weight",
+                _("Une moyenne pondérée demande son poids (%(w)s).")
+                % {"w": indicator.weight.name if indicator.weight else "?"},
+            )
+        else:
+            try:
+                weight_number = parse_value(weight, "weight")
+                if weight_number <= 0:
+                    add("weight", _("Le poids doit être positif."))
+            except ValidationError as error:
+                errors.setdefault("weight", []).extend(error.message_dict["weight"])
+    elif weight not in (None, ""):
+        add("weight", _("Seule une moyenne pondérée a un poids."))
+    if period_end is None or not (YEAR_MIN <= period_end.year <= YEAR_MAX):
+        add("period_end", _("Date de fin de période entre 2000 et 2100."))
+    if project is not None and project_label_id(indicator, project) != label.pk:
+        add("project", _("Ce projet n'est pas dans ce territoire labellisé."))
+    key = ""
+    try:
+        key = breakdown_key(indicator, breakdown)
+    except ValidationError as error:
+        errors.setdefault("breakdown", []).extend(error.message_dict["breakdown"])
+    if not str(source or "").strip():
+        add("source", _("Indiquez la source de la valeur (registre, enquête, comptabilité…)."))
+    if campaign is not None:
+        _check_campaign(campaign, indicator, label, period_end, add)
+    if check_existing and period_end is not None and not errors:
+        existing = Measurement.objects.filter(
+            indicator=indicator, period_end=period_end, breakdown_key=key
+        )
+        existing = (
+            existing.filter(project=project)
+            if project is not None
+            else existing.filter(label=label, project__isnull=True)
+        )
+        if existing.exists():
+            add(
+                "period_end",
+                _(
+                    "Une valeur existe déjà pour cette période : corrigez-la plutôt que d'en "
+                    "saisir une autre."
+                ),
+            )
+    if errors:
+        raise ValidationError(errors)
+    return Checked(
+        indicator=indicator,
+        label=label,
+        project=project,
+        period_end=period_end,
+        value=number,
+        weight=weight_number,
+        breakdown=dict(breakdown or {}),
+        breakdown_key=key,
+        campaign=campaign,
+        source=str(source).strip()[:200],
+        comment=str(comment or "")[:2000],
+    )
+
+
+def project_label_id(indicator: Indicator, project) -> int | None:
+    label = label_for_project(indicator, project)
+    return label.pk if label is not None else None
+
+
+def _check_campaign(campaign: Campaign, indicator, label, period_end, add) -> None:
+    dates = {
+        "start": _fmt_date(campaign.period_start),
+        "end": _fmt_date(campaign.period_end),
+        "due": _fmt_date(campaign.due_on),
+    }
+    if campaign.programme_id != indicator.programme_id:
+        add("campaign", _("Cette campagne est celle d'un autre programme."))
+        return
+    if campaign.status != CampaignStatus.OPEN:
+        add(
+            "campaign",
+            _(
+                "La campagne « %(title)s » n'est pas ouverte (période du %(start)s au %(end)s, "
+                "date limite %(due)s) : elle n'accepte plus de valeur."
+            )
+            % {"title": campaign.title, **dates},
+        )
+        return
+    if period_end is not None and not campaign.covers(period_end):
+        add(
+            "period_end",
+            _("La campagne porte sur la période du %(start)s au %(end)s.") % dates,
+        )
+    if not campaign.indicators.filter(pk=indicator.pk).exists():
+        add("indicator", _("Cet indicateur n'est pas demandé par la campagne."))
+    if not campaign.labels.filter(pk=label.pk).exists():
+        add("campaign", _("Ce territoire n'est pas interrogé par la campagne."))
+
+
+def _series(measurement: Measurement):
+    series = Measurement.objects.counted().filter(
+        indicator_id=measurement.indicator_id,
+        label_id=measurement.label_id,
+        project_id=measurement.project_id,
+        breakdown_key=measurement.breakdown_key,
+    )
+    return series.exclude(pk=measurement.pk)
+
+
+def _flag(measurement: Measurement) -> str:
+    history = list(
+        _series(measurement)
+        .order_by("-period_end")
+        .values_list("value", flat=True)[: outliers.HISTORY]
+    )
+    return outliers.outlier_reason(measurement.value, history)
+
+
+def measurement_write(*, user, checked: Checked, channel: str) -> Measurement:
+    """Write a checked value (inside the caller's transaction), flag it when it is far from its
+    series' history (``essaim.impact.outliers``) and record its history."""
+    measurement = Measurement(
+        indicator=checked.indicator,
+        label=checked.label,
+        project=checked.project,
+        campaign=checked.campaign,
+        period_end=checked.period_end,
+        year=checked.period_end.year,
+        value=checked.value,
+        weight=checked.weight,
+        breakdown=checked.breakdown,
+        breakdown_key=checked.breakdown_key,
+        source=checked.source,
+        comment=checked.comment,
+        channel=channel,
+        author=user,
+    )
+    reason = _flag(measurement)
+    if reason:
+        measurement.status = MeasurementStatus.FLAGGED
+        measurement.flag_reason = reason[:300]
+    try:
+        with transaction.atomic():
+            measurement.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"period_end": _("Une valeur existe déjà pour cette période : corrigez-la.")}
+        ) from None
+    history_record(
+        obj=measurement,
+        user=user,
+        action=MeasurementAction.RECORDED,
+        to_state=MeasurementStatus.RECORDED,
+        comment=checked.comment,
+        payload={"value": str(measurement.value), "source": measurement.source, "channel": channel},
+    )
+    if reason:
+        history_record(
+            obj=measurement,
+            user=user,
+            action=MeasurementAction.FLAGGED,
+            from_state=MeasurementStatus.RECORDED,
+            to_state=MeasurementStatus.FLAGGED,
+            comment=reason,
+        )
+    return measurement
+
+
+@transaction.atomic
+def measurement_record(*, user, channel: str = Channel.FORM, **fields) -> Measurement:
+    """Check and record one value (form and API)."""
+    checked = measurement_check(user=user, **fields)
+    return measurement_write(user=user, checked=checked, channel=channel)
+
+
+@transaction.atomic
+def measurement_correct(
+    *, user, measurement: Measurement, value, weight=None, source: str = "", comment: str
+) -> Measurement:
+    """Change a value: the old one stays in the history (field changes of the event). A
+    correction goes back through the outlier check, and a published value corrected by the staff
+    must be published again. A comment saying why is required."""
+    measurement = (
+        Measurement.objects.select_for_update(of=("self",))
+        .select_related("indicator__weight", "label__application", "project")
+        .get(pk=measurement.pk)
+    )
+    if not rules.can_correct(user, measurement):
+        raise PermissionDenied(_("Vous ne pouvez pas corriger cette valeur."))
+    if not str(comment or "").strip():
+        raise ValidationError({"comment": _("Dites pourquoi la valeur est corrigée.")})
+    checked = measurement_check(
+        user=user,
+        indicator=measurement.indicator,
+        label=measurement.label,
+        project=measurement.project,
+        period_end=measurement.period_end,
+        value=value,
+        weight=weight if measurement.weight is not None or weight not in (None, "") else None,
+        breakdown=measurement.breakdown,
+        source=source or measurement.source,
+        comment=comment,
+        campaign=None,
+        check_existing=False,
+    )
+    data = {"value": checked.value, "weight": checked.weight, "source": checked.source}
+    changes = changed_fields(measurement, data)
+    if not changes:
+        return measurement
+    old_status = measurement.status
+    for field, new in data.items():
+        setattr(measurement, field, new)
+    reason = _flag(measurement)
+    measurement.status = MeasurementStatus.FLAGGED if reason else MeasurementStatus.RECORDED
+    measurement.flag_reason = reason[:300]
+    measurement.comment = checked.comment
+    measurement.save()
+    history_record(
+        obj=measurement,
+        user=user,
+        action=MeasurementAction.CORRECTED,
+        from_state=old_status,
+        to_state=measurement.status,
+        comment=checked.comment,
+        payload={"changes": changes, "flag": reason},
+    )
+    return measurement
+
+
+@transaction.atomic
+def measurement_review(*, user, measurement: Measurement, confirm: bool, comment: str = ""):
+    """A staff member confirms a flagged value (it counts) or rejects it (it counts nowhere)."""
+    measurement = (
+        Measurement.objects.select_for_update(of=("self",))
+        .select_related("label")
+        .get(pk=measurement.pk)
+    )
+    if not rules.can_review(user, measurement):
+        raise PermissionDenied(_("Seule l'équipe du programme vérifie les valeurs signalées."))
+    if measurement.status not in (MeasurementStatus.FLAGGED, MeasurementStatus.RECORDED):
+        raise ValidationError(_("Cette valeur n'est pas en attente de vérification."))
+    if not confirm and not str(comment).strip():
+        raise ValidationError({"comment": _("Dites pourquoi la valeur est écartée.")})
+    old = measurement.status
+    measurement.status = MeasurementStatus.RECORDED if confirm else MeasurementStatus.REJECTED
+    measurement.save(update_fields=["status", "updated_at"])
+    history_record(
+        obj=measurement,
+        user=user,
+        action=MeasurementAction.CONFIRMED if confirm else MeasurementAction.REJECTED,
+        from_state=old,
+        to_state=measurement.status,
+        comment=str(comment)[:2000],
+    )
+    return measurement
+
+
+@transaction.atomic
+def measurements_publish(*, user, label: Label) -> int:
+    """Publish the territory's checked values (recorded, not flagged): they enter the public
+    aggregates. Flagged values wait for their review. Returns how many were published."""
+    if not rules.can_publish(user, label):
+        raise PermissionDenied(_("Seule l'équipe du programme publie les valeurs."))
+    rows = list(
+        Measurement.objects.select_for_update()
+        .filter(label=label, status=MeasurementStatus.RECORDED)
+        .order_by("pk")
+    )
+    for measurement in rows:
+        measurement.status = MeasurementStatus.PUBLISHED
+    Measurement.objects.bulk_update(rows, ["status"])
+    for measurement in rows:
+        history_record(
+            obj=measurement,
+            user=user,
+            action=MeasurementAction.PUBLISHED,
+            from_state=MeasurementStatus.RECORDED,
+            to_state=MeasurementStatus.PUBLISHED,
+        )
+    return len(rows)
+
+
+# --- Library ------------------------------------------------------------------------------------
+
+
+def _clean_indicator(fields: dict) -> dict:
+    errors = {}
+    if not str(fields.get("name", "")).strip():
+        errors["name"] = _("L'intitulé est obligatoire.")
+    if not str(fields.get("unit", "")).strip():
+        errors["unit"] = _("L'unité est obligatoire.")
+    if fields.get("aggregation") not in Aggregation.values:
+        errors["aggregation"] = _("Règle d'agrégation inconnue.")
+    for name in ("min_value", "max_value"):
+        if fields.get(name) not in (None, ""):
+            fields[name] = parse_value(fields[name], name)
+        else:
+            fields[name] = None
+    if (
+        fields.get("min_value") is not None
+        and fields.get("max_value") is not None
+        and fields["max_value"] < fields["min_value"]
+    ):
+        errors["max_value"] = _("Le maximum doit être au moins le minimum.")
+    breakdowns = fields.get("breakdowns") or []
+    if not isinstance(breakdowns, list) or not all(
+        isinstance(b, dict) and b.get("dimension") and isinstance(b.get("values"), list)
+        for b in breakdowns
+    ):
+        errors["breakdowns"] = _("Chaque ventilation a une dimension et une liste de valeurs.")
+    if errors:
+        raise ValidationError(errors)
+    return fields
+
+
+@transaction.atomic
+def indicator_save(
+    *, user, programme, code: str, weight=None, numerator=None, denominator=None, **fields
+) -> Indicator:
+    """Create or update the programme's indicator ``code`` (programme admins). A ratio names its
+    numerator and denominator, a weighted mean its weight, all indicators of the same
+    programme."""
+    if not rules.can_manage_library(user, programme):
+        raise PermissionDenied(
+            _("Seuls les administrateurs du programme modifient la bibliothèque.")
+        )
+    fields = _clean_indicator({k: v for k, v in fields.items() if k in INDICATOR_FIELDS})
+    for name, other in (("weight", weight), ("numerator", numerator), ("denominator", denominator)):
+        if other is not None and other.programme_id != programme.pk:
+            raise ValidationError({name: _("Un indicateur d'un autre programme.")})
+    if fields["aggregation"] == Aggregation.RATIO and (numerator is None or denominator is None):
+        raise ValidationError({"numerator": _("Un ratio a un numérateur et un dénominateur.")})
+    if fields["aggregation"] == Aggregation.WEIGHTED_MEAN and weight is None:
+        raise ValidationError({"weight": _("Une moyenne pondérée a un indicateur de poids.")})
+    fields.update(weight=weight, numerator=numerator, denominator=denominator)
+    indicator = Indicator.objects.filter(programme=programme, code=code).first()
+    if indicator is None:
+        indicator = Indicator.objects.create(programme=programme, code=code, **fields)
+        history_record(obj=indicator, user=user, action=IndicatorAction.CREATED)
+        return indicator
+    changes = changed_fields(indicator, fields)
+    if changes:
+        for name, value in fields.items():
+            setattr(indicator, name, value)
+        indicator.save()
+        history_record(
+            obj=indicator, user=user, action=IndicatorAction.UPDATED, payload={"changes": changes}
+        )
+    return indicator
+
+
+def starter_library() -> list[dict]:
+    """The starter library's entries (``data/starter_library.yaml``)."""
+    return yaml.safe_load(STARTER_LIBRARY.read_text(encoding="utf-8"))
+
+
+@transaction.atomic
+def library_load(*, user, programme, entries: list[dict]) -> list[Indicator]:
+    """Load a library (``data/starter_library.yaml``) into ``programme``: plain indicators first,
+    then those that refer to others (ratios, weighted means). Idempotent."""
+    by_code: dict[str, Indicator] = {}
+    plain = [e for e in entries if not ({"weight", "numerator", "denominator"} & set(e))]
+    composed = [e for e in entries if e not in plain]
+    for position, entry in enumerate([*plain, *composed], start=1):
+        entry = dict(entry)
+        refs = {
+            name: by_code[entry.pop(name)]
+            for name in ("weight", "numerator", "denominator")
+            if name in entry
+        }
+        entry.setdefault("position", position)
+        code = entry.pop("code")
+        by_code[code] = indicator_save(user=user, programme=programme, code=code, **refs, **entry)
+    return list(by_code.values())
+
+
+# --- Plans --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_save(
+    *,
+    user,
+    indicator: Indicator,
+    label: Label,
+    project=None,
+    baseline=None,
+    baseline_year: int | None = None,
+    targets: dict[int, object] | None = None,
+) -> IndicatorPlan:
+    """Set the baseline and yearly targets of an indicator for a territory (or one of its
+    projects); targets not given are removed."""
+    if not rules.can_plan_territory(user, label) and not (
+        project is not None
+        and rules.can_enter(user, indicator=indicator, label=label, project=project)
+    ):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier ce plan d'indicateurs."))
+    if indicator.programme_id != label.programme_id:
+        raise ValidationError({"indicator": _("Un indicateur d'un autre programme.")})
+    errors = {}
+    baseline_value = None
+    if baseline not in (None, ""):
+        try:
+            baseline_value = parse_value(baseline, "baseline")
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if baseline_year is not None and not (YEAR_MIN <= int(baseline_year) <= YEAR_MAX):
+        errors["baseline_year"] = [_("Une année entre 2000 et 2100.")]
+    clean_targets = {}
+    for year, raw in (targets or {}).items():
+        if not (YEAR_MIN <= int(year) <= YEAR_MAX):
+            errors.setdefault("targets", []).append(_("Une année entre 2000 et 2100."))
+            continue
+        try:
+            clean_targets[int(year)] = parse_value(raw, "targets")
+        except ValidationError as error:
+            errors.setdefault("targets", []).extend(error.message_dict["targets"])
+    if errors:
+        raise ValidationError(errors)
+    plan, _created = IndicatorPlan.objects.select_for_update().get_or_create(
+        indicator=indicator, label=label, project=project
+    )
+    plan.baseline, plan.baseline_year = baseline_value, baseline_year
+    plan.save()
+    plan.targets.exclude(year__in=list(clean_targets)).delete()
+    for year, value in clean_targets.items():
+        Target.objects.update_or_create(plan=plan, year=year, defaults={"value": value})
+    history_record(
+        obj=plan,
+        user=user,
+        action=PlanAction.SAVED,
+        payload={
+            "baseline": str(baseline_value) if baseline_value is not None else None,
+            "targets": {str(y): str(v) for y, v in sorted(clean_targets.items())},
+        },
+    )
+    return plan
+
+
+# --- Campaigns ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    user,
+    programme,
+    title: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    due_on: datetime.date,
+    indicators,
+    labels,
+    projects=(),
+    is_fictitious: bool = False,
+) -> Campaign:
+    """A draft campaign of the programme's staff: every indicator and territory of the
+    programme."""
+    if not rules.can_manage_campaign(user, programme):
+        raise PermissionDenied(_("Seule l'équipe du programme organise les campagnes."))
+    errors = {}
+    if not str(title).strip():
+        errors["title"] = _("L'intitulé est obligatoire.")
+    if period_end < period_start:
+        errors["period_end"] = _("La fin de la période suit son début.")
+    if due_on < period_start:
+        errors["due_on"] = _("La date limite suit le début de la période.")
+    indicators, labels = list(indicators), list(labels)
+    if not indicators or any(i.programme_id != programme.pk for i in indicators):
+        errors["indicators"] = _("Choisissez des indicateurs du programme.")
+    if not labels or any(label.programme_id != programme.pk for label in labels):
+        errors["labels"] = _("Choisissez des territoires labellisés du programme.")
+    if errors:
+        raise ValidationError(errors)
+    campaign = Campaign.objects.create(
+        programme=programme,
+        title=title.strip()[:200],
+        period_start=period_start,
+        period_end=period_end,
+        due_on=due_on,
+        created_by=user,
+        is_fictitious=is_fictitious,
+    )
+    campaign.indicators.set(indicators)
+    campaign.labels.set(labels)
+    campaign.projects.set(list(projects))
+    history_record(obj=campaign, user=user, action=CampaignAction.CREATED)
+    return campaign
+
+
+@transaction.atomic
+def campaign_set_status(*, user, campaign: Campaign, status: str) -> Campaign:
+    """Open a draft (or closed) campaign, or close an open one."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if not rules.can_manage_campaign(user, campaign.programme):
+        raise PermissionDenied(_("Seule l'équipe du programme organise les campagnes."))
+    if status not in (CampaignStatus.OPEN, CampaignStatus.CLOSED) or status == campaign.status:
+        raise ValidationError({"status": _("Changement d'état impossible.")})
+    old = campaign.status
+    campaign.status = status
+    campaign.save(update_fields=["status"])
+    history_record(
+        obj=campaign,
+        user=user,
+        action=CampaignAction.OPENED if status == CampaignStatus.OPEN else CampaignAction.CLOSED,
+        from_state=old,
+        to_state=status,
+    )
+    return campaign
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
