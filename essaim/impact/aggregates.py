@@ -107,7 +107,9 @@ def aggregate(
         figures.append(_figure(row, group))
     weighted = ExpressionWrapper(F("value") * F("weight"), output_field=_decimal())
     for row in grouped(Aggregation.WEIGHTED_MEAN).annotate(
-        value=ExpressionWrapper(_dividend(Sum(weighted)) / NullIf(Sum("weight"), 0), output_field=_decimal()),
+        value=ExpressionWrapper(
+            _dividend(Sum(weighted)) / NullIf(Sum("weight"), 0), output_field=_decimal()
+        ),
         count=Count("pk"),
     ):
         figures.append(_figure(row, group))
@@ -145,7 +147,11 @@ def _ratio(base: QuerySet, ratio: Indicator, group: str) -> list[Figure]:
             den=Sum("value", filter=Q(indicator_id=denominator)),
             count=Count("pk"),
         )
-        .annotate(value=ExpressionWrapper(_dividend(F("num")) / NullIf(F("den"), 0), output_field=_decimal()))
+        .annotate(
+            value=ExpressionWrapper(
+                _dividend(F("num")) / NullIf(F("den"), 0), output_field=_decimal()
+            )
+        )
         .filter(num__isnull=False, den__isnull=False)
     )
     return [_figure({**row, "indicator_id": ratio.pk}, group) for row in rows]

@@ -50,9 +50,7 @@ def build_world() -> World:
     admin = member(Role.PROGRAMME_ADMIN, programme=programme)
     label = labelled(ApplicationFactory(proposed=True, wave=wave), admin)
     other_label = labelled(ApplicationFactory(proposed=True, wave=wave), admin)
-    project = ProjectFactory(
-        perimeter=label.perimeter, collective=label.application.collective
-    )
+    project = ProjectFactory(perimeter=label.perimeter, collective=label.application.collective)
     other_programme = ProgrammeFactory(french_impact=True, slug="autre-programme", name="Autre")
     indicators = services.library_load(
         user=admin, programme=programme, entries=services.starter_library()

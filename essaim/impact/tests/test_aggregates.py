@@ -12,8 +12,18 @@ from essaim.projects.tests.factories import ProjectFactory
 D = Decimal
 
 
-def put(world, code, value, *, label=None, project=None, day=(2025, 12, 31), weight=None,
-        status=MeasurementStatus.RECORDED, breakdown_key=""):
+def put(
+    world,
+    code,
+    value,
+    *,
+    label=None,
+    project=None,
+    day=(2025, 12, 31),
+    weight=None,
+    status=MeasurementStatus.RECORDED,
+    breakdown_key="",
+):
     label = label or world.label
     period_end = datetime.date(*day)
     return Measurement.objects.create(
@@ -45,7 +55,9 @@ def figures(world, level, code=None):
 
 @pytest.fixture
 def second_project(world):
-    return ProjectFactory(perimeter=world.label.perimeter, collective=world.label.application.collective)
+    return ProjectFactory(
+        perimeter=world.label.perimeter, collective=world.label.application.collective
+    )
 
 
 def test_sum_project_territory_programme(world, second_project):
