@@ -18,6 +18,7 @@ PUBLIC_SECTIONS = [
     (_("Projets"), "projects:directory", "projects"),
     (_("Financement"), "financing:instrument_list", "financing"),
     (_("Guichet unique"), "regulatory:home", "regulatory"),
+    (_("Impact"), "impact:library", "impact"),
 ]
 
 ROLE_SHORTCUTS = {
@@ -26,6 +27,7 @@ ROLE_SHORTCUTS = {
         (_("Instruction des candidatures"), "reviews:queue"),
         (_("Vagues et décisions"), "labels:wave_list"),
         (_("Plans d'accompagnement"), "support:programme"),
+        (_("Mesure d'impact"), "impact:home"),
         (_("Besoins sans outil de financement"), "financing:gaps"),
         (_("Équipe du programme"), "operators:teams"),
     ],
@@ -33,21 +35,25 @@ ROLE_SHORTCUTS = {
         (_("Instruction des candidatures"), "reviews:queue"),
         (_("Vagues et décisions"), "labels:wave_list"),
         (_("Plans d'accompagnement"), "support:programme"),
+        (_("Mesure d'impact"), "impact:home"),
     ],
     Role.EXPERT: [(_("Mes demandes d'avis"), "reviews:my_requests")],
     Role.TERRITORY_LEAD: [
         (_("Mes candidatures"), "applications:mine"),
         (_("Mon plan d'accompagnement"), "support:mine"),
+        (_("Mesure d'impact"), "impact:home"),
         (_("Appels ouverts"), "calls:list"),
     ],
     Role.TERRITORY_MEMBER: [
         (_("Mes candidatures"), "applications:mine"),
         (_("Mon plan d'accompagnement"), "support:mine"),
+        (_("Mesure d'impact"), "impact:home"),
     ],
     Role.PROJECT_HOLDER: [
         (_("Projets"), "projects:directory"),
         (_("Demandes de financement"), "financing:request_list"),
         (_("Mes saisines du guichet unique"), "regulatory:my_tickets"),
+        (_("Mesure d'impact de mes projets"), "impact:home"),
     ],
     Role.FINANCER: [
         (_("Outils de financement"), "financing:instrument_list"),

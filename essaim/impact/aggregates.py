@@ -26,11 +26,11 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import (
     Avg,
-    FloatField,
     Count,
     DecimalField,
     ExpressionWrapper,
     F,
+    FloatField,
     OuterRef,
     Q,
     QuerySet,

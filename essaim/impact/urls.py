@@ -1,2 +1,38 @@
+from django.urls import path
+
+from essaim.impact import views, views_campaigns
+
 app_name = "impact"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.library, name="library"),
+    path("espace/", views.home, name="home"),
+    path("territoires/<int:pk>/", views.territory, name="territory"),
+    path("territoires/<int:pk>/saisir/", views.measurement_create, name="measurement_create"),
+    path("territoires/<int:pk>/import/", views.csv_upload, name="csv_upload"),
+    path("territoires/<int:pk>/publier/", views.publish, name="publish"),
+    path("territoires/<int:pk>/plan/<int:indicator>/", views.plan_edit, name="plan_edit"),
+    path(
+        "projets/<int:pk>/saisir/",
+        views.project_measurement_create,
+        name="project_measurement_create",
+    ),
+    path("mesures/<int:pk>/", views.measurement_detail, name="measurement"),
+    path("mesures/<int:pk>/corriger/", views.measurement_correct, name="measurement_correct"),
+    path("mesures/<int:pk>/verifier/", views.measurement_review, name="measurement_review"),
+    path("campagnes/", views_campaigns.campaign_list, name="campaigns"),
+    path(
+        "programmes/<slug:slug>/campagnes/nouvelle/",
+        views_campaigns.campaign_create,
+        name="campaign_create",
+    ),
+    path("campagnes/<int:pk>/", views_campaigns.campaign_detail, name="campaign"),
+    path(
+        "campagnes/<int:pk>/etat/<slug:status>/",
+        views_campaigns.campaign_status,
+        name="campaign_status",
+    ),
+    path("campagnes/<int:pk>/relancer/", views_campaigns.campaign_remind, name="campaign_remind"),
+    path("donnees/", views_campaigns.open_data, name="open_data"),
+    path("donnees/agregats.csv", views_campaigns.aggregates_csv, name="aggregates_csv"),
+    path("donnees/agregats.json", views_campaigns.aggregates_json, name="aggregates_json"),
+]

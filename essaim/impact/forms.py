@@ -1,0 +1,144 @@
+"""Forms of the impact pages. Checks live in the services (``measurement_check``,
+``plan_save``); views copy their field-named errors onto these forms."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from essaim.core.forms import EssaimForm
+from essaim.impact.models import YEAR_MAX, YEAR_MIN, Aggregation, Campaign, Indicator
+
+
+def _date_widget():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MeasurementForm(EssaimForm):
+    indicator = forms.ModelChoiceField(label=_("Indicateur"), queryset=Indicator.objects.none())
+    project = forms.ModelChoiceField(
+        label=_("Projet"),
+        queryset=None,
+        required=False,
+        help_text=_("vide : une valeur du territoire lui-même, hors projets"),
+    )
+    period_end = forms.DateField(
+        label=_("Fin de la période"), widget=_date_widget(), help_text=_("par exemple 31/12/2025")
+    )
+    value = forms.CharField(label=_("Valeur"), max_length=40)
+    weight = forms.CharField(
+        label=_("Poids"),
+        max_length=40,
+        required=False,
+        help_text=_("pour une moyenne pondérée seulement (par exemple le nombre de répondants)"),
+    )
+    breakdown = forms.CharField(
+        label=_("Ventilation"),
+        max_length=200,
+        required=False,
+        help_text=_("vide pour le total ; sinon « sexe=femme;age=moins-26 »"),
+    )
+    campaign = forms.ModelChoiceField(
+        label=_("Campagne"), queryset=Campaign.objects.none(), required=False
+    )
+    source = forms.CharField(
+        label=_("Source"), max_length=200, help_text=_("registre, enquête, comptabilité…")
+    )
+    comment = forms.CharField(
+        label=_("Commentaire"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, indicators, projects, campaigns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = indicators.exclude(aggregation=Aggregation.RATIO)
+        self.fields["project"].queryset = projects
+        self.fields["campaign"].queryset = campaigns
+        if not campaigns.exists():
+            del self.fields["campaign"]
+
+
+class CorrectionForm(EssaimForm):
+    value = forms.CharField(label=_("Nouvelle valeur"), max_length=40)
+    weight = forms.CharField(label=_("Poids"), max_length=40, required=False)
+    source = forms.CharField(label=_("Source"), max_length=200, required=False)
+    comment = forms.CharField(
+        label=_("Motif de la correction"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReviewForm(EssaimForm):
+    decision = forms.ChoiceField(
+        label=_("Décision"),
+        choices=[("confirm", _("Confirmer la valeur")), ("reject", _("Écarter la valeur"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Commentaire"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CsvImportForm(EssaimForm):
+    file = forms.FileField(label=_("Fichier CSV"), help_text=_("1 Mo et 2 000 lignes au plus"))
+    source = forms.CharField(
+        label=_("Source par défaut"),
+        max_length=200,
+        required=False,
+        help_text=_("pour les lignes dont la colonne « source » est vide"),
+    )
+    campaign = forms.ModelChoiceField(
+        label=_("Campagne"), queryset=Campaign.objects.none(), required=False
+    )
+    accept_valid = forms.BooleanField(
+        label=_("Importer les lignes valides et ignorer les lignes en erreur"), required=False
+    )
+
+    def __init__(self, *args, campaigns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns
+
+
+class PlanForm(EssaimForm):
+    baseline = forms.CharField(label=_("Valeur de référence"), max_length=40, required=False)
+    baseline_year = forms.IntegerField(
+        label=_("Année de référence"), min_value=YEAR_MIN, max_value=YEAR_MAX, required=False
+    )
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = list(years)
+        for year in self.years:
+            self.fields[f"target_{year}"] = forms.CharField(
+                label=_("Cible %(year)s") % {"year": year}, max_length=40, required=False
+            )
+
+    def targets(self) -> dict[int, str]:
+        return {
+            year: self.cleaned_data[f"target_{year}"]
+            for year in self.years
+            if self.cleaned_data.get(f"target_{year}")
+        }
+
+
+class CampaignForm(EssaimForm):
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    period_start = forms.DateField(label=_("Début de la période"), widget=_date_widget())
+    period_end = forms.DateField(label=_("Fin de la période"), widget=_date_widget())
+    due_on = forms.DateField(label=_("Date limite"), widget=_date_widget())
+    indicators = forms.ModelMultipleChoiceField(
+        label=_("Indicateurs"),
+        queryset=Indicator.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    labels = forms.ModelMultipleChoiceField(
+        label=_("Territoires"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, indicators, labels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicators"].queryset = indicators.exclude(aggregation=Aggregation.RATIO)
+        self.fields["labels"].queryset = labels
+        self.fields["labels"].label_from_instance = lambda label: label.perimeter.name
