@@ -1,3 +1,345 @@
-from ninja import Router
+"""/api/v1/indicators, /api/v1/measurements and /api/v1/impact/aggregates: the same services and
+scoping as the pages. The library and the published aggregates are public; a measurement outside
+the caller's scope is a 404; a forbidden write a 403; a bad value a 422 naming the field."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from essaim.accounts.api_auth import BearerOrSession
+from essaim.calls.models import Programme
+from essaim.core.api.pagination import PageNumberPagination, paginate
+from essaim.impact import opendata, queries, rules, services
+from essaim.impact.models import (
+    YEAR_MAX,
+    YEAR_MIN,
+    Campaign,
+    Channel,
+    Indicator,
+    Measurement,
+    MeasurementStatus,
+)
+from essaim.projects.models import Project
 
 router = Router(tags=["impact"])
+LIMIT = Decimal(10) ** 15
+
+
+class BreakdownOut(Schema):
+    dimension: str
+    values: list[str]
+
+
+class IndicatorOut(Schema):
+    id: int
+    programme: str
+    code: str
+    name: str
+    definition: str
+    unit: str
+    direction: str
+    aggregation: str
+    numerator: str | None
+    denominator: str | None
+    weight: str | None
+    min_value: Decimal | None
+    max_value: Decimal | None
+    breakdowns: list[BreakdownOut]
+    theme: str
+    challenge: str
+    sdg_targets: list[str]
+    imp_dimensions: dict[str, str]
+
+
+def indicator_out(i: Indicator) -> dict:
+    return {
+        "id": i.pk,
+        "programme": i.programme.slug,
+        "code": i.code,
+        "name": i.name,
+        "definition": i.definition,
+        "unit": i.unit,
+        "direction": i.direction,
+        "aggregation": i.aggregation,
+        "numerator": i.numerator.code if i.numerator else None,
+        "denominator": i.denominator.code if i.denominator else None,
+        "weight": i.weight.code if i.weight else None,
+        "min_value": i.min_value,
+        "max_value": i.max_value,
+        "breakdowns": i.breakdowns or [],
+        "theme": i.theme,
+        "challenge": i.challenge,
+        "sdg_targets": i.sdg_targets or [],
+        "imp_dimensions": {
+            "what": i.imp_what,
+            "who": i.imp_who,
+            "how_much": i.imp_how_much,
+            "contribution": i.imp_contribution,
+            "risk": i.imp_risk,
+        },
+    }
+
+
+class IndicatorFilter(Schema):
+    programme: str | None = Field(None, max_length=80, description="programme slug")
+
+
+@router.get(
+    "/indicators",
+    response=list[IndicatorOut],
+    auth=BearerOrSession(optional=True),
+    summary="The indicator library (public)",
+)
+@paginate(PageNumberPagination, page_size=100)
+def indicator_list(request, filters: Query[IndicatorFilter]):
+    indicators = Indicator.objects.visible_to(request.user).select_related(
+        "programme", "numerator", "denominator", "weight"
+    )
+    if filters.programme:
+        indicators = indicators.filter(programme__slug=filters.programme)
+    return [indicator_out(i) for i in indicators.order_by("programme_id", "position", "code")]
+
+
+@router.get(
+    "/indicators/{indicator_id}",
+    response=IndicatorOut,
+    auth=BearerOrSession(optional=True),
+    summary="One indicator of the library (public)",
+)
+def indicator_detail(request, indicator_id: int):
+    indicator = (
+        Indicator.objects.visible_to(request.user)
+        .select_related("programme", "numerator", "denominator", "weight")
+        .filter(pk=indicator_id)
+        .first()
+    )
+    if indicator is None:
+        raise Http404(_("Indicateur %(id)s introuvable.") % {"id": indicator_id})
+    return indicator_out(indicator)
+
+
+class MeasurementOut(Schema):
+    id: int
+    indicator: str
+    territory_id: int = Field(description="the label of the territory")
+    territory: str
+    project_id: int | None
+    campaign_id: int | None
+    period_end: datetime.date
+    year: int
+    value: Decimal
+    weight: Decimal | None
+    breakdown: dict[str, str]
+    status: str
+    flag_reason: str
+    source: str
+    channel: str
+    comment: str
+    author: str
+
+
+def measurement_out(m: Measurement) -> dict:
+    return {
+        "id": m.pk,
+        "indicator": m.indicator.code,
+        "territory_id": m.label_id,
+        "territory": m.label.perimeter.name,
+        "project_id": m.project_id,
+        "campaign_id": m.campaign_id,
+        "period_end": m.period_end,
+        "year": m.year,
+        "value": m.value,
+        "weight": m.weight,
+        "breakdown": m.breakdown or {},
+        "status": m.status,
+        "flag_reason": m.flag_reason,
+        "source": m.source,
+        "channel": m.channel,
+        "comment": m.comment,
+        "author": str(m.author),
+    }
+
+
+MEASUREMENT_RELATED = ("indicator", "label__perimeter", "author")
+
+
+class MeasurementFilter(Schema):
+    territory_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    indicator: str | None = Field(None, max_length=40, description="indicator code")
+    year: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX)
+    status: MeasurementStatus | None = None
+
+
+@router.get(
+    "/measurements",
+    response=list[MeasurementOut],
+    auth=BearerOrSession(),
+    summary="The measurements the caller may see (staff, territory, project holder)",
+)
+@paginate(PageNumberPagination, page_size=100)
+def measurement_list(request, filters: Query[MeasurementFilter]):
+    rows = Measurement.objects.visible_to(request.user).select_related(*MEASUREMENT_RELATED)
+    if filters.territory_id:
+        rows = rows.filter(label_id=filters.territory_id)
+    if filters.indicator:
+        rows = rows.filter(indicator__code=filters.indicator)
+    if filters.year:
+        rows = rows.filter(year=filters.year)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    return [measurement_out(m) for m in rows.order_by("-period_end", "pk")]
+
+
+def _measurement(request, measurement_id: int) -> Measurement:
+    measurement = (
+        Measurement.objects.visible_to(request.user)
+        .select_related(*MEASUREMENT_RELATED, "label__application", "project", "indicator__weight")
+        .filter(pk=measurement_id)
+        .first()
+    )
+    if measurement is None:
+        raise Http404(_("Mesure %(id)s introuvable.") % {"id": measurement_id})
+    return measurement
+
+
+@router.get(
+    "/measurements/{measurement_id}",
+    response=MeasurementOut,
+    auth=BearerOrSession(),
+    summary="One measurement",
+)
+def measurement_detail(request, measurement_id: int):
+    return measurement_out(_measurement(request, measurement_id))
+
+
+class MeasurementIn(Schema):
+    indicator_id: int = Field(..., ge=1, le=2**31 - 1)
+    territory_id: int = Field(..., ge=1, le=2**31 - 1, description="the label of the territory")
+    project_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    campaign_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    period_end: datetime.date = Field(
+        ..., ge=datetime.date(YEAR_MIN, 1, 1), le=datetime.date(YEAR_MAX, 12, 31)
+    )
+    value: Decimal = Field(..., ge=-LIMIT, le=LIMIT, max_digits=20, decimal_places=4)
+    weight: Decimal | None = Field(None, ge=0, le=LIMIT, max_digits=20, decimal_places=4)
+    unit: str = Field("", max_length=40, description="checked against the indicator's unit")
+    breakdown: dict[str, str] = Field(default_factory=dict, max_length=5)
+    source: str = Field(..., min_length=1, max_length=200)
+    comment: str = Field("", max_length=2000)
+
+
+@router.post(
+    "/measurements",
+    response={201: MeasurementOut},
+    auth=BearerOrSession(),
+    summary="Record a measurement (checked like the form; far values are flagged)",
+)
+def measurement_create(request, payload: MeasurementIn):
+    label = queries.territories_visible_to(request.user).filter(pk=payload.territory_id).first()
+    if label is None:
+        raise Http404(_("Territoire %(id)s introuvable.") % {"id": payload.territory_id})
+    indicator = (
+        Indicator.objects.filter(pk=payload.indicator_id, programme_id=label.programme_id)
+        .select_related("numerator", "denominator", "weight")
+        .first()
+    )
+    if indicator is None:
+        raise ValidationError({"indicator_id": _("Indicateur inconnu dans ce programme.")})
+    project = None
+    if payload.project_id is not None:
+        project = Project.objects.filter(pk=payload.project_id).first()
+        if project is None:
+            raise ValidationError({"project_id": _("Projet inconnu.")})
+    campaign = None
+    if payload.campaign_id is not None:
+        campaign = Campaign.objects.filter(
+            pk=payload.campaign_id, programme_id=label.programme_id
+        ).first()
+        if campaign is None:
+            raise ValidationError({"campaign_id": _("Campagne inconnue.")})
+    if any(len(k) > 40 or len(v) > 40 for k, v in payload.breakdown.items()):
+        raise ValidationError({"breakdown": _("Ventilation illisible.")})
+    measurement = services.measurement_record(
+        user=request.user,
+        channel=Channel.API,
+        indicator=indicator,
+        label=label,
+        project=project,
+        campaign=campaign,
+        period_end=payload.period_end,
+        value=payload.value,
+        weight=payload.weight,
+        unit=payload.unit,
+        breakdown=payload.breakdown,
+        source=payload.source,
+        comment=payload.comment,
+    )
+    measurement = _measurement(request, measurement.pk)
+    return Status(201, measurement_out(measurement))
+
+
+class CorrectionIn(Schema):
+    value: Decimal = Field(..., ge=-LIMIT, le=LIMIT, max_digits=20, decimal_places=4)
+    weight: Decimal | None = Field(None, ge=0, le=LIMIT, max_digits=20, decimal_places=4)
+    source: str = Field("", max_length=200)
+    comment: str = Field(..., min_length=1, max_length=2000, description="why")
+
+
+@router.post(
+    "/measurements/{measurement_id}/corrections",
+    response=MeasurementOut,
+    auth=BearerOrSession(),
+    summary="Correct a value (the old one stays in its history)",
+)
+def measurement_correct(request, measurement_id: int, payload: CorrectionIn):
+    measurement = _measurement(request, measurement_id)
+    if not rules.can_correct(request.user, measurement):
+        raise PermissionDenied(_("Vous ne pouvez pas corriger cette valeur."))
+    services.measurement_correct(
+        user=request.user,
+        measurement=measurement,
+        value=payload.value,
+        weight=payload.weight,
+        source=payload.source,
+        comment=payload.comment,
+    )
+    return measurement_out(_measurement(request, measurement_id))
+
+
+class AggregateOut(Schema):
+    programme: str
+    territory: str
+    territory_slug: str
+    indicator: str
+    indicator_name: str
+    unit: str
+    aggregation: str
+    year: int
+    value: Decimal
+    values_counted: int
+
+
+class AggregateFilter(Schema):
+    programme: str | None = Field(None, max_length=80, description="programme slug")
+    level: str = Field("programme", pattern="^(programme|territory)$")
+    year: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX)
+
+
+@router.get(
+    "/impact/aggregates",
+    response=list[AggregateOut],
+    auth=BearerOrSession(optional=True),
+    summary="Published figures by programme or territory and year, each by its indicator's rule",
+)
+@paginate(PageNumberPagination, page_size=100)
+def aggregate_list(request, filters: Query[AggregateFilter]):
+    programme = None
+    if filters.programme:
+        programme = Programme.objects.filter(slug=filters.programme).first()
+        if programme is None:
+            raise Http404(_("Programme introuvable."))
+    return opendata.published_rows(programme=programme, level=filters.level, year=filters.year)

@@ -131,9 +131,7 @@ def test_territory_page_chart_table_and_budget(client, world, django_assert_max_
 
 def test_csv_upload_reports_the_bad_row_and_imports_nothing(client, world):
     login(client, world.lead)
-    data = (
-        "indicateur;periode;valeur\nemplois-crees;2025-12-31;3\nemplois-crees;2025-06-30;beaucoup\n"
-    ).encode()
+    data = b"indicateur;periode;valeur\nemplois-crees;2025-12-31;3\nemplois-crees;2025-06-30;beaucoup\n"
     response = client.post(
         reverse("impact:csv_upload", args=[world.label.pk]),
         {"file": SimpleUploadedFile("v.csv", data, "text/csv"), "source": "Registre"},
