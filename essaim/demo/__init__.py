@@ -56,6 +56,7 @@ LOADERS = [
     "essaim.demo.projects",
     "essaim.demo.financing",
     "essaim.demo.regulatory",
+    "essaim.demo.impact",
 ]
 # The apps with a part in the second, fictitious programme (``load_regional``), in flow order.
 REGIONAL_LOADERS = [
@@ -69,6 +70,7 @@ REGIONAL_LOADERS = [
     "essaim.demo.projects",
     "essaim.demo.financing",
     "essaim.demo.regulatory",
+    "essaim.demo.impact",
 ]
 
 
