@@ -8,17 +8,22 @@ WIDTH, HEIGHT = 560, 220
 LEFT, RIGHT, TOP, BOTTOM = 56, 12, 14, 30
 
 
+def _n(number: float) -> str:
+    """A coordinate as SVG reads it, whatever the page's language (never "12,5")."""
+    return f"{number:.1f}"
+
+
 @dataclass
 class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
+    x: str
+    y: str
+    width: str
+    height: str
     year: int
     value: Decimal | None
-    target_y: float | None
-    label_x: float
-    x_end: float
+    target_y: str | None
+    label_x: str
+    x_end: str
 
 
 def _fmt(value: Decimal) -> str:
@@ -53,15 +58,15 @@ def series_chart(points) -> dict:
             y, height = zero, 0
         bars.append(
             Bar(
-                x=round(x, 1),
-                y=round(y, 1),
-                width=round(bar_w, 1),
-                height=round(height, 1),
+                x=_n(x),
+                y=_n(y),
+                width=_n(bar_w),
+                height=_n(height),
                 year=point.year,
                 value=point.value,
-                target_y=None if point.target is None else round(y_of(point.target), 1),
-                label_x=round(x + bar_w / 2, 1),
-                x_end=round(x + bar_w, 1),
+                target_y=None if point.target is None else _n(y_of(point.target)),
+                label_x=_n(x + bar_w / 2),
+                x_end=_n(x + bar_w),
             )
         )
     return {
@@ -69,7 +74,7 @@ def series_chart(points) -> dict:
         "height": HEIGHT,
         "left": LEFT,
         "right": WIDTH - RIGHT,
-        "zero": round(zero, 1),
+        "zero": _n(zero),
         "top": TOP,
         "tick_x": LEFT - 4,
         "top_y": TOP + 4,

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from essaim.accounts import permissions
 from essaim.calls.models import Programme
@@ -55,6 +55,7 @@ def _measurement(request, pk: int) -> Measurement:
 
 
 @login_not_required
+@require_safe
 def library(request):
     """The indicator library of every programme (public): definition, unit, rule, bounds,
     breakdowns, SDG targets, IMP dimensions."""
@@ -78,6 +79,7 @@ def library(request):
 # --- The impact space ---------------------------------------------------------------------------
 
 
+@require_safe
 def home(request):
     """Where one's territories, projects and campaigns are."""
     if not rules.has_impact_space(request.user):
@@ -103,6 +105,7 @@ def home(request):
     )
 
 
+@require_safe
 def territory(request, pk: int):
     label = _label(request, pk)
     visible = Measurement.objects.visible_to(request.user)
@@ -177,7 +180,12 @@ def _record(request, *, label, projects, template_context):
             else:
                 messages.success(request, _("Valeur enregistrée."))
             return redirect(measurement.get_absolute_url())
-    return render(request, "impact/measurement_form.html", {"form": form, **template_context})
+    return render(
+        request,
+        "impact/measurement_form.html",
+        {"form": form, **template_context},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def measurement_create(request, pk: int):
@@ -201,8 +209,10 @@ def project_measurement_create(request, pk: int):
         .first()
     )
     label = services.label_for_project(indicator, project) if indicator else None
-    if label is None:
-        raise PermissionDenied(_("Ce projet n'est dans aucun territoire labellisé."))
+    if label is None or not rules.can_enter(
+        request.user, indicator=indicator, label=label, project=project
+    ):
+        raise PermissionDenied(_("Vous ne pouvez pas saisir de valeur pour ce projet."))
     projects = Project.objects.filter(pk=project.pk)
     return _record(
         request,
@@ -249,6 +259,7 @@ def csv_upload(request, pk: int):
     )
 
 
+@require_safe
 def measurement_detail(request, pk: int):
     measurement = _measurement(request, pk)
     correction = CorrectionForm(
@@ -381,5 +392,8 @@ def plan_edit(request, pk: int, indicator: int):
             messages.success(request, _("Plan d'indicateur enregistré."))
             return redirect("impact:territory", pk=label.pk)
     return render(
-        request, "impact/plan_form.html", {"label": label, "indicator": indicator, "form": form}
+        request,
+        "impact/plan_form.html",
+        {"label": label, "indicator": indicator, "form": form},
+        status=400 if request.method == "POST" else 200,
     )

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from essaim.accounts import permissions
 from essaim.calls.models import Programme
@@ -29,6 +29,7 @@ def _campaign(request, pk: int) -> Campaign:
     )
 
 
+@require_safe
 def campaign_list(request):
     campaigns = list(
         Campaign.objects.visible_to(request.user)
@@ -43,6 +44,7 @@ def campaign_list(request):
     )
 
 
+@require_safe
 def campaign_detail(request, pk: int):
     campaign = _campaign(request, pk)
     today = timezone.localdate()
@@ -102,7 +104,12 @@ def campaign_create(request, slug: str):
                 request, _("Campagne créée : ouvrez-la pour que les territoires répondent.")
             )
             return redirect(campaign.get_absolute_url())
-    return render(request, "impact/campaign_form.html", {"programme": programme, "form": form})
+    return render(
+        request,
+        "impact/campaign_form.html",
+        {"programme": programme, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_POST
@@ -150,6 +157,7 @@ def _data_args(request):
 
 
 @login_not_required
+@require_safe
 def open_data(request):
     programme, level = _data_args(request)
     rows = opendata.published_rows(programme=programme, level=level)
@@ -166,6 +174,7 @@ def open_data(request):
 
 
 @login_not_required
+@require_safe
 def aggregates_csv(request):
     programme, level = _data_args(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -178,6 +187,7 @@ def aggregates_csv(request):
 
 
 @login_not_required
+@require_safe
 def aggregates_json(request):
     programme, level = _data_args(request)
     rows = [

@@ -6,7 +6,6 @@ import datetime
 from django.utils import timezone
 
 from essaim.accounts.models import Membership, Role
-from essaim.accounts.tests.factories import UserFactory
 from essaim.demo import DemoContext
 from essaim.demo import impact as demo
 from essaim.geo.models import Perimeter
@@ -22,8 +21,6 @@ def test_demo_impact(db):
     world.admin.save()
     world.lead.email = demo.LEAD_EMAIL
     world.lead.save()
-    for extra in range(demo.LATE_TERRITORIES):
-        UserFactory()  # unrelated accounts change nothing
     ctx = DemoContext(reference={}, objects={"programme": world.programme})
     demo.load(ctx)
     years = {timezone.localdate().year - 2, timezone.localdate().year - 1}

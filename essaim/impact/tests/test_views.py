@@ -2,6 +2,7 @@
 report, the chart with its table, the first-time user's way in from the menus."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -71,7 +72,7 @@ def test_form_errors_name_the_field(client, world):
             "source": "Registre",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "au moins 0" in response.content.decode()
     assert not Measurement.objects.exists()
 
@@ -125,19 +126,25 @@ def test_territory_page_chart_table_and_budget(client, world, django_assert_max_
         response = client.get(url)
     body = response.content.decode()
     assert "<svg" in body and 'role="img"' in body
+    # Coordinates in the SVG's own syntax, whatever the page's language (never "92,9").
+    assert re.search(r'<rect x="\d+\.\d" y="\d+\.\d"', body)
     assert "Emplois créés (ETP) : valeurs et cibles" in body  # the table alternative
     assert "Taux de blocages levés" in body
 
 
 def test_csv_upload_reports_the_bad_row_and_imports_nothing(client, world):
     login(client, world.lead)
-    data = b"indicateur;periode;valeur\nemplois-crees;2025-12-31;3\nemplois-crees;2025-06-30;beaucoup\n"
+    data = (
+        b"indicateur;periode;valeur\n"
+        b"emplois-crees;2025-12-31;3\n"
+        b"emplois-crees;2025-06-30;beaucoup\n"
+    )
     response = client.post(
         reverse("impact:csv_upload", args=[world.label.pk]),
         {"file": SimpleUploadedFile("v.csv", data, "text/csv"), "source": "Registre"},
     )
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "<td>3</td><td>valeur</td>" in body.replace("\n", "")
     assert "Rien n&#x27;a été importé" in body or "Rien n'a été importé" in body
     assert not Measurement.objects.exists()

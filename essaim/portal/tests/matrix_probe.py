@@ -92,6 +92,9 @@ API_APPS = {
     "instruments": "financing",
     "financing-requests": "financing",
     "tickets": "regulatory",
+    "indicators": "impact",
+    "measurements": "impact",
+    "impact": "impact",
 }
 
 

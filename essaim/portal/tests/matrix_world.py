@@ -184,6 +184,17 @@ def build_world() -> World:
     ids["invitation"] = invitation_send(
         user=users["admin"], programme=programme, email="invitee@matrix.test", role="instructor"
     )[0].pk
+    # impact: an indicator entered directly, a territory value not yet published, the campaign.
+    from essaim.impact.models import Campaign, Indicator, Measurement
+
+    ids["impact_indicator"] = Indicator.objects.get(programme=programme, code="emplois-crees").pk
+    ids["impact_measurement"] = (
+        Measurement.objects.filter(label=label, project__isnull=True, status="recorded")
+        .order_by("pk")
+        .first()
+        .pk
+    )
+    ids["impact_campaign"] = Campaign.objects.filter(programme=programme).order_by("pk").first().pk
     world.ids = ids
     from django.test import Client
 
