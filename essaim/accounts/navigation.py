@@ -18,7 +18,7 @@ PUBLIC_SECTIONS = [
     (_("Projets"), "projects:directory", "projects"),
     (_("Financement"), "financing:instrument_list", "financing"),
     (_("Guichet unique"), "regulatory:home", "regulatory"),
-    (_("Impact"), "impact:library", "impact"),
+    (_("Indicateurs d'impact"), "impact:library", "impact"),
 ]
 
 ROLE_SHORTCUTS = {
@@ -53,7 +53,7 @@ ROLE_SHORTCUTS = {
         (_("Projets"), "projects:directory"),
         (_("Demandes de financement"), "financing:request_list"),
         (_("Mes saisines du guichet unique"), "regulatory:my_tickets"),
-        (_("Mesure d'impact de mes projets"), "impact:home"),
+        (_("Mesure d'impact"), "impact:home"),
     ],
     Role.FINANCER: [
         (_("Outils de financement"), "financing:instrument_list"),
