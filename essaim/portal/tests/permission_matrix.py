@@ -21,6 +21,8 @@ the URL"s keyword arguments: ``pk=application`` takes the world"s application, `
 the literal ``submit``.
 """
 
+from .permission_matrix_impact import IMPACT_API, IMPACT_PAGES
+
 # name: (args, GET, POST)
 PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "healthz": ("", "o o o o o o o o o o", "x x x x x x x x x x"),
@@ -352,46 +354,8 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "portal:programme": ("slug=programme_slug", "o o o o o o o o o o", "x x x x x x x x x x"),
     "portal:accessibility": ("", "o o o o o o o o o o", "o o o o o o o o o o"),
     "portal:legal": ("", "o o o o o o o o o o", "o o o o o o o o o o"),
-    # --- impact (indicators, measurements, campaigns, open data) ---
-    "impact:library": ("", "o o o o o o o o o o", "x x x x x x x x x x"),
-    "impact:home": ("", "l o o o d o d d o o", "l x x x x x x x x x"),
-    "impact:territory": ("pk=label", "l d o o d o d d d o", "l x x x x x x x x x"),
-    "impact:measurement_create": ("pk=label", "l d o o d o d d d o", "l d b b d b d d d b"),
-    "impact:csv_upload": ("pk=label", "l d o o d o d d d o", "l d b b d b d d d b"),
-    "impact:publish": ("pk=label", "l x x x x x x x x x", "l d r r d d d d d r"),
-    "impact:plan_edit": (
-        "pk=label indicator=impact_indicator",
-        "l d o o d o d d d o",
-        "l d r r d r d d d r",
-    ),
-    "impact:project_measurement_create": (
-        "pk=project",
-        "l d o o d o d d o o",
-        "l d b b d b d d b b",
-    ),
-    "impact:measurement": ("pk=impact_measurement", "l d o o d o d d d o", "l x x x x x x x x x"),
-    "impact:measurement_correct": (
-        "pk=impact_measurement",
-        "l x x x x x x x x x",
-        "l d b b d b d d d b",
-    ),
-    "impact:measurement_review": (
-        "pk=impact_measurement",
-        "l x x x x x x x x x",
-        "l d b b d d d d d b",
-    ),
-    "impact:campaigns": ("", "l o o o o o o o o o", "l x x x x x x x x x"),
-    "impact:campaign_create": ("slug=programme_slug", "l d o o d d d d d o", "l d b b d d d d d b"),
-    "impact:campaign": ("pk=impact_campaign", "l d o o d o d d d o", "l x x x x x x x x x"),
-    "impact:campaign_status": (
-        "pk=impact_campaign status=:closed",
-        "l x x x x x x x x x",
-        "l d r r d d d d d r",
-    ),
-    "impact:campaign_remind": ("pk=impact_campaign", "l x x x x x x x x x", "l d r r d d d d d r"),
-    "impact:open_data": ("", "o o o o o o o o o o", "x x x x x x x x x x"),
-    "impact:aggregates_csv": ("", "o o o o o o o o o o", "x x x x x x x x x x"),
-    "impact:aggregates_json": ("", "o o o o o o o o o o", "x x x x x x x x x x"),
+    # --- impact: essaim/portal/tests/permission_matrix_impact.py ---
+    **IMPACT_PAGES,
 }
 
 # "METHOD path" of the OpenAPI document: (args, expected, body). In a body, "@key" is the world"s
@@ -542,34 +506,6 @@ API: dict[str, tuple[str, str | None, dict | None]] = {
         "u d o d o d d d d o",
         None,
     ),
-    # --- impact ---
-    "GET /api/v1/indicators": ("", "o o o o o o o o o o", None),
-    "GET /api/v1/indicators/{indicator_id}": (
-        "indicator_id=impact_indicator",
-        "o o o o o o o o o o",
-        None,
-    ),
-    "GET /api/v1/measurements": ("", "u o o o o o o o o o", None),
-    "POST /api/v1/measurements": (
-        "",
-        "u d o o d o d d d o",
-        {
-            "indicator_id": "@impact_indicator",
-            "territory_id": "@label",
-            "period_end": "2019-12-31",
-            "value": "1",
-            "source": "Matrice",
-        },
-    ),
-    "GET /api/v1/measurements/{measurement_id}": (
-        "measurement_id=impact_measurement",
-        "u d o o d o d d d o",
-        None,
-    ),
-    "POST /api/v1/measurements/{measurement_id}/corrections": (
-        "measurement_id=impact_measurement",
-        "u d o o d o d d d o",
-        {"value": "2", "comment": "Matrice"},
-    ),
-    "GET /api/v1/impact/aggregates": ("", "o o o o o o o o o o", None),
+    # --- impact: essaim/portal/tests/permission_matrix_impact.py ---
+    **IMPACT_API,
 }
