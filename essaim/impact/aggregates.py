@@ -31,11 +31,11 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
-    OuterRef,
+    Max,
     Q,
     QuerySet,
-    Subquery,
     Sum,
+    Window,
 )
 from django.db.models.functions import Cast, NullIf
 
@@ -113,18 +113,19 @@ def aggregate(
         count=Count("pk"),
     ):
         figures.append(_figure(row, group))
-    latest = (
-        base.filter(
-            indicator_id=OuterRef("indicator_id"),
-            year=OuterRef("year"),
-            **{group: OuterRef(group)},
+    # The latest period of each group, by a window function over the group (one pass), not a
+    # correlated subquery per row.
+    latest_rows = (
+        grouped(Aggregation.LAST)
+        .annotate(
+            latest=Window(Max("period_end"), partition_by=[F(key) for key in keys]),
         )
-        .order_by("-period_end")
-        .values("period_end")[:1]
+        .filter(period_end=F("latest"))
+        .values("pk")
     )
     for row in (
-        grouped(Aggregation.LAST)
-        .filter(period_end=Subquery(latest))
+        base.filter(pk__in=latest_rows)
+        .values(*keys)
         .annotate(value=Sum("value"), count=Count("pk"))
     ):
         figures.append(_figure(row, group))

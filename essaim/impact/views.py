@@ -254,8 +254,12 @@ def csv_upload(request, pk: int):
                 )
                 if not report.errors:
                     return redirect("impact:territory", pk=label.pk)
+    failed = request.method == "POST" and (report is None or bool(report.errors))
     return render(
-        request, "impact/csv_upload.html", {"label": label, "form": form, "report": report}
+        request,
+        "impact/csv_upload.html",
+        {"label": label, "form": form, "report": report},
+        status=400 if failed else 200,
     )
 
 
@@ -375,7 +379,9 @@ def plan_edit(request, pk: int, indicator: int):
             "baseline_year": plan.baseline_year,
         }
         initial.update({f"target_{t.year}": t.value.normalize() for t in plan.targets.all()})
-    form = PlanForm(request.POST or None, initial=initial, years=years)
+    form = PlanForm(
+        request.POST if request.method == "POST" else None, initial=initial, years=years
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_save(
