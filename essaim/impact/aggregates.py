@@ -26,6 +26,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import (
     Avg,
+    Case,
     Count,
     DecimalField,
     ExpressionWrapper,
@@ -35,6 +36,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    When,
     Window,
 )
 from django.db.models.functions import Cast, NullIf
@@ -82,80 +84,96 @@ def aggregate(
 ) -> list[Figure]:
     """The figures of ``measurements`` (already narrowed: visible, counted or published,
     programme, years…) at ``level`` ("project", "territory" or "programme"), for ``indicators``
-    (every rule when None: pass them to bound the ratio queries)."""
+    (all of them when None: one more query). Three grouped queries whatever the number of
+    indicators: sums, means and weighted means in one (each group's rule picked by a ``CASE`` on
+    its indicator), last values in one (a window function), every ratio in one."""
     group = LEVELS[level]
     base = measurements.filter(breakdown_key="").order_by()
     if level == "project":
         base = base.filter(project__isnull=False)
+    if indicators is None:
+        indicators = list(Indicator.objects.only("pk", "aggregation", "numerator", "denominator"))
+    by_rule: dict[str, list[int]] = {rule: [] for rule in Aggregation.values}
+    for indicator in indicators:
+        by_rule[indicator.aggregation].append(indicator.pk)
     keys = ("indicator_id", "year", group)
     figures: list[Figure] = []
 
-    wanted = None if indicators is None else {i.pk for i in indicators}
-    if wanted is not None:
-        base_for_rules = base.filter(indicator_id__in=sorted(wanted))
-    else:
-        base_for_rules = base
-
-    def grouped(name: str):
-        return base_for_rules.filter(indicator__aggregation=name).values(*keys)
-
-    for row in grouped(Aggregation.SUM).annotate(value=Sum("value"), count=Count("pk")):
-        figures.append(_figure(row, group))
-    for row in grouped(Aggregation.MEAN).annotate(
-        value=Avg("value", output_field=_decimal()), count=Count("pk")
-    ):
-        figures.append(_figure(row, group))
-    weighted = ExpressionWrapper(F("value") * F("weight"), output_field=_decimal())
-    for row in grouped(Aggregation.WEIGHTED_MEAN).annotate(
-        value=ExpressionWrapper(
-            _dividend(Sum(weighted)) / NullIf(Sum("weight"), 0), output_field=_decimal()
-        ),
-        count=Count("pk"),
-    ):
-        figures.append(_figure(row, group))
-    # The latest period of each group, by a window function over the group (one pass), not a
-    # correlated subquery per row.
-    latest_rows = (
-        grouped(Aggregation.LAST)
-        .annotate(
-            latest=Window(Max("period_end"), partition_by=[F(key) for key in keys]),
-        )
-        .filter(period_end=F("latest"))
-        .values("pk")
+    direct = (
+        by_rule[Aggregation.SUM] + by_rule[Aggregation.MEAN] + by_rule[Aggregation.WEIGHTED_MEAN]
     )
-    for row in (
-        base.filter(pk__in=latest_rows)
-        .values(*keys)
-        .annotate(value=Sum("value"), count=Count("pk"))
-    ):
-        figures.append(_figure(row, group))
-    ratios = Indicator.objects.filter(aggregation=Aggregation.RATIO)
-    if wanted is not None:
-        ratios = ratios.filter(pk__in=sorted(wanted))
-    for ratio in ratios.only("pk", "numerator_id", "denominator_id"):
-        figures.extend(_ratio(base, ratio, group))
+    if direct:
+        weighted = ExpressionWrapper(F("value") * F("weight"), output_field=_decimal())
+        value = Case(
+            When(indicator_id__in=by_rule[Aggregation.SUM] or [0], then=Sum("value")),
+            When(
+                indicator_id__in=by_rule[Aggregation.MEAN] or [0],
+                then=Avg("value", output_field=_decimal()),
+            ),
+            default=_dividend(Sum(weighted)) / NullIf(Sum("weight"), 0),
+            output_field=_decimal(),
+        )
+        rows = (
+            base.filter(indicator_id__in=sorted(direct))
+            .values(*keys)
+            .annotate(value=value, count=Count("pk"))
+        )
+        figures += [_figure(row, group) for row in rows]
+    if by_rule[Aggregation.LAST]:
+        # The latest period of each group by a window function over the group (one pass), not
+        # a correlated subquery per row.
+        latest_rows = (
+            base.filter(indicator_id__in=sorted(by_rule[Aggregation.LAST]))
+            .annotate(latest=Window(Max("period_end"), partition_by=[F(key) for key in keys]))
+            .filter(period_end=F("latest"))
+            .values("pk")
+        )
+        rows = (
+            base.filter(pk__in=latest_rows)
+            .values(*keys)
+            .annotate(value=Sum("value"), count=Count("pk"))
+        )
+        figures += [_figure(row, group) for row in rows]
+    ratios = [i for i in indicators if i.aggregation == Aggregation.RATIO]
+    if ratios:
+        figures += _ratios(base, ratios, group)
     figures.sort(key=lambda f: (f.indicator_id, f.group_id, f.year))
     return figures
 
 
-def _ratio(base: QuerySet, ratio: Indicator, group: str) -> list[Figure]:
-    numerator, denominator = ratio.numerator_id, ratio.denominator_id
-    rows = (
-        base.filter(indicator_id__in=[numerator, denominator])
-        .values("year", group)
-        .annotate(
-            num=Sum("value", filter=Q(indicator_id=numerator)),
-            den=Sum("value", filter=Q(indicator_id=denominator)),
-            count=Count("pk"),
+def _ratios(base: QuerySet, ratios: list[Indicator], group: str) -> list[Figure]:
+    """Every ratio in one grouped query: for each, Σ(numerator) / Σ(denominator) in the group."""
+    terms = sorted({i.numerator_id for i in ratios} | {i.denominator_id for i in ratios})
+    annotations = {}
+    for ratio in ratios:
+        num = Sum("value", filter=Q(indicator_id=ratio.numerator_id))
+        den = Sum("value", filter=Q(indicator_id=ratio.denominator_id))
+        annotations[f"v{ratio.pk}"] = ExpressionWrapper(
+            _dividend(num) / NullIf(den, 0), output_field=_decimal()
         )
-        .annotate(
-            value=ExpressionWrapper(
-                _dividend(F("num")) / NullIf(F("den"), 0), output_field=_decimal()
-            )
+        annotations[f"n{ratio.pk}"] = Count(
+            "pk", filter=Q(indicator_id__in=[ratio.numerator_id, ratio.denominator_id])
         )
-        .filter(num__isnull=False, den__isnull=False)
-    )
-    return [_figure({**row, "indicator_id": ratio.pk}, group) for row in rows]
+        annotations[f"d{ratio.pk}"] = Count("pk", filter=Q(indicator_id=ratio.denominator_id))
+        annotations[f"u{ratio.pk}"] = Count("pk", filter=Q(indicator_id=ratio.numerator_id))
+    rows = base.filter(indicator_id__in=terms).values("year", group).annotate(**annotations)
+    figures = []
+    for row in rows:
+        for ratio in ratios:
+            if row[f"d{ratio.pk}"] and row[f"u{ratio.pk}"]:  # both terms reported
+                figures.append(
+                    _figure(
+                        {
+                            "indicator_id": ratio.pk,
+                            "year": row["year"],
+                            group: row[group],
+                            "value": row[f"v{ratio.pk}"],
+                            "count": row[f"n{ratio.pk}"],
+                        },
+                        group,
+                    )
+                )
+    return figures
 
 
 def by_key(figures: list[Figure]) -> dict[tuple[int, int, int], Figure]:

@@ -168,8 +168,8 @@ def test_aggregation_query_count_is_fixed(world, django_assert_max_num_queries):
         for code in ("emplois-crees", "absenteisme", "supermarches-cooperatifs"):
             put(world, code, 1, day=(year, 12, 31))
         put(world, "satisfaction-beneficiaires", 5, weight=3, day=(year, 12, 31))
-    # sum, mean, weighted mean, last value, the ratio list and one query per ratio (two).
-    with django_assert_max_num_queries(7):
+    # Sums, means and weighted means in one query; last values in one; every ratio in one.
+    with django_assert_max_num_queries(3):
         figures(world, "territory")
 
 
