@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from essaim.accounts import permissions
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls.models import Programme
 from essaim.core.api.pagination import PageNumberPagination, paginate
@@ -23,6 +24,7 @@ from essaim.impact.models import (
     Measurement,
     MeasurementStatus,
 )
+from essaim.labels.models import Label
 from essaim.projects.models import Project
 
 router = Router(tags=["impact"])
@@ -239,7 +241,23 @@ class MeasurementIn(Schema):
     summary="Record a measurement (checked like the form; far values are flagged)",
 )
 def measurement_create(request, payload: MeasurementIn):
+    project = None
+    if payload.project_id is not None:
+        project = Project.objects.filter(pk=payload.project_id).first()
+        if project is None:
+            raise ValidationError({"project_id": _("Projet inconnu.")})
     label = queries.territories_visible_to(request.user).filter(pk=payload.territory_id).first()
+    if (
+        label is None
+        and project is not None
+        and permissions.is_project_holder(request.user, project.holder_id)
+    ):
+        # A project holder reports for their project in its territory, which they do not read.
+        label = (
+            Label.objects.select_related("application", "perimeter", "programme")
+            .filter(pk=payload.territory_id)
+            .first()
+        )
     if label is None:
         raise Http404(_("Territoire %(id)s introuvable.") % {"id": payload.territory_id})
     indicator = (
@@ -249,11 +267,6 @@ def measurement_create(request, payload: MeasurementIn):
     )
     if indicator is None:
         raise ValidationError({"indicator_id": _("Indicateur inconnu dans ce programme.")})
-    project = None
-    if payload.project_id is not None:
-        project = Project.objects.filter(pk=payload.project_id).first()
-        if project is None:
-            raise ValidationError({"project_id": _("Projet inconnu.")})
     campaign = None
     if payload.campaign_id is not None:
         campaign = Campaign.objects.filter(

@@ -136,3 +136,24 @@ def test_aggregates_are_public_and_published_only(client, world):
     assert sorted(r["value"] for r in territories) == ["3.0000", "4.0000"]
     assert client.get(f"{API}/impact/aggregates?level=monde").status_code == 422
     assert client.get(f"{API}/impact/aggregates?programme=inconnu").status_code == 404
+
+
+def test_holder_posts_for_their_project_only(client, world):
+    client.force_login(world.holder)
+    data = body(world, project_id=world.project.pk)
+    response = client.post(f"{API}/measurements", data, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert Measurement.objects.get().project == world.project
+    # Without the project, the territory is not theirs to report for.
+    response = client.post(
+        f"{API}/measurements", body(world, period_end="2025-06-30"), content_type="application/json"
+    )
+    assert response.status_code == 404
+    client.force_login(world.other_holder)
+    response = client.post(
+        f"{API}/measurements",
+        body(world, project_id=world.project.pk, period_end="2025-03-31"),
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    assert Measurement.objects.count() == 1
