@@ -103,14 +103,16 @@ def aggregate(
         by_rule[Aggregation.SUM] + by_rule[Aggregation.MEAN] + by_rule[Aggregation.WEIGHTED_MEAN]
     )
     if direct:
+        # Each rule's aggregate reads only its own indicators' rows (FILTER): the database
+        # computes every aggregate of a group before the CASE picks one.
+        means = Q(indicator_id__in=by_rule[Aggregation.MEAN] or [0])
+        weights = Q(indicator_id__in=by_rule[Aggregation.WEIGHTED_MEAN] or [0])
         weighted = ExpressionWrapper(F("value") * F("weight"), output_field=_decimal())
         value = Case(
             When(indicator_id__in=by_rule[Aggregation.SUM] or [0], then=Sum("value")),
-            When(
-                indicator_id__in=by_rule[Aggregation.MEAN] or [0],
-                then=Avg("value", output_field=_decimal()),
-            ),
-            default=_dividend(Sum(weighted)) / NullIf(Sum("weight"), 0),
+            When(means, then=Avg("value", filter=means, output_field=_decimal())),
+            default=_dividend(Sum(weighted, filter=weights))
+            / NullIf(Sum("weight", filter=weights), 0),
             output_field=_decimal(),
         )
         rows = (
@@ -151,9 +153,6 @@ def _ratios(base: QuerySet, ratios: list[Indicator], group: str) -> list[Figure]
         annotations[f"v{ratio.pk}"] = ExpressionWrapper(
             _dividend(num) / NullIf(den, 0), output_field=_decimal()
         )
-        annotations[f"n{ratio.pk}"] = Count(
-            "pk", filter=Q(indicator_id__in=[ratio.numerator_id, ratio.denominator_id])
-        )
         annotations[f"d{ratio.pk}"] = Count("pk", filter=Q(indicator_id=ratio.denominator_id))
         annotations[f"u{ratio.pk}"] = Count("pk", filter=Q(indicator_id=ratio.numerator_id))
     rows = base.filter(indicator_id__in=terms).values("year", group).annotate(**annotations)
@@ -168,7 +167,7 @@ def _ratios(base: QuerySet, ratios: list[Indicator], group: str) -> list[Figure]
                             "year": row["year"],
                             group: row[group],
                             "value": row[f"v{ratio.pk}"],
-                            "count": row[f"n{ratio.pk}"],
+                            "count": row[f"d{ratio.pk}"] + row[f"u{ratio.pk}"],
                         },
                         group,
                     )
