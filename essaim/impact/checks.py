@@ -230,6 +230,8 @@ def measurement_check(
         add("source", _("Indiquez la source de la valeur (registre, enquête, comptabilité…)."))
     if campaign is not None:
         _check_campaign(campaign, indicator, label, period_end, add)
+    elif check_existing and period_end is not None:
+        campaign = answered_campaign(indicator, label, period_end)
     if check_existing and period_end is not None and not errors:
         existing = Measurement.objects.filter(
             indicator=indicator, period_end=period_end, breakdown_key=key
@@ -267,6 +269,22 @@ def measurement_check(
 def project_label_id(indicator: Indicator, project) -> int | None:
     label = label_for_project(indicator, project)
     return label.pk if label is not None else None
+
+
+def answered_campaign(indicator, label, period_end) -> Campaign | None:
+    """The open campaign a value answers without naming it: the only one that asks this
+    territory for this indicator over a period that holds ``period_end`` (None when none, or
+    when several do and the person must choose)."""
+    campaigns = list(
+        Campaign.objects.filter(
+            status=CampaignStatus.OPEN,
+            labels=label,
+            indicators=indicator,
+            period_start__lte=period_end,
+            period_end__gte=period_end,
+        )[:2]
+    )
+    return campaigns[0] if len(campaigns) == 1 else None
 
 
 def _check_campaign(campaign: Campaign, indicator, label, period_end, add) -> None:

@@ -426,3 +426,12 @@ def test_csv_by_an_intruder_imports_nothing(world):
         accept_valid=True,
     )
     assert report.errors and not Measurement.objects.exists()
+
+
+def test_value_answers_the_only_open_campaign_asking_for_it(world, campaign):
+    answered = record(world)
+    assert answered.campaign == campaign
+    outside = record(world, day=(2024, 12, 31))
+    assert outside.campaign is None
+    other = record(world, code="mises-en-relation")
+    assert other.campaign is None
