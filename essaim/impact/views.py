@@ -254,7 +254,9 @@ def csv_upload(request, pk: int):
                 )
                 if not report.errors:
                     return redirect("impact:territory", pk=label.pk)
-    failed = request.method == "POST" and (report is None or bool(report.errors))
+    # A 4xx answer rolls the request back (essaim.core.idempotency): only a file refused with
+    # nothing imported is one; valid rows accepted and imported answer 200 with the report.
+    failed = request.method == "POST" and (report is None or not report.imported)
     return render(
         request,
         "impact/csv_upload.html",
