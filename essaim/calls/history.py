@@ -13,3 +13,8 @@ class CallAction(models.TextChoices):
     FORM_DRAFT = "form_draft", _("nouvelle version du formulaire en préparation")
     FORM_PUBLISH = "form_publish", _("version du formulaire publiée")
     GRID_SAVE = "grid_save", _("grille de notation enregistrée")
+
+
+class PartnerAction(models.TextChoices):
+    ADDED = "added", _("partenaire ajouté")
+    ENDED = "ended", _("partenariat terminé")

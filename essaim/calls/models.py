@@ -1,5 +1,6 @@
 """Programmes and their calls. A programme, its calls, forms and grids are data."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -285,3 +286,77 @@ class Wave(models.Model):
 
     def __str__(self) -> str:
         return self.title or _("Vague %(number)s") % {"number": self.number}
+
+
+# --- A programme's partner organisations ----------------------------------------------------------
+
+
+class PartnerKind(models.TextChoices):
+    EXPERT = "expert", _("partenaire expert")
+    FINANCER = "financer", _("financeur")
+    COMPANY = "company", _("entreprise engagée")
+    NETWORK = "network", _("réseau d'entrepreneurs")
+
+
+class ProgrammePartnerQuerySet(models.QuerySet):
+    def active(self) -> "ProgrammePartnerQuerySet":
+        return self.filter(ended_at__isnull=True)
+
+
+class ProgrammePartner(models.Model):
+    """An organisation of the directory in partnership with a programme: its expert partner
+    (also ``Programme.expert_partner``), a financer, an engaged company, an entrepreneurial
+    network. Added and ended by the programme's admins (``essaim.operators.partners``); an ended
+    partnership stays, with who ended it."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="partners", verbose_name=_("programme")
+    )
+    organisation = models.ForeignKey(
+        "actors.Organisation",
+        on_delete=models.PROTECT,
+        related_name="programme_partnerships",
+        verbose_name=_("organisation"),
+    )
+    kind = models.CharField(_("partenariat"), max_length=16, choices=PartnerKind.choices)
+    since = models.DateField(_("depuis le"), default=timezone.localdate)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ajouté par"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(_("fin"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("terminé par"),
+    )
+
+    objects = ProgrammePartnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partenaire d'un programme")
+        verbose_name_plural = _("partenaires des programmes")
+        ordering = ["programme", "kind", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "organisation", "kind"],
+                condition=Q(ended_at__isnull=True),
+                name="programme_partner_once",
+            ),
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=Q(ended_at__isnull=True, kind="expert"),
+                name="programme_one_expert_partner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_kind_display()})"

@@ -25,12 +25,13 @@ from django.utils.translation import gettext as _
 
 from essaim.accounts.models import COLLECTIVE_ROLES, ORGANISATION_ROLES, Invitation, Role
 from essaim.accounts.services import invitation_create
-from essaim.actors.models import Collective, Organisation
+from essaim.actors.models import Organisation
 from essaim.calls.history import CallAction
 from essaim.calls.models import Call, CutOff, FormVersion, Programme, ScoringGrid, Wave
 from essaim.core.services import history_record
 from essaim.geo.models import Region
 from essaim.operators import programme_file, rules
+from essaim.operators.partners import organisation_in_reach, programme_collectives
 from essaim.operators.programme_file import Problem, path_text
 from essaim.support.models import SupportAxis
 
@@ -330,15 +331,6 @@ PARTNER_ROLES = (
 )
 
 
-def programme_collectives(programme):
-    """The collectives that applied to ``programme`` (those its admins may invite people to)."""
-    return (
-        Collective.objects.filter(applications__call__programme=programme)
-        .distinct()
-        .order_by("name")
-    )
-
-
 @transaction.atomic
 def partner_invitation_send(
     *, user, programme, email: str, role: str, collective=None, organisation=None
@@ -360,6 +352,15 @@ def partner_invitation_send(
     if role in ORGANISATION_ROLES and role != Role.EXPERT:
         if organisation is None:
             raise ValidationError({"organisation": _("Indiquez l'organisation.")})
+        if not organisation_in_reach(programme, organisation, role):
+            raise ValidationError(
+                {
+                    "organisation": _(
+                        "Cette organisation n'est pas partenaire du programme : ajoutez-la "
+                        "d'abord à ses partenaires."
+                    )
+                }
+            )
         return invitation_create(
             invited_by=user, programme=programme, email=email, role=role, organisation=organisation
         )

@@ -15,7 +15,7 @@ from essaim.accounts import permissions, services, teams
 from essaim.accounts.models import Invitation, Role
 from essaim.calls.models import Programme
 from essaim.core.forms import add_service_errors
-from essaim.operators import programme_file
+from essaim.operators import partners, programme_file
 from essaim.operators.forms import InviteForm, PartnerInviteForm, ProgrammeCreateForm
 from essaim.operators.services import (
     ProgrammeFileRefused,
@@ -70,6 +70,8 @@ def _team_page(
             "programme": programme,
             "members": members,
             "former": former,
+            "partner_members": partners.partner_members(programme),
+            "former_partners": partners.former_partner_members(programme),
             "invitations": invitations,
             "form": form or InviteForm(),
             "partner_form": partner_form or PartnerInviteForm(programme=programme),
@@ -154,6 +156,29 @@ def revoke(request, slug: str, pk: int):
                 "role": membership.get_role_display(),
             },
         )
+    return redirect("operators:team", slug=programme.slug)
+
+
+@require_POST
+def revoke_partner(request, slug: str, pk: int):
+    """End a role held in one of the programme's collectives or partner organisations."""
+    programme = _team_programme(request, slug)
+    membership = partners.partner_membership(programme, pk)
+    if membership is None:
+        raise Http404
+    partners.partner_role_end(user=request.user, programme=programme, membership=membership)
+    messages.success(
+        request,
+        _("%(person)s n'est plus %(role)s (%(where)s) ; son accès a pris fin.")
+        % {
+            "person": membership.user.get_full_name() or membership.user.email,
+            "role": membership.get_role_display(),
+            "where": membership.collective or membership.organisation,
+        },
+    )
+    back = request.POST.get("next", "")
+    if back == "partners":
+        return redirect("operators:partners", slug=programme.slug)
     return redirect("operators:team", slug=programme.slug)
 
 
