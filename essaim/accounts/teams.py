@@ -102,9 +102,7 @@ def organisation_people(programme, organisations) -> QuerySet:
     return (
         Membership.objects.active()
         .filter(organisation__in=organisations, collective__isnull=True)
-        .filter(
-            Q(role__in=PARTNER_ORGANISATION_ROLES) | Q(role=Role.EXPERT, programme=programme)
-        )
+        .filter(Q(role__in=PARTNER_ORGANISATION_ROLES) | Q(role=Role.EXPERT, programme=programme))
         .select_related("user")
         .order_by("organisation_id", "role", "user__email")
     )

@@ -164,20 +164,21 @@ def partner_add(
     *, user, programme: Programme, organisation: Organisation, kind: str, since=None
 ) -> ProgrammePartner:
     """Make ``organisation`` a partner of ``programme``. The expert partner is one: naming
-    another ends the first one's partnership (refused while its experts hold their role). The
-    same partnership twice is refused."""
+    another ends the first one's partnership (refused while its experts hold their role); naming
+    the one the programme already has records its partnership. The same partnership twice is
+    refused."""
     _require_admin(user, programme)
     if kind not in PartnerKind.values:
         raise ValidationError({"kind": _("Choisissez le type de partenariat.")})
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     active = ProgrammePartner.objects.active().filter(programme=programme)
-    if active.filter(organisation=organisation, kind=kind).exists() or (
-        kind == PartnerKind.EXPERT and programme.expert_partner_id == organisation.pk
-    ):
+    if active.filter(organisation=organisation, kind=kind).exists():
         raise ValidationError(
             {"organisation": _("Cette organisation est déjà partenaire à ce titre.")}
         )
-    if kind == PartnerKind.EXPERT and programme.expert_partner_id is not None:
+    # The expert partner named with the programme (no partnership recorded yet) is recorded;
+    # another one replaces it.
+    if kind == PartnerKind.EXPERT and programme.expert_partner_id not in (None, organisation.pk):
         _end_expert(user, programme)
     partner = ProgrammePartner.objects.create(
         programme=programme,
@@ -217,9 +218,7 @@ def _end_expert(user, programme: Programme) -> None:
             )
             % {"name": programme.expert_partner}
         )
-    rows = ProgrammePartner.objects.active().filter(
-        programme=programme, kind=PartnerKind.EXPERT
-    )
+    rows = ProgrammePartner.objects.active().filter(programme=programme, kind=PartnerKind.EXPERT)
     partner = rows.select_for_update().first()
     if partner is None:  # named before partnerships were recorded: record it as it ends
         partner = ProgrammePartner.objects.create(
@@ -294,7 +293,8 @@ def partner_rows(programme: Programme) -> list[PartnerRow]:
                 programme.expert_partner,
                 PartnerKind.EXPERT,
                 PartnerKind.EXPERT.label,
-                expert if expert and expert.organisation_id == programme.expert_partner_id
+                expert
+                if expert and expert.organisation_id == programme.expert_partner_id
                 else None,
                 [],
             )

@@ -93,9 +93,7 @@ def test_the_team_page_lists_the_collectives_and_partners_people_since_when_and_
     assert section.count("/roles-partenaires/") == 2  # each with its "Retirer"
 
 
-def test_an_admin_ends_a_lead_and_a_financer_at_once_pages_and_api_tokens(
-    client, programme, admin
-):
+def test_an_admin_ends_a_lead_and_a_financer_at_once_pages_and_api_tokens(client, programme, admin):
     application = applied(programme)
     lead = lead_of(application.collective)
     _token, raw = api_token_create(user=lead.user)
@@ -237,10 +235,13 @@ def test_an_admin_adds_a_financer_by_siren_invites_someone_into_it_and_ends_it(
     assert invited.status_code == 302
     invitation = Invitation.objects.get(email="f@example.test")
     assert (invitation.role, invitation.organisation) == (Role.FINANCER, bank)
-    assert client.post(
-        partners_url(programme, "partner_invite", bank.pk),
-        {"people-email": "g@example.test", "people-role": Role.PROGRAMME_ADMIN},
-    ).status_code == 422
+    assert (
+        client.post(
+            partners_url(programme, "partner_invite", bank.pk),
+            {"people-email": "g@example.test", "people-role": Role.PROGRAMME_ADMIN},
+        ).status_code
+        == 422
+    )
 
     page = client.get(partners_url(programme)).content.decode()
     assert "Banque solidaire" in page and "Avise" in page  # the expert partner
@@ -317,9 +318,7 @@ def test_the_partners_page_is_its_admins_only(client, programme, admin, other):
         assert client.post(partners_url(programme, "partner_end", partner.pk)).status_code == 403
     client.force_login(other_admin)
     # their own programme's page does not reach it either
-    assert (
-        client.post(partners_url(other_programme, "partner_end", partner.pk)).status_code == 404
-    )
+    assert client.post(partners_url(other_programme, "partner_end", partner.pk)).status_code == 404
     assert (
         client.post(
             partners_url(other_programme, "partner_invite", partner.organisation.pk),

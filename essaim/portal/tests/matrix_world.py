@@ -55,7 +55,7 @@ def build_world() -> World:
     from essaim.accounts.models import Membership, User
     from essaim.accounts.services import api_token_create, invitation_send
     from essaim.applications.models import Application, Attachment, Message
-    from essaim.calls.models import Programme, Wave
+    from essaim.calls.models import Programme, ProgrammePartner, Wave
     from essaim.financing.models import (
         AlertSubscription,
         FinancingRequest,
@@ -184,6 +184,13 @@ def build_world() -> World:
     ids["invitation"] = invitation_send(
         user=users["admin"], programme=programme, email="invitee@matrix.test", role="instructor"
     )[0].pk
+    # Partner organisations (operators): a partnership, its organisation, a role held in it.
+    fin_partner = ProgrammePartner.objects.get(
+        programme=programme, organisation_id=financer_org, ended_at=None
+    )
+    ids["partner"] = fin_partner.pk
+    ids["partner_organisation"] = financer_org
+    ids["partner_member"] = Membership.objects.get(user=users["fin"]).pk
     world.ids = ids
     from django.test import Client
 
