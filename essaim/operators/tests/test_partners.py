@@ -364,3 +364,13 @@ def test_ending_a_partnership_takes_its_people_out_of_reach_but_keeps_the_ended(
     assert ended.user.email in page[page.index('id="partner-former"') :]
     assert end(client, admin, programme, kept).status_code == 404
     assert Membership.objects.get(pk=kept.pk).ended_at is None  # shared: other programmes
+
+
+def test_the_public_programme_page_names_its_partners(client, programme, admin):
+    bank = partner_of(programme, admin, OrganisationFactory(name="Banque solidaire")).organisation
+    ended = partner_of(programme, admin, OrganisationFactory(name="Fonds parti"))
+    partners.partner_end(user=admin, programme=programme, partner=ended)
+    page = client.get(reverse("portal:programme", args=[programme.slug])).content.decode()
+    listed = page[page.index('id="programme-partners"') :]
+    assert bank.name in listed and programme.expert_partner.name in listed
+    assert "Fonds parti" not in page

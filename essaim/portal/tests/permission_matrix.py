@@ -21,6 +21,8 @@ the URL"s keyword arguments: ``pk=application`` takes the world"s application, `
 the literal ``submit``.
 """
 
+from .permission_matrix_partners import PARTNER_PAGES
+
 # name: (args, GET, POST)
 PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "healthz": ("", "o o o o o o o o o o", "x x x x x x x x x x"),
@@ -353,33 +355,7 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "portal:accessibility": ("", "o o o o o o o o o o", "o o o o o o o o o o"),
     "portal:legal": ("", "o o o o o o o o o o", "o o o o o o o o o o"),
     # --- Operators: roles in collectives and partner organisations; partner organisations ---
-    "operators:revoke_partner": (
-        "slug=programme_slug pk=partner_member",
-        "l x x x x x x x x x",
-        "l d r d d d d d d r",
-    ),
-    "operators:partners": ("slug=programme_slug", "l d o d d d d d d o", "l x x x x x x x x x"),
-    "operators:partner_add": ("slug=programme_slug", "l x x x x x x x x x", "l d b d d d d d d b"),
-    "operators:partner_create": (
-        "slug=programme_slug",
-        "l x x x x x x x x x",
-        "l d b d d d d d d b",
-    ),
-    "operators:partner_end": (
-        "slug=programme_slug pk=partner",
-        "l x x x x x x x x x",
-        "l d r d d d d d d r",
-    ),
-    "operators:expert_partner_end": (
-        "slug=programme_slug",
-        "l x x x x x x x x x",
-        "l d r d d d d d d r",
-    ),
-    "operators:partner_invite": (
-        "slug=programme_slug pk=partner_organisation",
-        "l x x x x x x x x x",
-        "l d b d d d d d d b",
-    ),
+    **PARTNER_PAGES,
 }
 
 # "METHOD path" of the OpenAPI document: (args, expected, body). In a body, "@key" is the world"s
