@@ -20,13 +20,12 @@ from essaim.operators.views import _team_programme
 
 def _page(request, programme: Programme, *, add=None, create=None, invite=None, status=200):
     rows = partners.partner_rows(programme)
-    for row in rows:
-        bound = invite is not None and invite[0] == row.organisation.pk
-        row.form = (
-            invite[1]
-            if bound
-            else OrganisationInviteForm(kind=row.kind, auto_id=f"id_{row.organisation.pk}_%s")
-        )
+    bound = None
+    for index, row in enumerate(rows):
+        if invite is not None and bound is None and invite[0] == row.organisation.pk:
+            bound = row.form = invite[1]
+        else:
+            row.form = OrganisationInviteForm(kind=row.kind, auto_id=f"id_{index}_%s")
     return render(
         request,
         "operators/partners.html",
@@ -133,10 +132,11 @@ def partner_invite(request, slug: str, pk: int):
     """Invite someone into one of the programme's partner organisations (the partner
     invitation of the team page, with the organisation already chosen)."""
     programme = _team_programme(request, slug)
-    row = next((r for r in partners.partner_rows(programme) if r.organisation.pk == pk), None)
+    rows = partners.partner_rows(programme)
+    index, row = next(((i, r) for i, r in enumerate(rows) if r.organisation.pk == pk), (0, None))
     if row is None:
         raise Http404
-    form = OrganisationInviteForm(request.POST, kind=row.kind, auto_id=f"id_{pk}_%s")
+    form = OrganisationInviteForm(request.POST, kind=row.kind, auto_id=f"id_{index}_%s")
     if form.is_valid():
         try:
             invitation, _raw = partner_invitation_send(
