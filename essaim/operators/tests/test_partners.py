@@ -374,3 +374,14 @@ def test_the_public_programme_page_names_its_partners(client, programme, admin):
     listed = page[page.index('id="programme-partners"') :]
     assert bank.name in listed and programme.expert_partner.name in listed
     assert "Fonds parti" not in page
+
+
+def test_a_first_time_admin_finds_an_empty_page_and_the_way_to_add_a_partner(client, admin):
+    programme = ProgrammeFactory()  # no expert partner, no partnership
+    MembershipFactory(role=Role.PROGRAMME_ADMIN, programme=programme, user=admin)
+    page = team(client, admin, programme).content.decode()
+    assert partners_url(programme) in page  # linked from the team page
+    page = client.get(partners_url(programme)).content.decode()
+    assert 'id="no-partner"' in page and 'id="partner-add-submit"' in page
+    assert 'id="partner-create-submit"' in page
+    assert client.post(partners_url(programme, "expert_partner_end")).status_code == 404
