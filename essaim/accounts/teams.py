@@ -115,3 +115,16 @@ def reviews_for(programme, organisation) -> bool:
         .filter(role=Role.EXPERT, programme=programme, organisation=organisation)
         .exists()
     )
+
+
+def brought_in(programme, organisations) -> set[tuple[int, str, int]]:
+    """(user, role, organisation) of the roles in ``organisations`` given through ``programme``'s
+    invitations, accepted (one query)."""
+    return set(
+        Invitation.objects.filter(
+            programme=programme,
+            accepted_by__isnull=False,
+            organisation__in=organisations,
+            collective__isnull=True,
+        ).values_list("accepted_by_id", "role", "organisation_id")
+    )

@@ -108,9 +108,48 @@ def reach(programme: Programme, *, ever: bool = False) -> Reach:
     )
 
 
-def partner_members(programme: Programme) -> QuerySet:
+def shared_organisations(programme: Programme) -> set[int]:
+    """Organisations another programme also works with as a partner (one query)."""
+    others = ProgrammePartner.objects.active().exclude(programme=programme)
+    ids = set(others.values_list("organisation_id", flat=True))
+    ids |= set(
+        Programme.objects.exclude(pk=programme.pk)
+        .filter(expert_partner__isnull=False)
+        .values_list("expert_partner_id", flat=True)
+    )
+    return ids
+
+
+def endable(user, programme: Programme, memberships) -> list[Membership]:
+    """Mark each role ``endable`` by ``user``, an admin of the programme: a collective's role
+    (the collective applied to the programme); a role in an organisation only this programme
+    works with; in an organisation shared with another programme, only a role this programme
+    gave (its invitation): the other programme's people there are not this programme's to end.
+    The platform's operators (superusers) end any."""
+    memberships = list(memberships)
+    every = rules.can_create_programme(user)
+    shared = shared_organisations(programme) if memberships and not every else set()
+    mine = (
+        teams.brought_in(programme, [m.organisation_id for m in memberships if m.organisation_id])
+        if shared
+        else set()
+    )
+    for membership in memberships:
+        membership.endable = (
+            membership.collective_id is not None
+            or membership.organisation_id not in shared
+            or (membership.user_id, membership.role, membership.organisation_id) in mine
+        )
+    return memberships
+
+
+def partner_members(user, programme: Programme) -> list[Membership]:
     where = reach(programme)
-    return teams.partner_members(where.collectives, where.organisations, where.holders)
+    return endable(
+        user,
+        programme,
+        teams.partner_members(where.collectives, where.organisations, where.holders),
+    )
 
 
 def former_partner_members(programme: Programme) -> QuerySet:
@@ -138,8 +177,11 @@ def partner_role_end(*, user, programme: Programme, membership: Membership) -> M
     """End a role held in one of the programme's collectives or partner organisations at once
     (pages and API tokens: roles are read at each request); in the member's history."""
     _require_admin(user, programme)
-    if partner_membership(programme, membership.pk) is None:
-        raise PermissionDenied
+    found = partner_membership(programme, membership.pk)
+    if found is None or not endable(user, programme, [found])[0].endable:
+        raise PermissionDenied(
+            _("Cette personne tient son rôle d'un autre programme : il ne vous revient pas.")
+        )
     return account_services.partner_membership_end(user=user, membership=membership)
 
 

@@ -70,7 +70,7 @@ def _team_page(
             "programme": programme,
             "members": members,
             "former": former,
-            "partner_members": partners.partner_members(programme),
+            "partner_members": partners.partner_members(request.user, programme),
             "former_partners": partners.former_partner_members(programme),
             "invitations": invitations,
             "form": form or InviteForm(),
@@ -166,7 +166,11 @@ def revoke_partner(request, slug: str, pk: int):
     membership = partners.partner_membership(programme, pk)
     if membership is None:
         raise Http404
-    partners.partner_role_end(user=request.user, programme=programme, membership=membership)
+    try:
+        partners.partner_role_end(user=request.user, programme=programme, membership=membership)
+    except PermissionDenied as refused:
+        messages.error(request, str(refused))
+        return redirect("operators:team", slug=programme.slug)
     messages.success(
         request,
         _("%(person)s n'est plus %(role)s (%(where)s) ; son accès a pris fin.")

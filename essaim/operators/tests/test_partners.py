@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from essaim.accounts.history import UserAction
 from essaim.accounts.models import Invitation, Membership, Role
-from essaim.accounts.services import api_token_create
+from essaim.accounts.services import api_token_create, invitation_accept
 from essaim.accounts.tests.factories import MembershipFactory, UserFactory
 from essaim.actors.models import Organisation
 from essaim.actors.tests.factories import OrganisationFactory
@@ -22,6 +22,7 @@ from essaim.calls.models import PartnerKind, ProgrammePartner
 from essaim.calls.tests.factories import CallFactory, FormVersionFactory, ProgrammeFactory
 from essaim.core.models import HistoryEvent
 from essaim.operators import partners
+from essaim.operators.services import partner_invitation_send
 
 pytestmark = pytest.mark.django_db
 
@@ -385,3 +386,32 @@ def test_a_first_time_admin_finds_an_empty_page_and_the_way_to_add_a_partner(cli
     assert 'id="no-partner"' in page and 'id="partner-add-submit"' in page
     assert 'id="partner-create-submit"' in page
     assert client.post(partners_url(programme, "expert_partner_end")).status_code == 404
+
+
+def test_in_an_organisation_shared_with_another_programme_each_ends_only_the_roles_it_gave(
+    client, programme, admin, other, django_capture_on_commit_callbacks
+):
+    other_programme, other_admin = other
+    bank = OrganisationFactory(name="Banque partagée")
+    partner_of(programme, admin, bank)
+    partner_of(other_programme, other_admin, bank)
+
+    def accepted(by, where, email):
+        _invitation, raw = partner_invitation_send(
+            user=by, programme=where, email=email, role=Role.FINANCER, organisation=bank
+        )
+        return invitation_accept(user=UserFactory(email=email), raw=raw)
+
+    theirs = accepted(other_admin, other_programme, "theirs@example.test")
+    mine = accepted(admin, programme, "mine@example.test")
+    page = team(client, admin, programme).content.decode()
+    assert theirs.user.email in page and "donné par un autre programme" in page
+    assert end(client, admin, programme, theirs).status_code == 302
+    theirs.refresh_from_db()
+    assert theirs.ended_at is None
+    end(client, admin, programme, mine)
+    mine.refresh_from_db()
+    assert mine.ended_by == admin
+    end(client, other_admin, other_programme, theirs)
+    theirs.refresh_from_db()
+    assert theirs.ended_by == other_admin
