@@ -1,2 +1,11 @@
+from django.urls import path
+
+from essaim.synergies import network_views
+
 app_name = "synergies"
 urlpatterns: list = []
+
+# The ecosystem network.
+urlpatterns += [
+    path("reseau/<slug:slug>/", network_views.territory_network, name="territory_network"),
+]
