@@ -20,6 +20,8 @@ MAX_DRAWN = 150
 LAYOUT_SEED = 42
 WIDTH, HEIGHT, MARGIN = 900, 560, 40
 LEGEND_WIDTH = 220
+LABEL_ROOM = 140  # on the right of the drawing, for the names of the nodes near its edge
+LABEL_LENGTH = 32
 
 # Colours of the DSFR illustrative palette, distinguishable and dark enough for white text.
 COLOURS = {
@@ -58,7 +60,7 @@ def layout(network: Network, keys: list[str]) -> dict[str, tuple[float, float]]:
     span_y = (max(ys) - min(ys)) or 1.0
     return {
         key: (
-            round(MARGIN + (x - min(xs)) / span_x * (WIDTH - 2 * MARGIN), 1),
+            round(MARGIN + (x - min(xs)) / span_x * (WIDTH - 2 * MARGIN - LABEL_ROOM), 1),
             round(MARGIN + (y - min(ys)) / span_y * (HEIGHT - 2 * MARGIN), 1),
         )
         for key, (x, y) in positions.items()
@@ -66,7 +68,14 @@ def layout(network: Network, keys: list[str]) -> dict[str, tuple[float, float]]:
 
 
 def _spring(graph):
-    return nx.spring_layout(graph, seed=LAYOUT_SEED, iterations=60)
+    """Spring layout with the separate groups tied loosely to the biggest one: left alone, a
+    small group drifts to a corner and squeezes the rest."""
+    components = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
+    if len(components) > 1:
+        anchor = max(components[0], key=lambda key: (graph.degree(key), key))
+        for component in components[1:]:
+            graph.add_edge(anchor, min(component), weight=0.15)
+    return nx.spring_layout(graph, seed=LAYOUT_SEED, iterations=60, weight="weight")
 
 
 def render(network: Network) -> str:
@@ -131,7 +140,7 @@ def render(network: Network) -> str:
                     'paint-order="stroke" stroke="#ffffff" stroke-width="3">{}</text>',
                     round(x + 8, 1),
                     round(y - 8, 1),
-                    node.name[:40],
+                    node.name if len(node.name) <= LABEL_LENGTH else node.name[:LABEL_LENGTH] + "…",
                 )
             )
     parts.append("</g>")

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from essaim.synergies import network, network_svg
 
@@ -14,6 +15,7 @@ TABLE_ROWS = 300
 
 
 @login_not_required
+@require_safe
 def territory_network(request, slug: str):
     label = network.territory_label(request.user, slug)
     if label is None:

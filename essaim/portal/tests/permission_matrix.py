@@ -352,6 +352,9 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "portal:programme": ("slug=programme_slug", "o o o o o o o o o o", "x x x x x x x x x x"),
     "portal:accessibility": ("", "o o o o o o o o o o", "o o o o o o o o o o"),
     "portal:legal": ("", "o o o o o o o o o o", "o o o o o o o o o o"),
+    # --- Synergies: the ecosystem network (public like the territory's label; people for staff
+    # and the collective only, checked in essaim/synergies/tests/test_network_pages.py).
+    "synergies:territory_network": ("slug=perimeter", "o o o o o o o o o o", "x x x x x x x x x x"),
 }
 
 # "METHOD path" of the OpenAPI document: (args, expected, body). In a body, "@key" is the world"s
@@ -502,4 +505,6 @@ API: dict[str, tuple[str, str | None, dict | None]] = {
         "u d o d o d d d d o",
         None,
     ),
+    # --- Synergies: the ecosystem network.
+    "GET /api/v1/network/{territory}": ("territory=perimeter", "o o o o o o o o o o", None),
 }

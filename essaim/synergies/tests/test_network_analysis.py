@@ -109,3 +109,11 @@ def test_big_networks_estimate_betweenness_from_a_fixed_sample_reproducibly():
     first, second = _network(nodes, edges), _network(nodes, list(edges))
     assert first.betweenness_estimated
     assert [n.betweenness for n in first.ranked()] == [n.betweenness for n in second.ranked()]
+
+
+def test_sampled_betweenness_with_every_source_is_networkx_exact_betweenness():
+    graph = nx.gnm_random_graph(60, 140, seed=3)
+    graph.add_edges_from([(60, 61), (61, 62)])  # a tail: articulation points
+    exact = nx.betweenness_centrality(graph)
+    mine = network.sampled_betweenness(graph, list(graph))
+    assert all(abs(exact[key] - mine[key]) < 1e-9 for key in graph)

@@ -62,7 +62,9 @@ def _world(status=WaveStatus.PUBLISHED, extra_members: int = 0):
     Partnership.objects.create(source=hidden, target=lead, kind=PartnershipKind.PARTNER)
     network_org = OrganisationFactory(name="Réseau témoin", kind=OrganisationKind.NETWORK)
     Partnership.objects.create(
-        source=holder, target=network_org, kind=PartnershipKind.NETWORK_MEMBER,
+        source=holder,
+        target=network_org,
+        kind=PartnershipKind.NETWORK_MEMBER,
         started_on=D(2017, 1, 1),
     )
     return label, admin, network_org
@@ -167,8 +169,8 @@ def test_the_picture_is_the_same_for_the_same_data_and_is_accessible(client):
     first = network_svg.render(network.build(label, None))
     second = network_svg.render(network.build(label, None))
     assert first == second
-    assert 'role="img"' in first and "<title id=\"network-title\">" in first
-    assert "<desc id=\"network-desc\">" in first and "Légende" in first
+    assert 'role="img"' in first and '<title id="network-title">' in first
+    assert '<desc id="network-desc">' in first and "Légende" in first
     assert "Région témoin" in first  # a central one is named
 
 
