@@ -106,7 +106,7 @@ def load(ctx) -> None:
     relations = 0
     for label in labels:
         territory = label.perimeter.name
-        rng = random.Random(f"essaim-network-{territory}")
+        rng = random.Random(f"essaim-network-{territory}")  # noqa: S311 - reproducible demo data
         rich = territory == RICHEST
         collective = label.application.collective
         submitted = label.application.submitted_at

@@ -286,7 +286,7 @@ def analyse(network: Network, *, today: datetime.date | None = None) -> Network:
             network.betweenness_estimated = True
             size = count + graph.number_of_edges()
             sample = min(count, max(BETWEENNESS_MIN_SAMPLE, BETWEENNESS_WORK // size))
-            sources = random.Random(BETWEENNESS_SEED).sample(sorted(graph), sample)
+            sources = random.Random(BETWEENNESS_SEED).sample(sorted(graph), sample)  # noqa: S311
             betweenness = sampled_betweenness(graph, sources)
         else:
             betweenness = nx.betweenness_centrality(graph)

@@ -1,0 +1,117 @@
+"""The services behind the network's relations (in ``actors``): who may write them, what they
+refuse, what the history keeps."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from essaim.accounts.models import Membership, Role
+from essaim.accounts.tests.factories import UserFactory
+from essaim.actors import services
+from essaim.actors.history import OrganisationAction
+from essaim.actors.models import CollectiveMember, PartnershipKind
+from essaim.actors.tests.factories import CollectiveFactory, OrganisationFactory, PersonFactory
+from essaim.core.models import HistoryEvent
+from essaim.projects.tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def _member_of(organisation):
+    user = UserFactory()
+    Membership.objects.create(user=user, role=Role.COMPANY, organisation=organisation)
+    return user
+
+
+def test_a_mentor_relation_for_a_project_names_the_person_and_the_project():
+    funder, holder = OrganisationFactory(), OrganisationFactory()
+    person = PersonFactory(organisation=funder)
+    project = ProjectFactory(holder=holder)
+    user = _member_of(funder)
+    relation = services.partnership_add(
+        user=user,
+        source=funder,
+        target=holder,
+        kind=PartnershipKind.MENTORS,
+        started_on=D(2020, 1, 1),
+        person=person,
+        project=project,
+    )
+    assert relation.person == person and relation.project == project
+    event = HistoryEvent.objects.filter(action=OrganisationAction.PARTNERSHIP_ADDED).first()
+    assert event.payload["project"] == project.pk and event.payload["person"] == person.pk
+
+
+def test_a_person_of_another_organisation_or_a_project_of_another_holder_is_refused():
+    funder, holder = OrganisationFactory(), OrganisationFactory()
+    user = _member_of(funder)
+    with pytest.raises(ValidationError) as error:
+        services.partnership_add(
+            user=user,
+            source=funder,
+            target=holder,
+            kind=PartnershipKind.MENTORS,
+            person=PersonFactory(),
+        )
+    assert "person" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        services.partnership_add(
+            user=user,
+            source=funder,
+            target=holder,
+            kind=PartnershipKind.FUNDS,
+            project=ProjectFactory(),
+        )
+    assert "project" in error.value.message_dict
+
+
+def test_ending_a_relation_keeps_it_with_its_end_date_once():
+    source, target = OrganisationFactory(), OrganisationFactory()
+    user = _member_of(target)
+    relation = services.partnership_add(
+        user=user,
+        source=source,
+        target=target,
+        kind=PartnershipKind.SUPPLIES,
+        started_on=D(2019, 1, 1),
+    )
+    with pytest.raises(ValidationError):
+        services.partnership_end(user=user, partnership=relation, ended_on=D(2018, 1, 1))
+    services.partnership_end(user=user, partnership=relation, ended_on=D(2021, 3, 1))
+    relation.refresh_from_db()
+    assert relation.ended_on == D(2021, 3, 1)
+    with pytest.raises(ValidationError) as error:
+        services.partnership_end(user=user, partnership=relation, ended_on=D(2022, 1, 1))
+    assert "01/03/2021" in str(error.value)
+    assert HistoryEvent.objects.filter(action=OrganisationAction.PARTNERSHIP_ENDED).count() == 2
+    with pytest.raises(PermissionDenied):
+        services.partnership_end(user=UserFactory(), partnership=relation, ended_on=D(2022, 1, 1))
+
+
+def test_dating_a_collective_membership_is_for_the_organisation_or_the_collective_lead():
+    collective = CollectiveFactory()
+    organisation = OrganisationFactory()
+    member = CollectiveMember.objects.create(collective=collective, organisation=organisation)
+    with pytest.raises(PermissionDenied):
+        services.collective_member_dates(
+            user=UserFactory(), member=member, started_on=D(2018, 1, 1), ended_on=None
+        )
+    lead = UserFactory()
+    Membership.objects.create(user=lead, role=Role.TERRITORY_LEAD, collective=collective)
+    with pytest.raises(ValidationError):
+        services.collective_member_dates(
+            user=lead, member=member, started_on=D(2020, 1, 1), ended_on=D(2019, 1, 1)
+        )
+    services.collective_member_dates(
+        user=lead, member=member, started_on=D(2018, 1, 1), ended_on=None
+    )
+    member.refresh_from_db()
+    assert member.started_on == D(2018, 1, 1)
+    assert HistoryEvent.objects.filter(action=OrganisationAction.MEMBERSHIP_DATED).count() == 1
+    # The same dates again: nothing written.
+    services.collective_member_dates(
+        user=_member_of(organisation), member=member, started_on=D(2018, 1, 1), ended_on=None
+    )
+    assert HistoryEvent.objects.filter(action=OrganisationAction.MEMBERSHIP_DATED).count() == 1
