@@ -52,7 +52,7 @@ LOCAL_KINDS = [
 NATIONAL_NETWORKS = ["France Active"]
 FUNDERS = ["Bpifrance", "Banque des Territoires", "France Active"]
 REGIONAL_NETWORKS = [
-    ("Chambre des métiers et de l'artisanat du territoire", K.NETWORK),
+    ("Réseau des chambres de métiers et de l'artisanat", K.NETWORK),
     ("Réseau des incubateurs d'innovation sociale", K.NETWORK),
 ]
 

@@ -16,7 +16,7 @@ router = Router(tags=["network"])
 MAX_NODES = 2000
 
 
-class NodeOut(Schema):
+class NetworkNodeOut(Schema):
     id: str = Field(
         description="o<id>: organisation, p<id>: project, c<id>: collective, u<id>: person"
     )
@@ -33,7 +33,7 @@ class NodeOut(Schema):
     is_isolated_project: bool
 
 
-class EdgeOut(Schema):
+class NetworkEdgeOut(Schema):
     source: str
     target: str
     kind: str
@@ -43,7 +43,7 @@ class EdgeOut(Schema):
     is_fictitious: bool
 
 
-class YearOut(Schema):
+class NetworkYearOut(Schema):
     year: int
     started: int
     ended: int
@@ -51,16 +51,16 @@ class YearOut(Schema):
     is_label_year: bool
 
 
-class GrowthOut(Schema):
+class NetworkGrowthOut(Schema):
     label_date: datetime.date
     today: datetime.date
     at_label: int
     now: int
     undated: int
-    years: list[YearOut]
+    years: list[NetworkYearOut]
 
 
-class NetworkOut(Schema):
+class TerritoryNetworkOut(Schema):
     territory: str
     territory_name: str
     shows_people: bool
@@ -68,12 +68,12 @@ class NetworkOut(Schema):
     edge_count: int = Field(description="every linked pair of the network")
     truncated: bool = Field(description="true when only the `limit` most connected are listed")
     betweenness_estimated: bool
-    nodes: list[NodeOut]
-    edges: list[EdgeOut]
-    growth: GrowthOut
+    nodes: list[NetworkNodeOut]
+    edges: list[NetworkEdgeOut]
+    growth: NetworkGrowthOut
 
 
-class TerritoryPath(Schema):
+class NetworkTerritoryPath(Schema):
     territory: str = Field(
         min_length=1, max_length=100, pattern=r"^[-a-zA-Z0-9_]+$", description="the slug"
     )
@@ -85,10 +85,10 @@ class NetworkQuery(Schema):
 
 @router.get(
     "/network/{territory}",
-    response=NetworkOut,
+    response=TerritoryNetworkOut,
     summary="A labelled territory's ecosystem network: nodes, edges, measures and growth",
 )
-def territory_network(request, path: Path[TerritoryPath], query: Query[NetworkQuery]) -> dict:
+def territory_network(request, path: Path[NetworkTerritoryPath], query: Query[NetworkQuery]) -> dict:
     label = network.territory_label(request.user, path.territory)
     if label is None:
         raise Http404(_("Territoire introuvable."))
