@@ -88,7 +88,9 @@ class NetworkQuery(Schema):
     response=TerritoryNetworkOut,
     summary="A labelled territory's ecosystem network: nodes, edges, measures and growth",
 )
-def territory_network(request, path: Path[NetworkTerritoryPath], query: Query[NetworkQuery]) -> dict:
+def territory_network(
+    request, path: Path[NetworkTerritoryPath], query: Query[NetworkQuery]
+) -> dict:
     label = network.territory_label(request.user, path.territory)
     if label is None:
         raise Http404(_("Territoire introuvable."))

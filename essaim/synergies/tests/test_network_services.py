@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from essaim.accounts.models import Membership, Role
 from essaim.accounts.tests.factories import UserFactory
@@ -115,3 +116,29 @@ def test_dating_a_collective_membership_is_for_the_organisation_or_the_collectiv
         user=_member_of(organisation), member=member, started_on=D(2018, 1, 1), ended_on=None
     )
     assert HistoryEvent.objects.filter(action=OrganisationAction.MEMBERSHIP_DATED).count() == 1
+
+
+def test_the_partnership_form_declares_a_mentor_held_by_one_of_the_organisations_people(client):
+    mentor_org, holder = OrganisationFactory(), OrganisationFactory()
+    person = PersonFactory(organisation=mentor_org, first_name="Camille", last_name="Mentor")
+    stranger = PersonFactory()
+    client.force_login(_member_of(mentor_org))
+    url = reverse("actors:partnership_add", args=[mentor_org.pk])
+    page = client.get(url).content.decode()
+    assert "Camille Mentor" in page and str(stranger) not in page
+    data = {
+        "direction": "out",
+        "kind": PartnershipKind.MENTORS,
+        "other": holder.pk,
+        "person": person.pk,
+        "started_on": "2020-01-15",
+    }
+    # The person must be on the source's side.
+    refused = client.post(url, {**data, "direction": "in"})
+    assert refused.status_code == 200 and "organisation source" in refused.content.decode()
+    assert not holder.partnerships_in.exists()
+    assert client.post(url, {**data, "person": stranger.pk}).status_code == 200
+    response = client.post(url, data)
+    assert response.status_code == 302
+    relation = holder.partnerships_in.get()
+    assert relation.person == person and relation.kind == PartnershipKind.MENTORS
