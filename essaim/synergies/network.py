@@ -289,7 +289,7 @@ def analyse(network: Network, *, today: datetime.date | None = None) -> Network:
             sources = random.Random(BETWEENNESS_SEED).sample(sorted(graph), sample)  # noqa: S311
             betweenness = sampled_betweenness(graph, sources)
         else:
-            betweenness = nx.betweenness_centrality(graph)
+            betweenness = sampled_betweenness(graph, list(graph))
         bridges = set(nx.articulation_points(graph))
     else:
         centrality, betweenness, bridges = {}, {}, set()
