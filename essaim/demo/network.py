@@ -110,7 +110,8 @@ def load(ctx) -> None:
         rich = territory == RICHEST
         collective = label.application.collective
         submitted = label.application.submitted_at
-        member_since = submitted.date() if submitted else label.granted_on
+        # Members by the application's submission — and by the label at the latest.
+        member_since = min(submitted.date(), label.granted_on) if submitted else label.granted_on
         CollectiveMember.objects.filter(collective=collective, started_on__isnull=True).update(
             started_on=member_since
         )
