@@ -3,6 +3,7 @@
 import rules
 
 from essaim.accounts import permissions
+from essaim.actors.rules import can_edit_organisation
 
 # --- The ecosystem network (``essaim.synergies.network``) -----------------------------------------
 
@@ -19,3 +20,13 @@ def can_view_network_people(user, label) -> bool:
 
 
 rules.add_perm("synergies.view_network_people", can_view_network_people)
+
+
+@rules.predicate
+def can_add_project_relation(user, project) -> bool:
+    """Declare a funder, partner, supplier or mentor of a project: who may change its holder's
+    directory entry (the relation is the holder's partnership, ``actors.rules``)."""
+    return project is not None and can_edit_organisation(user, project.holder)
+
+
+rules.add_perm("synergies.add_project_relation", can_add_project_relation)

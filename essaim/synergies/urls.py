@@ -8,4 +8,9 @@ urlpatterns: list = []
 # The ecosystem network.
 urlpatterns += [
     path("reseau/<slug:slug>/", network_views.territory_network, name="territory_network"),
+    path(
+        "reseau/projets/<int:pk>/relation/",
+        network_views.project_relation_add,
+        name="project_relation_add",
+    ),
 ]

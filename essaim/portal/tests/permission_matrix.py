@@ -355,6 +355,11 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     # --- Synergies: the ecosystem network (public like the territory's label; people for staff
     # and the collective only, checked in essaim/synergies/tests/test_network_pages.py).
     "synergies:territory_network": ("slug=perimeter", "o o o o o o o o o o", "x x x x x x x x x x"),
+    "synergies:project_relation_add": (
+        "pk=project",
+        "l d d d d d d d o o",
+        "l d d d d d d d o o",
+    ),
 }
 
 # "METHOD path" of the OpenAPI document: (args, expected, body). In a body, "@key" is the world"s

@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-def _member_of(organisation):
+def _member_of(organisation, role=Role.COMPANY):
     user = UserFactory()
-    Membership.objects.create(user=user, role=Role.COMPANY, organisation=organisation)
+    Membership.objects.create(user=user, role=role, organisation=organisation)
     return user
 
 
@@ -142,3 +142,38 @@ def test_the_partnership_form_declares_a_mentor_held_by_one_of_the_organisations
     assert response.status_code == 302
     relation = holder.partnerships_in.get()
     assert relation.person == person and relation.kind == PartnershipKind.MENTORS
+
+
+def test_the_holder_declares_a_funder_of_its_project_from_the_project_page(client):
+    holder, funder = OrganisationFactory(name="Porteur témoin"), OrganisationFactory(name="Fonds")
+    project = ProjectFactory(holder=holder, title="Épicerie témoin")
+    client.force_login(_member_of(holder, Role.PROJECT_HOLDER))
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert 'id="project-relations"' in page and "apparaît isolé" in page
+    url = reverse("synergies:project_relation_add", args=[project.pk])
+    assert url in page
+    refused = client.post(
+        url,
+        {
+            "source": funder.pk,
+            "kind": "funds",
+            "started_on": "2021-01-01",
+            "ended_on": "2020-01-01",
+        },
+    )
+    assert refused.status_code == 200 and not project.relations.exists()
+    response = client.post(url, {"source": funder.pk, "kind": "funds", "started_on": "2021-01-01"})
+    assert response.status_code == 302
+    relation = project.relations.get()
+    assert (relation.source, relation.target, relation.kind) == (funder, holder, "funds")
+    assert "Fonds" in client.get(project.get_absolute_url()).content.decode()
+
+
+def test_only_the_holders_members_declare_a_projects_relation(client):
+    project = ProjectFactory()
+    url = reverse("synergies:project_relation_add", args=[project.pk])
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    client.force_login(_member_of(OrganisationFactory()))
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"source": OrganisationFactory().pk, "kind": "funds"})
+    assert response.status_code == 403 and not project.relations.exists()
