@@ -54,6 +54,7 @@ LOADERS = [
     "essaim.demo.labels",
     "essaim.demo.support",
     "essaim.demo.projects",
+    "essaim.demo.network",
     "essaim.demo.financing",
     "essaim.demo.regulatory",
     "essaim.demo.operators",

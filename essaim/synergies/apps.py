@@ -9,3 +9,10 @@ class SynergiesConfig(AppConfig):
     name = "essaim.synergies"
     label = "synergies"
     verbose_name = _("synergies")
+
+    def ready(self) -> None:
+        from essaim.projects.hooks import project_editor_sections
+        from essaim.synergies.network_views import project_section
+
+        # The ecosystem network: a project's relations on its page, for its editors.
+        project_editor_sections.register(project_section)

@@ -356,6 +356,14 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "portal:legal": ("", "o o o o o o o o o o", "o o o o o o o o o o"),
     # --- Operators: roles in collectives and partner organisations; partner organisations ---
     **PARTNER_PAGES,
+    # --- Synergies: the ecosystem network (public like the territory's label; people for staff
+    # and the collective only, checked in essaim/synergies/tests/test_network_pages.py).
+    "synergies:territory_network": ("slug=perimeter", "o o o o o o o o o o", "x x x x x x x x x x"),
+    "synergies:project_relation_add": (
+        "pk=project",
+        "l d d d d d d d o o",
+        "l d d d d d d d o o",
+    ),
 }
 
 # "METHOD path" of the OpenAPI document: (args, expected, body). In a body, "@key" is the world"s
@@ -506,4 +514,6 @@ API: dict[str, tuple[str, str | None, dict | None]] = {
         "u d o d o d d d d o",
         None,
     ),
+    # --- Synergies: the ecosystem network.
+    "GET /api/v1/network/{territory}": ("territory=perimeter", "o o o o o o o o o o", None),
 }
