@@ -8,8 +8,9 @@ class CallsConfig(AppConfig):
     verbose_name = _("appels")
 
     def ready(self):
-        from essaim.calls.history import CallAction
-        from essaim.calls.models import Call, CallStatus
+        from essaim.calls.history import CallAction, ProgrammeAction
+        from essaim.calls.models import Call, CallStatus, Programme
         from essaim.core import history
 
         history.describe(Call, actions=CallAction, states=CallStatus)
+        history.describe(Programme, actions=ProgrammeAction)

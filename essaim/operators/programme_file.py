@@ -100,6 +100,7 @@ def export_programme(programme: Programme) -> dict:
             "owner": _organisation(programme.owner),
             "expert_partner": _organisation(programme.expert_partner),
             "regions": sorted(region.code for region in programme.regions.all()),
+            "label_validity_years": programme.label_validity_years,
         },
         "support_axes": [
             {"code": axis.code, "title": axis.title, "description": axis.description}
