@@ -290,7 +290,8 @@ def _import_call(result, programme, spec: dict, waves: dict, *, user, where: str
     grid = spec.get("grid")
     if grid is not None:
         _import_grid(result, call, grid)
-    if result.counts != before:
+    # Only what this call's rows created or updated: unchanged rows are counted too.
+    if any(n for (kind, _what), n in (result.counts - before).items() if kind != "unchanged"):
         history_record(
             obj=call,
             user=user,
