@@ -7,9 +7,9 @@ The configuration file is the one ``essaim programme export`` writes: read and v
 ``essaim.operators.programme_file``, written by ``essaim.operators.services.import_programme``.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils.text import slugify
@@ -19,7 +19,7 @@ from essaim.calls.history import ProgrammeAction
 from essaim.calls.models import Programme
 from essaim.core.services import changed_fields, history_record
 from essaim.operators import rules
-from essaim.operators.programme_file import Problem
+from essaim.operators.programme_file import Problem, export_programme
 from essaim.operators.services import (
     ImportResult,
     ProgrammeFileRefused,
@@ -267,11 +267,83 @@ def _file_problems(programme: Programme, data: dict) -> list[Problem]:
     return published_version_problems(data)
 
 
+@dataclass(frozen=True)
+class NamedChange:
+    """One thing a file changes, in words: ``what`` (a field, an axis, a call…), ``name``,
+    and for a programme's field its ``old`` and ``new`` values."""
+
+    what: str
+    name: str
+    old: object = None
+    new: object = None
+    created: bool = False
+
+
+def _differs(new: dict, current: dict | None) -> bool:
+    """Whether ``new`` (an item of the file) says something else than ``current`` (the same
+    item exported); keys the file leaves out keep their value, so they are not compared."""
+    return current is None or any(new[key] != current.get(key) for key in new)
+
+
+def _keyed(items, key: str) -> dict:
+    return {item[key]: item for item in items or [] if isinstance(item, dict) and key in item}
+
+
+def configuration_changes(programme: Programme, data: dict) -> list[NamedChange]:
+    """The programme's fields, axes, waves and calls that ``data`` changes, named — by
+    comparing the file with the programme's own export (what an import writes)."""
+    current = export_programme(programme)
+    changes = [
+        NamedChange(
+            "field",
+            _field_label(name),
+            old=_shown(current["programme"].get(name)),
+            new=_shown(value),
+        )
+        for name, value in data["programme"].items()
+        if name != "slug" and value != current["programme"].get(name)
+    ]
+    for section, key, what, title in (
+        ("support_axes", "code", "axis", "title"),
+        ("waves", "number", "wave", "title"),
+        ("calls", "slug", "call", "title"),
+    ):
+        existing = _keyed(current.get(section), key)
+        for item_key, item in _keyed(data.get(section), key).items():
+            if _differs(item, existing.get(item_key)):
+                changes.append(
+                    NamedChange(
+                        what,
+                        str(item.get(title) or item_key),
+                        created=item_key not in existing,
+                    )
+                )
+    return changes
+
+
+def _shown(value) -> str:
+    """A value of the file in words: an organisation by its name, a list joined."""
+    if isinstance(value, dict):
+        return str(value.get("name", ""))
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return "" if value is None else str(value)
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Programme._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
 @dataclass
 class ImportPreview:
-    """What importing a file would do, counted by kind, without writing anything."""
+    """What importing a file would do, counted by kind, without writing anything; and the
+    fields, axes, waves and calls it changes, named."""
 
     result: ImportResult
+    named: list[NamedChange] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -298,10 +370,11 @@ def programme_configuration_preview(*, user, programme: Programme, data: dict) -
     problems = _file_problems(programme, data)
     if problems:
         raise ProgrammeFileRefused(problems)
+    named = configuration_changes(programme, data)
     with transaction.atomic():
         result = import_programme(data, user=user)
         transaction.set_rollback(True)
-    return ImportPreview(result)
+    return ImportPreview(result, named if result.changed else [])
 
 
 @transaction.atomic

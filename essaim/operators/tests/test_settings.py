@@ -85,7 +85,8 @@ def yaml_upload(text: str, name="configuration.yaml") -> SimpleUploadedFile:
 
 
 def page(response) -> str:
-    return html.unescape(response.content.decode())
+    """The page's text, entities decoded and white space collapsed."""
+    return " ".join(html.unescape(response.content.decode()).split())
 
 
 # --- Reaching the page ---------------------------------------------------------------------------
@@ -432,6 +433,9 @@ def test_an_edited_file_is_previewed_then_imported_once(client, programme, admin
     assert response.status_code == 200
     content = page(response)
     assert 'id="import-preview"' in content and "axes d'accompagnement" in content
+    assert "Axe ajouté : Mobilité" in content
+    assert "Durée de validité du label (ans) : 3 → 6" in content
+    assert "Texte de la page d'accueil : — → Texte venu du fichier." in content
     assert table_state(Programme, SupportAxis, Call, FormVersion) == before  # only a preview
 
     confirm = response.context["confirm"].initial["content"]
