@@ -517,9 +517,9 @@ def test_a_file_of_another_programme_or_a_forged_confirmation_imports_nothing(
 
 def test_a_file_too_large_is_refused(client, programme, admin):
     client.force_login(admin)
-    big = yaml_upload("# " + "x" * (2 * 1024 * 1024 + 10))
+    big = yaml_upload("# " + "x" * (1024 * 1024 + 10))
     response = client.post(url("configuration_import", programme), {"file": big})
-    assert response.status_code == 422 and "plus de 2 Mo" in page(response)
+    assert response.status_code == 422 and "plus de 1 Mo" in page(response)
 
 
 # --- A new programme from a file -----------------------------------------------------------------
@@ -577,3 +577,14 @@ def test_settings_pages_keep_to_their_query_budget(
             assert client.get(url(name, programme)).status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get(url("configuration_download", programme)).status_code == 200
+
+
+def test_a_new_programme_starts_with_the_settings_label_validity(settings):
+    settings.ESSAIM_LABEL_VALIDITY_YEARS = 4
+    result = programme_start(user=superuser(), template="french-impact", slug="x", name="X")
+    assert result.programme.label_validity_years == 4
+    data = programme_file.export_programme(result.programme)
+    data["programme"].pop("label_validity_years")
+    data["programme"]["slug"] = "sans-duree"
+    data["calls"] = []
+    assert programme_file.read(programme_file.dump(data))[1] == []  # the key is optional
