@@ -372,9 +372,32 @@ def programme_configuration_preview(*, user, programme: Programme, data: dict) -
         raise ProgrammeFileRefused(problems)
     named = configuration_changes(programme, data)
     with transaction.atomic():
-        result = import_programme(data, user=user)
+        result = _import(data, user=user)
         transaction.set_rollback(True)
     return ImportPreview(result, named if result.changed else [])
+
+
+def _import(data: dict, *, user) -> ImportResult:
+    """``import_programme``, with what the models refuse beyond the schema (a website that is
+    not an address…) turned into problems of the file: every write is then rolled back."""
+    try:
+        with transaction.atomic():
+            return import_programme(data, user=user)
+    except ValidationError as error:
+        raise ProgrammeFileRefused(validation_problems(error)) from error
+
+
+def validation_problems(error: ValidationError) -> list[Problem]:
+    """A model's ``ValidationError`` as problems of the file: a programme's field at its path
+    in the file, anything else at the file's level."""
+    if not hasattr(error, "error_dict"):
+        return [Problem("", message) for message in error.messages]
+    fields = {f.name for f in Programme._meta.get_fields()}
+    return [
+        Problem(f"programme.{name}" if name in fields else "", message)
+        for name, messages in error.message_dict.items()
+        for message in messages
+    ]
 
 
 @transaction.atomic
@@ -387,7 +410,7 @@ def programme_configuration_import(*, user, programme: Programme, data: dict) ->
     problems = _file_problems(programme, data)
     if problems:
         raise ProgrammeFileRefused(problems)
-    result = import_programme(data, user=user)
+    result = _import(data, user=user)
     if result.changed:
         history_record(
             obj=result.programme,

@@ -325,7 +325,10 @@ def programme_create_from_file(request):
             try:
                 result = programme_start_from_file(user=request.user, data=data)
             except ValidationError as error:
-                add_service_errors(file_form, error, rename={"slug": "file"})
+                if set(getattr(error, "error_dict", {})) == {"slug"}:  # the identifier is taken
+                    add_service_errors(file_form, error, rename={"slug": "file"})
+                else:  # what the models refuse beyond the schema
+                    problems = settings_services.validation_problems(error)
             except ProgrammeFileRefused as refused:
                 problems = refused.problems
             else:

@@ -588,3 +588,30 @@ def test_a_new_programme_starts_with_the_settings_label_validity(settings):
     data["programme"]["slug"] = "sans-duree"
     data["calls"] = []
     assert programme_file.read(programme_file.dump(data))[1] == []  # the key is optional
+
+
+def test_what_the_models_refuse_beyond_the_schema_is_a_problem_of_the_file(
+    client, programme, admin
+):
+    client.force_login(admin)
+    data = programme_file.export_programme(programme)
+    data["programme"]["website"] = "pas une adresse"
+    data["programme"]["home_text"] = "Ne doit pas arriver."
+    before = table_state(Programme, SupportAxis, Call)
+    response = client.post(
+        url("configuration_import", programme), {"file": yaml_upload(programme_file.dump(data))}
+    )
+    assert response.status_code == 422
+    assert "<code>programme.website</code>" in response.content.decode()
+    assert table_state(Programme, SupportAxis, Call) == before
+
+    client.force_login(superuser())
+    data["programme"]["slug"] = "copie"
+    data["calls"] = []
+    response = client.post(
+        reverse("operators:programme_create_from_file"),
+        {"from-file-file": yaml_upload(programme_file.dump(data))},
+    )
+    assert response.status_code == 422
+    assert "<code>programme.website</code>" in response.content.decode()
+    assert not Programme.objects.filter(slug="copie").exists()
