@@ -9,6 +9,7 @@ The configuration file is the one ``essaim programme export`` writes: read and v
 
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
@@ -17,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from essaim.calls.history import ProgrammeAction
 from essaim.calls.models import Programme
+from essaim.core import history
+from essaim.core.models import HistoryEvent
 from essaim.core.services import changed_fields, history_record
 from essaim.operators import rules
 from essaim.operators.programme_file import Problem, export_programme
@@ -128,6 +131,24 @@ def axes_with_use(programme: Programme) -> list[SupportAxis]:
         .annotate(action_count=Count("actions"))
         .order_by("position", "pk")
     )
+
+
+def axes_history(axes: list[SupportAxis], *, limit: int) -> list:
+    """The latest ``limit`` events of ``axes``' histories, oldest first, in words, each naming
+    its axis. One query."""
+    titles = {str(axis.pk): axis.title for axis in axes}
+    events = list(
+        HistoryEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(SupportAxis),
+            object_id__in=list(titles),
+        )
+        .select_related("actor")
+        .order_by("-at", "-pk")[:limit]
+    )[::-1]
+    rows = history.rows_for_events(SupportAxis, events)
+    for row in rows:
+        row.detail = titles.get(row.event.object_id, "")
+    return rows
 
 
 def _free_code(programme: Programme, title: str) -> str:

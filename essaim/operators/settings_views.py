@@ -158,6 +158,7 @@ def _axes_page(request, programme, form=None, edited=None):
             "form": form if edited is None and form is not None else AxisForm(),
             "edited": edited,
             "edit_form": form if edited is not None else None,
+            "history": settings_services.axes_history(axes, limit=HISTORY_SHOWN),
         },
         status=422 if form is not None else 200,
     )

@@ -383,6 +383,8 @@ def test_the_admin_adds_renames_describes_and_reorders_axes(client, programme, a
         for i in range(len(order))
     )
     assert HistoryEvent.objects.for_object(axis).filter(action="updated").count() == 2
+    history = page(client.get(url("axes", programme)))
+    assert "axe modifié</strong> : Mobilités" in history and "Mobilité solidaire → Mobilités" in history
 
     response = client.post(url("axis_update", programme, axis.pk), {f"{prefix}-title": " "})
     assert response.status_code == 422 and "obligatoire" in page(response)
