@@ -21,6 +21,8 @@ the URL"s keyword arguments: ``pk=application`` takes the world"s application, `
 the literal ``submit``.
 """
 
+from .permission_matrix_settings import SETTINGS_PAGES
+
 # name: (args, GET, POST)
 PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "healthz": ("", "o o o o o o o o o o", "x x x x x x x x x x"),
@@ -352,52 +354,11 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "portal:programme": ("slug=programme_slug", "o o o o o o o o o o", "x x x x x x x x x x"),
     "portal:accessibility": ("", "o o o o o o o o o o", "o o o o o o o o o o"),
     "portal:legal": ("", "o o o o o o o o o o", "o o o o o o o o o o"),
-    # A programme's settings, by its admins (operators.settings_views)
-    "operators:settings_home": ("", "l r r d d d d d d o", "l x x x x x x x x x"),
-    "operators:settings": ("slug=programme_slug", "l d o d d d d d d o", "l d b d d d d d d b"),
-    "operators:logo_change": (
-        "slug=programme_slug",
-        "l x x x x x x x x x",
-        "l d b d d d d d d b",
-    ),
-    "operators:axes": ("slug=programme_slug", "l d o d d d d d d o", "l d b d d d d d d b"),
-    "operators:axis_update": (
-        "slug=programme_slug pk=axis",
-        "l x x x x x x x x x",
-        "l d b d d d d d d b",
-    ),
-    "operators:axis_move": (
-        "slug=programme_slug pk=axis",
-        "l x x x x x x x x x",
-        "l d r d d d d d d r",
-    ),
-    "operators:axis_delete": (
-        "slug=programme_slug pk=axis",
-        "l x x x x x x x x x",
-        "l d r d d d d d d r",
-    ),
-    "operators:configuration_download": (
-        "slug=programme_slug",
-        "l d o d d d d d d o",
-        "l x x x x x x x x x",
-    ),
-    "operators:configuration_import": (
-        "slug=programme_slug",
-        "l d o d d d d d d o",
-        "l d b d d d d d d b",
-    ),
-    "operators:configuration_import_confirm": (
-        "slug=programme_slug",
-        "l x x x x x x x x x",
-        "l d r d d d d d d r",
-    ),
-    "operators:programme_create_from_file": ("", "l x x x x x x x x x", "l d d d d d d d d b"),
-    "operators:programme_logo": (
-        "slug=programme_slug",
-        "d d d d d d d d d d",
-        "x x x x x x x x x x",
-    ),
 }
+
+# A programme's settings (operators.settings_views): their rows in their own module, to keep
+# this one under the size limit.
+PAGES.update(SETTINGS_PAGES)
 
 # "METHOD path" of the OpenAPI document: (args, expected, body). In a body, "@key" is the world"s
 # object of that name.
