@@ -28,6 +28,7 @@ ROLE_SHORTCUTS = {
         (_("Plans d'accompagnement"), "support:programme"),
         (_("Besoins sans outil de financement"), "financing:gaps"),
         (_("Équipe du programme"), "operators:teams"),
+        (_("Paramètres du programme"), "operators:settings_home"),
     ],
     Role.INSTRUCTOR: [
         (_("Instruction des candidatures"), "reviews:queue"),

@@ -18,3 +18,14 @@ class CallAction(models.TextChoices):
 class PartnerAction(models.TextChoices):
     ADDED = "added", _("partenaire ajouté")
     ENDED = "ended", _("partenariat terminé")
+
+
+class ProgrammeAction(models.TextChoices):
+    """What can happen to a programme's settings (its admins' settings page, a configuration
+    file imported from the pages)."""
+
+    SETTINGS = "settings", _("paramètres du programme modifiés")
+    LOGO = "logo", _("logo du programme changé")
+    LOGO_REMOVE = "logo_remove", _("logo du programme retiré")
+    IMPORT = "import", _("configuration du programme importée")
+    AXIS_DELETE = "axis_delete", _("axe d'accompagnement supprimé")

@@ -1,12 +1,24 @@
 """Programmes and their calls. A programme, its calls, forms and grids are data."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from essaim.accounts import permissions
+
+# Bounds of a label's validity, in years: a form, the programme file's schema and the database
+# agree on them.
+LABEL_VALIDITY_MIN_YEARS = 1
+LABEL_VALIDITY_MAX_YEARS = 20
+LOGO_DIR = "programmes/logos/"
+
+
+def default_label_validity_years() -> int:
+    """A new programme's label validity: ``ESSAIM_LABEL_VALIDITY_YEARS`` (default 3)."""
+    return int(getattr(settings, "ESSAIM_LABEL_VALIDITY_YEARS", 3))
 
 
 class Programme(models.Model):
@@ -45,6 +57,22 @@ class Programme(models.Model):
         related_name="programmes",
         verbose_name=_("zone du programme"),
         help_text=_("régions où l'on peut candidater ; vide : toute la France"),
+    )
+    label_validity_years = models.PositiveSmallIntegerField(
+        _("durée de validité du label (ans)"),
+        default=default_label_validity_years,
+        validators=[
+            MinValueValidator(LABEL_VALIDITY_MIN_YEARS),
+            MaxValueValidator(LABEL_VALIDITY_MAX_YEARS),
+        ],
+        help_text=_("un label attribué est valable ce nombre d'années à partir de son attribution"),
+    )
+    logo = models.FileField(
+        _("logo"),
+        upload_to=LOGO_DIR,
+        max_length=200,
+        blank=True,
+        help_text=_("PNG ou JPEG, montré sur la page publique du programme"),
     )
 
     class Meta:

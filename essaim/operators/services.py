@@ -168,6 +168,12 @@ def import_programme(data: dict, *, user=None) -> ImportResult:
             "single_window_email": spec.get("single_window_email", ""),
             "owner": _organisation(result, spec.get("owner")),
             "expert_partner": _organisation(result, spec.get("expert_partner")),
+            # Absent from the file: kept (a new programme takes the setting's default).
+            **(
+                {"label_validity_years": spec["label_validity_years"]}
+                if "label_validity_years" in spec
+                else {}
+            ),
         },
     )
     result.programme = programme
@@ -213,10 +219,7 @@ def programme_start(
     """Start a programme from a shipped configuration (``programme_file.from_template``):
     a superuser from the pages, the operator from the shell (``user`` None). Refused when the
     identifier is taken."""
-    if user is not None and not rules.can_create_programme(user):
-        raise PermissionDenied
-    if Programme.objects.filter(slug=slug).exists():
-        raise ValidationError({"slug": _("Un programme porte déjà cet identifiant.")})
+    _check_new_programme(user, slug)
     data = programme_file.from_template(
         template,
         slug=slug,
@@ -227,6 +230,21 @@ def programme_start(
     problems = programme_file.schema_problems(data) + programme_file.reference_problems(data)
     if problems:
         raise ProgrammeFileRefused(problems)
+    return import_programme(data, user=user)
+
+
+def _check_new_programme(user, slug: str) -> None:
+    if user is not None and not rules.can_create_programme(user):
+        raise PermissionDenied
+    if Programme.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": _("Un programme porte déjà cet identifiant.")})
+
+
+def programme_start_from_file(*, user, data: dict) -> ImportResult:
+    """Start a programme from a configuration file (``programme_file.read`` accepted it), a
+    superuser from the pages: like ``programme_start``, refused when its identifier is taken
+    (updating an existing programme is its admins' import, on its settings page)."""
+    _check_new_programme(user, data["programme"]["slug"])
     return import_programme(data, user=user)
 
 
@@ -273,7 +291,8 @@ def _import_call(result, programme, spec: dict, waves: dict, *, user, where: str
     grid = spec.get("grid")
     if grid is not None:
         _import_grid(result, call, grid)
-    if result.counts != before:
+    # Only what this call's rows created or updated: unchanged rows are counted too.
+    if any(n for (kind, _what), n in (result.counts - before).items() if kind != "unchanged"):
         history_record(
             obj=call,
             user=user,

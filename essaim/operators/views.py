@@ -22,6 +22,7 @@ from essaim.operators.services import (
     partner_invitation_send,
     programme_start,
 )
+from essaim.operators.settings_forms import ConfigurationFileForm
 
 FORMER_MEMBERS_SHOWN = 30
 
@@ -262,6 +263,6 @@ def programme_create(request):
     return render(
         request,
         "operators/programme_create.html",
-        {"form": form},
+        {"form": form, "file_form": ConfigurationFileForm(prefix="from-file"), "problems": []},
         status=422 if form.errors else 200,
     )

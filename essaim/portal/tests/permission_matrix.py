@@ -22,6 +22,7 @@ the literal ``submit``.
 """
 
 from .permission_matrix_partners import PARTNER_PAGES
+from .permission_matrix_settings import SETTINGS_PAGES
 
 # name: (args, GET, POST)
 PAGES: dict[str, tuple[str, str | None, str | None]] = {
@@ -365,6 +366,10 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
         "l d d d d d d d o o",
     ),
 }
+
+# A programme's settings (operators.settings_views): their rows in their own module, to keep
+# this one under the size limit.
+PAGES.update(SETTINGS_PAGES)
 
 # "METHOD path" of the OpenAPI document: (args, expected, body). In a body, "@key" is the world"s
 # object of that name.
