@@ -56,6 +56,7 @@ LOADERS = [
     "essaim.demo.projects",
     "essaim.demo.financing",
     "essaim.demo.regulatory",
+    "essaim.demo.synergies",
 ]
 # The apps with a part in the second, fictitious programme (``load_regional``), in flow order.
 REGIONAL_LOADERS = [

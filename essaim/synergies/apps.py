@@ -9,3 +9,18 @@ class SynergiesConfig(AppConfig):
     name = "essaim.synergies"
     label = "synergies"
     verbose_name = _("synergies")
+
+    def ready(self):
+        from essaim.core import history
+        from essaim.synergies.history import EventAction, IntroductionAction, OfferAction
+        from essaim.synergies.models import (
+            Event,
+            Introduction,
+            IntroductionStatus,
+            Offer,
+            OfferStatus,
+        )
+
+        history.describe(Offer, actions=OfferAction, states=OfferStatus)
+        history.describe(Introduction, actions=IntroductionAction, states=IntroductionStatus)
+        history.describe(Event, actions=EventAction)
