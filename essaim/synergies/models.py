@@ -96,6 +96,7 @@ def audience_programme_ids(user) -> set[int]:
                 .order_by()
                 .values_list("programme_id", flat=True)
             )
+            .order_by()
         )
     return found
 
