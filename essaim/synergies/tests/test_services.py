@@ -161,7 +161,9 @@ def test_only_a_company_member_says_je_peux_aider(syn, who):
             user=getattr(syn.w, who), need=syn.logistics, company=syn.boreal
         )
     with pytest.raises(PermissionDenied):  # in another company's name
-        services.introduction_propose(user=syn.other_company, need=syn.logistics, company=syn.boreal)
+        services.introduction_propose(
+            user=syn.other_company, need=syn.logistics, company=syn.boreal
+        )
     assert Introduction.objects.count() == 0
 
 
@@ -193,7 +195,9 @@ def test_the_holder_accepts_both_sides_mark_done_and_the_company_reports(syn):
         services.introduction_transition(user=syn.w.staff, introduction=introduction, name="accept")
     services.introduction_transition(user=syn.w.holder, introduction=introduction, name="accept")
     with pytest.raises(PermissionDenied):
-        services.introduction_report(user=syn.w.holder, introduction=introduction, data={"hours": 3})
+        services.introduction_report(
+            user=syn.w.holder, introduction=introduction, data={"hours": 3}
+        )
     done = services.introduction_transition(
         user=syn.company, introduction=introduction, name="mark_done"
     )
