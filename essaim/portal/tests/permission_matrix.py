@@ -21,6 +21,8 @@ the URL"s keyword arguments: ``pk=application`` takes the world"s application, `
 the literal ``submit``.
 """
 
+from .permission_matrix_synergies import SYNERGIES_API, SYNERGIES_PAGES
+
 # name: (args, GET, POST)
 PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "healthz": ("", "o o o o o o o o o o", "x x x x x x x x x x"),
@@ -352,39 +354,6 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "portal:programme": ("slug=programme_slug", "o o o o o o o o o o", "x x x x x x x x x x"),
     "portal:accessibility": ("", "o o o o o o o o o o", "o o o o o o o o o o"),
     "portal:legal": ("", "o o o o o o o o o o", "o o o o o o o o o o"),
-    # --- Synergies: engaged companies, offers, introductions, events ---------------------------
-    "synergies:company_space": ("", "l d d d d d d d d d", "l d d d d d d d d d"),
-    "synergies:offer_list": ("", "o o o o o o o o o o", "o o o o o o o o o o"),
-    "synergies:my_offers": ("", "l d d d d d d d d d", "l d d d d d d d d d"),
-    "synergies:offer_create": ("", "l d d d d d d d d d", "l d d d d d d d d d"),
-    "synergies:offer_detail": ("pk=offer", "o o o o o o o o o o", "o o o o o o o o o o"),
-    "synergies:offer_edit": ("pk=offer", "l d d d d d d d d o", "l d d d d d d d d o"),
-    "synergies:offer_status": ("pk=offer", "l x x x x x x x x x", "l d d d d d d d d r"),
-    "synergies:need_help": ("need_pk=need", "l d d d d d d d d d", "l d d d d d d d d d"),
-    "synergies:introduction_list": ("", "l o o o o o o o o o", "l o o o o o o o o o"),
-    "synergies:introduction_detail": (
-        "pk=introduction",
-        "l d o o d o d d o o",
-        "l d o o d o d d o o",
-    ),
-    "synergies:introduction_transition": (
-        "pk=introduction",
-        "l x x x x x x x x x",
-        "l d b b d b d d b b",
-    ),
-    "synergies:introduction_report": (
-        "pk=introduction",
-        "l d d d d d d d d d",
-        "l d d d d d d d d d",
-    ),
-    "synergies:overview": ("", "l o o o d d d d d o", "l o o o d d d d d o"),
-    "synergies:event_list": ("", "l o o o o o o o o o", "l o o o o o o o o o"),
-    "synergies:event_create": ("", "l o o o d d d d d o", "l o o o d d d d d o"),
-    "synergies:event_detail": ("pk=event", "l d o o d o d d o o", "l d o o d o d d o o"),
-    "synergies:event_edit": ("pk=event", "l d o o d d d d d o", "l d o o d d d d d o"),
-    "synergies:event_register": ("pk=event", "l x x x x x x x x x", "l d d d d r d d r d"),
-    "synergies:event_unregister": ("pk=event", "l x x x x x x x x x", "l d r r d r d d r r"),
-    "synergies:event_attendance": ("pk=event", "l x x x x x x x x x", "l d r r d d d d d r"),
 }
 
 # "METHOD path" of the OpenAPI document: (args, expected, body). In a body, "@key" is the world"s
@@ -535,40 +504,8 @@ API: dict[str, tuple[str, str | None, dict | None]] = {
         "u d o d o d d d d o",
         None,
     ),
-    # --- Synergies: offers, needs, introductions ------------------------------------------------
-    "GET /api/v1/offers": ("", "o o o o o o o o o o", None),
-    "POST /api/v1/offers": (
-        "",
-        "u d d d d d d d d o",
-        {
-            "company_id": "@company",
-            "kind": "mentoring",
-            "title": "Matrice",
-            "description": "Matrice",
-            "is_national": True,
-        },
-    ),
-    "GET /api/v1/offers/{offer_id}": ("offer_id=offer", "o o o o o o o o o o", None),
-    "PATCH /api/v1/offers/{offer_id}": (
-        "offer_id=offer",
-        "u d d d d d d d d o",
-        {"conditions": "Matrice"},
-    ),
-    "GET /api/v1/needs": ("", "o o o o o o o o o o", None),
-    "GET /api/v1/introductions": ("", "u o o o o o o o o o", None),
-    "POST /api/v1/introductions": (
-        "",
-        "u d d d d d d d d d",
-        {"need_id": "@need", "company_id": "@company", "message": "Matrice"},
-    ),
-    "GET /api/v1/introductions/{introduction_id}": (
-        "introduction_id=introduction",
-        "u d o o d o d d o o",
-        None,
-    ),
-    "POST /api/v1/introductions/{introduction_id}/transitions": (
-        "introduction_id=introduction",
-        "u d d d d o d d o d",
-        {"name": "accept"},
-    ),
 }
+
+# Each step's rows may live in its own module (this one is at the logic-line limit).
+PAGES.update(SYNERGIES_PAGES)
+API.update(SYNERGIES_API)

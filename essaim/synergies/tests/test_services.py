@@ -11,7 +11,7 @@ from django.utils import timezone
 from essaim.accounts.tests.factories import MembershipFactory
 from essaim.core import history
 from essaim.core.models import Notification
-from essaim.projects.models import Need, NeedKind
+from essaim.projects.models import Need
 from essaim.synergies import matching, services
 from essaim.synergies.history import IntroductionAction
 from essaim.synergies.models import Event, Introduction, Offer, Registration
