@@ -29,8 +29,8 @@ from essaim.demo import history_bulk_create
 from essaim.demo.accounts import COMPANY_ORG
 from essaim.demo.projects import SUPERMARKET_TITLE
 from essaim.geo.models import Commune, Region
-from essaim.projects.models import Need, NeedKind, NeedStatus, Project
-from essaim.synergies import services
+from essaim.projects.models import Need, NeedKind, Project
+from essaim.synergies import matching, services
 from essaim.synergies.history import EventAction, IntroductionAction, OfferAction
 from essaim.synergies.models import (
     Event,
@@ -300,29 +300,32 @@ def _introductions(companies, offers, boreal, boreal_offer, logistics_need) -> i
     (the supermarket's logistics need gets one proposal, from another company)."""
     if Introduction.objects.filter(is_fictitious=True).exists():
         return 0
-    needs = list(
-        Need.objects.filter(
-            status=NeedStatus.OPEN,
-            project__is_published=True,
-            kind__in=[NeedKind.SKILLS, NeedKind.PARTNERS],
-        )
-        .exclude(pk=getattr(logistics_need, "pk", None))
-        .order_by("pk")[: len(companies)]
-    )
-    offer_of = {}
-    for offer in offers:
-        offer_of.setdefault(offer.company_id, offer)
+    # Each company answers the best open need its offers can meet (territory and kind), so
+    # that every demo introduction carries a real match.
+    by_company: dict[int, list[Offer]] = {}
+    for offer in matching.offers_with_coverage(
+        Offer.objects.filter(company__in=companies).active().order_by("pk")
+    ):
+        by_company.setdefault(offer.company_id, []).append(offer)
+    taken = {getattr(logistics_need, "pk", None)}
+    pairs = []
+    for company in companies:
+        for match in matching.needs_for_offers(by_company.get(company.pk, [])):
+            if match.need.pk not in taken:
+                taken.add(match.need.pk)
+                pairs.append((company, match.need, match.offer))
+                break
+    offer_of = {pk: group[0] for pk, group in by_company.items()}
     now = timezone.now()
     rows = []
-    for position, need in enumerate(needs):
-        company = companies[position % len(companies)]
+    for position, (company, need, offer) in enumerate(pairs):
         state, message, reason, hours, purchases, invested = STORY[position % len(STORY)]
         rows.append(
             Introduction(
                 need=need,
                 project_id=need.project_id,
                 company=company,
-                offer=offer_of.get(company.pk),
+                offer=offer,
                 message=message,
                 status=state,
                 decline_reason=reason,
@@ -336,12 +339,20 @@ def _introductions(companies, offers, boreal, boreal_offer, logistics_need) -> i
                 is_fictitious=True,
             )
         )
-    if boreal is not None and needs:
+    other = next(
+        (
+            m.need
+            for m in matching.needs_for_offers([boreal_offer] if boreal_offer else [])
+            if m.need.pk not in taken
+        ),
+        None,
+    )
+    if boreal is not None and other is not None:
         # Atelier Boréal's own story: one accepted introduction on another project.
         rows.append(
             Introduction(
-                need=needs[-1],
-                project_id=needs[-1].project_id,
+                need=other,
+                project_id=other.project_id,
                 company=boreal,
                 offer=boreal_offer,
                 message="Nous pouvons organiser vos tournées de collecte.",

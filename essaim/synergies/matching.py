@@ -15,13 +15,14 @@ summary: accent-free, stop words out, light French stems) adds to the score. Eve
 shown next to the match. Reads are a fixed number of queries whatever the number of needs.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from essaim.core.text import french_stem, significant_words
+from essaim.core.text import STOP_WORDS, french_stem, normalise
 from essaim.geo.models import PerimeterCommune, Region
 from essaim.projects.models import Need, NeedKind, NeedStatus, Project
 from essaim.synergies.models import Offer, OfferKind
@@ -41,12 +42,23 @@ SCORE_PERIMETER, SCORE_REGION, SCORE_NATIONAL, SCORE_KIND, SCORE_WORD = 30, 20, 
 MAX_WORDS_SHOWN = 6
 
 
+# Words too common in needs and offers to tell them apart (accent-free), beside French stop words.
+COMMON_WORDS = frozenset(
+    """aupres avec chez entre tous toutes tout plus moins aussi leurs notre votre nos vos
+    fictif fictive fictifs projet projets besoin besoins offre offres aide aider""".split()
+)
+LETTERS = re.compile(r"[^\W\d_]+")
+
+
 def stems(text: str) -> dict[str, str]:
-    """{stem: first word seen} of the significant words of ``text`` (four letters or more)."""
+    """{stem: the word as first written} of the significant words of ``text`` (four letters or
+    more; compared accent-free, French stop words and ``COMMON_WORDS`` left out)."""
     found: dict[str, str] = {}
-    for word in significant_words(text):
-        if len(word) >= 4:
-            found.setdefault(french_stem(word), word)
+    for raw in LETTERS.findall(text or ""):
+        word = normalise(raw)
+        if len(word) < 4 or word in STOP_WORDS or word in COMMON_WORDS:
+            continue
+        found.setdefault(french_stem(word), raw.lower())
     return found
 
 
