@@ -308,6 +308,16 @@ def _introductions(companies, offers, boreal, boreal_offer, logistics_need) -> i
     ):
         by_company.setdefault(offer.company_id, []).append(offer)
     taken = {getattr(logistics_need, "pk", None)}
+    other = next(
+        (
+            m.need
+            for m in matching.needs_for_offers([boreal_offer] if boreal_offer else [])
+            if m.need.pk not in taken and m.need.project.title != SUPERMARKET_TITLE
+        ),
+        None,
+    )
+    if other is not None:
+        taken.add(other.pk)
     pairs = []
     for company in companies:
         for match in matching.needs_for_offers(by_company.get(company.pk, [])):
@@ -339,14 +349,6 @@ def _introductions(companies, offers, boreal, boreal_offer, logistics_need) -> i
                 is_fictitious=True,
             )
         )
-    other = next(
-        (
-            m.need
-            for m in matching.needs_for_offers([boreal_offer] if boreal_offer else [])
-            if m.need.pk not in taken
-        ),
-        None,
-    )
     if boreal is not None and other is not None:
         # Atelier Boréal's own story: one accepted introduction on another project.
         rows.append(

@@ -278,6 +278,7 @@ def introduction_list(request):
             "introductions": page.object_list,
             "statuses": IntroductionStatus.choices,
             "status": status,
+            "is_company": rules.is_engaged_company(request.user),
         },
     )
 
