@@ -292,3 +292,14 @@ def test_query_budgets(client, syn, who, name, budget, django_assert_max_num_que
         _login(client, user)
     with django_assert_max_num_queries(budget):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_company_space_reads_in_english(client, syn):
+    from django.utils import translation
+
+    _login(client, syn.company)
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        page = client.get(reverse("synergies:company_space")).content.decode()
+    assert "I can help" in page and "region covered: Nouvelle-Aquitaine" in page
+    assert "Je peux aider" not in page
