@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from essaim.projects.models import Need
 from essaim.synergies import services
 from essaim.synergies.models import Event, Introduction, Offer, Registration
 
@@ -256,8 +257,6 @@ def test_staff_mark_attendance_on_the_event_page(client, syn):
 
 
 def _many(syn, count=12):
-    from essaim.projects.models import Need
-
     needs = [
         Need.objects.create(project=syn.w.supermarket, kind="skills", purpose=f"Logistique {i}")
         for i in range(count)
@@ -295,8 +294,6 @@ def test_query_budgets(client, syn, who, name, budget, django_assert_max_num_que
 
 
 def test_the_company_space_reads_in_english(client, syn):
-    from django.utils import translation
-
     _login(client, syn.company)
     client.cookies["django_language"] = "en"
     with translation.override("en"):
