@@ -179,7 +179,7 @@ def introduction_propose(
     ``need``. Guarantees: the user is a member of the company; the need is open and its project
     published; the offer, when given, is the company's and published; one open introduction per
     need and company (a second click returns the first); the project's side is told."""
-    need = Need.objects.select_for_update().select_related("project").get(pk=need.pk)
+    need = Need.objects.select_for_update(of=("self",)).select_related("project").get(pk=need.pk)
     if not rules.can_propose(user, need, company.pk if company else None):
         raise PermissionDenied(_("Vous ne pouvez pas proposer votre aide sur ce besoin."))
     errors: dict[str, str] = {}
