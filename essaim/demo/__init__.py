@@ -58,6 +58,7 @@ LOADERS = [
     "essaim.demo.financing",
     "essaim.demo.regulatory",
     "essaim.demo.operators",
+    "essaim.demo.synergies",
 ]
 # The apps with a part in the second, fictitious programme (``load_regional``), in flow order.
 REGIONAL_LOADERS = [

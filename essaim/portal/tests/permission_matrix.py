@@ -23,6 +23,7 @@ the literal ``submit``.
 
 from .permission_matrix_partners import PARTNER_PAGES
 from .permission_matrix_settings import SETTINGS_PAGES
+from .permission_matrix_synergies import SYNERGIES_API, SYNERGIES_PAGES
 
 # name: (args, GET, POST)
 PAGES: dict[str, tuple[str, str | None, str | None]] = {
@@ -522,3 +523,7 @@ API: dict[str, tuple[str, str | None, dict | None]] = {
     # --- Synergies: the ecosystem network.
     "GET /api/v1/network/{territory}": ("territory=perimeter", "o o o o o o o o o o", None),
 }
+
+# Each step's rows may live in its own module (this one is at the logic-line limit).
+PAGES.update(SYNERGIES_PAGES)
+API.update(SYNERGIES_API)
