@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('actors', '0004_organisation_verification'),
-        ('calls', '0002_programme_settings'),
+        ('calls', '0003_programme_label_validity_and_logo'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
