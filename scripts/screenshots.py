@@ -163,6 +163,20 @@ ROLE_SHOTS = {
         900,
     ),
     "roles/company/3-projects": ("entreprise", "/projets/", [], 900),
+    "roles/company/4-needs": ("entreprise", "/comptes/", ["link:Besoins des projets"], 1100),
+    "roles/company/5-help": (
+        "entreprise",
+        "/synergies/entreprise/",
+        ["css:#need-matches a.fr-btn"],
+        1200,
+    ),
+    "roles/company/6-offers": ("entreprise", "/comptes/", ["link:Mes offres"], 800),
+    "roles/company/7-introductions": (
+        "entreprise",
+        "/comptes/",
+        ["link:Mes mises en relation"],
+        800,
+    ),
 }
 
 

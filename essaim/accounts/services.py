@@ -269,14 +269,43 @@ def membership_revoke(*, user, membership: Membership) -> Membership:
             raise ValidationError(
                 _("C'est le dernier administrateur du programme : nommez-en un autre d'abord.")
             )
+    _end(membership, user)
+    return membership
+
+
+def _end(membership: Membership, user) -> None:
+    """End a locked, active role now: the next request (page or API token) reads the roles
+    again, so access ends at once; recorded in the member's history."""
     membership.ended_at = timezone.now()
     membership.ended_by = user
     membership.save(update_fields=["ended_at", "ended_by"])
     permissions.forget_memberships(membership.user)
+    scope = {
+        name: str(value)
+        for name, value in (
+            ("programme", membership.programme_id),
+            ("collective", membership.collective_id),
+            ("organisation", membership.organisation_id),
+        )
+        if value is not None
+    }
     history_record(
         obj=membership.user,
         user=user,
         action=UserAction.MEMBERSHIP_REVOKED,
-        payload={"role": membership.role, "programme": str(membership.programme_id)},
+        payload={"role": membership.role, **scope},
     )
+
+
+@transaction.atomic
+def partner_membership_end(*, user, membership: Membership) -> Membership:
+    """End a role held in a collective or an organisation (lead, member, financer, engaged
+    company, project holder) at once, like a team role. The caller has checked that ``user``
+    may end it (``essaim.operators.partners``: the admins of a programme the collective applies
+    to, or of which the organisation is a partner). Ending twice is harmless."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role in TEAM_ROLES:
+        raise PermissionDenied
+    if membership.ended_at is None:
+        _end(membership, user)
     return membership

@@ -176,6 +176,15 @@ class PartnershipForm(EssaimModelForm):
     other = forms.ModelChoiceField(
         label=_("Autre organisation"), queryset=Organisation.objects.order_by("name")
     )
+    person = forms.ModelChoiceField(
+        label=_("Personne qui tient la relation (facultatif)"),
+        help_text=_(
+            "Une personne de cette organisation, par exemple le ou la mentor ; seuls l'équipe du "
+            "programme et le collectif du territoire voient son nom."
+        ),
+        queryset=Person.objects.none(),
+        required=False,
+    )
 
     class Meta:
         model = Partnership
@@ -185,7 +194,7 @@ class PartnershipForm(EssaimModelForm):
             "ended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    field_order = ["direction", "kind", "other", "started_on", "ended_on", "description"]
+    field_order = ["direction", "kind", "other", "person", "started_on", "ended_on", "description"]
 
     def __init__(self, *args, organisation: Organisation, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,9 +203,18 @@ class PartnershipForm(EssaimModelForm):
             Organisation.objects.visible_to(user).exclude(pk=organisation.pk).order_by("name")
         )
         self.fields["kind"].choices = PartnershipKind.choices
+        self.fields["person"].queryset = organisation.people.order_by("last_name", "first_name")
 
     def clean(self):
         data = super().clean()
+        if data.get("person") and data.get("direction") == "in":
+            self.add_error(
+                "person",
+                _(
+                    "La personne doit appartenir à l'organisation source : choisissez le sens "
+                    "« cette organisation … l'autre »."
+                ),
+            )
         started, ended = data.get("started_on"), data.get("ended_on")
         if started and ended and ended < started:
             self.add_error("ended_on", _("La date de fin précède la date de début."))
@@ -219,4 +237,5 @@ class PartnershipForm(EssaimModelForm):
             "started_on": data.get("started_on"),
             "ended_on": data.get("ended_on"),
             "description": data.get("description", ""),
+            "person": data.get("person"),
         }

@@ -11,6 +11,8 @@ class OrganisationAction(models.TextChoices):
     UPDATED = "organisation_updated", _("modification")
     PERSON_ADDED = "person_added", _("personne ajoutée")
     PARTNERSHIP_ADDED = "partnership_added", _("partenariat déclaré")
+    PARTNERSHIP_ENDED = "partnership_ended", _("fin de partenariat")
+    MEMBERSHIP_DATED = "membership_dated", _("dates d'appartenance à un collectif")
 
 
 def organisation_details(event) -> str:

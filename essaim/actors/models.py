@@ -218,10 +218,22 @@ class PartnershipKind(models.TextChoices):
     SUPPORTS = "supports", _("accompagne")
     COOPERATES = "cooperates", _("coopère avec")
     SUBSIDIARY_OF = "subsidiary_of", _("filiale de")
+    # The ecosystem network's relations (``essaim.synergies.network``).
+    PARTNER = "partner", _("partenaire de")
+    SUPPLIES = "supplies", _("fournisseur de")
+    NETWORK_MEMBER = "network_member", _("membre du réseau")
+    MENTORS = "mentors", _("mentor de")
 
 
 class Partnership(models.Model):
-    """A typed, dated edge between two organisations."""
+    """A typed, dated edge between two organisations — the ecosystem network's relations.
+
+    ``person`` names who holds the relation on the source's side (the mentor, the contact);
+    people are shown only to the readers of a territory's network who may see them
+    (``essaim.synergies.network``). ``project`` names the project of the target organisation
+    the relation is for (a funder of, a partner of, a mentor of that project); the project's
+    holder is always the target. The project is referred to by name, not imported: projects sit
+    above actors in the flow, and only the services of the apps above read it."""
 
     source = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="partnerships_out"
@@ -233,6 +245,23 @@ class Partnership(models.Model):
     started_on = models.DateField(_("début"), null=True, blank=True)
     ended_on = models.DateField(_("fin"), null=True, blank=True)
     description = models.CharField(_("précision"), max_length=255, blank=True)
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="relations",
+        verbose_name=_("personne"),
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="relations",
+        verbose_name=_("projet"),
+    )
+    is_fictitious = models.BooleanField(_("fictif (démo)"), default=False)
 
     class Meta:
         verbose_name = _("partenariat")
@@ -293,6 +322,8 @@ class CollectiveMember(models.Model):
         _("rôle"), max_length=16, choices=CollectiveRole.choices, default=CollectiveRole.MEMBER
     )
     position = models.PositiveSmallIntegerField(default=0)
+    started_on = models.DateField(_("membre depuis"), null=True, blank=True)
+    ended_on = models.DateField(_("membre jusqu'au"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("membre d'un collectif")
@@ -306,6 +337,12 @@ class CollectiveMember(models.Model):
                 fields=["collective"],
                 condition=models.Q(role="lead"),
                 name="collective_one_lead",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(started_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="collective_member_dates_ordered",
             ),
         ]
 

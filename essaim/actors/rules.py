@@ -82,7 +82,26 @@ def can_view_organisation_history(user, organisation) -> bool:
     )
 
 
+@rules.predicate
+def can_date_collective_member(user, member) -> bool:
+    """Date a membership of a collective: the organisation's own members, the collective's lead,
+    the staff of the programmes the collective applies to (a superuser always)."""
+    if member is None:
+        return False
+    if permissions.owns_organisation(user, member.organisation_id):
+        return True
+    if permissions.is_collective_lead(user, member.collective_id):
+        return True
+    staff = permissions.staff_programmes(user)
+    if not staff:
+        return False
+    return staff.every or bool(
+        set(member.collective.applications.values_list("call__programme_id", flat=True)) & staff.ids
+    )
+
+
 rules.add_perm("actors.add_organisation", can_create_organisation)
 rules.add_perm("actors.change_organisation", can_edit_organisation)
 rules.add_perm("actors.verify_organisation", can_verify_organisation)
 rules.add_perm("actors.view_organisation_history", can_view_organisation_history)
+rules.add_perm("actors.change_collective_member", can_date_collective_member)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from essaim.accounts import permissions
 from essaim.actors.history import OrganisationAction
 from essaim.actors.models import (
+    CollectiveMember,
     Organisation,
     OrganisationKind,
     Partnership,
@@ -21,6 +22,7 @@ from essaim.actors.models import (
 )
 from essaim.actors.rules import (
     can_create_organisation,
+    can_date_collective_member,
     can_edit_organisation,
     is_involved_staff,
 )
@@ -223,10 +225,15 @@ def partnership_add(
     started_on: date | None = None,
     ended_on: date | None = None,
     description: str = "",
+    person: Person | None = None,
+    project=None,
+    is_fictitious: bool = False,
 ) -> Partnership:
     """Declare "``source`` <kind> ``target``" (e.g. France Active Normandie is a member of France
     Active). Who may edit either organisation may declare it, with an organisation they can see
-    (an unconfirmed one stays out of public pages). Both organisations' histories get a row."""
+    (an unconfirmed one stays out of public pages). ``person`` (optional) is one of the source's
+    people who holds the relation (a mentor); ``project`` (optional) is a project held by the
+    target that the relation is for. Both organisations' histories get a row."""
     if not (can_edit_organisation(user, source) or can_edit_organisation(user, target)):
         raise PermissionDenied(_("Vous ne pouvez modifier aucune de ces deux organisations."))
     visible = set(
@@ -246,6 +253,12 @@ def partnership_add(
         )
     if started_on and ended_on and ended_on < started_on:
         raise ValidationError({"ended_on": _("La date de fin précède la date de début.")})
+    if person is not None and person.organisation_id != source.pk:
+        raise ValidationError(
+            {"person": _("Cette personne n'appartient pas à l'organisation source.")}
+        )
+    if project is not None and project.holder_id != target.pk:
+        raise ValidationError({"project": _("Ce projet n'est pas porté par l'organisation cible.")})
     partnership = Partnership(
         source=source,
         target=target,
@@ -253,6 +266,9 @@ def partnership_add(
         started_on=started_on,
         ended_on=ended_on,
         description=description.strip(),
+        person=person,
+        project=project,
+        is_fictitious=is_fictitious,
     )
     partnership.full_clean()
     partnership.save()
@@ -263,6 +279,8 @@ def partnership_add(
         "kind": kind,
         "started_on": started_on.isoformat() if started_on else None,
         "ended_on": ended_on.isoformat() if ended_on else None,
+        "person": person.pk if person else None,
+        "project": project.pk if project else None,
     }
     for organisation in (source, target):
         history_record(
@@ -272,6 +290,71 @@ def partnership_add(
             payload=payload,
         )
     return partnership
+
+
+@transaction.atomic
+def partnership_end(*, user, partnership: Partnership, ended_on: date) -> Partnership:
+    """End a relation on ``ended_on`` (it stays in the network's growth figures until that day).
+    Who may edit either organisation may. Guarantees: the row is locked, the end is not before
+    the start, an ended relation is not ended twice (naming its date), a history row on both
+    organisations."""
+    locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    source, target = locked.source, locked.target
+    if not (can_edit_organisation(user, source) or can_edit_organisation(user, target)):
+        raise PermissionDenied(_("Vous ne pouvez modifier aucune de ces deux organisations."))
+    if locked.ended_on is not None:
+        raise ValidationError(
+            {
+                "ended_on": _("Ce partenariat a déjà pris fin (le %(date)s).")
+                % {"date": locked.ended_on.strftime("%d/%m/%Y")}
+            }
+        )
+    if locked.started_on and ended_on < locked.started_on:
+        raise ValidationError({"ended_on": _("La date de fin précède la date de début.")})
+    locked.ended_on = ended_on
+    locked.save(update_fields=["ended_on"])
+    payload = {"partnership": locked.pk, "kind": locked.kind, "ended_on": ended_on.isoformat()}
+    for organisation in (source, target):
+        history_record(
+            obj=organisation,
+            user=user,
+            action=OrganisationAction.PARTNERSHIP_ENDED,
+            payload=payload,
+        )
+    partnership.ended_on = ended_on
+    return locked
+
+
+@transaction.atomic
+def collective_member_dates(
+    *, user, member: CollectiveMember, started_on: date | None, ended_on: date | None
+) -> CollectiveMember:
+    """Date an organisation's membership of a collective (since when, until when), for the
+    network's growth. The organisation's own members, the collective's lead or the staff of the
+    programmes it applies to (``actors.change_collective_member``) may. Guarantees: the row is
+    locked, the end is not before the start, one history row on the organisation; nothing
+    changed, nothing written."""
+    locked = CollectiveMember.objects.select_for_update().get(pk=member.pk)
+    if not can_date_collective_member(user, locked):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier ce membre du collectif."))
+    if started_on and ended_on and ended_on < started_on:
+        raise ValidationError({"ended_on": _("La date de fin précède la date de début.")})
+    if (locked.started_on, locked.ended_on) == (started_on, ended_on):
+        return locked
+    locked.started_on, locked.ended_on = started_on, ended_on
+    locked.save(update_fields=["started_on", "ended_on"])
+    history_record(
+        obj=locked.organisation,
+        user=user,
+        action=OrganisationAction.MEMBERSHIP_DATED,
+        payload={
+            "collective": locked.collective_id,
+            "started_on": started_on.isoformat() if started_on else None,
+            "ended_on": ended_on.isoformat() if ended_on else None,
+        },
+    )
+    member.started_on, member.ended_on = started_on, ended_on
+    return locked
 
 
 def organisation_reindex_all(batch_size: int = 500) -> int:

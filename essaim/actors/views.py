@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from essaim.actors import rules, services
 from essaim.actors.forms import DirectoryFilterForm, OrganisationForm, PartnershipForm, PersonForm
-from essaim.actors.models import Organisation
+from essaim.actors.models import Organisation, OrganisationKind, PartnershipKind
 from essaim.actors.rules import (
     can_create_organisation,
     can_edit_organisation,
@@ -77,6 +77,17 @@ def organisation_detail(request, pk: int):
         .select_related("source")
         .order_by("started_on", "pk")
     )
+    # An entrepreneurial network (kind "réseau") lists its member organisations.
+    network_members = None
+    if organisation.kind == OrganisationKind.NETWORK:
+        network_members = (
+            organisation.partnerships_in.filter(
+                source__in=visible,
+                kind__in=[PartnershipKind.NETWORK_MEMBER, PartnershipKind.MEMBER_OF],
+            )
+            .select_related("source")
+            .order_by("source__name", "pk")
+        )
     memberships = organisation.collective_memberships.select_related(
         "collective__perimeter"
     ).order_by("collective__name")
@@ -91,6 +102,7 @@ def organisation_detail(request, pk: int):
             "people": people,
             "partnerships_out": partnerships_out,
             "partnerships_in": partnerships_in,
+            "network_members": network_members,
             "memberships": memberships,
             "history": history,
             "can_edit": can_edit,

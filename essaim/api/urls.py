@@ -70,6 +70,8 @@ def _mount() -> None:
         "impact",
     ):
         api.add_router("", import_module(f"essaim.{app}.api").router)
+    # The ecosystem network has its own router in synergies (``/network/{territory}``).
+    api.add_router("", import_module("essaim.synergies.network_api").router)
 
 
 _mount()

@@ -13,3 +13,19 @@ class CallAction(models.TextChoices):
     FORM_DRAFT = "form_draft", _("nouvelle version du formulaire en préparation")
     FORM_PUBLISH = "form_publish", _("version du formulaire publiée")
     GRID_SAVE = "grid_save", _("grille de notation enregistrée")
+
+
+class PartnerAction(models.TextChoices):
+    ADDED = "added", _("partenaire ajouté")
+    ENDED = "ended", _("partenariat terminé")
+
+
+class ProgrammeAction(models.TextChoices):
+    """What can happen to a programme's settings (its admins' settings page, a configuration
+    file imported from the pages)."""
+
+    SETTINGS = "settings", _("paramètres du programme modifiés")
+    LOGO = "logo", _("logo du programme changé")
+    LOGO_REMOVE = "logo_remove", _("logo du programme retiré")
+    IMPORT = "import", _("configuration du programme importée")
+    AXIS_DELETE = "axis_delete", _("axe d'accompagnement supprimé")

@@ -1,11 +1,24 @@
 """Programmes and their calls. A programme, its calls, forms and grids are data."""
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from essaim.accounts import permissions
+
+# Bounds of a label's validity, in years: a form, the programme file's schema and the database
+# agree on them.
+LABEL_VALIDITY_MIN_YEARS = 1
+LABEL_VALIDITY_MAX_YEARS = 20
+LOGO_DIR = "programmes/logos/"
+
+
+def default_label_validity_years() -> int:
+    """A new programme's label validity: ``ESSAIM_LABEL_VALIDITY_YEARS`` (default 3)."""
+    return int(getattr(settings, "ESSAIM_LABEL_VALIDITY_YEARS", 3))
 
 
 class Programme(models.Model):
@@ -44,6 +57,22 @@ class Programme(models.Model):
         related_name="programmes",
         verbose_name=_("zone du programme"),
         help_text=_("régions où l'on peut candidater ; vide : toute la France"),
+    )
+    label_validity_years = models.PositiveSmallIntegerField(
+        _("durée de validité du label (ans)"),
+        default=default_label_validity_years,
+        validators=[
+            MinValueValidator(LABEL_VALIDITY_MIN_YEARS),
+            MaxValueValidator(LABEL_VALIDITY_MAX_YEARS),
+        ],
+        help_text=_("un label attribué est valable ce nombre d'années à partir de son attribution"),
+    )
+    logo = models.FileField(
+        _("logo"),
+        upload_to=LOGO_DIR,
+        max_length=200,
+        blank=True,
+        help_text=_("PNG ou JPEG, montré sur la page publique du programme"),
     )
 
     class Meta:
@@ -285,3 +314,77 @@ class Wave(models.Model):
 
     def __str__(self) -> str:
         return self.title or _("Vague %(number)s") % {"number": self.number}
+
+
+# --- A programme's partner organisations ----------------------------------------------------------
+
+
+class PartnerKind(models.TextChoices):
+    EXPERT = "expert", _("partenaire expert")
+    FINANCER = "financer", _("financeur")
+    COMPANY = "company", _("entreprise engagée")
+    NETWORK = "network", _("réseau d'entrepreneurs")
+
+
+class ProgrammePartnerQuerySet(models.QuerySet):
+    def active(self) -> "ProgrammePartnerQuerySet":
+        return self.filter(ended_at__isnull=True)
+
+
+class ProgrammePartner(models.Model):
+    """An organisation of the directory in partnership with a programme: its expert partner
+    (also ``Programme.expert_partner``), a financer, an engaged company, an entrepreneurial
+    network. Added and ended by the programme's admins (``essaim.operators.partners``); an ended
+    partnership stays, with who ended it."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="partners", verbose_name=_("programme")
+    )
+    organisation = models.ForeignKey(
+        "actors.Organisation",
+        on_delete=models.PROTECT,
+        related_name="programme_partnerships",
+        verbose_name=_("organisation"),
+    )
+    kind = models.CharField(_("partenariat"), max_length=16, choices=PartnerKind.choices)
+    since = models.DateField(_("depuis le"), default=timezone.localdate)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ajouté par"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(_("fin"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("terminé par"),
+    )
+
+    objects = ProgrammePartnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partenaire d'un programme")
+        verbose_name_plural = _("partenaires des programmes")
+        ordering = ["programme", "kind", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "organisation", "kind"],
+                condition=Q(ended_at__isnull=True),
+                name="programme_partner_once",
+            ),
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=Q(ended_at__isnull=True, kind="expert"),
+                name="programme_one_expert_partner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_kind_display()})"

@@ -54,8 +54,11 @@ LOADERS = [
     "essaim.demo.labels",
     "essaim.demo.support",
     "essaim.demo.projects",
+    "essaim.demo.network",
     "essaim.demo.financing",
     "essaim.demo.regulatory",
+    "essaim.demo.operators",
+    "essaim.demo.synergies",
     "essaim.demo.impact",
 ]
 # The apps with a part in the second, fictitious programme (``load_regional``), in flow order.

@@ -5,8 +5,9 @@ applications demo leaves them): the committee's Decision (fictitious motivation)
 labelled ones, the Label granted on the wave's announcement date (20 in wave 1, 7 in wave 2), with
 its support plan opened. The 2019 labels carry no end date (the reference names none; a 3-year
 validity would show them all expired today); labels granted through ``wave_publish`` get
-``ESSAIM_LABEL_VALIDITY_YEARS``. Waves 1 and 2 are published on their announcement date; a few
-proposed applications join the planned wave 3 so that the committee view has content.
+their programme's label validity (``Programme.label_validity_years``). Waves 1 and 2 are
+published on their announcement date; a few proposed applications join the planned wave 3 so
+that the committee view has content.
 Certificates are made on first request, not here. Idempotent and a handful of queries.
 
 ``load_regional`` does the same for the second, fictitious programme's published wave: its
@@ -170,7 +171,7 @@ def load_regional(ctx) -> None:
                 perimeter_id=a.perimeter_id,
                 wave=a.wave,
                 granted_on=a.wave.announced_on,
-                valid_until=_add_years(a.wave.announced_on, validity_years()),
+                valid_until=_add_years(a.wave.announced_on, validity_years(programme)),
                 status=LabelStatus.VALID,
             )
             for a in decided

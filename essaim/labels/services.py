@@ -9,7 +9,6 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch
@@ -29,12 +28,12 @@ from essaim.labels.history import DecisionAction, LabelAction, WaveAction
 from essaim.labels.models import Decision, Label, LabelStatus, Outcome
 from essaim.labels.publication import applicants_by_application, publish_blockers
 
-DEFAULT_VALIDITY_YEARS = 3
 
-
-def validity_years() -> int:
-    """How long a label is valid, in years (``ESSAIM_LABEL_VALIDITY_YEARS``, default 3)."""
-    return int(getattr(settings, "ESSAIM_LABEL_VALIDITY_YEARS", DEFAULT_VALIDITY_YEARS))
+def validity_years(programme: Programme) -> int:
+    """How long a label of ``programme`` is valid, in years: the programme's own setting (its
+    admins change it on the settings page; new programmes start from
+    ``ESSAIM_LABEL_VALIDITY_YEARS``, default 3)."""
+    return programme.label_validity_years
 
 
 def _require(allowed: bool) -> None:
@@ -425,7 +424,8 @@ def wave_publish(*, wave: Wave, user, today: datetime.date | None = None) -> lis
 
 @transaction.atomic
 def label_grant(*, decision: Decision, user, granted_on: datetime.date | None = None) -> Label:
-    """Grant the label a "labelled" decision calls for, valid ``validity_years()`` years, and
+    """Grant the label a "labelled" decision calls for, valid ``validity_years()`` years (the
+    programme's setting), and
     open the territory's support plan. Only for a decision of a published wave (``wave_publish``
     calls it): until then the decision is confidential. Idempotent: a second call returns the
     same label. The plan is opened by whoever listens to ``hooks.label_granted`` (support)."""
@@ -457,7 +457,7 @@ def label_grant(*, decision: Decision, user, granted_on: datetime.date | None = 
         perimeter_id=application.perimeter_id,
         wave_id=decision.wave_id,
         granted_on=granted_on,
-        valid_until=_add_years(granted_on, validity_years()),
+        valid_until=_add_years(granted_on, validity_years(decision.wave.programme)),
     )
     history_record(
         obj=label,

@@ -100,6 +100,7 @@ def export_programme(programme: Programme) -> dict:
             "owner": _organisation(programme.owner),
             "expert_partner": _organisation(programme.expert_partner),
             "regions": sorted(region.code for region in programme.regions.all()),
+            "label_validity_years": programme.label_validity_years,
         },
         "support_axes": [
             {"code": axis.code, "title": axis.title, "description": axis.description}
@@ -376,8 +377,8 @@ def template_names() -> list[str]:
 def from_template(name: str, *, slug: str, title: str, label_name: str, now: str) -> dict:
     """A new programme's file from a shipped template (``programmes/<name>.yaml``): the
     template's axes, calls (in preparation, slugs prefixed with ``slug``), their last published
-    form (as version 1, published ``now``) and grids; no waves, cut-offs, owner, zone or texts —
-    the new programme's admins set those."""
+    form (as version 1, published ``now``) and grids; no waves, cut-offs, owner, zone, texts or
+    label validity (``ESSAIM_LABEL_VALIDITY_YEARS``) — the new programme's admins set those."""
     template, problems = read((TEMPLATES_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
     if problems or template is None:  # a shipped template is valid: a test reads each one
         raise ValueError(f"template {name}: {problems}")
@@ -398,6 +399,9 @@ def from_template(name: str, *, slug: str, title: str, label_name: str, now: str
                 "forms": forms,
             }
         )
+    # The template's label validity is not copied: a new programme starts with
+    # ESSAIM_LABEL_VALIDITY_YEARS (its admins change it on its settings page).
+    template["programme"].pop("label_validity_years", None)
     return {
         "format": FORMAT,
         "programme": {

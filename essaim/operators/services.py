@@ -25,12 +25,13 @@ from django.utils.translation import gettext as _
 
 from essaim.accounts.models import COLLECTIVE_ROLES, ORGANISATION_ROLES, Invitation, Role
 from essaim.accounts.services import invitation_create
-from essaim.actors.models import Collective, Organisation
+from essaim.actors.models import Organisation
 from essaim.calls.history import CallAction
 from essaim.calls.models import Call, CutOff, FormVersion, Programme, ScoringGrid, Wave
 from essaim.core.services import history_record
 from essaim.geo.models import Region
 from essaim.operators import programme_file, rules
+from essaim.operators.partners import organisation_in_reach, programme_collectives
 from essaim.operators.programme_file import Problem, path_text
 from essaim.support.models import SupportAxis
 
@@ -167,6 +168,12 @@ def import_programme(data: dict, *, user=None) -> ImportResult:
             "single_window_email": spec.get("single_window_email", ""),
             "owner": _organisation(result, spec.get("owner")),
             "expert_partner": _organisation(result, spec.get("expert_partner")),
+            # Absent from the file: kept (a new programme takes the setting's default).
+            **(
+                {"label_validity_years": spec["label_validity_years"]}
+                if "label_validity_years" in spec
+                else {}
+            ),
         },
     )
     result.programme = programme
@@ -212,10 +219,7 @@ def programme_start(
     """Start a programme from a shipped configuration (``programme_file.from_template``):
     a superuser from the pages, the operator from the shell (``user`` None). Refused when the
     identifier is taken."""
-    if user is not None and not rules.can_create_programme(user):
-        raise PermissionDenied
-    if Programme.objects.filter(slug=slug).exists():
-        raise ValidationError({"slug": _("Un programme porte déjà cet identifiant.")})
+    _check_new_programme(user, slug)
     data = programme_file.from_template(
         template,
         slug=slug,
@@ -226,6 +230,21 @@ def programme_start(
     problems = programme_file.schema_problems(data) + programme_file.reference_problems(data)
     if problems:
         raise ProgrammeFileRefused(problems)
+    return import_programme(data, user=user)
+
+
+def _check_new_programme(user, slug: str) -> None:
+    if user is not None and not rules.can_create_programme(user):
+        raise PermissionDenied
+    if Programme.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": _("Un programme porte déjà cet identifiant.")})
+
+
+def programme_start_from_file(*, user, data: dict) -> ImportResult:
+    """Start a programme from a configuration file (``programme_file.read`` accepted it), a
+    superuser from the pages: like ``programme_start``, refused when its identifier is taken
+    (updating an existing programme is its admins' import, on its settings page)."""
+    _check_new_programme(user, data["programme"]["slug"])
     return import_programme(data, user=user)
 
 
@@ -272,7 +291,8 @@ def _import_call(result, programme, spec: dict, waves: dict, *, user, where: str
     grid = spec.get("grid")
     if grid is not None:
         _import_grid(result, call, grid)
-    if result.counts != before:
+    # Only what this call's rows created or updated: unchanged rows are counted too.
+    if any(n for (kind, _what), n in (result.counts - before).items() if kind != "unchanged"):
         history_record(
             obj=call,
             user=user,
@@ -330,15 +350,6 @@ PARTNER_ROLES = (
 )
 
 
-def programme_collectives(programme):
-    """The collectives that applied to ``programme`` (those its admins may invite people to)."""
-    return (
-        Collective.objects.filter(applications__call__programme=programme)
-        .distinct()
-        .order_by("name")
-    )
-
-
 @transaction.atomic
 def partner_invitation_send(
     *, user, programme, email: str, role: str, collective=None, organisation=None
@@ -360,6 +371,15 @@ def partner_invitation_send(
     if role in ORGANISATION_ROLES and role != Role.EXPERT:
         if organisation is None:
             raise ValidationError({"organisation": _("Indiquez l'organisation.")})
+        if not organisation_in_reach(programme, organisation, role):
+            raise ValidationError(
+                {
+                    "organisation": _(
+                        "Cette organisation n'est pas partenaire du programme : ajoutez-la "
+                        "d'abord à ses partenaires."
+                    )
+                }
+            )
         return invitation_create(
             invited_by=user, programme=programme, email=email, role=role, organisation=organisation
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from essaim.operators import views
+from essaim.operators import partner_views, settings_views, views
 
 app_name = "operators"
 
@@ -17,4 +17,88 @@ urlpatterns = [
         name="cancel_invitation",
     ),
     path("invitations/<str:key>/", views.invitation, name="invitation"),
+    # A programme's settings, by its admins (settings_views)
+    path("exploitation/parametres/", settings_views.settings_home, name="settings_home"),
+    path(
+        "exploitation/programmes/nouveau/fichier/",
+        settings_views.programme_create_from_file,
+        name="programme_create_from_file",
+    ),
+    path(
+        "exploitation/programmes/<slug:slug>/parametres/",
+        settings_views.programme_settings,
+        name="settings",
+    ),
+    path(
+        "exploitation/programmes/<slug:slug>/parametres/logo/",
+        settings_views.programme_logo_change,
+        name="logo_change",
+    ),
+    path("exploitation/programmes/<slug:slug>/axes/", settings_views.axes, name="axes"),
+    path(
+        "exploitation/programmes/<slug:slug>/axes/<int:pk>/",
+        settings_views.axis_update,
+        name="axis_update",
+    ),
+    path(
+        "exploitation/programmes/<slug:slug>/axes/<int:pk>/deplacer/",
+        settings_views.axis_move,
+        name="axis_move",
+    ),
+    path(
+        "exploitation/programmes/<slug:slug>/axes/<int:pk>/supprimer/",
+        settings_views.axis_delete,
+        name="axis_delete",
+    ),
+    path(
+        "exploitation/programmes/<slug:slug>/configuration.yaml",
+        settings_views.configuration_download,
+        name="configuration_download",
+    ),
+    path(
+        "exploitation/programmes/<slug:slug>/configuration/importer/",
+        settings_views.configuration_import,
+        name="configuration_import",
+    ),
+    path(
+        "exploitation/programmes/<slug:slug>/configuration/confirmer/",
+        settings_views.configuration_import_confirm,
+        name="configuration_import_confirm",
+    ),
+    path("programmes/<slug:slug>/logo/", settings_views.programme_logo, name="programme_logo"),
+]
+
+# A programme's partner organisations, and the roles held in its collectives and partners.
+urlpatterns += [
+    path(
+        "equipes/<slug:slug>/roles-partenaires/<int:pk>/retirer/",
+        views.revoke_partner,
+        name="revoke_partner",
+    ),
+    path("equipes/<slug:slug>/partenaires/", partner_views.partners_page, name="partners"),
+    path(
+        "equipes/<slug:slug>/partenaires/ajouter/",
+        partner_views.partner_add,
+        name="partner_add",
+    ),
+    path(
+        "equipes/<slug:slug>/partenaires/creer/",
+        partner_views.partner_create,
+        name="partner_create",
+    ),
+    path(
+        "equipes/<slug:slug>/partenaires/<int:pk>/terminer/",
+        partner_views.partner_end,
+        name="partner_end",
+    ),
+    path(
+        "equipes/<slug:slug>/partenaires/expert/terminer/",
+        partner_views.expert_partner_end,
+        name="expert_partner_end",
+    ),
+    path(
+        "equipes/<slug:slug>/partenaires/organisations/<int:pk>/inviter/",
+        partner_views.partner_invite,
+        name="partner_invite",
+    ),
 ]

@@ -15,13 +15,14 @@ from essaim.accounts import permissions, services, teams
 from essaim.accounts.models import Invitation, Role
 from essaim.calls.models import Programme
 from essaim.core.forms import add_service_errors
-from essaim.operators import programme_file
+from essaim.operators import partners, programme_file
 from essaim.operators.forms import InviteForm, PartnerInviteForm, ProgrammeCreateForm
 from essaim.operators.services import (
     ProgrammeFileRefused,
     partner_invitation_send,
     programme_start,
 )
+from essaim.operators.settings_forms import ConfigurationFileForm
 
 FORMER_MEMBERS_SHOWN = 30
 
@@ -70,6 +71,8 @@ def _team_page(
             "programme": programme,
             "members": members,
             "former": former,
+            "partner_members": partners.partner_members(request.user, programme),
+            "former_partners": partners.former_partner_members(programme),
             "invitations": invitations,
             "form": form or InviteForm(),
             "partner_form": partner_form or PartnerInviteForm(programme=programme),
@@ -158,6 +161,33 @@ def revoke(request, slug: str, pk: int):
 
 
 @require_POST
+def revoke_partner(request, slug: str, pk: int):
+    """End a role held in one of the programme's collectives or partner organisations."""
+    programme = _team_programme(request, slug)
+    membership = partners.partner_membership(programme, pk)
+    if membership is None:
+        raise Http404
+    try:
+        partners.partner_role_end(user=request.user, programme=programme, membership=membership)
+    except PermissionDenied as refused:
+        messages.error(request, str(refused))
+        return redirect("operators:team", slug=programme.slug)
+    messages.success(
+        request,
+        _("%(person)s n'est plus %(role)s (%(where)s) ; son accès a pris fin.")
+        % {
+            "person": membership.user.get_full_name() or membership.user.email,
+            "role": membership.get_role_display(),
+            "where": membership.collective or membership.organisation,
+        },
+    )
+    back = request.POST.get("next", "")
+    if back == "partners":
+        return redirect("operators:partners", slug=programme.slug)
+    return redirect("operators:team", slug=programme.slug)
+
+
+@require_POST
 def cancel_invitation(request, slug: str, pk: int):
     programme = _team_programme(request, slug)
     invitation = get_object_or_404(Invitation, pk=pk, programme=programme)
@@ -233,6 +263,6 @@ def programme_create(request):
     return render(
         request,
         "operators/programme_create.html",
-        {"form": form},
+        {"form": form, "file_form": ConfigurationFileForm(prefix="from-file"), "problems": []},
         status=422 if form.errors else 200,
     )

@@ -2,7 +2,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from essaim.actors.models import Organisation
-from essaim.calls.models import Call, Programme, Wave, WaveStatus
+from essaim.calls.models import Call, PartnerKind, Programme, ProgrammePartner, Wave, WaveStatus
 from essaim.labels.models import Label, LabelStatus
 from essaim.support.models import SupportAxis
 
@@ -44,6 +44,13 @@ def programme_context(programme) -> dict:
         ),
         "axes": list(SupportAxis.objects.filter(programme=programme).order_by("position", "pk")),
         "regions": list(programme.regions.order_by("name")),
+        "partners": list(
+            ProgrammePartner.objects.active()
+            .filter(programme=programme)
+            .exclude(kind=PartnerKind.EXPERT)
+            .select_related("organisation")
+            .order_by("kind", "organisation__name")
+        ),
     }
 
 

@@ -9,3 +9,22 @@ class SynergiesConfig(AppConfig):
     name = "essaim.synergies"
     label = "synergies"
     verbose_name = _("synergies")
+
+    def ready(self):
+        from essaim.core import history
+        from essaim.projects.hooks import project_editor_sections
+        from essaim.synergies.history import EventAction, IntroductionAction, OfferAction
+        from essaim.synergies.models import (
+            Event,
+            Introduction,
+            IntroductionStatus,
+            Offer,
+            OfferStatus,
+        )
+        from essaim.synergies.network_views import project_section
+
+        history.describe(Offer, actions=OfferAction, states=OfferStatus)
+        history.describe(Introduction, actions=IntroductionAction, states=IntroductionStatus)
+        history.describe(Event, actions=EventAction)
+        # The ecosystem network: a project's relations on its page, for its editors.
+        project_editor_sections.register(project_section)

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from essaim.applications.workflow import Status
-from essaim.calls.models import WaveStatus
+from essaim.calls.models import Programme, WaveStatus
 from essaim.core.models import HistoryEvent, Notification
 from essaim.labels import services
 from essaim.labels.models import Decision, Label, LabelState, LabelStatus, Outcome
@@ -248,12 +248,14 @@ def test_publish_twice_refused(wave, admin):
     assert Label.objects.count() == 1
 
 
-def test_validity_is_configurable(wave, admin, settings):
-    settings.ESSAIM_LABEL_VALIDITY_YEARS = 5
+def test_validity_is_the_programmes_own_setting(wave, admin, settings):
+    settings.ESSAIM_LABEL_VALIDITY_YEARS = 7  # only the default of programmes created later
+    Programme.objects.filter(pk=wave.programme_id).update(label_validity_years=5)
     app = ApplicationFactory(proposed=True, wave=wave)
     decide_all(wave, admin, [app], [Outcome.LABELLED])
     [label] = services.wave_publish(wave=wave, user=admin, today=AFTER)
     assert label.valid_until == datetime.date(2024, 2, 25)
+    assert Programme.objects.create(slug="neuf", name="Neuf").label_validity_years == 7
 
 
 def test_revoke_needs_a_reason_and_is_recorded(wave, admin):

@@ -19,6 +19,7 @@ from essaim.calls.models import Programme
 from essaim.calls.tests.factories import ProgrammeFactory
 from essaim.core.models import HistoryEvent
 from essaim.geo.tests.factories import load_tiny_geography
+from essaim.operators.partners import partner_add
 
 pytestmark = pytest.mark.django_db
 
@@ -278,13 +279,15 @@ def test_an_admin_invites_a_financer_of_a_directory_organisation_by_siren(client
     )
     assert unknown.status_code == 422
     assert "Aucune organisation de l&#x27;annuaire" in unknown.content.decode()
-    client.post(
-        url,
-        {
-            "partner-email": "f@example.test",
-            "partner-role": Role.FINANCER,
-            "partner-organisation": "552 081 317",
-        },
-    )
+    financer = {
+        "partner-email": "f@example.test",
+        "partner-role": Role.FINANCER,
+        "partner-organisation": "552 081 317",
+    }
+    not_partner = client.post(url, financer)
+    assert not_partner.status_code == 422
+    assert "pas partenaire du programme" in not_partner.content.decode()
+    partner_add(user=admin, programme=programme, organisation=bank, kind="financer")
+    client.post(url, financer)
     invitation = Invitation.objects.get(email="f@example.test")
     assert (invitation.role, invitation.organisation) == (Role.FINANCER, bank)

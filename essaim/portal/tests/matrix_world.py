@@ -55,7 +55,7 @@ def build_world() -> World:
     from essaim.accounts.models import Membership, User
     from essaim.accounts.services import api_token_create, invitation_send
     from essaim.applications.models import Application, Attachment, Message
-    from essaim.calls.models import Programme, Wave
+    from essaim.calls.models import Programme, ProgrammePartner, Wave
     from essaim.financing.models import (
         AlertSubscription,
         FinancingRequest,
@@ -195,6 +195,14 @@ def build_world() -> World:
         .pk
     )
     ids["impact_campaign"] = Campaign.objects.filter(programme=programme).order_by("pk").first().pk
+    # Partner organisations (operators): a partnership, its organisation, a role held in it.
+    fin_partner = ProgrammePartner.objects.get(
+        programme=programme, organisation_id=financer_org, ended_at=None
+    )
+    ids["partner"] = fin_partner.pk
+    ids["partner_organisation"] = financer_org
+    ids["partner_member"] = Membership.objects.get(user=users["fin"]).pk
+    _synergies_ids(ids, project)
     world.ids = ids
     from django.test import Client
 
@@ -203,6 +211,32 @@ def build_world() -> World:
         client.force_login(user)
         world.cookies[name] = client.cookies
     return world
+
+
+def _synergies_ids(ids: dict, project) -> None:
+    """The engaged company's offer, the supermarket's logistics need, the introduction another
+    company proposed on it (to the world's holder and lead), the French Impact event to come."""
+    from django.utils import timezone
+
+    from essaim.demo.accounts import COMPANY_ORG
+    from essaim.synergies.models import Event, Introduction, Offer
+
+    introduction = (
+        Introduction.objects.filter(project=project, status="proposed").order_by("pk").first()
+    )
+    offer = Offer.objects.filter(company__name=COMPANY_ORG).order_by("pk").first()
+    ids["offer"] = offer.pk
+    ids["company"] = offer.company_id
+    ids["need"] = introduction.need_id
+    ids["introduction"] = introduction.pk
+    ids["event"] = (
+        Event.objects.filter(
+            programme__slug="french-impact-territoires", starts_at__gte=timezone.now()
+        )
+        .order_by("pk")
+        .first()
+        .pk
+    )
 
 
 # --- Fixtures (import them into a test module: each module loads its own world) -------------

@@ -22,6 +22,9 @@ the literal ``submit``.
 """
 
 from .permission_matrix_impact import IMPACT_API, IMPACT_PAGES
+from .permission_matrix_partners import PARTNER_PAGES
+from .permission_matrix_settings import SETTINGS_PAGES
+from .permission_matrix_synergies import SYNERGIES_API, SYNERGIES_PAGES
 
 # name: (args, GET, POST)
 PAGES: dict[str, tuple[str, str | None, str | None]] = {
@@ -356,7 +359,21 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "portal:legal": ("", "o o o o o o o o o o", "o o o o o o o o o o"),
     # --- impact: essaim/portal/tests/permission_matrix_impact.py ---
     **IMPACT_PAGES,
+    # --- Operators: roles in collectives and partner organisations; partner organisations ---
+    **PARTNER_PAGES,
+    # --- Synergies: the ecosystem network (public like the territory's label; people for staff
+    # and the collective only, checked in essaim/synergies/tests/test_network_pages.py).
+    "synergies:territory_network": ("slug=perimeter", "o o o o o o o o o o", "x x x x x x x x x x"),
+    "synergies:project_relation_add": (
+        "pk=project",
+        "l d d d d d d d o o",
+        "l d d d d d d d o o",
+    ),
 }
+
+# A programme's settings (operators.settings_views): their rows in their own module, to keep
+# this one under the size limit.
+PAGES.update(SETTINGS_PAGES)
 
 # "METHOD path" of the OpenAPI document: (args, expected, body). In a body, "@key" is the world"s
 # object of that name.
@@ -508,4 +525,10 @@ API: dict[str, tuple[str, str | None, dict | None]] = {
     ),
     # --- impact: essaim/portal/tests/permission_matrix_impact.py ---
     **IMPACT_API,
+    # --- Synergies: the ecosystem network.
+    "GET /api/v1/network/{territory}": ("territory=perimeter", "o o o o o o o o o o", None),
 }
+
+# Each step's rows may live in its own module (this one is at the logic-line limit).
+PAGES.update(SYNERGIES_PAGES)
+API.update(SYNERGIES_API)
