@@ -25,7 +25,7 @@ from django.utils import timezone
 from essaim.accounts.models import User
 from essaim.core.models import HistoryEvent
 from essaim.demo import history_bulk_create
-from essaim.impact import services
+from essaim.impact import services, summary
 from essaim.impact.history import MeasurementAction
 from essaim.impact.models import (
     Campaign,
@@ -203,6 +203,7 @@ def load(ctx) -> None:
         )
     ]
     Measurement.objects.bulk_create(rows, batch_size=1000)
+    summary.refresh_for(rows)  # bulk rows skip the services: the public figures' summary
     _history(rows, admin)
     campaign = Campaign.objects.filter(programme=programme, is_fictitious=True).first()
     if campaign is None:
@@ -265,5 +266,6 @@ def load_regional(ctx) -> None:
         _plans(label, indicators, codes, [year], rng)
         rows += _series(label, indicators, codes, [year], admin, rng)
     Measurement.objects.bulk_create(rows)
+    summary.refresh_for(rows)
     _history(rows, admin)
     ctx.say(f"    impact (régional): {len(rows)} measurements")

@@ -41,7 +41,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, NullIf
 
-from essaim.impact.models import VALUE_DIGITS, VALUE_PLACES, Aggregation, Indicator
+from essaim.impact.models import VALUE_DIGITS, VALUE_PLACES, Aggregation, Indicator, YearlyFigure
 
 LEVELS = {
     "project": "project_id",
@@ -143,18 +143,23 @@ def aggregate(
     return figures
 
 
-def _ratios(base: QuerySet, ratios: list[Indicator], group: str) -> list[Figure]:
-    """Every ratio in one grouped query: for each, Σ(numerator) / Σ(denominator) in the group."""
+def _ratios(
+    base: QuerySet, ratios: list[Indicator], group: str, *, value: str = "value", count=None
+) -> list[Figure]:
+    """Every ratio in one grouped query: for each, Σ(numerator) / Σ(denominator) in the group.
+    ``value`` is the summed column, ``count(filter)`` the number of rows (the summary's cells
+    carry both already summed)."""
+    count = count or (lambda only: Count("pk", filter=only))
     terms = sorted({i.numerator_id for i in ratios} | {i.denominator_id for i in ratios})
     annotations = {}
     for ratio in ratios:
-        num = Sum("value", filter=Q(indicator_id=ratio.numerator_id))
-        den = Sum("value", filter=Q(indicator_id=ratio.denominator_id))
+        num = Sum(value, filter=Q(indicator_id=ratio.numerator_id))
+        den = Sum(value, filter=Q(indicator_id=ratio.denominator_id))
         annotations[f"v{ratio.pk}"] = ExpressionWrapper(
             _dividend(num) / NullIf(den, 0), output_field=_decimal()
         )
-        annotations[f"d{ratio.pk}"] = Count("pk", filter=Q(indicator_id=ratio.denominator_id))
-        annotations[f"u{ratio.pk}"] = Count("pk", filter=Q(indicator_id=ratio.numerator_id))
+        annotations[f"d{ratio.pk}"] = count(Q(indicator_id=ratio.denominator_id))
+        annotations[f"u{ratio.pk}"] = count(Q(indicator_id=ratio.numerator_id))
     rows = base.filter(indicator_id__in=terms).values("year", group).annotate(**annotations)
     figures = []
     for row in rows:
@@ -172,6 +177,85 @@ def _ratios(base: QuerySet, ratios: list[Indicator], group: str) -> list[Figure]
                         group,
                     )
                 )
+    return figures
+
+
+def aggregate_summary(
+    summaries: QuerySet | None = None,
+    *,
+    level: str,
+    indicators: list[Indicator] | None = None,
+) -> list[Figure]:
+    """The same figures as ``aggregate(Measurement.objects.published(), …)``, read from the
+    yearly summary (``models.YearlyFigure``, already narrowed by the caller: programme, years…)
+    instead of every measurement: a few thousand cells instead of millions of rows. Same rules,
+    same arithmetic in the database (a mean is Σ(values) / Σ(counts), which is how ``AVG``
+    divides; a weighted mean Σ(value × weight) / Σ(weight)); the last value's latest period is
+    picked among the group's cells in Python (one row per series and year). Three queries."""
+    group = LEVELS[level]
+    base = (YearlyFigure.objects.all() if summaries is None else summaries).order_by()
+    if level == "project":
+        base = base.filter(project__isnull=False)
+    if indicators is None:
+        indicators = list(Indicator.objects.only("pk", "aggregation", "numerator", "denominator"))
+    by_rule: dict[str, list[int]] = {rule: [] for rule in Aggregation.values}
+    for indicator in indicators:
+        by_rule[indicator.aggregation].append(indicator.pk)
+    keys = ("indicator_id", "year", group)
+    figures: list[Figure] = []
+    direct = (
+        by_rule[Aggregation.SUM] + by_rule[Aggregation.MEAN] + by_rule[Aggregation.WEIGHTED_MEAN]
+    )
+    if direct:
+        means = Q(indicator_id__in=by_rule[Aggregation.MEAN] or [0])
+        weights = Q(indicator_id__in=by_rule[Aggregation.WEIGHTED_MEAN] or [0])
+        value = Case(
+            When(indicator_id__in=by_rule[Aggregation.SUM] or [0], then=Sum("value_sum")),
+            When(
+                means,
+                then=_dividend(Sum("value_sum", filter=means))
+                / NullIf(Sum("count", filter=means), 0),
+            ),
+            default=_dividend(Sum("weighted_sum", filter=weights))
+            / NullIf(Sum("weight_sum", filter=weights), 0),
+            output_field=_decimal(),
+        )
+        rows = (
+            base.filter(indicator_id__in=sorted(direct))
+            .values(*keys)
+            .annotate(value=value, count=Sum("count"))
+        )
+        figures += [_figure(row, group) for row in rows]
+    if by_rule[Aggregation.LAST]:
+        # Each cell knows its series' latest period: the group's latest period is the latest of
+        # its cells', and its value the sum of the cells' values on that day.
+        cells = (
+            base.filter(indicator_id__in=sorted(by_rule[Aggregation.LAST]))
+            .values_list(*keys, "last_period", "last_sum", "last_count")
+            .order_by()
+        )
+        latest: dict[tuple, list] = {}
+        for indicator_id, year, group_id, period, total, count in cells:
+            key = (indicator_id, year, group_id)
+            current = latest.get(key)
+            if current is None or period > current[0]:
+                latest[key] = [period, Decimal(total), count]
+            elif period == current[0]:
+                current[1] += Decimal(total)
+                current[2] += count
+        figures += [
+            _figure(
+                {"indicator_id": i, "year": y, group: g, "value": v, "count": n},
+                group,
+            )
+            for (i, y, g), (_period, v, n) in latest.items()
+        ]
+    ratios = [i for i in indicators if i.aggregation == Aggregation.RATIO]
+    if ratios:
+        figures += _ratios(
+            base, ratios, group, value="value_sum", count=lambda only: Sum("count", filter=only)
+        )
+    figures.sort(key=lambda f: (f.indicator_id, f.group_id, f.year))
     return figures
 
 

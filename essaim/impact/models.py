@@ -457,3 +457,47 @@ class Measurement(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("impact:measurement", args=[self.pk])
+
+
+class YearlyFigure(models.Model):
+    """The summary of the **published** totals (no breakdown cell) of one series — a territory's
+    own rows (``project`` empty) or one project's — for an indicator and a year: the terms every
+    aggregation rule needs, so that the public aggregates read a few thousand rows instead of
+    every measurement. Written only by ``essaim.impact.summary.refresh``, called in the same
+    transaction by the services that publish, correct or reject values; ``summary.rebuild``
+    recomputes it from the measurements (and a test proves both agree)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    label = models.ForeignKey("labels.Label", on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    year = year_field(_("année"))
+    count = models.PositiveIntegerField()  # published rows
+    value_sum = models.DecimalField(max_digits=VALUE_DIGITS + 10, decimal_places=VALUE_PLACES)
+    # Σ(value × weight) and Σ(weight) over the rows that carry a weight (0 when none does).
+    weighted_sum = models.DecimalField(
+        max_digits=VALUE_DIGITS * 2 + 10, decimal_places=VALUE_PLACES * 2
+    )
+    weight_sum = models.DecimalField(max_digits=VALUE_DIGITS + 10, decimal_places=VALUE_PLACES)
+    # The series' latest period in the year and the sum (and count) of its values on that day.
+    last_period = models.DateField()
+    last_sum = models.DecimalField(max_digits=VALUE_DIGITS + 10, decimal_places=VALUE_PLACES)
+    last_count = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("synthèse annuelle")
+        verbose_name_plural = _("synthèses annuelles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "label", "year"],
+                condition=Q(project__isnull=True),
+                name="impact_yearly_once_territory",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "project", "year"],
+                condition=Q(project__isnull=False),
+                name="impact_yearly_once_project",
+            ),
+        ]
+        indexes = [models.Index(fields=["label", "indicator", "year"], name="impact_y_label")]

@@ -1,8 +1,10 @@
 """Published aggregates as open data: the same rows for the API, the CSV and the JSON files.
-Only published values count; ``level`` is "programme" or "territory"."""
+Only published values count; ``level`` is "programme" or "territory". They are read from the
+yearly summary (``models.YearlyFigure``, kept by the services that publish and correct values),
+not from every measurement."""
 
 from essaim.impact import aggregates
-from essaim.impact.models import Indicator, Measurement
+from essaim.impact.models import Indicator, YearlyFigure
 from essaim.labels.models import Label
 
 LEVELS = ("programme", "territory")
@@ -23,15 +25,17 @@ COLUMNS = (
 def published_rows(
     *, programme=None, level: str = "programme", year: int | None = None
 ) -> list[dict]:
-    measurements = Measurement.objects.published()
+    summaries = YearlyFigure.objects.all()
     indicators = Indicator.objects.select_related("programme")
     if programme is not None:
-        measurements = measurements.filter(label__programme=programme)
+        summaries = summaries.filter(label__programme=programme)
         indicators = indicators.filter(programme=programme)
     if year is not None:
-        measurements = measurements.filter(year=year)
+        summaries = summaries.filter(year=year)
     indicators = {i.pk: i for i in indicators}
-    figures = aggregates.aggregate(measurements, level=level, indicators=list(indicators.values()))
+    figures = aggregates.aggregate_summary(
+        summaries, level=level, indicators=list(indicators.values())
+    )
     labels = {}
     if level == "territory":
         labels = Label.objects.select_related("perimeter").in_bulk(

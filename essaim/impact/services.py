@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from essaim.core.services import changed_fields, history_record
-from essaim.impact import outliers, rules
+from essaim.impact import outliers, rules, summary
 from essaim.impact.checks import (  # noqa: F401 - the checks are part of the services' API
     Checked,
     breakdown_key,
@@ -187,6 +187,8 @@ def measurement_correct(
     measurement.flag_reason = reason[:300]
     measurement.comment = checked.comment
     measurement.save()
+    if old_status == MeasurementStatus.PUBLISHED:  # it leaves the public figures until republished
+        summary.refresh_for([measurement])
     history_record(
         obj=measurement,
         user=user,
@@ -241,6 +243,7 @@ def measurements_publish(*, user, label: Label) -> int:
     for measurement in rows:
         measurement.status = MeasurementStatus.PUBLISHED
     Measurement.objects.bulk_update(rows, ["status"])
+    summary.refresh_for(rows)  # the public figures' summary, in this transaction
     for measurement in rows:
         history_record(
             obj=measurement,
