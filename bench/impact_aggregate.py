@@ -14,12 +14,14 @@ It prints, best of ``--repeat``, measured in the same run:
 - the baseline: a plain ``SELECT COUNT(*)`` over the table (the floor of any full scan);
 - the raw SQL ``GROUP BY label, indicator, year`` with ``SUM(value)`` (what one rule costs by
   hand);
-- Essaim's aggregation (``essaim.impact.aggregates.aggregate(..., level="territory")``): every
-  rule, ratios included, in the database;
+- Essaim's aggregation from the raw rows (``essaim.impact.aggregates.aggregate(...,
+  level="territory")``): every rule, ratios included, in the database;
+- Essaim's aggregation from the yearly summary (``aggregates.aggregate_summary``, what the open
+  data and ``/api/v1/impact/aggregates`` read), checked equal to the raw one, figure by figure;
 
-and the ratios of each to Essaim's time. The index ``impact_m_territory_year`` (label, indicator,
-year) serves one territory's page and the per-group "last value" subquery; the full aggregation
-reads the whole table either way.
+and the ratios to the summary read's time. It also prints the summary's full rebuild (one pass
+over the table, after the bulk insert) and one territory's refresh (every indicator and year of
+a territory: the worst case of what ``measurements_publish`` does in its transaction).
 """
 
 import argparse
@@ -140,13 +142,31 @@ def main() -> None:
     setup()
     from django.db import connection, transaction
 
-    from essaim.impact import aggregates
+    from essaim.impact import aggregates, summary
     from essaim.impact.models import Measurement
 
+    with connection.cursor() as cursor:  # earlier runs' rolled-back rows: not in the count
+        cursor.execute("VACUUM ANALYZE impact_measurement")
     with transaction.atomic():
         root, programme, labels, indicators = world()
         loaded = insert(args.rows, root, labels, indicators)
         print(f"inserted {args.rows:,} measurements in {loaded:.1f} s")
+        started = time.perf_counter()
+        cells = summary.rebuild()
+        rebuilt = time.perf_counter() - started
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE impact_yearlyfigure")
+        print(f"summary rebuilt ({cells:,} cells) in {rebuilt * 1000:.0f} ms")
+        started = time.perf_counter()
+        refreshed = summary.refresh(
+            label_id=labels[0].pk,
+            indicator_ids=[i.pk for i in indicators],
+            years=range(2000, 2101),
+        )
+        print(
+            f"one territory's summary refreshed ({refreshed:,} cells) "
+            f"in {(time.perf_counter() - started) * 1000:.0f} ms"
+        )
 
         def count():
             with connection.cursor() as cursor:
@@ -169,17 +189,35 @@ def main() -> None:
                 indicators=indicators,
             )
 
+        def essaim_summary():
+            return aggregates.aggregate_summary(level="territory", indicators=indicators)
+
         baseline, rows = best(count, args.repeat)
         raw, groups = best(raw_group_by, args.repeat)
         ours, figures = best(essaim, args.repeat)
-        print(f"baseline  SELECT COUNT(*)            {baseline * 1000:8.0f} ms  ({rows:,} rows)")
-        print(f"raw SQL   GROUP BY label×ind×year     {raw * 1000:8.0f} ms  ({groups:,} groups)")
+        read, summarised = best(essaim_summary, args.repeat)
+        same = [(f.value, f.count) for f in figures] == [(f.value, f.count) for f in summarised]
         print(
-            f"essaim    aggregate(level=territory)  {ours * 1000:8.0f} ms  "
+            f"baseline  SELECT COUNT(*)                   {baseline * 1000:8.0f} ms  "
+            f"({rows:,} rows)"
+        )
+        print(
+            f"raw SQL   GROUP BY label×ind×year            {raw * 1000:8.0f} ms  "
+            f"({groups:,} groups)"
+        )
+        print(
+            f"essaim    aggregate(), from the raw rows     {ours * 1000:8.0f} ms  "
             f"({len(figures):,} figures)"
         )
-        print(f"ratio COUNT(*) / essaim:   {baseline / ours:.2f}")
-        print(f"ratio raw GROUP BY / essaim: {raw / ours:.2f}")
+        print(
+            f"essaim    aggregate_summary(), the summary   {read * 1000:8.0f} ms  "
+            f"({len(summarised):,} figures, {'equal' if same else 'DIFFERENT'})"
+        )
+        print(f"ratio raw GROUP BY / summary read:  {raw / read:.1f}")
+        print(f"ratio COUNT(*) / summary read:      {baseline / read:.1f}")
+        print(f"ratio raw GROUP BY / raw aggregate: {raw / ours:.2f}")
+        if not same:
+            sys.exit("The summary's figures differ from the raw aggregation.")
         transaction.set_rollback(True)  # leave the database as it was
 
 

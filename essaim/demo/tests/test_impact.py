@@ -45,6 +45,11 @@ def test_demo_impact(db):
     )
     ratio = world.ind("taux-blocages-leves").pk
     assert all(0 <= f.value <= 1 for f in figures if f.indicator_id == ratio)
+    # The bulk-loaded values are in the yearly summary the public figures read.
+    summarised = aggregates.aggregate_summary(
+        level="programme", indicators=list(world.indicators.values())
+    )
+    assert figures and summarised == figures
     count = Measurement.objects.count()
     demo.load(ctx)
     assert Measurement.objects.count() == count
