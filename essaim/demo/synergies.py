@@ -30,7 +30,7 @@ from essaim.demo.accounts import COMPANY_ORG
 from essaim.demo.projects import SUPERMARKET_TITLE
 from essaim.geo.models import Commune, Region
 from essaim.projects.models import Need, NeedKind, Project
-from essaim.synergies import matching, services
+from essaim.synergies import matching, network_services, services
 from essaim.synergies.history import EventAction, IntroductionAction, OfferAction
 from essaim.synergies.models import (
     Event,
@@ -376,6 +376,10 @@ def _introductions(companies, offers, boreal, boreal_offer, logistics_need) -> i
             )
         )
     Introduction.objects.bulk_create(rows)
+    for row in rows:
+        if row.status == IntroductionStatus.DONE:
+            # The cooperation shows in the territory's network, as it does on the pages.
+            network_services.relation_from_introduction(user=None, introduction=row)
     _history(rows, IntroductionAction.PROPOSED, to_state=IntroductionStatus.PROPOSED)
     for state, action in (
         (IntroductionStatus.ACCEPTED, IntroductionAction.ACCEPT),
