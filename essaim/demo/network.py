@@ -40,6 +40,8 @@ K = OrganisationKind
 P = PartnershipKind
 FICTITIOUS = "relation fictive (démo)"
 RICHEST = "Région Nouvelle-Aquitaine"
+LOCAL_DESCRIPTION = "Organisation fictive de démonstration du réseau du territoire."
+TODAY = datetime.date(2026, 6, 30)  # the demo's "today"
 
 LOCAL_KINDS = [
     ("Atelier coopératif", K.COOPERATIVE),
@@ -107,10 +109,17 @@ def _day(rng: random.Random, start: datetime.date, end: datetime.date) -> dateti
     return start + datetime.timedelta(days=rng.randint(0, max(0, (end - start).days)))
 
 
-def _members_of_lonely_networks(pool: list[Organisation], today: datetime.date) -> int:
+def members_of_lonely_networks(today: datetime.date = TODAY) -> int:
     """Every entrepreneurial network (kind "réseau") of the directory that still has no member
     gets two or three fictitious local organisations as members (invented relations, flagged):
-    the network's page lists its members, the network picture links them."""
+    the network's page lists its members, the network picture links them. Called at the end of
+    this loader and again by the synergies one (whose engaged-company networks come later), so
+    a second load finds no network left without members and changes nothing."""
+    pool = list(
+        Organisation.objects.filter(is_fictitious=True, description=LOCAL_DESCRIPTION).order_by(
+            "name"
+        )
+    )
     if not pool:
         return 0
     networks = (
@@ -137,7 +146,7 @@ def load(ctx) -> None:
         .order_by("granted_on", "perimeter__name")
     )
     known = {o.name: o for o in Organisation.objects.filter(name__in=NATIONAL_NETWORKS + FUNDERS)}
-    today = datetime.date(2026, 6, 30)
+    today = TODAY
     regional = {
         name: _org(
             f"{name} (fictif)",
@@ -147,7 +156,6 @@ def load(ctx) -> None:
         for name, kind in REGIONAL_NETWORKS
     }
     relations = 0
-    pool: list[Organisation] = []  # the fictitious local organisations, for the networks' members
     for label in labels:
         territory = label.perimeter.name
         rng = random.Random(f"essaim-network-{territory}")  # noqa: S311 - reproducible demo data
@@ -182,7 +190,7 @@ def load(ctx) -> None:
             _org(
                 f"{prefix} {territory} (fictif)",
                 kind,
-                "Organisation fictive de démonstration du réseau du territoire.",
+                LOCAL_DESCRIPTION,
             )
             for prefix, kind in rng.sample(LOCAL_KINDS, count)
         ]
@@ -246,6 +254,5 @@ def load(ctx) -> None:
             for organisation in rng.sample(locals_, min(2, len(locals_))):
                 _relation(organisation, network, P.NETWORK_MEMBER, _day(rng, before, today))
                 relations += 1
-        pool.extend(locals_)
-    relations += _members_of_lonely_networks(pool, today)
+    relations += members_of_lonely_networks(today)
     ctx.say(f"  network: {len(labels)} territoires, ~{relations} relations fictives")

@@ -26,6 +26,7 @@ from essaim.actors.models import Organisation, OrganisationKind
 from essaim.calls.models import Programme
 from essaim.core.models import HistoryEvent
 from essaim.demo import history_bulk_create
+from essaim.demo import network as demo_network
 from essaim.demo.accounts import COMPANY_ORG
 from essaim.demo.projects import SUPERMARKET_TITLE
 from essaim.geo.models import Commune, Region
@@ -472,6 +473,8 @@ def load(ctx) -> None:
     all_offers = list(Offer.objects.filter(company__in=companies).order_by("pk")) or offers
     introductions = _introductions(companies, all_offers, boreal, boreal_offer, need)
     events = _events(ctx)
+    # The engaged companies' own networks (kind réseau) get members too.
+    demo_network.members_of_lonely_networks()
     ctx.say(
         f"    {len(companies)} companies, {len(offers)} new offers, "
         f"{introductions} introductions, {events} events"
