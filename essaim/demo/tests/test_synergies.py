@@ -9,7 +9,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from essaim.accounts.models import User
-from essaim.actors.models import Organisation
+from essaim.actors.models import Organisation, OrganisationKind, PartnershipKind
 from essaim.demo import load_demo
 from essaim.demo.accounts import COMPANY_ORG
 from essaim.demo.projects import SUPERMARKET_TITLE
@@ -100,3 +100,16 @@ def test_entreprise_sees_je_peux_aider_on_the_supermarket_page():
     client.force_login(User.objects.get(email="entreprise@demo.essaim.fr"))
     page = client.get(need.project.get_absolute_url()).content.decode()
     assert url in page and "Je peux aider" in page
+
+
+def test_every_entrepreneurial_network_of_the_demo_has_member_organisations():
+    lonely = (
+        Organisation.objects.filter(kind=OrganisationKind.NETWORK)
+        .exclude(
+            partnerships_in__kind__in=[PartnershipKind.NETWORK_MEMBER, PartnershipKind.MEMBER_OF]
+        )
+        .values_list("name", flat=True)
+    )
+    assert list(lonely) == []
+    page = Client().get(Organisation.objects.get(name="France Active").get_absolute_url())
+    assert page.status_code == 200 and "France Active Normandie" in page.content.decode()
