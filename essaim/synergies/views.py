@@ -258,14 +258,16 @@ def need_help(request, need_pk: int):
 
 
 def need_actions(*, request, project, needs) -> dict | None:
-    """ "Je peux aider" beside each open need of a published project's page, for a member of an
-    engaged company (``projects.hooks.project_need_actions``); nothing for anyone else."""
+    """ "Je peux aider" beside each open need of a published project's page that an offer kind
+    answers (``matching.ANSWERABLE_KINDS``: financing, skills, partners — not a regulatory
+    one), for a member of an engaged company (``projects.hooks.project_need_actions``); nothing
+    for anyone else."""
     if not project.is_published or not rules.is_engaged_company(request.user):
         return None
     actions = {}
     for need in needs:
         need.project = project
-        if rules.can_offer_help(request.user, need):
+        if need.kind in matching.ANSWERABLE_KINDS and rules.can_offer_help(request.user, need):
             actions[need.pk] = [
                 {
                     "url": reverse("synergies:need_help", args=[need.pk]),

@@ -290,6 +290,9 @@ def test_je_peux_aider_shows_on_open_needs_for_an_engaged_company_member_only(
     met = Need.objects.create(
         project=project, kind=NeedKind.PARTNERS, purpose="Déjà trouvé", status=NeedStatus.MET
     )
+    regulatory = Need.objects.create(
+        project=project, kind=NeedKind.REGULATORY, purpose="Quel statut ?"
+    )
     help_url = reverse("synergies:need_help", args=[need.pk])
     client.force_login(user)
     client.get("/")  # warm the session and the site's caches
@@ -299,6 +302,9 @@ def test_je_peux_aider_shows_on_open_needs_for_an_engaged_company_member_only(
     assert page.status_code == 200
     assert help_url in html and f'id="help-{need.pk}"' in html
     assert reverse("synergies:need_help", args=[met.pk]) not in html  # a need already met
+    # A regulatory need is the one-stop shop's, not the companies'.
+    assert reverse("synergies:need_help", args=[regulatory.pk]) not in html
+    assert html.count("Je peux aider") == 1
     assert client.get(help_url).status_code == 200  # the link leads to the proposal form
     for other in (None, holder_user, UserFactory(), programme_admin(_label.programme)):
         client.logout()
