@@ -180,7 +180,7 @@ rules.add_perm("synergies.view_network_people", can_view_network_people)
 @rules.predicate
 def can_add_project_relation(user, project) -> bool:
     """Declare a funder, partner, supplier or mentor of a project: who may change its holder's
-    directory entry (the relation is the holder's partnership, ``actors.rules``)."""
+    directory entry (``actors.rules``); the relation is a ``synergies.ProjectRelation``."""
     return project is not None and can_edit_organisation(user, project.holder)
 
 
