@@ -230,10 +230,9 @@ class Partnership(models.Model):
 
     ``person`` names who holds the relation on the source's side (the mentor, the contact);
     people are shown only to the readers of a territory's network who may see them
-    (``essaim.synergies.network``). ``project`` names the project of the target organisation
-    the relation is for (a funder of, a partner of, a mentor of that project); the project's
-    holder is always the target. The project is referred to by name, not imported: projects sit
-    above actors in the flow, and only the services of the apps above read it."""
+    (``essaim.synergies.network``). A relation with a *project* (a funder, a partner, a mentor of
+    that project) is not kept here — projects sit above actors in the flow — but in
+    ``synergies.ProjectRelation``."""
 
     source = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="partnerships_out"
@@ -252,14 +251,6 @@ class Partnership(models.Model):
         blank=True,
         related_name="relations",
         verbose_name=_("personne"),
-    )
-    project = models.ForeignKey(
-        "projects.Project",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="relations",
-        verbose_name=_("projet"),
     )
     is_fictitious = models.BooleanField(_("fictif (démo)"), default=False)
 

@@ -226,14 +226,13 @@ def partnership_add(
     ended_on: date | None = None,
     description: str = "",
     person: Person | None = None,
-    project=None,
     is_fictitious: bool = False,
 ) -> Partnership:
     """Declare "``source`` <kind> ``target``" (e.g. France Active Normandie is a member of France
     Active). Who may edit either organisation may declare it, with an organisation they can see
     (an unconfirmed one stays out of public pages). ``person`` (optional) is one of the source's
-    people who holds the relation (a mentor); ``project`` (optional) is a project held by the
-    target that the relation is for. Both organisations' histories get a row."""
+    people who holds the relation (a mentor). A relation with a project is kept above, in
+    ``synergies`` (``ProjectRelation``). Both organisations' histories get a row."""
     if not (can_edit_organisation(user, source) or can_edit_organisation(user, target)):
         raise PermissionDenied(_("Vous ne pouvez modifier aucune de ces deux organisations."))
     visible = set(
@@ -257,8 +256,6 @@ def partnership_add(
         raise ValidationError(
             {"person": _("Cette personne n'appartient pas à l'organisation source.")}
         )
-    if project is not None and project.holder_id != target.pk:
-        raise ValidationError({"project": _("Ce projet n'est pas porté par l'organisation cible.")})
     partnership = Partnership(
         source=source,
         target=target,
@@ -267,7 +264,6 @@ def partnership_add(
         ended_on=ended_on,
         description=description.strip(),
         person=person,
-        project=project,
         is_fictitious=is_fictitious,
     )
     partnership.full_clean()
@@ -280,7 +276,6 @@ def partnership_add(
         "started_on": started_on.isoformat() if started_on else None,
         "ended_on": ended_on.isoformat() if ended_on else None,
         "person": person.pk if person else None,
-        "project": project.pk if project else None,
     }
     for organisation in (source, target):
         history_record(

@@ -14,8 +14,11 @@ and associations; members of networks, funders and partners of the projects, sup
 gets the richest one. One project per territory is left with no relation beyond its holder
 (the "isolated project" the page points at).
 
-Idempotent: organisations keyed by name, people by (organisation, name), relations by (source,
-target, kind, project).
+The relations between organisations are ``actors`` partnerships; the relations of a project
+(funder, partner, supplier, mentor) are ``synergies.ProjectRelation`` rows.
+
+Idempotent: organisations keyed by name, people by (organisation, name), partnerships by (source,
+target, kind), projects' relations by (organisation, project, kind).
 """
 
 import datetime
@@ -31,11 +34,14 @@ from essaim.actors.models import (
 )
 from essaim.labels.models import Label
 from essaim.projects.models import Project
+from essaim.synergies.models import ProjectRelation
 
 K = OrganisationKind
 P = PartnershipKind
 FICTITIOUS = "relation fictive (démo)"
 RICHEST = "Région Nouvelle-Aquitaine"
+LOCAL_DESCRIPTION = "Organisation fictive de démonstration du réseau du territoire."
+TODAY = datetime.date(2026, 6, 30)  # the demo's "today"
 
 LOCAL_KINDS = [
     ("Atelier coopératif", K.COOPERATIVE),
@@ -65,14 +71,30 @@ def _org(name: str, kind: str, description: str) -> Organisation:
     return organisation
 
 
-def _relation(source, target, kind, started, ended=None, *, project=None, person=None) -> None:
+def _relation(source, target, kind, started, ended=None) -> None:
     if source.pk == target.pk:
         return
     Partnership.objects.update_or_create(
         source=source,
         target=target,
         kind=kind,
+        defaults={
+            "started_on": started,
+            "ended_on": ended,
+            "description": FICTITIOUS,
+            "is_fictitious": True,
+        },
+    )
+
+
+def _project_relation(organisation, project, kind, started, ended=None, *, person=None) -> None:
+    if organisation.pk == project.holder_id:
+        return
+    ProjectRelation.objects.update_or_create(
+        organisation=organisation,
         project=project,
+        kind=kind,
+        introduction=None,
         defaults={
             "started_on": started,
             "ended_on": ended,
@@ -87,6 +109,36 @@ def _day(rng: random.Random, start: datetime.date, end: datetime.date) -> dateti
     return start + datetime.timedelta(days=rng.randint(0, max(0, (end - start).days)))
 
 
+def members_of_lonely_networks(today: datetime.date = TODAY) -> int:
+    """Every entrepreneurial network (kind "réseau") of the directory that still has no member
+    gets two or three fictitious local organisations as members (invented relations, flagged):
+    the network's page lists its members, the network picture links them. Called at the end of
+    this loader and again by the synergies one (whose engaged-company networks come later), so
+    a second load finds no network left without members and changes nothing."""
+    pool = list(
+        Organisation.objects.filter(is_fictitious=True, description=LOCAL_DESCRIPTION).order_by(
+            "name"
+        )
+    )
+    if not pool:
+        return 0
+    networks = (
+        Organisation.objects.filter(kind=K.NETWORK)
+        .exclude(
+            partnerships_in__kind__in=[P.NETWORK_MEMBER, P.MEMBER_OF],
+        )
+        .order_by("name")
+    )
+    count = 0
+    for network in networks:
+        rng = random.Random(f"essaim-network-members-{network.name}")  # noqa: S311 - demo data
+        for organisation in rng.sample(pool, min(len(pool), rng.randint(2, 3))):
+            started = _day(rng, datetime.date(2015, 1, 1), today)
+            _relation(organisation, network, P.NETWORK_MEMBER, started)
+            count += 1
+    return count
+
+
 def load(ctx) -> None:
     labels = list(
         Label.objects.filter(programme=ctx.objects["programme"])
@@ -94,7 +146,7 @@ def load(ctx) -> None:
         .order_by("granted_on", "perimeter__name")
     )
     known = {o.name: o for o in Organisation.objects.filter(name__in=NATIONAL_NETWORKS + FUNDERS)}
-    today = datetime.date(2026, 6, 30)
+    today = TODAY
     regional = {
         name: _org(
             f"{name} (fictif)",
@@ -138,7 +190,7 @@ def load(ctx) -> None:
             _org(
                 f"{prefix} {territory} (fictif)",
                 kind,
-                "Organisation fictive de démonstration du réseau du territoire.",
+                LOCAL_DESCRIPTION,
             )
             for prefix, kind in rng.sample(LOCAL_KINDS, count)
         ]
@@ -177,20 +229,15 @@ def load(ctx) -> None:
             if funder is not None:
                 started = _day(rng, before, today)
                 ended = _day(rng, started, today) if index % 4 == 3 else None
-                _relation(funder, holder, P.FUNDS, started, ended, project=project)
+                _project_relation(funder, project, P.FUNDS, started, ended)
             partner = rng.choice(locals_)
-            _relation(partner, holder, P.PARTNER, _day(rng, granted, today), project=project)
+            _project_relation(partner, project, P.PARTNER, _day(rng, granted, today))
             supplier = rng.choice(locals_)
             if supplier != partner:
-                _relation(supplier, holder, P.SUPPLIES, _day(rng, before, today), project=project)
+                _project_relation(supplier, project, P.SUPPLIES, _day(rng, before, today))
             if index == 0:
-                _relation(
-                    mentor_org,
-                    holder,
-                    P.MENTORS,
-                    _day(rng, granted, today),
-                    project=project,
-                    person=mentor,
+                _project_relation(
+                    mentor_org, project, P.MENTORS, _day(rng, granted, today), person=mentor
                 )
             _relation(holder, incubator, P.NETWORK_MEMBER, _day(rng, before, today))
             relations += 4
@@ -202,4 +249,10 @@ def load(ctx) -> None:
             for a, b in zip(locals_, locals_[1:], strict=False):
                 _relation(a, b, P.SUPPLIES, _day(rng, before, today))
                 relations += 1
+        # The collective's entrepreneurial networks get members among the local organisations.
+        for network in (m for m in members if m.kind == K.NETWORK):
+            for organisation in rng.sample(locals_, min(2, len(locals_))):
+                _relation(organisation, network, P.NETWORK_MEMBER, _day(rng, before, today))
+                relations += 1
+    relations += members_of_lonely_networks(today)
     ctx.say(f"  network: {len(labels)} territoires, ~{relations} relations fictives")

@@ -26,11 +26,12 @@ from essaim.actors.models import Organisation, OrganisationKind
 from essaim.calls.models import Programme
 from essaim.core.models import HistoryEvent
 from essaim.demo import history_bulk_create
+from essaim.demo import network as demo_network
 from essaim.demo.accounts import COMPANY_ORG
 from essaim.demo.projects import SUPERMARKET_TITLE
 from essaim.geo.models import Commune, Region
 from essaim.projects.models import Need, NeedKind, Project
-from essaim.synergies import matching, services
+from essaim.synergies import matching, network_services, services
 from essaim.synergies.history import EventAction, IntroductionAction, OfferAction
 from essaim.synergies.models import (
     Event,
@@ -376,6 +377,10 @@ def _introductions(companies, offers, boreal, boreal_offer, logistics_need) -> i
             )
         )
     Introduction.objects.bulk_create(rows)
+    for row in rows:
+        if row.status == IntroductionStatus.DONE:
+            # The cooperation shows in the territory's network, as it does on the pages.
+            network_services.relation_from_introduction(user=None, introduction=row)
     _history(rows, IntroductionAction.PROPOSED, to_state=IntroductionStatus.PROPOSED)
     for state, action in (
         (IntroductionStatus.ACCEPTED, IntroductionAction.ACCEPT),
@@ -468,6 +473,8 @@ def load(ctx) -> None:
     all_offers = list(Offer.objects.filter(company__in=companies).order_by("pk")) or offers
     introductions = _introductions(companies, all_offers, boreal, boreal_offer, need)
     events = _events(ctx)
+    # The engaged companies' own networks (kind réseau) get members too.
+    demo_network.members_of_lonely_networks()
     ctx.say(
         f"    {len(companies)} companies, {len(offers)} new offers, "
         f"{introductions} introductions, {events} events"

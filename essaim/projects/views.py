@@ -12,7 +12,7 @@ from essaim.core.forms import add_service_errors
 from essaim.core.pagination import paginate
 from essaim.projects import queries, rules, services
 from essaim.projects.forms import DirectoryForm, NeedForm, ProjectForm
-from essaim.projects.hooks import project_editor_sections
+from essaim.projects.hooks import project_editor_sections, project_need_actions
 from essaim.projects.models import Project
 
 PAGE_SIZE = 20
@@ -56,7 +56,7 @@ def detail(request, pk: int):
     can_edit = rules.can_edit_project(request.user, project)
     context = {
         "project": project,
-        "needs": list(project.needs.all()),
+        "needs": _needs(request, project),
         "communes": list(project.communes.order_by("name")[:50]),
         "can_edit": can_edit,
         "need_form": NeedForm() if can_edit else None,
@@ -65,6 +65,19 @@ def detail(request, pk: int):
         context["history"] = _history(project)
         context["sections"] = _editor_sections(request, project)
     return render(request, "projects/detail.html", context)
+
+
+def _needs(request, project) -> list:
+    """The project's needs, each with the ``actions`` higher apps offer the reader on it
+    (synergies: "Je peux aider" for an engaged company's member)."""
+    needs = list(project.needs.all())
+    actions: dict[int, list[dict]] = {}
+    for offered in project_need_actions(request=request, project=project, needs=needs):
+        for pk, items in (offered or {}).items():
+            actions.setdefault(pk, []).extend(items)
+    for need in needs:
+        need.actions = actions.get(need.pk, [])
+    return needs
 
 
 def _editor_sections(request, project) -> list[dict]:
@@ -148,7 +161,7 @@ def need_add(request, pk: int):
         "projects/detail.html",
         {
             "project": project,
-            "needs": list(project.needs.all()),
+            "needs": _needs(request, project),
             "communes": list(project.communes.order_by("name")[:50]),
             "can_edit": True,
             "need_form": form,

@@ -30,3 +30,9 @@ class EventAction(models.TextChoices):
     REGISTERED = "registered", _("inscription")
     UNREGISTERED = "unregistered", _("désinscription")
     ATTENDANCE = "attendance", _("présences relevées")
+
+
+class ProjectRelationAction(models.TextChoices):
+    ADDED = "added", _("relation du projet déclarée")
+    FROM_INTRODUCTION = "from_introduction", _("relation née d'une mise en relation réalisée")
+    ENDED = "ended", _("relation du projet terminée")

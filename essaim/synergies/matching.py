@@ -36,6 +36,9 @@ ANSWERS: dict[str, frozenset[str]] = {
     OfferKind.PREMISES: frozenset({NeedKind.PARTNERS}),
     OfferKind.INVESTMENT: frozenset({NeedKind.FINANCING}),
 }
+# The need kinds engaged companies can answer at all ("Je peux aider" on a project's page); a
+# regulatory need is the one-stop shop's (``regulatory``), not theirs.
+ANSWERABLE_KINDS = frozenset().union(*ANSWERS.values())
 # The need kinds a company without an offer is shown (in its own region).
 DEFAULT_KINDS = frozenset({NeedKind.SKILLS, NeedKind.PARTNERS})
 SCORE_PERIMETER, SCORE_REGION, SCORE_NATIONAL, SCORE_KIND, SCORE_WORD = 30, 20, 10, 10, 5

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from essaim.accounts import permissions
+from essaim.actors.models import PartnershipKind
 from essaim.applications.models import Application
 from essaim.core.money import MoneyField, money_checks
 from essaim.labels.models import Label
@@ -375,3 +376,80 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.event}"
+
+
+# --- The ecosystem network: relations with a project ------------------------------------------
+
+# The relations an organisation has with a project (the labels read "<organisation> <kind>
+# <project>": "Bpifrance finance Épicerie…"); a subset of ``actors.PartnershipKind``.
+PROJECT_RELATION_KINDS = (
+    PartnershipKind.FUNDS,
+    PartnershipKind.PARTNER,
+    PartnershipKind.SUPPLIES,
+    PartnershipKind.MENTORS,
+    PartnershipKind.SUPPORTS,
+    PartnershipKind.COOPERATES,
+)
+
+
+class ProjectRelation(models.Model):
+    """A typed, dated edge of the ecosystem network between an organisation and a project (a
+    funder, a partner, a supplier, a mentor of the project). Kept here and not in ``actors``:
+    projects sit above actors in the flow. ``person`` (optional) is who holds the relation on
+    the organisation's side (the mentor); ``introduction`` is set when the relation records
+    the cooperation an introduction produced (``services.introduction_transition``)."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="relations", verbose_name=_("projet")
+    )
+    organisation = models.ForeignKey(
+        "actors.Organisation",
+        on_delete=models.CASCADE,
+        related_name="project_relations",
+        verbose_name=_("organisation"),
+    )
+    person = models.ForeignKey(
+        "actors.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="project_relations",
+        verbose_name=_("personne"),
+    )
+    kind = models.CharField(
+        _("nature"),
+        max_length=32,
+        choices=[(kind.value, kind.label) for kind in PROJECT_RELATION_KINDS],
+    )
+    started_on = models.DateField(_("début"), null=True, blank=True)
+    ended_on = models.DateField(_("fin"), null=True, blank=True)
+    description = models.CharField(_("précision"), max_length=255, blank=True)
+    introduction = models.OneToOneField(
+        Introduction,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="relation",
+        verbose_name=_("mise en relation"),
+    )
+    is_fictitious = models.BooleanField(_("fictive (démo)"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("déclarée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("relation d'un projet")
+        verbose_name_plural = _("relations des projets")
+        ordering = ["started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(started_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="project_relation_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.get_kind_display()} {self.project}"

@@ -1,16 +1,20 @@
 """The ecosystem network of a labelled territory: who is linked to whom, and what it says.
 
 **What the network holds.** Its nodes are the territory's organisations, projects, collective
-and — for some readers — people; its edges are typed, dated relations kept by ``actors``:
+and — for some readers — people; its edges are typed, dated relations kept by ``actors``
+and, for projects, by ``synergies``:
 
 - *membre du collectif*: an organisation of the collective that carries the territory
   (``actors.CollectiveMember``, dated ``started_on``/``ended_on``);
 - *porte le projet*: an organisation holds a project of the territory (``projects.Project.holder``;
   structural, never counted in the growth figures);
-- every ``actors.Partnership`` touching one of those organisations or projects: partner, funder,
-  supplier, member of a network, mentor, supports, cooperates, subsidiary… A relation for a
-  project (``Partnership.project``) is drawn to the project, one held by a person
-  (``Partnership.person``) from that person when people are shown.
+- every ``actors.Partnership`` touching one of those organisations: partner, funder, supplier,
+  member of a network, mentor, supports, cooperates, subsidiary…;
+- every ``synergies.ProjectRelation`` of one of those projects (a funder, partner, supplier,
+  mentor of the project — including the ones a done introduction recorded), drawn from the
+  organisation to the project.
+
+A relation held by a person (``person``) is drawn from that person when people are shown.
 
 The territory's organisations are the collective's members and the projects' holders; their
 partners one step away are in the network too (a funder of the region, the national network a
@@ -37,7 +41,7 @@ two: who bridges groups); isolated projects (no relation beyond their holder); g
 active at the label date and today, and per year: started, ended, active at the year's end).
 
 **Queries**: a fixed number whatever the size (the label, the collective's members, the projects,
-the relations), see ``build``.
+the partnerships, the projects' relations), see ``build``.
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ from essaim.actors.models import (
 )
 from essaim.labels.models import Label
 from essaim.projects.models import Project
+from essaim.synergies.models import ProjectRelation
 from essaim.synergies.rules import can_view_network_people
 
 # Exact betweenness is O(nodes × edges): above this many nodes it is estimated from a sample of
@@ -186,11 +191,36 @@ def _org_node(organisation: Organisation) -> Node:
     )
 
 
+def _add_relation(nodes, edges, relation, source: Node, target: Node, shows_people: bool) -> None:
+    """One relation (a partnership or a project's relation) as an edge; one held by a person is
+    drawn from that person (joined to their organisation) when people are shown."""
+    if shows_people and relation.person_id is not None:
+        person = relation.person
+        key = f"u{person.pk}"
+        if key not in nodes:
+            nodes[key] = Node(
+                key=key, group=PERSON, name=str(person), fictitious=person.is_fictitious
+            )
+            edges.append(Edge(key, source.key, TEAM))
+        source = nodes[key]
+    edges.append(
+        Edge(
+            source.key,
+            target.key,
+            relation.kind,
+            relation.started_on,
+            relation.ended_on,
+            relation.is_fictitious,
+        )
+    )
+
+
 def build(label: Label, user) -> Network:
-    """The network of ``label``'s territory as ``user`` may see it, with its measures. Three
+    """The network of ``label``'s territory as ``user`` may see it, with its measures. Four
     queries whatever the size (beyond the reader's memberships, read once per request): the
-    collective's members, the projects, the relations (organisations, people joined); the
-    visibility of organisations and projects is a subquery of each."""
+    collective's members, the projects, the partnerships between organisations (``actors``)
+    and the projects' relations (``synergies.ProjectRelation``), organisations and people
+    joined; the visibility of organisations and projects is a subquery of each."""
     shows_people = can_view_network_people(user, label)
     collective = label.application.collective
     nodes: dict[str, Node] = {}
@@ -237,37 +267,26 @@ def build(label: Label, user) -> Network:
         edges.append(Edge(holder.key, key, HOLDER))
 
     org_ids = [int(key[1:]) for key in nodes if key.startswith("o")]
-    relations = (
-        Partnership.objects.filter(
-            Q(source_id__in=org_ids) | Q(target_id__in=org_ids) | Q(project_id__in=project_ids)
-        )
+    partnerships = (
+        Partnership.objects.filter(Q(source_id__in=org_ids) | Q(target_id__in=org_ids))
         .filter(source__in=visible_orgs, target__in=visible_orgs)
         .select_related("source", "target", "person")
         .order_by("pk")
     )
-    for relation in relations:
+    for relation in partnerships:
         source = nodes.setdefault(f"o{relation.source_id}", _org_node(relation.source))
         target = nodes.setdefault(f"o{relation.target_id}", _org_node(relation.target))
-        if relation.project_id in project_ids:
-            target = nodes[f"p{relation.project_id}"]
-        if shows_people and relation.person_id is not None:
-            person = relation.person
-            key = f"u{person.pk}"
-            if key not in nodes:
-                nodes[key] = Node(
-                    key=key, group=PERSON, name=str(person), fictitious=person.is_fictitious
-                )
-                edges.append(Edge(key, source.key, TEAM))
-            source = nodes[key]
-        edges.append(
-            Edge(
-                source.key,
-                target.key,
-                relation.kind,
-                relation.started_on,
-                relation.ended_on,
-                relation.is_fictitious,
-            )
+        _add_relation(nodes, edges, relation, source, target, shows_people)
+    project_relations = (
+        ProjectRelation.objects.filter(project_id__in=project_ids)
+        .filter(organisation__in=visible_orgs)
+        .select_related("organisation", "person")
+        .order_by("pk")
+    )
+    for relation in project_relations:
+        source = nodes.setdefault(f"o{relation.organisation_id}", _org_node(relation.organisation))
+        _add_relation(
+            nodes, edges, relation, source, nodes[f"p{relation.project_id}"], shows_people
         )
     return analyse(Network(label, shows_people, nodes, edges, nx.Graph()))
 

@@ -3,25 +3,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from essaim.actors.models import Organisation, PartnershipKind
+from essaim.actors.models import Organisation
 from essaim.core.forms import EssaimForm
-
-# The relations an organisation has with a project (its holder is the target).
-PROJECT_KINDS = [
-    PartnershipKind.FUNDS,
-    PartnershipKind.PARTNER,
-    PartnershipKind.SUPPLIES,
-    PartnershipKind.MENTORS,
-    PartnershipKind.SUPPORTS,
-    PartnershipKind.COOPERATES,
-]
+from essaim.synergies.models import PROJECT_RELATION_KINDS
 
 
 class ProjectRelationForm(EssaimForm):
-    source = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
     kind = forms.ChoiceField(
         label=_("Relation avec le projet"),
-        choices=[(kind.value, kind.label) for kind in PROJECT_KINDS],
+        choices=[(kind.value, kind.label) for kind in PROJECT_RELATION_KINDS],
     )
     started_on = forms.DateField(
         label=_("Début"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -33,7 +26,7 @@ class ProjectRelationForm(EssaimForm):
 
     def __init__(self, *args, project, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"].queryset = (
+        self.fields["organisation"].queryset = (
             Organisation.objects.visible_to(user).exclude(pk=project.holder_id).order_by("name")
         )
 

@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from essaim.actors.models import Organisation, Partnership
-from essaim.actors.services import partnership_add
+from essaim.actors.models import Organisation
 from essaim.core.forms import add_service_errors
 from essaim.projects.models import Project
-from essaim.synergies import network, network_svg
+from essaim.synergies import network, network_services, network_svg
+from essaim.synergies.models import ProjectRelation
 from essaim.synergies.network_forms import ProjectRelationForm
 from essaim.synergies.rules import can_add_project_relation
 
@@ -64,7 +64,7 @@ def territory_network(request, slug: str):
 
 def project_relation_add(request, pk: int):
     """Declare an organisation's relation with a project (funder, partner, supplier, mentor…):
-    an ``actors`` partnership whose target is the project's holder, for that project."""
+    a ``synergies.ProjectRelation``."""
     project = get_object_or_404(
         Project.objects.visible_to(request.user).select_related("holder"), pk=pk
     )
@@ -76,18 +76,17 @@ def project_relation_add(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            partnership_add(
+            network_services.project_relation_add(
                 user=request.user,
-                source=data["source"],
-                target=project.holder,
+                project=project,
+                organisation=data["organisation"],
                 kind=data["kind"],
                 started_on=data.get("started_on"),
                 ended_on=data.get("ended_on"),
                 description=data.get("description", ""),
-                project=project,
             )
         except ValidationError as error:
-            add_service_errors(form, error, rename={"target": "source"})
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Relation du projet enregistrée."))
             return redirect(project)
@@ -102,9 +101,9 @@ def project_section(*, request, project) -> dict | None:
     return {
         "template": "synergies/network/_project_section.html",
         "project": project,
-        "relations": Partnership.objects.filter(project=project)
-        .filter(source__in=Organisation.objects.visible_to(request.user))
-        .select_related("source")
+        "relations": ProjectRelation.objects.filter(project=project)
+        .filter(organisation__in=Organisation.objects.visible_to(request.user))
+        .select_related("organisation")
         .order_by("started_on", "pk"),
         "can_add": can_add_project_relation(request.user, project),
     }

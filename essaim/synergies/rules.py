@@ -85,6 +85,17 @@ def can_propose(user, need, company_id: int | None) -> bool:
     )
 
 
+def can_offer_help(user, need) -> bool:
+    """ "Je peux aider" shown on a need: a member of an engaged company, on an open need of a
+    published project (which company answers is chosen on the next page)."""
+    return (
+        need is not None
+        and need.status == NeedStatus.OPEN
+        and need.project.is_published
+        and is_engaged_company(user)
+    )
+
+
 def is_company_side(user, introduction) -> bool:
     return introduction is not None and permissions.is_company_member(user, introduction.company_id)
 
@@ -169,7 +180,7 @@ rules.add_perm("synergies.view_network_people", can_view_network_people)
 @rules.predicate
 def can_add_project_relation(user, project) -> bool:
     """Declare a funder, partner, supplier or mentor of a project: who may change its holder's
-    directory entry (the relation is the holder's partnership, ``actors.rules``)."""
+    directory entry (``actors.rules``); the relation is a ``synergies.ProjectRelation``."""
     return project is not None and can_edit_organisation(user, project.holder)
 
 

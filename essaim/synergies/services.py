@@ -15,7 +15,7 @@ from essaim.accounts.models import Role
 from essaim.core.notifications import notify
 from essaim.core.services import changed_fields, history_record
 from essaim.projects.models import Need
-from essaim.synergies import rules, workflow
+from essaim.synergies import network_services, rules, workflow
 from essaim.synergies.history import EventAction, IntroductionAction, OfferAction
 from essaim.synergies.models import (
     MAX_CAPACITY,
@@ -255,7 +255,9 @@ def introduction_transition(
 ) -> Introduction:
     """Take transition ``name``. Guarantees: the row is locked, the table allows it from the
     current state, the user plays its actor, a refusal has a reason; "done" is reached once
-    both sides have marked it; the history gets one row — or nothing is written."""
+    both sides have marked it, and then the company's relation with the project enters the
+    network (``network_services.relation_from_introduction``); the history gets one row — or
+    nothing is written."""
     transition = workflow.BY_NAME.get(name)
     if transition is None:
         raise ValidationError({"transition": _("Action inconnue : « %(name)s ».") % {"name": name}})
@@ -298,6 +300,11 @@ def introduction_transition(
         if transition.target == IntroductionStatus.DECLINED:
             locked.decline_reason = comment
     locked.save()
+    if locked.status == IntroductionStatus.DONE and previous != IntroductionStatus.DONE:
+        # The cooperation it caused shows in the territory's network.
+        relation = network_services.relation_from_introduction(user=user, introduction=locked)
+        if relation is not None:
+            payload["relation"] = relation.pk
     history_record(
         obj=locked,
         user=user,

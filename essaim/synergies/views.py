@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -254,6 +255,27 @@ def need_help(request, need_pk: int):
         },
         status=422 if form.errors else 200,
     )
+
+
+def need_actions(*, request, project, needs) -> dict | None:
+    """ "Je peux aider" beside each open need of a published project's page that an offer kind
+    answers (``matching.ANSWERABLE_KINDS``: financing, skills, partners — not a regulatory
+    one), for a member of an engaged company (``projects.hooks.project_need_actions``); nothing
+    for anyone else."""
+    if not project.is_published or not rules.is_engaged_company(request.user):
+        return None
+    actions = {}
+    for need in needs:
+        need.project = project
+        if need.kind in matching.ANSWERABLE_KINDS and rules.can_offer_help(request.user, need):
+            actions[need.pk] = [
+                {
+                    "url": reverse("synergies:need_help", args=[need.pk]),
+                    "label": _("Je peux aider"),
+                    "id": f"help-{need.pk}",
+                }
+            ]
+    return actions
 
 
 # --- Introductions ------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('actors', '0004_organisation_verification'),
-        ('projects', '0002_money_bounds'),
     ]
 
     operations = [
@@ -31,11 +30,6 @@ class Migration(migrations.Migration):
             model_name='partnership',
             name='person',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='relations', to='actors.person', verbose_name='personne'),
-        ),
-        migrations.AddField(
-            model_name='partnership',
-            name='project',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='relations', to='projects.project', verbose_name='projet'),
         ),
         migrations.AlterField(
             model_name='partnership',

@@ -9,13 +9,19 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from essaim.accounts.models import User
-from essaim.actors.models import Organisation
+from essaim.actors.models import Organisation, OrganisationKind, PartnershipKind
 from essaim.demo import load_demo
 from essaim.demo.accounts import COMPANY_ORG
 from essaim.demo.projects import SUPERMARKET_TITLE
 from essaim.demo.synergies import COMPANIES, LOGISTICS_NEED
 from essaim.synergies import matching
-from essaim.synergies.models import Event, Introduction, IntroductionStatus, Offer
+from essaim.synergies.models import (
+    Event,
+    Introduction,
+    IntroductionStatus,
+    Offer,
+    ProjectRelation,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -72,3 +78,38 @@ def test_entreprise_answers_je_peux_aider_from_mon_espace():
 def test_the_public_offers_api_answers_on_the_demo():
     body = Client().get("/api/v1/offers").json()
     assert body["count"] >= 40
+
+
+def test_done_introductions_are_relations_of_the_network():
+    done = list(Introduction.objects.filter(status=IntroductionStatus.DONE))
+    assert done
+    for introduction in done:
+        relation = ProjectRelation.objects.get(introduction=introduction)
+        assert (relation.organisation_id, relation.project_id) == (
+            introduction.company_id,
+            introduction.project_id,
+        )
+        assert relation.is_fictitious and relation.started_on is not None
+
+
+def test_entreprise_sees_je_peux_aider_on_the_supermarket_page():
+    need = matching.open_needs().get(project__title=SUPERMARKET_TITLE, purpose=LOGISTICS_NEED)
+    url = reverse("synergies:need_help", args=[need.pk])
+    assert url not in Client().get(need.project.get_absolute_url()).content.decode()
+    client = Client()
+    client.force_login(User.objects.get(email="entreprise@demo.essaim.fr"))
+    page = client.get(need.project.get_absolute_url()).content.decode()
+    assert url in page and "Je peux aider" in page
+
+
+def test_every_entrepreneurial_network_of_the_demo_has_member_organisations():
+    lonely = (
+        Organisation.objects.filter(kind=OrganisationKind.NETWORK)
+        .exclude(
+            partnerships_in__kind__in=[PartnershipKind.NETWORK_MEMBER, PartnershipKind.MEMBER_OF]
+        )
+        .values_list("name", flat=True)
+    )
+    assert list(lonely) == []
+    page = Client().get(Organisation.objects.get(name="France Active").get_absolute_url())
+    assert page.status_code == 200 and "France Active Normandie" in page.content.decode()

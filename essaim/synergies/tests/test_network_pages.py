@@ -19,8 +19,10 @@ from essaim.labels.tests.factories import (
     programme_admin,
     territory_lead,
 )
+from essaim.projects.models import Project
 from essaim.projects.tests.factories import ProjectFactory
 from essaim.synergies import network, network_svg
+from essaim.synergies.models import ProjectRelation
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -50,11 +52,10 @@ def _world(status=WaveStatus.PUBLISHED, extra_members: int = 0):
     ProjectFactory(title="Projet seul", holder=lead, perimeter=label.perimeter)
     funder = OrganisationFactory(name="Fonds témoin", kind=OrganisationKind.FINANCER)
     mentor = PersonFactory(organisation=funder, first_name="Camille", last_name="Secrète")
-    Partnership.objects.create(
-        source=funder,
-        target=holder,
-        kind=PartnershipKind.MENTORS,
+    ProjectRelation.objects.create(
+        organisation=funder,
         project=project,
+        kind=PartnershipKind.MENTORS,
         person=mentor,
         started_on=D(2020, 5, 1),
     )
@@ -143,12 +144,16 @@ def test_page_queries_do_not_grow_with_the_network(client, django_assert_max_num
     client.get("/")  # warm the session and the site's caches
     with django_assert_max_num_queries(12):
         assert _page(client, small).status_code == 200
-    # 40 more organisations and as many relations: the same budget.
+    # 40 more organisations and twice as many relations: the same budget.
+    project = Project.objects.get(title="Supermarché témoin")
     lead = CollectiveMember.objects.get(collective=small.application.collective).organisation
     for index in range(40):
         partner = OrganisationFactory(name=f"Partenaire {index}")
         Partnership.objects.create(
             source=partner, target=lead, kind=PartnershipKind.FUNDS, started_on=D(2020, 1, 1)
+        )
+        ProjectRelation.objects.create(
+            organisation=partner, project=project, kind=PartnershipKind.PARTNER
         )
     with django_assert_max_num_queries(12):
         assert _page(client, small).status_code == 200
@@ -158,8 +163,9 @@ def test_build_uses_a_fixed_number_of_queries(django_assert_num_queries):
     label, _admin, _network = _world(extra_members=3)
     label = network.territory_label(None, label.perimeter.slug)
     user = UserFactory()
-    # The user's memberships, the collective's members, the projects, the relations.
-    with django_assert_num_queries(4):
+    # The user's memberships, the collective's members, the projects, the partnerships between
+    # organisations, the projects' relations.
+    with django_assert_num_queries(5):
         graph = network.build(label, user)
     assert len(graph.nodes) >= 9
 

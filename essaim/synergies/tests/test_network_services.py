@@ -1,5 +1,6 @@
-"""The services behind the network's relations (in ``actors``): who may write them, what they
-refuse, what the history keeps."""
+"""The services behind the network's relations between organisations (in ``actors``): who may
+write them, what they refuse, what the history keeps. The relations of projects:
+``test_project_relations``."""
 
 import datetime
 
@@ -14,7 +15,6 @@ from essaim.actors.history import OrganisationAction
 from essaim.actors.models import CollectiveMember, PartnershipKind
 from essaim.actors.tests.factories import CollectiveFactory, OrganisationFactory, PersonFactory
 from essaim.core.models import HistoryEvent
-from essaim.projects.tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -26,26 +26,7 @@ def _member_of(organisation, role=Role.COMPANY):
     return user
 
 
-def test_a_mentor_relation_for_a_project_names_the_person_and_the_project():
-    funder, holder = OrganisationFactory(), OrganisationFactory()
-    person = PersonFactory(organisation=funder)
-    project = ProjectFactory(holder=holder)
-    user = _member_of(funder)
-    relation = services.partnership_add(
-        user=user,
-        source=funder,
-        target=holder,
-        kind=PartnershipKind.MENTORS,
-        started_on=D(2020, 1, 1),
-        person=person,
-        project=project,
-    )
-    assert relation.person == person and relation.project == project
-    event = HistoryEvent.objects.filter(action=OrganisationAction.PARTNERSHIP_ADDED).first()
-    assert event.payload["project"] == project.pk and event.payload["person"] == person.pk
-
-
-def test_a_person_of_another_organisation_or_a_project_of_another_holder_is_refused():
+def test_a_person_of_another_organisation_is_refused():
     funder, holder = OrganisationFactory(), OrganisationFactory()
     user = _member_of(funder)
     with pytest.raises(ValidationError) as error:
@@ -57,15 +38,6 @@ def test_a_person_of_another_organisation_or_a_project_of_another_holder_is_refu
             person=PersonFactory(),
         )
     assert "person" in error.value.message_dict
-    with pytest.raises(ValidationError) as error:
-        services.partnership_add(
-            user=user,
-            source=funder,
-            target=holder,
-            kind=PartnershipKind.FUNDS,
-            project=ProjectFactory(),
-        )
-    assert "project" in error.value.message_dict
 
 
 def test_ending_a_relation_keeps_it_with_its_end_date_once():
@@ -142,38 +114,3 @@ def test_the_partnership_form_declares_a_mentor_held_by_one_of_the_organisations
     assert response.status_code == 302
     relation = holder.partnerships_in.get()
     assert relation.person == person and relation.kind == PartnershipKind.MENTORS
-
-
-def test_the_holder_declares_a_funder_of_its_project_from_the_project_page(client):
-    holder, funder = OrganisationFactory(name="Porteur témoin"), OrganisationFactory(name="Fonds")
-    project = ProjectFactory(holder=holder, title="Épicerie témoin")
-    client.force_login(_member_of(holder, Role.PROJECT_HOLDER))
-    page = client.get(project.get_absolute_url()).content.decode()
-    assert 'id="project-relations"' in page and "apparaît isolé" in page
-    url = reverse("synergies:project_relation_add", args=[project.pk])
-    assert url in page
-    refused = client.post(
-        url,
-        {
-            "source": funder.pk,
-            "kind": "funds",
-            "started_on": "2021-01-01",
-            "ended_on": "2020-01-01",
-        },
-    )
-    assert refused.status_code == 200 and not project.relations.exists()
-    response = client.post(url, {"source": funder.pk, "kind": "funds", "started_on": "2021-01-01"})
-    assert response.status_code == 302
-    relation = project.relations.get()
-    assert (relation.source, relation.target, relation.kind) == (funder, holder, "funds")
-    assert "Fonds" in client.get(project.get_absolute_url()).content.decode()
-
-
-def test_only_the_holders_members_declare_a_projects_relation(client):
-    project = ProjectFactory()
-    url = reverse("synergies:project_relation_add", args=[project.pk])
-    assert client.get(url).status_code == 302  # anonymous: to the login page
-    client.force_login(_member_of(OrganisationFactory()))
-    assert client.get(url).status_code == 403
-    response = client.post(url, {"source": OrganisationFactory().pk, "kind": "funds"})
-    assert response.status_code == 403 and not project.relations.exists()
