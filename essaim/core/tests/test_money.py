@@ -73,6 +73,8 @@ def test_every_amount_column_is_a_money_field():
         "support.Action.budget_committed",
         "support.Action.budget_planned",
         "support.Action.budget_spent",
+        "synergies.Introduction.invested",
+        "synergies.Introduction.purchases",
     ]
 
 
