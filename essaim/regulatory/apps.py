@@ -23,6 +23,12 @@ class RegulatoryConfig(AppConfig):
         from essaim.regulatory.tasks import mailbox_poll_run
         from essaim.regulatory.workflow import ExperimentationState, TicketState
 
+        from django.db.models.signals import post_save
+
+        from essaim.calls.models import Programme
+        from essaim.regulatory.services.categories import programme_created
+
+        post_save.connect(programme_created, sender=Programme, dispatch_uid="kb_categories")
         history.describe(Ticket, actions=TicketAction, states=TicketState)
         history.describe(
             ExperimentationRequest, actions=ExperimentationAction, states=ExperimentationState
