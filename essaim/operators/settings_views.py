@@ -45,6 +45,9 @@ KIND_WORDS = {
     "form": gettext_lazy("versions de formulaire"),
     "grid": gettext_lazy("grilles de notation"),
     "criterion": gettext_lazy("critères de notation"),
+    "category": gettext_lazy("catégories de la base de connaissances"),
+    "instrument": gettext_lazy("outils de financement référencés"),
+    "partner": gettext_lazy("partenariats"),
 }
 
 
