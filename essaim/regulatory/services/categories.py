@@ -81,8 +81,14 @@ def categories_with_use(programme: Programme) -> list[KnowledgeCategory]:
     return list(
         KnowledgeCategory.objects.filter(programme=programme)
         .annotate(
-            article_count=Subquery(
-                articles.order_by().values("programme_id").annotate(n=Count("pk")).values("n")[:1]
+            article_count=Coalesce(
+                Subquery(
+                    articles.order_by()
+                    .values("programme_id")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
             )
         )
         .order_by("position", "pk")
