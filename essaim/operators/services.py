@@ -271,17 +271,17 @@ def _import_partners(result: ImportResult, programme: Programme, specs: list, *,
     """Create the file's missing partnerships (organisation by SIREN, else name); ends none."""
     for spec in specs:
         organisation = _organisation(result, spec["organisation"])
-        if ProgrammePartner.objects.active().filter(
-            programme=programme, organisation=organisation, kind=spec["kind"]
-        ).exists():
+        if (
+            ProgrammePartner.objects.active()
+            .filter(programme=programme, organisation=organisation, kind=spec["kind"])
+            .exists()
+        ):
             result.counts[("unchanged", "partner")] += 1
             continue
         partner = ProgrammePartner.objects.create(
             programme=programme, organisation=organisation, kind=spec["kind"], added_by=user
         )
-        history_record(
-            obj=partner, user=user, action=PartnerAction.ADDED, payload={"from": "file"}
-        )
+        history_record(obj=partner, user=user, action=PartnerAction.ADDED, payload={"from": "file"})
         result.counts[("created", "partner")] += 1
 
 

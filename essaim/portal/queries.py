@@ -1,9 +1,9 @@
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from essaim.financing.programme_instruments import published_for
 from essaim.actors.models import Organisation
 from essaim.calls.models import Call, PartnerKind, Programme, ProgrammePartner, Wave, WaveStatus
+from essaim.financing.programme_instruments import published_for
 from essaim.labels.models import Label, LabelStatus
 from essaim.support.models import SupportAxis
 

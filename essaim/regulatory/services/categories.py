@@ -18,9 +18,7 @@ from essaim.regulatory.models import KnowledgeArticle, KnowledgeCategory, Theme
 
 def _require(user, programme: Programme) -> None:
     if not access.can_manage_categories(user, programme):
-        raise PermissionDenied(
-            _("Seuls les administrateurs du programme changent ses catégories.")
-        )
+        raise PermissionDenied(_("Seuls les administrateurs du programme changent ses catégories."))
 
 
 def _locked(programme: Programme) -> Programme:
@@ -214,9 +212,7 @@ def category_delete(*, user, category: KnowledgeCategory) -> None:
     _require(user, category.programme)
     programme = _locked(category.programme)
     locked = _locked_category(programme, category.pk)
-    used = KnowledgeArticle.objects.filter(
-        Q(programme=programme) & Q(theme=locked.code)
-    ).count()
+    used = KnowledgeArticle.objects.filter(Q(programme=programme) & Q(theme=locked.code)).count()
     if used:
         raise ValidationError(
             _(

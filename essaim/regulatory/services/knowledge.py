@@ -16,8 +16,8 @@ from essaim.regulatory import search
 from essaim.regulatory.history import TicketAction
 from essaim.regulatory.models import (
     KnowledgeArticle,
-    MessageKind,
     KnowledgeCategory,
+    MessageKind,
     RuleLevel,
     Ticket,
     TicketMessage,
