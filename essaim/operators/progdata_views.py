@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from essaim.core.forms import add_service_errors
 from essaim.core.history import history_rows
@@ -110,6 +110,7 @@ def category_delete(request, slug: str, pk: int):
 # --- Financing instruments ---------------------------------------------------------------------
 
 
+@require_GET
 def instruments(request, slug: str):
     """The instruments the programme references; the catalogue searched (``?q=``) to add one."""
     programme = _programme(request, slug)

@@ -20,7 +20,7 @@ PROGDATA_PAGES: dict[str, tuple[str, str | None, str | None]] = {
         "l x x x x x x x x x",
         "l d r d d d d d d r",
     ),
-    "operators:instruments": ("slug=programme_slug", "l d o d d d d d d o", "x x x x x x x x x x"),
+    "operators:instruments": ("slug=programme_slug", "l d o d d d d d d o", "l x x x x x x x x x"),
     "operators:instrument_add": (
         "slug=programme_slug",
         "l x x x x x x x x x",
