@@ -29,3 +29,8 @@ class ProgrammeAction(models.TextChoices):
     LOGO_REMOVE = "logo_remove", _("logo du programme retiré")
     IMPORT = "import", _("configuration du programme importée")
     AXIS_DELETE = "axis_delete", _("axe d'accompagnement supprimé")
+    CATEGORY_ADD = "category_add", _("catégorie de la base de connaissances ajoutée")
+    CATEGORY_UPDATE = "category_update", _("catégorie de la base de connaissances modifiée")
+    CATEGORY_DELETE = "category_delete", _("catégorie de la base de connaissances supprimée")
+    INSTRUMENT_ADD = "instrument_add", _("outil de financement référencé")
+    INSTRUMENT_REMOVE = "instrument_remove", _("outil de financement retiré")

@@ -14,7 +14,12 @@ from essaim.accounts.models import User
 from essaim.actors.models import Organisation, OrganisationKind
 from essaim.core.models import HistoryEvent
 from essaim.financing.matching import terms_snapshot
-from essaim.financing.models import FinancingRequest, Instrument, TicketBand
+from essaim.financing.models import (
+    FinancingRequest,
+    Instrument,
+    ProgrammeInstrument,
+    TicketBand,
+)
 from essaim.financing.services import financing_request_send
 from essaim.financing.workflow import RequestStatus
 from essaim.geo.models import Region
@@ -214,6 +219,11 @@ def load(ctx) -> None:
     instruments = load_instruments()
     ctx.objects["instruments"] = instruments
     ctx.say(f"    {len(instruments)} instruments")
+    # French Impact references the instruments of the reference file (real ones).
+    programme = ctx.objects.get("programme")
+    if programme is not None:
+        for instrument in instruments.values():
+            ProgrammeInstrument.objects.get_or_create(programme=programme, instrument=instrument)
     # The support plans' financing rounds (loaded before the instruments) name the one they use.
     Action.objects.filter(
         axis__code__in=["financing", "financement"], instrument=None, is_fictitious=True

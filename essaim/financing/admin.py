@@ -4,6 +4,7 @@ from essaim.financing.models import (
     AlertSubscription,
     FinancingRequest,
     Instrument,
+    ProgrammeInstrument,
     RequestDocument,
     TicketBand,
 )
@@ -48,3 +49,12 @@ class FinancingRequestAdmin(admin.ModelAdmin):
 @admin.register(AlertSubscription)
 class AlertSubscriptionAdmin(admin.ModelAdmin):
     list_display = ["user", "project", "collective", "last_sent_at"]
+
+
+@admin.register(ProgrammeInstrument)
+class ProgrammeInstrumentAdmin(admin.ModelAdmin):
+    """Last resort: programmes' admins choose their instruments on the settings pages."""
+
+    list_display = ("programme", "instrument", "since", "added_by")
+    list_filter = ("programme",)
+    raw_id_fields = ("instrument", "added_by")

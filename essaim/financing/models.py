@@ -328,3 +328,43 @@ class AlertSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.project or self.collective}"
+
+
+class ProgrammeInstrument(models.Model):
+    """A programme references an instrument of the shared catalogue (chosen by the programme's
+    admins on its settings page, ``essaim.financing.programme_instruments``); its public page
+    lists them. The catalogue stays the financers'."""
+
+    programme = models.ForeignKey(
+        "calls.Programme",
+        on_delete=models.CASCADE,
+        related_name="instrument_references",
+        verbose_name=_("programme"),
+    )
+    instrument = models.ForeignKey(
+        Instrument,
+        on_delete=models.CASCADE,
+        related_name="programme_references",
+        verbose_name=_("outil de financement"),
+    )
+    since = models.DateField(_("depuis le"), auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ajouté par"),
+    )
+
+    class Meta:
+        verbose_name = _("outil référencé par un programme")
+        verbose_name_plural = _("outils référencés par les programmes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "instrument"], name="programme_instrument_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} — {self.instrument}"

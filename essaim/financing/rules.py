@@ -152,6 +152,13 @@ def can_follow_collective(user, collective) -> bool:
     )
 
 
+@rules.predicate
+def can_reference_instruments(user, programme) -> bool:
+    """Choose the instruments a programme references: its admins."""
+    return programme is not None and permissions.is_programme_admin(user, programme.pk)
+
+
+rules.add_perm("financing.reference_instrument", can_reference_instruments)
 rules.add_perm("financing.change_instrument", can_edit_instrument)
 rules.add_perm("financing.send_financing_request", can_send_request)
 rules.add_perm("financing.decide_financing_request", can_decide_request)

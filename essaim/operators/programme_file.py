@@ -26,8 +26,10 @@ from django.utils.translation import gettext_noop
 
 from essaim.actors.models import Organisation
 from essaim.calls.formschema import schema_errors
-from essaim.calls.models import Call, Programme
+from essaim.calls.models import Call, Programme, ProgrammePartner
+from essaim.financing.models import Instrument, ProgrammeInstrument
 from essaim.geo.models import Region
+from essaim.regulatory.models import KnowledgeCategory
 from essaim.support.models import SupportAxis
 
 FORMAT = "essaim.programme/1"
@@ -105,6 +107,24 @@ def export_programme(programme: Programme) -> dict:
         "support_axes": [
             {"code": axis.code, "title": axis.title, "description": axis.description}
             for axis in SupportAxis.objects.filter(programme=programme).order_by("position", "pk")
+        ],
+        "knowledge_categories": [
+            {"code": c.code, "title": c.title, "description": c.description}
+            for c in KnowledgeCategory.objects.filter(programme=programme).order_by(
+                "position", "pk"
+            )
+        ],
+        "instruments": list(
+            ProgrammeInstrument.objects.filter(programme=programme)
+            .order_by("instrument__name")
+            .values_list("instrument__name", flat=True)
+        ),
+        "partners": [
+            {"organisation": _organisation(p.organisation), "kind": p.kind}
+            for p in ProgrammePartner.objects.active()
+            .filter(programme=programme)
+            .select_related("organisation")
+            .order_by("kind", "organisation__name", "pk")
         ],
         "waves": [
             {
@@ -286,6 +306,17 @@ def reference_problems(data: dict) -> list[Problem]:
         if isinstance(code, str) and code not in known
     ]
     problems += _repeated(_dicts(data.get("support_axes")), "support_axes", "code")
+    problems += _repeated(_dicts(data.get("knowledge_categories")), "knowledge_categories", "code")
+    names = [n for n in data.get("instruments") or [] if isinstance(n, str)]
+    known_names = set(Instrument.objects.filter(name__in=names).values_list("name", flat=True))
+    problems += [
+        Problem(
+            f"instruments[{i}]",
+            _("outil de financement inconnu du catalogue : %(name)s") % {"name": name},
+        )
+        for i, name in enumerate(data.get("instruments") or [])
+        if isinstance(name, str) and name not in known_names
+    ]
     waves = _dicts(data.get("waves"))
     problems += _repeated(waves, "waves", "number")
     numbers = [wave.get("number") for _i, wave in waves]
@@ -420,6 +451,7 @@ def from_template(name: str, *, slug: str, title: str, label_name: str, now: str
             "contact_email": "",
         },
         "support_axes": template.get("support_axes") or [],
+        "knowledge_categories": template.get("knowledge_categories") or [],
         "waves": [],
         "calls": calls,
     }

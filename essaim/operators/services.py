@@ -26,13 +26,23 @@ from django.utils.translation import gettext as _
 from essaim.accounts.models import COLLECTIVE_ROLES, ORGANISATION_ROLES, Invitation, Role
 from essaim.accounts.services import invitation_create
 from essaim.actors.models import Organisation
-from essaim.calls.history import CallAction
-from essaim.calls.models import Call, CutOff, FormVersion, Programme, ScoringGrid, Wave
+from essaim.calls.history import CallAction, PartnerAction
+from essaim.calls.models import (
+    Call,
+    CutOff,
+    FormVersion,
+    Programme,
+    ProgrammePartner,
+    ScoringGrid,
+    Wave,
+)
 from essaim.core.services import history_record
+from essaim.financing.models import Instrument, ProgrammeInstrument
 from essaim.geo.models import Region
 from essaim.operators import programme_file, rules
 from essaim.operators.partners import organisation_in_reach, programme_collectives
 from essaim.operators.programme_file import Problem, path_text
+from essaim.regulatory.models import KnowledgeCategory
 from essaim.support.models import SupportAxis
 
 
@@ -194,6 +204,9 @@ def import_programme(data: dict, *, user=None) -> ImportResult:
                 "description": axis.get("description", ""),
             },
         )
+    _import_categories(result, programme, data)
+    _import_instruments(result, programme, data.get("instruments") or [], user=user)
+    _import_partners(result, programme, data.get("partners") or [], user=user)
     waves = {}
     for wave in data.get("waves") or []:
         waves[wave["number"]] = _upsert(
@@ -211,6 +224,65 @@ def import_programme(data: dict, *, user=None) -> ImportResult:
     for index, call in enumerate(data.get("calls") or []):
         _import_call(result, programme, call, waves, user=user, where=f"calls[{index}]")
     return result
+
+
+def _import_categories(result: ImportResult, programme: Programme, data: dict) -> None:
+    """Upsert the file's categories by code, in its order. A new programme gets exactly the
+    file's categories (its default set is replaced); an existing one keeps the others."""
+    if "knowledge_categories" not in data:
+        return
+    specs = data.get("knowledge_categories") or []
+    if result.counts[("created", "programme")]:
+        KnowledgeCategory.objects.filter(programme=programme).exclude(
+            code__in=[c["code"] for c in specs]
+        ).delete()
+    for position, spec in enumerate(specs, start=1):
+        _upsert(
+            result,
+            "category",
+            KnowledgeCategory,
+            {"programme": programme, "code": spec["code"]},
+            {
+                "position": position,
+                "title": spec["title"],
+                "description": spec.get("description", ""),
+            },
+        )
+
+
+def _import_instruments(result: ImportResult, programme: Programme, names: list, *, user) -> None:
+    """Reference the file's instruments (by name); removes no reference."""
+    have = set(
+        ProgrammeInstrument.objects.filter(programme=programme).values_list(
+            "instrument__name", flat=True
+        )
+    )
+    for instrument in Instrument.objects.filter(name__in=names).order_by("name"):
+        if instrument.name in have:
+            result.counts[("unchanged", "instrument")] += 1
+            continue
+        ProgrammeInstrument.objects.create(
+            programme=programme, instrument=instrument, added_by=user
+        )
+        result.counts[("created", "instrument")] += 1
+
+
+def _import_partners(result: ImportResult, programme: Programme, specs: list, *, user) -> None:
+    """Create the file's missing partnerships (organisation by SIREN, else name); ends none."""
+    for spec in specs:
+        organisation = _organisation(result, spec["organisation"])
+        if (
+            ProgrammePartner.objects.active()
+            .filter(programme=programme, organisation=organisation, kind=spec["kind"])
+            .exists()
+        ):
+            result.counts[("unchanged", "partner")] += 1
+            continue
+        partner = ProgrammePartner.objects.create(
+            programme=programme, organisation=organisation, kind=spec["kind"], added_by=user
+        )
+        history_record(obj=partner, user=user, action=PartnerAction.ADDED, payload={"from": "file"})
+        result.counts[("created", "partner")] += 1
 
 
 def programme_start(

@@ -166,3 +166,13 @@ class ConfirmImportForm(EssaimForm):
             raise forms.ValidationError(
                 _("Le fichier envoyé est illisible : recommencez.")
             ) from None
+
+
+class CategoryForm(EssaimForm):
+    title = forms.CharField(label=_("Intitulé"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

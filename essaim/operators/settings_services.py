@@ -326,6 +326,7 @@ def configuration_changes(programme: Programme, data: dict) -> list[NamedChange]
     ]
     for section, key, what, title in (
         ("support_axes", "code", "axis", "title"),
+        ("knowledge_categories", "code", "category", "title"),
         ("waves", "number", "wave", "title"),
         ("calls", "slug", "call", "title"),
     ):

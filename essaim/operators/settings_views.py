@@ -28,7 +28,6 @@ from essaim.operators.settings_forms import (
     LogoForm,
     ProgrammeSettingsForm,
 )
-from essaim.regulatory.models import Theme
 from essaim.support.models import SupportAxis
 
 HISTORY_SHOWN = 20
@@ -45,6 +44,9 @@ KIND_WORDS = {
     "form": gettext_lazy("versions de formulaire"),
     "grid": gettext_lazy("grilles de notation"),
     "criterion": gettext_lazy("critères de notation"),
+    "category": gettext_lazy("catégories de la base de connaissances"),
+    "instrument": gettext_lazy("outils de financement référencés"),
+    "partner": gettext_lazy("partenariats"),
 }
 
 
@@ -79,7 +81,6 @@ def _settings_page(request, programme, form=None, logo_form=None):
             "form": form or ProgrammeSettingsForm(instance=programme),
             "logo_form": logo_form or LogoForm(),
             "axis_count": SupportAxis.objects.filter(programme=programme).count(),
-            "themes": Theme.choices,
             "instrument_count": Instrument.objects.filter(is_published=True).count(),
             "history": history_rows(programme, limit=HISTORY_SHOWN),
         },

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from essaim.operators import partner_views, settings_views, views
+from essaim.operators import partner_views, progdata_views, settings_views, views
 
 app_name = "operators"
 
@@ -100,5 +100,44 @@ urlpatterns += [
         "equipes/<slug:slug>/partenaires/organisations/<int:pk>/inviter/",
         partner_views.partner_invite,
         name="partner_invite",
+    ),
+]
+
+# A programme's knowledge-base categories and referenced financing instruments.
+urlpatterns += [
+    path(
+        "exploitation/programmes/<slug:slug>/categories/",
+        progdata_views.knowledge_categories,
+        name="categories",
+    ),
+    path(
+        "exploitation/programmes/<slug:slug>/categories/<int:pk>/",
+        progdata_views.category_update,
+        name="category_update",
+    ),
+    path(
+        "exploitation/programmes/<slug:slug>/categories/<int:pk>/deplacer/",
+        progdata_views.category_move,
+        name="category_move",
+    ),
+    path(
+        "exploitation/programmes/<slug:slug>/categories/<int:pk>/supprimer/",
+        progdata_views.category_delete,
+        name="category_delete",
+    ),
+    path(
+        "exploitation/programmes/<slug:slug>/outils/",
+        progdata_views.instruments,
+        name="instruments",
+    ),
+    path(
+        "exploitation/programmes/<slug:slug>/outils/ajouter/",
+        progdata_views.instrument_add,
+        name="instrument_add",
+    ),
+    path(
+        "exploitation/programmes/<slug:slug>/outils/retirer/",
+        progdata_views.instrument_remove,
+        name="instrument_remove",
     ),
 ]

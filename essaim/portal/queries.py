@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from essaim.actors.models import Organisation
 from essaim.calls.models import Call, PartnerKind, Programme, ProgrammePartner, Wave, WaveStatus
+from essaim.financing.programme_instruments import published_for
 from essaim.labels.models import Label, LabelStatus
 from essaim.support.models import SupportAxis
 
@@ -51,6 +52,7 @@ def programme_context(programme) -> dict:
             .select_related("organisation")
             .order_by("kind", "organisation__name")
         ),
+        "instruments": published_for(programme),
     }
 
 

@@ -5,6 +5,7 @@ from django.contrib import admin
 from essaim.regulatory.models import (
     ExperimentationRequest,
     KnowledgeArticle,
+    KnowledgeCategory,
     QuarantinedMail,
     Ticket,
     TicketMessage,
@@ -58,6 +59,14 @@ class ExperimentationRequestAdmin(ReadOnly):
 
 @admin.register(KnowledgeArticle)
 class KnowledgeArticleAdmin(ReadOnly):
-    list_display = ("title", "theme", "is_published", "published_at", "is_fictitious")
-    list_filter = ("is_published", "theme")
+    list_display = ("title", "programme", "theme", "is_published", "published_at", "is_fictitious")
+    list_filter = ("is_published", "programme", "theme")
     search_fields = ("title", "question")
+
+
+@admin.register(KnowledgeCategory)
+class KnowledgeCategoryAdmin(admin.ModelAdmin):
+    """Last resort: programmes' admins run their categories on the settings pages."""
+
+    list_display = ("title", "code", "programme", "position")
+    list_filter = ("programme",)

@@ -11,6 +11,9 @@ class RegulatoryConfig(AppConfig):
     verbose_name = _("guichet unique")
 
     def ready(self):
+        from django.db.models.signals import post_save
+
+        from essaim.calls.models import Programme
         from essaim.core import history, schedule
         from essaim.regulatory.history import ExperimentationAction, HeldMailAction, TicketAction
         from essaim.regulatory.models import (
@@ -20,9 +23,11 @@ class RegulatoryConfig(AppConfig):
             Ticket,
         )
         from essaim.regulatory.services import ticket_reminders_send
+        from essaim.regulatory.services.categories import programme_created
         from essaim.regulatory.tasks import mailbox_poll_run
         from essaim.regulatory.workflow import ExperimentationState, TicketState
 
+        post_save.connect(programme_created, sender=Programme, dispatch_uid="kb_categories")
         history.describe(Ticket, actions=TicketAction, states=TicketState)
         history.describe(
             ExperimentationRequest, actions=ExperimentationAction, states=ExperimentationState

@@ -246,11 +246,16 @@ class PublishForm(EssaimForm):
     title = forms.CharField(label=_("Titre publié"), max_length=255)
     question = forms.CharField(label=_("Question (anonymisée)"), widget=forms.Textarea)
     answer = forms.CharField(label=_("Réponse (anonymisée)"), widget=forms.Textarea)
-    theme = forms.ChoiceField(label=_("Thème"), choices=Theme.choices)
+    theme = forms.ChoiceField(label=_("Catégorie"), choices=())
     rule_level = forms.ChoiceField(
         label=_("Niveau de la règle"), choices=_blank(RuleLevel.choices), required=False
     )
     rule_reference = forms.CharField(label=_("Règle"), max_length=255, required=False)
+
+    def __init__(self, *args, themes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # The categories of the ticket's programme (its admins run them).
+        self.fields["theme"].choices = list(themes)
 
 
 class ExperimentationActionForm(EssaimForm):

@@ -42,6 +42,37 @@ class Theme(models.TextChoices):
     OTHER = "other", _("autre")
 
 
+class KnowledgeCategory(models.Model):
+    """A category of a programme's knowledge base (and of the tickets' theme), run by the
+    programme's admins from its settings page. ``code`` is what articles store and what the
+    public filter and the configuration file name; ``Theme`` is the default set each programme
+    starts with."""
+
+    programme = models.ForeignKey(
+        "calls.Programme",
+        on_delete=models.CASCADE,
+        related_name="knowledge_categories",
+        verbose_name=_("programme"),
+    )
+    code = models.SlugField(_("code"), max_length=16)
+    title = models.CharField(_("intitulé"), max_length=120)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("catégorie de la base de connaissances")
+        verbose_name_plural = _("catégories de la base de connaissances")
+        ordering = ["programme", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "code"], name="knowledge_category_code_per_programme"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Priority(models.TextChoices):
     LOW = "low", _("basse")
     NORMAL = "normal", _("normale")
@@ -587,11 +618,22 @@ class KnowledgeArticle(models.Model):
         related_name="article",
         verbose_name=_("saisine d'origine"),
     )
+    # The programme whose knowledge base holds the article (its ticket's when there is one):
+    # its ``theme`` is one of this programme's ``KnowledgeCategory`` codes.
+    programme = models.ForeignKey(
+        "calls.Programme",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="knowledge_articles",
+        verbose_name=_("programme"),
+    )
     slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
     question = models.TextField(_("question"))
     answer = models.TextField(_("réponse"))
     title = models.CharField(_("titre"), max_length=255)
-    theme = models.CharField(_("thème"), max_length=16, choices=Theme.choices)
+    # The code of a category of the article's programme (``KnowledgeCategory.code``).
+    theme = models.CharField(_("thème"), max_length=16)
     rule_level = models.CharField(
         _("niveau de la règle"), max_length=16, choices=RuleLevel.choices, blank=True
     )

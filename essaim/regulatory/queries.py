@@ -29,7 +29,11 @@ def tickets_for(user, *, filters: dict | None = None, q: str = ""):
 
 
 def published_articles(*, q: str = "", theme: str = "", rule: str = ""):
-    queryset = KnowledgeArticle.objects.filter(is_published=True)
+    from essaim.regulatory.services.categories import theme_title_subquery
+
+    queryset = KnowledgeArticle.objects.filter(is_published=True).annotate(
+        theme_title=theme_title_subquery()
+    )
     if theme:
         queryset = queryset.filter(theme=theme)
     if rule:

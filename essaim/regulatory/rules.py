@@ -151,6 +151,13 @@ def can_unpublish_article(user, article) -> bool:
     return is_officer(user)
 
 
+@rules.predicate
+def can_manage_categories(user, programme) -> bool:
+    """Add, rename, reorder and delete a programme's knowledge-base categories: its admins."""
+    return programme is not None and permissions.is_programme_admin(user, programme.pk)
+
+
+rules.add_perm("regulatory.manage_knowledgecategory", can_manage_categories)
 rules.add_perm("regulatory.view_ticket", can_view_ticket)
 rules.add_perm("regulatory.handle_ticket", can_handle_ticket)
 rules.add_perm("regulatory.handle_experimentationrequest", can_handle_experimentation)

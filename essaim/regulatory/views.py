@@ -26,8 +26,12 @@ from essaim.regulatory import forms, queries, rules, services, views_mail, workf
 from essaim.regulatory.models import (
     ExperimentationRequest,
     KnowledgeArticle,
-    Theme,
     Ticket,
+)
+from essaim.regulatory.services.categories import (
+    category_choices,
+    public_category_choices,
+    theme_title_subquery,
 )
 from essaim.regulatory.worklists import ticket_worklist
 
@@ -75,7 +79,8 @@ def knowledge_base(request):
     q = request.GET.get("q", "").strip()
     theme = request.GET.get("theme", "")
     rule = request.GET.get("rule", "").strip()
-    if theme not in Theme.values:
+    themes = public_category_choices()
+    if theme not in {code for code, _title in themes}:
         theme = ""
     articles = queries.published_articles(q=q, theme=theme, rule=rule)
     page = paginate(request, articles, 20)
@@ -91,7 +96,7 @@ def knowledge_base(request):
             "q": q,
             "theme": theme,
             "rule": rule,
-            "themes": Theme.choices,
+            "themes": themes,
             "figures": queries.public_figures(),
         },
     )
@@ -99,7 +104,12 @@ def knowledge_base(request):
 
 @login_not_required
 def article_detail(request, slug: str):
-    article = get_object_or_404(KnowledgeArticle.objects.filter(is_published=True), slug=slug)
+    article = get_object_or_404(
+        KnowledgeArticle.objects.filter(is_published=True).annotate(
+            theme_title=theme_title_subquery()
+        ),
+        slug=slug,
+    )
     return render(request, "regulatory/article_detail.html", {"article": article})
 
 
@@ -364,6 +374,7 @@ def _make_form(name, ticket, data=None, files=None):
             "derogation_asked": ticket.blocked_by,
         }
     elif name == "publish":
+        kwargs["themes"] = category_choices(ticket.programme_id)
         article = getattr(ticket, "article", None)
         if article is not None:
             kwargs["initial"] = {

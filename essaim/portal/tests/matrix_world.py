@@ -67,6 +67,7 @@ def build_world() -> World:
     from essaim.regulatory.models import (
         ExperimentationRequest,
         KnowledgeArticle,
+        KnowledgeCategory,
         QuarantinedMail,
         Ticket,
         TicketAttachment,
@@ -172,6 +173,10 @@ def build_world() -> World:
         if f.get("kind") == "repeat"
     ]
     ids["axis"] = SupportAxis.objects.filter(programme=programme).order_by("pk").first().pk
+    # A knowledge-base category no article uses (the last of the default set).
+    ids["kb_category"] = (
+        KnowledgeCategory.objects.filter(programme=programme).order_by("-position").first().pk
+    )
     ids["block"] = repeats[0] if repeats else "bloc"
     ids["api_token"] = api_token_create(user=users["lead"], name="matrice")[0].pk
     ids["alert"] = AlertSubscription.objects.create(user=users["lead"], project=project).pk

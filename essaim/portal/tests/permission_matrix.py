@@ -23,6 +23,7 @@ the literal ``submit``.
 
 from .permission_matrix_impact import IMPACT_API, IMPACT_PAGES
 from .permission_matrix_partners import PARTNER_PAGES
+from .permission_matrix_progdata import PROGDATA_PAGES
 from .permission_matrix_settings import SETTINGS_PAGES
 from .permission_matrix_synergies import SYNERGIES_API, SYNERGIES_PAGES
 
@@ -374,6 +375,7 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
 # A programme's settings (operators.settings_views): their rows in their own module, to keep
 # this one under the size limit.
 PAGES.update(SETTINGS_PAGES)
+PAGES.update(PROGDATA_PAGES)
 
 # "METHOD path" of the OpenAPI document: (args, expected, body). In a body, "@key" is the world"s
 # object of that name.

@@ -16,9 +16,9 @@ from essaim.regulatory import search
 from essaim.regulatory.history import TicketAction
 from essaim.regulatory.models import (
     KnowledgeArticle,
+    KnowledgeCategory,
     MessageKind,
     RuleLevel,
-    Theme,
     Ticket,
     TicketMessage,
 )
@@ -104,8 +104,8 @@ def article_publish(
     for field, value in (("title", title), ("question", question), ("answer", answer)):
         if not (value or "").strip():
             errors[field] = _("Ce champ est obligatoire.")
-    if theme not in Theme.values:
-        errors["theme"] = _("Choisissez un thème.")
+    if not KnowledgeCategory.objects.filter(programme_id=ticket.programme_id, code=theme).exists():
+        errors["theme"] = _("Choisissez une catégorie du programme.")
     if rule_level and rule_level not in RuleLevel.values:
         errors["rule_level"] = _("Niveau de règle inconnu.")
     if errors:
@@ -119,6 +119,7 @@ def article_publish(
         while KnowledgeArticle.objects.filter(slug=slug).exists():
             slug = f"{base}-{secrets.token_hex(2)}"
         article = KnowledgeArticle(ticket=ticket, slug=slug)
+    article.programme_id = ticket.programme_id
     article.title = title.strip()[:255]
     article.question = question.strip()
     article.answer = answer.strip()
