@@ -77,7 +77,12 @@ def report_create(request, slug: str):
         else:
             messages.success(request, _("Rapport créé : écrivez ses sections, puis générez-le."))
             return redirect(report)
-    return render(request, "impact/reports/form.html", {"form": form, "programme": programme})
+    return render(
+        request,
+        "impact/reports/form.html",
+        {"form": form, "programme": programme},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_not_required
@@ -164,6 +169,7 @@ def _section_page(request, report: Report, section: ReportSection | None):
         request,
         "impact/reports/section_form.html",
         {"form": form, "report": report, "section": section},
+        status=400 if request.method == "POST" else 200,
     )
 
 

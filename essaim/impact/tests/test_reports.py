@@ -193,7 +193,7 @@ def test_section_form_names_the_field_in_error(client, world):
         reverse("impact:report_section_create", args=[report.pk]),
         {"title": "", "body": "x", "position": "5000"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert "title" in form.errors and "position" in form.errors
     assert not report.sections.exists()
