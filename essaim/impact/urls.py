@@ -42,6 +42,7 @@ urlpatterns = [
         name="report_create",
     ),
     path("rapports/<int:pk>/", views_reports.report_detail, name="report"),
+    path("rapports/<int:pk>/etat.json", views_reports.report_status, name="report_status"),
     path("rapports/<int:pk>/generer/", views_reports.report_generate, name="report_generate"),
     path("rapports/<int:pk>/publier/", views_reports.report_publish, name="report_publish"),
     path("rapports/<int:pk>/rapport.pdf", views_reports.report_pdf, name="report_pdf"),

@@ -6,7 +6,7 @@ forbidden change a 403."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -102,6 +102,26 @@ def report_detail(request, pk: int):
             "refresh": report.in_progress,
             "history_rows": history.history_rows(report) if manage else [],
         },
+    )
+
+
+@login_not_required
+@require_safe
+def report_status(request, pk: int):
+    """The generation's state, for the page's progress script."""
+    report = get_object_or_404(
+        Report.objects.visible_to(request.user).only(
+            "pk", "status", "progress", "step", "programme_id", "published_at"
+        ),
+        pk=pk,
+    )
+    return JsonResponse(
+        {
+            "status": report.status,
+            "in_progress": report.in_progress,
+            "progress": report.progress,
+            "step": report.step,
+        }
     )
 
 

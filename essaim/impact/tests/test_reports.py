@@ -120,10 +120,15 @@ def test_page_refreshes_while_in_progress(client, world):
     Report.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING, progress=50)
     client.force_login(world.admin)
     page = client.get(reverse("impact:report", args=[report.pk])).content.decode()
-    assert 'http-equiv="refresh"' in page and 'value="50"' in page
+    assert "report-progress.js" in page and 'value="50"' in page
+    status = client.get(reverse("impact:report_status", args=[report.pk])).json()
+    assert status == {"status": "running", "in_progress": True, "progress": 50, "step": ""}
     Report.objects.filter(pk=report.pk).update(status=ReportStatus.DONE, progress=100)
     page = client.get(reverse("impact:report", args=[report.pk])).content.decode()
-    assert 'http-equiv="refresh"' not in page
+    assert "report-progress.js" not in page
+    assert (
+        client.get(reverse("impact:report_status", args=[report.pk])).json()["in_progress"] is False
+    )
 
 
 def test_programme_report_aggregates_every_territory(world, django_capture_on_commit_callbacks):
@@ -152,7 +157,8 @@ def test_attackers_get_404_and_change_nothing(client, world, who):
     )
     if who != "anonymous":
         client.force_login(getattr(world, who))
-    for name, arg in (("impact:report", report.pk), ("impact:report_pdf", report.pk)):
+    for name in ("impact:report", "impact:report_pdf", "impact:report_status"):
+        arg = report.pk
         assert client.get(reverse(name, args=[arg])).status_code == 404
     for name, arg in (
         ("impact:report_generate", report.pk),

@@ -50,6 +50,7 @@ IMPACT_PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "impact:reports": ("", "o o o o o o o o o o", "x x x x x x x x x x"),
     "impact:report_create": ("slug=programme_slug", "l d o o d d d d d o", "l d b b d d d d d b"),
     "impact:report": ("pk=impact_report", "d d o o d o d d d o", "x x x x x x x x x x"),
+    "impact:report_status": ("pk=impact_report", "d d o o d o d d d o", "x x x x x x x x x x"),
     "impact:report_generate": ("pk=impact_report", "l x x x x x x x x x", "l d r r d d d d d r"),
     "impact:report_publish": ("pk=impact_report", "l x x x x x x x x x", "l d r r d d d d d r"),
     "impact:report_pdf": ("pk=impact_report", "d d o o d o d d d o", "x x x x x x x x x x"),
