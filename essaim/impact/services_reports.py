@@ -14,6 +14,7 @@ from essaim.core.services import history_record
 from essaim.impact import rules
 from essaim.impact.history import ReportAction
 from essaim.impact.models import YEAR_MAX, YEAR_MIN, Report, ReportSection, ReportStatus
+from essaim.impact.reports import generate_report
 
 # A generation queued or running for longer than this is taken as lost (a worker stopped): it
 # may be asked again.
@@ -65,8 +66,6 @@ def report_generate(*, user, report: Report) -> bool:
     already queued or running: ten clicks make one generation."""
     if not rules.can_manage_report(user, report):
         raise PermissionDenied(_("Seule l'équipe du programme génère les rapports."))
-    from essaim.impact.reports import generate_report
-
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
         now = timezone.now()
