@@ -153,10 +153,16 @@ def load(ctx) -> None:
         user=admin, programme=programme, entries=services.starter_library()
     )
     indicators = {i.code: i for i in library}
+    today = timezone.localdate()
     if Measurement.objects.filter(label__programme=programme).exists():
+        seed = Label.objects.filter(
+            programme=programme, status="valid", perimeter__slug=SEED_PERIMETER
+        ).first()
+        if seed is not None:  # a demo loaded before the reports existed gets its report
+            lead = User.objects.filter(email=LEAD_EMAIL).first() or admin
+            _report(seed, admin, lead, today.year - 1)
         ctx.say(f"    impact: {len(indicators)} indicators (values already loaded)")
         return
-    today = timezone.localdate()
     years = [today.year - 2, today.year - 1]
     labels = list(
         Label.objects.filter(programme=programme, status="valid")
