@@ -25,7 +25,7 @@ from django.utils import timezone
 from essaim.accounts.models import User
 from essaim.core.models import HistoryEvent
 from essaim.demo import history_bulk_create
-from essaim.impact import services, summary
+from essaim.impact import reports, services, services_reports, summary
 from essaim.impact.history import MeasurementAction
 from essaim.impact.models import (
     Campaign,
@@ -33,6 +33,7 @@ from essaim.impact.models import (
     IndicatorPlan,
     Measurement,
     MeasurementStatus,
+    Report,
     Target,
 )
 from essaim.labels.models import Label
@@ -152,10 +153,16 @@ def load(ctx) -> None:
         user=admin, programme=programme, entries=services.starter_library()
     )
     indicators = {i.code: i for i in library}
+    today = timezone.localdate()
     if Measurement.objects.filter(label__programme=programme).exists():
+        seed = Label.objects.filter(
+            programme=programme, status="valid", perimeter__slug=SEED_PERIMETER
+        ).first()
+        if seed is not None:  # a demo loaded before the reports existed gets its report
+            lead = User.objects.filter(email=LEAD_EMAIL).first() or admin
+            _report(seed, admin, lead, today.year - 1)
         ctx.say(f"    impact: {len(indicators)} indicators (values already loaded)")
         return
-    today = timezone.localdate()
     years = [today.year - 2, today.year - 1]
     labels = list(
         Label.objects.filter(programme=programme, status="valid")
@@ -227,10 +234,45 @@ def load(ctx) -> None:
     ).update(campaign=campaign)
     if seed is not None:
         _flag_one(seed, indicators, lead, today)
+        _report(seed, admin, lead, years[-1])
     ctx.say(
         f"    impact: {len(indicators)} indicators, {len(labels)} territories, "
         f"{len(rows)} measurements, campaign « {campaign.title} »"
     )
+
+
+SECTIONS = (
+    (
+        "Ce que l'année a changé (texte fictif)",
+        "Le collectif a consolidé son accompagnement des projets : **davantage d'emplois** "
+        "créés qu'attendu, surtout dans l'alimentation durable.\n\n"
+        "- trois projets ont trouvé un financement ;\n"
+        "- deux blocages réglementaires ont été levés avec le guichet unique.",
+    ),
+    (
+        "Difficultés et perspectives (texte fictif)",
+        "La collecte des données reste lourde pour les petites structures. L'année prochaine, "
+        "le collectif veut suivre les personnes touchées par tranche d'âge.",
+    ),
+)
+
+
+def _report(seed, admin, lead, year: int) -> None:
+    """The Nouvelle-Aquitaine evaluation report of last year, two narrative sections (one by
+    the programme team, one by the territory's lead), generated now (the PDF takes ~1 s)."""
+    if Report.objects.filter(label=seed).exists():
+        return
+    report = services_reports.report_create(
+        user=admin, programme=seed.programme, label=seed, year=year, is_fictitious=True
+    )
+    authors = (admin, lead)
+    for position, (title, body) in enumerate(SECTIONS, start=1):
+        author = authors[position - 1]
+        services_reports.section_save(
+            user=author, report=report, title=title, body=body, position=position * 10
+        )
+    services_reports.report_generate(user=admin, report=report)
+    reports.run_generation(report.pk)
 
 
 def _flag_one(seed, indicators, lead, today) -> None:

@@ -19,6 +19,7 @@ class ImpactConfig(AppConfig):
             IndicatorAction,
             MeasurementAction,
             PlanAction,
+            ReportAction,
         )
         from essaim.impact.models import (
             Campaign,
@@ -27,6 +28,8 @@ class ImpactConfig(AppConfig):
             IndicatorPlan,
             Measurement,
             MeasurementStatus,
+            Report,
+            ReportStatus,
         )
         from essaim.impact.reminders import send_campaign_reminders
 
@@ -34,4 +37,5 @@ class ImpactConfig(AppConfig):
         history.describe(Indicator, actions=IndicatorAction)
         history.describe(IndicatorPlan, actions=PlanAction)
         history.describe(Campaign, actions=CampaignAction, states=CampaignStatus)
+        history.describe(Report, actions=ReportAction, states=ReportStatus)
         history.describe(Measurement, actions=MeasurementAction, states=MeasurementStatus)

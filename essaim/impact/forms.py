@@ -142,3 +142,43 @@ class CampaignForm(EssaimForm):
         self.fields["indicators"].queryset = indicators.exclude(aggregation=Aggregation.RATIO)
         self.fields["labels"].queryset = labels
         self.fields["labels"].label_from_instance = lambda label: label.perimeter.name
+
+
+class ReportForm(EssaimForm):
+    label = forms.ModelChoiceField(
+        label=_("Territoire"),
+        queryset=None,
+        required=False,
+        empty_label=_("— ensemble du programme —"),
+    )
+    year = forms.IntegerField(label=_("Année"), min_value=YEAR_MIN, max_value=YEAR_MAX)
+    title = forms.CharField(
+        label=_("Titre"),
+        max_length=200,
+        required=False,
+        help_text=_("vide : « Rapport d'évaluation <année> — <territoire> »"),
+    )
+
+    def __init__(self, *args, labels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["label"].queryset = labels
+
+
+class ReportSectionForm(EssaimForm):
+    title = forms.CharField(label=_("Titre de la section"), max_length=200)
+    body = forms.CharField(
+        label=_("Texte"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "texte simple : une ligne vide sépare les paragraphes, une ligne commençant par "
+            "« - » fait une liste, **mots** en gras"
+        ),
+    )
+    position = forms.IntegerField(
+        label=_("Position"),
+        min_value=0,
+        max_value=1000,
+        initial=0,
+        help_text=_("les sections sont rangées par position croissante"),
+    )

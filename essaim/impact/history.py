@@ -28,3 +28,13 @@ class MeasurementAction(models.TextChoices):
     CONFIRMED = "measurement_confirm", _("valeur confirmée après vérification")
     REJECTED = "measurement_reject", _("valeur écartée")
     PUBLISHED = "measurement_publish", _("valeur publiée")
+
+
+class ReportAction(models.TextChoices):
+    CREATED = "report_create", _("rapport créé")
+    QUEUED = "report_queue", _("génération demandée")
+    GENERATED = "report_generate", _("rapport généré")
+    FAILED = "report_fail", _("échec de la génération")
+    PUBLISHED = "report_publish", _("rapport publié")
+    SECTION_SAVED = "report_section_save", _("section enregistrée")
+    SECTION_DELETED = "report_section_delete", _("section supprimée")

@@ -501,3 +501,117 @@ class YearlyFigure(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["label", "indicator", "year"], name="impact_y_label")]
+
+
+# --- Evaluation reports -------------------------------------------------------------------------
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("à générer")
+    QUEUED = "queued", _("en file d'attente")
+    RUNNING = "running", _("en cours de génération")
+    DONE = "done", _("généré")
+    FAILED = "failed", _("échec de la génération")
+
+
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ReportQuerySet":
+        """Published reports are public; the programme's staff see every report of the
+        programme; a territory's people the reports of their territory (not the programme-wide
+        one until it is published)."""
+        published = Q(published_at__isnull=False, status=ReportStatus.DONE)
+        staff = permissions.staff_programmes(user)
+        if staff.every:
+            return self.all()
+        collectives = permissions.territory_collectives(user)
+        condition = published
+        if staff:
+            condition |= staff.q("programme")
+        if collectives:
+            condition |= collectives.q("label__application__collective")
+        return self.filter(condition)
+
+
+class Report(models.Model):
+    """An evaluation report of a programme for one year: of one labelled territory (``label``),
+    or programme-wide (``label`` empty). Generated in the background into an HTML snapshot and
+    a PDF; the team's narrative sections are part of it."""
+
+    programme = models.ForeignKey(
+        "calls.Programme",
+        on_delete=models.CASCADE,
+        related_name="impact_reports",
+        verbose_name=_("programme"),
+    )
+    label = models.ForeignKey(
+        "labels.Label",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="impact_reports",
+        verbose_name=_("territoire"),
+    )
+    year = year_field(_("année"))
+    title = models.CharField(_("titre"), max_length=200)
+    status = models.CharField(
+        _("état"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("avancement (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    step = models.CharField(_("étape"), max_length=200, blank=True)
+    error = models.TextField(_("erreur"), max_length=2000, blank=True)
+    html = models.TextField(_("rapport (HTML)"), blank=True)
+    pdf = models.FileField(_("rapport (PDF)"), upload_to="impact/rapports/", blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    generated_at = models.DateTimeField(_("généré le"), null=True, blank=True)
+    published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    is_fictitious = models.BooleanField(_("fictif (démo)"), default=False)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rapport d'évaluation")
+        verbose_name_plural = _("rapports d'évaluation")
+        ordering = ["-year", "programme", "label", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("impact:report", args=[self.pk])
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class ReportSection(models.Model):
+    """A narrative section of a report, written by the team (plain text; blank lines make
+    paragraphs, lines starting with "- " make a list)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sections")
+    title = models.CharField(_("titre"), max_length=200)
+    body = models.TextField(_("texte"), max_length=20000)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, validators=[MaxValueValidator(1000)]
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("section de rapport")
+        verbose_name_plural = _("sections de rapport")
+        ordering = ["report", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

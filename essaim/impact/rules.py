@@ -111,3 +111,52 @@ rules.add_perm("impact.review_measurement", can_review)
 rules.add_perm("impact.publish_territory", can_publish)
 rules.add_perm("impact.manage_campaign", can_manage_campaign)
 rules.add_perm("impact.manage_library", can_manage_library)
+
+
+# --- Evaluation reports ---------------------------------------------------------------------------
+# The programme's staff create, generate, publish reports and write their sections, for the
+# programme and each of its territories. A territory's collective people read their territory's
+# reports and write its narrative sections until it is published (they know the story behind
+# the figures); they do not generate nor publish. A published report is public.
+
+
+@rules.predicate
+def can_manage_reports(user, programme) -> bool:
+    return programme is not None and permissions.is_programme_staff(user, programme.pk)
+
+
+@rules.predicate
+def can_manage_report(user, report) -> bool:
+    return report is not None and permissions.is_programme_staff(user, report.programme_id)
+
+
+@rules.predicate
+def can_view_report(user, report) -> bool:
+    if report is None:
+        return False
+    if report.is_published and report.status == "done":
+        return True
+    if permissions.is_programme_staff(user, report.programme_id):
+        return True
+    return report.label is not None and permissions.is_territory_person(
+        user, _collective_id(report.label)
+    )
+
+
+@rules.predicate
+def can_write_section(user, report) -> bool:
+    if report is None:
+        return False
+    if permissions.is_programme_staff(user, report.programme_id):
+        return True
+    return (
+        not report.is_published
+        and report.label is not None
+        and permissions.is_territory_person(user, _collective_id(report.label))
+    )
+
+
+rules.add_perm("impact.manage_reports", can_manage_reports)
+rules.add_perm("impact.manage_report", can_manage_report)
+rules.add_perm("impact.view_report", can_view_report)
+rules.add_perm("impact.write_report_section", can_write_section)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from essaim.impact import views, views_campaigns
+from essaim.impact import views, views_campaigns, views_reports
 
 app_name = "impact"
 urlpatterns = [
@@ -35,4 +35,26 @@ urlpatterns = [
     path("donnees/", views_campaigns.open_data, name="open_data"),
     path("donnees/agregats.csv", views_campaigns.aggregates_csv, name="aggregates_csv"),
     path("donnees/agregats.json", views_campaigns.aggregates_json, name="aggregates_json"),
+    path("rapports/", views_reports.report_list, name="reports"),
+    path(
+        "programmes/<slug:slug>/rapports/nouveau/",
+        views_reports.report_create,
+        name="report_create",
+    ),
+    path("rapports/<int:pk>/", views_reports.report_detail, name="report"),
+    path("rapports/<int:pk>/etat.json", views_reports.report_status, name="report_status"),
+    path("rapports/<int:pk>/generer/", views_reports.report_generate, name="report_generate"),
+    path("rapports/<int:pk>/publier/", views_reports.report_publish, name="report_publish"),
+    path("rapports/<int:pk>/rapport.pdf", views_reports.report_pdf, name="report_pdf"),
+    path(
+        "rapports/<int:pk>/sections/nouvelle/",
+        views_reports.section_create,
+        name="report_section_create",
+    ),
+    path("rapports/sections/<int:pk>/", views_reports.section_edit, name="report_section"),
+    path(
+        "rapports/sections/<int:pk>/supprimer/",
+        views_reports.section_delete,
+        name="report_section_delete",
+    ),
 ]

@@ -10,7 +10,14 @@ from essaim.demo import DemoContext
 from essaim.demo import impact as demo
 from essaim.geo.models import Perimeter
 from essaim.impact import aggregates, queries
-from essaim.impact.models import Campaign, IndicatorPlan, Measurement, MeasurementStatus
+from essaim.impact.models import (
+    Campaign,
+    IndicatorPlan,
+    Measurement,
+    MeasurementStatus,
+    Report,
+    ReportStatus,
+)
 from essaim.impact.tests.factories import build_world
 
 
@@ -50,8 +57,14 @@ def test_demo_impact(db):
         level="programme", indicators=list(world.indicators.values())
     )
     assert figures and summarised == figures
+
+    # The seed's evaluation report of last year, generated, with its two fictitious sections.
+    report = Report.objects.get()
+    assert report.label == world.label and report.status == ReportStatus.DONE
+    assert report.year == timezone.localdate().year - 1 and report.pdf
+    assert report.sections.count() == 2 and "(texte fictif)" in report.html
     count = Measurement.objects.count()
     demo.load(ctx)
-    assert Measurement.objects.count() == count
+    assert Measurement.objects.count() == count and Report.objects.count() == 1
     assert Membership.objects.filter(role=Role.PROGRAMME_ADMIN).exists()
     assert flagged.period_end <= datetime.date(timezone.localdate().year, 3, 31)

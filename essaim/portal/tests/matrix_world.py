@@ -190,7 +190,7 @@ def build_world() -> World:
         user=users["admin"], programme=programme, email="invitee@matrix.test", role="instructor"
     )[0].pk
     # impact: an indicator entered directly, a territory value not yet published, the campaign.
-    from essaim.impact.models import Campaign, Indicator, Measurement
+    from essaim.impact.models import Campaign, Indicator, Measurement, Report
 
     ids["impact_indicator"] = Indicator.objects.get(programme=programme, code="emplois-crees").pk
     ids["impact_measurement"] = (
@@ -200,6 +200,9 @@ def build_world() -> World:
         .pk
     )
     ids["impact_campaign"] = Campaign.objects.filter(programme=programme).order_by("pk").first().pk
+    report = Report.objects.filter(label=label).order_by("pk").first()  # the demo's, generated
+    ids["impact_report"] = report.pk
+    ids["impact_report_section"] = report.sections.order_by("pk").first().pk
     # Partner organisations (operators): a partnership, its organisation, a role held in it.
     fin_partner = ProgrammePartner.objects.get(
         programme=programme, organisation_id=financer_org, ended_at=None

@@ -44,6 +44,31 @@ IMPACT_PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "impact:open_data": ("", "o o o o o o o o o o", "x x x x x x x x x x"),
     "impact:aggregates_csv": ("", "o o o o o o o o o o", "x x x x x x x x x x"),
     "impact:aggregates_json": ("", "o o o o o o o o o o", "x x x x x x x x x x"),
+    # Evaluation reports: the demo's Nouvelle-Aquitaine report (generated, not published) and
+    # its first section. The territory's lead reads it and writes sections; only the staff
+    # generate and publish.
+    "impact:reports": ("", "o o o o o o o o o o", "x x x x x x x x x x"),
+    "impact:report_create": ("slug=programme_slug", "l d o o d d d d d o", "l d b b d d d d d b"),
+    "impact:report": ("pk=impact_report", "d d o o d o d d d o", "x x x x x x x x x x"),
+    "impact:report_status": ("pk=impact_report", "d d o o d o d d d o", "x x x x x x x x x x"),
+    "impact:report_generate": ("pk=impact_report", "l x x x x x x x x x", "l d r r d d d d d r"),
+    "impact:report_publish": ("pk=impact_report", "l x x x x x x x x x", "l d r r d d d d d r"),
+    "impact:report_pdf": ("pk=impact_report", "d d o o d o d d d o", "x x x x x x x x x x"),
+    "impact:report_section_create": (
+        "pk=impact_report",
+        "l d o o d o d d d o",
+        "l d b b d b d d d b",
+    ),
+    "impact:report_section": (
+        "pk=impact_report_section",
+        "l d o o d o d d d o",
+        "l d b b d b d d d b",
+    ),
+    "impact:report_section_delete": (
+        "pk=impact_report_section",
+        "l x x x x x x x x x",
+        "l d r r d r d d d r",
+    ),
 }
 
 IMPACT_API: dict[str, tuple[str, str | None, dict | None]] = {
