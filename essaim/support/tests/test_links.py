@@ -297,14 +297,14 @@ def test_reported_results_become_measurements_and_corrections_keep_history(w):
     )
     hours.refresh_from_db()
     assert hours.value == 45
-    corrected = [r for r in history.history_rows(hours) if r.event.action == "corrected"]
-    assert corrected and corrected[0].event.payload["changes"]["value"] == ["40.00", "45"] or (
-        corrected[0].event.payload["changes"]["value"][1] == "45"
-    )
+    corrected = [
+        r for r in history.history_rows(hours) if r.event.action == "measurement_correct"
+    ]
+    assert len(corrected) == 1
+    old, new = corrected[0].event.payload["changes"]["value"]
+    assert (Decimal(old), Decimal(new)) == (40, 45)
     # Another done introduction of the project the same year adds up.
     second = _introduction(w.project, OrganisationFactory())
-    second.hours = 5
-    second.save()
     synergies_services.introduction_report(
         user=MembershipFactory(role=Role.COMPANY, organisation=second.company).user,
         introduction=second,
