@@ -51,6 +51,10 @@ class ActionForm(EssaimModelForm):
         organisations = Organisation.objects.filter(
             collective_memberships__collective_id=label.application.collective_id
         )
+        # Axis 6: the engaged companies that work with the territory's projects.
+        organisations = organisations | Organisation.objects.filter(
+            pk__in=links.linkable(plan, "introductions").values("company_id")
+        )
         if self.instance.pk:
             organisations = organisations | Organisation.objects.filter(
                 pk__in=[self.instance.lead_organisation_id or 0]
