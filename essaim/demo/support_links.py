@@ -5,7 +5,8 @@ indicators and open campaign (impact) — and Atelier Boréal, the demo company 
 
 The territory's done introductions' reported results become cooperation measurements
 (``essaim.support.bridge``). Runs after the synergies and impact loaders (it needs their
-objects); links only fictitious actions, once (a plan whose actions already have links is left as it is)."""
+objects); links only fictitious actions, once (a plan whose actions already have links is left
+as it is)."""
 
 from essaim.accounts.models import User
 from essaim.actors.models import Organisation
@@ -24,7 +25,9 @@ IMPACT_CODES = ("mises-en-relation", "emplois-crees", "personnes-touchees", "heu
 def load(ctx) -> None:
     plan = (
         SupportPlan.objects.select_related("label__application", "label__programme")
-        .filter(label__perimeter__slug=SEED_PERIMETER, label__programme=ctx.objects.get("programme"))
+        .filter(
+            label__perimeter__slug=SEED_PERIMETER, label__programme=ctx.objects.get("programme")
+        )
         .first()
     )
     admin = User.objects.filter(email=ADMIN_EMAIL).first()

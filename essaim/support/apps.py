@@ -14,11 +14,11 @@ class SupportConfig(AppConfig):
         from essaim.core import history, schedule
         from essaim.labels.hooks import label_granted
         from essaim.support import bridge, queries, services
-        from essaim.synergies.hooks import company_space_sections, introduction_results_changed
         from essaim.support.history import ActionEvent, AxisAction, PlanAction
         from essaim.support.models import Action, PlanStatus, SupportAxis, SupportPlan
         from essaim.support.reminders import send_action_reminders
         from essaim.support.workflow import ActionStatus
+        from essaim.synergies.hooks import company_space_sections, introduction_results_changed
 
         schedule.register("action_reminders", send_action_reminders, timedelta(days=1))
         # A granted label opens the territory's support plan, in the same transaction.

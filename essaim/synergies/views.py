@@ -13,8 +13,8 @@ from essaim.core import history
 from essaim.core.forms import add_service_errors
 from essaim.core.pagination import paginate
 from essaim.synergies import matching, rules, services
-from essaim.synergies.hooks import company_space_sections
 from essaim.synergies.forms import OfferForm, ProposeForm, ReportForm, TransitionForm
+from essaim.synergies.hooks import company_space_sections
 from essaim.synergies.models import (
     Event,
     Introduction,

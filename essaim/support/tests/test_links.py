@@ -256,9 +256,10 @@ def test_the_company_sees_the_actions_it_takes_part_in(client, w, django_assert_
     # Another company sees none of them.
     stranger = OrganisationFactory(kind=OrganisationKind.COMPANY)
     client.force_login(MembershipFactory(role=Role.COMPANY, organisation=stranger).user)
-    assert 'id="company-support-actions"' not in client.get(
-        reverse("synergies:company_space")
-    ).content.decode()
+    assert (
+        'id="company-support-actions"'
+        not in client.get(reverse("synergies:company_space")).content.decode()
+    )
 
 
 def _library(programme):
@@ -297,9 +298,7 @@ def test_reported_results_become_measurements_and_corrections_keep_history(w):
     )
     hours.refresh_from_db()
     assert hours.value == 45
-    corrected = [
-        r for r in history.history_rows(hours) if r.event.action == "measurement_correct"
-    ]
+    corrected = [r for r in history.history_rows(hours) if r.event.action == "measurement_correct"]
     assert len(corrected) == 1
     old, new = corrected[0].event.payload["changes"]["value"]
     assert (Decimal(old), Decimal(new)) == (40, 45)
