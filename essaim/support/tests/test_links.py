@@ -319,3 +319,19 @@ def test_results_of_an_introduction_not_done_make_no_measurement(w):
         user=w.company_user, introduction=accepted, data={"hours": 12}
     )
     assert not Measurement.objects.filter(project=w.project).exists()
+
+
+def test_marking_done_after_reporting_records_the_measurements(w):
+    indicators = _library(w.world.programme)
+    accepted = _introduction(w.project, w.company, IntroductionStatus.ACCEPTED)
+    synergies_services.introduction_report(
+        user=w.company_user, introduction=accepted, data={"hours": 12}
+    )
+    assert not Measurement.objects.filter(project=w.project).exists()
+    holder = MembershipFactory(role=Role.PROJECT_HOLDER, organisation=w.project.holder).user
+    synergies_services.introduction_transition(
+        user=w.company_user, introduction=accepted, name="mark_done"
+    )
+    synergies_services.introduction_transition(user=holder, introduction=accepted, name="mark_done")
+    hours = Measurement.objects.get(indicator=indicators["heures-mecenat"], project=w.project)
+    assert hours.value == 12 and hours.source == "synergies"
