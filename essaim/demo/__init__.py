@@ -60,6 +60,8 @@ LOADERS = [
     "essaim.demo.operators",
     "essaim.demo.synergies",
     "essaim.demo.impact",
+    # Support's axes 4 to 6 link to synergies' and impact's objects: after both.
+    "essaim.demo.support_links",
 ]
 # The apps with a part in the second, fictitious programme (``load_regional``), in flow order.
 REGIONAL_LOADERS = [

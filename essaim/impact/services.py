@@ -152,12 +152,43 @@ def measurement_correct(
     """Change a value: the old one stays in the history (field changes of the event). A
     correction goes back through the outlier check, and a published value corrected by the staff
     must be published again. A comment saying why is required."""
+    return _correct(
+        user=user,
+        measurement=measurement,
+        value=value,
+        weight=weight,
+        source=source,
+        comment=comment,
+        may=rules.can_correct,
+    )
+
+
+@transaction.atomic
+def measurement_correct_derived(
+    *, user, measurement: Measurement, value, source: str, comment: str
+) -> Measurement:
+    """Correct a value another app derives from data whose own rules decided who may report it
+    (the cooperation figures of an engaged company's done introductions, ``support.bridge``):
+    the same checks, outlier flag, history and public summary as ``measurement_correct``, without
+    asking ``user`` for impact's entry rights."""
+    return _correct(
+        user=user,
+        measurement=measurement,
+        value=value,
+        weight=None,
+        source=source,
+        comment=comment,
+        may=lambda user, measurement: True,
+    )
+
+
+def _correct(*, user, measurement, value, weight, source, comment, may) -> Measurement:
     measurement = (
         Measurement.objects.select_for_update(of=("self",))
         .select_related("indicator__weight", "label__application", "project")
         .get(pk=measurement.pk)
     )
-    if not rules.can_correct(user, measurement):
+    if not may(user, measurement):
         raise PermissionDenied(_("Vous ne pouvez pas corriger cette valeur."))
     if not str(comment or "").strip():
         raise ValidationError({"comment": _("Dites pourquoi la valeur est corrigée.")})

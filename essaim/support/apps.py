@@ -13,11 +13,12 @@ class SupportConfig(AppConfig):
         from essaim.applications.hooks import application_links
         from essaim.core import history, schedule
         from essaim.labels.hooks import label_granted
-        from essaim.support import queries, services
+        from essaim.support import bridge, queries, services
         from essaim.support.history import ActionEvent, AxisAction, PlanAction
         from essaim.support.models import Action, PlanStatus, SupportAxis, SupportPlan
         from essaim.support.reminders import send_action_reminders
         from essaim.support.workflow import ActionStatus
+        from essaim.synergies.hooks import company_space_sections, introduction_results_changed
 
         schedule.register("action_reminders", send_action_reminders, timedelta(days=1))
         # A granted label opens the territory's support plan, in the same transaction.
@@ -28,3 +29,7 @@ class SupportConfig(AppConfig):
         history.describe(SupportAxis, actions=AxisAction)
         history.describe(Action, actions=ActionEvent, states=ActionStatus)
         application_links.register(queries.application_links)
+        # Axis 6: the company's space shows its plans' actions; its reported results become
+        # impact measurements (synergies and impact import nothing of each other).
+        company_space_sections.register(bridge.company_section)
+        introduction_results_changed.register(bridge.introduction_results_to_measurements)

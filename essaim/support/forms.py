@@ -4,7 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from essaim.actors.models import Organisation
 from essaim.applications.models import Challenge
 from essaim.core.forms import EssaimForm, EssaimModelForm
+from essaim.support import links
 from essaim.support.models import Action, SupportAxis
+
+LINK_FIELDS = links.KINDS
 
 
 def _date_widget():
@@ -29,11 +32,13 @@ class ActionForm(EssaimModelForm):
             "budget_planned",
             "budget_committed",
             "budget_spent",
+            *LINK_FIELDS,
         ]
         widgets = {
             "starts_on": _date_widget(),
             "due_on": _date_widget(),
             "partners": forms.CheckboxSelectMultiple,
+            **{name: forms.CheckboxSelectMultiple for name in LINK_FIELDS},
         }
 
     def __init__(self, *args, plan, **kwargs):
@@ -45,6 +50,10 @@ class ActionForm(EssaimModelForm):
         )
         organisations = Organisation.objects.filter(
             collective_memberships__collective_id=label.application.collective_id
+        )
+        # Axis 6: the engaged companies that work with the territory's projects.
+        organisations = organisations | Organisation.objects.filter(
+            pk__in=links.linkable(plan, "introductions").values("company_id")
         )
         if self.instance.pk:
             organisations = organisations | Organisation.objects.filter(
@@ -58,6 +67,14 @@ class ActionForm(EssaimModelForm):
         self.fields["instrument"].queryset = instruments.filter(is_published=True).order_by("name")
         for name in ("budget_planned", "budget_committed", "budget_spent"):
             self.fields[name].required = False
+        # Axes 4 to 6: only what the plan's territory or programme owns is offered (the service
+        # checks it again).
+        for name in LINK_FIELDS:
+            self.fields[name].queryset = links.linkable(plan, name)
+            self.fields[name].required = False
+
+    def links_data(self) -> dict:
+        return {name: self.cleaned_data.get(name) or [] for name in LINK_FIELDS}
 
     def clean(self):
         # Let the service decide (due ≥ start, spent ≤ committed ≤ planned) so that the page and

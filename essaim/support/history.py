@@ -26,6 +26,7 @@ class ActionEvent(models.TextChoices):
 
     CREATED = "action_create", _("action créée")
     UPDATED = "action_update", _("action modifiée")
+    LINKED = "action_link", _("liens de l'action modifiés")
     STARTED = "action_start", _("action démarrée")
     COMPLETED = "action_complete", _("action réalisée")
     BLOCKED = "action_block", _("blocage signalé")

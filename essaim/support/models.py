@@ -141,6 +141,29 @@ class Action(models.Model):
         verbose_name=_("outil de financement mobilisé"),
         help_text=_("pour une action de l'axe financement : l'outil qu'elle mobilise"),
     )
+    # Axes 4 to 6: what the action drives (``services.action_links_set`` checks that each one is
+    # of the plan's programme or territory). Support sits above synergies and impact in the flow.
+    introductions = models.ManyToManyField(
+        "synergies.Introduction",
+        blank=True,
+        related_name="support_actions",
+        verbose_name=_("mises en relation"),
+    )
+    events = models.ManyToManyField(
+        "synergies.Event", blank=True, related_name="support_actions", verbose_name=_("rencontres")
+    )
+    indicators = models.ManyToManyField(
+        "impact.Indicator",
+        blank=True,
+        related_name="support_actions",
+        verbose_name=_("indicateurs"),
+    )
+    campaigns = models.ManyToManyField(
+        "impact.Campaign",
+        blank=True,
+        related_name="support_actions",
+        verbose_name=_("campagnes de collecte"),
+    )
     starts_on = models.DateField(_("début"), null=True, blank=True)
     due_on = models.DateField(_("échéance"), null=True, blank=True, db_index=True)
     budget_planned = MoneyField(_("budget prévu (€)"), default=0)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from essaim.core.money import money_error, to_money
 from essaim.core.services import changed_fields, history_record
+from essaim.support import links as support_links
 from essaim.support import rules, workflow
 from essaim.support.history import ActionEvent, AxisAction, PlanAction
 from essaim.support.models import (
@@ -175,9 +176,11 @@ def action_create(
     partners=(),
     source_decision: MeetingDecision | None = None,
     is_fictitious: bool = False,
+    links: dict[str, Any] | None = None,
 ) -> Action:
     """Add an action to the plan (territory or programme team). Dates and budgets are checked
-    (due after start; spent ≤ committed ≤ planned); the history records the creation."""
+    (due after start; spent ≤ committed ≤ planned); the history records the creation.
+    ``links`` (``support.links.action_links_set``): what the action drives."""
     _require_edit(user, plan)
     action = Action(plan=plan, created_by=user, is_fictitious=is_fictitious)
     _apply(action, data)
@@ -198,12 +201,17 @@ def action_create(
         to_state=action.status,
         payload={"plan": plan.pk, "decision": source_decision.pk if source_decision else None},
     )
+    if links:
+        support_links.action_links_set(user=user, action=action, **links)
     return action
 
 
 @transaction.atomic
-def action_update(*, user, action: Action, data: dict[str, Any], partners=None) -> Action:
-    """Change an action's fields (not its status: see ``action_transition``)."""
+def action_update(
+    *, user, action: Action, data: dict[str, Any], partners=None, links=None
+) -> Action:
+    """Change an action's fields (not its status: see ``action_transition``) and, with
+    ``links``, what it drives (``support.links.action_links_set``)."""
     _require_edit(user, action.plan)
     action = Action.objects.select_for_update().select_related("plan__label").get(pk=action.pk)
     for name in data:
@@ -225,6 +233,8 @@ def action_update(*, user, action: Action, data: dict[str, Any], partners=None) 
             changes["partners"] = [before, after]
     if changes:
         history_record(obj=action, user=user, action=ActionEvent.UPDATED, payload=changes)
+    if links:
+        support_links.action_links_set(user=user, action=action, **links)
     return action
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from essaim.core import history
 from essaim.core.forms import add_service_errors
-from essaim.support import queries, rules, services, workflow
+from essaim.support import links, queries, rules, services, workflow
 from essaim.support.forms import (
     ActionForm,
     CommentForm,
@@ -100,7 +100,7 @@ def plan_detail(request, pk: int):
     plan = _plan(request, pk)
     today = timezone.localdate()
     late_only = request.GET.get("retard") == "1"
-    progress = queries.plan_progress(plan, today)
+    progress = queries.plan_progress(plan, today, with_links=True)
     actions = list(
         plan.actions.select_related(
             "axis", "challenge", "lead_organisation", "instrument"
@@ -118,7 +118,12 @@ def plan_detail(request, pk: int):
         if action.late or not late_only:
             by_axis.setdefault(action.axis_id, []).append(action)
     sections = [
-        {"axis": row.axis, "progress": row.progress, "actions": by_axis.get(row.axis.pk, [])}
+        {
+            "axis": row.axis,
+            "progress": row.progress,
+            "links": row.links,
+            "actions": by_axis.get(row.axis.pk, []),
+        }
         for row in progress.axes
     ]
     meetings = plan.meetings.prefetch_related(
@@ -183,6 +188,7 @@ def action_create(request, pk: int):
                 plan=plan,
                 data=_action_data(form),
                 partners=form.cleaned_data["partners"],
+                links=form.links_data(),
             )
             messages.success(request, _("Action ajoutée."))
             return redirect(action)
@@ -208,6 +214,7 @@ def action_edit(request, pk: int):
                 action=action,
                 data=_action_data(form),
                 partners=form.cleaned_data["partners"],
+                links=form.links_data(),
             )
             messages.success(request, _("Action enregistrée."))
             return redirect(action)
@@ -226,11 +233,13 @@ def action_detail(request, pk: int, transition_form=None, comment_form=None, sta
     plan = action.plan
     today = timezone.localdate()
     can_edit = rules.can_edit_plan(request.user, plan)
+    states = links.linked_states(plan, Action.objects.filter(pk=action.pk))
     return render(
         request,
         "support/action_detail.html",
         {
             "action": action,
+            "linked": {kind: states.for_action(action.pk, kind) for kind in links.KINDS},
             "plan": plan,
             "late": action.is_late_on(today),
             "partners": action.partners.order_by("name"),

@@ -17,6 +17,7 @@ from essaim.core.services import changed_fields, history_record
 from essaim.projects.models import Need
 from essaim.synergies import network_services, rules, workflow
 from essaim.synergies.history import EventAction, IntroductionAction, OfferAction
+from essaim.synergies.hooks import introduction_results_changed
 from essaim.synergies.models import (
     MAX_CAPACITY,
     MAX_HOURS,
@@ -314,6 +315,8 @@ def introduction_transition(
         comment=comment,
         payload=payload,
     )
+    if locked.status == IntroductionStatus.DONE and previous != IntroductionStatus.DONE:
+        introduction_results_changed(introduction=locked, user=user)
     company_side = rules.is_company_side(user, locked)
     notify(
         users=project_people(locked.project) if company_side else company_people(locked.company_id),
@@ -373,6 +376,7 @@ def introduction_report(*, user, introduction: Introduction, data: dict[str, Any
         history_record(
             obj=locked, user=user, action=IntroductionAction.REPORTED, payload={"changes": changes}
         )
+        introduction_results_changed(introduction=locked, user=user)
     return locked
 
 

@@ -15,6 +15,7 @@ from essaim.core.forms import add_service_errors
 from essaim.core.pagination import paginate
 from essaim.synergies import matching, rules, services
 from essaim.synergies.forms import OfferForm, ProposeForm, ReportForm, TransitionForm
+from essaim.synergies.hooks import company_space_sections
 from essaim.synergies.models import (
     Event,
     Introduction,
@@ -74,6 +75,10 @@ def company_space(request):
             "matches": page.object_list,
             "counts": [(s.label, counts.get(s.value, 0)) for s in IntroductionStatus],
             "events": Event.objects.visible_to(request.user).count(),
+            # Higher apps' sections (support: the actions of the plans the company is part of).
+            "sections": [
+                s for s in company_space_sections(request=request, companies=companies) if s
+            ],
         },
     )
 
