@@ -154,10 +154,14 @@ def measurement_check(
     comment: str = "",
     campaign: Campaign | None = None,
     check_existing: bool = True,
+    check_rights: bool = True,
 ) -> Checked:
     """Everything that may be wrong with a value, as a ``ValidationError`` naming the fields;
-    ``PermissionDenied`` when ``user`` may not enter it. Writes nothing."""
-    if not rules.can_enter(user, indicator=indicator, label=label, project=project):
+    ``PermissionDenied`` when ``user`` may not enter it (unless ``check_rights`` is false: a value
+    another app derives, ``services.measurement_correct_derived``). Writes nothing."""
+    if check_rights and not rules.can_enter(
+        user, indicator=indicator, label=label, project=project
+    ):
         raise PermissionDenied(_("Vous ne pouvez pas saisir de valeur pour ce territoire."))
     errors: dict[str, list[str]] = {}
 

@@ -159,7 +159,7 @@ def measurement_correct(
         weight=weight,
         source=source,
         comment=comment,
-        may=rules.can_correct,
+        derived=False,
     )
 
 
@@ -178,17 +178,17 @@ def measurement_correct_derived(
         weight=None,
         source=source,
         comment=comment,
-        may=lambda user, measurement: True,
+        derived=True,
     )
 
 
-def _correct(*, user, measurement, value, weight, source, comment, may) -> Measurement:
+def _correct(*, user, measurement, value, weight, source, comment, derived: bool) -> Measurement:
     measurement = (
         Measurement.objects.select_for_update(of=("self",))
         .select_related("indicator__weight", "label__application", "project")
         .get(pk=measurement.pk)
     )
-    if not may(user, measurement):
+    if not derived and not rules.can_correct(user, measurement):
         raise PermissionDenied(_("Vous ne pouvez pas corriger cette valeur."))
     if not str(comment or "").strip():
         raise ValidationError({"comment": _("Dites pourquoi la valeur est corrigée.")})
@@ -205,6 +205,7 @@ def _correct(*, user, measurement, value, weight, source, comment, may) -> Measu
         comment=comment,
         campaign=None,
         check_existing=False,
+        check_rights=not derived,
     )
     data = {"value": checked.value, "weight": checked.weight, "source": checked.source}
     changes = changed_fields(measurement, data)

@@ -202,3 +202,34 @@ def test_summary_read_query_count_is_fixed(world, rows, django_assert_max_num_qu
     publish_all(world)
     with django_assert_max_num_queries(3):
         read(world, "programme")
+
+
+def test_a_derived_correction_needs_no_entry_rights_and_keeps_the_summary(world, rows):
+    """``support.bridge`` corrects the cooperation figures it derives for a company that holds no
+    impact role: the correction is made, recorded, and the published figure leaves the summary."""
+    from django.core.exceptions import PermissionDenied
+
+    from essaim.accounts.tests.factories import UserFactory
+
+    publish_all(world)
+    emplois = world.ind("emplois-crees").pk
+    row = Measurement.objects.get(
+        indicator_id=emplois,
+        label=world.label,
+        project=world.project,
+        period_end=datetime.date(2025, 12, 31),
+        breakdown_key="",
+    )
+    company_member = UserFactory()
+    with pytest.raises(PermissionDenied):
+        services.measurement_correct(
+            user=company_member, measurement=row, value="4", comment="Chiffre repris."
+        )
+    services.measurement_correct_derived(
+        user=company_member, measurement=row, value="4", source="synergies", comment="Repris."
+    )
+    row.refresh_from_db()
+    assert row.value == D(4) and row.source == "synergies"
+    assert row.status != MeasurementStatus.PUBLISHED
+    assert_summary_is_raw(world)
+    assert read(world, "territory")[(emplois, world.label.pk, 2025)].value == D(5)  # 2 + 3
