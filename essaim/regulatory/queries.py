@@ -2,11 +2,12 @@
 
 from statistics import median
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from essaim.core.search import search, search_any
 from essaim.core.text import words
-from essaim.regulatory.models import KnowledgeArticle, Ticket
+from essaim.regulatory.models import KnowledgeArticle, KnowledgeCategory, Ticket
 from essaim.regulatory.workflow import RESOLVED_OUTCOMES, Outcome, TicketState
 
 
@@ -28,9 +29,21 @@ def tickets_for(user, *, filters: dict | None = None, q: str = ""):
     return search(queryset, q, ordering=("-received_at", "-pk"))
 
 
-def published_articles(*, q: str = "", theme: str = "", rule: str = ""):
-    from essaim.regulatory.services.categories import theme_title_subquery
+def theme_title_subquery():
+    """The title of an article's category, for ``annotate(theme_title=…)`` (no extra query):
+    its programme's, else (an article without a programme) the first programme's of that code."""
+    own = KnowledgeCategory.objects.filter(
+        programme_id=OuterRef("programme_id"), code=OuterRef("theme")
+    ).values("title")[:1]
+    first = (
+        KnowledgeCategory.objects.filter(code=OuterRef("theme"))
+        .order_by("programme_id")
+        .values("title")[:1]
+    )
+    return Coalesce(Subquery(own), Subquery(first))
 
+
+def published_articles(*, q: str = "", theme: str = "", rule: str = ""):
     queryset = KnowledgeArticle.objects.filter(is_published=True).annotate(
         theme_title=theme_title_subquery()
     )

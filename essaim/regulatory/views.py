@@ -31,7 +31,6 @@ from essaim.regulatory.models import (
 from essaim.regulatory.services.categories import (
     category_choices,
     public_category_choices,
-    theme_title_subquery,
 )
 from essaim.regulatory.worklists import ticket_worklist
 
@@ -106,7 +105,7 @@ def knowledge_base(request):
 def article_detail(request, slug: str):
     article = get_object_or_404(
         KnowledgeArticle.objects.filter(is_published=True).annotate(
-            theme_title=theme_title_subquery()
+            theme_title=queries.theme_title_subquery()
         ),
         slug=slug,
     )

@@ -57,20 +57,6 @@ def public_category_choices() -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-def theme_title_subquery():
-    """The title of an article's category, for ``annotate(theme_title=…)`` (no extra query):
-    its programme's, else (an article without a programme) the first programme's of that code."""
-    own = KnowledgeCategory.objects.filter(
-        programme_id=OuterRef("programme_id"), code=OuterRef("theme")
-    ).values("title")[:1]
-    first = (
-        KnowledgeCategory.objects.filter(code=OuterRef("theme"))
-        .order_by("programme_id")
-        .values("title")[:1]
-    )
-    return Coalesce(Subquery(own), Subquery(first))
-
-
 def categories_with_use(programme: Programme) -> list[KnowledgeCategory]:
     """The programme's categories in their order, each with ``article_count`` (one query)."""
     articles = KnowledgeArticle.objects.filter(
