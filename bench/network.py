@@ -92,19 +92,19 @@ def main() -> None:
         nodes, edges, label_date = synthetic(count)
         label = SimpleNamespace(granted_on=label_date, perimeter=SimpleNamespace(name="Banc"))
 
-        def baseline():
+        def baseline(nodes=nodes, edges=edges):
             graph = nx.Graph()
             graph.add_nodes_from(sorted(nodes))
             graph.add_edges_from((e.source, e.target) for e in edges if e.source != e.target)
             return dict(graph.degree())
 
-        def fresh():
+        def fresh(label=label, nodes=nodes, edges=edges):
             return network.Network(label, False, nodes, edges, nx.Graph())
 
         analysed = network.analyse(fresh())
         base = best(args.repeat, baseline)
         full = best(args.repeat, lambda: network.analyse(fresh()))
-        picture = best(args.repeat, lambda: network_svg.render(analysed))
+        picture = best(args.repeat, lambda analysed=analysed: network_svg.render(analysed))
         mode = "sampled" if analysed.betweenness_estimated else "exact"
         print(
             f"{count:>13} {len(nodes):>6} {analysed.graph.number_of_edges():>6} "
