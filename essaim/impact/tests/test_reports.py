@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from essaim.impact import reports, services, services_reports
 from essaim.impact.models import Report, ReportStatus
+from essaim.testing import close_response
 
 
 def record(world, code, value, year=2025, label=None):
@@ -216,7 +217,7 @@ def test_published_report_is_public_and_frozen_for_the_territory(
     pdf = client.get(reverse("impact:report_pdf", args=[report.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
-    pdf.close()
+    close_response(pdf)  # without closing the database connection (PostgreSQL)
     listing = client.get(reverse("impact:reports")).content.decode()
     assert reverse("impact:report", args=[report.pk]) in listing
     client.force_login(world.lead)
