@@ -15,7 +15,12 @@ from essaim.core.history import history_rows
 from essaim.financing import programme_instruments
 from essaim.financing.models import Instrument
 from essaim.operators.settings_forms import CategoryForm
-from essaim.operators.settings_views import HISTORY_SHOWN, _programme
+from essaim.operators.settings_views import (
+    HISTORY_SHOWN,
+    _programme,
+    move_offset,
+    ordered_list_action,
+)
 from essaim.regulatory.models import KnowledgeCategory
 from essaim.regulatory.services import categories
 
@@ -84,27 +89,27 @@ def category_update(request, slug: str, pk: int):
 def category_move(request, slug: str, pk: int):
     programme = _programme(request, slug)
     category = _category(programme, pk)
-    offset = -1 if request.POST.get("direction") == "up" else 1
-    try:
-        categories.category_move(user=request.user, category=category, offset=offset)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("operators:categories", slug=programme.slug)
+    return ordered_list_action(
+        request,
+        programme,
+        "operators:categories",
+        lambda: categories.category_move(
+            user=request.user, category=category, offset=move_offset(request)
+        ),
+    )
 
 
 @require_POST
 def category_delete(request, slug: str, pk: int):
     programme = _programme(request, slug)
     category = _category(programme, pk)
-    try:
-        categories.category_delete(user=request.user, category=category)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("La catégorie « %(title)s » est supprimée.") % {"title": category.title}
-        )
-    return redirect("operators:categories", slug=programme.slug)
+    return ordered_list_action(
+        request,
+        programme,
+        "operators:categories",
+        lambda: categories.category_delete(user=request.user, category=category),
+        _("La catégorie « %(title)s » est supprimée.") % {"title": category.title},
+    )
 
 
 # --- Financing instruments ---------------------------------------------------------------------

@@ -207,29 +207,49 @@ def axis_update(request, slug: str, pk: int):
     return _axes_page(request, programme, form=form, edited=axis.pk)
 
 
+def move_offset(request) -> int:
+    """One place up or down in an ordered list of the settings (axes, categories)."""
+    return -1 if request.POST.get("direction") == "up" else 1
+
+
+def ordered_list_action(request, programme, page: str, act, done: str = ""):
+    """Move or delete an item of an ordered list of the settings: ``act`` calls the service; a
+    refusal (a deletion the plans or answers forbid, the end of the list) is shown, not raised."""
+    try:
+        act()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if done:
+            messages.success(request, done)
+    return redirect(page, slug=programme.slug)
+
+
 @require_POST
 def axis_move(request, slug: str, pk: int):
     programme = _programme(request, slug)
     axis = _axis(programme, pk)
-    offset = -1 if request.POST.get("direction") == "up" else 1
-    try:
-        settings_services.support_axis_move(user=request.user, axis=axis, offset=offset)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("operators:axes", slug=programme.slug)
+    return ordered_list_action(
+        request,
+        programme,
+        "operators:axes",
+        lambda: settings_services.support_axis_move(
+            user=request.user, axis=axis, offset=move_offset(request)
+        ),
+    )
 
 
 @require_POST
 def axis_delete(request, slug: str, pk: int):
     programme = _programme(request, slug)
     axis = _axis(programme, pk)
-    try:
-        settings_services.support_axis_delete(user=request.user, axis=axis)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("L'axe « %(title)s » est supprimé.") % {"title": axis.title})
-    return redirect("operators:axes", slug=programme.slug)
+    return ordered_list_action(
+        request,
+        programme,
+        "operators:axes",
+        lambda: settings_services.support_axis_delete(user=request.user, axis=axis),
+        _("L'axe « %(title)s » est supprimé.") % {"title": axis.title},
+    )
 
 
 # --- The configuration file ---------------------------------------------------------------------
