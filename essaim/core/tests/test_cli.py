@@ -1,8 +1,12 @@
 import os
 import re
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
+import urllib.request
 
 import pytest
 
@@ -56,10 +60,53 @@ TABLES = [
 ]
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str, bytes]:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - local server
+        return response.status, response.headers.get("Server", ""), response.read()
+
+
+def _serve_demo(env: dict) -> None:
+    """``essaim demo`` serves like production (gunicorn), static files from the apps, and stops
+    when interrupted."""
+    port = _free_port()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("ESSAIM_", "DJANGO_"))}
+    clean.pop("DATABASE_URL", None)
+    demo = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "essaim.cli", "demo", "--port", str(port), "--no-worker"],
+        env={**clean, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                status, server, body = _get(f"http://127.0.0.1:{port}/")
+                break
+            except OSError:
+                assert demo.poll() is None, "the demo stopped before serving"
+                assert time.monotonic() < deadline, "the demo did not serve within 120 s"
+                time.sleep(0.5)
+        assert (status, server) == (200, "gunicorn")
+        stylesheet = re.search(rb'href="(/static/[^"]+\.css)"', body).group(1).decode()
+        assert _get(f"http://127.0.0.1:{port}{stylesheet}")[0] == 200
+    finally:
+        demo.send_signal(signal.SIGINT)
+        assert demo.wait(timeout=60) == 0
+
+
 @pytest.mark.slow
-def test_demo_twice_loads_once(tmp_path):
+def test_demo_loads_once_then_serves(tmp_path):
     """The first run creates and loads the database; the second reuses it, says so, and adds
-    nothing. (Slow: the first run loads the whole of France.)"""
+    nothing; then the demo serves through gunicorn. (Slow: the first run loads the whole of
+    France.)"""
     db = tmp_path / "demo.sqlite3"
     env = {"ESSAIM_SQLITE_PATH": str(db), "ESSAIM_VAR_DIR": str(tmp_path / "var")}
 
@@ -79,3 +126,4 @@ def test_demo_twice_loads_once(tmp_path):
     assert second.returncode == 0, second.stderr[-3000:]
     assert "Demo data already loaded" in second.stdout
     assert {table: _count(db, table) for table in TABLES} == counts
+    _serve_demo(env)
