@@ -419,8 +419,8 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
-elif MODE == "production":
-    # Rate limits must be counted across the web processes of the machine.
+elif MODE in {"production", "demo"}:
+    # Rate limits must be counted across the web processes of the machine (the demo runs two).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
