@@ -181,6 +181,27 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 API_TOKEN_TTL_DAYS = int(os.environ.get("ESSAIM_API_TOKEN_TTL_DAYS", "30"))
 
+
+def _rate(name: str, default: str) -> tuple[int, int]:
+    """``"600/60"``: 600 calls per 60 seconds."""
+    value = os.environ.get(name, default)
+    calls, _sep, seconds = value.partition("/")
+    try:
+        rate = (int(calls), int(seconds or "60"))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must read CALLS/SECONDS, e.g. 600/60.") from None
+    if min(rate) < 1:
+        raise ImproperlyConfigured(f"{name} must read CALLS/SECONDS with both above 0.")
+    return rate
+
+
+# API calls per API token, and per IP address for anonymous calls (429 past them). The tests
+# lower them where they test them.
+ESSAIM_API_RATE_LIMIT = _rate("ESSAIM_API_RATE_LIMIT", "100000/60" if TESTING else "600/60")
+ESSAIM_API_ANONYMOUS_RATE_LIMIT = _rate(
+    "ESSAIM_API_ANONYMOUS_RATE_LIMIT", "100000/60" if TESTING else "300/60"
+)
+
 ACCOUNT_ADAPTER = "essaim.accounts.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}

@@ -5,8 +5,13 @@ Getting a token obeys the rules of the login page: the same failed-attempt limit
 it, per address and per IP address), and the second factor for the accounts that have one.
 """
 
+import time
+from typing import Literal
+
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.utils import formats, timezone
@@ -18,8 +23,9 @@ from ninja.utils import check_csrf
 from pydantic import EmailStr, Field
 
 from essaim.accounts import identity, permissions
-from essaim.accounts.models import ApiToken, _hash_token
+from essaim.accounts.models import ApiToken, TokenAccess, _hash_token
 from essaim.accounts.services import api_token_create, api_token_revoke
+from essaim.core.api.errors import TooManyRequests
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -34,9 +40,10 @@ class BearerOrSession(AuthBase):
     openapi_type = "http"
     openapi_scheme = "bearer"
 
-    def __init__(self, optional: bool = False):
+    def __init__(self, optional: bool = False, read_only_may_write: bool = False):
         super().__init__()
         self.optional = optional
+        self.read_only_may_write = read_only_may_write
 
     def __call__(self, request: HttpRequest):
         header = request.headers.get("Authorization", "")
@@ -49,6 +56,20 @@ class BearerOrSession(AuthBase):
             user = ApiToken.objects.get_user_for(raw.strip())
             if user is None:
                 raise AuthenticationError(401, _refusal(raw.strip()))
+            token = user.api_token
+            _count(f"token:{token.pk}", settings.ESSAIM_API_RATE_LIMIT)
+            if (
+                request.method in UNSAFE_METHODS
+                and token.access == TokenAccess.READ
+                and not self.read_only_may_write
+            ):
+                raise AuthenticationError(
+                    403,
+                    _(
+                        "Ce jeton d'API est en lecture seule : créez un jeton « lecture et "
+                        "écriture » pour modifier des données."
+                    ),
+                )
             request.user = user
             return user
         user = getattr(request, "user", None)
@@ -62,9 +83,36 @@ class BearerOrSession(AuthBase):
                     raise AuthenticationError(403, _("Jeton CSRF absent ou invalide."))
             return user
         if self.optional:
+            client_ip = get_adapter(request).get_client_ip(request)
+            _count(f"ip:{client_ip}", settings.ESSAIM_API_ANONYMOUS_RATE_LIMIT)
             request.user = AnonymousUser()
             return request.user
         return None
+
+
+def _count(key: str, limit: tuple[int, int]) -> None:
+    """Count one call for ``key`` in the current window of ``limit`` (calls, seconds); past the
+    limit, refuse with 429 and the seconds until the window ends. Counted in Django's cache
+    (Redis or files in production: shared by the web processes)."""
+    calls, window = limit
+    now = int(time.time())
+    cache_key = f"essaim-api-rate:{key}:{now // window}"
+    cache.add(cache_key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=window + 5)
+        count = 1
+    if count > calls:
+        retry_after = window - now % window
+        raise TooManyRequests(
+            _(
+                "Trop d'appels : au plus %(calls)s par %(window)s secondes. Réessayez dans "
+                "%(retry)s secondes."
+            )
+            % {"calls": calls, "window": window, "retry": retry_after},
+            retry_after=retry_after,
+        )
 
 
 def _refusal(raw: str) -> str:
@@ -103,12 +151,25 @@ class TokenIn(Schema):
         "6-digit code, or a recovery code.",
     )
     name: str = Field(default="", max_length=100)
+    access: Literal["read", "write"] = Field(
+        default="write",
+        description="`read`: every POST, PUT, PATCH and DELETE made with the token is refused.",
+    )
+    programme: int | None = Field(
+        default=None,
+        ge=1,
+        le=2_147_483_647,
+        description="Limit the token to this programme (one in which you hold a role): your "
+        "roles in other programmes do not come with it.",
+    )
 
 
 class TokenOut(Schema):
     token: str
     prefix: str
     expires_at: str
+    access: str
+    programme: int | None
 
 
 class Message(Schema):
@@ -126,7 +187,6 @@ class Message(Schema):
     ),
 )
 def token_create(request, payload: TokenIn):
-    from allauth.account.adapter import get_adapter
     from allauth.core import ratelimit
 
     if not ratelimit.consume(request, action="login"):
@@ -145,9 +205,18 @@ def token_create(request, payload: TokenIn):
             return refusal
     elif settings.ESSAIM_MFA_ENFORCED and identity.second_factor_required(user):
         return Status(403, {"detail": _MFA_SETUP_FIRST()})
-    token, raw = api_token_create(user=user, name=payload.name)
+    token, raw = api_token_create(
+        user=user, name=payload.name, access=payload.access, programme_id=payload.programme
+    )
     return Status(
-        201, {"token": raw, "prefix": token.prefix, "expires_at": token.expires_at.isoformat()}
+        201,
+        {
+            "token": raw,
+            "prefix": token.prefix,
+            "expires_at": token.expires_at.isoformat(),
+            "access": token.access,
+            "programme": token.programme_id,
+        },
     )
 
 
@@ -188,7 +257,7 @@ def _too_many_attempts() -> JsonResponse:
 @router.delete(
     "/token",
     response={204: None},
-    auth=BearerOrSession(),
+    auth=BearerOrSession(read_only_may_write=True),
     summary="Revoke the bearer token used for this call",
 )
 def token_revoke(request):

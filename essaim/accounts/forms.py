@@ -10,6 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from essaim.accounts import permissions
+from essaim.accounts.models import ApiToken, TokenAccess
 from essaim.core.forms import DsfrMixin, EssaimForm
 
 EMAIL_LABEL = _("Adresse électronique")
@@ -131,3 +133,24 @@ class ApiTokenForm(EssaimForm):
         required=False,
         help_text=_("Pour le reconnaître, par exemple « script d'export »."),
     )
+    access = forms.ChoiceField(
+        label=_("Droits du jeton"),
+        choices=TokenAccess.choices,
+        initial=TokenAccess.READ,
+        widget=forms.RadioSelect,
+        help_text=_("En lecture seule, le jeton ne peut rien créer, modifier ni supprimer."),
+    )
+    programme = forms.ModelChoiceField(
+        label=_("Limiter au programme"),
+        queryset=None,
+        required=False,
+        empty_label=_("Tous mes programmes"),
+        help_text=_("Limité à un programme, le jeton n'emporte pas vos rôles dans les autres."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        programmes = ApiToken._meta.get_field("programme").related_model.objects.order_by("name")
+        self.fields["programme"].queryset = permissions.programmes_with_a_role(user).filter(
+            programmes, "pk"
+        )

@@ -275,20 +275,45 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
     def get_user_for(self, raw: str) -> User | None:
+        """The token's user, carrying the token (``user.api_token``) so that the permission
+        vocabulary narrows their rights to it."""
         token = (
             self.usable()
             .filter(key_hash=_hash_token(raw), user__is_active=True)
             .select_related("user")
             .first()
         )
-        return token.user if token else None
+        if token is None:
+            return None
+        token.user.api_token = token
+        return token.user
+
+
+class TokenAccess(models.TextChoices):
+    READ = "read", _("lecture seule")
+    WRITE = "write", _("lecture et écriture")
 
 
 class ApiToken(models.Model):
-    """An expiring, revocable bearer token. Only its SHA-256 is stored; the key is shown once."""
+    """An expiring, revocable bearer token. Only its SHA-256 is stored; the key is shown once.
+
+    A token acts with its user's rights, narrowed by its ``access`` (a read-only token is refused
+    every POST, PUT, PATCH and DELETE) and, when ``programme`` is set, to that programme: the
+    user's roles in other programmes and their superuser status do not come with it."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("nom"), max_length=100, blank=True)
+    access = models.CharField(
+        _("droits"), max_length=5, choices=TokenAccess.choices, default=TokenAccess.WRITE
+    )
+    programme = models.ForeignKey(
+        "calls.Programme",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("limité au programme"),
+    )
     prefix = models.CharField(max_length=8, help_text=_("début de la clé, pour la reconnaître"))
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -103,21 +103,42 @@ def is_signed_in(user) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
 
+def _token_programme_id(user) -> int | None:
+    """The programme an API token limits this request to (``None``: no such limit)."""
+    token = getattr(user, "api_token", None)
+    return token.programme_id if token is not None else None
+
+
 def is_superuser(user) -> bool:
-    """The one test of superuser status in the code base."""
-    return is_signed_in(user) and bool(user.is_superuser)
+    """The one test of superuser status in the code base. A token limited to one programme
+    does not carry it."""
+    return is_signed_in(user) and bool(user.is_superuser) and _token_programme_id(user) is None
 
 
 def memberships_of(user) -> list[Membership]:
     """The user's active memberships, read once per request (cached on the user object).
-    Call :func:`forget_memberships` after changing them within the same request."""
+    Call :func:`forget_memberships` after changing them within the same request.
+
+    Under an API token limited to a programme, the roles held in other programmes are left out
+    (roles in a collective or an organisation are not tied to a programme and stay)."""
     if not is_signed_in(user):
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = list(Membership.objects.active().filter(user=user))
+        memberships = Membership.objects.active().filter(user=user)
+        programme_id = _token_programme_id(user)
+        if programme_id is not None:
+            memberships = memberships.filter(
+                Q(programme__isnull=True) | Q(programme_id=programme_id)
+            )
+        cached = list(memberships)
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+def programmes_with_a_role(user) -> Scope:
+    """Programmes in which ``user`` holds any role (those an API token may be limited to)."""
+    return _scope(user, Role.values, "programme", superuser=True)
 
 
 def forget_memberships(user) -> None:
@@ -134,7 +155,7 @@ def roles_of(user) -> set[str]:
 def _scope(user, roles: Iterable[Role], kind: str, *, superuser: bool) -> Scope:
     if not is_signed_in(user):
         return NOTHING
-    if superuser and user.is_superuser:
+    if superuser and is_superuser(user):
         return EVERY
     wanted = {str(r) for r in roles}
     attr = f"{kind}_id"

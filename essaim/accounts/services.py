@@ -15,6 +15,7 @@ from essaim.accounts.models import (
     Invitation,
     Membership,
     Role,
+    TokenAccess,
     User,
 )
 from essaim.core.services import history_record
@@ -27,9 +28,22 @@ TEAM_ROLES = (Role.PROGRAMME_ADMIN, Role.INSTRUCTOR, Role.SINGLE_WINDOW_OFFICER,
 
 @transaction.atomic
 def api_token_create(
-    *, user: User, name: str = "", ttl_days: int | None = None
+    *,
+    user: User,
+    name: str = "",
+    ttl_days: int | None = None,
+    access: str = TokenAccess.WRITE,
+    programme_id: int | None = None,
 ) -> tuple[ApiToken, str]:
-    """Create a token for ``user``; return it with its raw key, which is never stored."""
+    """Create a token for ``user``; return it with its raw key, which is never stored.
+    ``access`` is read or write; ``programme_id`` limits it to a programme the user has a role
+    in."""
+    if access not in TokenAccess.values:
+        raise ValidationError({"access": _("Droits inconnus : lecture ou écriture.")})
+    if programme_id is not None and programme_id not in permissions.programmes_with_a_role(user):
+        raise ValidationError(
+            {"programme": _("Vous n'avez pas de rôle dans ce programme : choisissez-en un autre.")}
+        )
     raw, key_hash = ApiToken.new_key()
     days = settings.API_TOKEN_TTL_DAYS if ttl_days is None else ttl_days
     token = ApiToken.objects.create(
@@ -38,9 +52,14 @@ def api_token_create(
         prefix=raw[4:12],
         key_hash=key_hash,
         expires_at=timezone.now() + timedelta(days=days),
+        access=access,
+        programme_id=programme_id,
     )
     history_record(
-        obj=user, user=user, action=UserAction.API_TOKEN_CREATED, payload={"prefix": token.prefix}
+        obj=user,
+        user=user,
+        action=UserAction.API_TOKEN_CREATED,
+        payload={"prefix": token.prefix, "access": access, "programme": programme_id},
     )
     return token, raw
 

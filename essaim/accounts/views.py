@@ -31,13 +31,21 @@ def dashboard(request):
 
 def api_tokens(request):
     new_key = None
-    form = ApiTokenForm(request.POST or None)
+    form = ApiTokenForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        programme = form.cleaned_data["programme"]
         _token, new_key = services.api_token_create(
-            user=request.user, name=form.cleaned_data["name"]
+            user=request.user,
+            name=form.cleaned_data["name"],
+            access=form.cleaned_data["access"],
+            programme_id=programme.pk if programme else None,
         )
-        form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+        form = ApiTokenForm(user=request.user)
+    tokens = (
+        ApiToken.objects.filter(user=request.user)
+        .select_related("programme")
+        .order_by("-created_at")
+    )
     return render(
         request, "accounts/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key}
     )

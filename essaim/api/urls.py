@@ -21,6 +21,23 @@ IDEMPOTENCY_PARAMETER = {
     ),
 }
 
+TOO_MANY_REQUESTS = {
+    "description": (
+        "Too many calls: per API token, and per IP address for anonymous calls (see docs/api.md). "
+        "The `Retry-After` header gives the seconds to wait."
+    ),
+    "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"detail": {"type": "string"}},
+                "required": ["detail"],
+            }
+        }
+    },
+}
+
 
 class EssaimAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
@@ -31,6 +48,7 @@ class EssaimAPI(NinjaAPI):
             for method, operation in operations.items():
                 if method in {"post", "put", "patch"}:
                     operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
+                operation.setdefault("responses", {}).setdefault("429", TOO_MANY_REQUESTS)
         return schema
 
 

@@ -1,14 +1,16 @@
 """The move to allauth keeps existing accounts working: their address is recorded as verified
 (migration 0004), so they sign in as before, with their roles and tokens."""
 
+from datetime import timedelta
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from django.utils import timezone
 
-from essaim.accounts.models import Role
-from essaim.accounts.services import api_token_create
+from essaim.accounts.models import ApiToken, Role
 from essaim.accounts.testing import sign_in
 
 BEFORE = ("accounts", "0003_membership_scope_sorted_roles")
@@ -41,7 +43,14 @@ def test_existing_users_keep_logging_in_after_migration(client):
         )
         applicant = UserFactory(email="camille@exemple.fr")
         EmailAddress.objects.all().delete()
-        _token, key = api_token_create(user=instructor)
+        # A token as it was then (later migrations add its access and programme).
+        key, key_hash = ApiToken.new_key()
+        before.get_model("accounts", "ApiToken").objects.create(
+            user_id=instructor.pk,
+            prefix=key[4:12],
+            key_hash=key_hash,
+            expires_at=timezone.now() + timedelta(days=30),
+        )
     finally:
         _migrate(AFTER)
         _migrate(None)  # and the later migrations, which the models expect

@@ -11,6 +11,15 @@ from ninja.errors import ValidationError as NinjaValidationError
 from essaim.core.api.parser import BodyRefused
 
 
+class TooManyRequests(Exception):
+    """Answered 429 with a ``Retry-After`` header (seconds)."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
 def _field_of(loc) -> str:
     parts = [str(p) for p in loc if p not in {"body", "query", "path", "payload", "form"}]
     return ".".join(parts) or "__all__"
@@ -114,6 +123,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
             else _("Authentification requise.")
         )
         return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+    @api.exception_handler(TooManyRequests)
+    def on_too_many_requests(request, exc: TooManyRequests):
+        response = api.create_response(request, {"detail": exc.message}, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(HttpError)
     def on_http_error(request, exc: HttpError):
