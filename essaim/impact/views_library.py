@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from essaim.calls.models import Programme
 from essaim.core import history
@@ -124,6 +125,7 @@ def _project_and_labels(request, pk: int):
     return project, labels
 
 
+@require_safe
 def project_plan(request, pk: int):
     """A project's indicator plan in each labelled territory it belongs to: per indicator of the
     programme, the baseline and the yearly targets, with a link to change them."""
