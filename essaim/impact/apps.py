@@ -14,6 +14,7 @@ class ImpactConfig(AppConfig):
 
     def ready(self):
         from essaim.core import history, schedule
+        from essaim.impact import public
         from essaim.impact.history import (
             CampaignAction,
             IndicatorAction,
@@ -32,7 +33,11 @@ class ImpactConfig(AppConfig):
             ReportStatus,
         )
         from essaim.impact.reminders import send_campaign_reminders
+        from essaim.labels.hooks import territory_page_links
+        from essaim.projects.hooks import project_editor_sections
 
+        territory_page_links.register(public.territory_links)
+        project_editor_sections.register(public.project_section)
         schedule.register("impact_campaign_reminders", send_campaign_reminders, timedelta(days=1))
         history.describe(Indicator, actions=IndicatorAction)
         history.describe(IndicatorPlan, actions=PlanAction)

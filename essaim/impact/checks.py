@@ -106,16 +106,24 @@ def parse_breakdown(text: str) -> dict:
     return result
 
 
-def label_for_project(indicator: Indicator, project) -> Label | None:
-    """The labelled territory of ``project`` in the indicator's programme: the valid label whose
-    perimeter is the project's territory or whose collective is the project's."""
+def label_criteria(project) -> Q:
+    """The labels of ``project``: those whose perimeter is the project's territory or whose
+    collective is the project's."""
     criteria = Q(pk__in=[])
     if project.perimeter_id is not None:
         criteria |= Q(perimeter_id=project.perimeter_id)
     if project.collective_id is not None:
         criteria |= Q(application__collective_id=project.collective_id)
+    return criteria
+
+
+def label_for_project(indicator: Indicator, project) -> Label | None:
+    """The labelled territory of ``project`` in the indicator's programme: the valid label whose
+    perimeter is the project's territory or whose collective is the project's."""
     return (
-        Label.objects.filter(criteria, programme_id=indicator.programme_id, status="valid")
+        Label.objects.filter(
+            label_criteria(project), programme_id=indicator.programme_id, status="valid"
+        )
         .select_related("application", "perimeter", "programme")
         .order_by("pk")
         .first()

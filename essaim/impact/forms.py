@@ -5,7 +5,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from essaim.core.forms import EssaimForm
-from essaim.impact.models import YEAR_MAX, YEAR_MIN, Aggregation, Campaign, Indicator
+from essaim.impact.models import (
+    YEAR_MAX,
+    YEAR_MIN,
+    Aggregation,
+    Campaign,
+    Direction,
+    Indicator,
+)
 
 
 def _date_widget():
@@ -115,6 +122,18 @@ class PlanForm(EssaimForm):
                 label=_("Cible %(year)s") % {"year": year}, max_length=40, required=False
             )
 
+    @staticmethod
+    def initial_of(plan) -> dict:
+        """The form's initial values from a saved plan (or none)."""
+        if plan is None:
+            return {}
+        initial = {
+            "baseline": plan.baseline.normalize() if plan.baseline is not None else "",
+            "baseline_year": plan.baseline_year,
+        }
+        initial.update({f"target_{t.year}": t.value.normalize() for t in plan.targets.all()})
+        return initial
+
     def targets(self) -> dict[int, str]:
         return {
             year: self.cleaned_data[f"target_{year}"]
@@ -182,3 +201,119 @@ class ReportSectionForm(EssaimForm):
         initial=0,
         help_text=_("les sections sont rangées par position croissante"),
     )
+
+
+def _text_area(rows: int = 3):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class IndicatorForm(EssaimForm):
+    """An indicator of the library. Breakdowns are typed one per line, "dimension : value, value";
+    SDG targets separated by commas. ``services_library`` checks the rest."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("lettres sans accent, chiffres et tirets, unique dans le programme"),
+    )
+    name = forms.CharField(label=_("Intitulé"), max_length=200)
+    definition = forms.CharField(
+        label=_("Définition"), max_length=4000, required=False, widget=_text_area(4)
+    )
+    unit = forms.CharField(label=_("Unité"), max_length=40)
+    direction = forms.ChoiceField(label=_("Sens"), choices=Direction.choices)
+    aggregation = forms.ChoiceField(label=_("Règle d'agrégation"), choices=Aggregation.choices)
+    numerator = forms.ModelChoiceField(
+        label=_("Numérateur"),
+        queryset=Indicator.objects.none(),
+        required=False,
+        help_text=_("pour un ratio seulement"),
+    )
+    denominator = forms.ModelChoiceField(
+        label=_("Dénominateur"),
+        queryset=Indicator.objects.none(),
+        required=False,
+        help_text=_("pour un ratio seulement"),
+    )
+    weight = forms.ModelChoiceField(
+        label=_("Indicateur de pondération"),
+        queryset=Indicator.objects.none(),
+        required=False,
+        help_text=_("pour une moyenne pondérée seulement"),
+    )
+    min_value = forms.CharField(label=_("Valeur minimale admise"), max_length=40, required=False)
+    max_value = forms.CharField(label=_("Valeur maximale admise"), max_length=40, required=False)
+    breakdowns = forms.CharField(
+        label=_("Ventilations"),
+        max_length=2000,
+        required=False,
+        widget=_text_area(3),
+        help_text=_("une par ligne : « sexe : femme, homme »"),
+    )
+    theme = forms.CharField(label=_("Thème"), max_length=80, required=False)
+    challenge = forms.CharField(label=_("Défi"), max_length=120, required=False)
+    sdg_targets = forms.CharField(
+        label=_("Cibles des objectifs de développement durable"),
+        max_length=400,
+        required=False,
+        help_text=_("séparées par des virgules, par exemple « 8.3, 17.17 »"),
+    )
+    imp_what = forms.CharField(
+        label=_("Quoi (IMP)"), max_length=2000, required=False, widget=_text_area(2)
+    )
+    imp_who = forms.CharField(
+        label=_("Qui (IMP)"), max_length=2000, required=False, widget=_text_area(2)
+    )
+    imp_how_much = forms.CharField(
+        label=_("Combien (IMP)"), max_length=2000, required=False, widget=_text_area(2)
+    )
+    imp_contribution = forms.CharField(
+        label=_("Contribution (IMP)"), max_length=2000, required=False, widget=_text_area(2)
+    )
+    imp_risk = forms.CharField(
+        label=_("Risque (IMP)"), max_length=2000, required=False, widget=_text_area(2)
+    )
+    position = forms.IntegerField(
+        label=_("Rang"), min_value=0, max_value=32767, initial=0, required=False
+    )
+
+    def __init__(self, *args, terms, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("numerator", "denominator", "weight"):
+            self.fields[name].queryset = terms
+
+    def clean_breakdowns(self) -> list[dict]:
+        breakdowns = []
+        for line in self.cleaned_data["breakdowns"].splitlines():
+            if not line.strip():
+                continue
+            dimension, sep, values = line.partition(":")
+            values = [v.strip() for v in values.split(",") if v.strip()]
+            if not sep or not dimension.strip() or not values:
+                raise forms.ValidationError(
+                    _("« %(line)s » : écrivez « dimension : valeur, valeur ».")
+                    % {"line": line.strip()[:60]}
+                )
+            breakdowns.append({"dimension": dimension.strip(), "values": values})
+        return breakdowns
+
+    def clean_sdg_targets(self) -> list[str]:
+        return [t.strip() for t in self.cleaned_data["sdg_targets"].split(",") if t.strip()]
+
+    def clean_position(self) -> int:
+        return self.cleaned_data["position"] or 0
+
+    @staticmethod
+    def initial_of(indicator) -> dict:
+        initial = {name: getattr(indicator, name) for name in INDICATOR_FORM_FIELDS}
+        initial["breakdowns"] = "\n".join(
+            f"{b['dimension']} : {', '.join(b['values'])}" for b in indicator.breakdowns or []
+        )
+        initial["sdg_targets"] = ", ".join(indicator.sdg_targets or [])
+        for name in ("min_value", "max_value"):
+            value = getattr(indicator, name)
+            initial[name] = f"{value.normalize():f}" if value is not None else ""
+        return initial
+
+
+INDICATOR_FORM_FIELDS = tuple(IndicatorForm.base_fields)

@@ -23,9 +23,12 @@ COLUMNS = (
 
 
 def published_rows(
-    *, programme=None, level: str = "programme", year: int | None = None
+    *, programme=None, level: str = "programme", year: int | None = None, label=None
 ) -> list[dict]:
+    """The published figures; ``label``: one territory's only (at the territory level)."""
     summaries = YearlyFigure.objects.all()
+    if label is not None:
+        summaries = summaries.filter(label=label)
     indicators = Indicator.objects.select_related("programme")
     if programme is not None:
         summaries = summaries.filter(label__programme=programme)

@@ -5,6 +5,8 @@ Everything here belongs to a programme: the indicator's, the label's, the campai
 - The indicator **library** is public to read; the programme's admins change it.
 - A territory's **plans and measurements** are read by the programme's staff (admins and
   instructors) and the territory's collective (lead and members); a project's by its holder too.
+- A **project's plan** (baseline, yearly targets): its holder, the territory's collective people
+  and the programme's staff.
 - **Entering** a value: the territory's collective people for their territory (and its projects),
   project holders for their projects, the programme's staff for any territory of the programme.
 - **Reviewing** flagged values, **publishing** and running **campaigns**: the programme's staff.
@@ -44,6 +46,19 @@ def can_view_territory(user, label) -> bool:
 def can_plan_territory(user, label) -> bool:
     """Baselines and targets: co-built by the territory and the programme's staff."""
     return can_view_territory(user, label)
+
+
+def can_plan_project(user, *, label, project) -> bool:
+    """A project's baselines and targets in its territory: its holder, with the territory's
+    collective people and the programme's staff (who also read them)."""
+    return (
+        label is not None
+        and project is not None
+        and (
+            can_view_territory(user, label)
+            or permissions.is_project_holder(user, project.holder_id)
+        )
+    )
 
 
 def can_enter(user, *, indicator, label, project=None) -> bool:

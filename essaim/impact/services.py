@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from essaim.core.services import changed_fields, history_record
-from essaim.impact import outliers, rules, summary
+from essaim.impact import outliers, rules, services_library, summary
 from essaim.impact.checks import (  # noqa: F401 - the checks are part of the services' API
     Checked,
     breakdown_key,
+    label_criteria,
     label_for_project,
     measurement_check,
     parse_breakdown,
@@ -35,7 +36,6 @@ from essaim.impact.history import (
 from essaim.impact.models import (
     YEAR_MAX,
     YEAR_MIN,
-    Aggregation,
     Campaign,
     CampaignStatus,
     Channel,
@@ -48,25 +48,6 @@ from essaim.impact.models import (
 from essaim.labels.models import Label
 
 STARTER_LIBRARY = Path(__file__).parent / "data" / "starter_library.yaml"
-INDICATOR_FIELDS = (
-    "name",
-    "definition",
-    "unit",
-    "direction",
-    "aggregation",
-    "min_value",
-    "max_value",
-    "breakdowns",
-    "theme",
-    "challenge",
-    "sdg_targets",
-    "imp_what",
-    "imp_who",
-    "imp_how_much",
-    "imp_contribution",
-    "imp_risk",
-    "position",
-)
 
 
 def _series(measurement: Measurement):
@@ -290,36 +271,6 @@ def measurements_publish(*, user, label: Label) -> int:
 # --- Library ------------------------------------------------------------------------------------
 
 
-def _clean_indicator(fields: dict) -> dict:
-    errors = {}
-    if not str(fields.get("name", "")).strip():
-        errors["name"] = _("L'intitulé est obligatoire.")
-    if not str(fields.get("unit", "")).strip():
-        errors["unit"] = _("L'unité est obligatoire.")
-    if fields.get("aggregation") not in Aggregation.values:
-        errors["aggregation"] = _("Règle d'agrégation inconnue.")
-    for name in ("min_value", "max_value"):
-        if fields.get(name) not in (None, ""):
-            fields[name] = parse_value(fields[name], name)
-        else:
-            fields[name] = None
-    if (
-        fields.get("min_value") is not None
-        and fields.get("max_value") is not None
-        and fields["max_value"] < fields["min_value"]
-    ):
-        errors["max_value"] = _("Le maximum doit être au moins le minimum.")
-    breakdowns = fields.get("breakdowns") or []
-    if not isinstance(breakdowns, list) or not all(
-        isinstance(b, dict) and b.get("dimension") and isinstance(b.get("values"), list)
-        for b in breakdowns
-    ):
-        errors["breakdowns"] = _("Chaque ventilation a une dimension et une liste de valeurs.")
-    if errors:
-        raise ValidationError(errors)
-    return fields
-
-
 @transaction.atomic
 def indicator_save(
     *, user, programme, code: str, weight=None, numerator=None, denominator=None, **fields
@@ -331,15 +282,14 @@ def indicator_save(
         raise PermissionDenied(
             _("Seuls les administrateurs du programme modifient la bibliothèque.")
         )
-    fields = _clean_indicator({k: v for k, v in fields.items() if k in INDICATOR_FIELDS})
-    for name, other in (("weight", weight), ("numerator", numerator), ("denominator", denominator)):
-        if other is not None and other.programme_id != programme.pk:
-            raise ValidationError({name: _("Un indicateur d'un autre programme.")})
-    if fields["aggregation"] == Aggregation.RATIO and (numerator is None or denominator is None):
-        raise ValidationError({"numerator": _("Un ratio a un numérateur et un dénominateur.")})
-    if fields["aggregation"] == Aggregation.WEIGHTED_MEAN and weight is None:
-        raise ValidationError({"weight": _("Une moyenne pondérée a un indicateur de poids.")})
-    fields.update(weight=weight, numerator=numerator, denominator=denominator)
+    fields = services_library.clean_fields(fields)
+    fields.update(
+        services_library.clean_terms(
+            programme=programme,
+            aggregation=fields["aggregation"],
+            terms={"weight": weight, "numerator": numerator, "denominator": denominator},
+        )
+    )
     indicator = Indicator.objects.filter(programme=programme, code=code).first()
     if indicator is None:
         indicator = Indicator.objects.create(programme=programme, code=code, **fields)
@@ -397,13 +347,17 @@ def plan_save(
 ) -> IndicatorPlan:
     """Set the baseline and yearly targets of an indicator for a territory (or one of its
     projects); targets not given are removed."""
-    if not rules.can_plan_territory(user, label) and not (
-        project is not None
-        and rules.can_enter(user, indicator=indicator, label=label, project=project)
-    ):
+    allowed = (
+        rules.can_plan_territory(user, label)
+        if project is None
+        else rules.can_plan_project(user, label=label, project=project)
+    )
+    if not allowed:
         raise PermissionDenied(_("Vous ne pouvez pas modifier ce plan d'indicateurs."))
     if indicator.programme_id != label.programme_id:
         raise ValidationError({"indicator": _("Un indicateur d'un autre programme.")})
+    if project is not None and label_for_project(indicator, project) != label:
+        raise ValidationError({"project": _("Ce projet n'est pas dans ce territoire labellisé.")})
     errors = {}
     baseline_value = None
     if baseline not in (None, ""):
@@ -427,6 +381,12 @@ def plan_save(
     plan, _created = IndicatorPlan.objects.select_for_update().get_or_create(
         indicator=indicator, label=label, project=project
     )
+    old_targets = dict(plan.targets.values_list("year", "value"))
+    changes = changed_fields(plan, {"baseline": baseline_value, "baseline_year": baseline_year})
+    for year in sorted(set(old_targets) | set(clean_targets)):
+        old, new = old_targets.get(year), clean_targets.get(year)
+        if old != new:
+            changes[f"target_{year}"] = [_text(old), _text(new)]
     plan.baseline, plan.baseline_year = baseline_value, baseline_year
     plan.save()
     plan.targets.exclude(year__in=list(clean_targets)).delete()
@@ -437,11 +397,16 @@ def plan_save(
         user=user,
         action=PlanAction.SAVED,
         payload={
-            "baseline": str(baseline_value) if baseline_value is not None else None,
+            "baseline": _text(baseline_value),
             "targets": {str(y): str(v) for y, v in sorted(clean_targets.items())},
+            "changes": changes,
         },
     )
     return plan
+
+
+def _text(value) -> str | None:
+    return None if value is None else f"{value.normalize():f}"
 
 
 # --- Campaigns ----------------------------------------------------------------------------------

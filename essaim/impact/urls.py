@@ -1,11 +1,23 @@
 from django.urls import path
 
-from essaim.impact import views, views_campaigns, views_reports
+from essaim.impact import views, views_campaigns, views_library, views_reports
 
 app_name = "impact"
 urlpatterns = [
     path("", views.library, name="library"),
     path("espace/", views.home, name="home"),
+    path(
+        "programmes/<slug:slug>/indicateurs/nouveau/",
+        views_library.indicator_create,
+        name="indicator_create",
+    ),
+    path("indicateurs/<int:pk>/modifier/", views_library.indicator_edit, name="indicator_edit"),
+    path("projets/<int:pk>/plan/", views_library.project_plan, name="project_plan"),
+    path(
+        "projets/<int:pk>/plan/<int:indicator>/",
+        views_library.project_plan_edit,
+        name="project_plan_edit",
+    ),
     path("territoires/<int:pk>/", views.territory, name="territory"),
     path("territoires/<int:pk>/saisir/", views.measurement_create, name="measurement_create"),
     path("territoires/<int:pk>/import/", views.csv_upload, name="csv_upload"),

@@ -60,8 +60,22 @@ def library(request):
     """The indicator library of every programme (public): definition, unit, rule, bounds,
     breakdowns, SDG targets, IMP dimensions."""
     programmes = list(Programme.objects.filter(impact_indicators__isnull=False).distinct())
+    # A programme's admins also reach their programme while its library is still empty.
+    managed = (
+        list(
+            permissions.admin_programmes(request.user)
+            .filter(Programme.objects.all(), "pk")
+            .exclude(pk__in=[p.pk for p in programmes])
+            .order_by("name")[:20]
+        )
+        if request.user.is_authenticated
+        else []
+    )
+    programmes = sorted(programmes, key=lambda p: p.name)
     slug = request.GET.get("programme", "")[:80]
-    chosen = next((p for p in programmes if p.slug == slug), programmes[0] if programmes else None)
+    chosen = next(
+        (p for p in programmes + managed if p.slug == slug), programmes[0] if programmes else None
+    )
     indicators = (
         Indicator.objects.visible_to(request.user)
         .filter(programme=chosen)
@@ -72,7 +86,12 @@ def library(request):
     return render(
         request,
         "impact/library.html",
-        {"programmes": programmes, "programme": chosen, "indicators": indicators},
+        {
+            "programmes": programmes + managed,
+            "programme": chosen,
+            "indicators": indicators,
+            "can_manage": chosen is not None and rules.can_manage_library(request.user, chosen),
+        },
     )
 
 
@@ -98,10 +117,24 @@ def home(request):
         .select_related("programme")
         .order_by("-due_on")[:50]
     )
+    libraries = (
+        list(
+            permissions.admin_programmes(request.user)
+            .filter(Programme.objects.all(), "pk")
+            .order_by("name")[:20]
+        )
+        if permissions.is_programme_admin(request.user)
+        else []
+    )
     return render(
         request,
         "impact/home.html",
-        {"territories": territories, "projects": projects, "campaigns": campaigns},
+        {
+            "territories": territories,
+            "projects": projects,
+            "campaigns": campaigns,
+            "libraries": libraries,
+        },
     )
 
 
@@ -373,16 +406,10 @@ def plan_edit(request, pk: int, indicator: int):
         .first()
     )
     first = label.granted_on.year
-    years = range(first, first + 7)
-    initial = {}
-    if plan:
-        initial = {
-            "baseline": plan.baseline.normalize() if plan.baseline is not None else "",
-            "baseline_year": plan.baseline_year,
-        }
-        initial.update({f"target_{t.year}": t.value.normalize() for t in plan.targets.all()})
     form = PlanForm(
-        request.POST if request.method == "POST" else None, initial=initial, years=years
+        request.POST if request.method == "POST" else None,
+        initial=PlanForm.initial_of(plan),
+        years=range(first, first + 7),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -402,6 +429,12 @@ def plan_edit(request, pk: int, indicator: int):
     return render(
         request,
         "impact/plan_form.html",
-        {"label": label, "indicator": indicator, "form": form},
+        {
+            "label": label,
+            "project": None,
+            "indicator": indicator,
+            "form": form,
+            "history_rows": history.history_rows(plan) if plan else [],
+        },
         status=400 if request.method == "POST" else 200,
     )

@@ -160,7 +160,19 @@ def _data_args(request):
 @require_safe
 def open_data(request):
     programme, level = _data_args(request)
-    rows = opendata.published_rows(programme=programme, level=level)
+    territory = None
+    slug = request.GET.get("territoire", "")[:80]
+    if programme is not None and slug:
+        # One territory's figures: the link of its public page (labels' territory_page_links).
+        territory = (
+            Label.objects.filter(programme=programme, perimeter__slug=slug)
+            .select_related("perimeter")
+            .first()
+        )
+        if territory is None:
+            raise Http404(_("Territoire introuvable."))
+        level = "territory"
+    rows = opendata.published_rows(programme=programme, level=level, label=territory)
     return render(
         request,
         "impact/open_data.html",
@@ -168,6 +180,7 @@ def open_data(request):
             "rows": rows[:500],
             "level": level,
             "programme": programme,
+            "territory": territory,
             "programmes": Programme.objects.filter(impact_indicators__isnull=False).distinct(),
         },
     )

@@ -27,6 +27,7 @@ from essaim.labels.forms import (
     VerifyForm,
     WaveForm,
 )
+from essaim.labels.hooks import territory_page_links
 from essaim.labels.models import Label, LabelState, LabelStatus
 
 
@@ -391,5 +392,10 @@ def territory_detail(request, slug: str):
             "challenges": challenges,
             "regions": regions,
             "verify_url": reverse("labels:verify", args=[label.verification_code]),
+            "links": [
+                link
+                for links in territory_page_links(label=label, user=request.user)
+                for link in links
+            ],
         },
     )

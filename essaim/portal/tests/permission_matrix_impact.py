@@ -16,6 +16,20 @@ IMPACT_PAGES: dict[str, tuple[str, str | None, str | None]] = {
         "l d o o d o d d d o",
         "l d r r d r d d d r",
     ),
+    # The library's editing: the programme's admins only (another programme's admin: 404).
+    "impact:indicator_create": (
+        "slug=programme_slug",
+        "l d o d d d d d d o",
+        "l d b d d d d d d b",
+    ),
+    "impact:indicator_edit": ("pk=impact_indicator", "l d o d d d d d d o", "l d b d d d d d d b"),
+    # A project's plan: its holder, the territory's lead, the programme's staff.
+    "impact:project_plan": ("pk=project", "l d o o d o d d o o", "l x x x x x x x x x"),
+    "impact:project_plan_edit": (
+        "pk=project indicator=impact_indicator",
+        "l d o o d o d d o o",
+        "l d r r d r d d r r",
+    ),
     "impact:project_measurement_create": (
         "pk=project",
         "l d o o d o d d o o",
