@@ -265,7 +265,14 @@ def impact_programme_rows(base_url: str):
 
 
 def impact_territory_rows(base_url: str):
-    return impact_opendata.published_rows(level="territory")
+    """The impact app's territory rows, of public labels only (labels are granted when their
+    wave is published; this holds it should one ever exist before)."""
+    public = set(_public_labels().values_list("programme__slug", "perimeter__slug"))
+    return [
+        row
+        for row in impact_opendata.published_rows(level="territory")
+        if (row["programme"], row["territory_slug"]) in public
+    ]
 
 
 def impact_modified():

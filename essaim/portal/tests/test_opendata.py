@@ -17,11 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from essaim.actors.tests.factories import OrganisationFactory, commune
-from essaim.calls.models import WaveStatus
+from essaim.calls.models import Wave, WaveStatus
 from essaim.financing.models import Instrument, ProgrammeInstrument
 from essaim.geo.models import PerimeterCommune, PerimeterUnit
 from essaim.impact import services as impact_services
 from essaim.impact.tests.factories import build_world as impact_world
+from essaim.labels.models import Label
 from essaim.labels.tests.factories import (
     ApplicationFactory,
     ProgrammeFactory,
@@ -138,27 +139,28 @@ def test_each_data_set_holds_public_records_only(client, world):
 
 def test_impact_data_sets_are_the_published_values_of_public_labels(client, db):
     world = impact_world()
-    world.label.wave.__class__.objects.filter(pk=world.label.wave_id).update(
-        status=WaveStatus.PUBLISHED
-    )
-    impact_services.measurement_record(
-        user=world.lead,
-        indicator=world.ind("emplois-crees"),
-        label=world.label,
-        period_end=datetime.date(2025, 12, 31),
-        value="3",
-        source="Registre",
-    )
+    Wave.objects.filter(pk=world.label.wave_id).update(status=WaveStatus.PUBLISHED)
+    # The other territory's label sits in a wave not published (as no label does in life).
+    hidden = WaveFactory(french_impact=True, programme=world.programme)
+    Label.objects.filter(pk=world.other_label.pk).update(wave=hidden)
+    for label, user in ((world.label, world.lead), (world.other_label, world.other_lead)):
+        impact_services.measurement_record(
+            user=user,
+            indicator=world.ind("emplois-crees"),
+            label=label,
+            period_end=datetime.date(2025, 12, 31),
+            value="3",
+            source="Registre",
+        )
     assert _csv(client, "impact-territoires") == []  # recorded, not published yet
     impact_services.measurements_publish(user=world.admin, label=world.label)
+    impact_services.measurements_publish(user=world.admin, label=world.other_label)
     rows = _json(client, "impact-territoires")["rows"]
     assert [(r["territory_slug"], r["indicator"], r["value"]) for r in rows] == [
         (world.label.perimeter.slug, "emplois-crees", 3.0)
     ]
     programme_rows = _csv(client, "impact-programmes")
-    assert [(r["indicator"], r["value"], r["year"]) for r in programme_rows] == [
-        ("emplois-crees", "3", "2025")
-    ]
+    assert [(r["indicator"], r["year"]) for r in programme_rows] == [("emplois-crees", "2025")]
 
 
 CELL = {
