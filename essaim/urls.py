@@ -44,6 +44,7 @@ urlpatterns = [
     path("guichet-unique/", include("essaim.regulatory.urls")),
     path("synergies/", include("essaim.synergies.urls")),
     path("impact/", include("essaim.impact.urls")),
+    path("donnees/", include("essaim.portal.opendata_urls")),
     path("", include("essaim.operators.urls")),
     path("", include("essaim.portal.urls")),
 ]

@@ -22,6 +22,7 @@ the literal ``submit``.
 """
 
 from .permission_matrix_impact import IMPACT_API, IMPACT_PAGES
+from .permission_matrix_opendata import OPENDATA_PAGES
 from .permission_matrix_partners import PARTNER_PAGES
 from .permission_matrix_progdata import PROGDATA_PAGES
 from .permission_matrix_settings import SETTINGS_PAGES
@@ -376,6 +377,7 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
 # this one under the size limit.
 PAGES.update(SETTINGS_PAGES)
 PAGES.update(PROGDATA_PAGES)
+PAGES.update(OPENDATA_PAGES)
 
 # "METHOD path" of the OpenAPI document: (args, expected, body). In a body, "@key" is the world"s
 # object of that name.
