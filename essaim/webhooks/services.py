@@ -24,7 +24,7 @@ def _clean(*, user, programme, url: str, events: list[str]) -> list[str]:
         raise ValidationError({"events": _("Événements : choisissez-en au moins un.")})
     if not set(chosen) <= allowed:
         raise ValidationError(
-            {"events": _("Événements : votre rôle dans ce programme ne donne pas accès à certains.")}
+            {"events": _("Événements : votre rôle dans ce programme n'ouvre pas tous ceux-ci.")}
         )
     return chosen
 
@@ -47,9 +47,7 @@ def subscription_update(
         raise PermissionDenied
     data = {"name": name[:100], "url": url, "active": active}
     if active:  # a deactivated subscription keeps its events even if the role is gone
-        data["events"] = _clean(
-            user=user, programme=subscription.programme, url=url, events=events
-        )
+        data["events"] = _clean(user=user, programme=subscription.programme, url=url, events=events)
     changes = changed_fields(subscription, data)
     if not changes:
         return subscription

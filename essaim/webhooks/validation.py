@@ -29,31 +29,25 @@ def _addresses(host: str) -> list[str]:
         return []
 
 
+def _refuse(message: str):
+    raise ValidationError({"url": _("Adresse de réception : %(why)s") % {"why": message}})
+
+
 def check_url(url: str) -> None:
     """Raise a ``ValidationError`` on ``url`` (field ``url``) when webhooks may not go there."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if not host or parts.scheme not in ("http", "https"):
-        raise ValidationError({"url": _("Adresse de réception : indiquez une URL complète.")})
+        _refuse(_("indiquez une URL complète."))
     if parts.username or parts.password:
-        raise ValidationError(
-            {"url": _("Adresse de réception : pas d'identifiants dans l'URL ; signez avec le secret.")}
-        )
+        _refuse(_("pas d'identifiants dans l'URL ; les envois sont signés."))
     local = settings.WEBHOOKS_ALLOW_LOCAL and host in LOCAL_HOSTS
     if parts.scheme != "https" and not local:
-        raise ValidationError({"url": _("Adresse de réception : seule une URL https est acceptée.")})
+        _refuse(_("seule une URL https est acceptée."))
     if settings.WEBHOOKS_ALLOW_LOCAL:
         return
     addresses = _addresses(host)
     if not addresses:
-        raise ValidationError({"url": _("Adresse de réception : ce nom de domaine est introuvable.")})
-    for address in addresses:
-        if not ipaddress.ip_address(address.split("%")[0]).is_global:
-            raise ValidationError(
-                {
-                    "url": _(
-                        "Adresse de réception : les adresses locales ou de réseaux privés sont "
-                        "refusées."
-                    )
-                }
-            )
+        _refuse(_("ce nom de domaine est introuvable."))
+    if not all(ipaddress.ip_address(address.split("%")[0]).is_global for address in addresses):
+        _refuse(_("les adresses locales ou de réseaux privés sont refusées."))
