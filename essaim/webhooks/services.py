@@ -46,8 +46,13 @@ def subscription_update(
     if subscription.owner_id != user.pk:
         raise PermissionDenied
     data = {"name": name[:100], "url": url, "active": active}
-    if active:  # a deactivated subscription keeps its events even if the role is gone
+    if active:
         data["events"] = _clean(user=user, programme=subscription.programme, url=url, events=events)
+    else:  # deactivating needs no role any more; only events it had or may have are kept
+        if url != subscription.url:
+            check_url(url)
+        kept = set(subscription.events) | set(events_for(user, subscription.programme_id))
+        data["events"] = sorted(set(events) & kept)
     changes = changed_fields(subscription, data)
     if not changes:
         return subscription
