@@ -76,6 +76,8 @@ def delivery_replay(*, user, delivery: Delivery) -> Delivery:
         raise PermissionDenied
     if not subscription.active:
         raise ValidationError(_("Réactivez l'abonnement avant de rejouer un envoi."))
+    if delivery.status == DeliveryStatus.PENDING:
+        raise ValidationError(_("Cet envoi est encore en cours : attendez son issue."))
     replay = Delivery.objects.create(
         subscription=subscription,
         event_id=delivery.event_id,

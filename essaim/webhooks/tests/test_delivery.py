@@ -89,6 +89,8 @@ def test_a_failure_is_retried_after_a_pause_then_replayed(
     assert len(delivery.response_excerpt) == 2000  # bounded
     assert before + BACKOFF[0] <= delivery.next_attempt_at <= timezone.now() + BACKOFF[0]
     assert retry_due() == 0  # not due yet: nothing sent
+    with pytest.raises(ValidationError, match="en cours"):
+        services.delivery_replay(user=admin, delivery=delivery)
     assert len(receiver.received) == 1
 
     Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
