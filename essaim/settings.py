@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "essaim.portal",
     "essaim.api",
     "essaim.operators",
+    "essaim.webhooks",
     # After Essaim's apps, whose templates (DSFR pages) override allauth's.
     "allauth",
     "allauth.account",
@@ -431,6 +432,12 @@ TASKS = {
         )
     }
 }
+
+# --- Webhooks (essaim.webhooks.validation) ---------------------------------------------------
+# Plain http to localhost is accepted, and private addresses are not refused, only where the
+# receiver is one's own machine: debug, demo and tests. Production refuses both (SSRF).
+WEBHOOKS_ALLOW_LOCAL = DEBUG or TESTING or DEMO
+WEBHOOKS_TIMEOUT = 10  # seconds per attempt
 
 # --- Caches ---------------------------------------------------------------------------------
 if os.environ.get("REDIS_URL"):

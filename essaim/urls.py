@@ -31,6 +31,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("comptes/", include("essaim.accounts.allauth_urls")),
     path("comptes/", include("essaim.accounts.urls")),
+    path("comptes/webhooks/", include("essaim.webhooks.urls")),
     path("geo/", include("essaim.geo.urls")),
     path("annuaire/", include("essaim.actors.urls")),
     path("appels/", include("essaim.calls.urls")),

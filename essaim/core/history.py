@@ -31,7 +31,14 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from essaim.core.hooks import Hook
 from essaim.core.models import HistoryEvent
+
+# Called by ``history_record`` after each row, inside the writer's transaction: the one place an
+# app above every step (``webhooks``) learns what happened, without any domain app knowing it.
+history_recorded = Hook(
+    "history_recorded", "A typed history row was recorded (writer's transaction): event=, obj=."
+)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ def history_record(
     ``comment_internal``: the comment is for the team in charge only (see ``HistoryEvent``)."""
     action = history.check_action(obj._meta.model, action)
 
-    return HistoryEvent.objects.create(
+    event = HistoryEvent.objects.create(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
         actor=user if user is not None and user.is_authenticated else None,
@@ -35,6 +35,8 @@ def history_record(
         comment_internal=comment_internal,
         payload=payload or {},
     )
+    history.history_recorded(event=event, obj=obj)
+    return event
 
 
 def changed_fields(instance: models.Model, data: dict[str, Any]) -> dict[str, list[Any]]:

@@ -18,6 +18,7 @@ def test_every_app_registers_its_periodic_jobs():
         "mailbox_poll",
         "idempotency_keys_purge",
         "impact_campaign_reminders",
+        "webhooks_retry_due",
     }
     for job in schedule.jobs():
         assert callable(job.target), job.name

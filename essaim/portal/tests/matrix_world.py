@@ -211,6 +211,7 @@ def build_world() -> World:
     ids["partner_organisation"] = financer_org
     ids["partner_member"] = Membership.objects.get(user=users["fin"]).pk
     _synergies_ids(ids, project)
+    _webhooks_ids(ids, users["admin"], programme)
     world.ids = ids
     from django.test import Client
 
@@ -219,6 +220,19 @@ def build_world() -> World:
         client.force_login(user)
         world.cookies[name] = client.cookies
     return world
+
+
+def _webhooks_ids(ids: dict, admin, programme) -> None:
+    """The admin's webhook subscription (to a closed local port) and one failed delivery."""
+    from essaim.webhooks.models import Delivery, Subscription
+
+    subscription = Subscription.objects.create(
+        owner=admin, programme=programme, url="http://127.0.0.1:9/hook", events=["label.granted"]
+    )
+    ids["webhook"] = subscription.pk
+    ids["webhook_delivery"] = Delivery.objects.create(
+        subscription=subscription, event_type="label.granted", status="failed", attempts=6
+    ).pk
 
 
 def _synergies_ids(ids: dict, project) -> None:

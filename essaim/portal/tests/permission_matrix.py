@@ -27,6 +27,7 @@ from .permission_matrix_partners import PARTNER_PAGES
 from .permission_matrix_progdata import PROGDATA_PAGES
 from .permission_matrix_settings import SETTINGS_PAGES
 from .permission_matrix_synergies import SYNERGIES_API, SYNERGIES_PAGES
+from .permission_matrix_webhooks import WEBHOOKS_PAGES
 
 # name: (args, GET, POST)
 PAGES: dict[str, tuple[str, str | None, str | None]] = {
@@ -535,4 +536,5 @@ API: dict[str, tuple[str, str | None, dict | None]] = {
 
 # Each step's rows may live in its own module (this one is at the logic-line limit).
 PAGES.update(SYNERGIES_PAGES)
+PAGES.update(WEBHOOKS_PAGES)
 API.update(SYNERGIES_API)
