@@ -21,13 +21,7 @@ the URL"s keyword arguments: ``pk=application`` takes the world"s application, `
 the literal ``submit``.
 """
 
-from .permission_matrix_impact import IMPACT_API, IMPACT_PAGES
-from .permission_matrix_opendata import OPENDATA_PAGES
-from .permission_matrix_partners import PARTNER_PAGES
-from .permission_matrix_progdata import PROGDATA_PAGES
-from .permission_matrix_settings import SETTINGS_PAGES
-from .permission_matrix_synergies import SYNERGIES_API, SYNERGIES_PAGES
-from .permission_matrix_webhooks import WEBHOOKS_PAGES
+from .permission_matrix_areas import AREA_API, AREA_PAGES
 
 # name: (args, GET, POST)
 PAGES: dict[str, tuple[str, str | None, str | None]] = {
@@ -360,10 +354,6 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "portal:programme": ("slug=programme_slug", "o o o o o o o o o o", "x x x x x x x x x x"),
     "portal:accessibility": ("", "o o o o o o o o o o", "o o o o o o o o o o"),
     "portal:legal": ("", "o o o o o o o o o o", "o o o o o o o o o o"),
-    # --- impact: essaim/portal/tests/permission_matrix_impact.py ---
-    **IMPACT_PAGES,
-    # --- Operators: roles in collectives and partner organisations; partner organisations ---
-    **PARTNER_PAGES,
     # --- Synergies: the ecosystem network (public like the territory's label; people for staff
     # and the collective only, checked in essaim/synergies/tests/test_network_pages.py).
     "synergies:territory_network": ("slug=perimeter", "o o o o o o o o o o", "x x x x x x x x x x"),
@@ -374,11 +364,6 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     ),
 }
 
-# A programme's settings (operators.settings_views): their rows in their own module, to keep
-# this one under the size limit.
-PAGES.update(SETTINGS_PAGES)
-PAGES.update(PROGDATA_PAGES)
-PAGES.update(OPENDATA_PAGES)
 
 # "METHOD path" of the OpenAPI document: (args, expected, body). In a body, "@key" is the world"s
 # object of that name.
@@ -528,13 +513,11 @@ API: dict[str, tuple[str, str | None, dict | None]] = {
         "u d o d o d d d d o",
         None,
     ),
-    # --- impact: essaim/portal/tests/permission_matrix_impact.py ---
-    **IMPACT_API,
     # --- Synergies: the ecosystem network.
     "GET /api/v1/network/{territory}": ("territory=perimeter", "o o o o o o o o o o", None),
 }
 
-# Each step's rows may live in its own module (this one is at the logic-line limit).
-PAGES.update(SYNERGIES_PAGES)
-PAGES.update(WEBHOOKS_PAGES)
-API.update(SYNERGIES_API)
+# Each area's rows live in its own module, gathered in permission_matrix_areas (this one is at
+# the logic-line limit).
+PAGES.update(AREA_PAGES)
+API.update(AREA_API)

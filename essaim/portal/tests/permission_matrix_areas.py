@@ -1,0 +1,21 @@
+"""The rows of the permission matrix kept in per-area modules, gathered for
+``permission_matrix`` (which is at the logic-line limit)."""
+
+from .permission_matrix_impact import IMPACT_API, IMPACT_PAGES
+from .permission_matrix_opendata import OPENDATA_PAGES
+from .permission_matrix_partners import PARTNER_PAGES
+from .permission_matrix_progdata import PROGDATA_PAGES
+from .permission_matrix_settings import SETTINGS_PAGES
+from .permission_matrix_synergies import SYNERGIES_API, SYNERGIES_PAGES
+from .permission_matrix_webhooks import WEBHOOKS_PAGES
+
+AREA_PAGES = {
+    **IMPACT_PAGES,
+    **PARTNER_PAGES,
+    **SETTINGS_PAGES,
+    **PROGDATA_PAGES,
+    **OPENDATA_PAGES,
+    **SYNERGIES_PAGES,
+    **WEBHOOKS_PAGES,
+}
+AREA_API = {**IMPACT_API, **SYNERGIES_API}
