@@ -186,6 +186,54 @@ def test_the_edit_form_links_and_refuses_another_territory(client, w):
     assert list(w.action.introductions.all()) == [w.intro]
 
 
+@pytest.mark.parametrize("kind", links.KINDS)
+def test_an_action_of_an_axis_without_links_links_nothing(w, kind):
+    strategy = next(a for a in w.world.axes if a.code == "strategy")
+    assert not strategy.takes_links
+    action = ActionFactory(plan=w.world.plan, axis=strategy, created_by=w.world.lead)
+    obj = {"introductions": w.intro, "events": w.event, "indicators": w.indicator}.get(
+        kind, w.campaign
+    )
+    with pytest.raises(ValidationError) as error:
+        links.action_links_set(user=w.world.lead, action=action, **{kind: [obj]})
+    assert list(error.value.message_dict) == [kind]
+    assert "Axe strategy" in error.value.message_dict[kind][0]
+    assert not getattr(action, kind).exists()
+    # Clearing is allowed (an empty list), and writes nothing.
+    links.action_links_set(user=w.world.lead, action=action, **{kind: []})
+    assert not history.history_rows(action) or all(
+        r.event.action != "action_link" for r in history.history_rows(action)
+    )
+
+
+def test_the_form_shows_link_fields_for_link_axes_and_refuses_them_for_others(client, w):
+    strategy = next(a for a in w.world.axes if a.code == "strategy")
+    action = ActionFactory(plan=w.world.plan, axis=strategy, created_by=w.world.lead)
+    client.force_login(w.world.lead)
+    url = reverse("support:action_edit", args=[action.pk])
+    page = client.get(url).content.decode()
+    link_axes = " ".join(str(a.pk) for a in w.world.axes if a.takes_links)
+    assert f'data-link-axes="{link_axes}"' in page and 'data-axis-links="events"' in page
+    assert "support/axis-links.js" in page
+    data = {
+        "axis": strategy.pk,
+        "title": action.title,
+        "starts_on": "2026-01-01",
+        "due_on": "2026-06-30",
+        "budget_planned": 1000,
+    }
+    response = client.post(url, {**data, "events": [w.event.pk]})
+    assert response.status_code == 422
+    assert "ne relie ni mises en relation" in response.content.decode()
+    assert not action.events.exists()
+    assert client.post(url, data).status_code == 302
+    # A programme without a link axis: no link field at all.
+    type(strategy).objects.filter(programme=w.world.programme).update(takes_links=False)
+    page = client.get(url).content.decode()
+    assert "data-axis-links" not in page and 'name="events"' not in page
+    assert client.post(url, data).status_code == 302
+
+
 def test_the_action_page_shows_the_state_of_its_links(client, w, django_assert_max_num_queries):
     _link_all(w)
     client.force_login(w.world.lead)
