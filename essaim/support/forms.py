@@ -70,9 +70,7 @@ class ActionForm(EssaimModelForm):
         # Axes 4 to 6: only what the plan's territory or programme owns is offered (the service
         # checks it again), and only for an axis that takes links (support/axis-links.js hides
         # the fields for the others; the service refuses them).
-        link_axes = [
-            axis.pk for axis in self.fields["axis"].queryset if axis.takes_links
-        ]
+        link_axes = [axis.pk for axis in self.fields["axis"].queryset if axis.takes_links]
         if not link_axes:
             for name in LINK_FIELDS:
                 del self.fields[name]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from essaim.actors.models import Organisation
 from essaim.core.forms import EssaimForm
 from essaim.synergies.models import PROJECT_RELATION_KINDS
-from essaim.synergies.network_services import END_AHEAD_DAYS, EARLIEST_END
+from essaim.synergies.network_services import EARLIEST_END, END_AHEAD_DAYS
 
 
 class ProjectRelationForm(EssaimForm):

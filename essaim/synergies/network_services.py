@@ -136,24 +136,22 @@ def project_relation_end(*, user, relation: ProjectRelation, ended_on: date) -> 
     if locked.started_on and ended_on < locked.started_on:
         raise ValidationError(
             {
-                "ended_on": _(
-                    "Date de fin : elle précède le début de la relation (le %(date)s)."
-                )
+                "ended_on": _("Date de fin : elle précède le début de la relation (le %(date)s).")
                 % {"date": locked.started_on.strftime("%d/%m/%Y")}
             }
         )
     if ended_on < EARLIEST_END:
         raise ValidationError(
-            {"ended_on": _("Date de fin : le %(date)s n'est pas plausible.")
-             % {"date": ended_on.strftime("%d/%m/%Y")}}
+            {
+                "ended_on": _("Date de fin : le %(date)s n'est pas plausible.")
+                % {"date": ended_on.strftime("%d/%m/%Y")}
+            }
         )
     latest = timezone.localdate() + timedelta(days=END_AHEAD_DAYS)
     if ended_on > latest:
         raise ValidationError(
             {
-                "ended_on": _(
-                    "Date de fin : au plus un an à l'avance (le %(date)s au plus tard)."
-                )
+                "ended_on": _("Date de fin : au plus un an à l'avance (le %(date)s au plus tard).")
                 % {"date": latest.strftime("%d/%m/%Y")}
             }
         )

@@ -173,12 +173,12 @@ def test_only_the_holders_members_declare_a_projects_relation_on_the_page(client
 # --- Ending a project's relation from the project's page -------------------------------------
 
 
-def _funded(started_on=D(2020, 1, 1)):
+def _funded():
     holder, funder = OrganisationFactory(name="Porteur témoin"), OrganisationFactory(name="Fonds")
     project = ProjectFactory(holder=holder, title="Épicerie témoin")
     user = _member_of(holder, Role.PROJECT_HOLDER)
     relation = network_services.project_relation_add(
-        user=user, project=project, organisation=funder, kind="funds", started_on=started_on
+        user=user, project=project, organisation=funder, kind="funds", started_on=D(2020, 1, 1)
     )
     return project, funder, user, relation
 
