@@ -109,7 +109,9 @@ def project_relation_end(request, pk: int):
         raise PermissionDenied(
             _("Seuls les membres de la structure porteuse déclarent les relations du projet.")
         )
-    form = ProjectRelationEndForm(request.POST or None, relation=relation)
+    form = ProjectRelationEndForm(
+        request.POST if request.method == "POST" else None, relation=relation
+    )
     if request.method == "POST" and form.is_valid():
         try:
             network_services.project_relation_end(

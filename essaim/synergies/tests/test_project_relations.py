@@ -202,6 +202,7 @@ def test_the_holder_ends_a_relation_from_the_project_page(client, django_assert_
         refused = client.post(url, {"ended_on": value})
         assert refused.status_code == 422, value
         assert expected in refused.content.decode(), value
+    assert client.post(url).status_code == 422  # an empty form too
     relation.refresh_from_db()
     assert relation.ended_on is None
     with django_assert_max_num_queries(25):
