@@ -114,12 +114,19 @@ def load(ctx) -> None:
     )
 
 
+# The seed's axes 4 to 6: their actions link to introductions, events, indicators and
+# campaigns (``support.links``).
+LINK_AXES = ("synergies", "impact", "companies")
+
+
 def _axes(ctx, programme) -> dict[str, SupportAxis]:
     axes = {}
     for position, entry in enumerate(ctx.reference.get("support_axes", []), start=1):
         ((code, title),) = entry.items()
         axes[code], _ = SupportAxis.objects.update_or_create(
-            programme=programme, code=code, defaults={"title": title, "position": position}
+            programme=programme,
+            code=code,
+            defaults={"title": title, "position": position, "takes_links": code in LINK_AXES},
         )
     return axes
 

@@ -105,7 +105,12 @@ def export_programme(programme: Programme) -> dict:
             "label_validity_years": programme.label_validity_years,
         },
         "support_axes": [
-            {"code": axis.code, "title": axis.title, "description": axis.description}
+            {
+                "code": axis.code,
+                "title": axis.title,
+                "description": axis.description,
+                **({"links": True} if axis.takes_links else {}),
+            }
             for axis in SupportAxis.objects.filter(programme=programme).order_by("position", "pk")
         ],
         "knowledge_categories": [

@@ -202,6 +202,7 @@ def import_programme(data: dict, *, user=None) -> ImportResult:
                 "position": position,
                 "title": axis["title"],
                 "description": axis.get("description", ""),
+                "takes_links": bool(axis.get("links", False)),
             },
         )
     _import_categories(result, programme, data)

@@ -124,6 +124,14 @@ class AxisForm(EssaimForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    takes_links = forms.BooleanField(
+        label=_("Relie les mises en relation, rencontres, indicateurs et campagnes"),
+        help_text=_(
+            "Pour les axes de synergies, d'impact et d'entreprises engagées : leurs actions "
+            "comptent ce qu'elles font avancer."
+        ),
+        required=False,
+    )
 
 
 def _read_text(upload) -> str:

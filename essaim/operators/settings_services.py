@@ -169,9 +169,12 @@ def _check_title(title: str) -> str:
 
 
 @transaction.atomic
-def support_axis_add(*, user, programme: Programme, title: str, description: str = ""):
+def support_axis_add(
+    *, user, programme: Programme, title: str, description: str = "", takes_links: bool = False
+):
     """Add an axis at the end of the programme's axes; its code (its identifier in the
-    configuration file) is made from its title."""
+    configuration file) is made from its title. ``takes_links``: its actions link to
+    introductions, events, indicators and campaigns (``support.links``)."""
     _require(user, programme)
     locked = _locked(programme)
     title = _check_title(title)
@@ -182,6 +185,7 @@ def support_axis_add(*, user, programme: Programme, title: str, description: str
         title=title,
         description=description.strip(),
         position=(last or 0) + 1,
+        takes_links=bool(takes_links),
     )
     history_record(obj=axis, user=user, action=AxisAction.CREATED)
     return axis
@@ -195,11 +199,19 @@ def _locked_axis(programme: Programme, axis_id: int) -> SupportAxis:
 
 
 @transaction.atomic
-def support_axis_update(*, user, axis: SupportAxis, title: str, description: str = ""):
-    """Rename or describe an axis. Plans show the new words at once; the code stays."""
+def support_axis_update(
+    *, user, axis: SupportAxis, title: str, description: str = "", takes_links: bool = False
+):
+    """Rename or describe an axis, or say whether its actions take links (``support.links``;
+    links already made stay, new ones are refused). Plans show the new words at once; the
+    code stays."""
     _require(user, axis.programme)
     locked = _locked_axis(_locked(axis.programme), axis.pk)
-    data = {"title": _check_title(title), "description": description.strip()}
+    data = {
+        "title": _check_title(title),
+        "description": description.strip(),
+        "takes_links": bool(takes_links),
+    }
     changes = changed_fields(locked, data)
     if changes:
         for name in changes:

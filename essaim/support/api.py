@@ -14,7 +14,7 @@ from essaim.actors.models import Organisation
 from essaim.applications.models import Challenge
 from essaim.core.api.pagination import PageNumberPagination, paginate
 from essaim.core.money import Money
-from essaim.support import queries, rules, services
+from essaim.support import links, queries, rules, services
 from essaim.support.models import Action, SupportAxis, SupportPlan
 
 router = Router(tags=["support"])
@@ -64,6 +64,33 @@ class ActionTransitionOut(Schema):
     reason_required: bool
 
 
+class LinkOut(Schema):
+    id: int
+    name: str
+    state: str = Field(
+        description=(
+            "introductions: proposed, accepted, done or declined; events: upcoming or held; "
+            "indicators: no_value, no_target, on_target or below_target; campaigns: complete "
+            "or incomplete"
+        )
+    )
+    detail: str = Field(
+        description=(
+            "events: registered/attended; indicators: latest year's value (and target); "
+            "campaigns: indicators reported/expected by the territory"
+        )
+    )
+
+
+class ActionLinksOut(Schema):
+    """What an action of a linking axis (axes 4 to 6) drives; empty lists on another axis."""
+
+    introductions: list[LinkOut] = []
+    events: list[LinkOut] = []
+    indicators: list[LinkOut] = []
+    campaigns: list[LinkOut] = []
+
+
 class ActionOut(Schema):
     id: int
     axis_id: int
@@ -84,6 +111,59 @@ class ActionOut(Schema):
     status_reason: str
     late: bool
     transitions: list[ActionTransitionOut]
+    links: ActionLinksOut
+
+
+def _number(value) -> str:
+    return f"{value.normalize():f}" if value is not None else ""
+
+
+def _link_state(kind: str, state, now: datetime.datetime) -> dict:
+    """A linked object's id, name and short state, from ``links.linked_states``."""
+    if kind == "introductions":
+        return {
+            "id": state.pk,
+            "name": f"{state.company.name} → {state.project.title}",
+            "state": state.status,
+            "detail": "",
+        }
+    if kind == "events":
+        return {
+            "id": state.pk,
+            "name": state.title,
+            "state": "held" if state.starts_at <= now else "upcoming",
+            "detail": f"{state.registered}/{state.attendees}",
+        }
+    if kind == "indicators":
+        if state.value is None:
+            short = "no_value"
+        elif state.target is None:
+            short = "no_target"
+        else:
+            short = "on_target" if state.on_target else "below_target"
+        detail = f"{state.year}: {_number(state.value)}" if state.value is not None else ""
+        if state.target is not None:
+            detail += f" / {_number(state.target)}"
+        return {
+            "id": state.indicator.pk,
+            "name": state.indicator.name,
+            "state": short,
+            "detail": detail,
+        }
+    return {
+        "id": state.campaign.pk,
+        "name": state.campaign.title,
+        "state": "complete" if state.complete else "incomplete",
+        "detail": f"{state.reported}/{state.expected}",
+    }
+
+
+def links_out(states: links.LinkedStates, action_id: int) -> dict:
+    now = timezone.now()
+    return {
+        kind: [_link_state(kind, s, now) for s in states.for_action(action_id, kind)]
+        for kind in links.KINDS
+    }
 
 
 class AxisOut(Schema):
@@ -104,7 +184,9 @@ class PlanOut(Schema):
     axes: list[AxisOut]
 
 
-def action_out(action: Action, user, today: datetime.date, can_edit: bool) -> dict:
+def action_out(
+    action: Action, user, today: datetime.date, can_edit: bool, states: links.LinkedStates
+) -> dict:
     return {
         "id": action.pk,
         "axis_id": action.axis_id,
@@ -128,7 +210,14 @@ def action_out(action: Action, user, today: datetime.date, can_edit: bool) -> di
             {"name": t.name, "label": str(t.label), "reason_required": t.reason_required}
             for t in (services.workflow.transitions_from(action.status) if can_edit else [])
         ],
+        "links": links_out(states, action.pk),
     }
+
+
+def _single_action_out(action: Action, user) -> dict:
+    """One action after a write (its links' state read again: a few queries)."""
+    states = links.linked_states(action.plan, Action.objects.filter(pk=action.pk))
+    return action_out(action, user, timezone.localdate(), True, states)
 
 
 def _plan(request, plan_id: int) -> SupportPlan:
@@ -177,9 +266,13 @@ def plan_out(plan: SupportPlan, user) -> dict:
         .prefetch_related("partners")
         .order_by("axis__position", "due_on", "pk")
     )
+    # What the actions of axes 4 to 6 drive, with its state: a fixed number of queries.
+    states = links.linked_states(plan)
     by_axis: dict[int, list[dict]] = {}
     for action in actions:
-        by_axis.setdefault(action.axis_id, []).append(action_out(action, user, today, can_edit))
+        by_axis.setdefault(action.axis_id, []).append(
+            action_out(action, user, today, can_edit, states)
+        )
     return {
         "id": plan.pk,
         "territory": plan.label.perimeter.name,
@@ -275,7 +368,7 @@ def support_action_create(request, plan_id: int, payload: ActionIn):
         },
         partners=partners,
     )
-    return Status(201, action_out(action, request.user, timezone.localdate(), True))
+    return Status(201, _single_action_out(action, request.user))
 
 
 class ActionTransitionIn(Schema):
@@ -300,4 +393,4 @@ def support_action_transition(request, action_id: int, name: str, payload: Actio
     action = services.action_transition(
         user=request.user, action=action, name=name, reason=payload.reason
     )
-    return action_out(action, request.user, timezone.localdate(), True)
+    return _single_action_out(action, request.user)

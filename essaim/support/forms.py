@@ -68,13 +68,23 @@ class ActionForm(EssaimModelForm):
         for name in ("budget_planned", "budget_committed", "budget_spent"):
             self.fields[name].required = False
         # Axes 4 to 6: only what the plan's territory or programme owns is offered (the service
-        # checks it again).
+        # checks it again), and only for an axis that takes links (support/axis-links.js hides
+        # the fields for the others; the service refuses them).
+        link_axes = [axis.pk for axis in self.fields["axis"].queryset if axis.takes_links]
+        if not link_axes:
+            for name in LINK_FIELDS:
+                del self.fields[name]
+            return
+        self.fields["axis"].widget.attrs["data-link-axes"] = " ".join(map(str, link_axes))
         for name in LINK_FIELDS:
             self.fields[name].queryset = links.linkable(plan, name)
             self.fields[name].required = False
+            self.fields[name].widget.attrs["data-axis-links"] = name
 
     def links_data(self) -> dict:
-        return {name: self.cleaned_data.get(name) or [] for name in LINK_FIELDS}
+        return {
+            name: self.cleaned_data.get(name) or [] for name in LINK_FIELDS if name in self.fields
+        }
 
     def clean(self):
         # Let the service decide (due ≥ start, spent ≤ committed ≤ planned) so that the page and

@@ -5,6 +5,10 @@ campaigns it drives (``action_links_set``, the only write), and the plan reads t
 Support sits above ``synergies`` and ``impact`` in the flow (``docs/architecture.md``): it reads
 their models and queries; they know nothing of support.
 
+Only an action of an axis that takes links (``SupportAxis.takes_links``: the seed's axes 4 to 6,
+set in the programme's axes settings or its configuration file) links to anything; the others
+keep no link (an empty list is accepted, to clear what a former axis linked).
+
 What may be linked to an action of a plan:
 
 - an introduction whose project is in the plan's territory (the label's perimeter, or the
@@ -85,16 +89,31 @@ def _pks(values) -> list[int]:
 def action_links_set(*, user, action: Action, **links) -> Action:
     """Set what the action drives: ``introductions=``, ``events=``, ``indicators=``,
     ``campaigns=`` (objects or ids; a kind not given is left unchanged). Those who co-build the
-    plan only; each object must be of the plan's territory or programme. One history row lists
-    the changes (before, after)."""
+    plan only; only on an axis that takes links (any other axis: an empty list only); each
+    object must be of the plan's territory or programme. One history row lists the changes
+    (before, after)."""
     if not rules.can_edit_plan(user, action.plan):
         raise PermissionDenied(_("Vous ne pouvez pas modifier ce plan d'accompagnement."))
     action = (
         Action.objects.select_for_update(of=("self",))
-        .select_related("plan__label__application")
+        .select_related("plan__label__application", "axis")
         .get(pk=action.pk)
     )
     errors: dict[str, str] = {}
+    if not action.axis.takes_links:
+        refused = [kind for kind, values in links.items() if kind in KINDS and values]
+        if refused:
+            raise ValidationError(
+                {
+                    kind: _(
+                        "Lien refusé : l'axe « %(axis)s » ne relie ni mises en relation, ni "
+                        "rencontres, ni indicateurs, ni campagnes (seuls les axes synergies, "
+                        "impact et entreprises engagées le font)."
+                    )
+                    % {"axis": action.axis.title}
+                    for kind in refused
+                }
+            )
     wanted: dict[str, list[int]] = {}
     for kind, values in links.items():
         if kind not in KINDS:

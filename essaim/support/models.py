@@ -25,6 +25,17 @@ class SupportAxis(models.Model):
     code = models.SlugField(_("code"), max_length=40)
     title = models.CharField(_("intitulé"), max_length=255)
     description = models.TextField(_("description"), blank=True)
+    # Axes 4 to 6 of the seed (synergies, impact, engaged companies): their actions link to the
+    # introductions, events, indicators and campaigns they drive (``support.links``). A flag,
+    # not a code: a programme names and orders its axes as it likes.
+    takes_links = models.BooleanField(
+        _("relie les mises en relation, rencontres, indicateurs et campagnes"),
+        default=False,
+        help_text=_(
+            "Les actions de cet axe peuvent être reliées aux mises en relation, rencontres, "
+            "indicateurs et campagnes qu'elles font avancer."
+        ),
+    )
 
     class Meta:
         verbose_name = _("axe d'accompagnement")

@@ -1,11 +1,15 @@
 """The form of a project's relation (a funder, a partner, a supplier, a mentor of the project)."""
 
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from essaim.actors.models import Organisation
 from essaim.core.forms import EssaimForm
 from essaim.synergies.models import PROJECT_RELATION_KINDS
+from essaim.synergies.network_services import EARLIEST_END, END_AHEAD_DAYS
 
 
 class ProjectRelationForm(EssaimForm):
@@ -36,3 +40,22 @@ class ProjectRelationForm(EssaimForm):
         if started and ended and ended < started:
             self.add_error("ended_on", _("La date de fin précède la date de début."))
         return data
+
+
+class ProjectRelationEndForm(EssaimForm):
+    """The day a project's relation ended; its bounds (not before the start, not in the far
+    future) are ``network_services.project_relation_end``'s, shown here on the date picker."""
+
+    ended_on = forms.DateField(
+        label=_("Date de fin"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, relation, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        attrs = self.fields["ended_on"].widget.attrs
+        attrs["max"] = (today + datetime.timedelta(days=END_AHEAD_DAYS)).isoformat()
+        attrs["min"] = (relation.started_on or EARLIEST_END).isoformat()
+        if not self.is_bound:
+            self.initial.setdefault("ended_on", today)

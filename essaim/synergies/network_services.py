@@ -3,7 +3,7 @@
 validates (errors name the field), locks the project, writes and records history in one
 transaction. The relations between organisations stay in ``actors`` (``partnership_add``)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,6 +29,12 @@ OFFER_RELATION_KIND = {
     OfferKind.VOLUNTEERING: PartnershipKind.PARTNER,
     OfferKind.RESPONSIBLE_PURCHASING: PartnershipKind.PARTNER,
 }
+
+
+# A relation's end may be announced up to a year ahead (beyond, it is a typo), and no earlier
+# than its start — or, without a start, than this day.
+END_AHEAD_DAYS = 366
+EARLIEST_END = date(1900, 1, 1)
 
 
 def _payload(relation: ProjectRelation) -> dict:
@@ -109,7 +115,8 @@ def project_relation_add(
 @transaction.atomic
 def project_relation_end(*, user, relation: ProjectRelation, ended_on: date) -> ProjectRelation:
     """End a project's relation on ``ended_on`` (it stays in the growth figures until then).
-    Same rule as declaring it; an ended relation is not ended twice (naming its date)."""
+    Same rule as declaring it; an ended relation is not ended twice (naming its date); the day
+    is not before the start (nor ``EARLIEST_END``) nor more than ``END_AHEAD_DAYS`` ahead."""
     locked = (
         ProjectRelation.objects.select_for_update(of=("self",))
         .select_related("project__holder")
@@ -127,7 +134,27 @@ def project_relation_end(*, user, relation: ProjectRelation, ended_on: date) -> 
             }
         )
     if locked.started_on and ended_on < locked.started_on:
-        raise ValidationError({"ended_on": _("La date de fin précède la date de début.")})
+        raise ValidationError(
+            {
+                "ended_on": _("Date de fin : elle précède le début de la relation (le %(date)s).")
+                % {"date": locked.started_on.strftime("%d/%m/%Y")}
+            }
+        )
+    if ended_on < EARLIEST_END:
+        raise ValidationError(
+            {
+                "ended_on": _("Date de fin : le %(date)s n'est pas plausible.")
+                % {"date": ended_on.strftime("%d/%m/%Y")}
+            }
+        )
+    latest = timezone.localdate() + timedelta(days=END_AHEAD_DAYS)
+    if ended_on > latest:
+        raise ValidationError(
+            {
+                "ended_on": _("Date de fin : au plus un an à l'avance (le %(date)s au plus tard).")
+                % {"date": latest.strftime("%d/%m/%Y")}
+            }
+        )
     locked.ended_on = ended_on
     locked.save(update_fields=["ended_on"])
     history_record(

@@ -14,8 +14,8 @@ from essaim.core.forms import add_service_errors
 from essaim.projects.models import Project
 from essaim.synergies import network, network_services, network_svg
 from essaim.synergies.models import ProjectRelation
-from essaim.synergies.network_forms import ProjectRelationForm
-from essaim.synergies.rules import can_add_project_relation
+from essaim.synergies.network_forms import ProjectRelationEndForm, ProjectRelationForm
+from essaim.synergies.rules import can_add_project_relation, can_end_project_relation
 
 # The table lists at most this many nodes and relations (the most connected first); the API
 # pages through the rest.
@@ -95,9 +95,48 @@ def project_relation_add(request, pk: int):
     )
 
 
+def project_relation_end(request, pk: int):
+    """End a project's relation (the day it ended): from the project's page, for who may
+    declare its relations. A relation of a project the user does not see is a 404."""
+    relation = get_object_or_404(
+        ProjectRelation.objects.filter(
+            project__in=Project.objects.visible_to(request.user),
+            organisation__in=Organisation.objects.visible_to(request.user),
+        ).select_related("project__holder", "organisation"),
+        pk=pk,
+    )
+    if not can_end_project_relation(request.user, relation):
+        raise PermissionDenied(
+            _("Seuls les membres de la structure porteuse déclarent les relations du projet.")
+        )
+    form = ProjectRelationEndForm(
+        request.POST if request.method == "POST" else None, relation=relation
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            network_services.project_relation_end(
+                user=request.user, relation=relation, ended_on=form.cleaned_data["ended_on"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("La relation avec %(organisation)s a pris fin.")
+                % {"organisation": relation.organisation.name},
+            )
+            return redirect(f"{relation.project.get_absolute_url()}#project-relations")
+    return render(
+        request,
+        "synergies/network/project_relation_end.html",
+        {"form": form, "relation": relation, "project": relation.project},
+        status=422 if form.errors else 200,
+    )
+
+
 def project_section(*, request, project) -> dict | None:
-    """The project's relations on its page, for its editors (``projects.hooks``), with the link
-    to declare one for those who may (one query)."""
+    """The project's relations on its page, for its editors (``projects.hooks``), with the links
+    to declare one and to end one for those who may (one query)."""
     return {
         "template": "synergies/network/_project_section.html",
         "project": project,

@@ -185,3 +185,12 @@ def can_add_project_relation(user, project) -> bool:
 
 
 rules.add_perm("synergies.add_project_relation", can_add_project_relation)
+
+
+@rules.predicate
+def can_end_project_relation(user, relation) -> bool:
+    """End a project's relation: who may declare one (the holder's directory entry)."""
+    return relation is not None and can_add_project_relation(user, relation.project)
+
+
+rules.add_perm("synergies.end_project_relation", can_end_project_relation)

@@ -43,4 +43,9 @@ urlpatterns = [
         network_views.project_relation_add,
         name="project_relation_add",
     ),
+    path(
+        "reseau/relations/<int:pk>/fin/",
+        network_views.project_relation_end,
+        name="project_relation_end",
+    ),
 ]

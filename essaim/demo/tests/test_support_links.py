@@ -45,3 +45,33 @@ def test_the_demo_company_sees_its_axis_6_action():
     client.force_login(User.objects.get(email="entreprise@demo.essaim.fr"))
     page = client.get(reverse("synergies:company_space")).content.decode()
     assert 'id="company-support-actions"' in page
+
+
+def test_nouvelle_aquitaine_has_a_done_introduction_reported_in_the_network_and_impact():
+    from essaim.demo.support_links import TOLD_NEED
+    from essaim.impact.models import Measurement
+    from essaim.support import links
+    from essaim.support.bridge import SOURCE
+    from essaim.synergies.models import Introduction, IntroductionStatus, ProjectRelation
+
+    assert set(Introduction.objects.values_list("status", flat=True)) == set(IntroductionStatus)
+    plan = SupportPlan.objects.get(label__perimeter__slug="region-nouvelle-aquitaine")
+    told = links.linkable(plan, "introductions").get(need__purpose=TOLD_NEED)
+    assert told.status == IntroductionStatus.DONE and told.is_fictitious
+    assert (told.hours, told.purchases) == (40, 1800)
+    assert told.need.status == "met"  # no longer offered to the companies
+    relation = ProjectRelation.objects.get(introduction=told)
+    assert (relation.organisation_id, relation.project_id) == (told.company_id, told.project_id)
+    values = Measurement.objects.filter(project=told.project, source=SOURCE)
+    codes = set(values.values_list("indicator__code", flat=True))
+    assert {"mises-en-relation", "heures-mecenat", "achats-responsables"} <= codes
+    # The plan's axis-6 action drives it, and the API says it is done.
+    action = Action.objects.filter(plan=plan, axis__code="companies", introductions=told).first()
+    assert action is not None and action.axis.takes_links
+    client = Client()
+    client.force_login(User.objects.get(email="porteur@demo.essaim.fr"))
+    body = client.get(f"/api/v1/support-plans/{plan.pk}").json()
+    found = next(a for axis in body["axes"] for a in axis["actions"] if a["id"] == action.pk)
+    assert {"id": told.pk, "state": "done"}.items() <= next(
+        i for i in found["links"]["introductions"] if i["id"] == told.pk
+    ).items()

@@ -345,6 +345,31 @@ def test_the_admin_adds_renames_describes_and_reorders_axes(client, programme, a
     assert response.status_code == 422 and "obligatoire" in page(response)
 
 
+def test_the_admin_says_which_axes_take_links(client, programme, admin):
+    client.force_login(admin)
+    response = client.post(url("axes", programme), {"title": "Coopération", "takes_links": "on"})
+    assert response.status_code == 302
+    axis = SupportAxis.objects.get(programme=programme, title="Coopération")
+    assert axis.takes_links
+    html = page(client.get(url("axes", programme)))
+    assert f'id="axis-{axis.pk}-links"' in html
+    assert f'name="axis-{axis.pk}-takes_links"' in html
+    prefix = f"axis-{axis.pk}"
+    client.post(url("axis_update", programme, axis.pk), {f"{prefix}-title": "Coopération"})
+    axis.refresh_from_db()
+    assert not axis.takes_links
+    assert HistoryEvent.objects.for_object(axis).get(action="updated").payload["changes"] == {
+        "takes_links": [True, False]
+    }
+    client.post(
+        url("axis_update", programme, axis.pk),
+        {f"{prefix}-title": "Coopération", f"{prefix}-takes_links": "on"},
+    )
+    exported = yaml.safe_load(client.get(url("configuration_download", programme)).content)
+    row = next(a for a in exported["support_axes"] if a["code"] == axis.code)
+    assert row["links"] is True
+
+
 def test_an_unused_axis_is_deleted_one_that_plans_use_never(client, programme, admin):
     client.force_login(admin)
     unused = programme.support_axes.order_by("position").last()

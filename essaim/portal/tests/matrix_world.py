@@ -241,7 +241,7 @@ def _synergies_ids(ids: dict, project) -> None:
     from django.utils import timezone
 
     from essaim.demo.accounts import COMPANY_ORG
-    from essaim.synergies.models import Event, Introduction, Offer
+    from essaim.synergies.models import Event, Introduction, Offer, ProjectRelation
 
     introduction = (
         Introduction.objects.filter(project=project, status="proposed").order_by("pk").first()
@@ -251,6 +251,17 @@ def _synergies_ids(ids: dict, project) -> None:
     ids["company"] = offer.company_id
     ids["need"] = introduction.need_id
     ids["introduction"] = introduction.pk
+    # A running relation of the holder's project (ended from the project's page).
+    relation = (
+        ProjectRelation.objects.filter(project=project, ended_on__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    if relation is None:
+        relation = ProjectRelation.objects.create(
+            project=project, organisation_id=offer.company_id, kind="partner"
+        )
+    ids["project_relation"] = relation.pk
     ids["event"] = (
         Event.objects.filter(
             programme__slug="french-impact-territoires", starts_at__gte=timezone.now()

@@ -38,6 +38,13 @@ SYNERGIES_PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "synergies:event_register": ("pk=event", "l x x x x x x x x x", "l d d d d r d d r d"),
     "synergies:event_unregister": ("pk=event", "l x x x x x x x x x", "l d r r d r d d r r"),
     "synergies:event_attendance": ("pk=event", "l x x x x x x x x x", "l d r r d d d d d r"),
+    # Ending a project's relation: who may declare one (the holder's members, a superuser); an
+    # empty form is refused (422) and ends nothing.
+    "synergies:project_relation_end": (
+        "pk=project_relation",
+        "l d d d d d d d o o",
+        "l d d d d d d d b b",
+    ),
 }
 
 SYNERGIES_API: dict[str, tuple[str, str | None, dict | None]] = {

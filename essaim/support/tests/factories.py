@@ -22,12 +22,15 @@ from essaim.support.models import Action, SupportAxis, SupportPlan
 from essaim.support.services import support_plan_open
 
 AXES = ("strategy", "financing", "regulation", "synergies", "impact", "companies")
+LINK_AXES = ("synergies", "impact", "companies")  # the seed's axes 4 to 6 take links
 
 
 def axes_for(programme) -> list[SupportAxis]:
     return [
         SupportAxis.objects.get_or_create(
-            programme=programme, code=code, defaults={"title": f"Axe {code}", "position": i}
+            programme=programme,
+            code=code,
+            defaults={"title": f"Axe {code}", "position": i, "takes_links": code in LINK_AXES},
         )[0]
         for i, code in enumerate(AXES, start=1)
     ]

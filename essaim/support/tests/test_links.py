@@ -186,6 +186,54 @@ def test_the_edit_form_links_and_refuses_another_territory(client, w):
     assert list(w.action.introductions.all()) == [w.intro]
 
 
+@pytest.mark.parametrize("kind", links.KINDS)
+def test_an_action_of_an_axis_without_links_links_nothing(w, kind):
+    strategy = next(a for a in w.world.axes if a.code == "strategy")
+    assert not strategy.takes_links
+    action = ActionFactory(plan=w.world.plan, axis=strategy, created_by=w.world.lead)
+    obj = {"introductions": w.intro, "events": w.event, "indicators": w.indicator}.get(
+        kind, w.campaign
+    )
+    with pytest.raises(ValidationError) as error:
+        links.action_links_set(user=w.world.lead, action=action, **{kind: [obj]})
+    assert list(error.value.message_dict) == [kind]
+    assert "Axe strategy" in error.value.message_dict[kind][0]
+    assert not getattr(action, kind).exists()
+    # Clearing is allowed (an empty list), and writes nothing.
+    links.action_links_set(user=w.world.lead, action=action, **{kind: []})
+    assert not history.history_rows(action) or all(
+        r.event.action != "action_link" for r in history.history_rows(action)
+    )
+
+
+def test_the_form_shows_link_fields_for_link_axes_and_refuses_them_for_others(client, w):
+    strategy = next(a for a in w.world.axes if a.code == "strategy")
+    action = ActionFactory(plan=w.world.plan, axis=strategy, created_by=w.world.lead)
+    client.force_login(w.world.lead)
+    url = reverse("support:action_edit", args=[action.pk])
+    page = client.get(url).content.decode()
+    link_axes = " ".join(str(a.pk) for a in w.world.axes if a.takes_links)
+    assert f'data-link-axes="{link_axes}"' in page and 'data-axis-links="events"' in page
+    assert "support/axis-links.js" in page
+    data = {
+        "axis": strategy.pk,
+        "title": action.title,
+        "starts_on": "2026-01-01",
+        "due_on": "2026-06-30",
+        "budget_planned": 1000,
+    }
+    response = client.post(url, {**data, "events": [w.event.pk]})
+    assert response.status_code == 422
+    assert "ne relie ni mises en relation" in response.content.decode()
+    assert not action.events.exists()
+    assert client.post(url, data).status_code == 302
+    # A programme without a link axis: no link field at all.
+    type(strategy).objects.filter(programme=w.world.programme).update(takes_links=False)
+    page = client.get(url).content.decode()
+    assert "data-axis-links" not in page and 'name="events"' not in page
+    assert client.post(url, data).status_code == 302
+
+
 def test_the_action_page_shows_the_state_of_its_links(client, w, django_assert_max_num_queries):
     _link_all(w)
     client.force_login(w.world.lead)
@@ -335,3 +383,67 @@ def test_marking_done_after_reporting_records_the_measurements(w):
     synergies_services.introduction_transition(user=holder, introduction=accepted, name="mark_done")
     hours = Measurement.objects.get(indicator=indicators["heures-mecenat"], project=w.project)
     assert hours.value == 12 and hours.source == "synergies"
+
+
+# --- The support API shows each action's links with their state ---------------------------------
+
+
+def _api_action(client, plan_id, action_id):
+    response = client.get(f"/api/v1/support-plans/{plan_id}")
+    assert response.status_code == 200
+    actions = [a for axis in response.json()["axes"] for a in axis["actions"]]
+    return next(a for a in actions if a["id"] == action_id), actions
+
+
+def test_the_api_lists_each_actions_links_with_a_short_state(
+    client, w, django_assert_max_num_queries
+):
+    _link_all(w)
+    client.force_login(w.world.lead)
+    with django_assert_max_num_queries(30) as few:
+        found, actions = _api_action(client, w.world.plan.pk, w.action.pk)
+    got = found["links"]
+    assert {(i["id"], i["state"]) for i in got["introductions"]} == {
+        (w.intro.pk, "done"),
+        (w.proposed.pk, "proposed"),
+    }
+    assert got["events"] == [
+        {"id": w.event.pk, "name": w.event.title, "state": "held", "detail": "3/2"}
+    ]
+    assert got["indicators"] == [
+        {
+            "id": w.indicator.pk,
+            "name": "Mises en relation",
+            "state": "on_target",
+            "detail": f"{THIS_YEAR}: 4 / 3",
+        }
+    ]
+    assert got["campaigns"][0]["id"] == w.campaign.pk
+    assert got["campaigns"][0]["state"] == "complete"
+    others = [a for a in actions if a["id"] != w.action.pk]
+    assert all(not any(a["links"].values()) for a in others)
+    # More links, same number of queries.
+    for n in range(4):
+        w.action.introductions.add(_introduction(w.project, OrganisationFactory()))
+        w.action.events.add(_event(w.world.programme, days=n + 1))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        found, _actions = _api_action(client, w.world.plan.pk, w.action.pk)
+    assert len(found["links"]["introductions"]) == 6
+    assert "upcoming" in {e["state"] for e in found["links"]["events"]}
+    # A transition answers with the action's links too.
+    response = client.post(
+        f"/api/v1/support-actions/{w.action.pk}/transitions/start",
+        {"reason": ""},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert len(response.json()["links"]["introductions"]) == 6
+
+
+@pytest.mark.parametrize("who", ["other_lead", "other_programme_admin", "expert", "financer"])
+def test_the_api_shows_no_links_outside_the_plans_scope(client, w, who):
+    _link_all(w)
+    client.force_login(getattr(w.world, who))
+    response = client.get(f"/api/v1/support-plans/{w.world.plan.pk}")
+    assert response.status_code == 404
+    assert "introductions" not in response.content.decode()

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from essaim.accounts.models import Membership, Role
 from essaim.accounts.tests.factories import UserFactory
@@ -167,6 +168,93 @@ def test_only_the_holders_members_declare_a_projects_relation_on_the_page(client
     assert client.get(url).status_code == 403
     response = client.post(url, {"organisation": OrganisationFactory().pk, "kind": "funds"})
     assert response.status_code == 403 and not project.relations.exists()
+
+
+# --- Ending a project's relation from the project's page -------------------------------------
+
+
+def _funded():
+    holder, funder = OrganisationFactory(name="Porteur témoin"), OrganisationFactory(name="Fonds")
+    project = ProjectFactory(holder=holder, title="Épicerie témoin")
+    user = _member_of(holder, Role.PROJECT_HOLDER)
+    relation = network_services.project_relation_add(
+        user=user, project=project, organisation=funder, kind="funds", started_on=D(2020, 1, 1)
+    )
+    return project, funder, user, relation
+
+
+def test_the_holder_ends_a_relation_from_the_project_page(client, django_assert_max_num_queries):
+    project, _funder, user, relation = _funded()
+    client.force_login(user)
+    url = reverse("synergies:project_relation_end", args=[relation.pk])
+    assert url in client.get(project.get_absolute_url()).content.decode()
+    client.get("/")
+    with django_assert_max_num_queries(20):
+        page = client.get(url)
+    assert page.status_code == 200 and 'min="2020-01-01"' in page.content.decode()
+    too_late = timezone.localdate() + datetime.timedelta(days=400)
+    for value, expected in (
+        ("2019-12-31", "précède le début de la relation (le 01/01/2020)"),
+        (too_late.isoformat(), "au plus un an"),
+        ("31/02/2021", "Date de fin"),
+        ("", "Date de fin"),
+    ):
+        refused = client.post(url, {"ended_on": value})
+        assert refused.status_code == 422, value
+        assert expected in refused.content.decode(), value
+    assert client.post(url).status_code == 422  # an empty form too
+    relation.refresh_from_db()
+    assert relation.ended_on is None
+    with django_assert_max_num_queries(25):
+        response = client.post(url, {"ended_on": "2022-06-30"})
+    assert response.status_code == 302
+    relation.refresh_from_db()
+    assert relation.ended_on == D(2022, 6, 30)
+    assert HistoryEvent.objects.filter(action=ProjectRelationAction.ENDED).count() == 1
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert url not in html and "au 30 juin 2022" in html
+    # Ended once: the page says so, a second end is refused with the date.
+    assert "déjà pris fin le 30 juin 2022" in client.get(url).content.decode()
+    again = client.post(url, {"ended_on": "2023-01-01"})
+    assert again.status_code == 422 and "30/06/2022" in again.content.decode()
+    assert HistoryEvent.objects.filter(action=ProjectRelationAction.ENDED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("anonymous", 302),
+        ("funder_member", 403),
+        ("other_holder", 403),
+        ("other_programme_admin", 403),
+    ],
+)
+def test_only_the_holders_members_end_a_projects_relation(client, who, status):
+    project, funder, _user, relation = _funded()
+    if who == "funder_member":
+        client.force_login(_member_of(funder))
+    elif who == "other_holder":
+        client.force_login(_member_of(OrganisationFactory(), Role.PROJECT_HOLDER))
+    elif who == "other_programme_admin":
+        client.force_login(programme_admin(WaveFactory().programme))
+    url = reverse("synergies:project_relation_end", args=[relation.pk])
+    assert client.get(url).status_code == status
+    assert client.post(url, {"ended_on": "2022-01-01"}).status_code == status
+    relation.refresh_from_db()
+    assert relation.ended_on is None
+    assert not HistoryEvent.objects.filter(action=ProjectRelationAction.ENDED).exists()
+
+
+def test_a_relation_of_a_project_one_cannot_see_is_a_404(client):
+    project, _funder, _user, relation = _funded()
+    project.is_published = False
+    project.save(update_fields=["is_published"])
+    client.force_login(_member_of(OrganisationFactory(), Role.PROJECT_HOLDER))
+    url = reverse("synergies:project_relation_end", args=[relation.pk])
+    assert client.post(url, {"ended_on": "2022-01-01"}).status_code == 404
+    assert client.get(reverse("synergies:project_relation_end", args=[99999])).status_code == 404
+    relation.refresh_from_db()
+    assert relation.ended_on is None
 
 
 # --- A done introduction enters the network -----------------------------------------------------
