@@ -2,9 +2,9 @@
 
 Only what anyone may read is listed: published news, projects, instruments and knowledge-base
 answers, the territories of published labels, calls out of preparation, every programme and the
-verified organisations of the directory. Each section is one query of the few columns its URLs
-need (the index adds one count per section), whatever the volume; a section past 50,000 URLs is
-paged by Django (``?p=``, a 404 past the last page)."""
+verified organisations of the directory. Each section is two queries (a count, then the few
+columns its URLs need), the index one count per section, whatever the volume; a section past
+50,000 URLs is paged by Django (``?p=``, a 404 past the last page)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -63,6 +63,11 @@ class _ObjectSitemap(Sitemap):
 
     def lastmod(self, item):
         return item.get(self.updated) if self.updated else None
+
+    def get_latest_lastmod(self):
+        """None: the index gives no date, rather than reading every row of every section
+        (Django's default) to find the latest one."""
+        return None
 
 
 class ProgrammeSitemap(_ObjectSitemap):

@@ -19,7 +19,11 @@ from essaim.portal.news_services import (
 )
 from essaim.testing import superuser
 
-from .news_support import media, ours, png, post, theirs  # noqa: F401 - fixtures
+from . import news_support
+from .news_support import png, post
+
+# The fixtures of news_support.
+ours, theirs, media = news_support.ours, news_support.theirs, news_support.media
 
 pytestmark = pytest.mark.django_db
 
