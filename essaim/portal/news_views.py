@@ -120,10 +120,13 @@ def _programmes(user):
 
 def news_create(request):
     _require_team(request)
+    posted = request.method == "POST"
     form = NewsPostForm(
-        request.POST or None, request.FILES or None, programmes=_programmes(request.user)
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        programmes=_programmes(request.user),
     )
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         data = form.cleaned_data
         try:
             post = news_services.news_create(
@@ -147,9 +150,10 @@ def news_create(request):
 
 def news_edit(request, pk: int):
     post = _team_post(request, pk)
+    posted = request.method == "POST"
     form = NewsPostForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         programmes=None,
         post=post,
         initial={
@@ -160,7 +164,7 @@ def news_edit(request, pk: int):
             "image_alt": post.image_alt,
         },
     )
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         try:
             news_services.news_update(
                 user=request.user, post=post, image=form.image_change(), **form.text_fields()

@@ -22,6 +22,7 @@ the literal ``submit``.
 """
 
 from .permission_matrix_impact import IMPACT_API, IMPACT_PAGES
+from .permission_matrix_news import NEWS_PAGES
 from .permission_matrix_partners import PARTNER_PAGES
 from .permission_matrix_progdata import PROGDATA_PAGES
 from .permission_matrix_settings import SETTINGS_PAGES
@@ -534,3 +535,4 @@ API: dict[str, tuple[str, str | None, dict | None]] = {
 # Each step's rows may live in its own module (this one is at the logic-line limit).
 PAGES.update(SYNERGIES_PAGES)
 API.update(SYNERGIES_API)
+PAGES.update(NEWS_PAGES)
