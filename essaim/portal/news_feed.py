@@ -8,6 +8,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from essaim.calls.models import Programme
@@ -56,7 +57,9 @@ class NewsFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary
+        # Atom's summary is declared HTML (type="html"): the plain-text summary is escaped, so
+        # that a reader shows "<b>" as typed rather than interpreting it.
+        return escape(item.summary)
 
     def item_link(self, item):
         return reverse("portal:news_detail", args=[item.slug])

@@ -42,10 +42,14 @@ def test_feed_lists_published_posts_newest_first(
 
 def test_feed_of_one_programme(client, ours, theirs):
     post(ours, title="Nationale")
-    post(theirs, title="Voisine")
+    post(theirs, title="Voisine", summary='<img src=x onerror="alert(1)">')
     response = client.get(reverse("portal:news_feed"), {"programme": theirs.programme.slug})
     feed = _xml(response.content)
     assert [e.findtext(f"{ATOM}title") for e in feed.iter(f"{ATOM}entry")] == ["Voisine"]
+    # The summary is declared HTML: a reader un-escapes it once and shows the text as typed.
+    summary = next(feed.iter(f"{ATOM}entry")).find(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert summary.text == "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
     assert client.get(reverse("portal:news_feed"), {"programme": "inconnu"}).status_code == 404
 
 
