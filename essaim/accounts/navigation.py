@@ -19,6 +19,8 @@ PUBLIC_SECTIONS = [
     (_("Financement"), "financing:instrument_list", "financing"),
     (_("Guichet unique"), "regulatory:home", "regulatory"),
     (_("Indicateurs d'impact"), "impact:library", "impact"),
+    # Never marked current: its pages share the "portal" namespace with the home page.
+    (_("Actualités"), "portal:news_list", "portal:news"),
 ]
 
 ROLE_SHORTCUTS = {
@@ -32,6 +34,7 @@ ROLE_SHORTCUTS = {
         (_("Équipe du programme"), "operators:teams"),
         (_("Paramètres du programme"), "operators:settings_home"),
         (_("Synergies : mises en relation et rencontres"), "synergies:overview"),
+        (_("Actualités du programme"), "portal:news_manage"),
     ],
     Role.INSTRUCTOR: [
         (_("Instruction des candidatures"), "reviews:queue"),
@@ -39,6 +42,7 @@ ROLE_SHORTCUTS = {
         (_("Plans d'accompagnement"), "support:programme"),
         (_("Mesure d'impact"), "impact:home"),
         (_("Synergies : mises en relation et rencontres"), "synergies:overview"),
+        (_("Actualités du programme"), "portal:news_manage"),
     ],
     Role.EXPERT: [(_("Mes demandes d'avis"), "reviews:my_requests")],
     Role.TERRITORY_LEAD: [

@@ -62,6 +62,8 @@ LOADERS = [
     "essaim.demo.impact",
     # Support's axes 4 to 6 link to synergies' and impact's objects: after both.
     "essaim.demo.support_links",
+    # The portal's news, last: they link to the pages the others made.
+    "essaim.demo.news",
 ]
 # The apps with a part in the second, fictitious programme (``load_regional``), in flow order.
 REGIONAL_LOADERS = [
@@ -76,6 +78,7 @@ REGIONAL_LOADERS = [
     "essaim.demo.financing",
     "essaim.demo.regulatory",
     "essaim.demo.impact",
+    "essaim.demo.news",
 ]
 
 

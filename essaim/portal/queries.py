@@ -5,6 +5,7 @@ from essaim.actors.models import Organisation
 from essaim.calls.models import Call, PartnerKind, Programme, ProgrammePartner, Wave, WaveStatus
 from essaim.financing.programme_instruments import published_for
 from essaim.labels.models import Label, LabelStatus
+from essaim.portal.news_queries import latest_news
 from essaim.support.models import SupportAxis
 
 # The seed's six axes; issue "support plans" makes them programme data.
@@ -70,4 +71,5 @@ def home_context() -> dict:
         "wave_count": Wave.objects.filter(status=WaveStatus.PUBLISHED).count(),
         "organisation_count": Organisation.objects.count(),
         "programmes": list(programme_summaries()),
+        "latest_news": latest_news(),
     }

@@ -212,6 +212,7 @@ def build_world() -> World:
     ids["partner_member"] = Membership.objects.get(user=users["fin"]).pk
     _synergies_ids(ids, project)
     _webhooks_ids(ids, users["admin"], programme)
+    _news_ids(ids, users["admin"], programme)
     world.ids = ids
     from django.test import Client
 
@@ -270,6 +271,27 @@ def _synergies_ids(ids: dict, project) -> None:
         .first()
         .pk
     )
+
+
+def _news_ids(ids: dict, admin, programme) -> None:
+    """The demo's first French Impact post (published), and a draft with an image."""
+    from essaim.portal.models import NewsPost
+    from essaim.portal.news_services import news_create
+    from essaim.portal.tests.news_support import png
+
+    ids["news_slug"] = (
+        NewsPost.objects.published().filter(programme=programme).order_by("published_at").first()
+    ).slug
+    draft = news_create(
+        user=admin,
+        programme=programme,
+        title="Brouillon de la matrice",
+        summary="Brouillon.",
+        body="Brouillon.",
+        image=png(),
+        image_alt="Un carré orange",
+    )
+    ids["news_draft"], ids["news_draft_slug"] = draft.pk, draft.slug
 
 
 # --- Fixtures (import them into a test module: each module loads its own world) -------------

@@ -42,7 +42,8 @@ def test_home_query_budget(client, django_assert_max_num_queries):
     from essaim.actors.tests.factories import OrganisationFactory
 
     OrganisationFactory.create_batch(30)
-    with django_assert_max_num_queries(6):
+    # The figures, the programmes, the open calls and the three latest news posts.
+    with django_assert_max_num_queries(7):
         assert client.get(reverse("portal:home")).status_code == 200
 
 
