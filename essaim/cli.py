@@ -122,8 +122,11 @@ def worker(argv: list[str]) -> int:
     _setup()
     from django.core.management import call_command
 
+    from essaim.core.replica import pin_process
     from essaim.core.schedule import start_scheduler
 
+    # A task must see what the request that queued it wrote: workers never read a replica.
+    pin_process()
     if "--no-scheduler" in argv:
         argv = [a for a in argv if a != "--no-scheduler"]
     else:
