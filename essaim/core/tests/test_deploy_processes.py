@@ -14,6 +14,7 @@ Skipped, with the reason, when PostgreSQL or Redis does not answer on 127.0.0.1 
 (``CI`` set), where that is a failure. See docs/deploy.md.
 """
 
+import hashlib
 import json
 import os
 import re
@@ -176,23 +177,55 @@ def smtp():
     controller.stop()
 
 
+def migrations_digest() -> str:
+    """Changes with any migration of Essaim's or of a locked dependency."""
+    root = Path(__file__).resolve().parents[3]
+    digest = hashlib.sha256((root / "uv.lock").read_bytes())
+    for path in sorted(root.glob("essaim/*/migrations/*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 @pytest.fixture
-def database():
-    """A fresh PostgreSQL database of its own, dropped afterwards."""
+def admin_db():
+    """A connection to PostgreSQL's maintenance database, to create and drop databases."""
     require("PostgreSQL", PG_HOST, PG_PORT)
     import psycopg
 
+    with psycopg.connect(
+        f"postgres://postgres@{PG_HOST}:{PG_PORT}/postgres", autocommit=True
+    ) as conn:
+        yield conn
+
+
+def fresh_database(conn, migrate) -> tuple[str, str]:
+    """A new database copied from a migrated template (made once per state of the migrations,
+    by ``migrate(url)``; older templates are dropped): its name and URL."""
+    template = f"essaim_deploy_tpl_{migrations_digest()}"
+    exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
+    if not exists:
+        building = f"essaim_deploy_build_{secrets.token_hex(4)}"
+        conn.execute(f'CREATE DATABASE "{building}"')
+        try:
+            migrate(f"postgres://postgres@{PG_HOST}:{PG_PORT}/{building}")
+            conn.execute(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
+        except BaseException:
+            conn.execute(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)')
+            raise
+        old = conn.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'essaim_deploy_tpl_%%' "
+            "AND datname <> %s",
+            [template],
+        ).fetchall()
+        for (name,) in old:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     name = f"essaim_deploy_{secrets.token_hex(4)}"
-    admin = f"postgres://postgres@{PG_HOST}:{PG_PORT}/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgres://postgres@{PG_HOST}:{PG_PORT}/{name}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return name, f"postgres://postgres@{PG_HOST}:{PG_PORT}/{name}"
 
 
 def test_two_web_processes_and_a_worker_share_database_cache_and_object_storage(
-    tmp_path, database, smtp
+    tmp_path, admin_db, smtp
 ):
     require("Redis", REDIS_HOST, REDIS_PORT)
     import boto3
@@ -220,10 +253,6 @@ def test_two_web_processes_and_a_worker_share_database_cache_and_object_storage(
         "ESSAIM_VAR_DIR": str(tmp_path),
         "ESSAIM_STATIC_FROM_APPS": "1",
         "ESSAIM_BASE_URL": f"http://127.0.0.1:{port_a}",
-        "DATABASE_URL": database,
-        # The router on, pointed at the same database: reads and writes take separate
-        # connections; real replication lag is the cookie's business (unit-tested).
-        "DATABASE_REPLICA_URL": database,
         "REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/0",
         "ESSAIM_S3_BUCKET": BUCKET,
         "ESSAIM_S3_ENDPOINT_URL": s3_url,
@@ -235,14 +264,19 @@ def test_two_web_processes_and_a_worker_share_database_cache_and_object_storage(
         "ESSAIM_LOGIN_FAILURES_PER_ADDRESS": "2",
     }
     processes = Processes(tmp_path, env)
+    database = None
     try:
         processes.start("s3", "-m", "moto.server", "-H", "127.0.0.1", "-p", str(s3_port))
-        processes.run("migrate", "-m", "essaim.cli", "migrate", "--noinput", timeout=240)
+
+        def migrate(url):
+            processes.env = {**env, "DATABASE_URL": url}
+            processes.run("migrate", "-m", "essaim.cli", "migrate", "--noinput", timeout=240)
+
+        database, url = fresh_database(admin_db, migrate)
+        # The router on, pointed at the same database: reads and writes take separate
+        # connections; real replication lag is the cookie's business (unit-tested).
+        processes.env = {**env, "DATABASE_URL": url, "DATABASE_REPLICA_URL": url}
         migrated = time.monotonic() - started
-        shell = f"from essaim.core.tests.deploy_world import build; build({run!r})"
-        world = json.loads(
-            processes.run("world", "-m", "essaim.cli", "shell", "-c", shell).splitlines()[-1]
-        )
         wait_until(lambda: answers("127.0.0.1", s3_port), 30, "moto", processes)
         s3 = boto3.client(
             "s3",
@@ -260,6 +294,11 @@ def test_two_web_processes_and_a_worker_share_database_cache_and_object_storage(
                 *("--workers", "1", "--no-collectstatic"),
             )
         processes.start("worker", "-m", "essaim.cli", "worker")
+        # The world is built while they boot.
+        shell = f"from essaim.core.tests.deploy_world import build; build({run!r})"
+        world = json.loads(
+            processes.run("world", "-m", "essaim.cli", "shell", "-c", shell).splitlines()[-1]
+        )
         for url in (a, b):
             wait_until(lambda url=url: healthy(requests, url), 60, f"{url}/healthz", processes)
         booted = time.monotonic() - started
@@ -348,3 +387,5 @@ def test_two_web_processes_and_a_worker_share_database_cache_and_object_storage(
         raise
     finally:
         processes.stop()
+        if database:
+            admin_db.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
