@@ -7,6 +7,9 @@ import sys
 import time
 from pathlib import Path
 
+# Settings-free (django.db's connections are lazy): importable before django.setup().
+from essaim.core.replica import pin_process
+
 
 def _setup(mode: str | None = None) -> None:
     if mode:
@@ -122,7 +125,6 @@ def worker(argv: list[str]) -> int:
     _setup()
     from django.core.management import call_command
 
-    from essaim.core.replica import pin_process
     from essaim.core.schedule import start_scheduler
 
     # A task must see what the request that queued it wrote: workers never read a replica.

@@ -37,10 +37,7 @@ def pin_process() -> None:
 
 def reads_primary() -> bool:
     return (
-        _process["pinned"]
-        or _wrote.get()
-        or _recent.get()
-        or connections[PRIMARY].in_atomic_block
+        _process["pinned"] or _wrote.get() or _recent.get() or connections[PRIMARY].in_atomic_block
     )
 
 

@@ -154,8 +154,7 @@ def csrf(session, url: str) -> str:
 def bucket_objects(s3, prefix: str) -> dict[str, bytes]:
     listed = s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix).get("Contents", [])
     return {
-        item["Key"]: s3.get_object(Bucket=BUCKET, Key=item["Key"])["Body"].read()
-        for item in listed
+        item["Key"]: s3.get_object(Bucket=BUCKET, Key=item["Key"])["Body"].read() for item in listed
     }
 
 
