@@ -110,8 +110,10 @@ def serve(argv: list[str]) -> int:
 
     # Collecting (and compressing) ~10,000 DSFR files takes minutes: do it once per release,
     # and here only when asked or when nothing was ever collected.
+    # (Never needed when they are served from the apps: ESSAIM_STATIC_FROM_APPS.)
     never_collected = not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists()
-    if args.collectstatic or (never_collected and not args.no_collectstatic):
+    needed = never_collected and not settings.STATIC_FROM_APPS
+    if args.collectstatic or (needed and not args.no_collectstatic):
         from django.core.management import call_command
 
         call_command("collectstatic", interactive=False, verbosity=0)
