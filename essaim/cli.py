@@ -7,6 +7,9 @@ import sys
 import time
 from pathlib import Path
 
+# Settings-free (django.db's connections are lazy): importable before django.setup().
+from essaim.core.replica import pin_process
+
 
 def _setup(mode: str | None = None) -> None:
     if mode:
@@ -107,8 +110,10 @@ def serve(argv: list[str]) -> int:
 
     # Collecting (and compressing) ~10,000 DSFR files takes minutes: do it once per release,
     # and here only when asked or when nothing was ever collected.
+    # (Never needed when they are served from the apps: ESSAIM_STATIC_FROM_APPS.)
     never_collected = not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists()
-    if args.collectstatic or (never_collected and not args.no_collectstatic):
+    needed = never_collected and not settings.STATIC_FROM_APPS
+    if args.collectstatic or (needed and not args.no_collectstatic):
         from django.core.management import call_command
 
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -124,6 +129,8 @@ def worker(argv: list[str]) -> int:
 
     from essaim.core.schedule import start_scheduler
 
+    # A task must see what the request that queued it wrote: workers never read a replica.
+    pin_process()
     if "--no-scheduler" in argv:
         argv = [a for a in argv if a != "--no-scheduler"]
     else:

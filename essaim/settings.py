@@ -160,6 +160,19 @@ else:
             },
         }
     }
+# An optional read replica of that PostgreSQL database (streaming replication): reads go there,
+# writes and the reads of a transaction to the primary; a request that wrote, and the same
+# client's requests for ESSAIM_REPLICA_PIN_SECONDS after it, read the primary
+# (essaim/core/replica.py). The task workers read the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+ESSAIM_REPLICA_PIN_SECONDS = int(os.environ.get("ESSAIM_REPLICA_PIN_SECONDS", "10"))
+if DATABASE_REPLICA_URL:
+    if not DATABASE_URL:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL (the primary).")
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["essaim.core.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(0, "essaim.core.replica.ReplicaPinMiddleware")
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -369,20 +382,52 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("ESSAIM_MEDIA_ROOT", VAR_DIR / "media"))
+# The demo and the tests serve static files straight from the apps, with no collectstatic step
+# (the demo indexes them once per process at start, ~0.1 s; the tests look each one up);
+# ESSAIM_STATIC_FROM_APPS=1 does the same in production, for a throw-away install.
+STATIC_FROM_APPS = env_bool("ESSAIM_STATIC_FROM_APPS", MODE != "production")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if MODE == "production"
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if STATIC_FROM_APPS
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-# The demo and the tests serve static files straight from the apps, with no collectstatic step
-# (the demo indexes them once per process at start, ~0.1 s; the tests look each one up).
-WHITENOISE_USE_FINDERS = MODE != "production"
+WHITENOISE_USE_FINDERS = STATIC_FROM_APPS
 WHITENOISE_AUTOREFRESH = MODE == "test"
+
+# Uploaded and generated files (attachments, certificates, reports, logos) on S3-compatible
+# object storage when ESSAIM_S3_BUCKET is set, so that every web process and worker of every
+# machine sees them. Objects stay private (no ACL: the bucket's own, which must not be public):
+# Essaim's views stream them after their permission checks; a URL, if any code asks one, is
+# signed and expires after ESSAIM_S3_URL_SECONDS. Credentials: ESSAIM_S3_ACCESS_KEY_ID and
+# ESSAIM_S3_SECRET_ACCESS_KEY, or boto3's own chain (AWS_* variables, an instance role).
+S3_BUCKET = os.environ.get("ESSAIM_S3_BUCKET", "")
+if S3_BUCKET:
+    _s3_options = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": os.environ.get("ESSAIM_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("ESSAIM_S3_REGION") or None,
+        "access_key": os.environ.get("ESSAIM_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("ESSAIM_S3_SECRET_ACCESS_KEY") or None,
+        "location": os.environ.get("ESSAIM_S3_PREFIX", "").strip("/"),
+        "addressing_style": os.environ.get("ESSAIM_S3_ADDRESSING_STYLE") or None,
+        "signature_version": "s3v4",
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": int(os.environ.get("ESSAIM_S3_URL_SECONDS", "300")),
+        # Like the file system: a new file never replaces another of the same name.
+        "file_overwrite": False,
+        # A file read back is kept in memory up to 5 MB, on disk beyond.
+        "max_memory_size": 5 * 1024 * 1024,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {k: v for k, v in _s3_options.items() if v is not None},
+    }
 
 # --- Mail -----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("ESSAIM_FROM_EMAIL", "Essaim <ne-pas-repondre@essaim.local>")
