@@ -53,15 +53,14 @@ class Run:
         """Run ``rows_of()`` (it returns how many rows it wrote) and print its time."""
         started = time.monotonic()
         rows = rows_of()
-        elapsed = time.monotonic() - started
+        self.record(name, rows, time.monotonic() - started)
+        return rows
+
+    def record(self, name: str, rows: int, elapsed: float) -> None:
         self.timings.append((name, rows, elapsed))
         if self.stdout is not None:
             self.stdout.write(f"  {name:<22} {rows:>10,} rows {elapsed:7.1f} s\n")
             self.stdout.flush()
-        return rows
-
-    def day(self, span_days: int = 2190) -> date:
-        return EPOCH + timedelta(days=self.rng.randrange(span_days))
 
 
 def bulk(model, objects, batch_size: int = BATCH) -> list:
