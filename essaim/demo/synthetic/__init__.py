@@ -39,8 +39,7 @@ STEPS = [
 
 def holds_real_data() -> bool:
     """Whether the database holds data neither the demo nor this generator wrote: a programme,
-    application, organisation or project while no demo or synthetic data set is recorded, or
-    any non-fictitious application or project."""
+    application, organisation or project while no demo or synthetic data set is recorded."""
     if DemoDataset.objects.exists():
         return False
     return any(model.objects.exists() for model in (Programme, Application, Organisation, Project))
