@@ -139,19 +139,29 @@ def worker(argv: list[str]) -> int:
     return 0
 
 
+def generate(argv: list[str]) -> int:
+    """The synthetic data set of the benchmarks (``essaim.demo.synthetic``), on the database
+    of the environment (``DATABASE_URL``)."""
+    _setup()
+    from essaim.demo.synthetic.command import main as generate_main
+
+    return generate_main(argv)
+
+
 DEVELOPER_COMMANDS = {"makemigrations", "makemessages", "compilemessages", "check", "help"}
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"demo": demo, "serve": serve, "worker": worker}
+    commands = {"demo": demo, "serve": serve, "worker": worker, "generate": generate}
     if argv and argv[0] in commands:
         return commands[argv[0]](argv[1:])
     if not argv or argv[0] in {"-h", "--help"}:
-        print("usage: essaim {demo,serve,worker,<django command>} [options]")
+        print("usage: essaim {demo,serve,worker,generate,<django command>} [options]")
         print("  demo     create the SQLite demo database, load the French Impact data, serve it")
         print("  serve    run the production server (gunicorn, settings from the environment)")
         print("  worker   run the background task worker")
+        print("  generate write a synthetic data set (--scale small|national) for benchmarks")
         print("Any other command is a Django management command (migrate, createsuperuser, ...).")
         return 0
     if argv[0] in DEVELOPER_COMMANDS and not os.environ.get("SECRET_KEY"):

@@ -28,8 +28,8 @@ def _essaim(*args: str, env: dict | None = None, timeout: int = 60):
 def test_help():
     result = _essaim("--help")
     assert result.returncode == 0
-    assert "usage: essaim {demo,serve,worker,<django command>}" in result.stdout
-    for command in ("demo", "serve", "worker"):
+    assert "usage: essaim {demo,serve,worker,generate,<django command>}" in result.stdout
+    for command in ("demo", "serve", "worker", "generate"):
         assert f"  {command} " in result.stdout
 
 

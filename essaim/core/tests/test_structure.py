@@ -21,6 +21,10 @@ FUNCTION_IMPORTS_ALLOWED: dict[tuple[str, str], str] = {
         "the command line sets ESSAIM_MODE and DJANGO_SETTINGS_MODULE, then django.setup(), "
         "before anything that imports models can be imported"
     ),
+    ("essaim.cli", "essaim.demo.synthetic.command"): (
+        "the command line sets DJANGO_SETTINGS_MODULE, then django.setup(), before anything "
+        "that imports models can be imported"
+    ),
     ("essaim.cli", "essaim.core.schedule"): (
         "the command line sets DJANGO_SETTINGS_MODULE, then django.setup(), before anything "
         "that imports models can be imported"
