@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -63,8 +64,14 @@ def demo(argv: list[str]) -> int:
             [sys.executable, "-m", "essaim.cli", "worker"], env=env
         )
     server = subprocess.Popen(  # noqa: S603
-        _gunicorn_argv(f"{args.host}:{args.port}", workers=2, threads=4), env=env
+        [
+            *_gunicorn_argv(f"{args.host}:{args.port}", workers=2, threads=4),
+            *("--graceful-timeout", "10"),
+        ],
+        env=env,
     )
+    # Ctrl-C (SIGINT) or a service manager's SIGTERM: stop the server and the worker, then exit.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         return server.wait()
     except KeyboardInterrupt:

@@ -137,6 +137,7 @@ class ApiTokenForm(EssaimForm):
         label=_("Droits du jeton"),
         choices=TokenAccess.choices,
         initial=TokenAccess.READ,
+        required=False,
         widget=forms.RadioSelect,
         help_text=_("En lecture seule, le jeton ne peut rien créer, modifier ni supprimer."),
     )

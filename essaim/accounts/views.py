@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from essaim.accounts import identity, services
 from essaim.accounts.forms import ApiTokenForm
-from essaim.accounts.models import ApiToken, Membership
+from essaim.accounts.models import ApiToken, Membership, TokenAccess
 from essaim.accounts.navigation import user_shortcuts
 
 
@@ -37,7 +37,7 @@ def api_tokens(request):
         _token, new_key = services.api_token_create(
             user=request.user,
             name=form.cleaned_data["name"],
-            access=form.cleaned_data["access"],
+            access=form.cleaned_data["access"] or TokenAccess.READ,
             programme_id=programme.pk if programme else None,
         )
         form = ApiTokenForm(user=request.user)

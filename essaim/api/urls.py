@@ -48,7 +48,9 @@ class EssaimAPI(NinjaAPI):
             for method, operation in operations.items():
                 if method in {"post", "put", "patch"}:
                     operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
-                operation.setdefault("responses", {}).setdefault("429", TOO_MANY_REQUESTS)
+                responses = operation.setdefault("responses", {})
+                if 429 not in responses and "429" not in responses:  # ninja's keys are ints
+                    responses[429] = TOO_MANY_REQUESTS
         return schema
 
 

@@ -73,7 +73,7 @@ def _get(url: str) -> tuple[int, str, bytes]:
 
 def _serve_demo(env: dict) -> None:
     """``essaim demo`` serves like production (gunicorn), static files from the apps, and stops
-    when interrupted."""
+    (with its server) when told to."""
     port = _free_port()
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("ESSAIM_", "DJANGO_"))}
     clean.pop("DATABASE_URL", None)
@@ -98,7 +98,9 @@ def _serve_demo(env: dict) -> None:
         stylesheet = re.search(rb'href="(/static/[^"]+\.css)"', body).group(1).decode()
         assert _get(f"http://127.0.0.1:{port}{stylesheet}")[0] == 200
     finally:
-        demo.send_signal(signal.SIGINT)
+        # SIGTERM, as a service manager stops it (pytest-xdist's workers ignore SIGINT, and so
+        # would their children).
+        demo.send_signal(signal.SIGTERM)
         assert demo.wait(timeout=60) == 0
 
 
