@@ -40,3 +40,21 @@ def test_no_two_api_schemas_share_a_name():
     assert not clashes, "Rename one of each (the OpenAPI document keeps one):\n" + "\n".join(
         clashes
     )
+
+
+def test_the_served_document_has_no_duplicated_key(client):
+    """JSON parsers keep the last of two equal keys, YAML ones (Swagger UI's) refuse the document:
+    an integer and a string ``429`` under one operation's responses once broke the API docs."""
+    duplicates = []
+
+    def pairs(items):
+        keys = [key for key, _value in items]
+        duplicates.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(items)
+
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    document = json.loads(response.content, object_pairs_hook=pairs)
+    assert duplicates == []
+    token = document["paths"]["/api/v1/auth/token"]["post"]["responses"]
+    assert "429" in token
