@@ -17,7 +17,7 @@ from essaim.applications.models import Application
 from essaim.applications.services import allowed_transitions, application_transition, applying
 from essaim.applications.workflow import BY_NAME, EDITABLE_STATES
 from essaim.calls.models import Call
-from essaim.core.api.pagination import PageNumberPagination, paginate
+from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.geo.models import Perimeter
 
 router = Router(tags=["applications"])
@@ -222,7 +222,7 @@ def application_list(
         applications = applications.filter(call_id=call_id)
     if wave:
         applications = applications.filter(wave__number=wave)
-    return [_out(a, a.shown_status) for a in applications]
+    return mapped(applications, lambda a: _out(a, a.shown_status))
 
 
 @router.get(

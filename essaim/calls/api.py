@@ -7,7 +7,7 @@ from ninja import Router, Schema
 
 from essaim.calls.models import Call
 from essaim.calls.services import published_form
-from essaim.core.api.pagination import PageNumberPagination, paginate
+from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 
 router = Router(tags=["calls"])
 
@@ -77,7 +77,7 @@ def call_list(request, status: str | None = None):
     )
     if status:
         calls = calls.filter(status=status)
-    return [_call_out(c) for c in calls]
+    return mapped(calls, _call_out)
 
 
 @router.get(

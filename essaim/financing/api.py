@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from essaim.accounts.api_auth import BearerOrSession
-from essaim.core.api.pagination import PageNumberPagination, paginate
+from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.core.inputs import SMALL_INT_MAX
 from essaim.core.money import Money
 from essaim.financing import rules, services
@@ -131,7 +131,7 @@ def instrument_list(request, filters: Query[InstrumentFilters]):
         qs = qs.filter(bands__stage__in=[filters.stage, ""]).distinct()
     if filters.provider_id:
         qs = qs.filter(provider_id=filters.provider_id)
-    return [instrument_out(i) for i in qs.order_by("name")]
+    return mapped(qs.order_by("name"), instrument_out)
 
 
 def _instrument(request, instrument_id: int) -> Instrument:
@@ -322,7 +322,7 @@ def request_list(request, filters: Query[RequestFilters]):
         qs = qs.filter(instrument_id=filters.instrument_id)
     if filters.project_id:
         qs = qs.filter(project_id=filters.project_id)
-    return [request_out(r, request.user) for r in qs]
+    return mapped(qs, lambda r: request_out(r, request.user))
 
 
 class TotalsOut(Schema):

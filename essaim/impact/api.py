@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from essaim.accounts import permissions
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls.models import Programme
-from essaim.core.api.pagination import PageNumberPagination, paginate
+from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.impact import opendata, queries, rules, services
 from essaim.impact.models import (
     YEAR_MAX,
@@ -103,7 +103,7 @@ def indicator_list(request, filters: Query[IndicatorFilter]):
     )
     if filters.programme:
         indicators = indicators.filter(programme__slug=filters.programme)
-    return [indicator_out(i) for i in indicators.order_by("programme_id", "position", "code")]
+    return mapped(indicators.order_by("programme_id", "position", "code"), indicator_out)
 
 
 @router.get(
@@ -193,7 +193,7 @@ def measurement_list(request, filters: Query[MeasurementFilter]):
         rows = rows.filter(year=filters.year)
     if filters.status:
         rows = rows.filter(status=filters.status)
-    return [measurement_out(m) for m in rows.order_by("-period_end", "pk")]
+    return mapped(rows.order_by("-period_end", "pk"), measurement_out)
 
 
 def _measurement(request, measurement_id: int) -> Measurement:

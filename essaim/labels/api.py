@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from essaim.calls.models import Wave, WaveStatus
-from essaim.core.api.pagination import PageNumberPagination, paginate
+from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.labels.models import Label, LabelState
 from essaim.labels.queries import public_labels
 
@@ -120,7 +120,7 @@ def wave_list(request):
 def label_list(request, wave: int | None = None):
     """The labels of published waves, optionally of wave number ``wave``; each with its
     territory, verification code, certificate URL and public territory page."""
-    return [_label_out(label) for label in public_labels(wave_number=wave)]
+    return mapped(public_labels(wave_number=wave), _label_out)
 
 
 @router.get(

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.actors.models import Collective, Organisation
 from essaim.applications.models import Challenge
-from essaim.core.api.pagination import PageNumberPagination, paginate
+from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.core.inputs import SMALL_INT_MAX
 from essaim.core.money import Money
 from essaim.geo.models import Commune, Perimeter
@@ -108,7 +108,7 @@ def project_list(request, filters: Query[DirectoryFilters]):
         .select_related("challenge")
         .prefetch_related("needs")
     )
-    return [project_out(p) for p in qs]
+    return mapped(qs, project_out)
 
 
 def visible_project(request, project_id: int) -> Project:

@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls.models import Programme
-from essaim.core.api.pagination import PageNumberPagination, paginate
+from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.geo.models import Perimeter
 from essaim.regulatory import queries, services
 from essaim.regulatory.models import (
@@ -162,7 +162,7 @@ def ticket_list(
     tickets = queries.tickets_for(request.user, filters=filters, q=q or "")
     if territory:
         tickets = tickets.filter(perimeter__slug=territory)
-    return [_ticket_out(t) for t in tickets]
+    return mapped(tickets, _ticket_out)
 
 
 @router.post(
@@ -301,7 +301,7 @@ def experimentation_list(request, state: str | None = None):
     )
     if state:
         requests = requests.filter(state=state)
-    return [_experimentation_out(r) for r in requests]
+    return mapped(requests, _experimentation_out)
 
 
 @router.get(

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.applications.models import Application
-from essaim.core.api.pagination import PageNumberPagination, paginate
+from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.core.inputs import SMALL_INT_MAX
 from essaim.reviews import rules, services
 from essaim.reviews.consolidation import consolidate
@@ -171,7 +171,7 @@ def review_list(request, status: str | None = None, application_id: int | None =
         reviews = reviews.filter(status=status)
     if application_id:
         reviews = reviews.filter(application_id=application_id)
-    return [_out(r, request.user) for r in reviews]
+    return mapped(reviews, lambda r: _out(r, request.user))
 
 
 @router.get(

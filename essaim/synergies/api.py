@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.actors.models import Organisation
-from essaim.core.api.pagination import PageNumberPagination, paginate
+from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.geo.models import Perimeter, Region
 from essaim.projects.models import NeedKind
 from essaim.synergies import matching, rules, services
@@ -82,7 +82,7 @@ def offer_list(request, filters: Query[OfferFilters]):
         queryset = queryset.filter(kind=filters.kind)
     if filters.company_id:
         queryset = queryset.filter(company_id=filters.company_id)
-    return [offer_out(o) for o in matching.offers_with_coverage(queryset).order_by("title", "pk")]
+    return mapped(matching.offers_with_coverage(queryset).order_by("title", "pk"), offer_out)
 
 
 def _offer(request, offer_id: int) -> Offer:
@@ -326,7 +326,9 @@ def introduction_list(request, filters: Query[IntroductionFilters]):
     queryset = _introductions(request.user)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
-    return [introduction_out(i, request.user) for i in queryset.order_by("-created_at", "-pk")]
+    return mapped(
+        queryset.order_by("-created_at", "-pk"), lambda i: introduction_out(i, request.user)
+    )
 
 
 def _introduction(request, introduction_id: int) -> Introduction:
