@@ -108,8 +108,15 @@ def yearly_figures(run: Run) -> int:
     """impact's own bulk path: the whole summary recomputed from the measurements."""
     summary.rebuild()
     if uses_postgres():
+        # Statistics for the two tables just filled, not the whole database: ANALYZE writes a
+        # table's size in place (it outlives a rolled-back transaction), and a table analysed
+        # while empty here (the geography, in a test) then made PostgreSQL plan nested loops
+        # over thousands of rows for every later query of the test run.
+        tables = ", ".join(
+            connection.ops.quote_name(model._meta.db_table) for model in (Measurement, YearlyFigure)
+        )
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute(f"ANALYZE {tables}")
     return YearlyFigure.objects.filter(indicator__programme=run.made["programme"]).count()
 
 
