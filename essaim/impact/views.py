@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -400,8 +401,21 @@ def plan_edit(request, pk: int, indicator: int):
     if not rules.can_plan_territory(request.user, label):
         raise PermissionDenied(_("Vous ne pouvez pas modifier ce plan d'indicateurs."))
     indicator = get_object_or_404(Indicator, pk=indicator, programme_id=label.programme_id)
+    return plan_page(
+        request,
+        indicator=indicator,
+        label=label,
+        project=None,
+        saved=_("Plan d'indicateur enregistré."),
+        next_url=reverse("impact:territory", args=[label.pk]),
+    )
+
+
+def plan_page(request, *, indicator, label, project, saved: str, next_url: str):
+    """The plan form of a territory's (``project=None``) or a project's indicator: baseline and
+    targets for the label's first seven years, saved through ``services.plan_save``."""
     plan = (
-        IndicatorPlan.objects.filter(indicator=indicator, label=label, project__isnull=True)
+        IndicatorPlan.objects.filter(indicator=indicator, label=label, project=project)
         .prefetch_related("targets")
         .first()
     )
@@ -417,6 +431,7 @@ def plan_edit(request, pk: int, indicator: int):
                 user=request.user,
                 indicator=indicator,
                 label=label,
+                project=project,
                 baseline=form.cleaned_data["baseline"],
                 baseline_year=form.cleaned_data["baseline_year"],
                 targets=form.targets(),
@@ -424,14 +439,14 @@ def plan_edit(request, pk: int, indicator: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Plan d'indicateur enregistré."))
-            return redirect("impact:territory", pk=label.pk)
+            messages.success(request, saved)
+            return redirect(next_url)
     return render(
         request,
         "impact/plan_form.html",
         {
             "label": label,
-            "project": None,
+            "project": project,
             "indicator": indicator,
             "form": form,
             "history_rows": history.history_rows(plan) if plan else [],

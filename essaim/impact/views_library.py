@@ -16,8 +16,9 @@ from essaim.calls.models import Programme
 from essaim.core import history
 from essaim.core.forms import add_service_errors
 from essaim.impact import rules, services, services_library
-from essaim.impact.forms import IndicatorForm, PlanForm
+from essaim.impact.forms import IndicatorForm
 from essaim.impact.models import Aggregation, Indicator, IndicatorPlan, Target
+from essaim.impact.views import plan_page
 from essaim.labels.models import Label
 from essaim.projects.models import Project
 
@@ -159,42 +160,11 @@ def project_plan_edit(request, pk: int, indicator: int):
         Indicator, pk=indicator, programme_id__in=[label.programme_id for label in labels]
     )
     label = next(label for label in labels if label.programme_id == indicator.programme_id)
-    plan = (
-        IndicatorPlan.objects.filter(indicator=indicator, project=project)
-        .prefetch_related("targets")
-        .first()
-    )
-    first = label.granted_on.year
-    form = PlanForm(
-        request.POST if request.method == "POST" else None,
-        initial=PlanForm.initial_of(plan),
-        years=range(first, first + 7),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_save(
-                user=request.user,
-                indicator=indicator,
-                label=label,
-                project=project,
-                baseline=form.cleaned_data["baseline"],
-                baseline_year=form.cleaned_data["baseline_year"],
-                targets=form.targets(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Plan d'indicateur du projet enregistré."))
-            return redirect("impact:project_plan", pk=project.pk)
-    return render(
+    return plan_page(
         request,
-        "impact/plan_form.html",
-        {
-            "label": label,
-            "project": project,
-            "indicator": indicator,
-            "form": form,
-            "history_rows": history.history_rows(plan) if plan else [],
-        },
-        status=400 if request.method == "POST" else 200,
+        indicator=indicator,
+        label=label,
+        project=project,
+        saved=_("Plan d'indicateur du projet enregistré."),
+        next_url=reverse("impact:project_plan", args=[project.pk]),
     )

@@ -87,3 +87,24 @@ PAGE_URL = column(
     "Adresse de la page publique sur la plateforme.",
     "Address of the public page on the platform.",
 )
+# The last columns of a directory record (projects, instruments): whether it is made up for the
+# demonstration, when it last changed, its public page.
+RECORD_END = (
+    column(
+        "fictitious",
+        "boolean",
+        "Fictif",
+        "Fictitious",
+        "Donnée inventée pour la démonstration.",
+        "Made-up data for the demonstration.",
+    ),
+    column(
+        "updated_at",
+        "datetime",
+        "Mis à jour",
+        "Updated",
+        "Dernière modification.",
+        "Latest change.",
+    ),
+    PAGE_URL,
+)

@@ -1,7 +1,7 @@
 """The open data sets of the projects and the financing instruments (``opendata``)."""
 
 from essaim.portal import opendata_rows as rows
-from essaim.portal.opendata_fields import PAGE_URL, Dataset, Text, column
+from essaim.portal.opendata_fields import RECORD_END, Dataset, Text, column
 
 PROJECTS = Dataset(
     id="projets",
@@ -106,23 +106,7 @@ PROJECTS = Dataset(
         ),
         column("jobs", "integer", "Emplois", "Jobs", "Emplois (ETP).", "Jobs (full-time)."),
         column("website", "string", "Site web", "Website", "Site web.", "Website."),
-        column(
-            "fictitious",
-            "boolean",
-            "Fictif",
-            "Fictitious",
-            "Donnée inventée pour la démonstration.",
-            "Made-up data for the demonstration.",
-        ),
-        column(
-            "updated_at",
-            "datetime",
-            "Mis à jour",
-            "Updated",
-            "Dernière modification.",
-            "Latest change.",
-        ),
-        PAGE_URL,
+        *RECORD_END,
     ),
     primary_key=("id",),
     rows=rows.project_rows,
@@ -284,23 +268,7 @@ INSTRUMENTS = Dataset(
             "Programmes referencing the instrument, separated by a space.",
             is_list=True,
         ),
-        column(
-            "fictitious",
-            "boolean",
-            "Fictif",
-            "Fictitious",
-            "Donnée inventée pour la démonstration.",
-            "Made-up data for the demonstration.",
-        ),
-        column(
-            "updated_at",
-            "datetime",
-            "Mis à jour",
-            "Updated",
-            "Dernière modification.",
-            "Latest change.",
-        ),
-        PAGE_URL,
+        *RECORD_END,
     ),
     primary_key=("id",),
     rows=rows.instrument_rows,
