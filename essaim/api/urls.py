@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.accounts.api_auth import router as auth_router
 from essaim.core.api.errors import install_error_handlers
+from essaim.core.api.openapi import document_errors
 from essaim.core.api.parser import GuardedParser
 
 IDEMPOTENCY_PARAMETER = {
@@ -42,8 +43,9 @@ TOO_MANY_REQUESTS = {
 class EssaimAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         """Every POST, PUT and PATCH documents the optional ``Idempotency-Key`` header
-        (``essaim.core.idempotency`` honours it for every one of them)."""
-        schema = super().get_openapi_schema(*args, **kwargs)
+        (``essaim.core.idempotency`` honours it for every one of them); every operation its
+        error answers (``essaim.core.api.openapi``)."""
+        schema = document_errors(super().get_openapi_schema(*args, **kwargs))
         for operations in schema.get("paths", {}).values():
             for method, operation in operations.items():
                 if method in {"post", "put", "patch"}:

@@ -6,8 +6,12 @@ forge nor edit one. The next page is then ``WHERE (keys) > (values) ORDER BY key
 index range scan whatever the depth, where ``OFFSET`` reads and drops every row before the page.
 
 The order is the queryset's own (``order_by`` or the model's ``Meta.ordering``): the endpoint
-changes nothing. NULLs are placed last in both directions on every database, so that the
-comparisons below hold. A list that is no queryset (built in Python), a combined queryset
+changes nothing. NULLs keep the database's own place (PostgreSQL: after every value, so last
+ascending and first descending; SQLite: before every value), written out for nullable keys only:
+an explicit ``NULLS LAST`` on a descending NOT NULL column would stop PostgreSQL from reading its
+index backwards (a sort of every row: 3 s for the first page of 100,000 applications).
+
+A list that is no queryset (built in Python), a combined queryset
 (``union``), a random or raw ordering, or a float key (a search rank: a float4 read back as text
 is not equal to itself) gets an offset cursor instead, with the same signature.
 """
@@ -20,12 +24,15 @@ import uuid
 from dataclasses import dataclass
 
 from django.core import signing
+from django.db import connection
 from django.db.models import F, FloatField, Q, QuerySet
 from django.db.models.expressions import Col, OrderBy
 from django.utils.translation import gettext as _
 from ninja.errors import ValidationError
 
 SALT = "essaim.api.cursor"
+# The databases that sort NULL after every value (the others, before).
+NULLS_LARGE = {"postgresql", "oracle"}
 KEY_PREFIX = "cursor_k"
 MAX_CURSOR_LENGTH = 2048
 _ADDRESS = re.compile(r"0x[0-9a-f]+")
@@ -41,6 +48,19 @@ class Key:
     alias: str  # the annotation holding the key's value on each row
     descending: bool
     nullable: bool
+    nulls_last: bool  # in the list's order
+
+    def order(self, backward: bool) -> OrderBy:
+        descending = self.descending != backward
+        if not self.nullable:
+            return OrderBy(F(self.alias), descending=descending)
+        last = self.nulls_last != backward
+        return OrderBy(
+            F(self.alias),
+            descending=descending,
+            nulls_last=last or None,
+            nulls_first=(not last) or None,
+        )
 
 
 @dataclass(frozen=True)
@@ -190,18 +210,15 @@ class Keyset:
                 getattr(annotated.query.annotations[alias], "output_field", None), FloatField
             ):
                 return None
-            keys.append(Key(alias, descending, _nullable(annotated, alias)))
+            nulls_last = descending != (connection.vendor in NULLS_LARGE)
+            keys.append(Key(alias, descending, _nullable(annotated, alias), nulls_last))
         description = path + "|" + "|".join(f"{e!r}{'-' if d else '+'}" for e, d in terms)
         fingerprint = hashlib.sha256(_ADDRESS.sub("", description).encode()).hexdigest()[:16]
         return cls(annotated.order_by(*cls._order(keys, backward=False)), keys, fingerprint)
 
     @staticmethod
     def _order(keys: list[Key], backward: bool) -> list[OrderBy]:
-        if backward:  # the same order read from its end: NULLs first
-            return [
-                OrderBy(F(k.alias), descending=not k.descending, nulls_first=True) for k in keys
-            ]
-        return [OrderBy(F(k.alias), descending=k.descending, nulls_last=True) for k in keys]
+        return [key.order(backward) for key in keys]
 
     def values(self, row) -> tuple:
         if isinstance(row, dict):
@@ -209,18 +226,15 @@ class Keyset:
         return tuple(getattr(row, k.alias) for k in self.keys)
 
     @staticmethod
-    def _after(key: Key, value) -> Q | None:
-        """Rows strictly after ``value`` on this key (NULLs last)."""
+    def _beyond(key: Key, value, backward: bool) -> Q | None:
+        """Rows strictly after ``value`` on this key, or before it when ``backward``."""
+        nulls_beyond = key.nulls_last != backward  # NULLs come after (before) every value
+        null = Q(**{f"{key.alias}__isnull": True})
         if value is None:
-            return None
-        after = Q(**{f"{key.alias}__{'lt' if key.descending else 'gt'}": value})
-        return after | Q(**{f"{key.alias}__isnull": True}) if key.nullable else after
-
-    @staticmethod
-    def _before(key: Key, value) -> Q:
-        if value is None:
-            return Q(**{f"{key.alias}__isnull": False})
-        return Q(**{f"{key.alias}__{'gt' if key.descending else 'lt'}": value})
+            return None if nulls_beyond else ~null
+        compare = "lt" if key.descending != backward else "gt"
+        beyond = Q(**{f"{key.alias}__{compare}": value})
+        return beyond | null if key.nullable and nulls_beyond else beyond
 
     @staticmethod
     def _equal(key: Key, value) -> Q:
@@ -229,10 +243,9 @@ class Keyset:
     def page(self, position: Position, size: int) -> list:
         """Up to ``size`` + 1 rows from ``position`` on, in the list's order when forward, in the
         reverse order when backward (the caller turns them round)."""
-        strictly = self._before if position.backward else self._after
         alternatives = []
         for i, key in enumerate(self.keys):
-            beyond = strictly(key, position.values[i])
+            beyond = self._beyond(key, position.values[i], position.backward)
             if beyond is None:
                 continue
             condition = beyond
@@ -245,7 +258,7 @@ class Keyset:
         for alternative in alternatives[1:]:
             where |= alternative
         first, value = self.keys[0], position.values[0]
-        if value is not None and not (first.nullable and not position.backward):
+        if value is not None and not (first.nullable and first.nulls_last != position.backward):
             # The same bound, written so that an index on the first key starts the scan there.
             bound = "gte" if first.descending == position.backward else "lte"
             where &= Q(**{f"{first.alias}__{bound}": value})
