@@ -112,7 +112,12 @@ class Application(models.Model):
         verbose_name = _("candidature")
         verbose_name_plural = _("candidatures")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["call", "status"])]
+        indexes = [
+            models.Index(fields=["call", "status"]),
+            # The API's list order (``-updated_at, pk``): a deep page by cursor reads 50 rows of
+            # this index instead of sorting every visible application.
+            models.Index(fields=["-updated_at", "id"], name="application_updated_id_idx"),
+        ]
         # The state and the fields it implies move together (``services.transitions``), and the
         # database refuses any row where they disagree. A withdrawn application may have been
         # withdrawn as a draft (no submission date) or later (one).
