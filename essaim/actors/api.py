@@ -8,10 +8,11 @@ from enum import StrEnum
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from essaim.actors.models import Organisation, OrganisationKind
 from essaim.actors.rules import can_edit_organisation
+from essaim.core.api.filters import Code, Search
 from essaim.core.api.pagination import PageNumberPagination, paginate
 from essaim.geo.models import Region
 
@@ -107,28 +108,32 @@ class OrganisationDetailOut(OrganisationOut):
         return obj.api_collectives
 
 
+class OrganisationFilters(Schema):
+    q: Search = ""
+    region: Code = Field("", description="a région's INSEE code (e.g. 75)")
+    kind: Kind | None = None
+    ess: bool | None = None
+    esus: bool | None = None
+
+
 @router.get(
     "/organisations",
     response=list[OrganisationOut],
     summary="Search and filter the directory of organisations",
 )
 @paginate(PageNumberPagination, page_size=50)
-def organisation_list(
-    request,
-    q: str = "",
-    region: str = "",
-    kind: Kind | None = None,
-    ess: bool | None = None,
-    esus: bool | None = None,
-):
+def organisation_list(request, filters: Query[OrganisationFilters]):
     """``q`` searches name, acronym, SIREN/SIRET, commune and description (best matches first);
     ``region`` is a région's INSEE code (e.g. 75), matched through the organisation's commune."""
+    q, region, kind = filters.q, filters.region, filters.kind
     if region and not Region.objects.filter(code=region).exists():
         raise ValidationError({"region": _("Région inconnue : « %(code)s ».") % {"code": region}})
     return (
         Organisation.objects.visible_to(request.user)
         .select_related("commune__region")
-        .filter_directory(region=region, kind=kind.value if kind else "", ess=ess, esus=esus)
+        .filter_directory(
+            region=region, kind=kind.value if kind else "", ess=filters.ess, esus=filters.esus
+        )
         .search(q)
     )
 

@@ -7,7 +7,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from essaim.accounts.api_auth import BearerOrSession
@@ -15,12 +15,15 @@ from essaim.applications import queries, rules
 from essaim.applications.completeness import missing_items
 from essaim.applications.models import Application
 from essaim.applications.services import allowed_transitions, application_transition, applying
-from essaim.applications.workflow import BY_NAME, EDITABLE_STATES
+from essaim.applications.workflow import BY_NAME, EDITABLE_STATES, ApplicantStatus
+from essaim.applications.workflow import Status as WorkflowStatus
 from essaim.calls.models import Call
+from essaim.core.api.filters import Code, Id, WaveNumber, choices_enum
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.geo.models import Perimeter
 
 router = Router(tags=["applications"])
+ShownStatus = choices_enum("ShownStatus", WorkflowStatus, ApplicantStatus)
 
 
 class ChallengeOut(Schema):
@@ -201,6 +204,18 @@ def _get(request, application_id: int) -> Application:
     return application
 
 
+class ApplicationFilters(Schema):
+    status: ShownStatus | None = Field(
+        None, description="the state as the caller sees it (see `status`)"
+    )
+    call_id: Id | None = None
+    programme: Code | None = Field(None, description="the call's programme (slug)")
+    wave: WaveNumber | None = None
+    updated_since: datetime | None = Field(
+        None, description="changed at or after this instant (ISO 8601): what to synchronise"
+    )
+
+
 @router.get(
     "/applications",
     response=list[ApplicationOut],
@@ -208,20 +223,22 @@ def _get(request, application_id: int) -> Application:
     summary="Applications the caller may see",
 )
 @paginate(PageNumberPagination, page_size=50)
-def application_list(
-    request, status: str | None = None, call_id: int | None = None, wave: int | None = None
-):
-    """``status`` filters on the state as the caller sees it (see ``status``)."""
+def application_list(request, filters: Query[ApplicationFilters]):
+    """Most recently changed first. The filters narrow what the caller may see."""
     applications = queries.with_shown_status(
         Application.objects.visible_to(request.user), request.user
     ).select_related("perimeter", "collective", "wave")
     applications = applications.order_by("-updated_at", "pk")
-    if status:
-        applications = applications.filter(shown_status=status)
-    if call_id:
-        applications = applications.filter(call_id=call_id)
-    if wave:
-        applications = applications.filter(wave__number=wave)
+    if filters.status:
+        applications = applications.filter(shown_status=filters.status.value)
+    if filters.call_id:
+        applications = applications.filter(call_id=filters.call_id)
+    if filters.programme:
+        applications = applications.filter(call__programme__slug=filters.programme)
+    if filters.wave:
+        applications = applications.filter(wave__number=filters.wave)
+    if filters.updated_since:
+        applications = applications.filter(updated_at__gte=filters.updated_since)
     return mapped(applications, lambda a: _out(a, a.shown_status))
 
 

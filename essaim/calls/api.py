@@ -3,13 +3,20 @@
 from datetime import date
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from essaim.calls.models import Call
+from essaim.calls.models import Call, CallStatus
 from essaim.calls.services import published_form
+from essaim.core.api.filters import Code, choices_enum
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 
 router = Router(tags=["calls"])
+CallStatusFilter = choices_enum("CallStatusFilter", CallStatus)
+
+
+class CallFilters(Schema):
+    status: CallStatusFilter | None = None
+    programme: Code | None = Field(None, description="the programme's slug")
 
 
 class CutOffOut(Schema):
@@ -69,14 +76,16 @@ def _call_out(call: Call) -> dict:
 
 @router.get("/calls", response=list[CallOut], summary="Calls (public; drafts for their admins)")
 @paginate(PageNumberPagination, page_size=50)
-def call_list(request, status: str | None = None):
+def call_list(request, filters: Query[CallFilters]):
     calls = (
         Call.objects.visible_to(request.user)
         .select_related("programme")
         .order_by("-opens_on", "pk")
     )
-    if status:
-        calls = calls.filter(status=status)
+    if filters.status:
+        calls = calls.filter(status=filters.status.value)
+    if filters.programme:
+        calls = calls.filter(programme__slug=filters.programme)
     return mapped(calls, _call_out)
 
 

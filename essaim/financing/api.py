@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from essaim.accounts.api_auth import BearerOrSession
+from essaim.core.api.filters import MAX_ID, Code, Id
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.core.inputs import SMALL_INT_MAX
 from essaim.core.money import Money
@@ -116,9 +117,9 @@ def _instruments(user):
 
 
 class InstrumentFilters(Schema):
-    kind: str = ""
-    stage: str = ""
-    provider_id: int | None = None
+    kind: Code = ""
+    stage: Code = ""
+    provider_id: Id | None = None
 
 
 @router.get("/instruments", response=list[InstrumentOut], summary="The instrument catalogue")
@@ -302,8 +303,8 @@ def _requests(user):
 
 class RequestFilters(Schema):
     status: RequestStatus | None = None
-    instrument_id: int | None = None
-    project_id: int | None = None
+    instrument_id: Id | None = None
+    project_id: Id | None = None
 
 
 @router.get(
@@ -544,7 +545,7 @@ def match_out(match) -> dict:
     response=MatchesOut,
     summary="Every instrument ranked for the project, with each rule's verdict and why",
 )
-def project_matches(request, project_id: int, need_id: int | None = None):
+def project_matches(request, project_id: int, need_id: int | None = Query(None, ge=1, le=MAX_ID)):
     project = visible_project(request, project_id)
     need = None
     if need_id is not None:

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
+from essaim.core.api.filters import MAX_CODE, MAX_SEARCH
 from essaim.core.api.pagination import PageNumberPagination, paginate
 from essaim.geo.models import Commune, Departement, Perimeter, Region
 from essaim.geo.queries import (
@@ -117,7 +118,7 @@ def region_list(request):
     response=list[DepartementOut],
     summary="Les départements, éventuellement d'une région",
 )
-def departement_list(request, region: str = ""):
+def departement_list(request, region: str = Query("", max_length=MAX_CODE)):
     """``region``: the INSEE code of a région (e.g. 75)."""
     if region and not Region.objects.filter(code=region).exists():
         raise ValidationError({"region": _("Région inconnue : « %(code)s ».") % {"code": region}})
@@ -126,14 +127,18 @@ def departement_list(request, region: str = ""):
 
 @router.get("/geo/epci", response=list[EpciOut], summary="Les EPCI à fiscalité propre")
 @paginate(PageNumberPagination, page_size=50)
-def epci_list(request, q: str = ""):
+def epci_list(request, q: str = Query("", max_length=MAX_SEARCH)):
     """``q``: part of the name (accents and case ignored) or the start of the SIREN."""
     return epci_search(q)
 
 
 @router.get("/geo/communes", response=list[CommuneOut], summary="Les communes")
 @paginate(PageNumberPagination, page_size=50)
-def commune_list(request, q: str = "", departement: str = ""):
+def commune_list(
+    request,
+    q: str = Query("", max_length=MAX_SEARCH),
+    departement: str = Query("", max_length=MAX_CODE),
+):
     """``q``: part of the name (accents and case ignored) or the start of the INSEE code;
     ``departement``: a département's code (e.g. 79, 2A, 976)."""
     if departement and not Departement.objects.filter(code=departement).exists():
@@ -163,7 +168,7 @@ def commune_detail(request, insee: str):
 
 @router.get("/geo/perimeters", response=list[PerimeterOut], summary="Les périmètres")
 @paginate(PageNumberPagination, page_size=50)
-def perimeter_list(request, q: str = ""):
+def perimeter_list(request, q: str = Query("", max_length=MAX_SEARCH)):
     """``q``: part of the perimeter's name."""
     queryset = Perimeter.objects.visible_to(request.user).order_by("name")
     if q:

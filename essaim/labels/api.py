@@ -7,9 +7,10 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from essaim.calls.models import Wave, WaveStatus
+from essaim.core.api.filters import Code, WaveNumber
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.labels.models import Label, LabelState
 from essaim.labels.queries import public_labels
@@ -82,13 +83,38 @@ def _label_out(label: Label) -> dict:
     }
 
 
+class WaveFilters(Schema):
+    programme: Code | None = Field(None, description="the programme's slug")
+
+
+class LabelFilters(Schema):
+    wave: WaveNumber | None = None
+    region: Code | None = Field(None, description="a région's INSEE code (e.g. 75)")
+
+
+def _wave_out(w: Wave) -> dict:
+    return {
+        "id": w.pk,
+        "programme": w.programme.name,
+        "number": w.number,
+        "title": str(w),
+        "committee_on": w.committee_on,
+        "announced_on": w.announced_on,
+        "announced_at": w.announced_at,
+        "status": w.status,
+        "status_label": str(w.get_status_display()),
+        "published_at": w.published_at,
+        "label_count": w.label_count,
+    }
+
+
 @router.get(
     "/waves",
     response=list[WaveOut],
     summary="Waves (published ones; every wave of the caller's programmes for their staff)",
 )
 @paginate(PageNumberPagination)
-def wave_list(request):
+def wave_list(request, filters: Query[WaveFilters]):
     """The published waves, and every wave of the programmes the caller is staff of, with their
     dates, place, status and number of labels granted (published waves only count labels)."""
     waves = (
@@ -97,30 +123,19 @@ def wave_list(request):
         .annotate(label_count=Count("labels", filter=Q(status=WaveStatus.PUBLISHED), distinct=True))
         .order_by("programme__name", "number")
     )
-    return [
-        {
-            "id": w.pk,
-            "programme": w.programme.name,
-            "number": w.number,
-            "title": str(w),
-            "committee_on": w.committee_on,
-            "announced_on": w.announced_on,
-            "announced_at": w.announced_at,
-            "status": w.status,
-            "status_label": str(w.get_status_display()),
-            "published_at": w.published_at,
-            "label_count": w.label_count,
-        }
-        for w in waves
-    ]
+    if filters.programme:
+        waves = waves.filter(programme__slug=filters.programme)
+    return mapped(waves, _wave_out)
 
 
 @router.get("/labels", response=list[LabelOut], summary="Labels of published waves")
 @paginate(PageNumberPagination)
-def label_list(request, wave: int | None = None):
-    """The labels of published waves, optionally of wave number ``wave``; each with its
-    territory, verification code, certificate URL and public territory page."""
-    return mapped(public_labels(wave_number=wave), _label_out)
+def label_list(request, filters: Query[LabelFilters]):
+    """The labels of published waves, optionally of wave number ``wave`` or of the territories
+    of a ``region``; each with its territory, verification code, certificate URL and public
+    territory page."""
+    labels = public_labels(wave_number=filters.wave, region_code=filters.region or "")
+    return mapped(labels, _label_out)
 
 
 @router.get(

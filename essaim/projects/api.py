@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.actors.models import Collective, Organisation
 from essaim.applications.models import Challenge
+from essaim.core.api.filters import Code, Search
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.core.inputs import SMALL_INT_MAX
 from essaim.core.money import Money
@@ -92,12 +93,12 @@ def project_out(project: Project) -> dict:
 
 
 class DirectoryFilters(Schema):
-    q: str = ""
-    territory: str = Field("", description="perimeter slug or id")
-    region: str = Field("", description="INSEE code of a région")
-    stage: str = ""
-    domain: str = ""
-    need: str = Field("", description="kind of an open need: financing, regulatory, …")
+    q: Search = ""
+    territory: Code = Field("", description="perimeter slug or id")
+    region: Code = Field("", description="INSEE code of a région")
+    stage: Code = ""
+    domain: Code = ""
+    need: Code = Field("", description="kind of an open need: financing, regulatory, …")
 
 
 @router.get("/projects", response=list[ProjectOut], summary="The project directory")

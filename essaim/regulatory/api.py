@@ -4,21 +4,45 @@ public knowledge base. Thin: validation and orchestration only, the services do 
 from datetime import date, datetime
 
 from django.http import Http404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls.models import Programme
+from essaim.core.api.filters import Code, Search, choices_enum
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.geo.models import Perimeter
 from essaim.regulatory import queries, services
+from essaim.regulatory.knowledge import Theme
 from essaim.regulatory.models import (
     Channel,
     ExperimentationRequest,
     RuleLevel,
     Ticket,
 )
+from essaim.regulatory.workflow import ExperimentationState, TicketState
 
 router = Router(tags=["regulatory"])
+TicketStateFilter = choices_enum("TicketStateFilter", TicketState)
+ThemeFilter = choices_enum("ThemeFilter", Theme)
+ExperimentationStateFilter = choices_enum("ExperimentationStateFilter", ExperimentationState)
+
+
+class TicketFilters(Schema):
+    state: TicketStateFilter | None = None
+    category: ThemeFilter | None = Field(None, description="the ticket's theme")
+    programme: Code | None = Field(None, description="the programme's slug")
+    territory: Code | None = Field(None, description="the territory's (perimeter's) slug")
+    q: Search | None = None
+
+
+class KnowledgeFilters(Schema):
+    q: Search | None = None
+    theme: Code | None = Field(None, description="a theme's code")
+    rule: Search | None = Field(None, description="words of the rule's reference")
+
+
+class ExperimentationFilters(Schema):
+    state: ExperimentationStateFilter | None = None
 
 
 class RuleIn(Schema):
@@ -155,13 +179,20 @@ def _ticket_out(ticket: Ticket) -> dict:
     summary="Tickets the caller may see (officers: their programmes; others: their own)",
 )
 @paginate(PageNumberPagination, page_size=50)
-def ticket_list(
-    request, state: str | None = None, territory: str | None = None, q: str | None = None
-):
-    filters = {"state": state}
-    tickets = queries.tickets_for(request.user, filters=filters, q=q or "")
-    if territory:
-        tickets = tickets.filter(perimeter__slug=territory)
+def ticket_list(request, filters: Query[TicketFilters]):
+    """Newest first (best matches first with ``q``). The filters narrow what the caller may see."""
+    tickets = queries.tickets_for(
+        request.user,
+        filters={
+            "state": filters.state and filters.state.value,
+            "category": filters.category and filters.category.value,
+        },
+        q=filters.q or "",
+    )
+    if filters.territory:
+        tickets = tickets.filter(perimeter__slug=filters.territory)
+    if filters.programme:
+        tickets = tickets.filter(programme__slug=filters.programme)
     return mapped(tickets, _ticket_out)
 
 
@@ -255,10 +286,10 @@ def ticket_detail(request, ticket_id: int):
     summary="Published, anonymised questions and answers (public)",
 )
 @paginate(PageNumberPagination, page_size=50)
-def knowledge_base(
-    request, q: str | None = None, theme: str | None = None, rule: str | None = None
-):
-    return queries.published_articles(q=q or "", theme=theme or "", rule=rule or "")
+def knowledge_base(request, filters: Query[KnowledgeFilters]):
+    return queries.published_articles(
+        q=filters.q or "", theme=filters.theme or "", rule=filters.rule or ""
+    )
 
 
 @router.get(
@@ -295,12 +326,12 @@ def _experimentation_out(obj: ExperimentationRequest) -> dict:
     summary="Experimentation requests the caller may see",
 )
 @paginate(PageNumberPagination, page_size=50)
-def experimentation_list(request, state: str | None = None):
+def experimentation_list(request, filters: Query[ExperimentationFilters]):
     requests = ExperimentationRequest.objects.visible_to(request.user).select_related(
         "call", "ticket", "perimeter"
     )
-    if state:
-        requests = requests.filter(state=state)
+    if filters.state:
+        requests = requests.filter(state=filters.state.value)
     return mapped(requests, _experimentation_out)
 
 

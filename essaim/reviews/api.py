@@ -8,11 +8,12 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.applications.models import Application
+from essaim.core.api.filters import Id, choices_enum
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.core.inputs import SMALL_INT_MAX
 from essaim.reviews import rules, services
@@ -152,6 +153,14 @@ def _api_errors(error: ValidationError) -> ValidationError:
     return ValidationError(renamed)
 
 
+ReviewStatusFilter = choices_enum("ReviewStatusFilter", ReviewStatus)
+
+
+class ReviewFilters(Schema):
+    status: ReviewStatusFilter | None = None
+    application_id: Id | None = None
+
+
 @router.get(
     "/reviews",
     response=list[ReviewOut],
@@ -159,18 +168,14 @@ def _api_errors(error: ValidationError) -> ValidationError:
     summary="The review requests the caller may see (an expert: those addressed to them)",
 )
 @paginate(PageNumberPagination, page_size=50)
-def review_list(request, status: str | None = None, application_id: int | None = None):
+def review_list(request, filters: Query[ReviewFilters]):
     reviews = (
         _queryset(request.user).prefetch_related("marks__criterion").order_by("deadline", "pk")
     )
-    if status:
-        if status not in ReviewStatus.values:
-            raise ValidationError(
-                {"status": _("État inconnu : « %(value)s ».") % {"value": status}}
-            )
-        reviews = reviews.filter(status=status)
-    if application_id:
-        reviews = reviews.filter(application_id=application_id)
+    if filters.status:
+        reviews = reviews.filter(status=filters.status.value)
+    if filters.application_id:
+        reviews = reviews.filter(application_id=filters.application_id)
     return mapped(reviews, lambda r: _out(r, request.user))
 
 

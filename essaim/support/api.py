@@ -7,15 +7,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.actors.models import Organisation
 from essaim.applications.models import Challenge
+from essaim.core.api.filters import Code, WaveNumber, choices_enum
 from essaim.core.api.pagination import PageNumberPagination, paginate
 from essaim.core.money import Money
 from essaim.support import links, queries, rules, services
-from essaim.support.models import Action, SupportAxis, SupportPlan
+from essaim.support.models import Action, PlanStatus, SupportAxis, SupportPlan
 
 router = Router(tags=["support"])
 PLAN_RELATED = ("label__perimeter", "label__programme", "label__wave", "label__application")
@@ -232,6 +233,16 @@ def _plan(request, plan_id: int) -> SupportPlan:
     return plan
 
 
+PlanStatusFilter = choices_enum("PlanStatusFilter", PlanStatus)
+
+
+class PlanFilters(Schema):
+    territory: Code | None = Field(None, description="the territory's (perimeter's) slug")
+    wave: WaveNumber | None = None
+    programme: Code | None = Field(None, description="the programme's slug")
+    status: PlanStatusFilter | None = None
+
+
 @router.get(
     "/support-plans",
     response=list[PlanSummaryOut],
@@ -239,8 +250,17 @@ def _plan(request, plan_id: int) -> SupportPlan:
     summary="The support plans the caller may see, with their progress",
 )
 @paginate(PageNumberPagination, page_size=50)
-def support_plan_list(request):
-    rows = queries.programme_rows(SupportPlan.objects.visible_to(request.user))
+def support_plan_list(request, filters: Query[PlanFilters]):
+    plans = SupportPlan.objects.visible_to(request.user)
+    if filters.territory:
+        plans = plans.filter(label__perimeter__slug=filters.territory)
+    if filters.wave:
+        plans = plans.filter(label__wave__number=filters.wave)
+    if filters.programme:
+        plans = plans.filter(label__programme__slug=filters.programme)
+    if filters.status:
+        plans = plans.filter(status=filters.status.value)
+    rows = queries.programme_rows(plans)
     return [
         {
             "id": r.plan.pk,
