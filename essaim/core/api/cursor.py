@@ -11,9 +11,9 @@ ascending and first descending; SQLite: before every value), written out for nul
 an explicit ``NULLS LAST`` on a descending NOT NULL column would stop PostgreSQL from reading its
 index backwards (a sort of every row: 3 s for the first page of 100,000 applications).
 
-A list that is no queryset (built in Python), a combined queryset
-(``union``), a random or raw ordering, or a float key (a search rank: a float4 read back as text
-is not equal to itself) gets an offset cursor instead, with the same signature.
+A list that is no queryset (built in Python), a combined queryset (``union``), a random or raw
+ordering, or a float key (a search rank: a float4 read back as text is not equal to itself) gets
+an offset cursor instead, with the same signature.
 """
 
 import datetime
