@@ -46,7 +46,9 @@ SCHEMAS = {
                 },
             },
         },
-        "required": ["detail", "errors"],
+        # A refused ``Idempotency-Key`` (400) or one reused for another call (422) has no
+        # field to name: ``detail`` only.
+        "required": ["detail"],
     },
 }
 
