@@ -71,7 +71,7 @@ class NewsFilter(Schema):
 
 
 class UnpublishIn(Schema):
-    comment: str = Field("", max_length=500)
+    comment: str = Field("", max_length=500, description="why, kept in the post's history")
 
 
 def _news_out(post: NewsPost) -> dict:
@@ -194,10 +194,8 @@ def news_publish(request, news_id: int):
     auth=BearerOrSession(),
     summary="Take a published post back to draft",
 )
-def news_unpublish(request, news_id: int, payload: UnpublishIn | None = None):
+def news_unpublish(request, news_id: int, payload: UnpublishIn):
     post = news_services.news_unpublish(
-        user=request.user,
-        post=_team_post(request, news_id),
-        comment=payload.comment if payload else "",
+        user=request.user, post=_team_post(request, news_id), comment=payload.comment
     )
     return _detail_out(post)
