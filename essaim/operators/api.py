@@ -37,7 +37,7 @@ def _team_programme(request, programme_id: int) -> Programme:
     return programme_of(request, programme_id, "operators.manage_team")
 
 
-class PersonOut(Schema):
+class TeamPersonOut(Schema):
     id: int
     email: str
     name: str
@@ -49,14 +49,14 @@ def _person(user) -> dict | None:
     return {"id": user.pk, "email": user.email, "name": user.get_full_name()}
 
 
-class MemberOut(Schema):
+class TeamMemberOut(Schema):
     id: int = Field(description="the role's id (DELETE it to end the role)")
     role: str
     role_label: str
-    user: PersonOut
+    user: TeamPersonOut
     organisation_id: int | None
     granted_at: datetime.datetime
-    granted_by: PersonOut | None
+    granted_by: TeamPersonOut | None
 
 
 def _member_out(membership: Membership) -> dict:
@@ -78,7 +78,7 @@ class InvitationOut(Schema):
     role_label: str
     created_at: datetime.datetime
     expires_at: datetime.datetime
-    invited_by: PersonOut | None
+    invited_by: TeamPersonOut | None
 
 
 def _invitation_out(invitation: Invitation) -> dict:
@@ -100,7 +100,7 @@ class InvitationIn(Schema):
 
 @router.get(
     "/programmes/{programme_id}/team/members",
-    response=list[MemberOut],
+    response=list[TeamMemberOut],
     summary="The programme's team now: who holds which role (its admins)",
 )
 @paginate(PageNumberPagination, page_size=100)
@@ -162,11 +162,11 @@ def team_invitation_cancel(request, programme_id: int, invitation_id: int):
     return Status(204, None)
 
 
-class PartnerPersonOut(Schema):
+class PartnerRoleOut(Schema):
     id: int = Field(description="the role's id")
     role: str
     role_label: str
-    user: PersonOut
+    user: TeamPersonOut
 
 
 class PartnerOut(Schema):
@@ -178,7 +178,7 @@ class PartnerOut(Schema):
         description="null for an expert partner named before partnerships were kept"
     )
     since: datetime.date | None
-    people: list[PartnerPersonOut]
+    people: list[PartnerRoleOut]
 
 
 def _partner_out(row: partners.PartnerRow) -> dict:

@@ -134,7 +134,7 @@ def category_delete(request, programme_id: int, category_id: int):
 # --- Support-plan axes --------------------------------------------------------------------------
 
 
-class AxisOut(Schema):
+class SupportAxisOut(Schema):
     id: int
     code: str
     title: str
@@ -146,7 +146,7 @@ class AxisOut(Schema):
     action_count: int = Field(description="actions filed under it; an axis in use is not deleted")
 
 
-class AxisIn(Schema):
+class SupportAxisIn(Schema):
     title: str = Field(min_length=1, max_length=255)
     description: str = Field("", max_length=5000)
     takes_links: bool = False
@@ -179,7 +179,7 @@ def _axis_now(programme: Programme, axis_id: int) -> dict:
 
 @router.get(
     "/programmes/{programme_id}/support-axes",
-    response=list[AxisOut],
+    response=list[SupportAxisOut],
     summary="The programme's support-plan axes, in their order (its admins)",
 )
 @paginate(PageNumberPagination, page_size=100)
@@ -190,10 +190,10 @@ def axis_list(request, programme_id: int):
 
 @router.post(
     "/programmes/{programme_id}/support-axes",
-    response={201: AxisOut},
+    response={201: SupportAxisOut},
     summary="Add an axis at the end",
 )
-def axis_create(request, programme_id: int, payload: AxisIn):
+def axis_create(request, programme_id: int, payload: SupportAxisIn):
     programme = _programme(request, programme_id)
     axis = settings_services.support_axis_add(
         user=request.user, programme=programme, **payload.dict()
@@ -203,10 +203,10 @@ def axis_create(request, programme_id: int, payload: AxisIn):
 
 @router.patch(
     "/programmes/{programme_id}/support-axes/{axis_id}",
-    response=AxisOut,
+    response=SupportAxisOut,
     summary="Rename or describe an axis, or say whether its actions take links",
 )
-def axis_update(request, programme_id: int, axis_id: int, payload: AxisIn):
+def axis_update(request, programme_id: int, axis_id: int, payload: SupportAxisIn):
     programme = _programme(request, programme_id)
     settings_services.support_axis_update(
         user=request.user, axis=_axis(programme, axis_id), **payload.dict()
@@ -216,7 +216,7 @@ def axis_update(request, programme_id: int, axis_id: int, payload: AxisIn):
 
 @router.post(
     "/programmes/{programme_id}/support-axes/{axis_id}/move",
-    response=list[AxisOut],
+    response=list[SupportAxisOut],
     summary="Move an axis up or down; answers the axes in their new order",
 )
 def axis_move(request, programme_id: int, axis_id: int, payload: MoveIn):
