@@ -142,3 +142,10 @@ def test_anyone_but_the_admin_gets_a_404(client, team):
         )
         assert answer.status_code == 403, url
     assert table_state(Membership, Invitation, KnowledgeCategory, SupportAxis) == before
+
+
+def test_lists_query_budgets(client, team, django_assert_max_num_queries):
+    auth, base = bearer(team.admin), f"/api/v1/programmes/{team.programme.pk}"
+    for path in ("team/members", "team/invitations", "partners", "categories", "support-axes"):
+        with django_assert_max_num_queries(9):
+            assert client.get(f"{base}/{path}", headers=auth).status_code == 200, path

@@ -97,3 +97,13 @@ def test_drafts_and_writes_are_the_teams_only(client, team):
     )
     assert refused.status_code == 403
     assert table_state(NewsPost) == before
+
+
+def test_list_query_budget(client, team, django_assert_max_num_queries):
+    for i in range(12):
+        _post(team, f"Actualité {i}", publish=i % 2 == 0)
+    auth = bearer(team.admin)
+    with django_assert_max_num_queries(6):
+        assert client.get("/api/v1/news", headers=auth).json()["count"] == 12
+    with django_assert_max_num_queries(4):
+        assert client.get("/api/v1/news").json()["count"] == 6

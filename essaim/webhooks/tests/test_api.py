@@ -150,3 +150,23 @@ def test_scoping_and_read_only_tokens(client, label, admin):
         assert read_only.status_code == (200 if method == "get" else 403), url
     assert client.get("/api/v1/webhooks", headers=stranger).json()["items"] == []
     assert table_state(Subscription, Delivery) == before
+
+
+def test_lists_query_budgets(client, label, admin, django_assert_max_num_queries):
+    for i in range(3):
+        subscription = services.subscription_create(
+            user=admin,
+            programme=label.programme,
+            url=f"http://127.0.0.1:9/{i}",
+            events=["label.granted"],
+        )
+    Delivery.objects.bulk_create(
+        Delivery(subscription=subscription, event_type="label.granted", status="failed")
+        for _ in range(30)
+    )
+    auth = bearer(admin)
+    with django_assert_max_num_queries(6):
+        assert client.get("/api/v1/webhooks", headers=auth).json()["count"] == 3
+    with django_assert_max_num_queries(7):
+        log = client.get(f"/api/v1/webhooks/{subscription.pk}/deliveries", headers=auth)
+    assert log.json()["count"] == 30
