@@ -6,6 +6,7 @@ gets a 404: they learn nothing of the team. Writes go through ``accounts.service
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -16,7 +17,8 @@ from essaim.accounts import teams
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.accounts.models import Invitation, Membership
 from essaim.accounts.services import TEAM_ROLES
-from essaim.calls.models import Programme
+from essaim.actors.models import Organisation
+from essaim.calls.models import PartnerKind, Programme, ProgrammePartner
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.operators import partners
 
@@ -211,3 +213,103 @@ def _partner_out(row: partners.PartnerRow) -> dict:
 def partner_list(request, programme_id: int):
     programme = _team_programme(request, programme_id)
     return mapped(partners.partner_rows(programme), _partner_out)
+
+
+class PartnerIn(Schema):
+    organisation_id: int = Field(ge=1, le=2_147_483_647, description="in the directory")
+    kind: str = Field(max_length=16, description=f"one of {', '.join(PartnerKind.values)}")
+    since: datetime.date | None = Field(
+        None,
+        ge=datetime.date(1900, 1, 1),
+        le=datetime.date(2100, 12, 31),
+        description="empty: today",
+    )
+
+
+@router.post(
+    "/programmes/{programme_id}/partners",
+    response={201: PartnerOut},
+    summary="Make an organisation of the directory a partner of the programme",
+)
+def partner_create(request, programme_id: int, payload: PartnerIn):
+    programme = _team_programme(request, programme_id)
+    organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+    if organisation is None:
+        raise ValidationError(
+            {"organisation_id": _("Identifiant %(id)s inconnu.") % {"id": payload.organisation_id}}
+        )
+    partner = partners.partner_add(
+        user=request.user,
+        programme=programme,
+        organisation=organisation,
+        kind=payload.kind,
+        since=payload.since,
+    )
+    programme.refresh_from_db()
+    rows = partners.partner_rows(programme)
+    row = next(r for r in rows if r.partner is not None and r.partner.pk == partner.pk)
+    return Status(201, _partner_out(row))
+
+
+@router.delete(
+    "/programmes/{programme_id}/partners/{partnership_id}",
+    response={204: None},
+    summary="End a partnership (its people keep their roles in the organisation)",
+)
+def partner_delete(request, programme_id: int, partnership_id: int):
+    programme = _team_programme(request, programme_id)
+    partner = ProgrammePartner.objects.filter(
+        programme=programme, pk=partnership_id, ended_at__isnull=True
+    ).first()
+    if partner is None:
+        raise Http404(_("Partenariat %(id)s introuvable.") % {"id": partnership_id})
+    partners.partner_end(user=request.user, programme=programme, partner=partner)
+    return Status(204, None)
+
+
+class PartnerMembershipOut(Schema):
+    id: int = Field(description="the role's id (DELETE it to end the role)")
+    role: str
+    role_label: str
+    user: TeamPersonOut
+    collective_id: int | None
+    organisation_id: int | None
+    endable: bool = Field(
+        description="false for a role another programme gave in a shared organisation"
+    )
+
+
+@router.get(
+    "/programmes/{programme_id}/partner-roles",
+    response=list[PartnerMembershipOut],
+    summary="The roles held in the programme's collectives and partner organisations",
+)
+@paginate(PageNumberPagination, page_size=100)
+def partner_role_list(request, programme_id: int):
+    programme = _team_programme(request, programme_id)
+    return mapped(
+        partners.partner_members(request.user, programme),
+        lambda m: {
+            "id": m.pk,
+            "role": m.role,
+            "role_label": str(m.get_role_display()),
+            "user": _person(m.user),
+            "collective_id": m.collective_id,
+            "organisation_id": m.organisation_id,
+            "endable": m.endable,
+        },
+    )
+
+
+@router.delete(
+    "/programmes/{programme_id}/partner-roles/{membership_id}",
+    response={204: None},
+    summary="End a role held in one of the programme's collectives or partner organisations",
+)
+def partner_role_delete(request, programme_id: int, membership_id: int):
+    programme = _team_programme(request, programme_id)
+    membership = partners.partner_membership(programme, membership_id)
+    if membership is None:
+        raise Http404(_("Rôle %(id)s introuvable.") % {"id": membership_id})
+    partners.partner_role_end(user=request.user, programme=programme, membership=membership)
+    return Status(204, None)

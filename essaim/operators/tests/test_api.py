@@ -5,6 +5,8 @@ import pytest
 
 from essaim.accounts.models import Invitation, Membership
 from essaim.accounts.services import api_token_create
+from essaim.actors.tests.factories import OrganisationFactory
+from essaim.calls.models import ProgrammePartner
 from essaim.regulatory.models import KnowledgeCategory
 from essaim.support.models import SupportAxis
 from essaim.testing import other_programme, table_state
@@ -149,3 +151,30 @@ def test_lists_query_budgets(client, team, django_assert_max_num_queries):
     for path in ("team/members", "team/invitations", "partners", "categories", "support-axes"):
         with django_assert_max_num_queries(9):
             assert client.get(f"{base}/{path}", headers=auth).status_code == 200, path
+
+
+def test_the_admin_adds_and_ends_partners_and_their_roles(client, team):
+    auth, base = bearer(team.admin), f"/api/v1/programmes/{team.programme.pk}"
+    financer = OrganisationFactory(name="Banque des territoires", kind="financer")
+    stranger, instructor = bearer(other_programme().admin), bearer(team.instructor)
+    body = {"organisation_id": financer.pk, "kind": "financer"}
+    for headers, status in ((stranger, 404), (instructor, 404), ({}, 401)):
+        answer = client.post(
+            f"{base}/partners", body, content_type="application/json", headers=headers
+        )
+        assert answer.status_code == status
+    assert not ProgrammePartner.objects.exists()
+    added = client.post(f"{base}/partners", body, content_type="application/json", headers=auth)
+    assert added.status_code == 201, added.content
+    assert added.json()["organisation"] == "Banque des territoires"
+    twice = client.post(f"{base}/partners", body, content_type="application/json", headers=auth)
+    assert twice.status_code == 422 and twice.json()["errors"][0]["field"] == "organisation"
+    person = Membership.objects.create(user=team.officer, role="financer", organisation=financer)
+    roles = client.get(f"{base}/partner-roles", headers=auth).json()["items"]
+    assert [(r["id"], r["endable"]) for r in roles] == [(person.pk, True)]
+    assert client.delete(f"{base}/partner-roles/{person.pk}", headers=stranger).status_code == 404
+    assert client.delete(f"{base}/partner-roles/{person.pk}", headers=auth).status_code == 204
+    partnership = added.json()["partnership_id"]
+    assert client.delete(f"{base}/partners/{partnership}", headers=instructor).status_code == 404
+    assert client.delete(f"{base}/partners/{partnership}", headers=auth).status_code == 204
+    assert ProgrammePartner.objects.get().ended_at is not None

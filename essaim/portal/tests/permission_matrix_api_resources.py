@@ -88,6 +88,22 @@ API_RESOURCES: dict[str, tuple[str, str | None, dict | None]] = {
         None,
     ),
     "GET /api/v1/programmes/{programme_id}/partners": (PROGRAMME, "u d o d d d d d d o", None),
+    "POST /api/v1/programmes/{programme_id}/partners": (
+        PROGRAMME,
+        "u d o d d d d d d o",
+        {"organisation_id": "@company", "kind": "network"},
+    ),
+    "DELETE /api/v1/programmes/{programme_id}/partners/{partnership_id}": (
+        f"{PROGRAMME} partnership_id=partner",
+        "u d o d d d d d d o",
+        None,
+    ),
+    "GET /api/v1/programmes/{programme_id}/partner-roles": (PROGRAMME, "u d o d d d d d d o", None),
+    "DELETE /api/v1/programmes/{programme_id}/partner-roles/{membership_id}": (
+        f"{PROGRAMME} membership_id=partner_member",
+        "u d o d d d d d d o",
+        None,
+    ),
     # A programme's settings: its admins.
     "GET /api/v1/programmes/{programme_id}/categories": (PROGRAMME, "u d o d d d d d d o", None),
     "POST /api/v1/programmes/{programme_id}/categories": (
