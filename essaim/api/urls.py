@@ -96,6 +96,7 @@ def _mount() -> None:
         api.add_router("", import_module(f"essaim.{app}.api").router)
     # The ecosystem network has its own router in synergies (``/network/{territory}``).
     api.add_router("", import_module("essaim.synergies.network_api").router)
+    api.add_router("", import_module("essaim.synergies.events_api").router)
     # A programme's settings (categories, support axes) beside its team (operators.api).
     api.add_router("", import_module("essaim.operators.api_settings").router)
 

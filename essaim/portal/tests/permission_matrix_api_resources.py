@@ -147,4 +147,30 @@ API_RESOURCES: dict[str, tuple[str, str | None, dict | None]] = {
         "u d o d d d d d d o",
         {"direction": "down"},
     ),
+    # Events between territories (synergies): their programme's staff and audience.
+    "GET /api/v1/events": ("", "u o o o o o o o o o", None),
+    "POST /api/v1/events": (
+        "",
+        "u d o o d d d d d o",
+        {
+            "programme_id": "@programme_id",
+            "title": "Matrice",
+            "starts_at": "2099-06-01T10:00:00+00:00",
+            "place": "Poitiers",
+            "capacity": 10,
+        },
+    ),
+    "GET /api/v1/events/{event_id}": ("event_id=event", "u d o o d o d d o o", None),
+    "PATCH /api/v1/events/{event_id}": (
+        "event_id=event",
+        "u d o o d d d d d o",
+        {"title": "Matrice"},
+    ),
+    "POST /api/v1/events/{event_id}/registration": ("event_id=event", "u d d d d o d d o d", None),
+    # The demo's lead is registered; the holder is not (404).
+    "DELETE /api/v1/events/{event_id}/registration": (
+        "event_id=event",
+        "u d d d d o d d d d",
+        None,
+    ),
 }
