@@ -484,6 +484,11 @@ TASKS = {
 # receiver is one's own machine: debug, demo and tests. Production refuses both (SSRF).
 WEBHOOKS_ALLOW_LOCAL = DEBUG or TESTING or DEMO
 WEBHOOKS_TIMEOUT = 10  # seconds per attempt
+# After a secret's rotation, deliveries are signed with the new and the former secret for this
+# many hours (then with the new one only): 1 to 168 (a week), 24 by default.
+WEBHOOKS_SECRET_GRACE_HOURS = min(
+    max(int(os.environ.get("ESSAIM_WEBHOOKS_SECRET_GRACE_HOURS", "24")), 1), 168
+)
 
 # --- Caches ---------------------------------------------------------------------------------
 if os.environ.get("REDIS_URL"):

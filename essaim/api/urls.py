@@ -76,6 +76,7 @@ install_error_handlers(api)
 
 def _mount() -> None:
     api.add_router("/auth", auth_router)
+    api.add_router("/auth", import_module("essaim.accounts.api_tokens").router)
     # Each app's api.py holds one router with its own paths (e.g. "/labels", "/calls").
     for app in (
         "geo",
@@ -90,10 +91,16 @@ def _mount() -> None:
         "regulatory",
         "synergies",
         "impact",
+        "portal",
+        "operators",
+        "webhooks",
     ):
         api.add_router("", import_module(f"essaim.{app}.api").router)
     # The ecosystem network has its own router in synergies (``/network/{territory}``).
     api.add_router("", import_module("essaim.synergies.network_api").router)
+    api.add_router("", import_module("essaim.synergies.events_api").router)
+    # A programme's settings (categories, support axes) beside its team (operators.api).
+    api.add_router("", import_module("essaim.operators.api_settings").router)
 
 
 _mount()

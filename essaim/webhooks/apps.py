@@ -17,7 +17,9 @@ class WebhooksConfig(AppConfig):
         from essaim.webhooks.delivery import history_event_raised, retry_due
         from essaim.webhooks.history import SubscriptionAction
         from essaim.webhooks.models import Subscription
+        from essaim.webhooks.services import former_secrets_drop
 
         history.describe(Subscription, actions=SubscriptionAction)
         history.history_recorded.register(history_event_raised)
         schedule.register("webhooks_retry_due", retry_due, timedelta(minutes=1))
+        schedule.register("webhooks_former_secrets_drop", former_secrets_drop, timedelta(hours=1))

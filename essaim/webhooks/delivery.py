@@ -144,7 +144,9 @@ def _post(delivery: Delivery) -> dict:
         signing.EVENT_TYPE_HEADER: delivery.event_type,
         signing.EVENT_ID_HEADER: str(delivery.event_id),
         "X-Essaim-Delivery": str(delivery.pk),
-        signing.SIGNATURE_HEADER: signing.signature_header(delivery.subscription.secret, body),
+        signing.SIGNATURE_HEADER: signing.signature_header(
+            delivery.subscription.signing_secrets(timezone.now()), body
+        ),
     }
     started = time.monotonic()
     outcome = {"response_code": None, "response_excerpt": "", "error": ""}

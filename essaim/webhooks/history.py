@@ -9,3 +9,4 @@ class SubscriptionAction(models.TextChoices):
     UPDATED = "webhook_update", _("abonnement modifié")
     DEACTIVATED = "webhook_deactivate", _("abonnement désactivé")
     REPLAYED = "webhook_replay", _("envoi rejoué")
+    SECRET_ROTATED = "webhook_secret_rotate", _("secret de signature renouvelé")

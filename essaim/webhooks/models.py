@@ -43,6 +43,12 @@ class Subscription(models.Model):
     url = models.URLField(_("adresse de réception"), max_length=500)
     events = models.JSONField(_("événements"), default=list)
     secret = models.CharField(max_length=64, default=new_secret, editable=False)
+    # The secret before the last rotation: deliveries carry its signature too until
+    # ``previous_secret_expires_at`` (``settings.WEBHOOKS_SECRET_GRACE_HOURS`` after it).
+    previous_secret = models.CharField(max_length=64, blank=True, editable=False)
+    previous_secret_expires_at = models.DateTimeField(
+        _("ancien secret accepté jusqu'au"), null=True, blank=True, editable=False
+    )
     active = models.BooleanField(_("actif"), default=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
@@ -55,6 +61,17 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.url
+
+    def signing_secrets(self, now) -> list[str]:
+        """The secrets a delivery is signed with at ``now``: the current one, then the former
+        one while its grace period runs."""
+        if (
+            self.previous_secret
+            and self.previous_secret_expires_at
+            and now < (self.previous_secret_expires_at)
+        ):
+            return [self.secret, self.previous_secret]
+        return [self.secret]
 
     def event_labels(self) -> list[str]:
         labels = dict(EventType.choices)

@@ -1,5 +1,8 @@
 """Every write on webhook subscriptions: each checks ``rules`` and records history."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +13,7 @@ from essaim.webhooks import rules
 from essaim.webhooks.delivery import deliver
 from essaim.webhooks.events import events_for
 from essaim.webhooks.history import SubscriptionAction
-from essaim.webhooks.models import Delivery, DeliveryStatus, Subscription
+from essaim.webhooks.models import Delivery, DeliveryStatus, Subscription, new_secret
 from essaim.webhooks.validation import check_url
 
 
@@ -95,3 +98,36 @@ def delivery_replay(*, user, delivery: Delivery) -> Delivery:
     )
     transaction.on_commit(lambda: deliver.enqueue(replay.pk))
     return replay
+
+
+@transaction.atomic
+def subscription_secret_rotate(*, user, subscription: Subscription, now=None) -> Subscription:
+    """Give the subscription a new signing secret. For ``WEBHOOKS_SECRET_GRACE_HOURS`` the
+    deliveries are signed with both the new and the former secret (two ``v1=``), so the receiver
+    switches when it likes; then with the new one only. Rotating again within the grace period
+    drops the oldest secret at once (only the one just replaced stays accepted). The caller shows
+    the new secret (``subscription.secret``) once."""
+    if subscription.owner_id != user.pk:
+        raise PermissionDenied
+    now = now or timezone.now()
+    locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    locked.previous_secret = locked.secret
+    locked.previous_secret_expires_at = now + timedelta(hours=settings.WEBHOOKS_SECRET_GRACE_HOURS)
+    locked.secret = new_secret()
+    locked.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at"])
+    history_record(
+        obj=locked,
+        user=user,
+        action=SubscriptionAction.SECRET_ROTATED,
+        payload={"former_secret_until": locked.previous_secret_expires_at.isoformat()},
+    )
+    return locked
+
+
+def former_secrets_drop(now=None) -> int:
+    """Forget the former secrets whose grace period is over (the periodic job); how many.
+    Deliveries already stop using them at the deadline (``Subscription.signing_secrets``)."""
+    now = now or timezone.now()
+    return Subscription.objects.filter(previous_secret_expires_at__lte=now).update(
+        previous_secret="", previous_secret_expires_at=None
+    )

@@ -1,7 +1,11 @@
 """The signature of a delivery: ``X-Essaim-Signature: t=<unix time>,v1=<hex>`` where ``<hex>`` is
 the HMAC-SHA256, keyed by the subscription's secret, of ``"<unix time>.<body>"`` (the raw request
 body). A receiver recomputes it, compares in constant time and refuses an old ``t`` (replays of a
-captured request): ``docs/api.md`` shows how."""
+captured request): ``docs/api.md`` shows how.
+
+During a secret's rotation the header carries one ``v1=`` per secret, the new one first
+(``t=…,v1=<new>,v1=<former>``, as Stripe does): a receiver accepts the request when any of them
+matches the secret it holds, so it may switch to the new secret at any time in the grace period."""
 
 import hashlib
 import hmac
@@ -23,6 +27,8 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def signature_header(secret: str, body: bytes, timestamp: int | None = None) -> str:
+def signature_header(secrets: str | list[str], body: bytes, timestamp: int | None = None) -> str:
+    """``t=<time>,v1=<hex>``, with one ``v1=`` per secret of ``secrets`` (in their order)."""
     timestamp = int(time.time()) if timestamp is None else timestamp
-    return f"t={timestamp},v1={signature(secret, timestamp, body)}"
+    keys = [secrets] if isinstance(secrets, str) else secrets
+    return ",".join([f"t={timestamp}", *(f"v1={signature(key, timestamp, body)}" for key in keys)])

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -84,6 +85,12 @@ def _detail(request, subscription, form, *, secret: str = "", status: int = 200)
             "form": form,
             "deliveries": deliveries,
             "secret": secret,
+            "former_secret_until": (
+                subscription.previous_secret_expires_at
+                if len(subscription.signing_secrets(timezone.now())) > 1
+                else None
+            ),
+            "grace_hours": settings.WEBHOOKS_SECRET_GRACE_HOURS,
             "max_attempts": MAX_ATTEMPTS,
             "timeout": settings.WEBHOOKS_TIMEOUT,
             "pauses": ", ".join(_pause(pause) for pause in BACKOFF),
@@ -129,6 +136,24 @@ def subscription_detail(request, pk: int):
 def subscription_secret(request, pk: int):
     """The signing secret, shown on demand (a POST: never in a link, a log or a cache)."""
     subscription = _subscription(request, pk)
+    response = _detail(request, subscription, _edit_form(subscription), secret=subscription.secret)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def subscription_secret_rotate(request, pk: int):
+    """A new signing secret, shown once; the former one still signs during the grace period."""
+    subscription = services.subscription_secret_rotate(
+        user=request.user, subscription=_subscription(request, pk)
+    )
+    messages.success(
+        request,
+        _(
+            "Nouveau secret créé : copiez-le maintenant. Jusqu'à la fin de la période de "
+            "transition, chaque envoi est signé avec le nouveau et l'ancien secret."
+        ),
+    )
     response = _detail(request, subscription, _edit_form(subscription), secret=subscription.secret)
     response["Cache-Control"] = "no-store"
     return response

@@ -19,6 +19,7 @@ def test_every_app_registers_its_periodic_jobs():
         "idempotency_keys_purge",
         "impact_campaign_reminders",
         "webhooks_retry_due",
+        "webhooks_former_secrets_drop",
     }
     for job in schedule.jobs():
         assert callable(job.target), job.name

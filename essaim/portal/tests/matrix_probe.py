@@ -95,6 +95,8 @@ API_APPS = {
     "indicators": "impact",
     "measurements": "impact",
     "impact": "impact",
+    "webhooks": "webhooks",
+    "webhook-deliveries": "webhooks",
 }
 
 

@@ -181,6 +181,7 @@ def build_world() -> World:
     ids["api_token"] = api_token_create(user=users["lead"], name="matrice")[0].pk
     ids["alert"] = AlertSubscription.objects.create(user=users["lead"], project=project).pk
     ids["programme_slug"] = programme.slug
+    ids["programme_id"] = programme.pk
     ids["team_member"] = (
         Membership.objects.filter(user=users["instr"], programme=programme, role="instructor")
         .get()

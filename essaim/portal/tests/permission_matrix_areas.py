@@ -1,6 +1,7 @@
 """The rows of the permission matrix kept in per-area modules, gathered for
 ``permission_matrix`` (which is at the logic-line limit)."""
 
+from .permission_matrix_api_resources import API_RESOURCES
 from .permission_matrix_impact import IMPACT_API, IMPACT_PAGES
 from .permission_matrix_news import NEWS_PAGES
 from .permission_matrix_opendata import OPENDATA_PAGES
@@ -20,4 +21,4 @@ AREA_PAGES = {
     **WEBHOOKS_PAGES,
     **NEWS_PAGES,
 }
-AREA_API = {**IMPACT_API, **SYNERGIES_API}
+AREA_API = {**IMPACT_API, **SYNERGIES_API, **API_RESOURCES}

@@ -8,5 +8,6 @@ WEBHOOKS_PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "webhooks:create": ("", "l o o o o d d d d o", "l b b b b d d d d b"),
     "webhooks:detail": ("pk=webhook", "l d o d d d d d d d", "l d b d d d d d d d"),
     "webhooks:secret": ("pk=webhook", "l x x x x x x x x x", "l d o d d d d d d d"),
+    "webhooks:secret_rotate": ("pk=webhook", "l x x x x x x x x x", "l d o d d d d d d d"),
     "webhooks:replay": ("pk=webhook_delivery", "l x x x x x x x x x", "l d r d d d d d d d"),
 }
