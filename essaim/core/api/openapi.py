@@ -4,7 +4,7 @@ whole (``EssaimAPI.get_openapi_schema``) so that an endpoint added tomorrow is d
 What the code answers (``essaim.core.api.errors``, ``essaim.accounts.api_auth``,
 ``essaim.core.idempotency``), whatever the endpoint:
 
-- 400: a body that is not JSON or not UTF-8 (operations with a body);
+- 400: a body that is not JSON or not UTF-8, a malformed ``Idempotency-Key`` (writes);
 - 401: missing (where required), unknown, expired or revoked credentials;
 - 403: the caller may not (its role, a read-only token writing, a missing second factor);
 - 404: an unknown or hidden object of the path (operations with a path parameter);
@@ -60,7 +60,10 @@ def _answer(description: str, schema: str) -> dict:
     }
 
 
-BAD_BODY = _answer("The body is not JSON, or not UTF-8.", VALIDATION_ERROR)
+BAD_BODY = _answer(
+    "The body is not JSON or not UTF-8, or the `Idempotency-Key` header is malformed.",
+    VALIDATION_ERROR,
+)
 UNAUTHENTICATED = _answer(
     "Credentials missing (where required), unknown, expired or revoked.", ERROR
 )
@@ -91,10 +94,13 @@ def document_errors(schema: dict) -> dict:
                 wanted[404] = NOT_FOUND
             if parameters or "requestBody" in operation:
                 wanted[422] = INVALID
-            if "requestBody" in operation:
+            if "requestBody" in operation or method in WRITES:
                 wanted[400] = BAD_BODY
             if method in WRITES:
+                # Every write takes an ``Idempotency-Key``: refused (400), still running (409),
+                # reused for another call (422).
                 wanted[409] = IDEMPOTENCY_CONFLICT
+                wanted[422] = INVALID
             for status, answer in wanted.items():
                 if status not in responses and str(status) not in responses:
                     responses[status] = answer
