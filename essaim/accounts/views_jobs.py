@@ -6,6 +6,7 @@ download of its file through the default storage. Anyone but the requester gets 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from essaim.accounts import rules
 from essaim.core.models import BackgroundJob, JobState
@@ -24,6 +25,7 @@ def _expired(job: BackgroundJob) -> bool:
     return job.expires_at is not None and job.expires_at <= timezone.now()
 
 
+@require_GET
 def job_list(request):
     jobs = [
         job
@@ -33,11 +35,13 @@ def job_list(request):
     return render(request, "accounts/jobs.html", {"jobs": jobs, "now": timezone.now()})
 
 
+@require_GET
 def job_detail(request, pk: int):
     job = _job_of(request, pk)
     return render(request, "accounts/job.html", {"job": job, "expired": _expired(job)})
 
 
+@require_GET
 def job_progress(request, pk: int):
     """The progress partial alone (what htmx polls)."""
     job = _job_of(request, pk)
@@ -46,6 +50,7 @@ def job_progress(request, pk: int):
     )
 
 
+@require_GET
 def job_download(request, pk: int):
     job = _job_of(request, pk)
     if job.state != JobState.DONE or not job.result or _expired(job):

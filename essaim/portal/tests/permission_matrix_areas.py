@@ -2,6 +2,7 @@
 ``permission_matrix`` (which is at the logic-line limit)."""
 
 from .permission_matrix_impact import IMPACT_API, IMPACT_PAGES
+from .permission_matrix_jobs import JOBS_PAGES
 from .permission_matrix_news import NEWS_PAGES
 from .permission_matrix_opendata import OPENDATA_PAGES
 from .permission_matrix_partners import PARTNER_PAGES
@@ -19,5 +20,6 @@ AREA_PAGES = {
     **SYNERGIES_PAGES,
     **WEBHOOKS_PAGES,
     **NEWS_PAGES,
+    **JOBS_PAGES,
 }
 AREA_API = {**IMPACT_API, **SYNERGIES_API}
