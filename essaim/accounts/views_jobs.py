@@ -45,9 +45,7 @@ def job_detail(request, pk: int):
 def job_progress(request, pk: int):
     """The progress partial alone (what htmx polls)."""
     job = _job_of(request, pk)
-    return render(
-        request, "accounts/_job_progress.html", {"job": job, "expired": _expired(job)}
-    )
+    return render(request, "accounts/_job_progress.html", {"job": job, "expired": _expired(job)})
 
 
 @require_GET

@@ -12,10 +12,15 @@ from essaim.calls.tests.factories import CallFactory
 from essaim.core import jobs
 from essaim.core.models import BackgroundJob, JobState
 from essaim.reviews import services_exports
-from essaim.reviews.tests.test_exports import _url, world  # noqa: F401 - the fixture
+from essaim.reviews.tests.test_exports import _url, build_world
 from essaim.testing import close_response
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build_world()
 
 
 def _start(user, call, fmt="xlsx"):
@@ -128,7 +133,9 @@ def test_lost_access_fails_the_job_with_a_reason(world, django_capture_on_commit
     assert job.state == JobState.FAILED and "plus accès" in job.error
 
 
-def test_only_the_requester_follows_and_downloads(world, client, django_capture_on_commit_callbacks):
+def test_only_the_requester_follows_and_downloads(
+    world, client, django_capture_on_commit_callbacks
+):
     call = world["call"]
     with django_capture_on_commit_callbacks(execute=True):
         job, _created = _start(world["instructor"], call)

@@ -66,6 +66,11 @@ def _application(version, index, status=Status.SUBMITTED, **kwargs):
 
 @pytest.fixture
 def world():
+    return build_world()
+
+
+def build_world():
+    """Two submitted applications (one with an expert's marks) and a draft of one call."""
     version = FormVersionFactory()
     call = version.call
     wave = WaveFactory(programme=call.programme, number=1)
