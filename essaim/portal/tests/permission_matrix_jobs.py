@@ -8,4 +8,6 @@ JOBS_PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "accounts:job": ("pk=job", "l d d o d d d d d d", "l x x x x x x x x x"),
     "accounts:job_progress": ("pk=job", "l d d o d d d d d d", "l x x x x x x x x x"),
     "accounts:job_download": ("pk=job", "l d d o d d d d d d", "l x x x x x x x x x"),
+    # Starting the batch of a published wave's certificates: its programme's admins.
+    "labels:wave_certificates": ("pk=wave", "l x x x x x x x x x", "l d r d d d d d d r"),
 }
