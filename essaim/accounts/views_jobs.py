@@ -5,7 +5,6 @@ download of its file through the default storage. Anyone but the requester gets 
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from essaim.accounts import rules
@@ -21,10 +20,6 @@ def _job_of(request, pk: int) -> BackgroundJob:
     return job
 
 
-def _expired(job: BackgroundJob) -> bool:
-    return job.expires_at is not None and job.expires_at <= timezone.now()
-
-
 @require_GET
 def job_list(request):
     jobs = [
@@ -32,26 +27,26 @@ def job_list(request):
         for job in BackgroundJob.objects.filter(requested_by=request.user)[:LIST_SIZE]
         if rules.can_follow_job(request.user, job)
     ]
-    return render(request, "accounts/jobs.html", {"jobs": jobs, "now": timezone.now()})
+    return render(request, "accounts/jobs.html", {"jobs": jobs})
 
 
 @require_GET
 def job_detail(request, pk: int):
     job = _job_of(request, pk)
-    return render(request, "accounts/job.html", {"job": job, "expired": _expired(job)})
+    return render(request, "accounts/job.html", {"job": job})
 
 
 @require_GET
 def job_progress(request, pk: int):
     """The progress partial alone (what htmx polls)."""
     job = _job_of(request, pk)
-    return render(request, "accounts/_job_progress.html", {"job": job, "expired": _expired(job)})
+    return render(request, "accounts/_job_progress.html", {"job": job})
 
 
 @require_GET
 def job_download(request, pk: int):
     job = _job_of(request, pk)
-    if job.state != JobState.DONE or not job.result or _expired(job):
+    if job.state != JobState.DONE or not job.result or job.expired:
         raise Http404
     try:
         handle = job.result.open("rb")

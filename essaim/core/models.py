@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -213,3 +214,8 @@ class BackgroundJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def expired(self) -> bool:
+        """Past its expiry: its file is no longer served (and soon deleted)."""
+        return self.expires_at is not None and self.expires_at <= timezone.now()

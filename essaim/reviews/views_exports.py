@@ -80,7 +80,7 @@ def _start_job(request, call: Call, fmt: str):
     )
     if request.htmx:
         job.refresh_from_db()  # the immediate backend (tests, demo) may have run it already
-        return render(request, "accounts/_job_progress.html", {"job": job, "expired": False})
+        return render(request, "accounts/_job_progress.html", {"job": job})
     return redirect("accounts:job", pk=job.pk)
 
 

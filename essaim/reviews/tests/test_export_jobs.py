@@ -28,7 +28,9 @@ def _start(user, call, fmt="xlsx"):
     return job, created
 
 
-def test_lifecycle_progress_file_and_email(world, django_capture_on_commit_callbacks, client):
+def test_lifecycle_progress_file_and_email(
+    world, django_capture_on_commit_callbacks, client, django_assert_max_num_queries
+):
     instructor, call = world["instructor"], world["call"]
     with django_capture_on_commit_callbacks(execute=False) as queued:
         job, created = _start(instructor, call)
@@ -44,13 +46,15 @@ def test_lifecycle_progress_file_and_email(world, django_capture_on_commit_callb
     assert (job.done, job.total) == (8, 8)  # 2 applications x 4 tables
     assert job.filename.endswith(".xlsx") and job.expires_at > timezone.now()
     assert job.result.storage.exists(job.result.name)
-    partial = client.get(f"/comptes/exports/{job.pk}/progression/")
+    with django_assert_max_num_queries(8):
+        partial = client.get(f"/comptes/exports/{job.pk}/progression/")
     assert "every 2s" not in partial.text  # polling stops once done
     assert f"/comptes/exports/{job.pk}/telecharger/" in partial.text
     [message] = mail.outbox
     assert message.to == [instructor.email]
     assert f"/comptes/exports/{job.pk}/" in message.body
-    listing = client.get("/comptes/exports/")
+    with django_assert_max_num_queries(12):
+        listing = client.get("/comptes/exports/")
     assert job.title in listing.text
 
 
