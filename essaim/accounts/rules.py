@@ -25,3 +25,16 @@ is_financer = _predicate("is_financer", permissions.is_financer)
 is_company = _predicate("is_company", permissions.is_company_member)
 
 rules.add_perm("accounts.manage_api_tokens", rules.is_authenticated)
+
+
+@rules.predicate
+def can_follow_job(user, job) -> bool:
+    """A background job's progress and file (``essaim.core.jobs``): its requester only, and a
+    programme's job (an export of its applications) only while the requester is still that
+    programme's staff."""
+    return (
+        job is not None
+        and user.is_authenticated
+        and job.requested_by_id == user.pk
+        and (job.programme_id is None or permissions.is_programme_staff(user, job.programme_id))
+    )

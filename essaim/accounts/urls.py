@@ -4,7 +4,7 @@ the templates and code that use them: they lead to allauth's pages at the same a
 from allauth.account import views as account
 from django.urls import path
 
-from essaim.accounts import views
+from essaim.accounts import views, views_jobs
 
 app_name = "accounts"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("jetons/", views.api_tokens, name="api_tokens"),
     path("jetons/<int:pk>/revoquer/", views.api_token_revoke, name="api_token_revoke"),
+    path("exports/", views_jobs.job_list, name="jobs"),
+    path("exports/<int:pk>/", views_jobs.job_detail, name="job"),
+    path("exports/<int:pk>/progression/", views_jobs.job_progress, name="job_progress"),
+    path("exports/<int:pk>/telecharger/", views_jobs.job_download, name="job_download"),
     # Former names, same addresses (essaim.accounts.allauth_urls answers them first).
     path("connexion/", account.login, name="login"),
     path("deconnexion/", account.logout, name="logout"),

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -144,3 +145,77 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} [{self.key}]"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("en attente")
+    RUNNING = "running", _("en cours")
+    DONE = "done", _("prêt")
+    FAILED = "failed", _("échec")
+
+
+class BackgroundJob(models.Model):
+    """A long piece of work asked for by someone (a large export…), run by ``essaim worker``
+    (``essaim.core.jobs``), its progress shown on a page and its file kept in the default storage
+    until ``expires_at``. Written only by ``essaim.core.jobs``."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="background_jobs",
+        verbose_name=_("demandé par"),
+    )
+    # The programme the work is about, when it is one programme's (its staff only may follow
+    # it). A plain id: core sits below calls in the flow and holds no foreign key to it.
+    programme_id = models.PositiveIntegerField(_("programme"), null=True, blank=True)
+    kind = models.CharField(_("type"), max_length=64)
+    title = models.CharField(_("intitulé"), max_length=255)
+    params = models.JSONField(_("paramètres"), default=dict, blank=True)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of kind and params")
+    state = models.CharField(
+        _("état"), max_length=16, choices=JobState.choices, default=JobState.QUEUED
+    )
+    done = models.PositiveIntegerField(_("fait"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    result = models.FileField(_("fichier"), upload_to="jobs/", max_length=300, blank=True)
+    filename = models.CharField(_("nom du fichier"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=128, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("disponible jusqu'au"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tâche de fond")
+        verbose_name_plural = _("tâches de fond")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"])]
+        constraints = [
+            # Ten identical clicks start one job: one unfinished job per requester and work.
+            models.UniqueConstraint(
+                fields=["requested_by", "fingerprint"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="core_backgroundjob_one_unfinished",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.state})"
+
+    @property
+    def percent(self) -> int:
+        if self.state == JobState.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, self.done * 100 // self.total)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def expired(self) -> bool:
+        """Past its expiry: its file is no longer served (and soon deleted)."""
+        return self.expires_at is not None and self.expires_at <= timezone.now()

@@ -16,4 +16,5 @@ urlpatterns = [
     path("vagues/<int:pk>/retirer/<int:application_pk>/", views.wave_remove, name="wave_remove"),
     path("vagues/<int:pk>/decider/", views.wave_decide, name="wave_decide"),
     path("vagues/<int:pk>/publier/", views.wave_publish, name="wave_publish"),
+    path("vagues/<int:pk>/attestations/", views.wave_certificates, name="wave_certificates"),
 ]

@@ -18,7 +18,15 @@ from essaim.calls.models import WaveStatus
 from essaim.core import history
 from essaim.core.forms import add_service_errors
 from essaim.core.models import HistoryEvent
-from essaim.labels import certificates, publication, queries, rules, services, territory_map
+from essaim.labels import (
+    certificates,
+    publication,
+    queries,
+    rules,
+    services,
+    services_certificates,
+    territory_map,
+)
 from essaim.labels.forms import (
     AddApplicationsForm,
     DecisionBatchForm,
@@ -132,6 +140,11 @@ def _committee_context(request, wave, *, decision_form=None, add_form=None) -> d
         ),
         "can_remove": can_add,
         "history": _history(wave),
+        "certificates_job": (
+            services_certificates.last_job(wave, request.user)
+            if is_admin and wave.status == WaveStatus.PUBLISHED
+            else None
+        ),
     }
 
 
@@ -262,6 +275,19 @@ def wave_publish(request, pk: int):
             messages.error(request, message)
     else:
         messages.success(request, _published_message(labels, recap))
+    return redirect("labels:wave_committee", pk=wave.pk)
+
+
+@require_POST
+def wave_certificates(request, pk: int):
+    """Start the batch of the wave's certificates (a background job) and go back to the wave,
+    where its progress shows."""
+    wave = get_object_or_404(queries.waves_visible_to(request.user), pk=pk)
+    try:
+        services_certificates.wave_certificates_start(wave=wave, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
     return redirect("labels:wave_committee", pk=wave.pk)
 
 

@@ -35,6 +35,7 @@ from essaim.applications.tests.factories import (
     staff,
 )
 from essaim.applications.workflow import Status
+from essaim.core.models import BackgroundJob
 from essaim.reviews.models import ReviewRequest
 from essaim.testing import other_programme, superuser, table_state
 
@@ -231,6 +232,10 @@ def test_staff_of_another_programme_cannot_export_a_call(client, world, role):
         assert world["editable"].reference.encode() not in b"".join(
             getattr(response, "streaming_content", [response.content])
         )
+    for fmt in ("zip", "xlsx"):  # starting a background export
+        response = client.post(f"/avis/instruction/exports/{call.pk}.{fmt}")
+        assert response.status_code == expected, fmt
+    assert not BackgroundJob.objects.exists()
     page = client.get("/avis/instruction/exports/")
     assert page.status_code == (403 if role == "officer" else 200)
     assert call.title not in page.text

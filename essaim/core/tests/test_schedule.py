@@ -17,6 +17,7 @@ def test_every_app_registers_its_periodic_jobs():
         "ticket_reminders",
         "mailbox_poll",
         "idempotency_keys_purge",
+        "background_jobs_purge",
         "impact_campaign_reminders",
         "webhooks_retry_due",
         "webhooks_former_secrets_drop",

@@ -79,7 +79,7 @@ def generate(
     if not 0 < factor <= 10:
         raise ValidationError(_("Le facteur doit être compris entre 0 et 10."), code="factor")
     check(force=force)
-    run = Run(counts=sizes(scale, factor), seed=seed, stdout=stdout)
+    run = Run(counts=sizes(scale, factor), seed=seed, stdout=stdout, steps_total=len(STEPS))
     started = time.monotonic()
     with transaction.atomic():
         for name, function in STEPS:

@@ -45,12 +45,21 @@ class Run:
     rng: random.Random = field(init=False)
     timings: list[tuple[str, int, float]] = field(default_factory=list)
     made: dict = field(default_factory=dict)
+    steps_total: int = 0  # how many steps ``generate`` runs (for "[3/17]" in the terminal)
+    steps_started: int = 0
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)  # noqa: S311 - synthetic data, not secrets
 
     def step(self, name: str, rows_of):
-        """Run ``rows_of()`` (it returns how many rows it wrote) and print its time."""
+        """Run ``rows_of()`` (it returns how many rows it wrote) and print its time; the step's
+        name and rank ("[3/17] applications…") are printed as it starts, so that a long national
+        run shows where it is."""
+        self.steps_started += 1
+        if self.stdout is not None:
+            rank = f"{self.steps_started}/{self.steps_total}" if self.steps_total else ""
+            self.stdout.write(f"[{rank}] {name}…\n")
+            self.stdout.flush()
         started = time.monotonic()
         rows = rows_of()
         self.record(name, rows, time.monotonic() - started)

@@ -11,6 +11,7 @@ from essaim.actors.models import Organisation
 from essaim.applications.models import Application
 from essaim.calls.models import Programme
 from essaim.demo.synthetic import generate, sizes
+from essaim.demo.synthetic.base import Run
 from essaim.demo.synthetic.command import main
 from essaim.impact.models import Measurement, YearlyFigure
 from essaim.labels.models import Label
@@ -97,3 +98,13 @@ def test_bad_options_are_refused_clearly(capsys):
     with pytest.raises(SystemExit):
         main(["--scale", "galactic", "--no-migrate"])
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_each_step_prints_its_rank_as_it_starts():
+    out = io.StringIO()
+    run = Run(counts={}, seed=1, stdout=out, steps_total=2)
+    run.step("first", lambda: 3)
+    run.step("second", lambda: 0)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "[1/2] first…" and lines[2] == "[2/2] second…"
+    assert lines[1].split() == ["first", "3", "rows", lines[1].split()[3], "s"]

@@ -214,6 +214,7 @@ def build_world() -> World:
     _synergies_ids(ids, project)
     _webhooks_ids(ids, users["admin"], programme)
     _news_ids(ids, users["admin"], programme)
+    _jobs_ids(ids, users["instr"], programme)
     world.ids = ids
     from django.test import Client
 
@@ -235,6 +236,32 @@ def _webhooks_ids(ids: dict, admin, programme) -> None:
     ids["webhook_delivery"] = Delivery.objects.create(
         subscription=subscription, event_type="label.granted", status="failed", attempts=6
     ).pk
+
+
+def _jobs_ids(ids: dict, instructor, programme) -> None:
+    """The instructor's finished export (a background job) and its file."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from essaim.core.models import BackgroundJob, JobState
+
+    job = BackgroundJob(
+        requested_by=instructor,
+        programme_id=programme.pk,
+        kind="reviews.call_export",
+        title="Export XLSX des candidatures",
+        fingerprint="matrix",
+        state=JobState.DONE,
+        filename="export.xlsx",
+        content_type="application/octet-stream",
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    job.result.save("export.xlsx", ContentFile(b"PK"), save=False)
+    job.save()
+    ids["job"] = job.pk
 
 
 def _synergies_ids(ids: dict, project) -> None:

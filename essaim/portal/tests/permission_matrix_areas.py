@@ -3,6 +3,7 @@
 
 from .permission_matrix_api_resources import API_RESOURCES
 from .permission_matrix_impact import IMPACT_API, IMPACT_PAGES
+from .permission_matrix_jobs import JOBS_PAGES
 from .permission_matrix_news import NEWS_PAGES
 from .permission_matrix_opendata import OPENDATA_PAGES
 from .permission_matrix_partners import PARTNER_PAGES
@@ -20,5 +21,6 @@ AREA_PAGES = {
     **SYNERGIES_PAGES,
     **WEBHOOKS_PAGES,
     **NEWS_PAGES,
+    **JOBS_PAGES,
 }
 AREA_API = {**IMPACT_API, **SYNERGIES_API, **API_RESOURCES}
