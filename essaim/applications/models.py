@@ -105,6 +105,17 @@ class Application(models.Model):
     # What was sent at the last submission, to show instructors what changed since.
     submitted_snapshot = models.JSONField(default=dict, blank=True, editable=False)
     is_fictitious = models.BooleanField(_("fictive (démo)"), default=False)
+    # What the instruction queue shows of the application's thread, history and expert requests,
+    # kept here by the services that change them (``services.summary``, and ``reviews.services``
+    # for the requests) so that the queue reads columns rather than a subquery per row.
+    last_message_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_message_from_staff = models.BooleanField(default=False, editable=False)
+    resubmitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    review_deadline = models.DateField(null=True, blank=True, editable=False)
+    # The queue's « échéance »: ``review_deadline``, else the committee date of the wave.
+    deadline = models.DateField(null=True, blank=True, editable=False)
+    reviews_open = models.PositiveSmallIntegerField(default=0, editable=False)
+    reviews_submitted = models.PositiveSmallIntegerField(default=0, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -112,7 +123,13 @@ class Application(models.Model):
         verbose_name = _("candidature")
         verbose_name_plural = _("candidatures")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["call", "status"])]
+        indexes = [
+            models.Index(fields=["call", "status"]),
+            # The instruction queue: its order (earliest deadline first), and its tabs' counts
+            # read from the index alone.
+            models.Index(fields=["deadline", "submitted_at", "id"], name="application_queue_order"),
+            models.Index(fields=["call", "status", "reviews_open"], name="application_queue_tabs"),
+        ]
         # The state and the fields it implies move together (``services.transitions``), and the
         # database refuses any row where they disagree. A withdrawn application may have been
         # withdrawn as a draft (no submission date) or later (one).
@@ -149,8 +166,34 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} — {self.title}"
 
+    def save(self, *args, **kwargs):
+        # The summary columns are written by their services' UPDATEs only: saving an object
+        # loaded before one of them ran must not put its old values back.
+        plain = not (args or self._state.adding or kwargs.get("force_insert"))
+        if plain and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in SUMMARY_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("applications:detail", args=[self.pk])
+
+
+# Kept by ``services.summary`` and ``reviews.services`` (see the fields' comment).
+SUMMARY_FIELDS = frozenset(
+    {
+        "last_message_at",
+        "last_message_from_staff",
+        "resubmitted_at",
+        "review_deadline",
+        "deadline",
+        "reviews_open",
+        "reviews_submitted",
+    }
+)
 
 
 class Challenge(models.Model):
