@@ -21,18 +21,27 @@ class ApplicationQuerySet(models.QuerySet):
         staff = permissions.staff_programmes(user)
         if staff.every:
             return self.all()
+        # No join that repeats an application (EXISTS for the people and the requests): the
+        # filter stays on the rows themselves, so that a page of a large list is one index scan.
+        people = ApplicationPerson.objects.filter(application=models.OuterRef("pk"), user=user)
         query = (
-            models.Q(people__user=user)
+            models.Q(models.Exists(people))
             | staff.q("call__programme")
             | permissions.territory_collectives(user).q("collective")
         )
         if permissions.is_expert(user):
             # Only once the expert declared no conflict of interest (the conflict gate).
+            requests = self.model._meta.get_field("review_requests").related_model.objects
             query |= models.Q(
-                review_requests__expert=user,
-                review_requests__status__in=["accepted", "submitted"],
+                models.Exists(
+                    requests.filter(
+                        application=models.OuterRef("pk"),
+                        expert=user,
+                        status__in=["accepted", "submitted"],
+                    )
+                )
             )
-        return self.filter(pk__in=self.filter(query).values("pk"))
+        return self.filter(query)
 
     def instructed_by(self, user) -> "ApplicationQuerySet":
         """The applications ``user`` instructs: their programmes' submitted ones (no drafts)."""
@@ -113,7 +122,7 @@ class Application(models.Model):
     resubmitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     review_deadline = models.DateField(null=True, blank=True, editable=False)
     # The queue's « échéance »: ``review_deadline``, else the committee date of the wave.
-    deadline = models.DateField(null=True, blank=True, editable=False)
+    instruction_deadline = models.DateField(null=True, blank=True, editable=False)
     reviews_open = models.PositiveSmallIntegerField(default=0, editable=False)
     reviews_submitted = models.PositiveSmallIntegerField(default=0, editable=False)
 
@@ -127,8 +136,13 @@ class Application(models.Model):
             models.Index(fields=["call", "status"]),
             # The instruction queue: its order (earliest deadline first), and its tabs' counts
             # read from the index alone.
-            models.Index(fields=["deadline", "submitted_at", "id"], name="application_queue_order"),
+            models.Index(
+                fields=["instruction_deadline", "submitted_at", "id"],
+                name="application_queue_order",
+            ),
             models.Index(fields=["call", "status", "reviews_open"], name="application_queue_tabs"),
+            # The API's list, the latest changed first.
+            models.Index(fields=["updated_at"], name="application_updated"),
         ]
         # The state and the fields it implies move together (``services.transitions``), and the
         # database refuses any row where they disagree. A withdrawn application may have been
@@ -189,7 +203,7 @@ SUMMARY_FIELDS = frozenset(
         "last_message_from_staff",
         "resubmitted_at",
         "review_deadline",
-        "deadline",
+        "instruction_deadline",
         "reviews_open",
         "reviews_submitted",
     }

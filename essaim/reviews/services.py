@@ -76,7 +76,7 @@ def _take(
 def application_reviews_refresh(applications: QuerySet[Application]) -> int:
     """Recompute what ``applications`` show of their expert requests in the instruction queue
     (one UPDATE): ``review_deadline``, the earliest deadline of the outstanding requests (and
-    ``deadline``, which it comes first in);
+    ``instruction_deadline``, which it comes first in);
     ``reviews_open``, their count; ``reviews_submitted``, the count of opinions given. Called by
     every service that creates a request or changes its state, in its transaction."""
     requests = ReviewRequest.objects.filter(application=OuterRef("pk")).order_by()
@@ -85,7 +85,7 @@ def application_reviews_refresh(applications: QuerySet[Application]) -> int:
     first = Subquery(outstanding.annotate(first=Min("deadline")).values("first"))
     return applications.order_by().update(
         review_deadline=first,
-        deadline=summary.deadline_of(first),
+        instruction_deadline=summary.deadline_of(first),
         reviews_open=Coalesce(Subquery(outstanding.annotate(n=Count("pk")).values("n")), Value(0)),
         reviews_submitted=Coalesce(Subquery(given.annotate(n=Count("pk")).values("n")), Value(0)),
     )

@@ -40,7 +40,7 @@ from essaim.reviews.worklists import instruction_tabs, with_instruction_markers
 
 PAGE_SIZE = 25
 SORTS = {
-    "deadline": "deadline",
+    "deadline": "instruction_deadline",
     "reference": "reference",
     "title": "title",
     "territory": "perimeter__name",
@@ -58,7 +58,7 @@ QUEUE_COLUMNS = (
     "status",
     "submitted_at",
     "call_id",
-    "deadline",
+    "instruction_deadline",
     "reviews_open",
     "reviews_submitted",
     "last_message_at",
@@ -194,7 +194,7 @@ def _score_filter(consolidations: dict, data: dict) -> set[int]:
 
 def _ordering(key: str, descending: bool) -> list:
     if key == "deadline":
-        deadline = F("deadline")
+        deadline = F("instruction_deadline")
         first = deadline.desc(nulls_last=True) if descending else deadline.asc(nulls_last=True)
         return [first, "submitted_at", "pk"]
     field = SORTS[key]

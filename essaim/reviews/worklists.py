@@ -41,8 +41,9 @@ def instruction_tabs() -> dict:
 
 def with_instruction_markers(queryset, user):
     """Annotate ``new_message`` and ``resubmitted`` from the columns the services keep on the
-    application (``last_message_at``, ``resubmitted_at``; ``deadline`` is one too): no subquery
-    per row but the viewer's last action, for the rows shown."""
+    application (``last_message_at``, ``resubmitted_at``; the deadline is one too,
+    ``instruction_deadline``): no subquery per row but the viewer's last action, for the rows
+    shown."""
     return queryset.annotate(
         resubmitted=ExpressionWrapper(Q(resubmitted_at__isnull=False), BooleanField()),
         new_message=worklist.new_message_from_columns(

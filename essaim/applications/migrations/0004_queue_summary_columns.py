@@ -22,7 +22,7 @@ def fill(apps, schema_editor):
     )
     Wave = apps.get_model("calls", "Wave")
     committee = Wave.objects.filter(pk=OuterRef("wave_id")).values("committee_on")[:1]
-    Application.objects.filter(wave__isnull=False).update(deadline=Subquery(committee))
+    Application.objects.filter(wave__isnull=False).update(instruction_deadline=Subquery(committee))
     kind = ContentType.objects.filter(app_label="applications", model="application").first()
     if kind is None:
         return
@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='application',
-            name='deadline',
+            name='instruction_deadline',
             field=models.DateField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='application',
-            index=models.Index(fields=['deadline', 'submitted_at', 'id'], name='application_queue_order'),
+            index=models.Index(fields=['instruction_deadline', 'submitted_at', 'id'], name='application_queue_order'),
         ),
         migrations.AddIndex(
             model_name='application',

@@ -7,9 +7,10 @@ columns instead of a subquery per row:
 - ``resubmitted_at``: the newest "resubmit" row of the history (the "déposée à nouveau" marker),
   set when that row is recorded (:func:`history_recorded`, a receiver of
   ``core.history.history_recorded``);
-- ``deadline``: the earliest deadline of the outstanding expert requests (``review_deadline``),
-  else the committee date of the application's wave; :func:`deadline_refresh` after the wave or
-  its date changes (``labels.services``), :func:`deadline_of` inside the requests' own update.
+- ``instruction_deadline``: the earliest deadline of the outstanding expert requests
+  (``review_deadline``), else the committee date of the application's wave;
+  :func:`deadline_refresh` after the wave or its date changes (``labels.services``),
+  :func:`deadline_of` inside the requests' own update.
 
 :func:`refresh` recomputes them from the messages and the history, set-wise, for writers that
 create those rows in bulk (the demo). The expert requests' columns (``review_deadline``,
@@ -37,15 +38,15 @@ def message_posted(message: Message) -> None:
 
 
 def deadline_of(review_deadline) -> Coalesce:
-    """The expression of ``deadline`` in an UPDATE, given that of ``review_deadline``."""
+    """``instruction_deadline`` in an UPDATE, given the expression of ``review_deadline``."""
     committee = Wave.objects.filter(pk=OuterRef("wave_id")).values("committee_on")[:1]
     return Coalesce(review_deadline, Subquery(committee))
 
 
 def deadline_refresh(applications: QuerySet[Application]) -> int:
-    """Recompute ``deadline`` of ``applications`` (one UPDATE): after their wave, or its
+    """Recompute ``instruction_deadline`` of ``applications`` (one UPDATE): after their wave, or its
     committee date, changed."""
-    return applications.order_by().update(deadline=deadline_of(F("review_deadline")))
+    return applications.order_by().update(instruction_deadline=deadline_of(F("review_deadline")))
 
 
 def refresh(applications: QuerySet[Application]) -> int:
@@ -61,7 +62,7 @@ def refresh(applications: QuerySet[Application]) -> int:
         last_message_at=Subquery(newest.values("created_at")[:1]),
         last_message_from_staff=Coalesce(Subquery(newest.values("from_staff")[:1]), Value(False)),
         resubmitted_at=Subquery(resubmissions.values("at")[:1]),
-        deadline=deadline_of(F("review_deadline")),
+        instruction_deadline=deadline_of(F("review_deadline")),
     )
 
 

@@ -84,9 +84,11 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def queue_deadline(obj, create, extracted, **kwargs):
         """The deadline the services keep: the wave's committee date (no expert request yet)."""
-        if create and obj.wave_id and obj.deadline is None:
-            obj.deadline = obj.wave.committee_on
-            Application.objects.filter(pk=obj.pk).update(deadline=obj.deadline)
+        if create and obj.wave_id and obj.instruction_deadline is None:
+            obj.instruction_deadline = obj.wave.committee_on
+            Application.objects.filter(pk=obj.pk).update(
+                instruction_deadline=obj.instruction_deadline
+            )
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

@@ -1,5 +1,5 @@
 """Fill the applications' expert-request columns (``review_deadline``, ``reviews_open``,
-``reviews_submitted``, and ``deadline`` where a request is outstanding) from the requests: the
+``reviews_submitted``, and ``instruction_deadline`` where a request is outstanding) from the requests: the
 rule of ``services.application_reviews_refresh``."""
 
 from django.db import migrations
@@ -20,7 +20,7 @@ def fill(apps, schema_editor):
     committee = Wave.objects.filter(pk=OuterRef("wave_id")).values("committee_on")[:1]
     Application.objects.filter(pk__in=ReviewRequest.objects.values("application")).update(
         review_deadline=first,
-        deadline=Coalesce(first, Subquery(committee)),
+        instruction_deadline=Coalesce(first, Subquery(committee)),
         reviews_open=Coalesce(Subquery(outstanding.annotate(n=Count("pk")).values("n")), Value(0)),
         reviews_submitted=Coalesce(Subquery(given.annotate(n=Count("pk")).values("n")), Value(0)),
     )

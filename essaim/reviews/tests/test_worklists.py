@@ -184,7 +184,7 @@ def test_queue_query_budget_does_not_grow(
         response = client.get(QUEUE, {"onglet": "suivis"})
     assert response.status_code == 200
     rows = [a for a, _c in response.context["rows"]]
-    assert len(rows) == size and all(a.new_message and a.deadline for a in rows)
+    assert len(rows) == size and all(a.new_message and a.instruction_deadline for a in rows)
     assert sum(a.resubmitted for a in rows) == len(range(0, size, 3))
     assert text(response).count("nouveau message") >= size
 
