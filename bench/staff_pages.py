@@ -112,7 +112,9 @@ def main() -> None:
                 if best is None or elapsed < best[0]:
                     best = (elapsed, timer.count, timer.seconds, response.status_code)
             elapsed, count, sql, status = best
-            print(f"| {name} `{url}` | {elapsed * 1000:.0f} | {count} | {sql * 1000:.0f} | {status} |")
+            print(
+                f"| {name} `{url}` | {elapsed * 1000:.0f} | {count} | {sql * 1000:.0f} | {status} |"
+            )
     finally:
         token.delete()
 
