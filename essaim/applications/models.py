@@ -183,7 +183,9 @@ class Application(models.Model):
     def save(self, *args, **kwargs):
         # The summary columns are written by their services' UPDATEs only: saving an object
         # loaded before one of them ran must not put its old values back.
-        plain = not (args or self._state.adding or kwargs.get("force_insert"))
+        plain = self.pk is not None and not (
+            args or self._state.adding or kwargs.get("force_insert")
+        )
         if plain and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 f.name
