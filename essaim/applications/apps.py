@@ -18,3 +18,4 @@ class ApplicationsConfig(AppConfig):
         history.describe(Application, actions=ApplicationAction, states=Status)
         calls_hooks.form_version_drafts.register(services.drafts_affected_by)
         calls_hooks.form_version_published.register(services.drafts_move_to)
+        history.history_recorded.register(services.summary.history_recorded)

@@ -21,18 +21,27 @@ class ApplicationQuerySet(models.QuerySet):
         staff = permissions.staff_programmes(user)
         if staff.every:
             return self.all()
+        # No join that repeats an application (EXISTS for the people and the requests): the
+        # filter stays on the rows themselves, so that a page of a large list is one index scan.
+        people = ApplicationPerson.objects.filter(application=models.OuterRef("pk"), user=user)
         query = (
-            models.Q(people__user=user)
+            models.Q(models.Exists(people))
             | staff.q("call__programme")
             | permissions.territory_collectives(user).q("collective")
         )
         if permissions.is_expert(user):
             # Only once the expert declared no conflict of interest (the conflict gate).
+            requests = self.model._meta.get_field("review_requests").related_model.objects
             query |= models.Q(
-                review_requests__expert=user,
-                review_requests__status__in=["accepted", "submitted"],
+                models.Exists(
+                    requests.filter(
+                        application=models.OuterRef("pk"),
+                        expert=user,
+                        status__in=["accepted", "submitted"],
+                    )
+                )
             )
-        return self.filter(pk__in=self.filter(query).values("pk"))
+        return self.filter(query)
 
     def instructed_by(self, user) -> "ApplicationQuerySet":
         """The applications ``user`` instructs: their programmes' submitted ones (no drafts)."""
@@ -105,6 +114,17 @@ class Application(models.Model):
     # What was sent at the last submission, to show instructors what changed since.
     submitted_snapshot = models.JSONField(default=dict, blank=True, editable=False)
     is_fictitious = models.BooleanField(_("fictive (démo)"), default=False)
+    # What the instruction queue shows of the application's thread, history and expert requests,
+    # kept here by the services that change them (``services.summary``, and ``reviews.services``
+    # for the requests) so that the queue reads columns rather than a subquery per row.
+    last_message_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_message_from_staff = models.BooleanField(default=False, editable=False)
+    resubmitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    review_deadline = models.DateField(null=True, blank=True, editable=False)
+    # The queue's « échéance »: ``review_deadline``, else the committee date of the wave.
+    instruction_deadline = models.DateField(null=True, blank=True, editable=False)
+    reviews_open = models.PositiveSmallIntegerField(default=0, editable=False)
+    reviews_submitted = models.PositiveSmallIntegerField(default=0, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -114,6 +134,13 @@ class Application(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["call", "status"]),
+            # The instruction queue: its order (earliest deadline first), and its tabs' counts
+            # read from the index alone.
+            models.Index(
+                fields=["instruction_deadline", "submitted_at", "id"],
+                name="application_queue_order",
+            ),
+            models.Index(fields=["call", "status", "reviews_open"], name="application_queue_tabs"),
             # The API's list order (``-updated_at, pk``): a deep page by cursor reads 50 rows of
             # this index instead of sorting every visible application.
             models.Index(fields=["-updated_at", "id"], name="application_updated_id_idx"),
@@ -154,8 +181,36 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} — {self.title}"
 
+    def save(self, *args, **kwargs):
+        # The summary columns are written by their services' UPDATEs only: saving an object
+        # loaded before one of them ran must not put its old values back.
+        plain = self.pk is not None and not (
+            args or self._state.adding or kwargs.get("force_insert")
+        )
+        if plain and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in SUMMARY_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("applications:detail", args=[self.pk])
+
+
+# Kept by ``services.summary`` and ``reviews.services`` (see the fields' comment).
+SUMMARY_FIELDS = frozenset(
+    {
+        "last_message_at",
+        "last_message_from_staff",
+        "resubmitted_at",
+        "review_deadline",
+        "instruction_deadline",
+        "reviews_open",
+        "reviews_submitted",
+    }
+)
 
 
 class Challenge(models.Model):

@@ -24,6 +24,7 @@ from essaim.actors.models import (
     OrganisationKind,
 )
 from essaim.applications.models import Application, ApplicationPerson, Challenge, Message
+from essaim.applications.services import summary
 from essaim.applications.workflow import COMMENT_AUDIENCES, Audience, Status
 from essaim.core.models import HistoryEvent
 from essaim.geo.models import Epci, Perimeter
@@ -425,6 +426,7 @@ def _history(applications, admin, instructor, porteur, applicants=None) -> None:
         HistoryEvent.objects.bulk_create(events)
     finally:
         field.auto_now_add = True
+    summary.refresh(Application.objects.filter(pk__in=[a.pk for a in applications]))
 
 
 # --- The fictitious regional programme ------------------------------------------------------------

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from essaim.accounts.models import User
 from essaim.applications.models import Application
+from essaim.applications.services import summary
 from essaim.applications.workflow import Status
 from essaim.calls.models import Wave, WaveStatus
 from essaim.core.models import HistoryEvent
@@ -121,6 +122,7 @@ def load(ctx) -> None:
             .values_list("pk", flat=True)[: max(0, WAVE_3_SIZE - already)]
         )
         joined = Application.objects.filter(pk__in=free).update(wave=planned)
+        summary.deadline_refresh(Application.objects.filter(pk__in=free))
     counts = {
         n: Label.objects.filter(wave=w).count() for n, w in sorted(waves.items()) if n in (1, 2)
     }

@@ -25,6 +25,7 @@ from essaim.calls.models import Programme, ScoringGrid
 from essaim.core.models import HistoryEvent
 from essaim.demo.accounts import demo_user
 from essaim.reviews.models import CriterionMark, Recommendation, ReviewRequest, ReviewStatus
+from essaim.reviews.services import application_reviews_refresh
 
 EXPERT_EMAIL = "expert@demo.essaim.fr"
 SECOND_EXPERT = ("expert2@demo.essaim.fr", "Malik", "Roussel (fictif)")
@@ -229,6 +230,9 @@ def load(ctx) -> None:
                 )
             )
     CriterionMark.objects.bulk_create(mark_rows)
+    application_reviews_refresh(
+        Application.objects.filter(pk__in={r.application_id for r in created})
+    )
     _history(created, instructor)
     ctx.say(f"  reviews: {len(created)} demandes d'avis, {len(mark_rows)} notes")
 

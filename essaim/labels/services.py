@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from essaim.applications.history import ApplicationAction
 from essaim.applications.models import Application
-from essaim.applications.services import addressed_comment_post, application_transition
+from essaim.applications.services import addressed_comment_post, application_transition, summary
 from essaim.applications.workflow import Audience, Status
 from essaim.calls.models import Programme, Wave, WaveStatus
 from essaim.core.notifications import notify
@@ -132,6 +132,8 @@ def wave_update(*, wave: Wave, user, **data) -> Wave:
         for field, value in data.items():
             setattr(wave, field, value)
         wave.save()
+        if "committee_on" in data:
+            summary.deadline_refresh(Application.objects.filter(wave=wave))
         history_record(
             obj=wave, user=user, action=WaveAction.WAVE_UPDATE, payload={"changes": changes}
         )
@@ -180,6 +182,7 @@ def wave_add_applications(*, wave: Wave, applications: Iterable[Application], us
             continue
         application.wave = wave
         application.save(update_fields=["wave", "updated_at"])
+        summary.deadline_refresh(Application.objects.filter(pk=application.pk))
         history_record(
             obj=application, user=user, action=ApplicationAction.WAVE_ADD, payload={"wave": wave.pk}
         )
@@ -206,6 +209,7 @@ def wave_remove_application(*, wave: Wave, application: Application, user) -> No
         raise ValidationError({"wave": _("Cette candidature a déjà une décision.")})
     application.wave = None
     application.save(update_fields=["wave", "updated_at"])
+    summary.deadline_refresh(Application.objects.filter(pk=application.pk))
     history_record(
         obj=application, user=user, action=ApplicationAction.WAVE_REMOVE, payload={"wave": wave.pk}
     )

@@ -3,6 +3,7 @@
 import secrets
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from essaim.accounts import permissions
@@ -135,9 +136,10 @@ class QueueFilterForm(EssaimForm):
 
     def __init__(self, *args, programme_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # EXISTS per territory (an index probe), not a DISTINCT over every ticket.
         self.fields["perimeter"].queryset = Perimeter.objects.filter(
-            tickets__programme_id__in=programme_ids
-        ).distinct()
+            Exists(Ticket.objects.filter(perimeter=OuterRef("pk"), programme_id__in=programme_ids))
+        )
         self.fields["assignee"].queryset = permissions.holders(
             [Role.SINGLE_WINDOW_OFFICER], programmes=programme_ids
         )

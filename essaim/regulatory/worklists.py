@@ -30,7 +30,10 @@ TICKET_TABS = {
 def ticket_worklist(request, tickets, *, keep=()):
     """The tabs of ``tickets`` and the current tab's rows by deadline, with ``deadline`` and
     ``new_message`` (one query for the counts, one for the rows)."""
-    tabs, rows = worklist.worklist(request, tickets.order_by(), TICKET_TABS, keep=keep)
+    # A plain count per tab: the visibility filters are on the ticket's own keys (no join).
+    tabs, rows = worklist.worklist(
+        request, tickets.order_by(), TICKET_TABS, keep=keep, distinct=False
+    )
     rows = rows.annotate(
         deadline=Case(
             When(first_answered_at__isnull=True, then=F("first_answer_due_at")),

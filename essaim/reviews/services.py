@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Min, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 from essaim.accounts.models import User
 from essaim.applications.history import ApplicationAction
 from essaim.applications.models import Application, PrivateNote
-from essaim.applications.services import application_transition
+from essaim.applications.services import application_transition, summary
 from essaim.applications.workflow import Status
 from essaim.core.notifications import notify
 from essaim.core.services import history_record
@@ -69,6 +71,28 @@ def _take(
         payload=payload or {},
     )
     return review
+
+
+def application_reviews_refresh(applications: QuerySet[Application]) -> int:
+    """Recompute what ``applications`` show of their expert requests in the instruction queue
+    (one UPDATE): ``review_deadline``, the earliest deadline of the outstanding requests (and
+    ``instruction_deadline``, which it comes first in);
+    ``reviews_open``, their count; ``reviews_submitted``, the count of opinions given. Called by
+    every service that creates a request or changes its state, in its transaction."""
+    requests = ReviewRequest.objects.filter(application=OuterRef("pk")).order_by()
+    outstanding = requests.open().values("application")
+    given = requests.filter(status=ReviewStatus.SUBMITTED).values("application")
+    first = Subquery(outstanding.annotate(first=Min("deadline")).values("first"))
+    return applications.order_by().update(
+        review_deadline=first,
+        instruction_deadline=summary.deadline_of(first),
+        reviews_open=Coalesce(Subquery(outstanding.annotate(n=Count("pk")).values("n")), Value(0)),
+        reviews_submitted=Coalesce(Subquery(given.annotate(n=Count("pk")).values("n")), Value(0)),
+    )
+
+
+def _reviews_changed(review: ReviewRequest) -> None:
+    application_reviews_refresh(Application.objects.filter(pk=review.application_id))
 
 
 def _check_expert(review: ReviewRequest, user) -> None:
@@ -176,6 +200,7 @@ def review_request_create(
             url=review_url(review),
         )
         created.append(review)
+    application_reviews_refresh(Application.objects.filter(pk=application.pk))
     history_record(
         obj=application,
         user=user,
@@ -199,6 +224,7 @@ def review_declare_conflict(*, review: ReviewRequest, user, details: str) -> Rev
     review.conflict_declared_at = timezone.now()
     review.conflict_details = details.strip()
     review.save(update_fields=["status", "conflict_declared_at", "conflict_details"])
+    _reviews_changed(review)
     notify(
         users=[review.requested_by],
         title=_("Conflit d'intérêts déclaré : %(reference)s")
@@ -219,6 +245,7 @@ def review_declare_no_conflict(*, review: ReviewRequest, user) -> ReviewRequest:
     review.conflict_declared_at = timezone.now()
     review.conflict_details = ""
     review.save(update_fields=["status", "conflict_declared_at", "conflict_details"])
+    _reviews_changed(review)
     return review
 
 
@@ -370,6 +397,7 @@ def review_submit(
     _take(review, user=user, name="submit", payload={"recommendation": recommendation})
     review.submitted_at = timezone.now()
     review.save(update_fields=["status", "recommendation", "comment", "submitted_at"])
+    _reviews_changed(review)
     notify(
         users=[review.requested_by],
         title=_("Avis rendu : %(reference)s") % {"reference": review.application.reference},
@@ -388,6 +416,7 @@ def review_cancel(*, review: ReviewRequest, user, comment: str = "") -> ReviewRe
         raise PermissionDenied(_("Seule l'équipe du programme peut annuler une demande d'avis."))
     _take(review, user=user, name="cancel", comment=comment)
     review.save(update_fields=["status"])
+    _reviews_changed(review)
     notify(
         users=[review.expert],
         title=_("Demande d'avis annulée : %(territory)s")

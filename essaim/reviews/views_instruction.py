@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -40,7 +40,7 @@ from essaim.reviews.worklists import instruction_tabs, with_instruction_markers
 
 PAGE_SIZE = 25
 SORTS = {
-    "deadline": "deadline",
+    "deadline": "instruction_deadline",
     "reference": "reference",
     "title": "title",
     "territory": "perimeter__name",
@@ -50,6 +50,25 @@ SORTS = {
     "reviews": "reviews_submitted",
     "score": None,  # computed: sorted in Python on the consolidation
 }
+
+
+QUEUE_COLUMNS = (
+    "reference",
+    "title",
+    "status",
+    "submitted_at",
+    "call_id",
+    "instruction_deadline",
+    "reviews_open",
+    "reviews_submitted",
+    "last_message_at",
+    "last_message_from_staff",
+    "resubmitted_at",
+    "perimeter__name",
+    "assignee__first_name",
+    "assignee__last_name",
+    "assignee__email",
+)
 
 
 def staff_programmes(user):
@@ -175,7 +194,7 @@ def _score_filter(consolidations: dict, data: dict) -> set[int]:
 
 def _ordering(key: str, descending: bool) -> list:
     if key == "deadline":
-        deadline = F("deadline")
+        deadline = F("instruction_deadline")
         first = deadline.desc(nulls_last=True) if descending else deadline.asc(nulls_last=True)
         return [first, "submitted_at", "pk"]
     field = SORTS[key]
@@ -188,7 +207,11 @@ def queue(request):
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     candidates = _filter(instruction_queryset(request.user), data, request.user)
     tabs, candidates = worklist.worklist(
-        request, candidates, instruction_tabs(), keep=[*QueueFilterForm.base_fields, "tri"]
+        request,
+        candidates,
+        instruction_tabs(),
+        keep=[*QueueFilterForm.base_fields, "tri"],
+        distinct=False,  # no join that repeats an application (the region filter is EXISTS)
     )
     sort = request.GET.get("tri", "deadline")
     key = sort.lstrip("-")
@@ -198,17 +221,8 @@ def queue(request):
     needs_scores = key == "score" or any(
         data.get(f) not in (None, "", False) for f in ("disagreement", "score_min", "score_max")
     )
-    queryset = candidates.select_related(
-        "perimeter", "assignee", "cutoff", "call", "wave"
-    ).annotate(
-        reviews_submitted=Count(
-            "review_requests", filter=Q(review_requests__status=ReviewStatus.SUBMITTED)
-        ),
-        reviews_open=Count(
-            "review_requests",
-            filter=Q(review_requests__status__in=[ReviewStatus.REQUESTED, ReviewStatus.ACCEPTED]),
-        ),
-    )
+    # The columns the page shows (and the relations it names), no JSON of the answers.
+    queryset = candidates.select_related("perimeter", "assignee").only(*QUEUE_COLUMNS)
     queryset = with_instruction_markers(queryset, request.user)
     if needs_scores:
         # Scores are computed (weighted, normalised): consolidate every candidate in a bounded
@@ -235,7 +249,8 @@ def queue(request):
         applications = [rows[pk] for pk in page.object_list]
     else:
         ordered_qs = queryset.order_by(*_ordering(key, descending))
-        page = paginate(request, ordered_qs, PAGE_SIZE)
+        # The current tab's count, from the tabs' one query: no second COUNT.
+        page = paginate(request, ordered_qs, PAGE_SIZE, count=tabs.current.count)
         applications = list(page.object_list)
         consolidations = consolidate(applications)
     rows = [(a, consolidations.get(a.pk)) for a in applications]

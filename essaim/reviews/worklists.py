@@ -14,29 +14,23 @@ committee date of its wave; an application without either comes after the others
 submission first. Markers: *nouveau message* — the last message of the application's thread is
 from the applicant and no action of the viewer was recorded on the application since it arrived
 (no read-tracking: answering or acting clears it); *déposée à nouveau* — the history holds a
-submission after a request for changes.
+submission after a request for changes. All of it is read from columns the services keep on the
+application (``applications.services.summary``, ``reviews.services.application_reviews_refresh``).
 
 **Expert's requests** ("Mes demandes d'avis"): see ``essaim.reviews.views.EXPERT_TABS``.
 """
 
-from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
-from essaim.applications.models import Message
+from essaim.applications.models import Application
 from essaim.applications.workflow import FINAL_STATES, Status
 from essaim.core import worklist
-from essaim.reviews.instruction import resubmissions
-from essaim.reviews.models import ReviewRequest, ReviewStatus
-
-OUTSTANDING = [ReviewStatus.REQUESTED, ReviewStatus.ACCEPTED]
-
-
-def _outstanding_reviews():
-    return ReviewRequest.objects.filter(application=OuterRef("pk"), status__in=OUTSTANDING)
 
 
 def instruction_tabs() -> dict:
-    waiting_experts = Exists(_outstanding_reviews())
+    """The tabs' conditions, on the columns the services keep on the application
+    (``reviews_open``: the outstanding expert requests)."""
+    waiting_experts = Q(reviews_open__gt=0)
     return {
         worklist.TODO: Q(status=Status.SUBMITTED) | (Q(status=Status.IN_REVIEW) & ~waiting_experts),
         worklist.FOLLOWED: Q(status__in=[Status.CHANGES_REQUESTED, Status.PROPOSED])
@@ -46,15 +40,16 @@ def instruction_tabs() -> dict:
 
 
 def with_instruction_markers(queryset, user):
-    """Annotate ``deadline``, ``new_message`` and ``resubmitted`` (subqueries: one query)."""
-    first_deadline = _outstanding_reviews().order_by("deadline").values("deadline")[:1]
-    queryset = queryset.annotate(
-        deadline=Coalesce(Subquery(first_deadline), F("wave__committee_on")),
-        resubmitted=Exists(resubmissions().filter(object_id=Cast(OuterRef("pk"), CharField()))),
-    )
-    return worklist.with_new_message(
-        queryset,
-        Message.objects.filter(application=OuterRef("pk")),
-        other_side=Q(from_staff=False),
-        user=user,
+    """Annotate ``new_message`` and ``resubmitted`` from the columns the services keep on the
+    application (``last_message_at``, ``resubmitted_at``; the deadline is one too,
+    ``instruction_deadline``): no subquery per row but the viewer's last action, for the rows
+    shown."""
+    return queryset.annotate(
+        resubmitted=ExpressionWrapper(Q(resubmitted_at__isnull=False), BooleanField()),
+        new_message=worklist.new_message_from_columns(
+            Application,
+            user,
+            last_at="last_message_at",
+            other_side=Q(last_message_from_staff=False),
+        ),
     )

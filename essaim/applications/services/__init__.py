@@ -2,7 +2,7 @@
 ``applying`` (what the applicants write: the application, its collective, people,
 messages), ``challenges`` and ``form_versions`` (drafts moved to a new form version)."""
 
-from essaim.applications.services import applying, challenges
+from essaim.applications.services import applying, challenges, summary
 from essaim.applications.services.form_versions import drafts_affected_by, drafts_move_to
 from essaim.applications.services.transitions import (
     addressed_comment_post,
@@ -20,4 +20,5 @@ __all__ = [
     "drafts_affected_by",
     "drafts_move_to",
     "snapshot",
+    "summary",
 ]

@@ -39,6 +39,7 @@ from essaim.applications.models import (
 )
 from essaim.applications.notices import applicant_users, staff_users
 from essaim.applications.rules import ApplicantRole
+from essaim.applications.services import summary
 from essaim.applications.services.prefill import territory_answers
 from essaim.applications.workflow import EDITABLE_STATES, ApplicantStatus
 from essaim.calls.formengine import FormEngine, Result, check_upload
@@ -538,6 +539,7 @@ def message_post(*, user, application: Application, body: str, attachment=None) 
         attachment_size=(attachment.size if attachment else None),
         from_staff=is_staff,
     )
+    summary.message_posted(message)
     recipients = applicant_users(application) if is_staff else staff_users(application)
     notify(
         users=[u for u in recipients if u.pk != user.pk],

@@ -11,6 +11,7 @@ from essaim.applications.history import ApplicationAction
 from essaim.applications.models import Application, Message
 from essaim.applications.notices import after_transition
 from essaim.applications.rules import can_act_as
+from essaim.applications.services import summary
 from essaim.calls.services import current_cutoff
 from essaim.core.services import history_record
 
@@ -30,9 +31,11 @@ def addressed_comment_post(*, application: Application, author, body: str, from_
     """Put an action's comment addressed to the applicant into the application's thread (seen
     by both sides). Called by the service taking the action, inside its transaction, once it
     checked the author's right; whoever is told about it is that service's business."""
-    return Message.objects.create(
+    message = Message.objects.create(
         application=application, author=author, body=body.strip(), from_staff=from_staff
     )
+    summary.message_posted(message)
+    return message
 
 
 def snapshot(application: Application) -> dict:

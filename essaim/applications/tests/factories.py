@@ -52,6 +52,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Application
+        skip_postgeneration_save = True
 
     form_version = factory.SubFactory(FormVersionFactory)
     call = factory.SelfAttribute("form_version.call")
@@ -79,6 +80,15 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             form_version=factory.LazyAttribute(_empty_form),
             status=Status.PROPOSED,
         )
+
+    @factory.post_generation
+    def queue_deadline(obj, create, extracted, **kwargs):
+        """The deadline the services keep: the wave's committee date (no expert request yet)."""
+        if create and obj.wave_id and obj.instruction_deadline is None:
+            obj.instruction_deadline = obj.wave.committee_on
+            Application.objects.filter(pk=obj.pk).update(
+                instruction_deadline=obj.instruction_deadline
+            )
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

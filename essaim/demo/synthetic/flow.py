@@ -58,6 +58,7 @@ def applications(run: Run) -> int:
             },
             cutoff=None if draft else cutoffs[call_index * len(waves) + wave_index],
             wave=None if draft else wave,
+            instruction_deadline=None if draft else wave.committee_on,  # no expert request here
             submitted_at=None if draft else moment(submitted),
             created_by=made["staff"],
             is_fictitious=True,

@@ -83,4 +83,4 @@ def test_query_budget_does_not_grow(client, programme, size, django_assert_num_q
         assert client.get(QUEUE).status_code == 200
 
 
-QUEUE_QUERIES = 9
+QUEUE_QUERIES = 8

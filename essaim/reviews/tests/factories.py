@@ -20,6 +20,7 @@ from essaim.calls.models import Programme
 from essaim.calls.tests.factories import CallFactory, GridFactory, ProgrammeFactory
 from essaim.geo.tests.factories import PerimeterFactory
 from essaim.reviews.models import CriterionMark, ReviewRequest, ReviewStatus
+from essaim.reviews.services import application_reviews_refresh
 
 __all__ = [  # the owning apps' factories, re-exported for the tests that import them from here
     "ApplicationFactory",
@@ -75,12 +76,19 @@ def with_challenge(application: Application) -> Challenge:
 class ReviewRequestFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ReviewRequest
+        skip_postgeneration_save = True
 
     application = factory.SubFactory(ApplicationFactory, in_review=True)
     expert = factory.LazyAttribute(lambda o: expert(o.application.call.programme))
     requested_by = factory.LazyAttribute(lambda o: staff(o.application.call.programme))
     deadline = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
     status = ReviewStatus.REQUESTED
+
+    @factory.post_generation
+    def refresh_application(obj, create, extracted, **kwargs):
+        """What the services do after writing a request: the application's columns follow."""
+        if create:
+            application_reviews_refresh(Application.objects.filter(pk=obj.application_id))
 
 
 def submitted_review(application: Application, marks: list[int], **kwargs) -> ReviewRequest:

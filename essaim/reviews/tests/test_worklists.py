@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from essaim.applications.history import ApplicationAction
-from essaim.applications.models import Message
+from essaim.applications.models import Application, Message
+from essaim.applications.services import summary
 from essaim.applications.workflow import Status
 from essaim.core.services import history_record
 from essaim.reviews.models import ReviewRequest, ReviewStatus
@@ -52,6 +53,15 @@ def counts(response) -> dict[str, int]:
 
 def text(response) -> str:
     return html_lib.unescape(response.content.decode())
+
+
+def message(application, author, body, *, from_staff):
+    """A message of the thread, with what the posting services keep on the application."""
+    posted = Message.objects.create(
+        application=application, author=author, body=body, from_staff=from_staff
+    )
+    summary.message_posted(posted)
+    return posted
 
 
 def app(call, status, reference):
@@ -121,10 +131,10 @@ def test_queue_marks_new_messages_and_resubmissions(client, call, instructor):
     seen = app(call, Status.IN_REVIEW, "C-SEEN")
     quiet = app(call, Status.IN_REVIEW, "C-QUIET")
     person = applicant(replied)
-    Message.objects.create(application=replied, author=person, body="Voici", from_staff=False)
-    Message.objects.create(application=answered, author=person, body="Voici", from_staff=False)
-    Message.objects.create(application=answered, author=instructor, body="Merci", from_staff=True)
-    Message.objects.create(application=seen, author=person, body="Voici", from_staff=False)
+    message(replied, person, "Voici", from_staff=False)
+    message(answered, person, "Voici", from_staff=False)
+    message(answered, instructor, "Merci", from_staff=True)
+    message(seen, person, "Voici", from_staff=False)
     # An action of the viewer after the message: they have dealt with it.
     history_record(obj=seen, user=instructor, action=ApplicationAction.ASSIGN)
     history_record(obj=quiet, user=person, action=ApplicationAction.RESUBMIT)
@@ -153,25 +163,33 @@ def test_pagination_keeps_the_tab(client, call, instructor):
 
 def _queue_rows(call, n):
     for i in range(n):
-        application = app(call, [Status.SUBMITTED, Status.IN_REVIEW][i % 2], f"E-{n}-{i}")
+        application = app(call, Status.IN_REVIEW, f"E-{n}-{i}")
         ReviewRequestFactory(application=application, deadline=day(i - 2))
-        Message.objects.create(
-            application=application, author=application.created_by, body="?", from_staff=False
-        )
+        message(application, application.created_by, "?", from_staff=False)
+        if i % 3 == 0:
+            history_record(obj=application, user=None, action=ApplicationAction.RESUBMIT)
 
 
-@pytest.mark.parametrize("size", [2, 12])
+@pytest.mark.parametrize("size", [2, 20])
 def test_queue_query_budget_does_not_grow(
     client, call, instructor, size, django_assert_num_queries
 ):
+    """Every row carries what the page shows (a deadline, a new message, some a resubmission,
+    an assignee, an expert request): a query per row would fail the budget at 20 rows."""
     _queue_rows(call, size)
+    Application.objects.filter(call=call).update(assignee=instructor)
     client.force_login(instructor)
     client.get(QUEUE)  # warm the caches (content types, sessions)
     with django_assert_num_queries(QUEUE_QUERIES):
-        assert client.get(QUEUE, {"onglet": "suivis"}).status_code == 200
+        response = client.get(QUEUE, {"onglet": "suivis"})
+    assert response.status_code == 200
+    rows = [a for a, _c in response.context["rows"]]
+    assert len(rows) == size and all(a.new_message and a.instruction_deadline for a in rows)
+    assert sum(a.resubmitted for a in rows) == len(range(0, size, 3))
+    assert text(response).count("nouveau message") >= size
 
 
-QUEUE_QUERIES = 14
+QUEUE_QUERIES = 13
 
 
 # --- The expert's requests -------------------------------------------------------------------

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('actors', '0005_network_relations'),
-        ('applications', '0003_state_invariants'),
+        ('applications', '0004_queue_summary_columns'),
         ('calls', '0004_programmepartner'),
         ('geo', '0003_perimeter_created_by'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
