@@ -184,6 +184,21 @@ def fragment(
     return mark_safe(html)  # noqa: S308 - rendered by our own templates (autoescaped)
 
 
+# A longer query string is rendered afresh rather than cached (it is no link of ours).
+MAX_QUERY_STRING = 200
+
+
+def for_anonymous(request, name: str, *, topics: Iterable[str], compute: Callable[[], Any]) -> Any:
+    """What ``compute()`` returns for ``request``: cached per query string for anonymous readers
+    (``compute`` may then read ``request``: its user is anonymous, its query string is in the
+    key), computed afresh for signed-in ones, who may be shown more (their private objects)."""
+    query = request.META.get("QUERY_STRING", "")
+    if request.user.is_authenticated or len(query) > MAX_QUERY_STRING:
+        return compute()
+    parts = (request.path, sorted(request.GET.lists()))
+    return cached(name, topics=topics, compute=compute, parts=parts)
+
+
 def clear() -> None:
     """Forget every version and fragment (the tests, between two)."""
     cache.clear()
