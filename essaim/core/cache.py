@@ -70,6 +70,13 @@ TOPICS_OF_APP: dict[str, tuple[str, ...]] = {
     "impact": (LABELS,),  # a territory's page links to its published figures and report
 }
 
+# Objects whose changes show in public fragments only in some states: (field, values). An
+# application's collective and challenges are public once it is labelled; every other change of
+# the 100,000 applications (drafts, instruction) leaves the labels' pages alone.
+ONLY_WHEN: dict[str, tuple[str, frozenset[str]]] = {
+    "applications.application": ("status", frozenset({"labelled"})),
+}
+
 # Backstop for writes made outside the services (seconds).
 TIMEOUT = 600
 _VERSION_KEY = "essaim:topic:{}"
@@ -132,6 +139,9 @@ def bump(*topics: str) -> None:
 def history_recorded(*, event, obj) -> None:
     """The ``history_recorded`` receiver: bump the topics of the changed object's app."""
     topics = TOPICS_OF_APP.get(obj._meta.app_label)
+    condition = ONLY_WHEN.get(obj._meta.label_lower)
+    if condition is not None and getattr(obj, condition[0], None) not in condition[1]:
+        return
     if topics:
         bump(*topics)
 

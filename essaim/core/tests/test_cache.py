@@ -59,6 +59,7 @@ def test_history_row_bumps_the_topics_of_its_app():
     class Obj:
         class _meta:
             app_label = "regulatory"
+            label_lower = "regulatory.ticket"
 
     before = cache.versions([cache.KNOWLEDGE, cache.LABELS])
     assert cache.history_recorded in history_recorded.receivers
@@ -70,3 +71,20 @@ def test_history_row_bumps_the_topics_of_its_app():
 def test_unknown_topic_refused():
     with pytest.raises(ValueError, match="Unknown cache topic"):
         cache.bump("labelz")
+
+
+def test_application_rows_bump_labels_only_once_labelled():
+    class Application:
+        status = "draft"
+
+        class _meta:
+            app_label = "applications"
+            label_lower = "applications.application"
+
+    application = Application()
+    before = cache.versions([cache.LABELS])
+    cache.history_recorded(event=None, obj=application)
+    assert cache.versions([cache.LABELS]) == before
+    application.status = "labelled"
+    cache.history_recorded(event=None, obj=application)
+    assert cache.versions([cache.LABELS]) != before
