@@ -88,3 +88,14 @@ def test_application_rows_bump_labels_only_once_labelled():
     application.status = "labelled"
     cache.history_recorded(event=None, obj=application)
     assert cache.versions([cache.LABELS]) != before
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/annuaire/", "/annuaire/?q=ressourcerie", "/guichet-unique/base-de-connaissances/"],
+)
+def test_public_pages_served_from_the_cache_run_no_query(client, url, django_assert_num_queries):
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get(url).text.count("<h1") == first.text.count("<h1")
