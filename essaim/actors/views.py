@@ -1,10 +1,14 @@
 """Pages of the directory: the public list and organisation pages, and the forms that create and
 edit organisations (through the services)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +21,7 @@ from essaim.actors.rules import (
     can_verify_organisation,
     can_view_organisation_history,
 )
+from essaim.core import cache
 from essaim.core.forms import add_service_errors
 from essaim.core.history import history_rows
 from essaim.core.pagination import paginate
@@ -26,10 +31,8 @@ PAGE_SIZE = 20
 RESULTS_ID = "directory-results"
 
 
-@login_not_required
-def directory(request):
-    """The public directory: search, filters, pagination. An htmx request aimed at the results
-    gets only the results; without JavaScript the same URL renders the whole page."""
+def _directory_parts(request) -> dict:
+    """The filter form and the results of the directory for ``request``'s query string."""
     form = DirectoryFilterForm(request.GET or None, regions=list(Region.objects.order_by("name")))
     organisations = Organisation.objects.visible_to(request.user).select_related("commune__region")
     query = ""
@@ -46,13 +49,33 @@ def directory(request):
         "organisations": page_obj.object_list,
         "query": query,
         "results_id": RESULTS_ID,
-        "can_create": can_create_organisation(request.user),
     }
+    return {
+        "form": render_to_string("actors/_directory_form.html", context, request),
+        "results": render_to_string("actors/_directory_results.html", context, request),
+    }
+
+
+@login_not_required
+def directory(request):
+    """The public directory: search, filters, pagination. An htmx request aimed at the results
+    gets only the results; without JavaScript the same URL renders the whole page. What
+    anonymous readers are shown is cached (``essaim.core.cache``, topic directory)."""
+    parts = cache.for_anonymous(
+        request,
+        "directory",
+        topics=(cache.DIRECTORY,),
+        compute=partial(_directory_parts, request),
+    )
     if request.htmx and request.htmx.target == RESULTS_ID:
-        return render(request, "actors/_directory_results.html", context)
+        return HttpResponse(parts["results"])
     # Programme staff: how many organisations met through applications wait for a confirmation.
     verifies = rules.to_verify_q(request.user) is not None
-    context["to_verify_count"] = _to_verify(request.user).count() if verifies else None
+    context = {
+        **parts,
+        "can_create": can_create_organisation(request.user),
+        "to_verify_count": _to_verify(request.user).count() if verifies else None,
+    }
     return render(request, "actors/directory.html", context)
 
 

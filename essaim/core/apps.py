@@ -12,11 +12,13 @@ class CoreConfig(AppConfig):
 
         from django.core import checks
 
-        from essaim.core import jobs, lookups, schedule
+        from essaim.core import cache, history, jobs, lookups, schedule
         from essaim.core.idempotency import purge_expired
         from essaim.core.money import check_money_constraints
 
         lookups.register()
+        # Public fragments (essaim.core.cache) go stale with every typed change of their data.
+        history.history_recorded.register(cache.history_recorded)
         schedule.register("idempotency_keys_purge", purge_expired, timedelta(hours=6))
         schedule.register("background_jobs_purge", jobs.purge_expired, timedelta(hours=6))
         checks.register(check_money_constraints, checks.Tags.models)

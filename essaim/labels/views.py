@@ -1,13 +1,19 @@
 """Pages: the programme admin's waves and committee view, label revocation, certificates and
 their public verification, and the public pages of labelled territories."""
 
+import re
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -15,7 +21,7 @@ from django.views.decorators.http import require_POST
 from essaim.actors.models import CollectiveMember
 from essaim.applications.models import Challenge
 from essaim.calls.models import WaveStatus
-from essaim.core import history
+from essaim.core import cache, history
 from essaim.core.forms import add_service_errors
 from essaim.core.models import HistoryEvent
 from essaim.labels import (
@@ -363,11 +369,16 @@ def verify(request, code: str):
 # --- Public: labelled territories ----------------------------------------------------------------
 
 
-@login_not_required
-def territory_list(request):
+# A filter value worth caching the page of; any other is rendered afresh (the form says what is
+# wrong), so that odd query strings cannot fill the cache.
+_CACHEABLE_FILTER = re.compile(r"^[0-9A-Za-z]{0,4}$")
+
+
+def _territory_list_body(filters: dict) -> str:
+    """The list and map of labelled territories, for the filter of the query string."""
     waves = list(queries.public_waves())
     regions = list(queries.regions_with_labels())
-    form = TerritoryFilterForm(request.GET or None, waves=waves, regions=regions)
+    form = TerritoryFilterForm(filters or None, waves=waves, regions=regions)
     wave_number, region_code = None, ""
     if form.is_bound and form.is_valid():
         wave_number = form.cleaned_data["vague"]
@@ -378,9 +389,8 @@ def territory_list(request):
     for label in labels:
         label.region_names = regions_by_perimeter.get(label.perimeter_id, [])
     region_name = next((r.name for r in regions if r.code == region_code), "")
-    return render(
-        request,
-        "labels/territory_list.html",
+    return render_to_string(
+        "labels/_territory_list_body.html",
         {
             "form": form,
             "labels": labels,
@@ -393,12 +403,30 @@ def territory_list(request):
 
 
 @login_not_required
-def territory_detail(request, slug: str):
+def territory_list(request):
+    """Identical for every visitor: its body is cached (``essaim.core.cache``, topic labels)."""
+    filters = {name: request.GET[name] for name in ("vague", "region") if name in request.GET}
+    render_body = partial(_territory_list_body, filters)
+    if all(_CACHEABLE_FILTER.match(value) for value in filters.values()):
+        body = cache.fragment(
+            "territory_list",
+            topics=(cache.LABELS,),
+            parts=sorted(filters.items()),
+            render=render_body,
+        )
+    else:
+        body = mark_safe(render_body())  # noqa: S308 - our own template, autoescaped
+    return render(request, "labels/territory_list.html", {"body": body})
+
+
+def _territory_detail_page(slug: str) -> dict | None:
     label = queries.territory_label(slug)
     if label is None:
-        raise Http404(
-            _("Aucun territoire labellisé n'a l'identifiant « %(slug)s ».") % {"slug": slug}
-        )
+        return None
+    return {"territory_name": label.perimeter.name, "body": _territory_detail_body(label)}
+
+
+def _territory_detail_body(label) -> str:
     application = label.application
     members = (
         CollectiveMember.objects.filter(collective_id=application.collective_id)
@@ -407,9 +435,8 @@ def territory_detail(request, slug: str):
     )
     challenges = Challenge.objects.filter(application=application).order_by("position", "pk")
     regions = queries.regions_of([label.perimeter_id]).get(label.perimeter_id, [])
-    return render(
-        request,
-        "labels/territory_detail.html",
+    return render_to_string(
+        "labels/_territory_detail_body.html",
         {
             "label": label,
             "territory": label.perimeter,
@@ -418,10 +445,27 @@ def territory_detail(request, slug: str):
             "challenges": challenges,
             "regions": regions,
             "verify_url": reverse("labels:verify", args=[label.verification_code]),
+            # The links the hook offers are public ones (figures, reports): asked for anonymous.
             "links": [
                 link
-                for links in territory_page_links(label=label, user=request.user)
+                for links in territory_page_links(label=label, user=AnonymousUser())
                 for link in links
             ],
         },
     )
+
+
+@login_not_required
+def territory_detail(request, slug: str):
+    """Identical for every visitor: cached whole (``essaim.core.cache``, topic labels)."""
+    page = cache.cached(
+        "territory_detail",
+        topics=(cache.LABELS,),
+        parts=(slug,),
+        compute=partial(_territory_detail_page, slug),
+    )
+    if page is None:
+        raise Http404(
+            _("Aucun territoire labellisé n'a l'identifiant « %(slug)s ».") % {"slug": slug}
+        )
+    return render(request, "labels/territory_detail.html", page)

@@ -222,6 +222,8 @@ class Project(models.Model):
         verbose_name = _("projet")
         verbose_name_plural = _("projets")
         ordering = ["title", "pk"]
+        # The directory's pages are read in this order (a page of 20 out of 20,000).
+        indexes = [models.Index(fields=["title", "id"], name="project_title_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(founded_year__isnull=True)

@@ -1,13 +1,16 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from essaim.accounts import permissions
 from essaim.actors.models import Organisation
-from essaim.core import history
+from essaim.core import cache, history
 from essaim.core.forms import add_service_errors
 from essaim.core.pagination import paginate
 from essaim.projects import queries, rules, services
@@ -22,22 +25,30 @@ def _history(project) -> list:
     return history.history_rows(project)
 
 
-@login_not_required
-def directory(request):
+def _directory_body(request) -> str:
     form = DirectoryForm(request.GET or None)
     qs = queries.directory(Project.objects.visible_to(request.user), **form.filters())
     page = paginate(request, qs, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render_to_string("projects/_directory_body.html", context, request)
+
+
+@login_not_required
+def directory(request):
+    """What anonymous readers are shown is cached (``essaim.core.cache``, topic projects): the
+    public projects; a signed-in reader may see more (their unpublished projects)."""
+    body = cache.for_anonymous(
+        request,
+        "project_directory",
+        topics=(cache.PROJECTS,),
+        compute=partial(_directory_body, request),
+    )
     return render(
         request,
         "projects/directory.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "can_create": rules.can_create_any(request.user),
-        },
+        {"body": body, "can_create": rules.can_create_any(request.user)},
     )
 
 

@@ -4,6 +4,7 @@ through ``services``; every read through ``queries`` or ``visible_to``."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,13 +14,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from essaim.actors.models import Organisation
 from essaim.calls.models import Programme
-from essaim.core import history
+from essaim.core import cache, history
 from essaim.core.forms import add_service_errors
 from essaim.core.pagination import paginate
 from essaim.regulatory import forms, queries, rules, services, views_mail, workflow
@@ -75,6 +77,18 @@ def home(request):
 
 @login_not_required
 def knowledge_base(request):
+    """The same for every reader; what anonymous readers are shown is cached
+    (``essaim.core.cache``, topic knowledge: articles, categories, ticket figures)."""
+    body = cache.for_anonymous(
+        request,
+        "knowledge_base",
+        topics=(cache.KNOWLEDGE,),
+        compute=partial(_knowledge_base_body, request),
+    )
+    return render(request, "regulatory/knowledge_base.html", {"body": body})
+
+
+def _knowledge_base_body(request) -> str:
     q = request.GET.get("q", "").strip()
     theme = request.GET.get("theme", "")
     rule = request.GET.get("rule", "").strip()
@@ -84,9 +98,8 @@ def knowledge_base(request):
     articles = queries.published_articles(q=q, theme=theme, rule=rule)
     page = paginate(request, articles, 20)
     params = urlencode({k: v for k, v in (("q", q), ("theme", theme), ("rule", rule)) if v})
-    return render(
-        request,
-        "regulatory/knowledge_base.html",
+    return render_to_string(
+        "regulatory/_knowledge_base_body.html",
         {
             "page": page,
             "params": params,
@@ -98,6 +111,7 @@ def knowledge_base(request):
             "themes": themes,
             "figures": queries.public_figures(),
         },
+        request,
     )
 
 
