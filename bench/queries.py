@@ -24,8 +24,8 @@ conf, the argument-less routes that are neither in ``PAGES`` nor in ``NOT_LISTS`
 must be added to one of them.
 
 Prints a table (URL, role, status and queries at 1x and 10x, "equal" or "differs"); exits 1 if
-any count differs, or a page answers an error (4xx, 5xx) or not the same status at 1x and 10x. The last line, ``RESULT {json}``, is the
-headline read by ``bench/all.py``.
+any count differs, or a page answers an error (4xx, 5xx) or not the same status at 1x and 10x.
+The last line, ``RESULT {json}``, is the headline read by ``bench/all.py``.
 """
 
 import argparse
@@ -225,10 +225,8 @@ def sign_in(client, email: str) -> None:
 
 
 def count_all(database_url: str, only: list[str] | None) -> dict:
-    """In a fresh process: ``{name: {"status", "queries", "path", "role"}}`` for ``database_url``."""
-    from_environment = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    os.environ.clear()
-    os.environ.update(from_environment)  # the cache: files of this run's own (not Redis)
+    """In a fresh process: ``{name: {"status", "queries", "path", "role"}}`` of a database."""
+    os.environ.pop("REDIS_URL", None)  # the cache: files of this run's own, not Redis
     os.environ["DATABASE_URL"] = database_url
     with tempfile.TemporaryDirectory(prefix="essaim-bench-queries-") as tmp:
         (Path(tmp) / "static").mkdir()
