@@ -5,9 +5,12 @@ for its marks — and the instructor queue sorted by score (which consolidates e
 Synthetic data in a throw-away SQLite database:
 
     uv run python bench/consolidation.py [--applications 5000]
+
+The last line, ``RESULT {json}``, is the headline read by ``bench/all.py``.
 """
 
 import argparse
+import json
 import os
 import random
 import sys
@@ -173,6 +176,14 @@ def main() -> None:
                 f"queue {params or '(default sort)'}: "
                 f"{(time.perf_counter() - started) * 1000:.0f} ms, {len(queries)} queries"
             )
+        result = {
+            "bench": "consolidation",
+            "figure": f"consolidate() of {args.applications:,} applications {ours * 1000:.0f} ms",
+            "baseline": f"a query per application {base * 1000:.0f} ms (ratio {base / ours:.1f}x)",
+            "goal": "faster than the naive baseline",
+            "met": ours < base,
+        }
+        print("RESULT " + json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ a fresh Python process (so that the peak resident memory is the export's own):
 
 Targets: the CSV of 100,000 applications under 10 s, peak memory under 200 MB, first byte
 within a second.
+The last line, ``RESULT {json}``, is the headline read by ``bench/all.py``.
 """
 
 import argparse
@@ -370,6 +371,17 @@ def main() -> int:
             f"Targets (CSV of {args.count:,}: < {TARGET_SECONDS:.0f} s, < {TARGET_MB:.0f} MB, "
             f"first byte < {FIRST_BYTE_SECONDS:.0f} s): {'met' if ok else 'NOT met'}"
         )
+        result = {
+            "bench": "export",
+            "figure": f"CSV of {args.count:,} applications: {csv_run['total']:.1f} s, "
+            f"{csv_run['max_rss_mb']:.0f} MB peak, first byte {csv_run['first_byte']:.2f} s",
+            "baseline": f"raw SQL + csv.writer {base['total']:.1f} s "
+            f"(CSV {csv_run['total'] / base['total']:.1f}x)",
+            "goal": f"< {TARGET_SECONDS:.0f} s, < {TARGET_MB:.0f} MB, first byte "
+            f"< {FIRST_BYTE_SECONDS:.0f} s (for 100,000)",
+            "met": ok,
+        }
+        print("RESULT " + json.dumps(result))
         return 0 if ok else 1
 
 
