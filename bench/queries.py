@@ -2,7 +2,8 @@
 
     uv run python bench/queries.py \\
         --small-url postgres://postgres@127.0.0.1:5432/<tenth> \\
-        --large-url postgres://postgres@127.0.0.1:5432/<national> [--only NAME ...] [--list]
+        --large-url postgres://postgres@127.0.0.1:5432/<national> \\
+        [--only NAME ...] [--statement-timeout 60] [--list]
 
 The two databases are data sets of ``essaim generate``: ``--scale national --factor 0.1`` (1x)
 and ``--scale national`` (10x). For each in turn, in a fresh process with the production
@@ -22,6 +23,9 @@ The pages are listed in ``PAGES`` (URL names) and ``API_ROLES`` (every argument-
 the API that lists something is taken from the OpenAPI document). ``--list`` prints, from the URL
 conf, the argument-less routes that are neither in ``PAGES`` nor in ``NOT_LISTS``: a new list page
 must be added to one of them.
+
+Every SQL statement is cut after ``--statement-timeout`` seconds (``PGOPTIONS``): such a page is
+reported as an error (at 10x a page may run one query for minutes).
 
 Prints a table (URL, role, status and queries at 1x and 10x, "equal" or "differs"); exits 1 if
 any count differs, or a page answers an error (4xx, 5xx) or not the same status at 1x and 10x.
@@ -224,14 +228,17 @@ def sign_in(client, email: str) -> None:
     session.save()
 
 
-def count_all(database_url: str, only: list[str] | None) -> dict:
+def count_all(database_url: str, only: list[str] | None, timeout: float) -> dict:
     """In a fresh process: ``{name: {"status", "queries", "path", "role"}}`` of a database."""
     os.environ.pop("REDIS_URL", None)  # the cache: files of this run's own, not Redis
+    # Every statement of this process is cut after ``timeout`` s (libpq reads PGOPTIONS): a page
+    # that runs longer answers an error here instead of holding the run for minutes.
+    os.environ["PGOPTIONS"] = f"-c statement_timeout={int(timeout * 1000)}"
     os.environ["DATABASE_URL"] = database_url
     with tempfile.TemporaryDirectory(prefix="essaim-bench-queries-") as tmp:
         (Path(tmp) / "static").mkdir()
         pages.setup(pages.server_env(tmp))
-        from django.db import connection
+        from django.db import DatabaseError, connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
         from django.urls import reverse
@@ -249,29 +256,25 @@ def count_all(database_url: str, only: list[str] | None) -> dict:
                     target if target.startswith("/") else reverse(target, kwargs=kwargs)
                 ) + query
                 client = clients[role]
-                client.get(path)  # warms the caches (and Django's lazy loading)
-                with CaptureQueriesContext(connection) as captured:
-                    response = client.get(path)
-                counts[name] = {
-                    "path": path,
-                    "role": role,
-                    "status": response.status_code,
-                    "queries": len(captured),
-                }
-                print(
-                    f"  {name:<28} {role:<10} {response.status_code} {len(captured):4d}  {path}",
-                    flush=True,
-                )
+                try:
+                    client.get(path)  # warms the caches (and Django's lazy loading)
+                    with CaptureQueriesContext(connection) as captured:
+                        response = client.get(path)
+                    status, queries = response.status_code, len(captured)
+                except DatabaseError as exc:  # the statement timeout, most likely
+                    status, queries = f"error ({type(exc).__name__})", -1
+                counts[name] = {"path": path, "role": role, "status": status, "queries": queries}
+                print(f"  {name:<28} {role:<10} {status} {queries:4d}  {path}", flush=True)
         finally:
             for role in ACCOUNTS:
                 clients[role].logout()  # deletes the session
         return counts
 
 
-def counts_in_child(label: str, database_url: str, only) -> dict:
+def counts_in_child(label: str, database_url: str, args) -> dict:
     print(f"--- {label}: {database_url.rsplit('/', 1)[-1]}", flush=True)
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        return pool.submit(count_all, database_url, only).result()
+        return pool.submit(count_all, database_url, args.only, args.statement_timeout).result()
 
 
 def unclassified() -> list[str]:
@@ -286,6 +289,12 @@ def main() -> None:
     parser.add_argument("--large-url", help="PostgreSQL URL of the 10x data set")
     parser.add_argument("--only", action="append", help="a page's name (repeatable)")
     parser.add_argument(
+        "--statement-timeout",
+        type=float,
+        default=60,
+        help="seconds: a page with a longer SQL statement is reported as an error",
+    )
+    parser.add_argument(
         "--list", action="store_true", help="print the argument-less routes not classified"
     )
     args = parser.parse_args()
@@ -295,8 +304,8 @@ def main() -> None:
         return
     if not (args.small_url and args.large_url):
         sys.exit("Give --small-url and --large-url (PostgreSQL URLs of the 1x and 10x data sets).")
-    small = counts_in_child("1x", args.small_url, args.only)
-    large = counts_in_child("10x", args.large_url, args.only)
+    small = counts_in_child("1x", args.small_url, args)
+    large = counts_in_child("10x", args.large_url, args)
     print()
     print("| page | role | path | status 1x / 10x | queries 1x | queries 10x | |")
     print("|---|---|---|---|---:|---:|---|")
@@ -305,15 +314,19 @@ def main() -> None:
         b = large[name]
         same = a["queries"] == b["queries"]
         # A list may redirect (``/appels/ouverts/`` to the only open call): same answer at both.
-        ok = a["status"] == b["status"] and a["status"] < 400
-        if not same:
-            differing.append(name)
+        ok = a["status"] == b["status"] and isinstance(a["status"], int) and a["status"] < 400
         if not ok:
             failing.append(name)
-        verdict = "equal" if same else "differs"
+            verdict = "failed (an error, or not the same answer)"
+        elif not same:
+            differing.append(name)
+            verdict = "differs"
+        else:
+            verdict = "equal"
+        shown = [str(r["queries"]) if r["queries"] >= 0 else "—" for r in (a, b)]
         print(
             f"| {name} | {a['role']} | `{a['path']}` | {a['status']} / {b['status']} "
-            f"| {a['queries']} | {b['queries']} | {verdict}{'' if ok else ', failed'} |"
+            f"| {shown[0]} | {shown[1]} | {verdict} |"
         )
     total = len(small)
     print(
@@ -321,7 +334,8 @@ def main() -> None:
         + json.dumps(
             {
                 "bench": "queries",
-                "figure": f"{total - len(differing)}/{total} list pages with equal query counts"
+                "figure": f"{total - len(differing) - len(failing)}/{total} list pages with equal "
+                "query counts"
                 + (f"; differ: {', '.join(differing)}" if differing else "")
                 + (f"; failed (error or answers differ): {', '.join(failing)}" if failing else ""),
                 "baseline": "the same page's count at 1x",
