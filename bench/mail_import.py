@@ -74,8 +74,8 @@ def generate(count: int) -> list[bytes]:
 def generate_replies(count: int) -> list[bytes]:
     """Replies to the tickets the first import opened (message n answers message n - 3, whose
     author it is): to the ticket's secret address, or to its acknowledgement."""
+    from essaim.regulatory.addresses import ticket_reply_address
     from essaim.regulatory.models import MessageKind, TicketMessage
-    from essaim.regulatory.services_mail import ticket_reply_address
 
     messages = []
     for n in range(count):
