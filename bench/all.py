@@ -131,12 +131,16 @@ def run_one(name: str, args, logs: Path) -> dict:
             status = f"timed out ({args.timeout:g} s)"
     seconds = time.monotonic() - started
     result = {}
-    for line in reversed(log.read_text(errors="replace").splitlines()):
+    lines = log.read_text(errors="replace").splitlines()
+    for line in reversed(lines):
         if line.startswith("RESULT "):
             result = json.loads(line.removeprefix("RESULT "))
             break
-    if not result and status == "ok":
-        status = "no RESULT line"
+    if not result:
+        if status == "ok":
+            status = "no RESULT line"
+        # What went wrong, in the table: the output's last line (an exception's message).
+        result["error"] = next((line.strip() for line in reversed(lines) if line.strip()), "")
     return {
         **result,
         "bench": name,
@@ -163,7 +167,7 @@ def table(rows: list[dict], header: str) -> str:
     for r in rows:
         cells = [
             r["bench"],
-            r.get("figure", ""),
+            r.get("figure", r.get("error", ""))[:300],
             r.get("baseline", ""),
             r.get("goal", ""),
             verdict(r),
@@ -211,7 +215,10 @@ def main() -> int:
         print(f"[{number}/{len(names)}] {name} …", end=" ", flush=True)
         row = run_one(name, args, logs)
         rows.append(row)
-        print(f"{row['seconds']:.0f} s, {verdict(row)}: {row.get('figure', '')}", flush=True)
+        print(
+            f"{row['seconds']:.0f} s, {verdict(row)}: {row.get('figure', row.get('error', ''))}",
+            flush=True,
+        )
     load_after = os.getloadavg()
     total = sum(r["seconds"] for r in rows)
     given = " ".join(
