@@ -357,6 +357,8 @@ def measure(args) -> dict:
         fixtures = make_fixtures()
         log = Path(tmp) / "server.log"
         server = start_server(env, port, args.workers, log)
+        # Stopped from outside (bench/all.py's timeout): stop the server and drop the fixtures.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped (SIGTERM)"))
         try:
             asyncio.run(wait_healthy(port, server, log))
             print(
