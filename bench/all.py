@@ -19,7 +19,7 @@ Data:
   from their environment).
 
 Each bench runs in turn (never two at once: they would measure each other) with its quick size
-(``QUICK``: about 15 minutes in all on the 2-core development machine), or with ``--full`` its
+(``BENCHES``: 25 minutes in all on the busy 2-core development machine), or with ``--full`` its
 own defaults (the sizes the issue's goals are stated for; much longer). Its output goes to
 ``--logs DIR/<name>.log``; its last line ``RESULT {json}`` gives the headline figure, the
 baseline measured in the same run, the goal and whether it is met. A bench that fails, times out
