@@ -9,9 +9,12 @@ Prints, best of ``--repeat``, for a few queries: the directory's work (count + f
 ranked) through ``search()``, and the baseline measured in the same run: the same count + page
 through a plain ``name LIKE '%word%'`` (accent-sensitive, unranked) — the floor of a naive
 search. On PostgreSQL it also prints whether the plan uses the GIN index.
+
+The last line, ``RESULT {json}``, is the headline read by ``bench/all.py``.
 """
 
 import argparse
+import json
 import os
 import random
 import sys
@@ -134,6 +137,7 @@ def main() -> int:
             f"{connection.vendor}: {args.organisations} organisations generated in "
             f"{time.perf_counter() - started:.1f} s"
         )
+        timings = []
         try:
             for query in QUERIES:
                 word = query.split()[0]
@@ -148,6 +152,7 @@ def main() -> int:
 
                 found = directory()[0]
                 ours, floor = best(directory, args.repeat), best(baseline, args.repeat)
+                timings.append((ours, floor, query))
                 print(
                     f"  {query!r:24} {found:6d} found  search {ours * 1000:7.1f} ms   "
                     f"baseline LIKE {floor * 1000:7.1f} ms   ratio {ours / floor:5.2f}"
@@ -156,6 +161,17 @@ def main() -> int:
                 plan = Organisation.objects.search("economie").explain()
                 uses_gin = "actors_organisation_search_gin" in plan
                 print(f"  plan uses the GIN index: {uses_gin}")
+            ours, floor, query = max(timings)
+            postgres = connection.vendor == "postgresql"
+            result = {
+                "bench": "actors_search",
+                "figure": f"slowest search of {args.organisations:,} organisations "
+                f"({query!r}) {ours * 1000:.1f} ms ({connection.vendor})",
+                "baseline": f"name LIKE {floor * 1000:.1f} ms (ratio {ours / floor:.2f})",
+                "goal": "the GIN index used (PostgreSQL)" if postgres else "none stated (SQLite)",
+                "met": uses_gin if postgres else None,
+            }
+            print("RESULT " + json.dumps(result))
         finally:
             if connection.vendor == "postgresql":
                 Organisation.objects.all().delete()

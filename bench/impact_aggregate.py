@@ -22,9 +22,11 @@ It prints, best of ``--repeat``, measured in the same run:
 and the ratios to the summary read's time. It also prints the summary's full rebuild (one pass
 over the table, after the bulk insert) and one territory's refresh (every indicator and year of
 a territory: the worst case of what ``measurements_publish`` does in its transaction).
+The last line, ``RESULT {json}``, is the headline read by ``bench/all.py``.
 """
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -216,6 +218,16 @@ def main() -> None:
         print(f"ratio raw GROUP BY / summary read:  {raw / read:.1f}")
         print(f"ratio COUNT(*) / summary read:      {baseline / read:.1f}")
         print(f"ratio raw GROUP BY / raw aggregate: {raw / ours:.2f}")
+        result = {
+            "bench": "impact_aggregate",
+            "figure": f"territory x indicator x year over {args.rows:,} rows, from the summary: "
+            f"{read * 1000:.0f} ms ({'equal' if same else 'DIFFERENT'} to the raw aggregation)",
+            "baseline": f"raw SQL GROUP BY {raw * 1000:.0f} ms (ratio {raw / read:.1f}), "
+            f"COUNT(*) {baseline * 1000:.0f} ms",
+            "goal": "raw GROUP BY / summary read >= 0.8, figures equal",
+            "met": same and raw / read >= 0.8,
+        }
+        print("RESULT " + json.dumps(result))
         if not same:
             sys.exit("The summary's figures differ from the raw aggregation.")
         transaction.set_rollback(True)  # leave the database as it was

@@ -20,10 +20,12 @@ It prints, best of ``--repeat``, measured in the same run:
 - the report's PDF (``reports.report_pdf``, WeasyPrint), its pages and size;
 - the whole background generation (``reports.run_generation``, what the ``generate_report`` task
   runs: claim, figures, HTML, PDF, file saved, history), against the goal of 5 s.
+The last line, ``RESULT {json}``, is the headline read by ``bench/all.py``.
 """
 
 import argparse
 import datetime
+import json
 import logging
 import os
 import sys
@@ -276,6 +278,16 @@ def main() -> None:
             f"goal: territory report PDF < {GOAL_SECONDS:.0f} s — "
             f"{'met' if met else 'NOT met'} ({generation_time:.2f} s)"
         )
+        result = {
+            "bench": "impact_report",
+            "figure": f"territory report generated in {generation_time:.2f} s "
+            f"({pages_of(report, body)} pages, {args.years} years, {args.projects} projects)",
+            "baseline": f"WeasyPrint trivial PDF {trivial_time * 1000:.0f} ms, "
+            f"report layout {layout_time * 1000:.0f} ms",
+            "goal": f"< {GOAL_SECONDS:.0f} s",
+            "met": met,
+        }
+        print("RESULT " + json.dumps(result))
         transaction.set_rollback(True)  # leave the database as it was
 
 

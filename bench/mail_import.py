@@ -14,9 +14,12 @@ what threading, idempotency, attachments, history and acknowledgements cost on t
     uv run python bench/mail_import.py [--count 1000]
 
 Target: the first import under 10 s; the second creates nothing.
+
+The last line, ``RESULT {json}``, is the headline read by ``bench/all.py``.
 """
 
 import argparse
+import json
 import mailbox
 import os
 import shutil
@@ -71,8 +74,8 @@ def generate(count: int) -> list[bytes]:
 def generate_replies(count: int) -> list[bytes]:
     """Replies to the tickets the first import opened (message n answers message n - 3, whose
     author it is): to the ticket's secret address, or to its acknowledgement."""
+    from essaim.regulatory.addresses import ticket_reply_address
     from essaim.regulatory.models import MessageKind, TicketMessage
-    from essaim.regulatory.services_mail import ticket_reply_address
 
     messages = []
     for n in range(count):
@@ -225,6 +228,16 @@ def main() -> int:
     threads = first.counts["threaded"] == len(replies)
     print(f"replies threaded into their ticket: {'OK' if threads else 'MISSED'}")
     ok = fast and same and threads
+    result = {
+        "bench": "mail_import",
+        "figure": f"{args.count:,} e-mails imported in {first_seconds:.1f} s wall "
+        f"({first_cpu:.1f} s CPU); second import creates nothing: {'yes' if same else 'NO'}",
+        "baseline": f"stdlib email parsing {base:.2f} s (ratio {first_seconds / base:.1f}x)",
+        "goal": f"first import < {TARGET_SECONDS:.0f} s (wall or CPU), the second creates nothing, "
+        "replies threaded",
+        "met": ok,
+    }
+    print("RESULT " + json.dumps(result))
     shutil.rmtree(workdir, ignore_errors=True)
     return 0 if ok else 1
 

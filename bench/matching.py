@@ -9,9 +9,12 @@ busy machine; wall-clock times are printed alongside.
 Synthetic data in a throw-away SQLite database:
 
     uv run python bench/matching.py [--projects 20000] [--instruments 1000]
+
+The last line, ``RESULT {json}``, is the headline read by ``bench/all.py``.
 """
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -327,6 +330,16 @@ def main() -> None:
             f"for comparison, pair by pair through the rules (extrapolated from "
             f"{len(sample_facts)} needs): {pairwise:.1f} s ({pairwise / gaps_best:.0f}x slower)"
         )
+        result = {
+            "bench": "matching",
+            "figure": f"one project x {len(instruments)} instruments {one_full * 1000:.1f} ms; "
+            f"gaps of {args.projects:,} projects {gaps_best:.2f} s (CPU)",
+            "baseline": f"SQL count of the candidate pairs {sql_best:.2f} s "
+            f"(gaps {gaps_best / sql_best:.2f}x)",
+            "goal": "one project < 20 ms, gaps < 10 s (for 20,000 projects x 1,000 instruments)",
+            "met": one_full < 0.020 and gaps_best < 10,
+        }
+        print("RESULT " + json.dumps(result))
 
 
 if __name__ == "__main__":
