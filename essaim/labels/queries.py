@@ -4,7 +4,8 @@ whatever the number of labels)."""
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +13,7 @@ from essaim.applications.models import Application
 from essaim.applications.workflow import Status
 from essaim.calls.models import Wave, WaveStatus
 from essaim.geo.models import PerimeterCommune, Region
-from essaim.labels.models import Label
+from essaim.labels.models import Decision, Label
 from essaim.reviews.consolidation import consolidate as reviews_consolidate
 
 
@@ -26,13 +27,27 @@ def labels_visible_to(user) -> QuerySet[Label]:
     return Label.objects.of_staff(user).select_related("perimeter", "wave", "programme")
 
 
+def _count_per_wave(model) -> Coalesce:
+    """The number of ``model`` rows of the outer wave, as a correlated subquery: three counts
+    over three joins would multiply each other's rows (100,000 applications × decisions ×
+    labels per programme at national scale)."""
+    rows = (
+        model.objects.filter(wave=OuterRef("pk"))
+        .order_by()
+        .values("wave")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
 def wave_list(user) -> QuerySet[Wave]:
     return (
         waves_visible_to(user)
         .annotate(
-            application_count=Count("applications", distinct=True),
-            decision_count=Count("decisions", distinct=True),
-            label_count=Count("labels", distinct=True),
+            application_count=_count_per_wave(Application),
+            decision_count=_count_per_wave(Decision),
+            label_count=_count_per_wave(Label),
         )
         .order_by("programme__name", "-number")
     )
