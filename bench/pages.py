@@ -164,6 +164,8 @@ def targets(fixtures: dict) -> list[tuple[str, str, dict]]:
         ("instruction-queue", "/avis/instruction/", staff),
         ("api-labels", "/api/v1/labels", {}),
         ("api-applications", "/api/v1/applications", api),
+        # The same first page by cursor (docs/api.md): no COUNT over the caller's rows.
+        ("api-applications-cursor", "/api/v1/applications?cursor=", api),
     ]
 
 
