@@ -99,6 +99,12 @@ def _mount() -> None:
     # The ecosystem network has its own router in synergies (``/network/{territory}``).
     api.add_router("", import_module("essaim.synergies.network_api").router)
     api.add_router("", import_module("essaim.synergies.events_api").router)
+    # A ticket's actions and thread beside the tickets (regulatory.api).
+    api.add_router("", import_module("essaim.regulatory.api_tickets").router)
+    # The instruction's writes (notes, assignment, review requests) beside the reviews.
+    api.add_router("", import_module("essaim.reviews.api_instruction").router)
+    # A support plan's co-construction (action edit, comments, milestones, meetings).
+    api.add_router("", import_module("essaim.support.api_plan").router)
     # A programme's settings (categories, support axes) beside its team (operators.api).
     api.add_router("", import_module("essaim.operators.api_settings").router)
 

@@ -21,7 +21,12 @@ class TooManyRequests(Exception):
 
 
 def _field_of(loc) -> str:
-    parts = [str(p) for p in loc if p not in {"body", "query", "path", "payload", "form"}]
+    # Only the leading location ("body", "payload") is dropped: a field may be named ``body``.
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "form"}:
+        parts = parts[1:]
+    if parts and parts[0] == "payload":
+        parts = parts[1:]
     return ".".join(parts) or "__all__"
 
 

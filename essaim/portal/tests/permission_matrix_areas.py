@@ -8,7 +8,10 @@ from .permission_matrix_news import NEWS_PAGES
 from .permission_matrix_opendata import OPENDATA_PAGES
 from .permission_matrix_partners import PARTNER_PAGES
 from .permission_matrix_progdata import PROGDATA_PAGES
+from .permission_matrix_regulatory import REGULATORY_API
+from .permission_matrix_reviews import REVIEWS_API
 from .permission_matrix_settings import SETTINGS_PAGES
+from .permission_matrix_support import SUPPORT_API
 from .permission_matrix_synergies import SYNERGIES_API, SYNERGIES_PAGES
 from .permission_matrix_webhooks import WEBHOOKS_PAGES
 
@@ -23,4 +26,11 @@ AREA_PAGES = {
     **NEWS_PAGES,
     **JOBS_PAGES,
 }
-AREA_API = {**IMPACT_API, **SYNERGIES_API, **API_RESOURCES}
+AREA_API = {
+    **IMPACT_API,
+    **SYNERGIES_API,
+    **API_RESOURCES,
+    **REGULATORY_API,
+    **REVIEWS_API,
+    **SUPPORT_API,
+}
