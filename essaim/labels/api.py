@@ -174,7 +174,7 @@ MAX_MOTIVATION = 5_000
 MAX_DECISIONS = 500
 
 
-class DecisionOut(Schema):
+class CommitteeDecisionOut(Schema):
     outcome: str
     outcome_label: str
     motivation: str
@@ -190,7 +190,7 @@ class CommitteeRowOut(Schema):
     territory: str
     status: str
     score: float | None = Field(description="the consolidated score of the reviews")
-    decision: DecisionOut | None
+    decision: CommitteeDecisionOut | None
     label_id: int | None
 
 
@@ -282,7 +282,7 @@ def wave_committee(request, wave_id: int):
 OutcomeChoice = choices_enum("OutcomeChoice", Outcome)
 
 
-class DecisionIn(Schema):
+class CommitteeDecisionIn(Schema):
     application_id: int = Field(ge=1, le=MAX_ID)
     outcome: OutcomeChoice
     motivation: str = Field(min_length=1, max_length=MAX_MOTIVATION)
@@ -293,8 +293,8 @@ class DecisionIn(Schema):
     )
 
 
-class DecisionsIn(Schema):
-    decisions: Annotated[list[DecisionIn], Field(min_length=1, max_length=MAX_DECISIONS)]
+class CommitteeDecisionsIn(Schema):
+    decisions: Annotated[list[CommitteeDecisionIn], Field(min_length=1, max_length=MAX_DECISIONS)]
 
 
 @router.post(
@@ -303,7 +303,7 @@ class DecisionsIn(Schema):
     auth=BearerOrSession(),
     summary="Record the committee's decisions, as one batch (the programme's admins)",
 )
-def wave_decide(request, wave_id: int, payload: DecisionsIn):
+def wave_decide(request, wave_id: int, payload: CommitteeDecisionsIn):
     """All or nothing: an application already decided, outside the wave or listed twice refuses
     the whole batch (422 naming ``application-<id>``); a published wave is a 409. Nothing is told
     to the applicants until the wave is published."""
@@ -328,14 +328,14 @@ def wave_decide(request, wave_id: int, payload: DecisionsIn):
     return Status(200, _committee_out(request, _committee(request, wave_id)))
 
 
-class PublishOut(Schema):
+class WavePublishOut(Schema):
     wave: WaveOut
     labels: list[int] = Field(description="the ids of the labels granted")
 
 
 @router.post(
     "/waves/{wave_id}/publish",
-    response={200: PublishOut, 409: dict},
+    response={200: WavePublishOut, 409: dict},
     auth=BearerOrSession(),
     summary="Publish a decided wave: grant its labels and tell the applicants (its admins)",
 )
@@ -355,7 +355,7 @@ def wave_publish(request, wave_id: int):
     )
 
 
-class RevokeIn(Schema):
+class LabelRevokeIn(Schema):
     reason: str = Field(
         min_length=1, max_length=MAX_MOTIVATION, description="made public on the verification"
     )
@@ -367,7 +367,7 @@ class RevokeIn(Schema):
     auth=BearerOrSession(),
     summary="Revoke a label with a public reason (its programme's admins)",
 )
-def label_revoke(request, label_id: int, payload: RevokeIn):
+def label_revoke(request, label_id: int, payload: LabelRevokeIn):
     """The reason is shown by the public verification; a label already revoked is a 409."""
     label = queries.labels_visible_to(request.user).filter(pk=label_id).first()
     if label is None:
