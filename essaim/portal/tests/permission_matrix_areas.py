@@ -3,6 +3,7 @@
 
 from .permission_matrix_api_resources import API_RESOURCES
 from .permission_matrix_impact import IMPACT_API, IMPACT_PAGES
+from .permission_matrix_impact_actions import IMPACT_ACTIONS_API
 from .permission_matrix_jobs import JOBS_PAGES
 from .permission_matrix_labels import LABELS_API
 from .permission_matrix_news import NEWS_PAGES
@@ -24,4 +25,4 @@ AREA_PAGES = {
     **NEWS_PAGES,
     **JOBS_PAGES,
 }
-AREA_API = {**IMPACT_API, **SYNERGIES_API, **API_RESOURCES, **LABELS_API}
+AREA_API = {**IMPACT_API, **SYNERGIES_API, **API_RESOURCES, **LABELS_API, **IMPACT_ACTIONS_API}
