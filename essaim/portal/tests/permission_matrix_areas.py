@@ -2,6 +2,7 @@
 ``permission_matrix`` (which is at the logic-line limit)."""
 
 from .permission_matrix_api_resources import API_RESOURCES
+from .permission_matrix_calls import CALLS_API
 from .permission_matrix_impact import IMPACT_API, IMPACT_PAGES
 from .permission_matrix_impact_actions import IMPACT_ACTIONS_API
 from .permission_matrix_jobs import JOBS_PAGES
@@ -25,4 +26,11 @@ AREA_PAGES = {
     **NEWS_PAGES,
     **JOBS_PAGES,
 }
-AREA_API = {**IMPACT_API, **SYNERGIES_API, **API_RESOURCES, **LABELS_API, **IMPACT_ACTIONS_API}
+AREA_API = {
+    **IMPACT_API,
+    **SYNERGIES_API,
+    **API_RESOURCES,
+    **LABELS_API,
+    **IMPACT_ACTIONS_API,
+    **CALLS_API,
+}
