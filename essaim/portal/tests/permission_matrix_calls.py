@@ -5,7 +5,8 @@ world's call is public, so another programme's admin gets a 403 there as on the 
 CALL = "call_id=call"
 
 CALLS_API: dict[str, tuple[str, str | None, dict | None]] = {
-    "POST /api/v1/calls/{call_id}/status": (CALL, "u d c d d d d d d c", {"status": "archived"})  # open: not archived directly,
+    # The world's call is open: it is closed before being archived.
+    "POST /api/v1/calls/{call_id}/status": (CALL, "u d c d d d d d d c", {"status": "archived"}),
     "POST /api/v1/calls/{call_id}/cutoffs": (CALL, "u d o d d d d d d o", {"date": "2031-06-30"}),
     "DELETE /api/v1/calls/{call_id}/cutoffs/{cutoff_id}": (
         f"{CALL} cutoff_id=cutoff",
