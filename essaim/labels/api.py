@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from essaim.accounts.api_auth import BearerOrSession
+from essaim.applications.models import Application
 from essaim.calls.models import Wave, WaveStatus
 from essaim.core.api.filters import MAX_ID, Code, WaveNumber, choices_enum
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
@@ -277,6 +278,65 @@ def wave_committee(request, wave_id: int):
     their decision (before the publication only the programme's staff see one: anyone else gets
     a 404) and what still prevents the publication."""
     return _committee_out(request, _committee(request, wave_id))
+
+
+class WaveApplicationsIn(Schema):
+    application_ids: Annotated[
+        list[Annotated[int, Field(ge=1, le=MAX_ID)]], Field(min_length=1, max_length=MAX_DECISIONS)
+    ] = Field(description="proposed applications of the wave's programme, in no wave yet")
+
+
+@router.post(
+    "/waves/{wave_id}/applications",
+    response={200: CommitteeOut, 409: dict},
+    auth=BearerOrSession(),
+    summary="Put proposed applications into a planned wave (the programme's admins)",
+)
+def wave_add(request, wave_id: int, payload: WaveApplicationsIn):
+    """All or nothing: an application not proposed, or already in another wave, is a 422
+    naming ``application-<id>``; an id unknown in the programme a 422 on ``application_ids``;
+    a wave already decided or published a 409."""
+    wave = _committee(request, wave_id)
+    _require_decide(request.user, wave)
+    ids = set(payload.application_ids)
+    applications = list(
+        Application.objects.filter(pk__in=ids, call__programme_id=wave.programme_id)
+    )
+    unknown = sorted(ids - {a.pk for a in applications})
+    if unknown:
+        raise ValidationError(
+            {
+                "application_ids": _("Candidature(s) inconnue(s) dans ce programme : %(ids)s.")
+                % {"ids": ", ".join(map(str, unknown))}
+            }
+        )
+    try:
+        services.wave_add_applications(wave=wave, applications=applications, user=request.user)
+    except ValidationError as exc:
+        return _conflict(exc, {"wave"})
+    return Status(200, _committee_out(request, _committee(request, wave_id)))
+
+
+@router.delete(
+    "/waves/{wave_id}/applications/{application_id}",
+    response={200: CommitteeOut, 409: dict},
+    auth=BearerOrSession(),
+    summary="Take an undecided application out of a planned wave (the programme's admins)",
+)
+def wave_remove(request, wave_id: int, application_id: int):
+    """An application decided, or a wave no longer planned, is a 409."""
+    wave = _committee(request, wave_id)
+    _require_decide(request.user, wave)
+    application = wave.applications.filter(pk=application_id).first()
+    if application is None:
+        raise Http404(
+            _("Candidature %(id)s introuvable dans cette vague.") % {"id": application_id}
+        )
+    try:
+        services.wave_remove_application(wave=wave, application=application, user=request.user)
+    except ValidationError as exc:
+        return _conflict(exc, {"wave"})
+    return Status(200, _committee_out(request, _committee(request, wave_id)))
 
 
 OutcomeChoice = choices_enum("OutcomeChoice", Outcome)

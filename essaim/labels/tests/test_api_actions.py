@@ -177,3 +177,45 @@ class TestRevoke:
             response = post(client, url, committee["admin"], body)
             assert response.status_code == 422, body
             assert response.json()["errors"][0]["field"] == "reason"
+
+
+class TestWaveApplications:
+    def test_admin_adds_then_removes(self, client, committee):
+        wave, admin = committee["wave"], committee["admin"]
+        proposed = ApplicationFactory(proposed=True, call__programme=wave.programme, wave=None)
+        url = f"/api/v1/waves/{wave.pk}/applications"
+        response = post(client, url, admin, {"application_ids": [proposed.pk]})
+        assert response.status_code == 200, response.content
+        assert proposed.pk in {r["application_id"] for r in response.json()["rows"]}
+        response = client.delete(f"{url}/{proposed.pk}", headers=bearer(admin))
+        assert response.status_code == 200, response.content
+        proposed.refresh_from_db()
+        assert proposed.wave_id is None
+
+    def test_refused_to_others_instructors_and_read_only_tokens(self, client, committee):
+        wave, first = committee["wave"], committee["apps"][0]
+        url = f"/api/v1/waves/{wave.pk}/applications/{first.pk}"
+        assert client.delete(url, headers=bearer(committee["other"])).status_code == 404
+        assert client.delete(url, headers=bearer(committee["instructor"])).status_code == 403
+        assert client.delete(url, headers=bearer(committee["admin"], "read")).status_code == 403
+        first.refresh_from_db()
+        assert first.wave_id == wave.pk
+
+    def test_bad_input_and_a_decided_application(self, client, committee):
+        wave, admin = committee["wave"], committee["admin"]
+        url = f"/api/v1/waves/{wave.pk}/applications"
+        in_another_wave = ApplicationFactory(proposed=True)
+        response = post(client, url, admin, {"application_ids": [in_another_wave.pk]})
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == f"application-{in_another_wave.pk}"
+        foreign = ApplicationFactory(proposed=True, wave=None, call__programme=ProgrammeFactory())
+        response = post(client, url, admin, {"application_ids": [foreign.pk, 999_999]})
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "application_ids"
+        response = post(client, url, admin, {"application_ids": []})
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "application_ids"
+        first = committee["apps"][0]
+        post(client, f"/api/v1/waves/{wave.pk}/decisions", admin, decisions([first]))
+        refused = client.delete(f"{url}/{first.pk}", headers=bearer(admin))
+        assert refused.status_code == 409 and "décision" in refused.json()["detail"]

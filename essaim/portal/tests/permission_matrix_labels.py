@@ -15,6 +15,16 @@ LABELS_API: dict[str, tuple[str, str | None, dict | None]] = {
             ]
         },
     ),
+    "POST /api/v1/waves/{wave_id}/applications": (
+        "wave_id=wave",
+        "u d b d d d d d d b",  # an id unknown in the programme: refused naming the field
+        {"application_ids": [999_999_999]},
+    ),
+    "DELETE /api/v1/waves/{wave_id}/applications/{application_id}": (
+        "wave_id=wave application_id=application",
+        "u d d d d d d d d d",  # the world's application is not in the planned wave: 404
+        None,
+    ),
     "POST /api/v1/waves/{wave_id}/publish": ("wave_id=wave", "u d c d d d d d d c", None),
     "POST /api/v1/labels/{label_id}/revoke": (
         "label_id=label",
