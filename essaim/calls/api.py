@@ -2,12 +2,16 @@
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
 
-from essaim.calls.models import Call, CallStatus
+from essaim.accounts.api_auth import BearerOrSession
+from essaim.calls import rules, services
+from essaim.calls.models import Call, CallStatus, CutOff, Wave
 from essaim.calls.services import published_form
-from essaim.core.api.filters import Code, choices_enum
+from essaim.core.api.filters import MAX_ID, Code, choices_enum
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 
 router = Router(tags=["calls"])
@@ -20,6 +24,7 @@ class CallFilters(Schema):
 
 
 class CutOffOut(Schema):
+    id: int
     date: date
     wave: int | None
 
@@ -58,6 +63,14 @@ class CallDetailOut(CallOut):
     form_version: int | None
     form_schema: dict | None
     grid: GridOut | None
+
+
+def _cutoff_out(cutoff: CutOff) -> dict:
+    return {
+        "id": cutoff.pk,
+        "date": cutoff.date,
+        "wave": cutoff.wave.number if cutoff.wave else None,
+    }
 
 
 def _call_out(call: Call) -> dict:
@@ -104,8 +117,7 @@ def call_detail(request, call_id: int):
         **_call_out(call),
         "description": call.description,
         "cutoffs": [
-            {"date": c.date, "wave": c.wave.number if c.wave else None}
-            for c in call.cutoffs.select_related("wave")
+            _cutoff_out(c) for c in call.cutoffs.select_related("wave").order_by("date", "pk")
         ],
         "form_version": form.number if form else None,
         "form_schema": form.schema if form else None,
@@ -128,3 +140,91 @@ def call_detail(request, call_id: int):
         if grid
         else None,
     }
+
+
+# --- The programme admins' actions: status and cut-offs (form and grid: on the pages) ----------
+
+
+def _managed_call(request, call_id: int) -> Call:
+    """As the call's admin pages: a call the caller may not see (another programme's draft) is a
+    404; a public call of another programme a 403 (it is public anyway)."""
+    call = (
+        Call.objects.visible_to(request.user).select_related("programme").filter(pk=call_id).first()
+    )
+    if call is None:
+        raise Http404(_("Appel %(id)s introuvable.") % {"id": call_id})
+    if not rules.can_manage_call(request.user, call):
+        raise PermissionDenied(_("Réservé aux administrateurs du programme."))
+    return call
+
+
+CallStatusChoice = choices_enum("CallStatusChoice", CallStatus)
+
+
+class CallStatusIn(Schema):
+    status: CallStatusChoice = Field(
+        description="draft → open → closed → open or archived (opening needs a published form)"
+    )
+
+
+@router.post(
+    "/calls/{call_id}/status",
+    response={200: CallOut, 409: dict},
+    auth=BearerOrSession(),
+    summary="Open, close or archive a call (the programme's admins)",
+)
+def call_status(request, call_id: int, payload: CallStatusIn):
+    """A move the call's state does not allow (or opening without a published form) is a 409
+    saying why."""
+    call = _managed_call(request, call_id)
+    try:
+        call = services.call_set_status(user=request.user, call=call, status=payload.status.value)
+    except ValidationError as exc:
+        if getattr(exc, "error_dict", None) and set(exc.error_dict) == {"status"}:
+            return Status(409, {"detail": " ".join(exc.messages)})
+        raise
+    return Status(200, _call_out(call))
+
+
+class CutOffIn(Schema):
+    date: date
+    wave_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="the wave (of the call's programme) it feeds"
+    )
+
+
+@router.post(
+    "/calls/{call_id}/cutoffs",
+    response={201: CutOffOut},
+    auth=BearerOrSession(),
+    summary="Add a cut-off date to a call (the programme's admins)",
+)
+def cutoff_add(request, call_id: int, payload: CutOffIn):
+    """A date the call already has, or a wave of another programme, is a 422 naming the field."""
+    call = _managed_call(request, call_id)
+    wave = None
+    if payload.wave_id is not None:
+        wave = Wave.objects.filter(pk=payload.wave_id, programme_id=call.programme_id).first()
+        if wave is None:
+            raise ValidationError({"wave_id": _("Vague inconnue dans ce programme.")})
+    cutoff = services.cutoff_add(user=request.user, call=call, date=payload.date, wave=wave)
+    return Status(201, _cutoff_out(cutoff))
+
+
+@router.delete(
+    "/calls/{call_id}/cutoffs/{cutoff_id}",
+    response={204: None, 409: dict},
+    auth=BearerOrSession(),
+    summary="Remove a cut-off no application is attached to (the programme's admins)",
+)
+def cutoff_remove(request, call_id: int, cutoff_id: int):
+    """A cut-off applications are attached to is kept: a 409."""
+    call = _managed_call(request, call_id)
+    cutoff = CutOff.objects.filter(call=call, pk=cutoff_id).select_related("call").first()
+    if cutoff is None:
+        raise Http404(_("Date limite %(id)s introuvable.") % {"id": cutoff_id})
+    try:
+        services.cutoff_remove(user=request.user, cutoff=cutoff)
+    except ValidationError as exc:
+        return Status(409, {"detail": " ".join(exc.messages)})
+    return Status(204, None)

@@ -1,18 +1,27 @@
-"""Public API of waves and labels: ``GET /waves``, ``GET /labels?wave=N``,
-``GET /labels/verify/{code}``. Only published waves' labels are shown."""
+"""API of waves and labels: ``GET /waves``, ``GET /labels?wave=N``, ``GET /labels/verify/{code}``
+(only published waves' labels are public), and the programme staff's committee: a wave's
+applications and decisions (``GET /waves/{id}/committee``, its staff only: a decision is never
+shown elsewhere before the wave's publication), ``POST /waves/{id}/decisions``, ``/publish`` and
+``POST /labels/{id}/revoke`` (its admins), through ``essaim.labels.services``."""
 
 import datetime
+from typing import Annotated
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
+from essaim.accounts.api_auth import BearerOrSession
+from essaim.applications.models import Application
 from essaim.calls.models import Wave, WaveStatus
-from essaim.core.api.filters import Code, WaveNumber
+from essaim.core.api.filters import MAX_ID, Code, WaveNumber, choices_enum
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
-from essaim.labels.models import Label, LabelState
+from essaim.labels import publication, queries, rules, services
+from essaim.labels.models import Label, LabelState, LabelStatus, Outcome
 from essaim.labels.queries import public_labels
 
 router = Router(tags=["labels"])
@@ -158,3 +167,274 @@ def label_verify(request, code: str):
         "revoked": _("Label révoqué : %(reason)s") % {"reason": label.revocation_reason},
     }
     return {"code": code, "state": state, "message": messages[state], "label": _label_out(label)}
+
+
+# --- The programme staff's committee: decisions, publication, revocation -----------------------
+
+MAX_MOTIVATION = 5_000
+MAX_DECISIONS = 500
+
+
+class CommitteeDecisionOut(Schema):
+    outcome: str
+    outcome_label: str
+    motivation: str
+    motivation_addressed: bool = Field(description="told to the applicants at publication")
+    decided_by: str
+    decided_at: datetime.datetime
+
+
+class CommitteeRowOut(Schema):
+    application_id: int
+    reference: str
+    title: str
+    territory: str
+    status: str
+    score: float | None = Field(description="the consolidated score of the reviews")
+    decision: CommitteeDecisionOut | None
+    label_id: int | None
+
+
+class CommitteeOut(Schema):
+    wave: WaveOut
+    rows: list[CommitteeRowOut]
+    may_decide: bool = Field(description="the caller may decide and publish (an admin)")
+    publish_blockers: list[str] = Field(description="why the wave may not be published today")
+
+
+def _committee(request, wave_id: int) -> Wave:
+    """The wave ``wave_id`` if the caller is staff of its programme (else a 404)."""
+    wave = (
+        queries.waves_visible_to(request.user)
+        .annotate(label_count=Count("labels", distinct=True))
+        .filter(pk=wave_id)
+        .first()
+    )
+    if wave is None:
+        raise Http404(_("Vague %(id)s introuvable.") % {"id": wave_id})
+    return wave
+
+
+def _require_decide(user, wave: Wave) -> None:
+    if not rules.can_decide(user, wave):
+        raise PermissionDenied(_("Seuls les administrateurs du programme peuvent faire cela."))
+
+
+def _conflict(exc: ValidationError, fields: set[str]):
+    """A refusal due to the wave's or label's state (published, not yet announced, already
+    revoked…) as a 409; anything else stays a 422 naming the field."""
+    if getattr(exc, "error_dict", None) and set(exc.error_dict) <= fields:
+        return Status(409, {"detail": " ".join(exc.messages)})
+    raise exc
+
+
+def _committee_out(request, wave: Wave) -> dict:
+    rows = queries.committee_rows(wave)
+    may_decide = rules.can_decide(request.user, wave)
+    blockers = (
+        [m for _f, m in publication.publish_blockers(wave, timezone.localdate(), rows)]
+        if wave.status != WaveStatus.PUBLISHED
+        else []
+    )
+    return {
+        "wave": _wave_out(wave),
+        "rows": [
+            {
+                "application_id": r.application.pk,
+                "reference": r.application.reference,
+                "title": r.application.title,
+                "territory": r.application.perimeter.name,
+                "status": r.application.status,
+                "score": r.score,
+                "decision": (
+                    {
+                        "outcome": r.decision.outcome,
+                        "outcome_label": str(r.decision.get_outcome_display()),
+                        "motivation": r.decision.motivation,
+                        "motivation_addressed": r.decision.motivation_addressed,
+                        "decided_by": str(r.decision.decided_by),
+                        "decided_at": r.decision.decided_at,
+                    }
+                    if r.decision is not None
+                    else None
+                ),
+                "label_id": r.label.pk if r.label is not None else None,
+            }
+            for r in rows
+        ],
+        "may_decide": may_decide,
+        "publish_blockers": blockers,
+    }
+
+
+@router.get(
+    "/waves/{wave_id}/committee",
+    response=CommitteeOut,
+    auth=BearerOrSession(),
+    summary="A wave's committee: its applications, scores and decisions (its programme's staff)",
+)
+def wave_committee(request, wave_id: int):
+    """As the committee page: the wave's applications, best consolidated score first, with
+    their decision (before the publication only the programme's staff see one: anyone else gets
+    a 404) and what still prevents the publication."""
+    return _committee_out(request, _committee(request, wave_id))
+
+
+class WaveApplicationsIn(Schema):
+    application_ids: Annotated[
+        list[Annotated[int, Field(ge=1, le=MAX_ID)]], Field(min_length=1, max_length=MAX_DECISIONS)
+    ] = Field(description="proposed applications of the wave's programme, in no wave yet")
+
+
+@router.post(
+    "/waves/{wave_id}/applications",
+    response={200: CommitteeOut, 409: dict},
+    auth=BearerOrSession(),
+    summary="Put proposed applications into a planned wave (the programme's admins)",
+)
+def wave_add(request, wave_id: int, payload: WaveApplicationsIn):
+    """All or nothing: an application not proposed, or already in another wave, is a 422
+    naming ``application-<id>``; an id unknown in the programme a 422 on ``application_ids``;
+    a wave already decided or published a 409."""
+    wave = _committee(request, wave_id)
+    _require_decide(request.user, wave)
+    ids = set(payload.application_ids)
+    applications = list(
+        Application.objects.filter(pk__in=ids, call__programme_id=wave.programme_id)
+    )
+    unknown = sorted(ids - {a.pk for a in applications})
+    if unknown:
+        raise ValidationError(
+            {
+                "application_ids": _("Candidature(s) inconnue(s) dans ce programme : %(ids)s.")
+                % {"ids": ", ".join(map(str, unknown))}
+            }
+        )
+    try:
+        services.wave_add_applications(wave=wave, applications=applications, user=request.user)
+    except ValidationError as exc:
+        return _conflict(exc, {"wave"})
+    return Status(200, _committee_out(request, _committee(request, wave_id)))
+
+
+@router.delete(
+    "/waves/{wave_id}/applications/{application_id}",
+    response={200: CommitteeOut, 409: dict},
+    auth=BearerOrSession(),
+    summary="Take an undecided application out of a planned wave (the programme's admins)",
+)
+def wave_remove(request, wave_id: int, application_id: int):
+    """An application decided, or a wave no longer planned, is a 409."""
+    wave = _committee(request, wave_id)
+    _require_decide(request.user, wave)
+    application = wave.applications.filter(pk=application_id).first()
+    if application is None:
+        raise Http404(
+            _("Candidature %(id)s introuvable dans cette vague.") % {"id": application_id}
+        )
+    try:
+        services.wave_remove_application(wave=wave, application=application, user=request.user)
+    except ValidationError as exc:
+        return _conflict(exc, {"wave"})
+    return Status(200, _committee_out(request, _committee(request, wave_id)))
+
+
+OutcomeChoice = choices_enum("OutcomeChoice", Outcome)
+
+
+class CommitteeDecisionIn(Schema):
+    application_id: int = Field(ge=1, le=MAX_ID)
+    outcome: OutcomeChoice
+    motivation: str = Field(min_length=1, max_length=MAX_MOTIVATION)
+    addressed: bool = Field(
+        False,
+        description="the motivation is told to the applicants at publication (else an internal "
+        "note, never told)",
+    )
+
+
+class CommitteeDecisionsIn(Schema):
+    decisions: Annotated[list[CommitteeDecisionIn], Field(min_length=1, max_length=MAX_DECISIONS)]
+
+
+@router.post(
+    "/waves/{wave_id}/decisions",
+    response={200: CommitteeOut, 409: dict},
+    auth=BearerOrSession(),
+    summary="Record the committee's decisions, as one batch (the programme's admins)",
+)
+def wave_decide(request, wave_id: int, payload: CommitteeDecisionsIn):
+    """All or nothing: an application already decided, outside the wave or listed twice refuses
+    the whole batch (422 naming ``application-<id>``); a published wave is a 409. Nothing is told
+    to the applicants until the wave is published."""
+    wave = _committee(request, wave_id)
+    _require_decide(request.user, wave)
+    try:
+        services.wave_decide(
+            wave=wave,
+            user=request.user,
+            decisions=[
+                services.DecisionInput(
+                    application_id=d.application_id,
+                    outcome=d.outcome.value,
+                    motivation=d.motivation,
+                    motivation_addressed=d.addressed,
+                )
+                for d in payload.decisions
+            ],
+        )
+    except ValidationError as exc:
+        return _conflict(exc, {"wave"})
+    return Status(200, _committee_out(request, _committee(request, wave_id)))
+
+
+class WavePublishOut(Schema):
+    wave: WaveOut
+    labels: list[int] = Field(description="the ids of the labels granted")
+
+
+@router.post(
+    "/waves/{wave_id}/publish",
+    response={200: WavePublishOut, 409: dict},
+    auth=BearerOrSession(),
+    summary="Publish a decided wave: grant its labels and tell the applicants (its admins)",
+)
+def wave_publish(request, wave_id: int):
+    """On or after the announcement date, once every application is decided (else a 409 saying
+    why): the labels are granted, the support plans opened, every applicant told, and the
+    decisions become public."""
+    wave = _committee(request, wave_id)
+    _require_decide(request.user, wave)
+    try:
+        labels = services.wave_publish(wave=wave, user=request.user)
+    except ValidationError as exc:
+        return _conflict(exc, {"wave", "announced_on"})
+    return Status(
+        200,
+        {"wave": _wave_out(_committee(request, wave_id)), "labels": [label.pk for label in labels]},
+    )
+
+
+class LabelRevokeIn(Schema):
+    reason: str = Field(
+        min_length=1, max_length=MAX_MOTIVATION, description="made public on the verification"
+    )
+
+
+@router.post(
+    "/labels/{label_id}/revoke",
+    response={200: LabelOut, 409: dict},
+    auth=BearerOrSession(),
+    summary="Revoke a label with a public reason (its programme's admins)",
+)
+def label_revoke(request, label_id: int, payload: LabelRevokeIn):
+    """The reason is shown by the public verification; a label already revoked is a 409."""
+    label = queries.labels_visible_to(request.user).filter(pk=label_id).first()
+    if label is None:
+        raise Http404(_("Label %(id)s introuvable.") % {"id": label_id})
+    if not rules.can_revoke_label(request.user, label):
+        raise PermissionDenied(_("Seuls les administrateurs du programme peuvent faire cela."))
+    if label.status == LabelStatus.REVOKED:
+        return Status(409, {"detail": _("Ce label est déjà révoqué.")})
+    services.label_revoke(label=label, user=request.user, reason=payload.reason)
+    return Status(200, _label_out(queries.labels_visible_to(request.user).get(pk=label_id)))

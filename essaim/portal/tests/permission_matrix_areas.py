@@ -2,8 +2,11 @@
 ``permission_matrix`` (which is at the logic-line limit)."""
 
 from .permission_matrix_api_resources import API_RESOURCES
+from .permission_matrix_calls import CALLS_API
 from .permission_matrix_impact import IMPACT_API, IMPACT_PAGES
+from .permission_matrix_impact_actions import IMPACT_ACTIONS_API
 from .permission_matrix_jobs import JOBS_PAGES
+from .permission_matrix_labels import LABELS_API
 from .permission_matrix_news import NEWS_PAGES
 from .permission_matrix_opendata import OPENDATA_PAGES
 from .permission_matrix_partners import PARTNER_PAGES
@@ -33,4 +36,7 @@ AREA_API = {
     **REGULATORY_API,
     **REVIEWS_API,
     **SUPPORT_API,
+    **LABELS_API,
+    **IMPACT_ACTIONS_API,
+    **CALLS_API,
 }
