@@ -157,6 +157,10 @@ API_ROLES = {
     "/api/v1/experimentation-requests": "officer",
     "/api/v1/measurements": "instructor",
     "/api/v1/introductions": "instructor",
+    "/api/v1/auth/tokens": "admin",
+    "/api/v1/events": "instructor",
+    "/api/v1/impact/campaigns": "instructor",
+    "/api/v1/webhooks": "admin",
 }
 
 
