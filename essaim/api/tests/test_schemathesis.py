@@ -4,7 +4,8 @@ token, as a territory lead with one, and anonymously — never answer 5xx, and w
 conforms to the document (body against the declared schema, declared content type).
 
 The world is the demo data set (two programmes), loaded once for the module. Each operation gets
-``MAX_EXAMPLES`` examples per identity, to keep the module around two minutes."""
+``MAX_EXAMPLES`` examples per identity, to keep the module around two minutes (the operations
+doubled in issue 12: two examples each, every operation still called by every identity)."""
 
 import pytest
 import schemathesis
@@ -24,7 +25,7 @@ from essaim.testing import connections_kept
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
-MAX_EXAMPLES = 4
+MAX_EXAMPLES = 2
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
 # Generated requests only (the coverage phase would add hundreds of boundary cases per operation).
