@@ -52,13 +52,19 @@ DIRECTORY = "directory"  # the organisations' directory
 NEWS = "news"
 KNOWLEDGE = "knowledge"  # the knowledge base: articles, categories, ticket figures
 PROGRAMME = "programme"  # programmes, calls, public figures of the home page
-TOPICS = (LABELS, PROJECTS, DIRECTORY, NEWS, KNOWLEDGE, PROGRAMME)
+# Not a public fragment: the tab counts of the staff's worklists (``core.worklist``), kept under
+# the SQL of their count (which holds the reader's scope), so that two readers share a count only
+# when they count the same rows.
+WORKLISTS = "worklists"
+TOPICS = (LABELS, PROJECTS, DIRECTORY, NEWS, KNOWLEDGE, PROGRAMME, WORKLISTS)
 
 # The topics a change of an app's objects may show in (by the app of the history row's object).
 # Generous on purpose: a needless invalidation costs one rendering, a missing one a stale page.
 TOPICS_OF_APP: dict[str, tuple[str, ...]] = {
-    "labels": (LABELS, PROGRAMME),
-    "applications": (LABELS,),  # a labelled territory's page shows its collective and challenges
+    "labels": (LABELS, PROGRAMME, WORKLISTS),
+    # a labelled territory's page shows its collective and challenges; the queue, every state
+    "applications": (LABELS, WORKLISTS),
+    "reviews": (WORKLISTS,),
     "geo": (LABELS, PROJECTS, DIRECTORY),
     "actors": (DIRECTORY, LABELS, PROJECTS, PROGRAMME),
     "calls": (PROGRAMME, LABELS, KNOWLEDGE),  # a programme's knowledge categories
@@ -70,11 +76,11 @@ TOPICS_OF_APP: dict[str, tuple[str, ...]] = {
     "impact": (LABELS,),  # a territory's page links to its published figures and report
 }
 
-# Objects whose changes show in public fragments only in some states: (field, values). An
+# Objects whose changes show in some topics only in some states: (field, values, topics). An
 # application's collective and challenges are public once it is labelled; every other change of
 # the 100,000 applications (drafts, instruction) leaves the labels' pages alone.
-ONLY_WHEN: dict[str, tuple[str, frozenset[str]]] = {
-    "applications.application": ("status", frozenset({"labelled"})),
+ONLY_WHEN: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {
+    "applications.application": ("status", frozenset({"labelled"}), frozenset({LABELS})),
 }
 
 # Backstop for writes made outside the services (seconds).
@@ -138,10 +144,10 @@ def bump(*topics: str) -> None:
 
 def history_recorded(*, event, obj) -> None:
     """The ``history_recorded`` receiver: bump the topics of the changed object's app."""
-    topics = TOPICS_OF_APP.get(obj._meta.app_label)
+    topics = set(TOPICS_OF_APP.get(obj._meta.app_label, ()))
     condition = ONLY_WHEN.get(obj._meta.label_lower)
     if condition is not None and getattr(obj, condition[0], None) not in condition[1]:
-        return
+        topics -= condition[2]
     if topics:
         bump(*topics)
 

@@ -38,6 +38,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from essaim.core import cache
 from essaim.core.models import HistoryEvent
 
 PARAM = "onglet"
@@ -82,25 +83,38 @@ def worklist(
     *,
     keep=(),
     distinct: bool = True,
+    cache_counts: bool = False,
 ) -> tuple[Worklist, models.QuerySet]:
     """Count ``queryset`` per tab in one query and narrow it to the current tab.
 
     ``conditions`` maps each of ``KEYS`` to the ``Q`` of its rows; ``keep`` names the GET
     parameters the tabs' links and the pagination keep (filters), besides the tab.
     ``distinct=False`` when neither ``queryset`` nor the conditions join a row more than once:
-    a plain count, much cheaper on large lists than a count of distinct keys."""
+    a plain count, much cheaper on large lists than a count of distinct keys.
+    ``cache_counts``: keep the counts in the cache under their SQL (``cache.WORKLISTS``, changed
+    by every recorded change of an application, review or decision), for lists so long that
+    counting them on each request costs more than the page (the instruction queue)."""
     if set(conditions) != set(KEYS):
         raise ValueError("A worklist needs a condition per tab.")
-    counts = queryset.order_by().aggregate(
-        **{
-            _alias(key): (
-                Count("pk", filter=conditions[key], distinct=True)
-                if distinct
-                else Count(Value(1), filter=conditions[key])  # an index alone may answer it
-            )
-            for key in KEYS
-        }
-    )
+    counting = queryset.order_by()
+    aggregates = {
+        _alias(key): (
+            Count("pk", filter=conditions[key], distinct=True)
+            if distinct
+            else Count(Value(1), filter=conditions[key])  # an index alone may answer it
+        )
+        for key in KEYS
+    }
+    if cache_counts:
+        sql, params = counting.annotate(**aggregates).values(*aggregates).query.sql_with_params()
+        counts = cache.cached(
+            "worklist_counts",
+            topics=(cache.WORKLISTS,),
+            parts=(sql, repr(params)),
+            compute=lambda: counting.aggregate(**aggregates),
+        )
+    else:
+        counts = counting.aggregate(**aggregates)
     tab = current_tab(request)
     # Kept as given, bounded (each list's filter form says what it makes of them).
     kept = {name: request.GET[name][:200] for name in keep if request.GET.get(name)}

@@ -18,6 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.applications.models import Application
 from essaim.calls.models import Wave, WaveStatus
+from essaim.core import cache
 from essaim.core.api.filters import MAX_ID, Code, WaveNumber, choices_enum
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.labels import publication, queries, rules, services
@@ -138,7 +139,7 @@ def wave_list(request, filters: Query[WaveFilters]):
 
 
 @router.get("/labels", response=list[LabelOut], summary="Labels of published waves")
-@paginate(PageNumberPagination)
+@paginate(PageNumberPagination, public_topics=(cache.LABELS,))  # the same list for every caller
 def label_list(request, filters: Query[LabelFilters]):
     """The labels of published waves, optionally of wave number ``wave`` or of the territories
     of a ``region``; each with its territory, verification code, certificate URL and public

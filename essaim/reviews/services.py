@@ -17,6 +17,7 @@ from essaim.applications.history import ApplicationAction
 from essaim.applications.models import Application, PrivateNote
 from essaim.applications.services import application_transition, summary
 from essaim.applications.workflow import Status
+from essaim.core import cache
 from essaim.core.notifications import notify
 from essaim.core.services import history_record
 from essaim.reviews import rules, workflow
@@ -79,6 +80,7 @@ def application_reviews_refresh(applications: QuerySet[Application]) -> int:
     ``instruction_deadline``, which it comes first in);
     ``reviews_open``, their count; ``reviews_submitted``, the count of opinions given. Called by
     every service that creates a request or changes its state, in its transaction."""
+    cache.bump(cache.WORKLISTS)  # the queue's tabs count ``reviews_open``
     requests = ReviewRequest.objects.filter(application=OuterRef("pk")).order_by()
     outstanding = requests.open().values("application")
     given = requests.filter(status=ReviewStatus.SUBMITTED).values("application")

@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from essaim.calls.tests.factories import CallFactory, ProgrammeFactory
+from essaim.core.api import pagination
 from essaim.core.api.pagination import PageNumberPagination, mapped
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +91,18 @@ def test_a_list_built_in_python_pages_by_offset_cursor():
         rows, PageNumberPagination.Input(cursor=page["previous"]), request
     )
     assert back["items"] == [30, 40, 50]
+
+
+def test_page_numbers_count_up_to_the_cap_only(client, calls, monkeypatch):
+    """Beyond ``COUNT_CAP`` rows a page number's answer has no ``count`` (counting a national
+    list on every request cost more than its page); ``next`` still leads on, and the last page
+    still says there is none after it."""
+    monkeypatch.setattr(pagination, "COUNT_CAP", 9)
+    assert client.get("/api/v1/calls", {"page_size": 2}).json()["count"] == 9
+    monkeypatch.setattr(pagination, "COUNT_CAP", 8)
+    body = client.get("/api/v1/calls", {"page_size": 2}).json()
+    assert body["count"] is None and body["next"]
+    last = client.get("/api/v1/calls", {"page": 5, "page_size": 2}).json()
+    assert len(last["items"]) == 1 and last["next"] is None
+    full = client.get("/api/v1/calls", {"page": 4, "page_size": 2}).json()
+    assert len(full["items"]) == 2 and full["next"]

@@ -8,12 +8,19 @@ carries ``next`` and ``previous`` cursors:
   (row's keys)``, see :mod:`essaim.core.api.cursor`), and does not count the rows (``count`` is
   null). ``?cursor=`` (empty) starts at the first page.
 - ``?page=N`` (deprecated beyond the first pages: ``OFFSET`` reads every row before the page) is
-  kept for existing clients, with ``count``. Django-ninja's own page number accepts any ``page``
+  kept for existing clients, with ``count`` — exact up to :data:`COUNT_CAP` rows; for a longer
+  list ``count`` is null (counting 100,000 rows on every request cost more than the page
+  itself): follow ``next`` until it is null. Django-ninja's own page number accepts any ``page``
   (``?page=10**20`` becomes an SQL offset no database holds: a 500); here ``page`` goes from 1 to
   ``MAX_PAGE`` and ``page_size`` from 1 to ``MAX_PAGE_SIZE``; beyond, a 422 names the parameter.
 
 The order is the queryset's own with the primary key appended, so pages never overlap nor skip a
 row when the ordering keys tie; an endpoint changes nothing to get cursors.
+
+A list identical for every caller (public data: the labels, say) may be kept in the cache of
+public fragments: ``@paginate(PageNumberPagination, public_topics=(cache.LABELS,))`` keeps each
+page's answer under its path and query string until one of the topics changes
+(:mod:`essaim.core.cache`). Never for a list that depends on who asks.
 """
 
 from collections.abc import Callable, Iterator
@@ -24,12 +31,22 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase, paginate
 
+from essaim.core import cache
 from essaim.core.api import cursor as cursors
 
 MAX_PAGE = 1_000_000
 MAX_PAGE_SIZE = 100
+# Page numbers count the rows up to this many; beyond, ``count`` is null.
+COUNT_CAP = 10_000
 
-__all__ = ["MAX_PAGE", "MAX_PAGE_SIZE", "PageNumberPagination", "mapped", "paginate"]
+__all__ = [
+    "COUNT_CAP",
+    "MAX_PAGE",
+    "MAX_PAGE_SIZE",
+    "PageNumberPagination",
+    "mapped",
+    "paginate",
+]
 
 
 class PageNumberPagination(PaginationBase):
@@ -58,7 +75,10 @@ class PageNumberPagination(PaginationBase):
     class Output(Schema):
         items: list[Any]
         count: int | None = Field(
-            description="the number of rows (page numbers); null when paging by cursor"
+            description=(
+                f"the number of rows when paging by number and there are at most {COUNT_CAP:,}; "
+                "null when paging by cursor or beyond (follow `next` until it is null)"
+            )
         )
         next: str | None = Field(description="the cursor of the next page; null on the last")
         previous: str | None = Field(
@@ -66,13 +86,29 @@ class PageNumberPagination(PaginationBase):
         )
 
     def __init__(
-        self, page_size: int = MAX_PAGE_SIZE, max_page_size: int = MAX_PAGE_SIZE, **kwargs
+        self,
+        page_size: int = MAX_PAGE_SIZE,
+        max_page_size: int = MAX_PAGE_SIZE,
+        public_topics: tuple[str, ...] = (),
+        **kwargs,
     ):
         self.page_size = page_size
         self.max_page_size = min(max_page_size, MAX_PAGE_SIZE)
+        self.public_topics = public_topics
         super().__init__(**kwargs)
 
     def paginate_queryset(self, queryset, pagination: Input, request, **params) -> dict:
+        query = request.META.get("QUERY_STRING", "")
+        if not self.public_topics or len(query) > cache.MAX_QUERY_STRING:
+            return self._page(queryset, pagination, request)
+        return cache.cached(
+            f"api:{request.path}",
+            topics=self.public_topics,
+            parts=(query,),
+            compute=lambda: self._page(queryset, pagination, request),
+        )
+
+    def _page(self, queryset, pagination: Input, request) -> dict:
         size = min(pagination.page_size or self.page_size, self.max_page_size)
         if pagination.cursor is not None and pagination.page is not None:
             raise cursors.invalid(_("Donnez soit cursor, soit page, pas les deux."))
@@ -97,12 +133,21 @@ def _fingerprint(path: str) -> str:
     return f"offset:{path}"
 
 
+def _capped_count(rows) -> int | None:
+    """The number of rows, when at most ``COUNT_CAP`` (a count over a bounded subquery)."""
+    if not isinstance(rows, QuerySet):
+        return len(rows)
+    count = rows.order_by()[: COUNT_CAP + 1].count()
+    return count if count <= COUNT_CAP else None
+
+
 def _by_number(rows, keyset: "cursors.Keyset | None", path: str, number: int, size: int) -> dict:
-    count = rows.count() if isinstance(rows, QuerySet) else len(rows)
+    count = _capped_count(rows)
     offset = (number - 1) * size
     source = keyset.rows if keyset is not None else rows
-    items = list(source[offset : offset + size])
-    more = offset + len(items) < count
+    items = list(source[offset : offset + size + 1])
+    more = len(items) > size
+    items = items[:size]
     if keyset is None:
         nxt = cursors.Position(offset=offset + size) if more else None
         previous = cursors.Position(offset=max(offset - size, 0)) if offset and items else None

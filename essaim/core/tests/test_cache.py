@@ -99,3 +99,17 @@ def test_public_pages_served_from_the_cache_run_no_query(client, url, django_ass
     assert first.status_code == 200
     with django_assert_num_queries(0):
         assert client.get(url).text.count("<h1") == first.text.count("<h1")
+
+
+def test_application_rows_bump_the_worklists_in_every_state():
+    class Application:
+        status = "draft"
+
+        class _meta:
+            app_label = "applications"
+            label_lower = "applications.application"
+
+    before = cache.versions([cache.WORKLISTS, cache.LABELS])
+    cache.history_recorded(event=None, obj=Application())
+    after = cache.versions([cache.WORKLISTS, cache.LABELS])
+    assert after[0] != before[0] and after[1] == before[1]

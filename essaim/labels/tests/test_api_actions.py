@@ -162,6 +162,18 @@ class TestRevoke:
         again = post(client, url, committee["admin"], {"reason": "Encore."})
         assert again.status_code == 409 and "déjà révoqué" in again.json()["detail"]
 
+    def test_the_public_list_says_it_at_once(self, client, committee, label):
+        """``/api/v1/labels`` is kept in the cache of public fragments: a revocation made
+        through the services is listed at once, never the cached valid state."""
+        listed = client.get("/api/v1/labels").json()["items"]
+        assert [(i["id"], i["state"]) for i in listed] == [(label.pk, "valid")]
+        response = post(
+            client, f"/api/v1/labels/{label.pk}/revoke", committee["admin"], {"reason": "Fraude."}
+        )
+        assert response.status_code == 200
+        listed = client.get("/api/v1/labels").json()["items"]
+        assert [(i["id"], i["state"]) for i in listed] == [(label.pk, "revoked")]
+
     def test_refused_to_others_instructors_and_read_only_tokens(self, client, committee, label):
         url = f"/api/v1/labels/{label.pk}/revoke"
         body = {"reason": "Fraude."}
