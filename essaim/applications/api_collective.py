@@ -144,7 +144,9 @@ def application_member_add(request, application_id: int, payload: ApplicationMem
     auth=BearerOrSession(),
     summary="Change an organisation's role in the collective (the application's lead)",
 )
-def application_member_role(request, application_id: int, member_id: int, payload: ApplicationMemberRoleIn):
+def application_member_role(
+    request, application_id: int, member_id: int, payload: ApplicationMemberRoleIn
+):
     application = _get(request, application_id)
     member = _member(application, member_id)
     try:

@@ -56,9 +56,7 @@ def test_the_thread_is_written_and_read_by_both_sides(client, world):
     for user in (stranger, other_staff):
         assert client.get(url, headers=auth(user)).status_code == 404
         assert client.post(url, {"body": "x"}, headers=auth(user)).status_code == 404
-        assert (
-            client.get(f"{url}/{posted['id']}/attachment", headers=auth(user)).status_code == 404
-        )
+        assert client.get(f"{url}/{posted['id']}/attachment", headers=auth(user)).status_code == 404
     assert Message.objects.count() == 2
 
 
@@ -81,7 +79,10 @@ def test_a_territory_person_sees_the_application_but_not_its_thread(client, worl
     Membership.objects.create(
         user=person, role=Role.TERRITORY_MEMBER, collective=application.collective
     )
-    assert client.get(f"/api/v1/applications/{application.pk}", headers=auth(person)).status_code == 200
+    assert (
+        client.get(f"/api/v1/applications/{application.pk}", headers=auth(person)).status_code
+        == 200
+    )
     url = f"/api/v1/applications/{application.pk}/messages"
     assert client.get(url, headers=auth(person)).status_code == 403
     assert client.post(url, {"body": "x"}, headers=auth(person)).status_code == 403
