@@ -146,3 +146,14 @@ def test_a_submitted_application_takes_no_upload(client, world):
     response = client.post(url, {"field": "letter", "file": pdf()}, headers=auth(editor))
     assert response.status_code == 409 and "modifiable" in response.json()["detail"]
     assert not Attachment.objects.exists()
+
+
+def test_a_multipart_message_sent_twice_with_one_idempotency_key_is_posted_once(client, world):
+    application, lead, *_rest = world
+    url = f"/api/v1/applications/{application.pk}/messages"
+    headers = {**auth(lead), "Idempotency-Key": "message-1"}
+    first = client.post(url, {"body": "Bonjour", "attachment": pdf("a.pdf")}, headers=headers)
+    again = client.post(url, {"body": "Bonjour", "attachment": pdf("a.pdf")}, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json()["id"] == first.json()["id"]
+    assert Message.objects.count() == 1
