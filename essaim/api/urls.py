@@ -101,6 +101,11 @@ def _mount() -> None:
     api.add_router("", import_module("essaim.synergies.events_api").router)
     # A ticket's actions and thread beside the tickets (regulatory.api).
     api.add_router("", import_module("essaim.regulatory.api_tickets").router)
+    # A ticket's conversion and publication, experimentation actions, the held mail.
+    api.add_router("", import_module("essaim.regulatory.api_actions").router)
+    # An application's collective, challenges, thread and attachments (applications.api).
+    api.add_router("", import_module("essaim.applications.api_collective").router)
+    api.add_router("", import_module("essaim.applications.api_exchanges").router)
     # The instruction's writes (notes, assignment, review requests) beside the reviews.
     api.add_router("", import_module("essaim.reviews.api_instruction").router)
     # A support plan's co-construction (action edit, comments, milestones, meetings).

@@ -342,6 +342,10 @@ def experimentation_list(request, filters: Query[ExperimentationFilters]):
     summary="One experimentation request",
 )
 def experimentation_detail(request, request_id: int):
+    return _experimentation_detail(_experimentation(request, request_id), request.user)
+
+
+def _experimentation(request, request_id: int) -> ExperimentationRequest:
     obj = (
         ExperimentationRequest.objects.visible_to(request.user)
         .select_related("call__programme", "ticket", "perimeter", "granted_perimeter")
@@ -350,6 +354,10 @@ def experimentation_detail(request, request_id: int):
     )
     if obj is None:
         raise Http404(f"Demande d'expérimentation {request_id} introuvable.")
+    return obj
+
+
+def _experimentation_detail(obj: ExperimentationRequest, user) -> dict:
     return {
         **_experimentation_out(obj),
         "derogation_asked": obj.derogation_asked,
@@ -359,5 +367,5 @@ def experimentation_detail(request, request_id: int):
         "granted_perimeter": obj.granted_perimeter.slug if obj.granted_perimeter_id else None,
         "evaluation_dates": obj.evaluation_dates,
         "evaluation_summary": obj.evaluation_summary,
-        "actions": [t.name for t in services.experimentation_actions(obj, request.user)],
+        "actions": [t.name for t in services.experimentation_actions(obj, user)],
     }

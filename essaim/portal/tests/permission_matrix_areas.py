@@ -2,6 +2,7 @@
 ``permission_matrix`` (which is at the logic-line limit)."""
 
 from .permission_matrix_api_resources import API_RESOURCES
+from .permission_matrix_applications_api import APPLICATIONS_API
 from .permission_matrix_calls import CALLS_API
 from .permission_matrix_impact import IMPACT_API, IMPACT_PAGES
 from .permission_matrix_impact_actions import IMPACT_ACTIONS_API
@@ -39,4 +40,5 @@ AREA_API = {
     **LABELS_API,
     **IMPACT_ACTIONS_API,
     **CALLS_API,
+    **APPLICATIONS_API,
 }
