@@ -7,6 +7,7 @@ from .permission_matrix_impact import IMPACT_API, IMPACT_PAGES
 from .permission_matrix_impact_actions import IMPACT_ACTIONS_API
 from .permission_matrix_jobs import JOBS_PAGES
 from .permission_matrix_labels import LABELS_API
+from .permission_matrix_more_api import MORE_API
 from .permission_matrix_news import NEWS_PAGES
 from .permission_matrix_opendata import OPENDATA_PAGES
 from .permission_matrix_partners import PARTNER_PAGES
@@ -39,4 +40,5 @@ AREA_API = {
     **LABELS_API,
     **IMPACT_ACTIONS_API,
     **CALLS_API,
+    **MORE_API,
 }
