@@ -114,6 +114,8 @@ def _mount() -> None:
     api.add_router("", import_module("essaim.operators.api_settings").router)
     # Impact's campaigns and evaluation reports beside its indicators and measurements.
     api.add_router("", import_module("essaim.impact.api_campaigns").router)
+    # Impact's library and plans (indicator create/replace, a territory's or project's plan).
+    api.add_router("", import_module("essaim.impact.api_library").router)
 
 
 _mount()

@@ -1,9 +1,11 @@
-"""/api/v1/indicators, /api/v1/measurements and /api/v1/impact/aggregates: the same services and
-scoping as the pages. The library and the published aggregates are public; a measurement outside
+"""/api/v1/measurements (with their review and a territory's publication) and
+/api/v1/impact/aggregates: the same services and scoping as the pages (the library:
+``api_library``). The published aggregates are public; a measurement outside
 the caller's scope is a 404; a forbidden write a 403; a bad value a 422 naming the field."""
 
 import datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -29,99 +31,6 @@ from essaim.projects.models import Project
 
 router = Router(tags=["impact"])
 LIMIT = Decimal(10) ** 15
-
-
-class BreakdownOut(Schema):
-    dimension: str
-    values: list[str]
-
-
-class IndicatorOut(Schema):
-    id: int
-    programme: str
-    code: str
-    name: str
-    definition: str
-    unit: str
-    direction: str
-    aggregation: str
-    numerator: str | None
-    denominator: str | None
-    weight: str | None
-    min_value: Decimal | None
-    max_value: Decimal | None
-    breakdowns: list[BreakdownOut]
-    theme: str
-    challenge: str
-    sdg_targets: list[str]
-    imp_dimensions: dict[str, str]
-
-
-def indicator_out(i: Indicator) -> dict:
-    return {
-        "id": i.pk,
-        "programme": i.programme.slug,
-        "code": i.code,
-        "name": i.name,
-        "definition": i.definition,
-        "unit": i.unit,
-        "direction": i.direction,
-        "aggregation": i.aggregation,
-        "numerator": i.numerator.code if i.numerator else None,
-        "denominator": i.denominator.code if i.denominator else None,
-        "weight": i.weight.code if i.weight else None,
-        "min_value": i.min_value,
-        "max_value": i.max_value,
-        "breakdowns": i.breakdowns or [],
-        "theme": i.theme,
-        "challenge": i.challenge,
-        "sdg_targets": i.sdg_targets or [],
-        "imp_dimensions": {
-            "what": i.imp_what,
-            "who": i.imp_who,
-            "how_much": i.imp_how_much,
-            "contribution": i.imp_contribution,
-            "risk": i.imp_risk,
-        },
-    }
-
-
-class IndicatorFilter(Schema):
-    programme: str | None = Field(None, max_length=80, description="programme slug")
-
-
-@router.get(
-    "/indicators",
-    response=list[IndicatorOut],
-    auth=BearerOrSession(optional=True),
-    summary="The indicator library (public)",
-)
-@paginate(PageNumberPagination, page_size=100)
-def indicator_list(request, filters: Query[IndicatorFilter]):
-    indicators = Indicator.objects.visible_to(request.user).select_related(
-        "programme", "numerator", "denominator", "weight"
-    )
-    if filters.programme:
-        indicators = indicators.filter(programme__slug=filters.programme)
-    return mapped(indicators.order_by("programme_id", "position", "code"), indicator_out)
-
-
-@router.get(
-    "/indicators/{indicator_id}",
-    response=IndicatorOut,
-    auth=BearerOrSession(optional=True),
-    summary="One indicator of the library (public)",
-)
-def indicator_detail(request, indicator_id: int):
-    indicator = (
-        Indicator.objects.visible_to(request.user)
-        .select_related("programme", "numerator", "denominator", "weight")
-        .filter(pk=indicator_id)
-        .first()
-    )
-    if indicator is None:
-        raise Http404(_("Indicateur %(id)s introuvable.") % {"id": indicator_id})
-    return indicator_out(indicator)
 
 
 class MeasurementOut(Schema):
@@ -321,6 +230,60 @@ def measurement_correct(request, measurement_id: int, payload: CorrectionIn):
         comment=payload.comment,
     )
     return measurement_out(_measurement(request, measurement_id))
+
+
+class MeasurementReviewIn(Schema):
+    decision: Literal["confirm", "reject"] = Field(
+        description="confirm: the value counts; reject: it counts nowhere"
+    )
+    comment: str = Field("", max_length=2000, description="why (required to reject)")
+
+
+@router.post(
+    "/measurements/{measurement_id}/review",
+    response={200: MeasurementOut, 409: dict},
+    auth=BearerOrSession(),
+    summary="Confirm or reject a value awaiting review (the programme's staff)",
+)
+def measurement_review(request, measurement_id: int, payload: MeasurementReviewIn):
+    """A value published or already rejected is a 409."""
+    measurement = _measurement(request, measurement_id)
+    if not rules.can_review(request.user, measurement):
+        raise PermissionDenied(_("Seule l'équipe du programme vérifie les valeurs signalées."))
+    try:
+        services.measurement_review(
+            user=request.user,
+            measurement=measurement,
+            confirm=payload.decision == "confirm",
+            comment=payload.comment,
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise
+        return Status(409, {"detail": " ".join(error.messages)})
+    return Status(200, measurement_out(_measurement(request, measurement_id)))
+
+
+class TerritoryPublishedOut(Schema):
+    territory_id: int
+    published: int = Field(description="how many values were published")
+
+
+@router.post(
+    "/impact/territories/{territory_id}/publish",
+    response=TerritoryPublishedOut,
+    auth=BearerOrSession(),
+    summary="Publish a territory's checked values (the programme's staff)",
+)
+def territory_publish(request, territory_id: int):
+    """The recorded values enter the public aggregates; flagged ones wait for their review."""
+    label = queries.territories_visible_to(request.user).filter(pk=territory_id).first()
+    if label is None:
+        raise Http404(_("Territoire %(id)s introuvable.") % {"id": territory_id})
+    if not rules.can_publish(request.user, label):
+        raise PermissionDenied(_("Seule l'équipe du programme publie les valeurs."))
+    count = services.measurements_publish(user=request.user, label=label)
+    return {"territory_id": label.pk, "published": count}
 
 
 class AggregateOut(Schema):

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -20,7 +21,7 @@ from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls.models import Programme
 from essaim.core.api.filters import MAX_ID
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
-from essaim.impact import queries, rules, services, services_reports
+from essaim.impact import queries, reminders, rules, services, services_reports
 from essaim.impact.models import YEAR_MAX, YEAR_MIN, Campaign, CampaignStatus, Indicator, Report
 from essaim.labels.models import Label
 
@@ -237,6 +238,29 @@ def campaign_open(request, campaign_id: int):
 def campaign_close(request, campaign_id: int):
     """A closed campaign is a 409."""
     return _campaign_set(request, campaign_id, CampaignStatus.CLOSED)
+
+
+class CampaignRemindedOut(Schema):
+    campaign_id: int
+    reminded: int = Field(description="territories reminded (those not complete)")
+
+
+@router.post(
+    "/impact/campaigns/{campaign_id}/remind",
+    response={200: CampaignRemindedOut, 409: dict},
+    auth=BearerOrSession(),
+    summary="Remind now the territories that have not answered (the programme's staff)",
+)
+def campaign_remind(request, campaign_id: int):
+    """Their lead and members are notified, as from the campaign's page; a territory already
+    reminded today is not again. A campaign not open is a 409."""
+    campaign = _campaign(request, campaign_id)
+    if not rules.can_manage_campaign(request.user, campaign.programme):
+        raise PermissionDenied(_("Seule l'équipe du programme organise les campagnes."))
+    if campaign.status != CampaignStatus.OPEN:
+        return Status(409, {"detail": _("Seule une campagne ouverte peut être relancée.")})
+    sent = reminders.campaign_remind(campaign, timezone.localdate(), force=True, user=request.user)
+    return Status(200, {"campaign_id": campaign.pk, "reminded": sent})
 
 
 # --- Evaluation reports --------------------------------------------------------------------------

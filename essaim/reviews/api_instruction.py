@@ -4,26 +4,32 @@ caller instructs (``Application.objects.instructed_by``), a 404 outside; the ser
 may (``essaim.reviews.rules``) and write."""
 
 import datetime
+from typing import Literal
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from essaim.accounts.api_auth import BearerOrSession
+from essaim.applications import rules as application_rules
 from essaim.applications.models import Application, PrivateNote
+from essaim.calls.models import Programme
 from essaim.core.api.filters import Id
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.reviews import rules as review_rules
 from essaim.reviews import services
 from essaim.reviews.api import ReviewOut, _out, _queryset
+from essaim.reviews.bulk import bulk_done
 from essaim.reviews.models import ReviewRequest
 
 router = Router(tags=["reviews"])
 
 MAX_NOTE = 20_000
 MAX_EXPERTS = 50
+MAX_BULK = 200
 
 
 class NoteIn(Schema):
@@ -196,3 +202,94 @@ def review_cancel(request, review_id: int, payload: ReviewCancelIn):
             return Status(409, {"detail": " ".join(error.message_dict["status"])})
         raise
     return Status(200, _out(_queryset(request.user).get(pk=review.pk), request.user))
+
+
+# --- Bulk actions of the instruction queue --------------------------------------------------
+
+
+class BulkActionIn(Schema):
+    action: Literal["assign_me", "assign", "start_review", "request_review"] = Field(
+        description="as the queue's bulk actions"
+    )
+    application_ids: list[Id] = Field(min_length=1, max_length=MAX_BULK)
+    assignee_id: Id | None = Field(None, description="assign: a staff member of the programme")
+    expert_ids: list[Id] = Field([], max_length=MAX_EXPERTS, description="request_review")
+    deadline: datetime.date | None = Field(None, description="request_review")
+
+
+class BulkActionOut(Schema):
+    action: str
+    application_ids: list[int]
+    detail: str
+
+
+class BulkRefusedOut(Schema):
+    detail: str
+    refused: list[str] = Field(description="per application: its reference and why")
+
+
+def _bulk_choices(user, payload: BulkActionIn) -> dict:
+    """The action's choices, checked like the queue's form (``reviews.bulk.BulkForm``)."""
+    programmes = application_rules.instructed_programmes(user)
+    data: dict = {"assignee": None, "experts": [], "deadline": payload.deadline}
+    if payload.action == "assign":
+        if payload.assignee_id is None:
+            raise ValidationError({"assignee_id": _("Choisissez l'instructeur à qui attribuer.")})
+        data["assignee"] = (
+            application_rules.assignable_staff(programmes).filter(pk=payload.assignee_id).first()
+        )
+        if data["assignee"] is None:
+            raise ValidationError({"assignee_id": _("Instructeur inconnu.")})
+    if payload.action == "request_review":
+        errors = {}
+        if not payload.expert_ids:
+            errors["expert_ids"] = _("Choisissez au moins un expert.")
+        if payload.deadline is None:
+            errors["deadline"] = _("Indiquez la date limite de l'avis.")
+        if errors:
+            raise ValidationError(errors)
+        experts = review_rules.experts_of(programmes.filter(Programme.objects.all(), "pk"))
+        data["experts"] = list(experts.filter(pk__in=payload.expert_ids))
+        if len(data["experts"]) != len(set(payload.expert_ids)):
+            raise ValidationError({"expert_ids": _("Expert inconnu.")})
+    return data
+
+
+@router.post(
+    "/instruction/bulk-actions",
+    response={200: BulkActionOut, 409: BulkRefusedOut},
+    auth=BearerOrSession(),
+    summary="Apply one action of the instruction queue to several applications, all or nothing",
+)
+def applications_bulk_action(request, payload: BulkActionIn):
+    """As the queue's bulk actions: when one application cannot take the action, nothing is done
+    and the 409 lists, per application, why. An application the caller does not instruct: 404."""
+    if not application_rules.can_instruct_somewhere(request.user):
+        raise PermissionDenied(_("Cette page est réservée à l'équipe du programme."))
+    ids = sorted(set(payload.application_ids))
+    applications = list(
+        Application.objects.instructed_by(request.user)
+        .filter(pk__in=ids)
+        .select_related("call", "perimeter")
+        .order_by("pk")
+    )
+    if len(applications) != len(ids):
+        raise Http404(_("Candidature introuvable parmi celles que vous instruisez."))
+    data = _bulk_choices(request.user, payload)
+    try:
+        services.applications_bulk_action(
+            applications=applications, user=request.user, action=payload.action, data=data
+        )
+    except ValidationError as refused:
+        detail = _(
+            "Rien n'a été fait : %(count)s candidature(s) ne peuvent pas recevoir cette action."
+        ) % {"count": len(refused.messages)}
+        return Status(409, {"detail": detail, "refused": refused.messages})
+    return Status(
+        200,
+        {
+            "action": payload.action,
+            "application_ids": ids,
+            "detail": bulk_done(payload.action, data, len(applications)),
+        },
+    )

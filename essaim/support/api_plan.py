@@ -6,6 +6,7 @@ import datetime
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
+from django.db.models import F, Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -16,14 +17,36 @@ from essaim.applications.models import Challenge
 from essaim.core.api.filters import Id
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.core.money import Money
+from essaim.support import links as support_links
 from essaim.support import services
 from essaim.support.api import PLAN_RELATED, ActionOut, _plan, _related, _single_action_out
-from essaim.support.models import Action, Comment, Meeting, Milestone, SupportPlan
+from essaim.support.models import (
+    Action,
+    Comment,
+    Meeting,
+    MeetingDecision,
+    Milestone,
+    SupportAxis,
+    SupportPlan,
+)
 
 router = Router(tags=["support"])
 
 MAX_TEXT = 20_000
 Decision = Annotated[str, Field(max_length=2000)]
+
+
+LinkIds = Annotated[list[Id], Field(max_length=200)]
+
+
+class ActionLinksIn(Schema):
+    """What the action drives (axes 4 to 6 only): a kind sent replaces its list, a kind left
+    out is kept; each id of the plan's territory (introductions) or programme (the others)."""
+
+    introductions: LinkIds | None = None
+    events: LinkIds | None = None
+    indicators: LinkIds | None = None
+    campaigns: LinkIds | None = None
 
 
 class ActionPatchIn(Schema):
@@ -39,6 +62,7 @@ class ActionPatchIn(Schema):
     budget_planned: Money | None = None
     budget_committed: Money | None = None
     budget_spent: Money | None = None
+    links: ActionLinksIn | None = Field(None, description="what the action drives")
 
 
 class CommentIn(Schema):
@@ -81,6 +105,12 @@ class MeetingIn(Schema):
     decisions: list[Decision] = Field(default=[], max_length=50, description="one decision each")
 
 
+class MeetingDecisionOut(Schema):
+    id: int
+    text: str
+    action_id: int | None
+
+
 class MeetingOut(Schema):
     id: int
     plan_id: int
@@ -90,6 +120,14 @@ class MeetingOut(Schema):
     minutes: str
     participants: str
     decisions: list[str]
+    decision_items: list[MeetingDecisionOut] = Field(
+        description="the decisions with their id and the action made from each, if any"
+    )
+
+
+class DecisionActionIn(Schema):
+    axis_id: Id = Field(description="an axis of the plan's programme")
+    due_on: datetime.date | None = None
 
 
 def _action(request, action_id: int) -> Action:
@@ -141,7 +179,20 @@ def support_action_update(request, action_id: int, payload: ActionPatchIn):
             raise ValidationError(
                 {"partner_ids": _("Une des structures partenaires est inconnue.")}
             )
-    action = services.action_update(user=request.user, action=action, data=data, partners=partners)
+    links = payload.links.dict(exclude_unset=True) if payload.links is not None else None
+    try:
+        action = services.action_update(
+            user=request.user, action=action, data=data, partners=partners, links=links
+        )
+    except ValidationError as error:
+        if getattr(error, "error_dict", None) and set(error.error_dict) & set(support_links.KINDS):
+            raise ValidationError(
+                {
+                    f"links.{f}" if f in support_links.KINDS else f: m
+                    for f, m in error.message_dict.items()
+                }
+            ) from error
+        raise
     return _single_action_out(_action(request, action.pk), request.user)
 
 
@@ -251,6 +302,10 @@ def _meeting_out(meeting: Meeting) -> dict:
         "minutes": meeting.minutes,
         "participants": meeting.participants,
         "decisions": [d.text for d in meeting.decisions.all()],
+        "decision_items": [
+            {"id": d.pk, "text": d.text, "action_id": getattr(d, "action_id", None)}
+            for d in meeting.decisions.all()
+        ],
     }
 
 
@@ -264,7 +319,11 @@ def _meeting_out(meeting: Meeting) -> dict:
 def support_meetings(request, plan_id: int):
     plan = _plan(request, plan_id)
     meetings = (
-        Meeting.objects.filter(plan=plan).prefetch_related("decisions").order_by("-held_on", "-pk")
+        Meeting.objects.filter(plan=plan)
+        .prefetch_related(
+            Prefetch("decisions", MeetingDecision.objects.annotate(action_id=F("action__pk")))
+        )
+        .order_by("-held_on", "-pk")
     )
     return mapped(meetings, _meeting_out)
 
@@ -288,3 +347,36 @@ def support_meeting_create(request, plan_id: int, payload: MeetingIn):
         decisions=payload.decisions,
     )
     return Status(201, _meeting_out(meeting))
+
+
+@router.post(
+    "/support-decisions/{decision_id}/action",
+    response={201: ActionOut, 409: dict},
+    auth=BearerOrSession(),
+    summary="Turn a meeting's decision into an action of the plan (once per decision)",
+)
+def support_decision_action(request, decision_id: int, payload: DecisionActionIn):
+    """The action takes the decision's text; a decision that already gave one is a 409."""
+    decision = (
+        MeetingDecision.objects.filter(
+            meeting__plan__in=SupportPlan.objects.visible_to(request.user).values("pk")
+        )
+        .select_related(*(f"meeting__plan__{r}" for r in PLAN_RELATED))
+        .filter(pk=decision_id)
+        .first()
+    )
+    if decision is None:
+        raise Http404(_("Décision %(id)s introuvable.") % {"id": decision_id})
+    plan = decision.meeting.plan
+    axis = _related(
+        SupportAxis.objects.filter(programme_id=plan.label.programme_id), payload.axis_id, "axis_id"
+    )
+    try:
+        action = services.action_create_from_decision(
+            user=request.user, decision=decision, axis=axis, data={"due_on": payload.due_on}
+        )
+    except ValidationError as error:
+        if getattr(error, "error_dict", None) and set(error.error_dict) == {"decision"}:
+            return Status(409, {"detail": " ".join(error.message_dict["decision"])})
+        raise
+    return Status(201, _single_action_out(_action(request, action.pk), request.user))

@@ -12,10 +12,18 @@ from ninja import Field, Query, Router, Schema, Status
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.actors.models import Organisation
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.money import Money
 from essaim.geo.models import Perimeter, Region
 from essaim.projects.models import NeedKind
 from essaim.synergies import matching, rules, services
-from essaim.synergies.models import Introduction, IntroductionStatus, Offer, OfferKind, OfferStatus
+from essaim.synergies.models import (
+    MAX_HOURS,
+    Introduction,
+    IntroductionStatus,
+    Offer,
+    OfferKind,
+    OfferStatus,
+)
 
 router = Router(tags=["synergies"])
 
@@ -405,3 +413,33 @@ def introduction_transition(request, introduction_id: int, payload: Introduction
         user=request.user, introduction=introduction, name=payload.name, comment=payload.comment
     )
     return introduction_out(_introduction(request, introduction_id), request.user)
+
+
+class IntroductionReportIn(Schema):
+    """What the help produced, as the results form: the whole report (a field left out is
+    cleared)."""
+
+    hours: int | None = Field(None, ge=0, le=MAX_HOURS, description="hours given")
+    purchases: Money | None = Field(None, description="purchases, in euros")
+    invested: Money | None = Field(None, description="amounts invested, in euros")
+    result: str = Field("", max_length=2000, description="what the help produced")
+
+
+@router.put(
+    "/introductions/{introduction_id}/report",
+    response={200: IntroductionOut, 409: dict},
+    auth=BearerOrSession(),
+    summary="Report what the help produced (the company's members; accepted or done only)",
+)
+def introduction_report(request, introduction_id: int, payload: IntroductionReportIn):
+    """Kept in the history: a correction shows the old figure. Before acceptance: a 409."""
+    introduction = _introduction(request, introduction_id)
+    try:
+        services.introduction_report(
+            user=request.user, introduction=introduction, data=payload.dict()
+        )
+    except ValidationError as error:
+        if getattr(error, "error_dict", None) and set(error.error_dict) == {"status"}:
+            return Status(409, {"detail": " ".join(error.message_dict["status"])})
+        raise
+    return Status(200, introduction_out(_introduction(request, introduction_id), request.user))

@@ -5,7 +5,7 @@ register. Writes go through ``synergies.services``."""
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -13,8 +13,9 @@ from ninja import Field, Router, Schema, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls.models import Programme
+from essaim.core.api.filters import Id
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
-from essaim.synergies import services
+from essaim.synergies import rules, services
 from essaim.synergies.models import MAX_CAPACITY, Event, Registration
 
 router = Router(tags=["synergies"], auth=BearerOrSession())
@@ -155,3 +156,61 @@ def event_unregister(request, event_id: int):
         raise Http404(_("Vous n'êtes pas inscrit à cette rencontre."))
     services.event_unregister(user=request.user, event=event)
     return Status(204, None)
+
+
+class EventRegistrationOut(Schema):
+    id: int
+    user_id: int
+    name: str
+    email: str
+    registered_at: datetime.datetime
+    attended: bool | None = Field(description="null: not yet recorded")
+
+
+class AttendanceIn(Schema):
+    present: list[Id] = Field(
+        max_length=MAX_CAPACITY, description="the registrations (ids) of those who came"
+    )
+
+
+def _managed_event(request, event_id: int) -> Event:
+    event = _event(request, event_id)
+    if not rules.can_manage_event(request.user, event):
+        raise PermissionDenied(_("Seule l'équipe du programme relève les présences."))
+    return event
+
+
+def _registrations(event: Event) -> list[dict]:
+    return [
+        {
+            "id": r.pk,
+            "user_id": r.user_id,
+            "name": str(r.user),
+            "email": r.user.email,
+            "registered_at": r.created_at,
+            "attended": r.attended,
+        }
+        for r in event.registrations.select_related("user").order_by("created_at", "pk")
+    ]
+
+
+@router.get(
+    "/events/{event_id}/registrations",
+    response=list[EventRegistrationOut],
+    summary="Who registered, and who came (the programme's staff)",
+)
+@paginate(PageNumberPagination, page_size=100)
+def event_registrations(request, event_id: int):
+    return _registrations(_managed_event(request, event_id))
+
+
+@router.put(
+    "/events/{event_id}/attendance",
+    response=list[EventRegistrationOut],
+    summary="Record who came: the registrations listed; every other one is marked absent",
+)
+def event_attendance(request, event_id: int, payload: AttendanceIn):
+    """A registration of another event is a 422 naming ``present``."""
+    event = _managed_event(request, event_id)
+    services.event_attendance(user=request.user, event=event, present_ids=payload.present)
+    return _registrations(event)

@@ -8,6 +8,7 @@ from .permission_matrix_impact import IMPACT_API, IMPACT_PAGES
 from .permission_matrix_impact_actions import IMPACT_ACTIONS_API
 from .permission_matrix_jobs import JOBS_PAGES
 from .permission_matrix_labels import LABELS_API
+from .permission_matrix_more_api import MORE_API
 from .permission_matrix_news import NEWS_PAGES
 from .permission_matrix_opendata import OPENDATA_PAGES
 from .permission_matrix_partners import PARTNER_PAGES
@@ -41,4 +42,5 @@ AREA_API = {
     **IMPACT_ACTIONS_API,
     **CALLS_API,
     **APPLICATIONS_API,
+    **MORE_API,
 }

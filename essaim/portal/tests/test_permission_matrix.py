@@ -104,6 +104,8 @@ def test_page(world, name):
 def _body(body, ids):
     if isinstance(body, dict):
         return {key: _body(value, ids) for key, value in body.items()}
+    if isinstance(body, list):
+        return [_body(value, ids) for value in body]
     if isinstance(body, str) and body.startswith("@"):
         return ids[body[1:]]
     return body
