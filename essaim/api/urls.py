@@ -107,6 +107,8 @@ def _mount() -> None:
     api.add_router("", import_module("essaim.support.api_plan").router)
     # A programme's settings (categories, support axes) beside its team (operators.api).
     api.add_router("", import_module("essaim.operators.api_settings").router)
+    # An organisation's confirmation, people and partnerships beside the directory (actors.api).
+    api.add_router("", import_module("essaim.actors.api_organisation").router)
     # A project's needs beside the projects (projects.api).
     api.add_router("", import_module("essaim.projects.api_needs").router)
     # Impact's campaigns and evaluation reports beside its indicators and measurements.
