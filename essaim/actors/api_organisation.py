@@ -6,7 +6,7 @@ Creating and changing an organisation: ``essaim.actors.api``."""
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -14,6 +14,7 @@ from essaim.accounts.api_auth import BearerOrSession
 from essaim.actors import services
 from essaim.actors.api import OrganisationDetailOut, detail_of, visible_organisation
 from essaim.actors.models import Organisation, PartnershipKind
+from essaim.actors.rules import can_edit_organisation
 from essaim.core.api.filters import Id
 
 router = Router(tags=["organisations"])
@@ -117,10 +118,14 @@ PARTNERSHIP_FIELDS = {
     "/organisations/{organisation_id}/partnerships",
     response={201: PartnershipCreatedOut},
     auth=BearerOrSession(),
-    summary="Declare a partnership with another organisation (the members of either)",
+    summary="Declare a partnership with another organisation (this one's own members)",
 )
 def organisation_partnership_add(request, organisation_id: int, payload: PartnershipIn):
     organisation = visible_organisation(request, organisation_id)
+    # As on the page: declared from an organisation one may change (the service accepts either
+    # side; the other organisation's members declare it from theirs).
+    if not can_edit_organisation(request.user, organisation):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier cette organisation."))
     other = Organisation.objects.visible_to(request.user).filter(pk=payload.organisation_id).first()
     if other is None:
         raise ValidationError({"organisation_id": _("Organisation introuvable.")})

@@ -247,3 +247,16 @@ def test_partnership_refused_to_strangers(people):
     response = send("post", people.holder, url, {"kind": "funds", "organisation_id": hidden.pk})
     assert response.status_code == 422 and "organisation_id" in fields(response)
     assert not Partnership.objects.exists()
+
+
+def test_partnership_declared_only_from_ones_own_organisation(people):
+    """As on the page: the other organisation's member declares it from their own one."""
+    other = OrganisationFactory(name="Réseau régional")
+    response = send(
+        "post",
+        people.holder,
+        f"{API}/{other.pk}/partnerships",
+        {"kind": "funds", "organisation_id": people.epicerie.pk, "direction": "in"},
+    )
+    assert response.status_code == 403
+    assert not Partnership.objects.exists()

@@ -1,6 +1,7 @@
 """The rows of the permission matrix kept in per-area modules, gathered for
 ``permission_matrix`` (which is at the logic-line limit)."""
 
+from .permission_matrix_actors_api import ACTORS_API
 from .permission_matrix_api_resources import API_RESOURCES
 from .permission_matrix_calls import CALLS_API
 from .permission_matrix_impact import IMPACT_API, IMPACT_PAGES
@@ -39,4 +40,5 @@ AREA_API = {
     **LABELS_API,
     **IMPACT_ACTIONS_API,
     **CALLS_API,
+    **ACTORS_API,
 }
