@@ -247,7 +247,8 @@ class OrganisationPatchIn(Schema):
 
 def service_data(sent: dict) -> dict:
     """The services' ``data`` from the fields sent: the commune read from its code (an unknown
-    one: a 422 naming ``commune``), the kind as its value, ``null`` text as empty."""
+    one: a 422 naming ``commune``), the kind as its value, text stripped, ``null`` text as
+    empty."""
     data = {}
     for name, value in sent.items():
         if name == "commune":
@@ -256,6 +257,8 @@ def service_data(sent: dict) -> dict:
             raise ValidationError({name: _("Ce champ ne peut pas être vidé.")})
         elif name == "kind":
             data[name] = value.value
+        elif isinstance(value, str):
+            data[name] = value.strip()  # as the form's fields
         else:
             data[name] = "" if value is None else value
     return data

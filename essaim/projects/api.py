@@ -271,6 +271,8 @@ def _data(sent: dict) -> dict:
             if sent[name] is None:
                 raise ValidationError({name: _("Ce champ ne peut pas être vidé.")})
             value = sent[name]
+            if name in {"title", "summary"}:
+                value = value.strip()
             data[name] = value.value if name == "stage" else value
     for name, (field, model) in RELATED.items():
         if name in sent:

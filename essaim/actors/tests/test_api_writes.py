@@ -260,3 +260,10 @@ def test_partnership_declared_only_from_ones_own_organisation(people):
     )
     assert response.status_code == 403
     assert not Partnership.objects.exists()
+
+
+def test_blank_text_is_stripped_and_refused(people):
+    response = send("patch", people.holder, f"{API}/{people.epicerie.pk}", {"name": "   "})
+    assert response.status_code == 422 and "name" in fields(response)
+    response = send("patch", people.holder, f"{API}/{people.epicerie.pk}", {"acronym": " EC "})
+    assert response.status_code == 200 and response.json()["acronym"] == "EC"

@@ -203,3 +203,13 @@ def test_need_status_strangers_and_other_projects(world, rival):
     world.need.refresh_from_db()
     world.big_need.refresh_from_db()
     assert world.need.status == world.big_need.status == NeedStatus.OPEN
+
+
+def test_patch_blank_title_and_stage(world):
+    url = f"/api/v1/projects/{world.supermarket.pk}"
+    response = patch(world.holder, url, {"title": "   "})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "title"
+    response = patch(world.holder, url, {"stage": "emergence", "is_published": False})
+    assert response.status_code == 200, response.content
+    assert (response.json()["stage"], response.json()["is_published"]) == ("emergence", False)
+    assert patch(world.other_holder, url, {"title": "X"}).status_code == 404  # now unpublished
