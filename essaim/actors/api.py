@@ -8,16 +8,19 @@ from enum import StrEnum
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
+from essaim.accounts.api_auth import BearerOrSession
+from essaim.actors import services
 from essaim.actors.models import Organisation, OrganisationKind
 from essaim.actors.rules import can_edit_organisation
 from essaim.core.api.filters import Code, Search
 from essaim.core.api.pagination import PageNumberPagination, paginate
-from essaim.geo.models import Region
+from essaim.geo.models import Commune, Region
 
 router = Router(tags=["organisations"])
 
+MAX_TEXT = 20_000
 Kind = StrEnum("Kind", {kind.name: kind.value for kind in OrganisationKind})
 
 
@@ -144,6 +147,11 @@ def organisation_list(request, filters: Query[OrganisationFilters]):
     summary="An organisation with its public people, partnerships and collectives",
 )
 def organisation_detail(request, organisation_id: int):
+    return detail_of(request, visible_organisation(request, organisation_id))
+
+
+def visible_organisation(request, organisation_id: int) -> Organisation:
+    """The organisation ``organisation_id`` if the requester may see it (404 otherwise)."""
     organisation = (
         Organisation.objects.visible_to(request.user)
         .select_related("commune__region")
@@ -152,6 +160,13 @@ def organisation_detail(request, organisation_id: int):
     )
     if organisation is None:
         raise Http404(_("Aucune organisation n'a l'identifiant %(id)s.") % {"id": organisation_id})
+    return organisation
+
+
+def detail_of(request, organisation: Organisation) -> Organisation:
+    """``organisation`` with what ``OrganisationDetailOut`` reads: its people (the public ones
+    unless the requester may edit it), its partnerships with organisations the requester sees,
+    its collectives."""
     people = organisation.people.all()
     if not can_edit_organisation(request.user, organisation):
         people = people.filter(is_public=True)
@@ -195,3 +210,93 @@ def _partnership(partnership, direction: str, other: Organisation) -> dict:
         "ended_on": partnership.ended_on,
         "description": partnership.description,
     }
+
+
+class OrganisationIn(Schema):
+    """An organisation's identity, as on its form (the commune by its INSEE code)."""
+
+    name: str = Field(min_length=1, max_length=255)
+    acronym: str = Field("", max_length=50)
+    kind: Kind
+    siren: str = Field("", max_length=20, description="9 digits; left empty, taken from the SIRET")
+    siret: str = Field("", max_length=30, description="14 digits: the SIREN and the establishment")
+    legal_category: str = Field("", max_length=4, description="INSEE legal category code")
+    is_ess: bool = False
+    esus_approved: bool = False
+    commune: Code | None = Field(None, description="the seat's INSEE code")
+    website: str = Field("", max_length=200)
+    description: str = Field("", max_length=MAX_TEXT)
+
+
+class OrganisationPatchIn(Schema):
+    """Only the fields sent change; ``null`` clears the commune (``name`` and ``kind`` may not be
+    cleared)."""
+
+    name: str | None = Field(None, min_length=1, max_length=255)
+    acronym: str | None = Field(None, max_length=50)
+    kind: Kind | None = None
+    siren: str | None = Field(None, max_length=20)
+    siret: str | None = Field(None, max_length=30)
+    legal_category: str | None = Field(None, max_length=4)
+    is_ess: bool | None = None
+    esus_approved: bool | None = None
+    commune: Code | None = Field(None, description="the seat's INSEE code")
+    website: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=MAX_TEXT)
+
+
+def service_data(sent: dict) -> dict:
+    """The services' ``data`` from the fields sent: the commune read from its code (an unknown
+    one: a 422 naming ``commune``), the kind as its value, text stripped, ``null`` text as
+    empty."""
+    data = {}
+    for name, value in sent.items():
+        if name == "commune":
+            data[name] = None if value is None else commune_of(value)
+        elif name in {"name", "kind", "is_ess", "esus_approved"} and value is None:
+            raise ValidationError({name: _("Ce champ ne peut pas être vidé.")})
+        elif name == "kind":
+            data[name] = value.value
+        elif isinstance(value, str):
+            data[name] = value.strip()  # as the form's fields
+        else:
+            data[name] = "" if value is None else value
+    return data
+
+
+def commune_of(code: str) -> Commune:
+    commune = Commune.objects.filter(insee=code.strip().upper()).first()
+    if commune is None:
+        raise ValidationError(
+            {"commune": _("Aucune commune n'a le code INSEE « %(code)s ».") % {"code": code}}
+        )
+    return commune
+
+
+@router.post(
+    "/organisations",
+    response={201: OrganisationDetailOut},
+    auth=BearerOrSession(),
+    summary="Create an organisation, confirmed at once (programme admins)",
+)
+def organisation_create(request, payload: OrganisationIn):
+    organisation = services.organisation_create(
+        user=request.user, data=service_data(payload.dict())
+    )
+    return Status(201, detail_of(request, visible_organisation(request, organisation.pk)))
+
+
+@router.patch(
+    "/organisations/{organisation_id}",
+    response=OrganisationDetailOut,
+    auth=BearerOrSession(),
+    summary="Change an organisation's fields (its own members)",
+)
+def organisation_update(request, organisation_id: int, payload: OrganisationPatchIn):
+    organisation = visible_organisation(request, organisation_id)
+    services.organisation_update(
+        user=request.user,
+        organisation=organisation,
+        data=service_data(payload.dict(exclude_unset=True)),
+    )
+    return detail_of(request, visible_organisation(request, organisation_id))

@@ -112,6 +112,10 @@ def _mount() -> None:
     api.add_router("", import_module("essaim.support.api_plan").router)
     # A programme's settings (categories, support axes) beside its team (operators.api).
     api.add_router("", import_module("essaim.operators.api_settings").router)
+    # An organisation's confirmation, people and partnerships beside the directory (actors.api).
+    api.add_router("", import_module("essaim.actors.api_organisation").router)
+    # A project's needs beside the projects (projects.api).
+    api.add_router("", import_module("essaim.projects.api_needs").router)
     # Impact's campaigns and evaluation reports beside its indicators and measurements.
     api.add_router("", import_module("essaim.impact.api_campaigns").router)
     # Impact's library and plans (indicator create/replace, a territory's or project's plan).

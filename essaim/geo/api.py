@@ -1,4 +1,6 @@
-"""Official geography and perimeters in the API: public reads (anonymous callers welcome).
+"""Official geography and perimeters in the API: public reads (anonymous callers welcome); a
+perimeter built and changed by the people its pages let (``essaim.geo.rules``, through
+``essaim.geo.services``).
 
 The same queries as the pages (``essaim.geo.queries``); lists are paginated (``?page=``) and
 every lookup of a code that does not exist is a 404 whose message names the code.
@@ -8,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
+from essaim.accounts.api_auth import BearerOrSession
 from essaim.core.api.filters import MAX_CODE, MAX_SEARCH
 from essaim.core.api.pagination import PageNumberPagination, paginate
-from essaim.geo.models import Commune, Departement, Perimeter, Region
+from essaim.geo import services
+from essaim.geo.models import Commune, Departement, Perimeter, Region, UnitKind
 from essaim.geo.queries import (
     communes_of,
     communes_search,
@@ -23,6 +27,9 @@ from essaim.geo.queries import (
 )
 
 router = Router(tags=["geo"])
+
+MAX_TEXT = 20_000
+MAX_UNITS = 1000
 
 
 class RegionRef(Schema):
@@ -190,10 +197,93 @@ def _perimeter_or_404(request, perimeter_id: int) -> Perimeter:
 )
 def perimeter_detail(request, perimeter_id: int):
     """The communes themselves are at ``communes_url`` (paginated)."""
-    perimeter = _perimeter_or_404(request, perimeter_id)
+    return _detail(_perimeter_or_404(request, perimeter_id))
+
+
+def _detail(perimeter: Perimeter) -> Perimeter:
     perimeter.units_list = units_with_names(perimeter)
     perimeter.communes_url = reverse("api:perimeter_communes", args=[perimeter.pk])
     return perimeter
+
+
+class UnitIn(Schema):
+    kind: UnitKind
+    code: str = Field(
+        min_length=2, max_length=9, description="INSEE code (région, département, commune), SIREN"
+    )
+    excluded: bool = Field(False, description="removed from the union of the other units")
+
+
+class PerimeterIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=MAX_TEXT)
+    units: list[UnitIn] = Field(min_length=1, max_length=MAX_UNITS)
+
+
+class PerimeterPatchIn(Schema):
+    """Only the fields sent change; the units sent replace them all."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=MAX_TEXT)
+    units: list[UnitIn] | None = Field(None, min_length=1, max_length=MAX_UNITS)
+
+
+def _units(units: list[UnitIn] | None) -> list[services.Unit] | None:
+    if units is None:
+        return None
+    return [services.Unit(u.kind.value, u.code.strip().upper(), u.excluded) for u in units]
+
+
+def _as_sent(exc: ValidationError):
+    """The services name the slug drawn from the name: the caller sent the name (as the form)."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError({("name" if k == "slug" else k): v for k, v in exc.message_dict.items()})
+
+
+@router.post(
+    "/geo/perimeters",
+    response={201: PerimeterDetailOut},
+    auth=BearerOrSession(),
+    summary="Build a perimeter from official units (programme staff)",
+)
+def perimeter_create(request, payload: PerimeterIn):
+    try:
+        perimeter = services.perimeter_create(
+            user=request.user,
+            name=payload.name,
+            description=payload.description,
+            units=_units(payload.units),
+        )
+    except ValidationError as exc:
+        raise _as_sent(exc) from exc
+    return Status(201, _detail(perimeter))
+
+
+@router.patch(
+    "/geo/perimeters/{perimeter_id}",
+    response=PerimeterDetailOut,
+    auth=BearerOrSession(),
+    summary="Change a perimeter (its creator; once labelled, the labels' programme admins)",
+)
+def perimeter_update(request, perimeter_id: int, payload: PerimeterPatchIn):
+    perimeter = _perimeter_or_404(request, perimeter_id)
+    sent = payload.dict(exclude_unset=True)
+    if "name" in sent and sent["name"] is None:
+        raise ValidationError({"name": _("Le nom du périmètre est obligatoire.")})
+    if "units" in sent and sent["units"] is None:
+        raise ValidationError({"units": _("Indiquez au moins une unité officielle.")})
+    try:
+        services.perimeter_update(
+            user=request.user,
+            perimeter=perimeter,
+            name=sent.get("name"),
+            description=sent["description"] or "" if "description" in sent else None,
+            units=_units(payload.units) if "units" in sent else None,
+        )
+    except ValidationError as exc:
+        raise _as_sent(exc) from exc
+    return _detail(_perimeter_or_404(request, perimeter_id))
 
 
 @router.get(

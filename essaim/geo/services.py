@@ -412,8 +412,10 @@ def perimeter_update(
     call that changes something, with the old and new values.
 
     Only its creator or a superuser may; once a label uses the perimeter, only the admins of the
-    labels' programmes (and a superuser) — ``essaim.geo.rules``. The system (``user=None``) may."""
+    labels' programmes (and a superuser) — ``essaim.geo.rules``. The system (``user=None``) may.
+    The row is locked; ``perimeter`` is read again once changed."""
     _check_can_change(user, perimeter)
+    given, perimeter = perimeter, Perimeter.objects.select_for_update().get(pk=perimeter.pk)
     data = {}
     if name is not None:
         if not name.strip():
@@ -447,6 +449,7 @@ def perimeter_update(
         payload["commune_count"] = [before[0], perimeter.commune_count]
         payload["population"] = [before[1], perimeter.population]
     history_record(obj=perimeter, user=user, action=PerimeterAction.UPDATED, payload=payload)
+    given.refresh_from_db()
     return True
 
 

@@ -1,4 +1,5 @@
-"""/api/v1/projects: the directory, a project and its creation (its ranked matches: financing)."""
+"""/api/v1/projects: the directory, a project, its creation and its edition (its needs:
+``api_needs``; its ranked matches: financing)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.actors.models import Collective, Organisation
 from essaim.applications.models import Challenge
-from essaim.core.api.filters import Code, Search
+from essaim.core.api.filters import Code, Id, Search
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.core.inputs import SMALL_INT_MAX
 from essaim.core.money import Money
@@ -49,8 +50,20 @@ class ProjectOut(Schema):
     yearly_budget: int | None
     jobs: int | None
     is_fictitious: bool
+    is_published: bool
+    website: str
     needs: list[NeedOut]
     url: str
+
+
+def need_out(need) -> dict:
+    return {
+        "id": need.pk,
+        "kind": need.kind,
+        "amount": need.amount,
+        "purpose": need.purpose,
+        "status": need.status,
+    }
 
 
 def project_out(project: Project) -> dict:
@@ -78,16 +91,9 @@ def project_out(project: Project) -> dict:
         "yearly_budget": project.yearly_budget,
         "jobs": project.jobs,
         "is_fictitious": project.is_fictitious,
-        "needs": [
-            {
-                "id": n.pk,
-                "kind": n.kind,
-                "amount": n.amount,
-                "purpose": n.purpose,
-                "status": n.status,
-            }
-            for n in project.needs.all()
-        ],
+        "is_published": project.is_published,
+        "website": project.website,
+        "needs": [need_out(n) for n in project.needs.all()],
         "url": project.get_absolute_url(),
     }
 
@@ -156,6 +162,28 @@ class ProjectIn(Schema):
     needs: list[NeedIn] = Field(default_factory=list)
 
 
+def fetch(model, pk, field):
+    """The ``model`` row ``pk`` (``None`` for ``None``); an unknown one is a 422 naming
+    ``field``."""
+    if pk is None:
+        return None
+    found = model.objects.filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({field: _("Aucun objet n°%(id)s.") % {"id": pk}})
+    return found
+
+
+def communes_of(codes: list[str]) -> list[Commune]:
+    """The communes of these INSEE codes; an unknown code is a 422 naming ``communes``."""
+    communes = list(Commune.objects.filter(insee__in=codes))
+    missing = sorted(set(codes) - {c.insee for c in communes})
+    if missing:
+        raise ValidationError(
+            {"communes": _("Codes INSEE inconnus : %(codes)s.") % {"codes": ", ".join(missing)}}
+        )
+    return communes
+
+
 @router.post(
     "/projects",
     response={201: ProjectOut},
@@ -163,21 +191,8 @@ class ProjectIn(Schema):
     summary="Create a project (holders of the organisation, its territory, programme staff)",
 )
 def project_create(request, payload: ProjectIn):
-    def fetch(model, pk, field):
-        if pk is None:
-            return None
-        found = model.objects.filter(pk=pk).first()
-        if found is None:
-            raise ValidationError({field: _("Aucun objet n°%(id)s.") % {"id": pk}})
-        return found
-
     holder = fetch(Organisation, payload.holder_id, "holder_id")
-    communes = list(Commune.objects.filter(insee__in=payload.communes))
-    missing = sorted(set(payload.communes) - {c.insee for c in communes})
-    if missing:
-        raise ValidationError(
-            {"communes": _("Codes INSEE inconnus : %(codes)s.") % {"codes": ", ".join(missing)}}
-        )
+    communes = communes_of(payload.communes)
     data = {
         "title": payload.title,
         "summary": payload.summary,
@@ -211,3 +226,79 @@ def project_create(request, payload: ProjectIn):
                     {f"needs[{position}].{k}".rstrip("."): v for k, v in errors.items()}
                 ) from exc
     return Status(201, project_out(visible_project(request, project.pk)))
+
+
+MAX_TEXT = 20_000
+MAX_CHOICES = 50
+
+
+class ProjectPatchIn(Schema):
+    """Only the fields sent change; ``null`` clears an optional one (``title``, ``summary`` and
+    ``stage`` may not be cleared)."""
+
+    title: str | None = Field(None, min_length=1, max_length=255)
+    summary: str | None = Field(None, min_length=1, max_length=MAX_TEXT)
+    territory_id: Id | None = None
+    collective_id: Id | None = None
+    challenge_id: Id | None = None
+    communes: list[Code] | None = Field(None, max_length=1000, description="INSEE codes")
+    stage: Stage | None = None
+    domains: list[Domain] | None = Field(None, max_length=MAX_CHOICES)
+    publics: list[Public] | None = Field(None, max_length=MAX_CHOICES)
+    methods: list[Method] | None = Field(None, max_length=MAX_CHOICES)
+    founded_year: int | None = Field(None, ge=1800, le=2200)
+    yearly_budget: Money | None = None
+    jobs: int | None = Field(None, ge=0, le=SMALL_INT_MAX)
+    website: str | None = Field(None, max_length=200)
+    is_published: bool | None = None
+
+
+REQUIRED = ("title", "summary", "stage", "is_published")
+RELATED = {
+    "territory_id": ("perimeter", Perimeter),
+    "collective_id": ("collective", Collective),
+    "challenge_id": ("challenge", Challenge),
+}
+CHOICES = ("domains", "publics", "methods")
+PLAIN = ("founded_year", "yearly_budget", "jobs")
+
+
+def _data(sent: dict) -> dict:
+    """The service's ``data`` from the fields sent (ids read as rows, choices as their values)."""
+    data = {}
+    for name in REQUIRED:
+        if name in sent:
+            if sent[name] is None:
+                raise ValidationError({name: _("Ce champ ne peut pas être vidé.")})
+            value = sent[name]
+            if name in {"title", "summary"}:
+                value = value.strip()
+            data[name] = value.value if name == "stage" else value
+    for name, (field, model) in RELATED.items():
+        if name in sent:
+            data[field] = fetch(model, sent[name], name)
+    for name in CHOICES:
+        if name in sent:
+            data[name] = [choice.value for choice in sent[name] or []]
+    for name in PLAIN:
+        if name in sent:
+            data[name] = sent[name]
+    if "website" in sent:
+        data["website"] = sent["website"] or ""
+    return data
+
+
+@router.patch(
+    "/projects/{project_id}",
+    response=ProjectOut,
+    auth=BearerOrSession(),
+    summary="Change a project's fields (who may edit it, as on its page)",
+)
+def project_update(request, project_id: int, payload: ProjectPatchIn):
+    project = visible_project(request, project_id)
+    sent = payload.dict(exclude_unset=True)
+    communes = None
+    if "communes" in sent:
+        communes = communes_of(sent["communes"] or [])
+    services.project_update(user=request.user, project=project, data=_data(sent), communes=communes)
+    return project_out(visible_project(request, project_id))

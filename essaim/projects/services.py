@@ -171,11 +171,21 @@ def need_add(*, user, project: Project, kind: str, purpose: str, amount: int | N
 
 @transaction.atomic
 def need_set_status(*, user, need: Need, status: str) -> Need:
+    """Mark a need met or dropped, or open it again (who may edit the project). Guarantees: the
+    row is locked; a need already in ``status`` is refused (naming it); one history row."""
     if not can_edit_project(user, need.project):
         raise PermissionDenied(_("Vous ne pouvez pas modifier ce projet."))
     if status not in NeedStatus.values:
         raise ValidationError({"status": _("État inconnu : « %(value)s ».") % {"value": status}})
+    need = Need.objects.select_for_update().get(pk=need.pk)
     previous = need.status
+    if previous == status:
+        raise ValidationError(
+            {
+                "status": _("Ce besoin est déjà « %(status)s ».")
+                % {"status": NeedStatus(status).label}
+            }
+        )
     need.status = status
     need.save(update_fields=["status"])
     history_record(

@@ -142,10 +142,12 @@ def test_reads_are_public_and_the_same_for_everyone(client, nouvelle_aquitaine, 
     assert bad_token.status_code == 401
 
 
-def test_writes_are_not_exposed(client, nouvelle_aquitaine, programme_admin):
+def test_an_empty_write_names_the_missing_fields(client, nouvelle_aquitaine, programme_admin):
+    """Writes are the services' (``test_api_writes``): an empty body builds nothing."""
     client.force_login(programme_admin)
     response = client.post(f"{API}/geo/perimeters", {}, content_type="application/json")
-    assert response.status_code == 405
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {"name", "units"}
     assert Perimeter.objects.count() == 1
 
 

@@ -205,12 +205,14 @@ def test_reads_stay_public_to_everyone(client, people):
         assert client.get(f"{API}/{people.niortais.pk}/communes").status_code == 200
 
 
-def test_the_api_does_not_write_perimeters(client, people):
+def test_the_api_writes_perimeters_only_as_the_pages(client, people):
+    """``PATCH`` follows the rules (``test_api_writes``); there is no replacing or deleting."""
     before = _state(people.niortais)
     client.force_login(people.other_admin)
     url = f"{API}/{people.niortais.pk}"
-    for method in (client.put, client.patch, client.delete):
-        assert method(url, {"name": "Renommé"}, content_type="application/json").status_code == 405
+    for method, status in ((client.put, 405), (client.patch, 403), (client.delete, 405)):
+        response = method(url, {"name": "Renommé"}, content_type="application/json")
+        assert response.status_code == status
     assert _state(people.niortais) == before
     assert PerimeterUnit.objects.filter(perimeter=people.niortais).count() == 1
 

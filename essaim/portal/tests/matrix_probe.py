@@ -89,6 +89,8 @@ API_APPS = {
     "support-plans": "support",
     "support-actions": "support",
     "projects": "projects",
+    "organisations": "actors",
+    "geo": "geo",
     "instruments": "financing",
     "financing-requests": "financing",
     "tickets": "regulatory",

@@ -144,6 +144,7 @@ def build_world() -> World:
         "milestone": Milestone.objects.filter(plan=plan).order_by("pk").first().pk,
         "decision": MeetingDecision.objects.filter(meeting__plan=plan).order_by("pk").first().pk,
         "project": project.pk,
+        "need": project.needs.order_by("pk").first().pk,
         "instrument": Instrument.objects.filter(provider_id=financer_org).order_by("pk").first().pk,
         "request": request.pk,
         "document": document.pk,

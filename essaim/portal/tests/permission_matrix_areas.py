@@ -1,6 +1,7 @@
 """The rows of the permission matrix kept in per-area modules, gathered for
 ``permission_matrix`` (which is at the logic-line limit)."""
 
+from .permission_matrix_actors_api import ACTORS_API
 from .permission_matrix_api_resources import API_RESOURCES
 from .permission_matrix_applications_api import APPLICATIONS_API
 from .permission_matrix_calls import CALLS_API
@@ -43,4 +44,5 @@ AREA_API = {
     **CALLS_API,
     **APPLICATIONS_API,
     **MORE_API,
+    **ACTORS_API,
 }
