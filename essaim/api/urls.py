@@ -107,6 +107,10 @@ def _mount() -> None:
     api.add_router("", import_module("essaim.support.api_plan").router)
     # A programme's settings (categories, support axes) beside its team (operators.api).
     api.add_router("", import_module("essaim.operators.api_settings").router)
+    # Its settings, configuration file and referenced instruments; a new programme.
+    api.add_router("", import_module("essaim.operators.api_programme").router)
+    # A call's form (its draft version and publication) and scoring grid beside the call.
+    api.add_router("", import_module("essaim.calls.api_edit").router)
     # Impact's campaigns and evaluation reports beside its indicators and measurements.
     api.add_router("", import_module("essaim.impact.api_campaigns").router)
 

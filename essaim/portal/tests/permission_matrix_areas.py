@@ -9,6 +9,7 @@ from .permission_matrix_jobs import JOBS_PAGES
 from .permission_matrix_labels import LABELS_API
 from .permission_matrix_news import NEWS_PAGES
 from .permission_matrix_opendata import OPENDATA_PAGES
+from .permission_matrix_operators_api import OPERATORS_API
 from .permission_matrix_partners import PARTNER_PAGES
 from .permission_matrix_progdata import PROGDATA_PAGES
 from .permission_matrix_regulatory import REGULATORY_API
@@ -39,4 +40,5 @@ AREA_API = {
     **LABELS_API,
     **IMPACT_ACTIONS_API,
     **CALLS_API,
+    **OPERATORS_API,
 }
