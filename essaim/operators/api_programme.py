@@ -3,14 +3,15 @@ settings page in the API, run by its admins (anyone else, other programmes' staf
 404, as on ``operators:settings``); and ``POST /programmes``, a superuser starting a programme
 from a shipped configuration (``operators:programme_create``). Writes go through
 ``operators.settings_services``, ``operators.services`` and ``financing.programme_instruments``,
-which ask the same rules again. The logo stays on the page (a file upload)."""
+which ask the same rules again; the logo is checked by the page's form (PNG or JPEG, bounded)."""
 
 import datetime
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status, UploadedFile
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls.models import LABEL_VALIDITY_MAX_YEARS, LABEL_VALIDITY_MIN_YEARS, Programme
@@ -23,9 +24,11 @@ from essaim.operators import programme_file, rules, settings_services
 from essaim.operators.api import programme_of
 from essaim.operators.programme_file import Problem
 from essaim.operators.services import ImportResult, ProgrammeFileRefused, programme_start
-from essaim.operators.settings_forms import CONFIGURATION_MAX_BYTES, TEXT_MAX_LENGTH
+from essaim.operators.settings_forms import CONFIGURATION_MAX_BYTES, TEXT_MAX_LENGTH, LogoForm
 
 router = Router(tags=["programme settings"], auth=BearerOrSession())
+
+RegionCode = Annotated[str, Field(max_length=3, description="a région's INSEE code")]
 
 
 def _programme(request, programme_id: int) -> Programme:
@@ -65,7 +68,7 @@ class ProgrammeSettingsIn(Schema):
     label_validity_years: int | None = Field(
         None, ge=LABEL_VALIDITY_MIN_YEARS, le=LABEL_VALIDITY_MAX_YEARS
     )
-    regions: list[str] | None = Field(
+    regions: list[RegionCode] | None = Field(
         None, max_length=30, description="INSEE codes of régions; an empty list: all of France"
     )
 
@@ -115,6 +118,36 @@ def programme_settings_update(request, programme_id: int, payload: ProgrammeSett
         user=request.user, programme=programme, regions=regions, **sent
     )
     return _settings_out(programme)
+
+
+@router.post(
+    "/programmes/{programme_id}/logo",
+    response=ProgrammeSettingsOut,
+    summary="Replace the programme's logo (multipart: a PNG or JPEG, at most 512 KB and 2000 px)",
+)
+def programme_logo_set(request, programme_id: int, logo: File[UploadedFile]):
+    """An SVG, a file that is no readable PNG or JPEG, too heavy or too large: a 422 on ``logo``."""
+    programme = _programme(request, programme_id)
+    form = LogoForm(data={}, files={"logo": logo})
+    if not form.is_valid():
+        raise ValidationError(
+            {"logo": [str(m) for m in form.errors.get("logo") or form.non_field_errors()]}
+        )
+    programme = settings_services.programme_logo_set(
+        user=request.user, programme=programme, logo=form.cleaned_data["logo"]
+    )
+    return _settings_out(programme)
+
+
+@router.delete(
+    "/programmes/{programme_id}/logo",
+    response={204: None},
+    summary="Remove the programme's logo",
+)
+def programme_logo_remove(request, programme_id: int):
+    programme = _programme(request, programme_id)
+    settings_services.programme_logo_set(user=request.user, programme=programme, logo=None)
+    return Status(204, None)
 
 
 # --- The configuration file --------------------------------------------------------------------

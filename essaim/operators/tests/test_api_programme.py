@@ -5,6 +5,7 @@ named by their path."""
 
 import pytest
 import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from essaim.accounts.models import Role
 from essaim.accounts.services import api_token_create
@@ -180,3 +181,21 @@ def test_a_superuser_starts_a_programme_others_may_not(client, programme, admin)
     assert taken.status_code == 422 and taken.json()["errors"][0]["field"] == "slug"
     unknown = send(client, "post", "/api/v1/programmes", root, {**body, "template": "x"})
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "template"
+
+
+def test_the_admin_sends_then_removes_the_logo(client, programme, admin):
+    url = f"/api/v1/programmes/{programme.pk}/logo"
+    auth = bearer(admin)
+    sent = client.post(url, {"logo": settings_world.png()}, headers=auth)
+    assert sent.status_code == 200, sent.content
+    assert sent.json()["logo_url"] == f"/programmes/{programme.slug}/logo/"
+    assert actions(programme)[-1] == ProgrammeAction.LOGO
+    svg = SimpleUploadedFile("logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>")
+    refused = client.post(url, {"logo": svg}, headers=auth)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "logo"
+    stranger = bearer(other_programme().admin)
+    assert client.post(url, {"logo": settings_world.png()}, headers=stranger).status_code == 404
+    assert client.delete(url, headers=stranger).status_code == 404
+    assert client.delete(url, headers=auth).status_code == 204
+    programme.refresh_from_db()
+    assert not programme.logo and actions(programme)[-1] == ProgrammeAction.LOGO_REMOVE

@@ -16,6 +16,9 @@ OPERATORS_API: dict[str, tuple[str, str | None, dict | None]] = {
         ADMINS,
         {"home_text": "Matrice"},
     ),
+    # The matrix sends no file: refused before the programme is looked up.
+    "POST /api/v1/programmes/{programme_id}/logo": (PROGRAMME, "u b b b b b b b b b", None),
+    "DELETE /api/v1/programmes/{programme_id}/logo": (PROGRAMME, ADMINS, None),
     "GET /api/v1/programmes/{programme_id}/configuration": (PROGRAMME, ADMINS, None),
     "POST /api/v1/programmes/{programme_id}/configuration": (
         PROGRAMME,
