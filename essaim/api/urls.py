@@ -116,6 +116,10 @@ def _mount() -> None:
     api.add_router("", import_module("essaim.actors.api_organisation").router)
     # A project's needs beside the projects (projects.api).
     api.add_router("", import_module("essaim.projects.api_needs").router)
+    # Its settings, configuration file and referenced instruments; a new programme.
+    api.add_router("", import_module("essaim.operators.api_programme").router)
+    # A call's form (its draft version and publication) and scoring grid beside the call.
+    api.add_router("", import_module("essaim.calls.api_edit").router)
     # Impact's campaigns and evaluation reports beside its indicators and measurements.
     api.add_router("", import_module("essaim.impact.api_campaigns").router)
     # Impact's library and plans (indicator create/replace, a territory's or project's plan).

@@ -1,4 +1,6 @@
-"""Calls in the API: public list and detail with the published form schema and scoring grid."""
+"""Calls in the API: public list and detail with the published form schema and scoring grid;
+the programme admins' status moves, cut-offs, and a call's creation and edit (its form and grid:
+``calls.api_edit``)."""
 
 from datetime import date
 
@@ -9,9 +11,9 @@ from ninja import Field, Query, Router, Schema, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls import rules, services
-from essaim.calls.models import Call, CallStatus, CutOff, Wave
+from essaim.calls.models import Call, CallKind, CallPurpose, CallStatus, CutOff, Wave
 from essaim.calls.services import published_form
-from essaim.core.api.filters import MAX_ID, Code, choices_enum
+from essaim.core.api.filters import MAX_ID, Code, Id, choices_enum
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 
 router = Router(tags=["calls"])
@@ -142,7 +144,7 @@ def call_detail(request, call_id: int):
     }
 
 
-# --- The programme admins' actions: status and cut-offs (form and grid: on the pages) ----------
+# --- The programme admins' actions: status and cut-offs (form and grid: calls.api_edit) -------
 
 
 def _managed_call(request, call_id: int) -> Call:
@@ -228,3 +230,79 @@ def cutoff_remove(request, call_id: int, cutoff_id: int):
     except ValidationError as exc:
         return Status(409, {"detail": " ".join(exc.messages)})
     return Status(204, None)
+
+
+# --- A call's creation and edit (as calls:create and calls:manage) -----------------------------
+
+CallKindChoice = choices_enum("CallKindChoice", CallKind)
+CallPurposeChoice = choices_enum("CallPurposeChoice", CallPurpose)
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+MAX_TEXT = 20_000
+
+
+class CallCreateIn(Schema):
+    programme_id: Id = Field(description="a programme the caller administers")
+    title: str = Field(min_length=1, max_length=255)
+    slug: str = Field(min_length=1, max_length=100, pattern=SLUG_PATTERN)
+    kind: CallKindChoice = CallKindChoice(CallKind.PERMANENT_AMI.value)
+    purpose: CallPurposeChoice = CallPurposeChoice(CallPurpose.LABEL.value)
+    description: str = Field("", max_length=MAX_TEXT)
+    opens_on: date | None = None
+    closes_on: date | None = None
+
+
+class CallPatchIn(Schema):
+    """Only the fields sent change; ``null`` clears a date."""
+
+    title: str | None = Field(None, min_length=1, max_length=255)
+    slug: str | None = Field(None, min_length=1, max_length=100, pattern=SLUG_PATTERN)
+    kind: CallKindChoice | None = None
+    purpose: CallPurposeChoice | None = None
+    description: str | None = Field(None, max_length=MAX_TEXT)
+    opens_on: date | None = None
+    closes_on: date | None = None
+
+
+def _fields(sent: dict) -> dict:
+    data = {}
+    for name, value in sent.items():
+        if name in {"opens_on", "closes_on"}:
+            data[name] = value
+        elif value is not None:
+            data[name] = value.value if name in {"kind", "purpose"} else value
+    return data
+
+
+@router.post(
+    "/calls",
+    auth=BearerOrSession(),
+    response={201: CallOut},
+    summary="Create a call in preparation, with an empty scoring grid (a programme's admins)",
+)
+def call_create(request, payload: CallCreateIn):
+    """Its slug taken, or dates out of order, is a 422 naming the field; a programme the caller
+    does not administer is a 422 naming ``programme_id`` (as the page's choice)."""
+    if not rules.can_create_call(request.user):
+        raise PermissionDenied(_("Réservé aux administrateurs du programme."))
+    programme = rules.managed_programmes(request.user).filter(pk=payload.programme_id).first()
+    if programme is None:
+        raise ValidationError(
+            {"programme_id": _("Choisissez un programme dont vous êtes administrateur.")}
+        )
+    data = _fields(payload.dict(exclude={"programme_id"}))
+    call = services.call_create(user=request.user, programme=programme, **data)
+    return Status(201, _call_out(call))
+
+
+@router.patch(
+    "/calls/{call_id}",
+    auth=BearerOrSession(),
+    response=CallOut,
+    summary="Change a call's title, identifier, kind, presentation or dates (its status: /status)",
+)
+def call_update(request, call_id: int, payload: CallPatchIn):
+    call = _managed_call(request, call_id)
+    call = Call.objects.select_related("programme").get(pk=call.pk)
+    data = _fields(payload.dict(exclude_unset=True))
+    call = services.call_update(user=request.user, call=call, **data)
+    return _call_out(call)

@@ -211,6 +211,9 @@ def formversion_publish(*, user, version: FormVersion) -> FormVersion:
 
 # -- scoring grid -------------------------------------------------------------------------------
 
+# The code of the refusal to remove a criterion marks were given on (the API answers it 409).
+GRID_CRITERION_MARKED = "criterion_marked"
+
 
 @transaction.atomic
 def grid_save(
@@ -275,10 +278,11 @@ def grid_save(
         except ProtectedError:  # marks already given
             raise ValidationError(
                 {
-                    "criteria": _(
-                        "Le critère « %(title)s » a déjà des notes : il ne peut être retiré."
+                    "criteria": ValidationError(
+                        _("Le critère « %(title)s » a déjà des notes : il ne peut être retiré.")
+                        % {"title": criterion.title},
+                        code=GRID_CRITERION_MARKED,
                     )
-                    % {"title": criterion.title}
                 }
             ) from None
     history_record(

@@ -2,7 +2,9 @@
 (only published waves' labels are public), and the programme staff's committee: a wave's
 applications and decisions (``GET /waves/{id}/committee``, its staff only: a decision is never
 shown elsewhere before the wave's publication), ``POST /waves/{id}/decisions``, ``/publish`` and
-``POST /labels/{id}/revoke`` (its admins), through ``essaim.labels.services``."""
+``POST /labels/{id}/revoke``, a wave's creation and edit (``POST /waves``, ``PATCH
+/waves/{id}``: a published wave is not changed, a 409) (its admins), through
+``essaim.labels.services``."""
 
 import datetime
 from typing import Annotated
@@ -19,7 +21,7 @@ from essaim.accounts.api_auth import BearerOrSession
 from essaim.applications.models import Application
 from essaim.calls.models import Wave, WaveStatus
 from essaim.core import cache
-from essaim.core.api.filters import MAX_ID, Code, WaveNumber, choices_enum
+from essaim.core.api.filters import MAX_ID, Code, Id, WaveNumber, choices_enum
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.labels import publication, queries, rules, services
 from essaim.labels.models import Label, LabelState, LabelStatus, Outcome
@@ -439,3 +441,90 @@ def label_revoke(request, label_id: int, payload: LabelRevokeIn):
         return Status(409, {"detail": _("Ce label est déjà révoqué.")})
     services.label_revoke(label=label, user=request.user, reason=payload.reason)
     return Status(200, _label_out(queries.labels_visible_to(request.user).get(pk=label_id)))
+
+
+# --- A wave's creation and edit (as labels:wave_create and labels:wave_edit) ---------------------
+
+Number = Field(None, ge=1, le=10_000, description="empty: the programme's next number")
+
+
+class WaveCreateIn(Schema):
+    programme_id: Id = Field(description="a programme the caller administers")
+    number: int | None = Number
+    title: str = Field("", max_length=255)
+    committee_on: datetime.date | None = None
+    announced_on: datetime.date | None = Field(None, description="on or after the committee")
+    announced_at: str = Field("", max_length=100, description="where it is announced")
+
+
+class WavePatchIn(Schema):
+    """Only the fields sent change; ``null`` clears a date."""
+
+    number: int | None = Field(None, ge=1, le=10_000)
+    title: str | None = Field(None, max_length=255)
+    committee_on: datetime.date | None = None
+    announced_on: datetime.date | None = None
+    announced_at: str | None = Field(None, max_length=100)
+
+
+def _managed_wave(request, wave_id: int):
+    wave = (
+        queries.waves_visible_to(request.user)
+        .select_related("programme")
+        .annotate(label_count=Count("labels", distinct=True))
+        .filter(pk=wave_id)
+        .first()
+    )
+    if wave is None:
+        raise Http404(_("Vague %(id)s introuvable.") % {"id": wave_id})
+    return wave
+
+
+@router.post(
+    "/waves",
+    response={201: WaveOut},
+    auth=BearerOrSession(),
+    summary="Plan a wave of a programme (its admins)",
+)
+def wave_create(request, payload: WaveCreateIn):
+    """A number already used, or an announcement before the committee, is a 422 naming the
+    field; a programme the caller does not administer is a 422 naming ``programme_id``."""
+    if not rules.can_create_waves(request.user):
+        raise PermissionDenied(_("Seuls les administrateurs du programme peuvent créer une vague."))
+    programme = rules.wave_programmes(request.user).filter(pk=payload.programme_id).first()
+    if programme is None:
+        raise ValidationError(
+            {"programme_id": _("Choisissez un programme dont vous êtes administrateur.")}
+        )
+    wave = services.wave_create(
+        programme=programme,
+        user=request.user,
+        number=payload.number,
+        title=payload.title,
+        committee_on=payload.committee_on,
+        announced_on=payload.announced_on,
+        announced_at=payload.announced_at,
+    )
+    return Status(201, _wave_out(_managed_wave(request, wave.pk)))
+
+
+@router.patch(
+    "/waves/{wave_id}",
+    response={200: WaveOut, 409: dict},
+    auth=BearerOrSession(),
+    summary="Change a wave's number, title, dates or place (not once published)",
+)
+def wave_update(request, wave_id: int, payload: WavePatchIn):
+    wave = _managed_wave(request, wave_id)
+    _require_decide(request.user, wave)
+    sent = payload.dict(exclude_unset=True)
+    data = {
+        name: value
+        for name, value in sent.items()
+        if value is not None or name in {"committee_on", "announced_on"}
+    }
+    try:
+        services.wave_update(wave=wave, user=request.user, **data)
+    except ValidationError as exc:
+        return _conflict(exc, {"__all__"})
+    return Status(200, _wave_out(_managed_wave(request, wave_id)))

@@ -12,6 +12,7 @@ from .permission_matrix_labels import LABELS_API
 from .permission_matrix_more_api import MORE_API
 from .permission_matrix_news import NEWS_PAGES
 from .permission_matrix_opendata import OPENDATA_PAGES
+from .permission_matrix_operators_api import OPERATORS_API
 from .permission_matrix_partners import PARTNER_PAGES
 from .permission_matrix_progdata import PROGDATA_PAGES
 from .permission_matrix_regulatory import REGULATORY_API
@@ -45,4 +46,5 @@ AREA_API = {
     **APPLICATIONS_API,
     **MORE_API,
     **ACTORS_API,
+    **OPERATORS_API,
 }
