@@ -99,6 +99,19 @@ API_APPS = {
     "impact": "impact",
     "webhooks": "webhooks",
     "webhook-deliveries": "webhooks",
+    "calls": "calls",
+    "waves": ("calls", "labels"),
+    "labels": "labels",
+    "offers": "synergies",
+    "introductions": "synergies",
+    "events": "synergies",
+    "news": "portal",
+    "programmes": ("calls", "operators"),
+    "experimentation-requests": "regulatory",
+    "held-mail": "regulatory",
+    "instruction": ("applications", "reviews"),
+    "support-milestones": "support",
+    "support-decisions": "support",
 }
 
 
@@ -109,13 +122,13 @@ def app_models(url: str):
 
     path = url.split("?")[0]
     if path.startswith("/api/v1/"):
-        label = API_APPS.get(path.split("/")[3])
+        found = API_APPS.get(path.split("/")[3], ())
+        written = (found,) if isinstance(found, str) else found
     else:
         module = resolve(path).func.__module__
-        label = module.split(".")[1] if module.startswith("essaim.") else None
+        written = (module.split(".")[1],) if module.startswith("essaim.") else ()
     labels = ["accounts"]
-    if label and label not in {"accounts", "portal", "api", "core"}:
-        labels.append(label)
+    labels += [label for label in written if label not in {"accounts", "api", "core"}]
     return [
         model
         for label in labels
