@@ -37,7 +37,7 @@ from essaim.core.api import cursor as cursors
 MAX_PAGE = 1_000_000
 MAX_PAGE_SIZE = 100
 # Page numbers count the rows up to this many; beyond, ``count`` is null.
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 __all__ = [
     "COUNT_CAP",
