@@ -123,24 +123,27 @@ def call_detail(request, call_id: int):
         ],
         "form_version": form.number if form else None,
         "form_schema": form.schema if form else None,
-        "grid": {
-            "scale_min": grid.scale_min,
-            "scale_max": grid.scale_max,
-            "scale_labels": grid.scale_labels,
-            "comment_required_below": grid.comment_required_below,
-            "criteria": [
-                {
-                    "id": c.pk,
-                    "position": c.position,
-                    "title": c.title,
-                    "help_text": c.help_text,
-                    "weight": float(c.weight),
-                }
-                for c in grid.criteria.all()
-            ],
-        }
-        if grid
-        else None,
+        "grid": grid_out(grid) if grid else None,
+    }
+
+
+def grid_out(grid) -> dict:
+    """A scoring grid as the API shows it (a call's detail, the grid's replacement)."""
+    return {
+        "scale_min": grid.scale_min,
+        "scale_max": grid.scale_max,
+        "scale_labels": grid.scale_labels,
+        "comment_required_below": grid.comment_required_below,
+        "criteria": [
+            {
+                "id": c.pk,
+                "position": c.position,
+                "title": c.title,
+                "help_text": c.help_text,
+                "weight": float(c.weight),
+            }
+            for c in grid.criteria.order_by("position", "pk")
+        ],
     }
 
 

@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls import services
-from essaim.calls.api import GridOut, _managed_call
+from essaim.calls.api import GridOut, _managed_call, grid_out
 from essaim.calls.formdiff import describe_changes, error_in_words
 from essaim.calls.formschema import schema_errors
 from essaim.calls.models import Call
@@ -154,25 +154,6 @@ class GridIn(Schema):
     criteria: list[CriterionIn] = Field(min_length=1, max_length=50, description="in order")
 
 
-def _grid_out(grid) -> dict:
-    return {
-        "scale_min": grid.scale_min,
-        "scale_max": grid.scale_max,
-        "scale_labels": grid.scale_labels,
-        "comment_required_below": grid.comment_required_below,
-        "criteria": [
-            {
-                "id": c.pk,
-                "position": c.position,
-                "title": c.title,
-                "help_text": c.help_text,
-                "weight": float(c.weight),
-            }
-            for c in grid.criteria.order_by("position", "pk")
-        ],
-    }
-
-
 @router.put(
     "/calls/{call_id}/grid",
     response={200: GridOut, 409: dict},
@@ -202,4 +183,4 @@ def grid_save(request, call_id: int, payload: GridIn):
         if marked:
             return Status(409, {"detail": " ".join(m.messages[0] for m in marked)})
         raise
-    return _grid_out(grid)
+    return grid_out(grid)
