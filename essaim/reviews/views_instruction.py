@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +28,7 @@ from essaim.applications.services import allowed_transitions, application_transi
 from essaim.applications.workflow import Status
 from essaim.calls.models import CutOff
 from essaim.core import worklist
-from essaim.core.forms import EssaimForm, add_service_errors
+from essaim.core.forms import EssaimForm, add_service_errors, rendered
 from essaim.core.pagination import paginate
 from essaim.geo.models import PerimeterCommune, PerimeterUnit, Region, UnitKind
 from essaim.reviews import services
@@ -278,6 +279,7 @@ def queue(request):
                 "descending": descending,
             }
         )
+    bulk_form = BulkForm(programmes=programmes)
     return render(
         request,
         "reviews/instruction/queue.html",
@@ -287,7 +289,15 @@ def queue(request):
             "page": page,
             "headers": headers,
             "query_string": urlencode({**params, "tri": sort}),
-            "bulk_form": BulkForm(programmes=programmes),
+            # Rendered once per set of choices and data (core.forms.rendered): 30 ms a request.
+            "filter_fields": rendered(
+                "queue_filters",
+                form,
+                lambda: render_to_string(
+                    "reviews/instruction/_queue_filter_fields.html", {"form": form}
+                ),
+            ),
+            "bulk_fields": rendered("queue_bulk", bulk_form, lambda: str(bulk_form)),
             "total": page.paginator.count,
             "worklist": tabs,
             "today": timezone.localdate(),
