@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from essaim.applications.models import Challenge
 from essaim.core.forms import EssaimForm, EssaimModelForm
 from essaim.core.money import MoneyFormField
 from essaim.geo.models import Perimeter, Region
 from essaim.projects.models import Domain, NeedKind, Project, Stage
+from essaim.projects.rules import linkable_challenges
 
 
 class DirectoryForm(EssaimForm):
@@ -87,7 +89,7 @@ class ProjectForm(EssaimModelForm):
             "challenge": _("les défis de la candidature du territoire choisi"),
         }
 
-    def __init__(self, *args, holders=None, **kwargs):
+    def __init__(self, *args, user, holders=None, **kwargs):
         super().__init__(*args, **kwargs)
         # The collective and challenge lists depend on the territory (data-territory on each
         # option; projects/territory-lists.js narrows them, the service refuses a mismatch).
@@ -95,8 +97,12 @@ class ProjectForm(EssaimModelForm):
         collective.queryset = collective.queryset.order_by("name")
         attrs = dict(collective.widget.attrs)  # the DSFR class the base form gave it
         collective.widget = TerritorySelect(attrs=attrs, territory_of=lambda c: c.perimeter_id)
-        challenge.queryset = challenge.queryset.select_related("application").order_by(
-            "application__perimeter__name", "position", "pk"
+        # Only the challenges the reader may link to (a draft's are not shown to others), and
+        # the project's own (linked earlier by someone else).
+        challenge.queryset = (
+            (linkable_challenges(user) | Challenge.objects.filter(pk=self.instance.challenge_id))
+            .select_related("application")
+            .order_by("application__perimeter__name", "position", "pk")
         )
         challenge.widget = TerritorySelect(
             attrs=dict(attrs), territory_of=lambda c: c.application.perimeter_id

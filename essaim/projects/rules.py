@@ -14,8 +14,11 @@ collective (``Project.objects.of_programmes``, ``programme_ids_of``; ``docs/arch
 """
 
 import rules
+from django.db.models import Q
 
 from essaim.accounts import permissions
+from essaim.applications.models import Application, Challenge
+from essaim.applications.workflow import Status
 from essaim.projects.models import programme_ids_of_territory
 
 
@@ -81,3 +84,13 @@ def can_create_any(user) -> bool:
 
 rules.add_perm("projects.add_project", can_create_any)
 rules.add_perm("projects.change_project", can_edit_project)
+
+
+def linkable_challenges(user):
+    """The challenges a project of ``user`` may be linked to: those of a labelled territory
+    (public on its page) and of the applications ``user`` may see — never the title of another
+    territory's draft."""
+    return Challenge.objects.filter(
+        Q(application__status=Status.LABELLED)
+        | Q(application__in=Application.objects.visible_to(user).values("pk"))
+    )

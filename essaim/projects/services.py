@@ -12,7 +12,7 @@ from essaim.core.services import changed_fields, history_record
 from essaim.core.text import normalise
 from essaim.projects.history import ProjectAction
 from essaim.projects.models import Need, NeedKind, NeedStatus, Project
-from essaim.projects.rules import can_edit_project, can_hold
+from essaim.projects.rules import can_edit_project, can_hold, linkable_challenges
 
 EDITABLE_FIELDS = (
     "title",
@@ -35,6 +35,20 @@ EDITABLE_FIELDS = (
 def fold(text: str) -> str:
     """Lower-case ASCII words, for the accent-blind search fallback."""
     return " ".join(normalise(text).split())
+
+
+def _check_links(user, project: Project, before: Project | None = None) -> None:
+    """The challenge chosen is one ``user`` may link to: a labelled territory's, or one of an
+    application ``user`` may see (a link made earlier by someone else is kept as it is)."""
+    errors = {}
+    if (
+        project.challenge_id
+        and (before is None or before.challenge_id != project.challenge_id)
+        and not linkable_challenges(user).filter(pk=project.challenge_id).exists()
+    ):
+        errors["challenge"] = _("Défi introuvable parmi ceux que vous pouvez choisir.")
+    if errors:
+        raise ValidationError(errors)
 
 
 def _validate(project: Project) -> None:
@@ -104,6 +118,7 @@ def project_create(*, user, holder, data: dict[str, Any], communes=()) -> Projec
         raise PermissionDenied(_("Vous ne pouvez pas créer de projet pour cette structure."))
     project = Project(holder=holder, created_by=user)
     _apply(project, data)
+    _check_links(user, project)
     _validate(project)
     project.save()
     if communes:
@@ -121,10 +136,12 @@ def project_update(*, user, project: Project, data: dict[str, Any], communes=Non
     if not can_edit_project(user, project):
         raise PermissionDenied(_("Vous ne pouvez pas modifier ce projet."))
     project = Project.objects.select_for_update().get(pk=project.pk)
+    before = Project(challenge_id=project.challenge_id)
     changes = changed_fields(project, {k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     _apply(project, data)
     if not can_edit_project(user, project):
         raise PermissionDenied(_("Vous ne pouvez pas rattacher ce projet à ce territoire."))
+    _check_links(user, project, before)
     _validate(project)
     project.save()
     if communes is not None:

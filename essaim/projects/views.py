@@ -132,7 +132,7 @@ def _save(request, form, project=None):
 def create(request):
     if not rules.can_create_any(request.user):
         raise PermissionDenied(_("Vous ne pouvez pas créer de projet."))
-    form = ProjectForm(request.POST or None, holders=_holders(request.user))
+    form = ProjectForm(request.POST or None, user=request.user, holders=_holders(request.user))
     if request.method == "POST" and form.is_valid():
         project = _save(request, form)
         if project is not None:
@@ -145,7 +145,9 @@ def edit(request, pk: int):
     project = _project(request, pk)
     if not rules.can_edit_project(request.user, project):
         raise PermissionDenied(_("Vous ne pouvez pas modifier ce projet."))
-    form = ProjectForm(request.POST or None, instance=Project.objects.get(pk=project.pk))
+    form = ProjectForm(
+        request.POST or None, user=request.user, instance=Project.objects.get(pk=project.pk)
+    )
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form, project)
         if saved is not None:

@@ -4,7 +4,7 @@ that territory's; axe-core checks the form."""
 import pytest
 from playwright.sync_api import expect
 
-from essaim.applications.models import Application, Challenge
+from essaim.projects.tests.test_territory_lists import _challenges
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -14,10 +14,7 @@ PASSWORD = "secret-password"  # noqa: S105 - UserFactory's test password
 def test_territory_narrows_collectives_and_challenges(
     world, page, live_server, login, assert_accessible
 ):
-    mine = Application.objects.get(collective=world.collective)
-    theirs = Application.objects.get(collective=world.other_collective)
-    Challenge.objects.create(application=mine, title="Alimentation (fictif)")
-    Challenge.objects.create(application=theirs, title="Mobilité lyonnaise (fictif)")
+    _challenges(world)  # labelled territories' challenges (a draft's are not offered)
     login(page, live_server, world.holder.email, PASSWORD)
     page.goto(f"{live_server.url}/projets/nouveau/")
     challenge = page.locator("#id_challenge")

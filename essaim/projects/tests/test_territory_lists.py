@@ -6,8 +6,11 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from essaim.applications.models import Application, Challenge
+from essaim.applications.workflow import Status
+from essaim.calls.tests.factories import WaveFactory
 from essaim.projects import services
 from essaim.projects.tests.test_projects import client_for
 
@@ -15,6 +18,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _challenges(world):
+    """A challenge of each territory, both labelled (a project links to a labelled territory's
+    challenges; a draft's are its collective's own)."""
+    applications = Application.objects.filter(
+        collective__in=[world.collective, world.other_collective]
+    )
+    wave = WaveFactory(programme=applications[0].call.programme)
+    applications.update(status=Status.LABELLED, submitted_at=timezone.now(), wave=wave)
     mine = Application.objects.get(collective=world.collective)
     theirs = Application.objects.get(collective=world.other_collective)
     return (
@@ -70,6 +80,29 @@ def test_a_challenge_of_another_territory_is_refused_with_a_field_error(world):
     assert client.post(url, _form(world, challenge=mine.pk)).status_code == 302
     world.supermarket.refresh_from_db()
     assert world.supermarket.challenge == mine
+
+
+def test_a_drafts_challenge_is_neither_listed_nor_linkable_for_a_holder(world):
+    """A holder outside the collective never sees a draft application's challenges — not in
+    the form's list, not by naming its id (the API answered its title)."""
+    draft = Application.objects.get(collective=world.collective)
+    secret = Challenge.objects.create(application=draft, title="Défi confidentiel (fictif)")
+    client = client_for(world.holder)
+    url = f"/projets/{world.supermarket.pk}/modifier/"
+    assert "Défi confidentiel" not in client.get(url).content.decode()
+    response = client.post(url, _form(world, challenge=secret.pk))
+    assert response.status_code == 200 and "challenge" in response.context["form"].errors
+    api = client.patch(
+        f"/api/v1/projects/{world.supermarket.pk}",
+        {"challenge_id": secret.pk},
+        content_type="application/json",
+    )
+    assert api.status_code == 422 and "confidentiel" not in api.content.decode()
+    world.supermarket.refresh_from_db()
+    assert world.supermarket.challenge is None
+    # Its collective's lead may link it.
+    lead = client_for(world.lead)
+    assert lead.post(url, _form(world, challenge=secret.pk)).status_code == 302
 
 
 def test_a_challenge_without_territory_is_refused(world):
