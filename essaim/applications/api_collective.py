@@ -113,7 +113,11 @@ def application_member_add(request, application_id: int, payload: ApplicationMem
         raise PermissionDenied(_("Réservé au référent de la candidature."))
     try:
         if payload.organisation_id is not None:
-            organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+            organisation = (
+                Organisation.objects.visible_to(request.user)
+                .filter(pk=payload.organisation_id)
+                .first()
+            )
             if organisation is None:
                 raise ValidationError(
                     {

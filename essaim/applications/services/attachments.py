@@ -24,7 +24,7 @@ def _upload_data(application: Application, path: str, upload) -> dict:
         spec = fields.get(path)
         if spec is not None and spec["kind"] == "file":
             return {path: upload}
-    elif len(parts) == 3 and parts[1].isdigit():
+    elif len(parts) == 3 and parts[1].isascii() and parts[1].isdigit():
         key, index, sub = parts[0], int(parts[1]), parts[2]
         spec = fields.get(key)
         blocks = application.answers.get(key)

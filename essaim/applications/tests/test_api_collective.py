@@ -69,6 +69,18 @@ def test_an_organisation_by_siret_and_bad_input_names_the_field(client, world):
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "role"
 
 
+def test_an_unconfirmed_organisation_of_another_collective_is_not_found(client, world):
+    """An organisation registered through another application waits for the staff's
+    confirmation and is seen by its own people only: not added, nor named, by its id."""
+    application, lead, _editor, _stranger = world
+    hidden = OrganisationFactory(name="Association en attente (fictif)", verified_at=None)
+    url = f"/api/v1/applications/{application.pk}/members"
+    response = _json(client, "post", url, {"organisation_id": hidden.pk}, lead)
+    assert response.status_code == 422 and "en attente" not in response.content.decode()
+    assert response.json()["errors"][0]["field"] == "organisation_id"
+    assert not application.collective.members.filter(organisation=hidden).exists()
+
+
 def test_others_may_not_touch_the_collective(client, world):
     application, _lead, editor, stranger = world
     url = f"/api/v1/applications/{application.pk}/members"

@@ -134,6 +134,9 @@ def test_an_upload_is_checked_like_on_the_page(client, world):
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "field"
     response = client.post(url, {"field": "letter"}, headers=auth(editor))
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "file"
+    # A repeated block's index in other digits than 0-9 (int() refuses "²"): a field error.
+    response = client.post(url, {"field": "team.².cv", "file": pdf()}, headers=auth(editor))
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "field"
     assert not Attachment.objects.exists()
 
 

@@ -50,7 +50,8 @@ def organisation_search(request, pk: int):
     results = []
     if len(query) >= 2:
         results = list(
-            Organisation.objects.filter(Q(name__icontains=query) | Q(acronym__icontains=query))
+            Organisation.objects.visible_to(request.user)
+            .filter(Q(name__icontains=query) | Q(acronym__icontains=query))
             .exclude(collective_memberships__collective=application.collective)
             .order_by("name")[:10]
         )
@@ -78,7 +79,9 @@ def member_add(request, pk: int):
         form = forms.OrganisationPickForm(request.POST)
         if not form.is_valid():
             raise ValidationError(form.errors.get_json_data())
-        organisation = get_object_or_404(Organisation, pk=form.cleaned_data["organisation"])
+        organisation = get_object_or_404(
+            Organisation.objects.visible_to(request.user), pk=form.cleaned_data["organisation"]
+        )
         applying.collective_member_add(
             user=request.user,
             application=application,
