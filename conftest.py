@@ -29,10 +29,20 @@ CHROMIUM_ARGS = [
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
+# Tests whose result cannot depend on the database backend (``@pytest.mark.backend_free``) run
+# on SQLite only: the PostgreSQL run of CI would repeat them for nothing.
+ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
 def pytest_collection_modifyitems(config, items):
+    once = pytest.mark.skip(
+        reason="backend-free: what it checks does not depend on the database (run on SQLite)"
+    )
     for item in items:
         if "page" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+        if ON_POSTGRESQL and item.get_closest_marker("backend_free"):
+            item.add_marker(once)
 
 
 @pytest.fixture(autouse=True)

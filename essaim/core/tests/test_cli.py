@@ -105,6 +105,7 @@ def _serve_demo(env: dict) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.backend_free  # the demo always makes its own SQLite database (DATABASE_URL removed)
 def test_demo_loads_once_then_serves(tmp_path):
     """The first run creates and loads the database; the second reuses it, says so, and adds
     nothing; then the demo serves through gunicorn. (Slow: the first run loads the whole of
