@@ -200,6 +200,39 @@ def fragment(
     return mark_safe(html)  # noqa: S308 - rendered by our own templates (autoescaped)
 
 
+_ROW_KEY = "essaim:row:{}:{}:{}"
+
+
+def rows(
+    name: str, items: Iterable[tuple[Iterable[object], Callable[[], str]]]
+) -> list[SafeString]:
+    """The HTML of many rows of a list, each kept under the hash of what it shows (``parts``:
+    every value the row prints, in the reader's language) and fetched in one cache round trip;
+    only the missing ones are rendered (``render()``) and stored together. Content-addressed,
+    like :func:`essaim.core.forms.rendered`: a row whose values change is another key, so there
+    is nothing to invalidate — which is what lets a *private* list (the instruction queue) reuse
+    its rows: the view still decides, per request, which rows a reader sees; the cache only
+    spares rendering the same values twice. ``render`` renders without ``request`` (no context
+    processor), from the values in ``parts`` only."""
+    items = list(items)
+    language = translation.get_language() or ""
+    keys = []
+    for parts, _render in items:
+        raw = "|".join(str(part) for part in parts)
+        keys.append(_ROW_KEY.format(name, language, hashlib.sha256(raw.encode()).hexdigest()[:32]))
+    found = cache.get_many(keys) if keys else {}
+    missing = {}
+    html = []
+    for key, (_parts, render) in zip(keys, items, strict=True):
+        value = found.get(key)
+        if value is None:
+            value = missing[key] = str(render())
+        html.append(mark_safe(value))  # noqa: S308 - rendered by our own templates (autoescaped)
+    if missing:
+        cache.set_many(missing, TIMEOUT)
+    return html
+
+
 # A longer query string is rendered afresh rather than cached (it is no link of ours).
 MAX_QUERY_STRING = 200
 

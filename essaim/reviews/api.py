@@ -8,13 +8,14 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from pydantic import Field
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.applications.models import Application
 from essaim.core.api.filters import Id, choices_enum
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 from essaim.core.inputs import SMALL_INT_MAX
 from essaim.reviews import rules, services
 from essaim.reviews.consolidation import consolidate

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from pydantic import Field
 
 from essaim.accounts.api_auth import BearerOrSession
@@ -19,6 +19,7 @@ from essaim.applications.models import Application, PrivateNote
 from essaim.calls.models import Programme
 from essaim.core.api.filters import Id
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 from essaim.reviews import rules as review_rules
 from essaim.reviews import services
 from essaim.reviews.api import ReviewOut, _out, _queryset

@@ -1,6 +1,8 @@
 """The cache of public fragments (essaim.core.cache): versions per topic, bumped at once and
 again after the commit, per app of the history row; keys per language."""
 
+from functools import partial
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
@@ -113,3 +115,27 @@ def test_application_rows_bump_the_worklists_in_every_state():
     cache.history_recorded(event=None, obj=Application())
     after = cache.versions([cache.WORKLISTS, cache.LABELS])
     assert after[0] != before[0] and after[1] == before[1]
+
+
+def test_rows_render_only_what_they_have_not_shown_yet():
+    calls = []
+
+    def render(value):
+        calls.append(value)
+        return f"<tr><td>{value}</td></tr>"
+
+    def items(*values):
+        return [((("value", v),), partial(render, v)) for v in values]
+
+    assert cache.rows("test_row", items("a", "b")) == ["<tr><td>a</td></tr>", "<tr><td>b</td></tr>"]
+    # "a" and "b" again: from the cache; "c" (a changed value is another key) rendered
+    assert cache.rows("test_row", items("b", "c", "a")) == [
+        "<tr><td>b</td></tr>",
+        "<tr><td>c</td></tr>",
+        "<tr><td>a</td></tr>",
+    ]
+    assert calls == ["a", "b", "c"]
+    with translation.override("en"):  # the same values in another language: rendered again
+        cache.rows("test_row", items("a"))
+    assert calls == ["a", "b", "c", "a"]
+    assert cache.rows("test_row", []) == []

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from essaim.accounts.models import Role
 from essaim.accounts.tests.factories import UserFactory
-from essaim.applications.models import PrivateNote
+from essaim.applications.models import Application, PrivateNote
 from essaim.applications.services import application_transition
 from essaim.applications.workflow import Status
 from essaim.core.models import HistoryEvent
@@ -76,6 +76,24 @@ def test_queue_shows_my_programmes_applications_but_no_drafts(client, call, inst
     assert response.status_code == 200
     assert refs(response) == {mine.reference}
     assert client.get(reverse("reviews:instruction_detail", args=[other.pk])).status_code == 404
+
+
+def test_queue_rows_kept_rendered_show_every_change(client, call, instructor, django_user_model):
+    """The rows are kept rendered under the values they show (core.cache.rows): a change made
+    anywhere — even outside the services — is another row, never the former HTML."""
+    application = ApplicationFactory(in_review=True, call=call, title="Premier titre")
+    client.force_login(instructor)
+    assert "Premier titre" in codes(client.get(QUEUE))
+    someone = django_user_model.objects.create(email="autre@example.org", first_name="Zoé")
+    Application.objects.filter(pk=application.pk).update(title="Second titre", assignee=someone)
+    page = codes(client.get(QUEUE))
+    assert "Second titre" in page
+    assert "Premier titre" not in page
+    assert str(someone) in page
+    # another programme's instructor, same rows cached: not one of them
+    other = staff(ApplicationFactory(in_review=True).call.programme)
+    client.force_login(other)
+    assert "Second titre" not in codes(client.get(QUEUE))
 
 
 def test_queue_filters(client, call, instructor):
