@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from ninja.errors import AuthenticationError
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
@@ -26,6 +26,7 @@ from essaim.accounts import identity, permissions
 from essaim.accounts.models import ApiToken, TokenAccess, _hash_token
 from essaim.accounts.services import api_token_create, api_token_revoke
 from essaim.core.api.errors import TooManyRequests
+from essaim.core.api.schema import Schema
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -7,12 +7,13 @@ import datetime
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.accounts.models import ApiToken
 from essaim.accounts.services import api_token_revoke
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 
 router = Router(tags=["auth"], auth=BearerOrSession())
 

@@ -8,7 +8,7 @@ from enum import StrEnum
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.actors import services
@@ -16,6 +16,7 @@ from essaim.actors.models import Organisation, OrganisationKind
 from essaim.actors.rules import can_edit_organisation
 from essaim.core.api.filters import Code, Search
 from essaim.core.api.pagination import PageNumberPagination, paginate
+from essaim.core.api.schema import Schema
 from essaim.geo.models import Commune, Region
 
 router = Router(tags=["organisations"])

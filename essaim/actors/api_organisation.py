@@ -8,7 +8,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.actors import services
@@ -16,6 +16,7 @@ from essaim.actors.api import OrganisationDetailOut, detail_of, visible_organisa
 from essaim.actors.models import Organisation, PartnershipKind
 from essaim.actors.rules import can_edit_organisation
 from essaim.core.api.filters import Id
+from essaim.core.api.schema import Schema
 
 router = Router(tags=["organisations"])
 

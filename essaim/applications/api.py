@@ -7,7 +7,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from pydantic import Field
 
 from essaim.accounts.api_auth import BearerOrSession
@@ -20,6 +20,7 @@ from essaim.applications.workflow import Status as WorkflowStatus
 from essaim.calls.models import Call
 from essaim.core.api.filters import Code, Id, WaveNumber, choices_enum
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 from essaim.geo.models import Perimeter
 
 router = Router(tags=["applications"])

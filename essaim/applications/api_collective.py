@@ -9,7 +9,7 @@ from typing import Annotated
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from pydantic import Field
 
 from essaim.accounts.api_auth import BearerOrSession
@@ -22,6 +22,7 @@ from essaim.applications.services import challenges as challenge_services
 from essaim.applications.services.applying import MAX_LINES
 from essaim.core.api.filters import Id
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 
 router = Router(tags=["applications"])
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja import File, Form, Router, Status, UploadedFile
 from pydantic import Field
 
 from essaim.accounts.api_auth import BearerOrSession
@@ -21,6 +21,7 @@ from essaim.applications.models import Attachment, Message
 from essaim.applications.services import applying
 from essaim.applications.services.attachments import attachment_remove, attachment_upload
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 
 router = Router(tags=["applications"])
 

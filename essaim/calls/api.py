@@ -7,7 +7,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls import rules, services
@@ -15,6 +15,7 @@ from essaim.calls.models import Call, CallKind, CallPurpose, CallStatus, CutOff,
 from essaim.calls.services import published_form
 from essaim.core.api.filters import MAX_ID, Code, Id, choices_enum
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 
 router = Router(tags=["calls"])
 CallStatusFilter = choices_enum("CallStatusFilter", CallStatus)

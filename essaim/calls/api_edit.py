@@ -12,7 +12,7 @@ from typing import Annotated
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls import services
@@ -21,6 +21,7 @@ from essaim.calls.formdiff import describe_changes, error_in_words
 from essaim.calls.formschema import schema_errors
 from essaim.calls.models import Call
 from essaim.core.api.filters import Id
+from essaim.core.api.schema import Schema
 
 router = Router(tags=["calls"], auth=BearerOrSession())
 

@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.core.api.filters import MAX_CODE, MAX_SEARCH
 from essaim.core.api.pagination import PageNumberPagination, paginate
+from essaim.core.api.schema import Schema
 from essaim.geo import services
 from essaim.geo.models import Commune, Departement, Perimeter, Region, UnitKind
 from essaim.geo.queries import (

@@ -14,13 +14,14 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
 from essaim.accounts import permissions
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls.models import Programme
 from essaim.core.api.filters import MAX_ID
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 from essaim.impact import queries, reminders, rules, services, services_reports
 from essaim.impact.models import YEAR_MAX, YEAR_MIN, Campaign, CampaignStatus, Indicator, Report
 from essaim.labels.models import Label

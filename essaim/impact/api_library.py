@@ -10,12 +10,13 @@ from typing import Annotated
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls.models import Programme
 from essaim.core.api.filters import Id
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 from essaim.impact import queries, rules, services, services_library
 from essaim.impact.api import LIMIT
 from essaim.impact.models import YEAR_MAX, YEAR_MIN, Aggregation, Direction, Indicator, Target

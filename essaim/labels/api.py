@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.applications.models import Application
@@ -23,6 +23,7 @@ from essaim.calls.models import Wave, WaveStatus
 from essaim.core import cache
 from essaim.core.api.filters import MAX_ID, Code, Id, WaveNumber, choices_enum
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 from essaim.labels import publication, queries, rules, services
 from essaim.labels.models import Label, LabelState, LabelStatus, Outcome
 from essaim.labels.queries import public_labels

@@ -9,7 +9,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 from pydantic import EmailStr
 
 from essaim.accounts import services as account_services
@@ -20,6 +20,7 @@ from essaim.accounts.services import TEAM_ROLES
 from essaim.actors.models import Organisation
 from essaim.calls.models import PartnerKind, Programme, ProgrammePartner
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 from essaim.operators import partners
 
 router = Router(tags=["programme team"], auth=BearerOrSession())

@@ -11,12 +11,13 @@ from typing import Annotated
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, File, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Router, Status, UploadedFile
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls.models import LABEL_VALIDITY_MAX_YEARS, LABEL_VALIDITY_MIN_YEARS, Programme
 from essaim.core.api.filters import Id
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 from essaim.financing import programme_instruments
 from essaim.financing.models import Instrument, ProgrammeInstrument
 from essaim.geo.models import Region

@@ -7,11 +7,12 @@ from typing import Literal
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls.models import Programme
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 from essaim.operators import settings_services
 from essaim.operators.api import programme_of
 from essaim.regulatory.models import KnowledgeCategory

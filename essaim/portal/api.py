@@ -11,11 +11,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls.models import Programme
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 from essaim.portal import news_services
 from essaim.portal.models import NewsPost, NewsStatus
 from essaim.portal.news_forms import DATE_MAX, DATE_MIN

@@ -5,13 +5,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.actors.models import Collective, Organisation
 from essaim.applications.models import Challenge
 from essaim.core.api.filters import Code, Id, Search
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 from essaim.core.inputs import SMALL_INT_MAX
 from essaim.core.money import Money
 from essaim.geo.models import Commune, Perimeter

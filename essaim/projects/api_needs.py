@@ -7,9 +7,10 @@ and record the project's history. Its fields are changed by ``PATCH /projects/{i
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
+from essaim.core.api.schema import Schema
 from essaim.projects import services
 from essaim.projects.api import NeedIn, NeedOut, need_out, visible_project
 from essaim.projects.models import NeedStatus

@@ -4,12 +4,13 @@ public knowledge base. Thin: validation and orchestration only, the services do 
 from datetime import date, datetime
 
 from django.http import Http404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls.models import Programme
 from essaim.core.api.filters import Code, Search, choices_enum
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 from essaim.geo.models import Perimeter
 from essaim.regulatory import queries, services
 from essaim.regulatory.knowledge import Theme

@@ -10,12 +10,13 @@ from typing import Annotated
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls.models import Programme
 from essaim.core.api.filters import Code, Id, choices_enum
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 from essaim.geo.models import Perimeter
 from essaim.regulatory import inbound, rules_mail, services, services_mail
 from essaim.regulatory.api import (

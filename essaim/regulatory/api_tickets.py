@@ -7,11 +7,12 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.core.api.filters import Id
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 from essaim.regulatory import services
 from essaim.regulatory.api import TicketDetailOut, _ticket_detail
 from essaim.regulatory.forms import administrations

@@ -7,13 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.actors.models import Organisation
 from essaim.applications.models import Challenge
 from essaim.core.api.filters import Code, WaveNumber, choices_enum
 from essaim.core.api.pagination import PageNumberPagination, paginate
+from essaim.core.api.schema import Schema
 from essaim.core.money import Money
 from essaim.support import links, queries, rules, services
 from essaim.support.models import Action, PlanStatus, SupportAxis, SupportPlan

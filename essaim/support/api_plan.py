@@ -9,13 +9,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.actors.models import Organisation
 from essaim.applications.models import Challenge
 from essaim.core.api.filters import Id
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 from essaim.core.money import Money
 from essaim.support import links as support_links
 from essaim.support import services

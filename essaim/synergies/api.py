@@ -7,11 +7,12 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.actors.models import Organisation
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 from essaim.core.money import Money
 from essaim.geo.models import Perimeter, Region
 from essaim.projects.models import NeedKind

@@ -9,12 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls.models import Programme
 from essaim.core.api.filters import Id
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 from essaim.synergies import rules, services
 from essaim.synergies.models import MAX_CAPACITY, Event, Registration
 

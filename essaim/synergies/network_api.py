@@ -7,8 +7,9 @@ import datetime
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router
 
+from essaim.core.api.schema import Schema
 from essaim.synergies import network
 
 router = Router(tags=["network"])

@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls.models import Programme
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
+from essaim.core.api.schema import Schema
 from essaim.webhooks import services
 from essaim.webhooks.events import EventType
 from essaim.webhooks.models import Delivery, DeliveryStatus, Subscription

@@ -13,7 +13,7 @@ import re
 
 from django.apps import apps
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
-from ninja import Schema
+from ninja.schema import Schema as NinjaSchema
 from openapi_spec_validator import validate
 
 
@@ -28,7 +28,7 @@ def _schemas():
         for name, value in vars(module).items():
             if (
                 inspect.isclass(value)
-                and issubclass(value, Schema)
+                and issubclass(value, NinjaSchema)
                 and value.__module__ == module.__name__
             ):
                 yield name, module.__name__, value
@@ -120,3 +120,10 @@ def test_every_api_route_is_documented_and_every_documented_path_resolves(client
         except Resolver404:
             unresolved.append(path)
     assert unresolved == []
+
+
+def test_every_api_schema_has_the_fast_path_for_dictionaries():
+    from essaim.core.api.schema import Schema
+
+    others = [f"{module}.{name}" for name, module, cls in _schemas() if not issubclass(cls, Schema)]
+    assert not others, "Derive them from essaim.core.api.schema.Schema: " + ", ".join(others)

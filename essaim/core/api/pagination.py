@@ -28,11 +28,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from ninja import Field, Schema
+from ninja import Field
 from ninja.pagination import PaginationBase, paginate
 
 from essaim.core import cache
 from essaim.core.api import cursor as cursors
+from essaim.core.api.schema import Schema
 
 MAX_PAGE = 1_000_000
 MAX_PAGE_SIZE = 100
