@@ -494,7 +494,7 @@ WEBHOOKS_SECRET_GRACE_HOURS = min(
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "essaim.core.redis_cache.RedisCache",  # Django's, its client kept
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
