@@ -78,7 +78,7 @@ def challenges_reorder(*, user, application: Application, challenge_ids) -> list
     """Put the challenges in the order of ``challenge_ids``: every challenge of the application,
     each once (the API's counterpart of the page's up and down). Positions become 1..n."""
     require_edit(user, application)
-    # The application's row is the lock: a challenge added or removed meanwhile is not lost.
+    # The application's row is the lock: two orders sent at once apply one after the other.
     Application.objects.select_for_update().filter(pk=application.pk).first()
     challenges = {c.pk: c for c in application.challenges.all()}
     ids = list(challenge_ids)
