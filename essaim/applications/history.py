@@ -28,6 +28,8 @@ class ApplicationAction(models.TextChoices):
     PERSON_UPDATE = "person_update", _("Droits d'une personne changés")
     PERSON_REMOVE = "person_remove", _("Personne retirée")
     LEAD_HANDOVER = "lead_handover", _("Référent changé")
+    # The challenges.
+    CHALLENGES_REORDER = "challenges_reorder", _("Défis remis dans un nouvel ordre")
     # Instruction (``reviews``) and committee (``labels``).
     ASSIGN = "assign", _("Attribution")
     REVIEW_REQUESTED = "review_requested", _("Avis demandé")

@@ -379,6 +379,8 @@ def person_invite(
 ) -> ApplicationPerson:
     """Invite someone by e-mail; the e-mail carries a one-time link that binds the account."""
     _require_lead(user, application)
+    # The application's row is the lock: the same invitation sent twice at once invites once.
+    Application.objects.select_for_update().filter(pk=application.pk).first()
     email = email.strip().lower()
     if application.people.filter(email=email).exists():
         raise ValidationError({"email": _("%(email)s est déjà invité.") % {"email": email}})

@@ -5,8 +5,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from essaim.applications.history import ApplicationAction
 from essaim.applications.models import Application, Challenge
 from essaim.applications.services.applying import MAX_LINES, require_edit
+from essaim.core.services import history_record
 
 
 def _clean_lines(lines) -> list[str]:
@@ -69,3 +71,34 @@ def challenge_move(*, user, application: Application, challenge: Challenge, offs
     for position, item in enumerate(ordered, start=1):
         item.position = position
     Challenge.objects.bulk_update(ordered, ["position"])
+
+
+@transaction.atomic
+def challenges_reorder(*, user, application: Application, challenge_ids) -> list[Challenge]:
+    """Put the challenges in the order of ``challenge_ids``: every challenge of the application,
+    each once (the API's counterpart of the page's up and down). Positions become 1..n."""
+    require_edit(user, application)
+    # The application's row is the lock: two orders sent at once apply one after the other.
+    Application.objects.select_for_update().filter(pk=application.pk).first()
+    challenges = {c.pk: c for c in application.challenges.all()}
+    ids = list(challenge_ids)
+    if len(ids) != len(set(ids)) or set(ids) != set(challenges):
+        raise ValidationError(
+            {
+                "challenge_ids": _(
+                    "Donnez chacun des %(count)s défis de la candidature, une fois chacun."
+                )
+                % {"count": len(challenges)}
+            }
+        )
+    ordered = [challenges[pk] for pk in ids]
+    for position, challenge in enumerate(ordered, start=1):
+        challenge.position = position
+    Challenge.objects.bulk_update(ordered, ["position"])
+    history_record(
+        obj=application,
+        user=user,
+        action=ApplicationAction.CHALLENGES_REORDER,
+        payload={"challenges": ids},
+    )
+    return ordered

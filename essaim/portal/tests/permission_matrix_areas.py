@@ -3,6 +3,7 @@
 
 from .permission_matrix_actors_api import ACTORS_API
 from .permission_matrix_api_resources import API_RESOURCES
+from .permission_matrix_application_people import APPLICATION_PEOPLE_API
 from .permission_matrix_applications_api import APPLICATIONS_API
 from .permission_matrix_calls import CALLS_API
 from .permission_matrix_impact import IMPACT_API, IMPACT_PAGES
@@ -44,6 +45,7 @@ AREA_API = {
     **IMPACT_ACTIONS_API,
     **CALLS_API,
     **APPLICATIONS_API,
+    **APPLICATION_PEOPLE_API,
     **MORE_API,
     **ACTORS_API,
     **OPERATORS_API,
