@@ -124,6 +124,8 @@ def _mount() -> None:
     api.add_router("", import_module("essaim.impact.api_campaigns").router)
     # Impact's library and plans (indicator create/replace, a territory's or project's plan).
     api.add_router("", import_module("essaim.impact.api_library").router)
+    # A financing request's documents and the alerts on instruments beside the requests.
+    api.add_router("", import_module("essaim.financing.api_follow").router)
 
 
 _mount()

@@ -1,14 +1,15 @@
 """The single window's other actions in the API, as on its pages: a ticket's conversion into an
-experimentation request and its publication in the knowledge base, an experimentation request's
-transitions, and the held mail (quarantine and messages to confirm: re-process, attach to a
-ticket, file as a new ticket, discard, give to a programme). Scoped like the pages (a 404
-outside); the services check who may (a 403) and the state (a 409 saying why)."""
+experimentation request, its publication in the knowledge base and its withdrawal, an
+experimentation request's transitions, and the held mail (quarantine and messages to confirm:
+re-process, attach to a ticket, file as a new ticket, discard, give to a programme; the message as
+received). Scoped like the pages (a 404 outside); the services check who may (a 403) and the state
+(a 409 saying why)."""
 
 import datetime
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Status
 
@@ -28,6 +29,7 @@ from essaim.regulatory.api import (
 from essaim.regulatory.api_tickets import _ticket
 from essaim.regulatory.models import (
     HeldMailKind,
+    KnowledgeArticle,
     QuarantinedMail,
     QuarantineStatus,
     RuleLevel,
@@ -152,6 +154,26 @@ def ticket_article_publish(request, ticket_id: int, payload: ArticleIn):
     except ValidationError as exc:
         return _conflict(exc, {"state", "publish_consent"})
     return Status(200, article)
+
+
+@router.delete(
+    "/tickets/{ticket_id}/article",
+    response={204: None, 409: dict},
+    auth=BearerOrSession(),
+    summary="Withdraw a ticket's article from the knowledge base (the officers)",
+)
+def ticket_article_unpublish(request, ticket_id: int):
+    """The officers of the ticket's programme; the article stays, unpublished, and ``PUT``
+    publishes it again. No article: 404; already withdrawn: 409."""
+    ticket = _ticket(request, ticket_id)
+    article = KnowledgeArticle.objects.filter(ticket=ticket).first()
+    if article is None:
+        raise Http404(_("Aucune réponse publiée pour cette saisine."))
+    try:
+        services.article_unpublish(article=article, user=request.user)
+    except ValidationError as exc:
+        return _conflict(exc, {"state"})
+    return Status(204, None)
 
 
 # --- An experimentation request's transitions ----------------------------------------------------
@@ -345,3 +367,27 @@ def held_mail_action(request, item_id: int, name: str, payload: HeldMailActionIn
             "created_ticket": ticket.number if ticket is not None else None,
         },
     )
+
+
+@router.get(
+    "/held-mail/{item_id}/raw",
+    auth=BearerOrSession(),
+    summary="Download a held message as received (an .eml file; the officers)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The message exactly as received (its beginning only when it "
+                "was too large)",
+                "content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def held_mail_raw(request, item_id: int):
+    """As the held message's page offers it: the officers of its programme."""
+    item = _held_mail(request).defer(None).filter(pk=item_id).first()
+    if item is None:
+        raise Http404(_("Courriel %(id)s introuvable.") % {"id": item_id})
+    response = HttpResponse(bytes(item.raw), content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="courriel-{item.pk}.eml"'
+    return response

@@ -1,22 +1,24 @@
 """A ticket's actions and thread in the API: the workflow actions the pages offer (triage, route,
-take charge, answer, close with an outcome, withdraw, reopen), the author's messages and the
-thread. Thin: the services lock, check the rules (``essaim.regulatory.rules``) and write."""
+take charge, answer, close with an outcome, withdraw, reopen), the author's messages, the thread
+and its attachments (uploaded as on the ticket's page: with the author's message or the officers'
+answer; downloaded by whoever sees the ticket, always as a file). Thin: the services lock, check
+the rules (``essaim.regulatory.rules``) and write."""
 
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Status
+from ninja import Field, File, Form, Router, Status, UploadedFile
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.core.api.filters import Id
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.core.api.schema import Schema
-from essaim.regulatory import services
+from essaim.regulatory import rules, services
 from essaim.regulatory.api import TicketDetailOut, _ticket_detail
 from essaim.regulatory.forms import administrations
-from essaim.regulatory.models import Ticket, TicketMessage
+from essaim.regulatory.models import ATTACHMENT_MAX_BYTES, Ticket, TicketAttachment, TicketMessage
 
 router = Router(tags=["regulatory"])
 
@@ -91,6 +93,15 @@ def _route(ticket: Ticket, user, payload: TicketTransitionIn):
     )
 
 
+def _state_conflict(exc: ValidationError):
+    """A refusal of the ticket's state as a 409 saying why; any other error as it is (a 422)."""
+    if getattr(exc, "code", None) == "stale_state" or (
+        getattr(exc, "error_dict", None) and set(exc.error_dict) == {"state"}
+    ):
+        return Status(409, {"detail": " ".join(exc.message_dict["state"])})
+    raise exc
+
+
 # The actions of the pages (``views.ACTIONS``) but the conversion to an experimentation request
 # and the publication in the knowledge base, which have their own forms.
 ACTIONS = {
@@ -137,11 +148,7 @@ def ticket_transition(request, ticket_id: int, name: str, payload: TicketTransit
     try:
         action(ticket, request.user, payload)
     except ValidationError as exc:
-        if getattr(exc, "code", None) == "stale_state" or (
-            getattr(exc, "error_dict", None) and set(exc.error_dict) == {"state"}
-        ):
-            return Status(409, {"detail": " ".join(exc.message_dict["state"])})
-        raise
+        return _state_conflict(exc)
     return Status(200, _ticket_detail(_ticket(request, ticket_id), request.user))
 
 
@@ -185,3 +192,109 @@ def ticket_message_create(request, ticket_id: int, payload: TicketMessageIn):
     ticket = _ticket(request, ticket_id)
     message = services.ticket_message_receive(ticket=ticket, user=request.user, body=payload.body)
     return Status(201, _message_out(message))
+
+
+# --- The attachments -----------------------------------------------------------------------------
+
+BINARY = {
+    "responses": {
+        200: {
+            "description": "The file, as an attachment (its name in `Content-Disposition`)",
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    }
+}
+
+
+class TicketAttachmentOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str = Field(description="as the sender declared it; downloads are binary")
+    message_id: int | None = Field(description="the thread's message carrying it (none: filed)")
+
+
+class TicketAttachmentIn(Schema):
+    body: str = Field(
+        "",
+        max_length=MAX_TEXT,
+        description="the author's message (optional) or the officers' answer (required)",
+    )
+
+
+def _attachment_out(attachment: TicketAttachment) -> dict:
+    return {
+        "id": attachment.pk,
+        "name": attachment.filename,
+        "size": attachment.size,
+        "content_type": attachment.content_type,
+        "message_id": attachment.message_id,
+    }
+
+
+@router.get(
+    "/tickets/{ticket_id}/attachments",
+    response=list[TicketAttachmentOut],
+    auth=BearerOrSession(),
+    summary="A ticket's attachments (filed with it and in its thread), oldest first",
+)
+@paginate(PageNumberPagination, page_size=50)
+def ticket_attachments(request, ticket_id: int):
+    ticket = _ticket(request, ticket_id)
+    return mapped(TicketAttachment.objects.filter(ticket=ticket).order_by("pk"), _attachment_out)
+
+
+@router.post(
+    "/tickets/{ticket_id}/attachments",
+    response={201: TicketAttachmentOut, 409: dict},
+    auth=BearerOrSession(),
+    summary="Attach a file (multipart: `file`, `body`): the author's message or the answer",
+)
+def ticket_attachment_upload(
+    request,
+    ticket_id: int,
+    payload: Form[TicketAttachmentIn],
+    file: File[UploadedFile] = None,
+):
+    """As on the ticket's page: the officers of its programme attach a file to an answer (the
+    ``answer`` action: ``body`` required, sent by e-mail; not from the ticket's state: 409); its
+    author to a message in the thread (reopens an answered or closed ticket). 10 MB at most (a
+    refused file is a 422 naming `file`)."""
+    ticket = _ticket(request, ticket_id)
+    if file is None:
+        raise ValidationError({"file": _("Joignez un fichier.")})
+    if file.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"file": _("Le fichier dépasse 10 Mo.")})
+    if rules.can_handle_ticket(request.user, ticket):
+        try:
+            message = services.ticket_answer(
+                ticket=ticket, user=request.user, body=payload.body, attachments=[file]
+            )
+        except ValidationError as exc:
+            return _state_conflict(exc)
+    else:
+        message = services.ticket_message_receive(
+            ticket=ticket, user=request.user, body=payload.body, attachments=[file]
+        )
+    return Status(201, _attachment_out(message.attachments.order_by("-pk").first()))
+
+
+@router.get(
+    "/tickets/{ticket_id}/attachments/{attachment_id}",
+    auth=BearerOrSession(),
+    summary="Download an attachment (whoever sees the ticket; never rendered)",
+    openapi_extra=BINARY,
+)
+def ticket_attachment_download(request, ticket_id: int, attachment_id: int):
+    ticket = _ticket(request, ticket_id)
+    attachment = TicketAttachment.objects.filter(ticket=ticket, pk=attachment_id).first()
+    if attachment is None:
+        raise Http404(_("Pièce jointe %(id)s introuvable.") % {"id": attachment_id})
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type="application/octet-stream",
+    )

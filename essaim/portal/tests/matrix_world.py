@@ -162,6 +162,12 @@ def build_world() -> World:
         .first()
         .pk,
         "article": KnowledgeArticle.objects.filter(is_published=True).order_by("pk").first().slug,
+        "article_ticket": KnowledgeArticle.objects.filter(
+            is_published=True, ticket__programme=programme
+        )
+        .order_by("pk")
+        .first()
+        .ticket_id,
         "perimeter": label.perimeter.slug,
         "perimeter_id": label.perimeter.pk,
         "organisation": holder_org,

@@ -22,6 +22,7 @@ from .permission_matrix_settings import SETTINGS_PAGES
 from .permission_matrix_support import SUPPORT_API
 from .permission_matrix_synergies import SYNERGIES_API, SYNERGIES_PAGES
 from .permission_matrix_webhooks import WEBHOOKS_PAGES
+from .permission_matrix_window_financing import WINDOW_FINANCING_API
 
 AREA_PAGES = {
     **IMPACT_PAGES,
@@ -49,4 +50,5 @@ AREA_API = {
     **MORE_API,
     **ACTORS_API,
     **OPERATORS_API,
+    **WINDOW_FINANCING_API,
 }

@@ -143,8 +143,13 @@ def article_publish(
 
 @transaction.atomic
 def article_unpublish(*, article: KnowledgeArticle, user) -> KnowledgeArticle:
+    """Withdraw an article from the knowledge base (the officers of its ticket's programme; an
+    article without a ticket: any officer). One already withdrawn is refused (on ``state``)."""
     if not access.can_unpublish_article(user, article):
         raise PermissionDenied(_("Vous n'avez pas le droit de faire cette action."))
+    article = KnowledgeArticle.objects.select_for_update().get(pk=article.pk)
+    if not article.is_published:
+        raise ValidationError({"state": _("Cette réponse n'est déjà plus publiée.")})
     article.is_published = False
     article.save(update_fields=["is_published"])
     if article.ticket_id:
