@@ -227,3 +227,10 @@ def grant_partly_on_its_page(page, amount: str, *, conditions: str, reason: str)
     page.get_by_label("Motif du montant partiel").fill(reason)
     page.get_by_role("button", name="Vérifier avant d'accorder").click()
     page.get_by_role("button", name=re.compile("Confirmer l'accord")).click()
+
+
+def bearer(user, access: str = "write") -> dict:
+    """The ``Authorization`` header of a new API token of ``user`` (``read`` or ``write``)."""
+    from essaim.accounts.services import api_token_create
+
+    return {"Authorization": f"Bearer {api_token_create(user=user, access=access)[1]}"}

@@ -258,3 +258,13 @@ class CutOffFactory(factory.django.DjangoModelFactory):
 
     call = factory.SubFactory(CallFactory)
     date = factory.Sequence(lambda n: timezone.localdate().replace(year=2030 + n))
+
+
+def admin_of(programme, role=None):
+    """A new user with ``role`` (programme admin by default) in ``programme``."""
+    from essaim.accounts.models import Membership, Role
+    from essaim.accounts.tests.factories import UserFactory
+
+    user = UserFactory()
+    Membership.objects.create(user=user, role=role or Role.PROGRAMME_ADMIN, programme=programme)
+    return user

@@ -5,9 +5,7 @@ import datetime
 
 import pytest
 
-from essaim.accounts.models import Membership, Role
-from essaim.accounts.services import api_token_create
-from essaim.accounts.tests.factories import UserFactory
+from essaim.accounts.models import Role
 from essaim.calls.models import CallStatus, CutOff
 from essaim.calls.tests.factories import (
     CallFactory,
@@ -15,20 +13,11 @@ from essaim.calls.tests.factories import (
     FormVersionFactory,
     ProgrammeFactory,
     WaveFactory,
+    admin_of,
 )
+from essaim.testing import bearer
 
 pytestmark = pytest.mark.django_db
-
-
-def admin_of(programme, role=Role.PROGRAMME_ADMIN):
-    user = UserFactory()
-    Membership.objects.create(user=user, role=role, programme=programme)
-    return user
-
-
-def bearer(user, access="write") -> dict:
-    _token, key = api_token_create(user=user, access=access)
-    return {"Authorization": f"Bearer {key}"}
 
 
 def post(client, url, user, body, access="write"):

@@ -4,28 +4,22 @@ call: 403), problems named by field, refusals of the call's state a 409."""
 
 import pytest
 
-from essaim.accounts.models import Membership, Role
-from essaim.accounts.services import api_token_create
-from essaim.accounts.tests.factories import UserFactory
+from essaim.accounts.models import Role
 from essaim.applications.tests.factories import ApplicationFactory
 from essaim.calls.history import CallAction
 from essaim.calls.models import Call, CallStatus, Criterion, FormVersion
-from essaim.calls.tests.factories import SCHEMA, CallFactory, FormVersionFactory, ProgrammeFactory
+from essaim.calls.tests.factories import (
+    SCHEMA,
+    CallFactory,
+    FormVersionFactory,
+    ProgrammeFactory,
+    admin_of,
+)
 from essaim.core.models import HistoryEvent
 from essaim.reviews.tests.factories import submitted_review
-from essaim.testing import table_state
+from essaim.testing import bearer, table_state
 
 pytestmark = pytest.mark.django_db
-
-
-def admin_of(programme, role=Role.PROGRAMME_ADMIN):
-    user = UserFactory()
-    Membership.objects.create(user=user, role=role, programme=programme)
-    return user
-
-
-def bearer(user, access="write") -> dict:
-    return {"Authorization": f"Bearer {api_token_create(user=user, access=access)[1]}"}
 
 
 def send(client, method, url, user, body=None, access="write"):

@@ -5,16 +5,11 @@ import datetime
 
 import pytest
 
-from essaim.accounts.services import api_token_create
 from essaim.impact import services, services_reports
 from essaim.impact.models import Campaign, CampaignStatus, Report, ReportStatus
+from essaim.testing import bearer
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user, access="write") -> dict:
-    _token, key = api_token_create(user=user, access=access)
-    return {"Authorization": f"Bearer {key}"}
 
 
 def post(client, url, user, body=None, access="write"):

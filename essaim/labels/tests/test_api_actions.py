@@ -3,7 +3,6 @@ the pages' scoping (another programme's staff: 404), read-write tokens and the s
 
 import pytest
 
-from essaim.accounts.services import api_token_create
 from essaim.calls.models import WaveStatus
 from essaim.calls.tests.factories import ProgrammeFactory
 from essaim.labels.models import Decision, LabelStatus
@@ -14,6 +13,7 @@ from essaim.labels.tests.factories import (
     labelled,
     programme_admin,
 )
+from essaim.testing import bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +29,6 @@ def committee():
         "instructor": instructor(wave.programme),
         "other": programme_admin(ProgrammeFactory(slug="autre", name="Autre programme")),
     }
-
-
-def bearer(user, access="write") -> dict:
-    _token, key = api_token_create(user=user, access=access)
-    return {"Authorization": f"Bearer {key}"}
 
 
 def decisions(apps, outcome="labelled") -> dict:

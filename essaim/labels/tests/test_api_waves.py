@@ -4,13 +4,12 @@ instructor: 403), problems named by field, a published wave kept (409)."""
 
 import pytest
 
-from essaim.accounts.services import api_token_create
 from essaim.calls.models import Wave, WaveStatus
 from essaim.calls.tests.factories import ProgrammeFactory
 from essaim.core.models import HistoryEvent
 from essaim.labels.history import WaveAction
 from essaim.labels.tests.factories import WaveFactory, instructor, programme_admin
-from essaim.testing import table_state
+from essaim.testing import bearer, table_state
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +27,6 @@ def admin(wave):
 @pytest.fixture
 def other():
     return programme_admin(ProgrammeFactory(slug="autre", name="Autre programme"))
-
-
-def bearer(user, access="write") -> dict:
-    return {"Authorization": f"Bearer {api_token_create(user=user, access=access)[1]}"}
 
 
 def send(client, method, url, user, body, access="write"):

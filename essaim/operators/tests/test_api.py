@@ -4,18 +4,13 @@ only (its other staff and other programmes' admins: 404), through the pages' ser
 import pytest
 
 from essaim.accounts.models import Invitation, Membership
-from essaim.accounts.services import api_token_create
 from essaim.actors.tests.factories import OrganisationFactory
 from essaim.calls.models import ProgrammePartner
 from essaim.regulatory.models import KnowledgeCategory
 from essaim.support.models import SupportAxis
-from essaim.testing import other_programme, table_state
+from essaim.testing import bearer, other_programme, table_state
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user, access="write") -> dict:
-    return {"Authorization": f"Bearer {api_token_create(user=user, access=access)[1]}"}
 
 
 @pytest.fixture

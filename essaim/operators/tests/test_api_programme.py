@@ -8,7 +8,6 @@ import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from essaim.accounts.models import Role
-from essaim.accounts.services import api_token_create
 from essaim.accounts.tests.factories import MembershipFactory
 from essaim.calls.history import ProgrammeAction
 from essaim.calls.models import Programme
@@ -21,17 +20,13 @@ from essaim.operators import programme_file
 from essaim.operators.services import programme_start
 from essaim.operators.tests import settings_world
 from essaim.support.models import SupportAxis
-from essaim.testing import other_programme, superuser, table_state
+from essaim.testing import bearer, other_programme, superuser, table_state
 
 pytestmark = pytest.mark.django_db
 
 media = settings_world.media
 programme = settings_world.programme
 admin = settings_world.admin
-
-
-def bearer(user, access="write") -> dict:
-    return {"Authorization": f"Bearer {api_token_create(user=user, access=access)[1]}"}
 
 
 def send(client, method, url, user, body=None, access="write"):

@@ -3,16 +3,11 @@ another programme's staff and anonymous callers get a 404 for a draft, a read-on
 
 import pytest
 
-from essaim.accounts.services import api_token_create
 from essaim.portal.models import NewsPost
 from essaim.portal.news_services import news_create, news_publish
-from essaim.testing import other_programme, table_state
+from essaim.testing import bearer, other_programme, table_state
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user, access="write") -> dict:
-    return {"Authorization": f"Bearer {api_token_create(user=user, access=access)[1]}"}
 
 
 @pytest.fixture

@@ -7,17 +7,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from essaim.accounts.services import api_token_create
 from essaim.core.models import HistoryEvent
 from essaim.synergies import services
 from essaim.synergies.models import Event, Introduction, Registration
+from essaim.testing import bearer
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
-
-
-def bearer(user, access="write") -> dict:
-    return {"Authorization": f"Bearer {api_token_create(user=user, access=access)[1]}"}
 
 
 def put(client, url, user, body, access="write"):

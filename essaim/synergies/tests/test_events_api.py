@@ -6,15 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from essaim.accounts.services import api_token_create
 from essaim.synergies.models import Event, Registration
-from essaim.testing import table_state
+from essaim.testing import bearer, table_state
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user, access="write") -> dict:
-    return {"Authorization": f"Bearer {api_token_create(user=user, access=access)[1]}"}
 
 
 def test_staff_create_and_change_people_register(client, syn, rival):

@@ -6,19 +6,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from essaim.accounts.services import api_token_create
 from essaim.labels import services as label_services
-from essaim.testing import other_programme, table_state
+from essaim.testing import bearer, other_programme, table_state
 from essaim.webhooks import services
 from essaim.webhooks.models import Delivery, Subscription
 
 from .test_delivery import verify_signature
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user, access="write") -> dict:
-    return {"Authorization": f"Bearer {api_token_create(user=user, access=access)[1]}"}
 
 
 def _signatures(header: str) -> list[str]:
