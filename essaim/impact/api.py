@@ -106,105 +106,7 @@ def measurement_list(request, filters: Query[MeasurementFilter]):
     return mapped(rows.order_by("-period_end", "pk"), measurement_out)
 
 
-def _measurement(request, measurement_id: int) -> Measurement:
-    measurement = (
-        Measurement.objects.visible_to(request.user)
-        .select_related(*MEASUREMENT_RELATED, "label__application", "project", "indicator__weight")
-        .filter(pk=measurement_id)
-        .first()
-    )
-    if measurement is None:
-        raise Http404(_("Mesure %(id)s introuvable.") % {"id": measurement_id})
-    return measurement
-
-
-@router.get(
-    "/measurements/{measurement_id}",
-    response=MeasurementOut,
-    auth=BearerOrSession(),
-    summary="One measurement",
-)
-def measurement_detail(request, measurement_id: int):
-    return measurement_out(_measurement(request, measurement_id))
-
-
-class MeasurementIn(Schema):
-    indicator_id: int = Field(..., ge=1, le=2**31 - 1)
-    territory_id: int = Field(..., ge=1, le=2**31 - 1, description="the label of the territory")
-    project_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    campaign_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    period_end: datetime.date = Field(
-        ..., ge=datetime.date(YEAR_MIN, 1, 1), le=datetime.date(YEAR_MAX, 12, 31)
-    )
-    value: Decimal = Field(..., ge=-LIMIT, le=LIMIT, max_digits=20, decimal_places=4)
-    weight: Decimal | None = Field(None, ge=0, le=LIMIT, max_digits=20, decimal_places=4)
-    unit: str = Field("", max_length=40, description="checked against the indicator's unit")
-    breakdown: dict[str, str] = Field(default_factory=dict, max_length=5)
-    source: str = Field(..., min_length=1, max_length=200)
-    comment: str = Field("", max_length=2000)
-
-
-@router.post(
-    "/measurements",
-    response={201: MeasurementOut},
-    auth=BearerOrSession(),
-    summary="Record a measurement (checked like the form; far values are flagged)",
-)
-def measurement_create(request, payload: MeasurementIn):
-    project = None
-    if payload.project_id is not None:
-        project = Project.objects.filter(pk=payload.project_id).first()
-        if project is None:
-            raise ValidationError({"project_id": _("Projet inconnu.")})
-    label = queries.territories_visible_to(request.user).filter(pk=payload.territory_id).first()
-    if (
-        label is None
-        and project is not None
-        and permissions.is_project_holder(request.user, project.holder_id)
-    ):
-        # A project holder reports for their project in its territory, which they do not read.
-        label = (
-            Label.objects.select_related("application", "perimeter", "programme")
-            .filter(pk=payload.territory_id)
-            .first()
-        )
-    if label is None:
-        raise Http404(_("Territoire %(id)s introuvable.") % {"id": payload.territory_id})
-    indicator = (
-        Indicator.objects.filter(pk=payload.indicator_id, programme_id=label.programme_id)
-        .select_related("numerator", "denominator", "weight")
-        .first()
-    )
-    if indicator is None:
-        raise ValidationError({"indicator_id": _("Indicateur inconnu dans ce programme.")})
-    campaign = None
-    if payload.campaign_id is not None:
-        campaign = Campaign.objects.filter(
-            pk=payload.campaign_id, programme_id=label.programme_id
-        ).first()
-        if campaign is None:
-            raise ValidationError({"campaign_id": _("Campagne inconnue.")})
-    if any(len(k) > 40 or len(v) > 40 for k, v in payload.breakdown.items()):
-        raise ValidationError({"breakdown": _("Ventilation illisible.")})
-    measurement = services.measurement_record(
-        user=request.user,
-        channel=Channel.API,
-        indicator=indicator,
-        label=label,
-        project=project,
-        campaign=campaign,
-        period_end=payload.period_end,
-        value=payload.value,
-        weight=payload.weight,
-        unit=payload.unit,
-        breakdown=payload.breakdown,
-        source=payload.source,
-        comment=payload.comment,
-    )
-    measurement = _measurement(request, measurement.pk)
-    return Status(201, measurement_out(measurement))
-
-
+# Before ``/measurements/{measurement_id}``: its URL pattern would take "import".
 class MeasurementImportIn(Schema):
     territory_id: int = Field(..., ge=1, le=2**31 - 1, description="the label of the territory")
     source: str = Field("", max_length=200, description="for the rows without a `source`")
@@ -319,6 +221,105 @@ def measurement_import(
         "errors": _import_errors(report),
     }
     return Status(200 if payload.dry_run else 201, body)
+
+
+def _measurement(request, measurement_id: int) -> Measurement:
+    measurement = (
+        Measurement.objects.visible_to(request.user)
+        .select_related(*MEASUREMENT_RELATED, "label__application", "project", "indicator__weight")
+        .filter(pk=measurement_id)
+        .first()
+    )
+    if measurement is None:
+        raise Http404(_("Mesure %(id)s introuvable.") % {"id": measurement_id})
+    return measurement
+
+
+@router.get(
+    "/measurements/{measurement_id}",
+    response=MeasurementOut,
+    auth=BearerOrSession(),
+    summary="One measurement",
+)
+def measurement_detail(request, measurement_id: int):
+    return measurement_out(_measurement(request, measurement_id))
+
+
+class MeasurementIn(Schema):
+    indicator_id: int = Field(..., ge=1, le=2**31 - 1)
+    territory_id: int = Field(..., ge=1, le=2**31 - 1, description="the label of the territory")
+    project_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    campaign_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    period_end: datetime.date = Field(
+        ..., ge=datetime.date(YEAR_MIN, 1, 1), le=datetime.date(YEAR_MAX, 12, 31)
+    )
+    value: Decimal = Field(..., ge=-LIMIT, le=LIMIT, max_digits=20, decimal_places=4)
+    weight: Decimal | None = Field(None, ge=0, le=LIMIT, max_digits=20, decimal_places=4)
+    unit: str = Field("", max_length=40, description="checked against the indicator's unit")
+    breakdown: dict[str, str] = Field(default_factory=dict, max_length=5)
+    source: str = Field(..., min_length=1, max_length=200)
+    comment: str = Field("", max_length=2000)
+
+
+@router.post(
+    "/measurements",
+    response={201: MeasurementOut},
+    auth=BearerOrSession(),
+    summary="Record a measurement (checked like the form; far values are flagged)",
+)
+def measurement_create(request, payload: MeasurementIn):
+    project = None
+    if payload.project_id is not None:
+        project = Project.objects.filter(pk=payload.project_id).first()
+        if project is None:
+            raise ValidationError({"project_id": _("Projet inconnu.")})
+    label = queries.territories_visible_to(request.user).filter(pk=payload.territory_id).first()
+    if (
+        label is None
+        and project is not None
+        and permissions.is_project_holder(request.user, project.holder_id)
+    ):
+        # A project holder reports for their project in its territory, which they do not read.
+        label = (
+            Label.objects.select_related("application", "perimeter", "programme")
+            .filter(pk=payload.territory_id)
+            .first()
+        )
+    if label is None:
+        raise Http404(_("Territoire %(id)s introuvable.") % {"id": payload.territory_id})
+    indicator = (
+        Indicator.objects.filter(pk=payload.indicator_id, programme_id=label.programme_id)
+        .select_related("numerator", "denominator", "weight")
+        .first()
+    )
+    if indicator is None:
+        raise ValidationError({"indicator_id": _("Indicateur inconnu dans ce programme.")})
+    campaign = None
+    if payload.campaign_id is not None:
+        campaign = Campaign.objects.filter(
+            pk=payload.campaign_id, programme_id=label.programme_id
+        ).first()
+        if campaign is None:
+            raise ValidationError({"campaign_id": _("Campagne inconnue.")})
+    if any(len(k) > 40 or len(v) > 40 for k, v in payload.breakdown.items()):
+        raise ValidationError({"breakdown": _("Ventilation illisible.")})
+    measurement = services.measurement_record(
+        user=request.user,
+        channel=Channel.API,
+        indicator=indicator,
+        label=label,
+        project=project,
+        campaign=campaign,
+        period_end=payload.period_end,
+        value=payload.value,
+        weight=payload.weight,
+        unit=payload.unit,
+        breakdown=payload.breakdown,
+        source=payload.source,
+        comment=payload.comment,
+    )
+    measurement = _measurement(request, measurement.pk)
+    return Status(201, measurement_out(measurement))
 
 
 class CorrectionIn(Schema):
