@@ -4,6 +4,7 @@ token: 403), the report's state (its territory's people stop writing once it is 
 the import's all-or-nothing check named by line and column, and nothing imported twice."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -98,6 +99,19 @@ class TestReportSections:
         assert report.sections.get().title == "Ce que les chiffres taisent"
         # The programme's staff still may.
         assert put(client, section_url, world.admin, section_body()).status_code == 200
+
+    def test_a_publication_committed_meanwhile_closes_the_sections(self, world, report):
+        stale = Report.objects.get(pk=report.pk)  # read before the publication
+        section = services_reports.section_save(
+            user=world.lead, report=report, title="Avant", body="Texte"
+        )
+        services_reports.report_publish(user=world.admin, report=report)
+        with pytest.raises(PermissionDenied):
+            services_reports.section_save(user=world.lead, report=stale, title="Après", body="x")
+        section.report = stale
+        with pytest.raises(PermissionDenied):
+            services_reports.section_delete(user=world.lead, section=section)
+        assert list(ReportSection.objects.values_list("title", flat=True)) == ["Avant"]
 
     def test_attackers(self, client, world, report):
         url = f"{API}/impact/reports/{report.pk}/sections"
