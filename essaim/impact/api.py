@@ -10,18 +10,19 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Status
+from ninja import Field, File, Form, Query, Router, Status, UploadedFile
 
 from essaim.accounts import permissions
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.calls.models import Programme
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.core.api.schema import Schema
-from essaim.impact import opendata, queries, rules, services
+from essaim.impact import csv_import, opendata, queries, rules, services
 from essaim.impact.models import (
     YEAR_MAX,
     YEAR_MIN,
     Campaign,
+    CampaignStatus,
     Channel,
     Indicator,
     Measurement,
@@ -104,6 +105,123 @@ def measurement_list(request, filters: Query[MeasurementFilter]):
     if filters.status:
         rows = rows.filter(status=filters.status)
     return mapped(rows.order_by("-period_end", "pk"), measurement_out)
+
+
+# Before ``/measurements/{measurement_id}``: its URL pattern would take "import".
+class MeasurementImportIn(Schema):
+    territory_id: int = Field(..., ge=1, le=2**31 - 1, description="the label of the territory")
+    source: str = Field("", max_length=200, description="for the rows without a `source`")
+    campaign_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="an open campaign asking the territory"
+    )
+    accept_valid: bool = Field(
+        False, description="import the valid rows and skip the others (else: all or nothing)"
+    )
+    dry_run: bool = Field(False, description="check the file only: nothing is written")
+
+
+class ImportErrorOut(Schema):
+    field: str = Field(description="always `file`")
+    line: int = Field(description="the file's line (the header is line 1)")
+    column: str = Field(description="the file's column (`indicateur`, `valeur`…)")
+    message: str
+
+
+class MeasurementImportOut(Schema):
+    territory_id: int
+    dry_run: bool
+    rows: int = Field(description="the file's rows of values")
+    valid: int = Field(description="the rows that may be imported")
+    imported: int
+    flagged: int = Field(description="imported values set aside for the staff's review")
+    measurement_ids: list[int]
+    errors: list[ImportErrorOut] = Field(description="the rows skipped (with `accept_valid`)")
+
+
+def _import_errors(report: csv_import.ImportReport) -> list[dict]:
+    return [
+        {"field": "file", "line": e.line, "column": e.column, "message": str(e.message)}
+        for e in report.errors
+    ]
+
+
+def _import_refused(report: csv_import.ImportReport):
+    errors = _import_errors(report)
+    summary = "; ".join(_("ligne %(line)s, %(column)s : %(message)s") % e for e in errors[:20])
+    detail = _("Rien n'a été importé : %(n)s ligne(s) en erreur. %(errors)s") % {
+        "n": report.error_lines,
+        "errors": summary,
+    }
+    return Status(422, {"detail": detail, "errors": errors})
+
+
+@router.post(
+    "/measurements/import",
+    response={200: MeasurementImportOut, 201: MeasurementImportOut, 409: dict, 422: dict},
+    auth=BearerOrSession(),
+    summary="Import a territory's values from a CSV file (multipart: `file` and the fields)",
+)
+def measurement_import(
+    request, payload: Form[MeasurementImportIn], file: File[UploadedFile] = None
+):
+    """The territory page's CSV upload: the same columns (``indicateur``, ``periode``,
+    ``valeur``, optionally ``projet``, ``unite``, ``poids``, ``ventilation``, ``source``,
+    ``commentaire``), 1 MB and 2,000 rows at most. Every row is checked before anything is
+    written: a file with errors is a 422 naming each one by line and column, and nothing is
+    imported — unless ``accept_valid``, which imports the valid rows (201) and lists the others.
+    ``dry_run`` checks only (200). A row already recorded (the same file sent twice, even at
+    once) is an error of its line: nothing is recorded twice."""
+    label = queries.territories_visible_to(request.user).filter(pk=payload.territory_id).first()
+    if label is None:
+        raise Http404(_("Territoire %(id)s introuvable.") % {"id": payload.territory_id})
+    if not rules.can_enter_somewhere(request.user, label):
+        raise PermissionDenied(_("Vous ne pouvez pas saisir de valeur pour ce territoire."))
+    campaign = None
+    if payload.campaign_id is not None:
+        campaign = Campaign.objects.filter(
+            pk=payload.campaign_id, labels=label, status=CampaignStatus.OPEN
+        ).first()
+        if campaign is None:
+            raise ValidationError(
+                {"campaign_id": _("Choisissez une campagne ouverte de ce territoire.")}
+            )
+    if file is None:
+        raise ValidationError({"file": _("Joignez le fichier CSV.")})
+    if file.size > csv_import.MAX_BYTES:
+        raise ValidationError({"file": _("Le fichier dépasse 1 Mo.")})
+    data = file.read(csv_import.MAX_BYTES + 1)
+    options = {
+        "user": request.user,
+        "label": label,
+        "data": data,
+        "default_source": payload.source,
+        "campaign": campaign,
+        "accept_valid": payload.accept_valid,
+    }
+    try:
+        report = csv_import.measurements_import(**options, dry_run=payload.dry_run)
+    except ValidationError as exc:
+        if set(getattr(exc, "error_dict", {})) == {"file"}:
+            raise
+        # A value recorded meanwhile (the same file sent at once): all was rolled back; the
+        # check, run again, names the lines now recorded.
+        report = csv_import.measurements_import(**options, dry_run=True)
+        if not report.errors:
+            return Status(409, {"detail": " ".join(exc.messages)})
+        return _import_refused(report)
+    if report.errors and (not payload.accept_valid or not report.valid):
+        return _import_refused(report)
+    body = {
+        "territory_id": label.pk,
+        "dry_run": payload.dry_run,
+        "rows": report.rows,
+        "valid": len(report.valid),
+        "imported": len(report.imported),
+        "flagged": report.flagged,
+        "measurement_ids": [m.pk for m in report.imported],
+        "errors": _import_errors(report),
+    }
+    return Status(200 if payload.dry_run else 201, body)
 
 
 def _measurement(request, measurement_id: int) -> Measurement:

@@ -1,7 +1,8 @@
 """/api/v1/impact/campaigns and /api/v1/impact/reports: the campaign and evaluation-report pages'
 actions, through ``essaim.impact.services`` and ``services_reports`` and with their scoping. A
 campaign is its programme's staff's (a territory's people read those asking their territory, and
-their own line of it); a report is public once published. What the caller may not see is a 404;
+their own line of it); a report is public once published, its narrative sections written by the
+staff and, until then, by its territory's people. What the caller may not see is a 404;
 a change refused in the object's state (opening an open campaign, publishing a report not
 generated) a 409; a bad value a 422 naming the field."""
 
@@ -23,7 +24,15 @@ from essaim.core.api.filters import MAX_ID
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.core.api.schema import Schema
 from essaim.impact import queries, reminders, rules, services, services_reports
-from essaim.impact.models import YEAR_MAX, YEAR_MIN, Campaign, CampaignStatus, Indicator, Report
+from essaim.impact.models import (
+    YEAR_MAX,
+    YEAR_MIN,
+    Campaign,
+    CampaignStatus,
+    Indicator,
+    Report,
+    ReportSection,
+)
 from essaim.labels.models import Label
 
 router = Router(tags=["impact"])
@@ -416,3 +425,132 @@ def report_publish(request, report_id: int):
     except ValidationError as exc:
         return _conflict(exc, {"status"})
     return Status(200, _report_out(_report(request, report_id)))
+
+
+# --- A report's narrative sections ---------------------------------------------------------------
+
+
+class ReportSectionOut(Schema):
+    id: int
+    report_id: int
+    title: str
+    body: str = Field(description="plain text: blank lines make paragraphs, '- ' lines a list")
+    position: int
+    author: str
+    updated_at: datetime.datetime
+
+
+class ReportSectionIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    body: str = Field(min_length=1, max_length=20000)
+    position: int | None = Field(
+        None, ge=0, le=1000, description="the order in the report; none: after the others"
+    )
+
+
+def _section_out(section: ReportSection) -> dict:
+    return {
+        "id": section.pk,
+        "report_id": section.report_id,
+        "title": section.title,
+        "body": section.body,
+        "position": section.position,
+        "author": str(section.author),
+        "updated_at": section.updated_at,
+    }
+
+
+def _section(report: Report, section_id: int) -> ReportSection:
+    section = (
+        ReportSection.objects.filter(report=report, pk=section_id).select_related("author").first()
+    )
+    if section is None:
+        raise Http404(_("Section %(id)s introuvable.") % {"id": section_id})
+    section.report = report
+    return section
+
+
+def _section_refusal(request, report: Report):
+    """None when the caller may write the report's sections; a 409 once it is published for
+    its territory's people (who wrote them until then); a 403 for the others who see it."""
+    if rules.can_write_section(request.user, report):
+        return None
+    if report.is_published and rules.writes_sections_until_published(request.user, report):
+        return Status(
+            409, {"detail": _("Ce rapport est publié : seule l'équipe du programme le modifie.")}
+        )
+    raise PermissionDenied(_("Vous ne pouvez pas écrire dans ce rapport."))
+
+
+@router.get(
+    "/impact/reports/{report_id}/sections",
+    response=list[ReportSectionOut],
+    auth=BearerOrSession(optional=True),
+    summary="A report's narrative sections, in their order (whoever sees the report)",
+)
+@paginate(PageNumberPagination, page_size=50)
+def report_sections(request, report_id: int):
+    report = _report(request, report_id)
+    sections = report.sections.select_related("author").order_by("position", "pk")
+    return mapped(sections, _section_out)
+
+
+@router.post(
+    "/impact/reports/{report_id}/sections",
+    response={201: ReportSectionOut, 409: dict},
+    auth=BearerOrSession(),
+    summary="Write a section (the staff; the territory's people until it is published)",
+)
+def report_section_create(request, report_id: int, payload: ReportSectionIn):
+    """Generate the report again for the section to appear in its document."""
+    report = _report(request, report_id)
+    if (refused := _section_refusal(request, report)) is not None:
+        return refused
+    position = payload.position
+    if position is None:
+        position = min((report.sections.count() + 1) * 10, 1000)
+    section = services_reports.section_save(
+        user=request.user,
+        report=report,
+        title=payload.title,
+        body=payload.body,
+        position=position,
+    )
+    return Status(201, _section_out(_section(report, section.pk)))
+
+
+@router.put(
+    "/impact/reports/{report_id}/sections/{section_id}",
+    response={200: ReportSectionOut, 409: dict},
+    auth=BearerOrSession(),
+    summary="Rewrite a section: title, text and position (as the section's form)",
+)
+def report_section_update(request, report_id: int, section_id: int, payload: ReportSectionIn):
+    report = _report(request, report_id)
+    section = _section(report, section_id)
+    if (refused := _section_refusal(request, report)) is not None:
+        return refused
+    services_reports.section_save(
+        user=request.user,
+        report=report,
+        section=section,
+        title=payload.title,
+        body=payload.body,
+        position=section.position if payload.position is None else payload.position,
+    )
+    return Status(200, _section_out(_section(report, section_id)))
+
+
+@router.delete(
+    "/impact/reports/{report_id}/sections/{section_id}",
+    response={204: None, 409: dict},
+    auth=BearerOrSession(),
+    summary="Delete a section (who may write the report's sections)",
+)
+def report_section_delete(request, report_id: int, section_id: int):
+    report = _report(request, report_id)
+    section = _section(report, section_id)
+    if (refused := _section_refusal(request, report)) is not None:
+        return refused
+    services_reports.section_delete(user=request.user, section=section)
+    return Status(204, None)

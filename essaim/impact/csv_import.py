@@ -136,11 +136,19 @@ def _add(report: ImportReport, line: int, error: ValidationError) -> None:
 
 
 def measurements_import(
-    *, user, label, data: bytes, default_source: str = "", campaign=None, accept_valid: bool = False
+    *,
+    user,
+    label,
+    data: bytes,
+    default_source: str = "",
+    campaign=None,
+    accept_valid: bool = False,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Check every row of the file; write them all when the file is clean, or the valid ones when
-    ``accept_valid``; write nothing otherwise. ``ValidationError`` for a file that cannot be read
-    at all (size, encoding, columns)."""
+    ``accept_valid``; write nothing otherwise, nor ever with ``dry_run`` (the check alone).
+    ``ValidationError`` for a file that cannot be read at all (size, encoding, columns), and for
+    a value recorded meanwhile by someone else (the whole file is then rolled back)."""
     rows = read_rows(data)
     report = ImportReport(rows=len(rows))
     indicators = {
@@ -211,7 +219,7 @@ def measurements_import(
             continue
         seen[key] = line
         report.valid.append(checked)
-    if report.errors and not accept_valid:
+    if dry_run or (report.errors and not accept_valid):
         return report
     with transaction.atomic():
         for checked in report.valid:

@@ -158,17 +158,23 @@ def can_view_report(user, report) -> bool:
     )
 
 
+def writes_sections_until_published(user, report) -> bool:
+    """The territory's people, who write their report's sections until it is published (then a
+    refusal of the report's state, not of the person)."""
+    return (
+        report is not None
+        and report.label is not None
+        and permissions.is_territory_person(user, _collective_id(report.label))
+    )
+
+
 @rules.predicate
 def can_write_section(user, report) -> bool:
     if report is None:
         return False
     if permissions.is_programme_staff(user, report.programme_id):
         return True
-    return (
-        not report.is_published
-        and report.label is not None
-        and permissions.is_territory_person(user, _collective_id(report.label))
-    )
+    return not report.is_published and writes_sections_until_published(user, report)
 
 
 rules.add_perm("impact.manage_reports", can_manage_reports)

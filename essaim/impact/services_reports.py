@@ -106,6 +106,18 @@ def report_publish(*, user, report: Report) -> Report:
     return locked
 
 
+def _lock_writable(user, report: Report) -> None:
+    """Lock the report and check again, under the lock, that ``user`` may still write its
+    sections: a publication that committed meanwhile closes them to the territory's people."""
+    locked = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("label__application")
+        .get(pk=report.pk)
+    )
+    if not rules.can_write_section(user, locked):
+        raise PermissionDenied(_("Vous ne pouvez pas écrire dans ce rapport."))
+
+
 def section_save(
     *, user, report: Report, title: str, body: str, position: int = 0, section=None
 ) -> ReportSection:
@@ -125,7 +137,7 @@ def section_save(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        Report.objects.select_for_update().get(pk=report.pk)
+        _lock_writable(user, report)
         if section is None:
             section = ReportSection(report=report)
         section.title = str(title).strip()[:200]
@@ -147,7 +159,7 @@ def section_delete(*, user, section: ReportSection) -> None:
     if not rules.can_write_section(user, report):
         raise PermissionDenied(_("Vous ne pouvez pas écrire dans ce rapport."))
     with transaction.atomic():
-        Report.objects.select_for_update().get(pk=report.pk)
+        _lock_writable(user, report)
         history_record(
             obj=report,
             user=user,

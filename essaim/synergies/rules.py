@@ -33,7 +33,7 @@ from essaim.accounts import permissions
 from essaim.actors.models import Organisation
 from essaim.actors.rules import can_edit_organisation
 from essaim.projects.models import NeedStatus
-from essaim.projects.rules import can_act_for_project, is_owning_staff
+from essaim.projects.rules import can_act_for_project, can_edit_project, is_owning_staff
 from essaim.synergies.models import (
     audience_programme_ids,
     events_visible_q,
@@ -194,3 +194,15 @@ def can_end_project_relation(user, relation) -> bool:
 
 
 rules.add_perm("synergies.end_project_relation", can_end_project_relation)
+
+
+@rules.predicate
+def can_view_project_relations(user, project) -> bool:
+    """A project's relations as its page lists them: for its editors (``projects.rules``) and
+    who may declare them."""
+    return project is not None and (
+        can_edit_project(user, project) or can_add_project_relation(user, project)
+    )
+
+
+rules.add_perm("synergies.view_project_relations", can_view_project_relations)

@@ -8,6 +8,7 @@ from .permission_matrix_applications_api import APPLICATIONS_API
 from .permission_matrix_calls import CALLS_API
 from .permission_matrix_impact import IMPACT_API, IMPACT_PAGES
 from .permission_matrix_impact_actions import IMPACT_ACTIONS_API
+from .permission_matrix_impact_more import IMPACT_MORE_API
 from .permission_matrix_jobs import JOBS_PAGES
 from .permission_matrix_labels import LABELS_API
 from .permission_matrix_more_api import MORE_API
@@ -51,4 +52,5 @@ AREA_API = {
     **ACTORS_API,
     **OPERATORS_API,
     **WINDOW_FINANCING_API,
+    **IMPACT_MORE_API,
 }
