@@ -71,16 +71,27 @@ def demo(argv: list[str]) -> int:
         env=env,
     )
     # Ctrl-C (SIGINT) or a service manager's SIGTERM: stop the server and the worker, then exit.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGTERM, _exit_once)
+    signal.signal(signal.SIGINT, _exit_once)
     try:
         return server.wait()
-    except KeyboardInterrupt:
-        return 0
     finally:
         for process in (server, worker):
             if process is not None and process.poll() is None:
                 process.terminate()
                 process.wait(timeout=30)
+
+
+_stopping: list[int] = []
+
+
+def _exit_once(signum, _frame) -> None:
+    """Exit on the first signal only: a second one (``uv run`` forwards the signal its process
+    group got, so a stop sends two) must not interrupt the stopping of the server and the
+    worker, which would leave them running."""
+    if not _stopping:
+        _stopping.append(signum)
+        raise SystemExit(0)
 
 
 def _gunicorn_argv(bind: str, *, workers: int, threads: int = 1) -> list[str]:

@@ -99,9 +99,13 @@ def _serve_demo(env: dict) -> None:
         assert _get(f"http://127.0.0.1:{port}{stylesheet}")[0] == 200
     finally:
         # SIGTERM, as a service manager stops it (pytest-xdist's workers ignore SIGINT, and so
-        # would their children).
+        # would their children) — twice, as under ``uv run``, which forwards the signal its
+        # process group got: the second must not leave the server running.
+        demo.send_signal(signal.SIGTERM)
         demo.send_signal(signal.SIGTERM)
         assert demo.wait(timeout=60) == 0
+        with pytest.raises(OSError):
+            _get(f"http://127.0.0.1:{port}/")
 
 
 @pytest.mark.slow
