@@ -161,6 +161,8 @@ API_ROLES = {
     "/api/v1/events": "instructor",
     "/api/v1/impact/campaigns": "instructor",
     "/api/v1/webhooks": "admin",
+    "/api/v1/financing-alerts": "instructor",
+    "/api/v1/held-mail": "officer",
 }
 
 

@@ -8,7 +8,7 @@ size; downloaded by whoever sees the application, as on the page). Scoped like t
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status, UploadedFile
 from pydantic import Field
@@ -20,31 +20,13 @@ from essaim.applications.api_collective import state_conflict
 from essaim.applications.models import Attachment, Message
 from essaim.applications.services import applying
 from essaim.applications.services.attachments import attachment_remove, attachment_upload
+from essaim.core.api.files import BINARY, download
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.core.api.schema import Schema
 
 router = Router(tags=["applications"])
 
 MAX_TEXT = 20_000
-BINARY = {
-    "responses": {
-        200: {
-            "description": "The file, as an attachment (its name in `Content-Disposition`)",
-            "content": {
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-            },
-        }
-    }
-}
-
-
-def _download(field_file, name: str) -> FileResponse:
-    return FileResponse(
-        field_file.open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type="application/octet-stream",
-    )
 
 
 # --- The thread ----------------------------------------------------------------------------------
@@ -130,7 +112,7 @@ def application_message_attachment(request, application_id: int, message_id: int
     message = Message.objects.filter(application=application, pk=message_id).first()
     if message is None or not message.attachment:
         raise Http404(_("Pièce jointe introuvable."))
-    return _download(message.attachment, message.attachment_name or "piece-jointe")
+    return download(message.attachment, message.attachment_name or "piece-jointe")
 
 
 # --- The attachments -----------------------------------------------------------------------------
@@ -211,9 +193,9 @@ def application_attachment_upload(
     summary="Download an attachment (whoever sees the application, as on the page)",
     openapi_extra=BINARY,
 )
-def application_attachment_download(request, application_id: int, attachment_id: int):
+def application_attachmentdownload(request, application_id: int, attachment_id: int):
     attachment = _attachment(_get(request, application_id), attachment_id)
-    return _download(attachment.file, attachment.original_name)
+    return download(attachment.file, attachment.original_name)
 
 
 @router.delete(

@@ -7,12 +7,13 @@ to new or changed instruments matching one of their projects or a territory's pr
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.actors.models import Collective
+from essaim.core.api.files import BINARY, download
 from essaim.core.api.filters import Id
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.core.api.schema import Schema
@@ -22,17 +23,6 @@ from essaim.financing.models import AlertSubscription, RequestDocument
 from essaim.projects.models import Project
 
 router = Router(tags=["financing"])
-
-BINARY = {
-    "responses": {
-        200: {
-            "description": "The file, as an attachment (its name in `Content-Disposition`)",
-            "content": {
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-            },
-        }
-    }
-}
 
 
 # --- A request's documents -----------------------------------------------------------------------
@@ -77,12 +67,7 @@ def request_document(request, request_id: int, document_id: int):
     document = req.documents.filter(pk=document_id).first()
     if document is None:
         raise Http404(_("Document %(id)s introuvable.") % {"id": document_id})
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type="application/octet-stream",
-    )
+    return download(document.file, document.original_name)
 
 
 # --- Alerts --------------------------------------------------------------------------------------

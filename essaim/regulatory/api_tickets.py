@@ -7,11 +7,12 @@ the rules (``essaim.regulatory.rules``) and write."""
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Status, UploadedFile
 
 from essaim.accounts.api_auth import BearerOrSession
+from essaim.core.api.files import BINARY, download
 from essaim.core.api.filters import Id
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.core.api.schema import Schema
@@ -196,17 +197,6 @@ def ticket_message_create(request, ticket_id: int, payload: TicketMessageIn):
 
 # --- The attachments -----------------------------------------------------------------------------
 
-BINARY = {
-    "responses": {
-        200: {
-            "description": "The file, as an attachment (its name in `Content-Disposition`)",
-            "content": {
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-            },
-        }
-    }
-}
-
 
 class TicketAttachmentOut(Schema):
     id: int
@@ -292,9 +282,4 @@ def ticket_attachment_download(request, ticket_id: int, attachment_id: int):
     attachment = TicketAttachment.objects.filter(ticket=ticket, pk=attachment_id).first()
     if attachment is None:
         raise Http404(_("Pièce jointe %(id)s introuvable.") % {"id": attachment_id})
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type="application/octet-stream",
-    )
+    return download(attachment.file, attachment.filename)
