@@ -11,6 +11,7 @@ from django.db import close_old_connections, connection, connections, transactio
 from django.utils.html import escape
 
 from essaim.accounts.models import Membership, Role, User
+from essaim.accounts.services import api_token_create
 from essaim.calls.models import Programme
 from essaim.core.history import UNKNOWN_CODE
 from essaim.core.models import HistoryEvent
@@ -231,6 +232,4 @@ def grant_partly_on_its_page(page, amount: str, *, conditions: str, reason: str)
 
 def bearer(user, access: str = "write") -> dict:
     """The ``Authorization`` header of a new API token of ``user`` (``read`` or ``write``)."""
-    from essaim.accounts.services import api_token_create
-
     return {"Authorization": f"Bearer {api_token_create(user=user, access=access)[1]}"}

@@ -3,6 +3,8 @@ import datetime
 import factory
 from django.utils import timezone
 
+from essaim.accounts.models import Membership, Role
+from essaim.accounts.tests.factories import UserFactory
 from essaim.actors.models import OrganisationKind
 from essaim.actors.tests.factories import OrganisationFactory
 from essaim.calls.models import (
@@ -262,9 +264,6 @@ class CutOffFactory(factory.django.DjangoModelFactory):
 
 def admin_of(programme, role=None):
     """A new user with ``role`` (programme admin by default) in ``programme``."""
-    from essaim.accounts.models import Membership, Role
-    from essaim.accounts.tests.factories import UserFactory
-
     user = UserFactory()
     Membership.objects.create(user=user, role=role or Role.PROGRAMME_ADMIN, programme=programme)
     return user
