@@ -119,9 +119,7 @@ def test_attackers(client, published):
     assert not BackgroundJob.objects.exists()
 
 
-def test_another_admins_batch_is_theirs_only(
-    client, published, django_capture_on_commit_callbacks
-):
+def test_another_admins_batch_is_theirs_only(client, published, django_capture_on_commit_callbacks):
     wave, admin = published["wave"], published["admin"]
     with django_capture_on_commit_callbacks(execute=True):
         started = _post(client, _url(wave), admin).json()
