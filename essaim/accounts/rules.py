@@ -6,8 +6,10 @@ that is then narrowed by a scope. A decision about one object goes through the o
 organisation."""
 
 import rules
+from django.db.models import Q
 
 from essaim.accounts import permissions
+from essaim.core.models import BackgroundJob
 
 
 def _predicate(name: str, test) -> rules.Predicate:
@@ -37,4 +39,15 @@ def can_follow_job(user, job) -> bool:
         and user.is_authenticated
         and job.requested_by_id == user.pk
         and (job.programme_id is None or permissions.is_programme_staff(user, job.programme_id))
+    )
+
+
+def followed_jobs(user):
+    """The background jobs ``user`` may follow (``can_follow_job``), as a queryset: theirs, and a
+    programme's only while they are still that programme's staff."""
+    if not user.is_authenticated:
+        return BackgroundJob.objects.none()
+    staff = permissions.staff_programmes(user)
+    return BackgroundJob.objects.filter(requested_by=user).filter(
+        Q(programme_id__isnull=True) | staff.q("programme_id")
     )

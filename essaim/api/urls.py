@@ -77,6 +77,8 @@ install_error_handlers(api)
 def _mount() -> None:
     api.add_router("/auth", auth_router)
     api.add_router("/auth", import_module("essaim.accounts.api_tokens").router)
+    # The caller's background jobs (exports, certificate batches): progress and file.
+    api.add_router("", import_module("essaim.accounts.api_jobs").router)
     # Each app's api.py holds one router with its own paths (e.g. "/labels", "/calls").
     for app in (
         "geo",
@@ -108,6 +110,8 @@ def _mount() -> None:
     api.add_router("", import_module("essaim.applications.api_exchanges").router)
     # The instruction's writes (notes, assignment, review requests) beside the reviews.
     api.add_router("", import_module("essaim.reviews.api_instruction").router)
+    # The instruction queue's exports (CSV streamed; XLSX and ZIP as background jobs).
+    api.add_router("", import_module("essaim.reviews.api_exports").router)
     # A support plan's co-construction (action edit, comments, milestones, meetings).
     api.add_router("", import_module("essaim.support.api_plan").router)
     # A programme's settings (categories, support axes) beside its team (operators.api).

@@ -3,8 +3,9 @@
 applications and decisions (``GET /waves/{id}/committee``, its staff only: a decision is never
 shown elsewhere before the wave's publication), ``POST /waves/{id}/decisions``, ``/publish`` and
 ``POST /labels/{id}/revoke``, a wave's creation and edit (``POST /waves``, ``PATCH
-/waves/{id}``: a published wave is not changed, a 409) (its admins), through
-``essaim.labels.services``."""
+/waves/{id}``: a published wave is not changed, a 409), a published wave's certificates as one
+background job (``GET``/``POST /waves/{id}/certificates``) (its admins), through
+``essaim.labels.services`` and ``services_certificates``."""
 
 import datetime
 from typing import Annotated
@@ -18,13 +19,14 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
+from essaim.accounts.api_jobs import JobOut, job_out
 from essaim.applications.models import Application
 from essaim.calls.models import Wave, WaveStatus
 from essaim.core import cache
 from essaim.core.api.filters import MAX_ID, Code, Id, WaveNumber, choices_enum
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.core.api.schema import Schema
-from essaim.labels import publication, queries, rules, services
+from essaim.labels import publication, queries, rules, services, services_certificates
 from essaim.labels.models import Label, LabelState, LabelStatus, Outcome
 from essaim.labels.queries import public_labels
 
@@ -417,6 +419,54 @@ def wave_publish(request, wave_id: int):
         200,
         {"wave": _wave_out(_committee(request, wave_id)), "labels": [label.pk for label in labels]},
     )
+
+
+# --- A published wave's certificates as one batch (as the committee page's button) ------------
+
+
+class CertificateBatchOut(Schema):
+    wave_id: int
+    job: JobOut | None = Field(description="the caller's latest batch of this wave, if any")
+
+
+@router.get(
+    "/waves/{wave_id}/certificates",
+    response=CertificateBatchOut,
+    auth=BearerOrSession(),
+    summary="The caller's latest batch of a published wave's certificates (its admins)",
+)
+def wave_certificates(request, wave_id: int):
+    """As the committee page: the batch's progress, then the ZIP's address (``job``: null
+    before the first batch, or while the wave is not published)."""
+    wave = _committee(request, wave_id)
+    _require_decide(request.user, wave)
+    job = (
+        services_certificates.last_job(wave, request.user)
+        if wave.status == WaveStatus.PUBLISHED
+        else None
+    )
+    return {"wave_id": wave.pk, "job": job_out(job) if job is not None else None}
+
+
+@router.post(
+    "/waves/{wave_id}/certificates",
+    response={202: JobOut, 409: dict},
+    auth=BearerOrSession(),
+    summary="Prepare all the certificates of a published wave in a ZIP: a background job",
+)
+def wave_certificates_start(request, wave_id: int):
+    """Every valid label's certificate (made and stored if missing), in one ZIP prepared by a
+    background job: answers 202 with it; poll its ``url`` (``GET /jobs/{id}``) until
+    ``finished``, then fetch ``download_url`` (the link is e-mailed too). Asked again while it
+    runs: the same job. A wave not published yet: 409."""
+    wave = _committee(request, wave_id)
+    _require_decide(request.user, wave)
+    try:
+        job, _created = services_certificates.wave_certificates_start(wave=wave, user=request.user)
+    except ValidationError as exc:
+        return Status(409, {"detail": " ".join(exc.messages)})
+    job.refresh_from_db()  # the immediate backend (tests, demo) may have run it already
+    return Status(202, job_out(job))
 
 
 class LabelRevokeIn(Schema):

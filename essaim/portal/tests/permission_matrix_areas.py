@@ -6,6 +6,7 @@ from .permission_matrix_api_resources import API_RESOURCES
 from .permission_matrix_application_people import APPLICATION_PEOPLE_API
 from .permission_matrix_applications_api import APPLICATIONS_API
 from .permission_matrix_calls import CALLS_API
+from .permission_matrix_exports import EXPORTS_API
 from .permission_matrix_impact import IMPACT_API, IMPACT_PAGES
 from .permission_matrix_impact_actions import IMPACT_ACTIONS_API
 from .permission_matrix_impact_more import IMPACT_MORE_API
@@ -53,4 +54,5 @@ AREA_API = {
     **OPERATORS_API,
     **WINDOW_FINANCING_API,
     **IMPACT_MORE_API,
+    **EXPORTS_API,
 }
