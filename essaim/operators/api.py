@@ -301,10 +301,12 @@ def partner_organisation_create(request, programme_id: int, payload: PartnerOrga
     except ValidationError as exc:
         if not hasattr(exc, "error_dict"):
             return Status(409, {"detail": " ".join(exc.messages)})
-        renamed = {"siren": "siret", "organisation": "name"}
-        raise ValidationError(
-            {renamed.get(field, field): errors for field, errors in exc.message_dict.items()}
-        ) from None
+        # As the page: the SIREN is the SIRET's, the organisation its name.
+        renamed: dict[str, list[str]] = {}
+        for field, messages in exc.message_dict.items():
+            name = {"siren": "siret", "organisation": "name"}.get(field, field)
+            renamed.setdefault(name, []).extend(messages)
+        raise ValidationError(renamed) from None
     return Status(201, _added(programme, partner))
 
 

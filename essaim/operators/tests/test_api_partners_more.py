@@ -102,6 +102,8 @@ def test_bad_input_is_a_422_naming_the_field_and_creates_nothing(client, program
         "siret  ": {"siret": "   "},
         "siret   ": {"siret": "5260181550100"},  # 13 digits
         "siret    ": {"siret": "1" * 21},
+        "siret     ": {"siret": "5²601815501004"},  # a superscript is no digit of a SIRET
+        "siret      ": {"siret": "٥٢٦٠١٨١٥٥٠١٠٠٤"},  # nor an Arabic-Indic digit
         "name": {"name": "   "},
         "name ": {"name": "x" * 256},
         "organisation_kind": {"organisation_kind": "cartel"},
