@@ -130,12 +130,13 @@ def test_bad_input_is_a_422_naming_the_field_and_files_nothing(client, programme
 
 @pytest.mark.django_db
 def test_anonymous_and_read_only_tokens_file_nothing(client, call):
-    applicant = holder()
+    read_only = bearer(holder(), "read")
     before = table_state(ExperimentationRequest)
     body = {**FIELDS, "call_id": call.pk}
     anonymous = client.post(URL, body, content_type="application/json")
     assert anonymous.status_code == 401
-    assert post(client, applicant, body, access="read").status_code == 403
+    refused = client.post(URL, body, content_type="application/json", headers=read_only)
+    assert refused.status_code == 403
     assert table_state(ExperimentationRequest) == before
 
 
