@@ -36,7 +36,7 @@ def is_placeholder(digits: str) -> bool:
 
 
 def validate_siren(value: str) -> None:
-    if not (len(value) == 9 and value.isdigit()):
+    if not (len(value) == 9 and value.isascii() and value.isdigit()):
         raise ValidationError(
             _("Le SIREN doit compter 9 chiffres (reçu : « %(value)s »)."),
             code="siren_format",
@@ -60,7 +60,7 @@ def validate_siren(value: str) -> None:
 
 
 def validate_siret(value: str) -> None:
-    if not (len(value) == 14 and value.isdigit()):
+    if not (len(value) == 14 and value.isascii() and value.isdigit()):
         raise ValidationError(
             _("Le SIRET doit compter 14 chiffres (reçu : « %(value)s »)."),
             code="siret_format",

@@ -1,8 +1,9 @@
 """/api/v1/programmes/{programme_id}/team and /partners: a programme's team (roles held, pending
-invitations) and its partner organisations, run by its admins as on the team and partners pages
+invitations) and its partner organisations (added from the directory or created with the
+partnership, people invited into them), run by its admins as on the team and partners pages
 (``operators:team``, ``operators:partners``). Anyone else — other programmes' staff included —
-gets a 404: they learn nothing of the team. Writes go through ``accounts.services`` and
-``operators.partners``, which ask the same rules again."""
+gets a 404: they learn nothing of the team. Writes go through ``accounts.services``,
+``operators.partners`` and ``operators.services``, which ask the same rules again."""
 
 import datetime
 
@@ -17,15 +18,19 @@ from essaim.accounts import teams
 from essaim.accounts.api_auth import BearerOrSession
 from essaim.accounts.models import Invitation, Membership
 from essaim.accounts.services import TEAM_ROLES
-from essaim.actors.models import Organisation
+from essaim.actors.models import Organisation, OrganisationKind
 from essaim.calls.models import PartnerKind, Programme, ProgrammePartner
+from essaim.core.api.filters import choices_enum
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.core.api.schema import Schema
 from essaim.operators import partners
+from essaim.operators import services as operator_services
 
 router = Router(tags=["programme team"], auth=BearerOrSession())
 
 TeamRole = str  # one of TEAM_ROLES, checked by the service (422 naming ``role``)
+PartnerKindChoice = choices_enum("PartnerKindChoice", PartnerKind)
+PartnerOrganisationKind = choices_enum("PartnerOrganisationKind", OrganisationKind)
 
 
 def programme_of(request, programme_id: int, perm: str) -> Programme:
@@ -246,10 +251,63 @@ def partner_create(request, programme_id: int, payload: PartnerIn):
         kind=payload.kind,
         since=payload.since,
     )
+    return Status(201, _added(programme, partner))
+
+
+def _added(programme: Programme, partner: ProgrammePartner) -> dict:
     programme.refresh_from_db()
     rows = partners.partner_rows(programme)
-    row = next(r for r in rows if r.partner is not None and r.partner.pk == partner.pk)
-    return Status(201, _partner_out(row))
+    return _partner_out(
+        next(r for r in rows if r.partner is not None and r.partner.pk == partner.pk)
+    )
+
+
+class PartnerOrganisationIn(Schema):
+    """As the partners page's form "create the organisation": the directory's new entry and the
+    partnership, in one step."""
+
+    name: str = Field(min_length=1, max_length=255, description="the organisation's name")
+    siret: str = Field(
+        min_length=1,
+        max_length=20,
+        description="14 digits (spaces ignored): the SIREN and the establishment; checked, and "
+        "not already in the directory",
+    )
+    organisation_kind: PartnerOrganisationKind = Field(description="the organisation's kind")
+    kind: PartnerKindChoice = Field(description="the partnership's kind")
+
+
+# Declared before DELETE /partners/{partnership_id}, whose path would otherwise take this one.
+@router.post(
+    "/programmes/{programme_id}/partners/new-organisation",
+    response={201: PartnerOut, 409: dict},
+    summary="Create an organisation in the directory (confirmed at once) and make it a partner "
+    "of the programme",
+)
+def partner_organisation_create(request, programme_id: int, payload: PartnerOrganisationIn):
+    """Its SIRET checked as everywhere (an invalid or already used one: a 422 naming
+    ``siret``). A new expert partner replaces the programme's, refused with a 409 while that
+    one's experts still hold their role."""
+    programme = _team_programme(request, programme_id)
+    try:
+        partner = partners.partner_add_new(
+            user=request.user,
+            programme=programme,
+            name=payload.name,
+            siret=payload.siret,
+            organisation_kind=payload.organisation_kind.value,
+            kind=payload.kind.value,
+        )
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            return Status(409, {"detail": " ".join(exc.messages)})
+        # As the page: the SIREN is the SIRET's, the organisation its name.
+        renamed: dict[str, list[str]] = {}
+        for field, messages in exc.message_dict.items():
+            name = {"siren": "siret", "organisation": "name"}.get(field, field)
+            renamed.setdefault(name, []).extend(messages)
+        raise ValidationError(renamed) from None
+    return Status(201, _added(programme, partner))
 
 
 @router.delete(
@@ -314,3 +372,63 @@ def partner_role_delete(request, programme_id: int, membership_id: int):
         raise Http404(_("Rôle %(id)s introuvable.") % {"id": membership_id})
     partners.partner_role_end(user=request.user, programme=programme, membership=membership)
     return Status(204, None)
+
+
+class PartnerInvitationIn(Schema):
+    email: EmailStr = Field(max_length=254)
+    role: str = Field(
+        max_length=32,
+        description="a role the partnership's kind allows: financer, company or project_holder "
+        "for a financer or an engaged company (their own), any of the three for a network; none "
+        "for the expert partner (its experts are invited from the team)",
+    )
+
+
+class PartnerInvitationOut(InvitationOut):
+    organisation_id: int
+    organisation: str
+
+
+@router.post(
+    "/programmes/{programme_id}/partners/{partnership_id}/invitations",
+    response={201: PartnerInvitationOut, 409: dict},
+    summary="Invite someone by e-mail into a partner organisation, with a role its partnership "
+    "allows (the link goes to that address only)",
+)
+def partner_invitation_create(
+    request, programme_id: int, partnership_id: int, payload: PartnerInvitationIn
+):
+    """Someone already holding that role there: a 422 naming ``email``; the same address
+    invited again: the first invitation's link stops working (one pending). The partnership
+    ended meanwhile: a 409."""
+    programme = _team_programme(request, programme_id)
+    partner = (
+        ProgrammePartner.objects.filter(
+            programme=programme, pk=partnership_id, ended_at__isnull=True
+        )
+        .select_related("organisation")
+        .first()
+    )
+    if partner is None:
+        raise Http404(_("Partenariat %(id)s introuvable.") % {"id": partnership_id})
+    try:
+        invitation, _raw = operator_services.partner_organisation_invite(
+            user=request.user,
+            programme=programme,
+            partner=partner,
+            email=str(payload.email),
+            role=payload.role,
+        )
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {}
+        if "organisation" in errors:
+            return Status(409, {"detail": " ".join(errors["organisation"])})
+        raise
+    return Status(
+        201,
+        {
+            **_invitation_out(invitation),
+            "organisation_id": partner.organisation_id,
+            "organisation": partner.organisation.name,
+        },
+    )

@@ -241,8 +241,13 @@ def partner_add_new(
     *, user, programme: Programme, name: str, siret: str, organisation_kind: str, kind: str
 ) -> ProgrammePartner:
     """Create the organisation in the directory (SIRET checked like everywhere) and make it a
-    partner of ``programme``."""
+    partner of ``programme``. The programme is locked first: the same organisation sent twice
+    at once is created once, the second request seeing its SIRET taken."""
     _require_admin(user, programme)
+    siret = "".join(siret.split())
+    if not siret:
+        raise ValidationError({"siret": _("Indiquez le SIRET de l'organisation.")})
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
     organisation = organisation_create(
         user=user, data={"name": name.strip(), "siret": siret, "kind": organisation_kind}
     )

@@ -40,7 +40,11 @@ from essaim.core.services import history_record
 from essaim.financing.models import Instrument, ProgrammeInstrument
 from essaim.geo.models import Region
 from essaim.operators import programme_file, rules
-from essaim.operators.partners import organisation_in_reach, programme_collectives
+from essaim.operators.partners import (
+    ROLES_OF_KIND,
+    organisation_in_reach,
+    programme_collectives,
+)
 from essaim.operators.programme_file import Problem, path_text
 from essaim.regulatory.models import KnowledgeCategory
 from essaim.support.models import SupportAxis
@@ -457,3 +461,28 @@ def partner_invitation_send(
             invited_by=user, programme=programme, email=email, role=role, organisation=organisation
         )
     raise ValidationError({"role": _("Choisissez un rôle dans un collectif ou une organisation.")})
+
+
+def partner_organisation_invite(
+    *, user, programme, partner: ProgrammePartner, email: str, role: str
+) -> tuple[Invitation, str]:
+    """Invite ``email`` into the organisation of one of the programme's partnerships, with a
+    role its kind allows (``partners.ROLES_OF_KIND``, as the partners page offers): the
+    partner invitation with the organisation chosen. An expert partner's experts are invited
+    from the team."""
+    if not rules.can_manage_team(user, programme):
+        raise PermissionDenied(_("Seuls les administrateurs du programme invitent."))
+    allowed = ROLES_OF_KIND.get(partner.kind, ())
+    if role not in allowed:
+        if not allowed:
+            message = _("Les experts du partenaire expert s'invitent depuis l'équipe du programme.")
+        else:
+            message = _("Choisissez l'un de ces rôles : %(roles)s.") % {"roles": ", ".join(allowed)}
+        raise ValidationError({"role": message})
+    return partner_invitation_send(
+        user=user,
+        programme=programme,
+        email=email,
+        role=role,
+        organisation=partner.organisation,
+    )

@@ -1,18 +1,22 @@
-"""The single window in the API: tickets (scoped), experimentation requests (scoped) and the
-public knowledge base. Thin: validation and orchestration only, the services do the writes."""
+"""The single window in the API: tickets (scoped), experimentation requests (scoped; filed
+directly as on the page ``regulatory:experimentation_new``) and the public knowledge base. Thin:
+validation and orchestration only, the services do the writes."""
 
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Status
 
 from essaim.accounts.api_auth import BearerOrSession
+from essaim.actors.models import Organisation
 from essaim.calls.models import Programme
-from essaim.core.api.filters import Code, Search, choices_enum
+from essaim.core.api.filters import Code, Id, Search, choices_enum
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.core.api.schema import Schema
 from essaim.geo.models import Perimeter
-from essaim.regulatory import queries, services
+from essaim.regulatory import queries, rules, services
 from essaim.regulatory.knowledge import Theme
 from essaim.regulatory.models import (
     Channel,
@@ -20,9 +24,11 @@ from essaim.regulatory.models import (
     RuleLevel,
     Ticket,
 )
+from essaim.regulatory.services.common import experimentation_calls
 from essaim.regulatory.workflow import ExperimentationState, TicketState
 
 router = Router(tags=["regulatory"])
+MAX_TEXT = 20_000
 TicketStateFilter = choices_enum("TicketStateFilter", TicketState)
 ThemeFilter = choices_enum("ThemeFilter", Theme)
 ExperimentationStateFilter = choices_enum("ExperimentationStateFilter", ExperimentationState)
@@ -334,6 +340,67 @@ def experimentation_list(request, filters: Query[ExperimentationFilters]):
     if filters.state:
         requests = requests.filter(state=filters.state.value)
     return mapped(requests, _experimentation_out)
+
+
+class ExperimentationIn(Schema):
+    """The fields of the page's form "file an experimentation request"."""
+
+    call_id: Id = Field(description="an experimentation call for projects (of any programme)")
+    title: str = Field(min_length=1, max_length=255)
+    project_title: str = Field("", max_length=255)
+    perimeter_slug: Code | None = Field(None, description="the territory's (perimeter's) slug")
+    derogation_asked: str = Field(min_length=1, max_length=MAX_TEXT)
+    rule_text: str = Field(min_length=1, max_length=MAX_TEXT)
+    rule_level: RuleLevel = Field(
+        description="European Union law and the local authorities' own rules are refused"
+    )
+    duration_months: int = Field(ge=1, le=60)
+    evaluation_plan: str = Field(min_length=1, max_length=MAX_TEXT)
+
+
+@router.post(
+    "/experimentation-requests",
+    response={201: ExperimentationDetailOut},
+    auth=BearerOrSession(),
+    summary="File an experimentation request in an experimentation call (anyone signed in, as "
+    "on the page; for the first organisation the caller holds a project in)",
+)
+def experimentation_create(request, payload: ExperimentationIn):
+    """Send an ``Idempotency-Key`` header: the same request sent again files nothing twice."""
+    call = experimentation_calls().filter(pk=payload.call_id).first()
+    perimeter = None
+    if payload.perimeter_slug:
+        perimeter = Perimeter.objects.filter(slug=payload.perimeter_slug).first()
+        if perimeter is None:
+            raise ValidationError(
+                {
+                    "perimeter_slug": _("Territoire « %(slug)s » introuvable.")
+                    % {"slug": payload.perimeter_slug}
+                }
+            )
+    organisation_id = rules.default_organisation_id(request.user)
+    try:
+        obj = services.experimentation_submit(
+            user=request.user,
+            call=call,
+            title=payload.title,
+            project_title=payload.project_title.strip(),
+            perimeter=perimeter,
+            derogation_asked=payload.derogation_asked,
+            rule_text=payload.rule_text,
+            rule_level=payload.rule_level.value,
+            duration_months=payload.duration_months,
+            evaluation_plan=payload.evaluation_plan,
+            organisation=Organisation.objects.filter(pk=organisation_id).first(),
+        )
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        renamed = {"call": "call_id", "perimeter": "perimeter_slug"}
+        raise ValidationError(
+            {renamed.get(field, field): errors for field, errors in exc.message_dict.items()}
+        ) from None
+    return Status(201, _experimentation_detail(_experimentation(request, obj.pk), request.user))
 
 
 @router.get(

@@ -218,6 +218,8 @@ def build_world() -> World:
     ids["partner"] = fin_partner.pk
     ids["partner_organisation"] = financer_org
     ids["partner_member"] = Membership.objects.get(user=users["fin"]).pk
+    experimentation = ExperimentationRequest.objects.get(pk=ids["experimentation"])
+    ids["experimentation_call"] = experimentation.call_id
     _synergies_ids(ids, project)
     _webhooks_ids(ids, users["admin"], programme)
     _news_ids(ids, users["admin"], programme)

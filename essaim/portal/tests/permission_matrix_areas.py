@@ -17,6 +17,7 @@ from .permission_matrix_news import NEWS_PAGES
 from .permission_matrix_opendata import OPENDATA_PAGES
 from .permission_matrix_operators_api import OPERATORS_API
 from .permission_matrix_partners import PARTNER_PAGES
+from .permission_matrix_partners_more import PARTNERS_MORE_API
 from .permission_matrix_progdata import PROGDATA_PAGES
 from .permission_matrix_regulatory import REGULATORY_API
 from .permission_matrix_reviews import REVIEWS_API
@@ -55,4 +56,5 @@ AREA_API = {
     **WINDOW_FINANCING_API,
     **IMPACT_MORE_API,
     **EXPORTS_API,
+    **PARTNERS_MORE_API,
 }
