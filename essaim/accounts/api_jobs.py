@@ -9,13 +9,14 @@ programme's staff (``rules.can_follow_job``). The endpoints that start one answe
 
 import datetime
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router
 
 from essaim.accounts import rules
 from essaim.accounts.api_auth import BearerOrSession
+from essaim.core import jobs
 from essaim.core.api.filters import choices_enum
 from essaim.core.api.pagination import PageNumberPagination, mapped, paginate
 from essaim.core.api.schema import Schema
@@ -62,10 +63,6 @@ class JobOut(Schema):
     download_url: str | None = Field(description="its file, once ready and until it expires")
 
 
-def ready(job: BackgroundJob) -> bool:
-    return job.state == JobState.DONE and bool(job.result) and not job.expired
-
-
 def job_out(job: BackgroundJob) -> dict:
     return {
         "id": job.pk,
@@ -83,7 +80,7 @@ def job_out(job: BackgroundJob) -> dict:
         "finished_at": job.finished_at,
         "expires_at": job.expires_at,
         "url": reverse("api:job", args=[job.pk]),
-        "download_url": reverse("api:job_download", args=[job.pk]) if ready(job) else None,
+        "download_url": reverse("api:job_download", args=[job.pk]) if jobs.ready(job) else None,
     }
 
 
@@ -121,18 +118,4 @@ def job_detail(request, job_id: int):
 )
 def job_download(request, job_id: int):
     """Not ready yet, failed or expired: 404 (``GET /jobs/{id}`` says which)."""
-    job = _job(request, job_id)
-    if not ready(job):
-        raise Http404(_("Le fichier de cette tâche n'est pas disponible."))
-    try:
-        handle = job.result.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404(_("Le fichier de cette tâche n'est pas disponible.")) from missing
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=job.filename,
-        content_type=job.content_type or "application/octet-stream",
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return jobs.result_download(_job(request, job_id))

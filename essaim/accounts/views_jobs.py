@@ -3,12 +3,13 @@
 download of its file through the default storage. Anyone but the requester gets a 404
 (``rules.can_follow_job``)."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from essaim.accounts import rules
-from essaim.core.models import BackgroundJob, JobState
+from essaim.core import jobs
+from essaim.core.models import BackgroundJob
 
 LIST_SIZE = 50
 
@@ -45,18 +46,4 @@ def job_progress(request, pk: int):
 
 @require_GET
 def job_download(request, pk: int):
-    job = _job_of(request, pk)
-    if job.state != JobState.DONE or not job.result or job.expired:
-        raise Http404
-    try:
-        handle = job.result.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=job.filename,
-        content_type=job.content_type or "application/octet-stream",
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return jobs.result_download(_job_of(request, pk))

@@ -27,6 +27,7 @@ from typing import IO
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import FileResponse, Http404
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
@@ -102,6 +103,30 @@ def fingerprint(kind: str, params: dict) -> str:
 
 def job_url(job: BackgroundJob) -> str:
     return reverse("accounts:job", args=[job.pk])
+
+
+def ready(job: BackgroundJob) -> bool:
+    """Done, with a file not yet expired."""
+    return job.state == JobState.DONE and bool(job.result) and not job.expired
+
+
+def result_download(job: BackgroundJob) -> FileResponse:
+    """The job's file as a download, never cached; 404 when not ready, expired or gone."""
+    unavailable = _("Le fichier de cette tâche n'est pas disponible.")
+    if not ready(job):
+        raise Http404(unavailable)
+    try:
+        handle = job.result.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404(unavailable) from missing
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=job.filename,
+        content_type=job.content_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def job_start(
