@@ -38,11 +38,19 @@ def pytest_collection_modifyitems(config, items):
     once = pytest.mark.skip(
         reason="backend-free: what it checks does not depend on the database (run on SQLite)"
     )
+    # The browser journeys drive the views and services that their own tests run on both
+    # databases (locks, text search, concurrency: PostgreSQL's are tested there); what a journey
+    # adds is the pages in a browser, the same on either. Once, on SQLite, keeps CI under 30 min.
+    in_the_browser_once = pytest.mark.skip(
+        reason="browser journey: run on SQLite (its views and services are tested on PostgreSQL)"
+    )
     for item in items:
         if "page" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
         if ON_POSTGRESQL and item.get_closest_marker("backend_free"):
             item.add_marker(once)
+        elif ON_POSTGRESQL and item.get_closest_marker("browser"):
+            item.add_marker(in_the_browser_once)
 
 
 @pytest.fixture(autouse=True)
